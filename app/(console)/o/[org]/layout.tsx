@@ -1,0 +1,39 @@
+import { ConsoleShell } from "@/components/console/console-shell";
+import { SignOutButton } from "@/components/console/sign-out-button";
+import { WeddingBanner } from "@/components/console/wedding-banner";
+import { lockStatus } from "@/db/queries/protection";
+import { formatInZone } from "@/lib/format";
+import { requireMember } from "@/server/session";
+
+export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
+  const { org } = await props.params;
+  const member = await requireMember(org);
+  const lock = await lockStatus(member);
+  return (
+    <ConsoleShell
+      orgSlug={org}
+      orgName={member.org.name}
+      userSlot={
+        <div className="flex items-center gap-3 text-sm">
+          <span>
+            <span className="font-medium">{member.user.name}</span>{" "}
+            <span className="text-gray-500">
+              {member.user.email} · {member.role.replace("_", " ")}
+            </span>
+          </span>
+          <SignOutButton />
+        </div>
+      }
+      bannerSlot={
+        lock.until ? (
+          <WeddingBanner
+            lockedEnvironments={lock.lockedEnvironments}
+            until={formatInZone(lock.until, lock.timeZone)}
+          />
+        ) : null
+      }
+    >
+      {props.children}
+    </ConsoleShell>
+  );
+}

@@ -1,0 +1,50 @@
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { environmentHealth } from "@/db/queries/health";
+import { requireMember } from "@/server/session";
+
+const tone = { healthy: "green", warning: "amber", critical: "red" } as const;
+
+export default async function DashboardPage(props: PageProps<"/o/[org]">) {
+  const { org } = await props.params;
+  const member = await requireMember(org);
+  const envs = await environmentHealth(member);
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Dashboard" description={`${member.org.name}: health of each environment.`} />
+      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+        {envs.map((e) => (
+          <Card key={e.id}>
+            <section aria-label={`${e.name} health`} className="space-y-2 p-4">
+              <div className="flex items-center justify-between">
+                <h2 className="font-mono text-base font-semibold">{e.name}</h2>
+                <Badge tone={tone[e.health.status]}>{e.health.status}</Badge>
+              </div>
+              <dl className="grid grid-cols-2 gap-1 text-sm">
+                <dt className="text-gray-500">Missing required</dt>
+                <dd>{e.health.missing_variables}</dd>
+                <dt className="text-gray-500">Unresolved drift</dt>
+                <dd>{e.health.configuration_drift}</dd>
+                <dt className="text-gray-500">Failed validations</dt>
+                <dd>{e.health.failed_validations}</dd>
+                <dt className="text-gray-500">Last sync</dt>
+                <dd>
+                  {e.health.last_sync
+                    ? new Date(e.health.last_sync).toLocaleString("en-GB", { timeZone: member.org.timeZone })
+                    : "never"}
+                </dd>
+              </dl>
+              {e.health.missing_variables > 0 ? (
+                <Link href={`/o/${org}/variables`} className="text-sm text-indigo-700 hover:underline">
+                  See missing variables
+                </Link>
+              ) : null}
+            </section>
+          </Card>
+        ))}
+      </div>
+    </div>
+  );
+}

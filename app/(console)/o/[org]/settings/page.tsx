@@ -1,0 +1,80 @@
+import {
+  AddBlackoutForm,
+  AddWindowForm,
+  RemoveButton,
+  TimeZoneForm,
+} from "@/components/settings/protection-forms";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { protectionSettings } from "@/db/queries/protection";
+import { describeWindow, formatInZone } from "@/lib/format";
+import { can } from "@/lib/policy";
+import { requireMember } from "@/server/session";
+
+export default async function SettingsPage(props: PageProps<"/o/[org]/settings">) {
+  const { org } = await props.params;
+  const member = await requireMember(org);
+  const settings = await protectionSettings(member);
+  const manage = can(member.role, "settings:manage");
+  const zones = ["UTC", ...Intl.supportedValuesOf("timeZone")];
+  return (
+    <div className="max-w-4xl space-y-8">
+      <PageHeader
+        title="Settings"
+        description="Wedding hours: when environments with wedding-day protection are read-only. Times are in the organization's time zone."
+      />
+      {!manage ? (
+        <p className="text-sm text-gray-600">Only owners and admins can change these settings.</p>
+      ) : null}
+      <Card>
+        <div className="space-y-4 p-4">
+          <h2 className="text-lg font-semibold">Time zone</h2>
+          {manage ? (
+            <TimeZoneForm org={org} timeZone={settings.timeZone} zones={zones} />
+          ) : (
+            <p>{settings.timeZone}</p>
+          )}
+        </div>
+      </Card>
+      <Card>
+        <div className="space-y-4 p-4">
+          <h2 className="text-lg font-semibold">Weekly windows</h2>
+          <ul className="divide-y divide-gray-200" aria-label="Weekly windows">
+            {settings.windows.length === 0 ? (
+              <li className="py-2 text-sm text-gray-500">No weekly windows.</li>
+            ) : null}
+            {settings.windows.map((w) => (
+              <li key={w.id} className="flex items-center justify-between py-2 text-sm">
+                <span>
+                  {describeWindow(w)} {w.label ? <span className="text-gray-500">· {w.label}</span> : null}
+                </span>
+                {manage ? <RemoveButton org={org} id={w.id} kind="window" label={describeWindow(w)} /> : null}
+              </li>
+            ))}
+          </ul>
+          {manage ? <AddWindowForm org={org} /> : null}
+        </div>
+      </Card>
+      <Card>
+        <div className="space-y-4 p-4">
+          <h2 className="text-lg font-semibold">Blackouts</h2>
+          <ul className="divide-y divide-gray-200" aria-label="Blackouts">
+            {settings.blackouts.length === 0 ? (
+              <li className="py-2 text-sm text-gray-500">No upcoming blackouts.</li>
+            ) : null}
+            {settings.blackouts.map((b) => (
+              <li key={b.id} className="flex items-center justify-between py-2 text-sm">
+                <span>
+                  {formatInZone(b.startsAt, settings.timeZone)} → {formatInZone(b.endsAt, settings.timeZone)}{" "}
+                  <span className="text-gray-500">· {b.reason}</span>
+                </span>
+                {manage ? <RemoveButton org={org} id={b.id} kind="blackout" label={b.reason} /> : null}
+              </li>
+            ))}
+          </ul>
+          {manage ? <AddBlackoutForm org={org} /> : null}
+        </div>
+      </Card>
+    </div>
+  );
+}

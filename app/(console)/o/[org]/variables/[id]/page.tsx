@@ -1,0 +1,110 @@
+import { notFound } from "next/navigation";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { DeleteVariableButton } from "@/components/variables/delete-variable-button";
+import { ValueHistory } from "@/components/variables/value-history";
+import { ValueRow } from "@/components/variables/value-row";
+import { VariableForm } from "@/components/variables/variable-form";
+import { listEnvironments, valueAccess, variableDetail } from "@/db/queries/variables";
+import { formatStamp } from "@/lib/format";
+import { can } from "@/lib/policy";
+import { requireMember } from "@/server/session";
+
+export default async function VariablePage(props: PageProps<"/o/[org]/variables/[id]">) {
+  const { org, id } = await props.params;
+  const member = await requireMember(org);
+  if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
+  const [detail, envs, access] = await Promise.all([
+    variableDetail(member, id),
+    listEnvironments(member),
+    valueAccess(member, id),
+  ]);
+  if (!detail) notFound();
+  const { variable, values, history } = detail;
+  const tz = member.org.timeZone;
+  const canEdit = can(member.role, "variable:update");
+  return (
+    <div className="space-y-8">
+      <PageHeader
+        title={variable.name}
+        description={variable.description ?? undefined}
+        actions={
+          can(member.role, "variable:delete") ? (
+            <DeleteVariableButton
+              org={org}
+              id={variable.id}
+              version={variable.version}
+              name={variable.name}
+            />
+          ) : null
+        }
+      />
+      <div className="flex flex-wrap gap-2 text-sm">
+        <Badge tone="indigo">{variable.variableType.replace("_", " ")}</Badge>
+        <Badge tone={variable.securityClassification === "public" ? "neutral" : "red"}>
+          {variable.securityClassification.replaceAll("_", " ")}
+        </Badge>
+        {variable.isRequired ? <Badge tone="neutral">required</Badge> : null}
+        {variable.isWeddingCritical ? <Badge tone="amber">wedding-critical</Badge> : null}
+        {variable.tags.map((t) => (
+          <Badge key={t} tone="neutral">
+            #{t}
+          </Badge>
+        ))}
+      </div>
+
+      <section aria-labelledby="values-heading" className="space-y-3">
+        <h2 id="values-heading" className="text-lg font-semibold">
+          Values
+        </h2>
+        <Card>
+          <ul className="divide-y divide-gray-200">
+            {envs.map((env) => {
+              const value = values.find((v) => v.environmentId === env.id);
+              const permission = access[env.id]?.permission ?? "none";
+              return (
+                <ValueRow
+                  key={env.id}
+                  org={org}
+                  variableId={variable.id}
+                  environment={{ id: env.id, name: env.name, locked: env.locked, isActive: env.isActive }}
+                  value={
+                    value
+                      ? {
+                          version: value.version,
+                          hash: value.valueHash.slice(0, 8),
+                          updated: `${formatStamp(value.updatedAt, tz)}${value.updatedBy ? ` by ${value.updatedBy}` : ""}`,
+                        }
+                      : null
+                  }
+                  canRead={permission !== "none"}
+                  canWrite={permission === "write" || permission === "admin"}
+                  multiline={variable.variableType === "configuration"}
+                />
+              );
+            })}
+          </ul>
+        </Card>
+      </section>
+
+      <ValueHistory
+        items={history.map((h) => ({
+          ...h,
+          environment: envs.find((e) => e.id === h.environmentId)?.name ?? "?",
+          at: formatStamp(h.createdAt, tz),
+          hash: h.valueHash ? h.valueHash.slice(0, 8) : null,
+        }))}
+      />
+
+      {canEdit ? (
+        <section aria-labelledby="details-heading" className="max-w-2xl space-y-3">
+          <h2 id="details-heading" className="text-lg font-semibold">
+            Details
+          </h2>
+          <VariableForm org={org} variable={variable} />
+        </section>
+      ) : null}
+    </div>
+  );
+}

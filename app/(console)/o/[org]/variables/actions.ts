@@ -1,0 +1,69 @@
+"use server";
+
+import { z } from "zod";
+import { deleteValue, revealValue, setValue } from "@/db/mutations/values";
+import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
+import type { ActionResult } from "@/lib/errors";
+import { valueInput, variableInput } from "@/lib/validation/variables";
+import { runAction } from "@/server/action";
+
+const uuid = z.uuid("Unknown id");
+const version = z.coerce.number().int().min(0);
+
+export async function createVariableAction(org: string, _prev: unknown, form: FormData) {
+  return runAction(org, variableInput, form, (tx, ctx, input) => createVariable(tx, ctx, input), {
+    revalidate: "/variables",
+  });
+}
+
+export async function updateVariableAction(org: string, _prev: unknown, form: FormData) {
+  const schema = z.object({ id: uuid, version }).and(variableInput);
+  return runAction(
+    org,
+    schema,
+    form,
+    (tx, ctx, { id, version: expected, ...input }) => updateVariable(tx, ctx, id, expected, input),
+    { revalidate: "/variables" },
+  );
+}
+
+export async function deleteVariableAction(org: string, form: FormData) {
+  return runAction(
+    org,
+    z.object({ id: uuid, version }),
+    form,
+    (tx, ctx, i) => deleteVariable(tx, ctx, i.id, i.version),
+    {
+      revalidate: "/variables",
+    },
+  );
+}
+
+export async function restoreVariableAction(org: string, form: FormData) {
+  return runAction(org, z.object({ id: uuid }), form, (tx, ctx, i) => restoreVariable(tx, ctx, i.id), {
+    revalidate: "/variables",
+  });
+}
+
+const target = z.object({ variableId: uuid, environmentId: uuid });
+
+export async function setValueAction(org: string, _prev: unknown, form: FormData) {
+  return runAction(org, target.and(valueInput), form, (tx, ctx, input) => setValue(tx, ctx, input), {
+    revalidate: "/variables",
+  });
+}
+
+export async function deleteValueAction(org: string, _prev: unknown, form: FormData) {
+  const schema = target.extend({ expectedVersion: version });
+  return runAction(org, schema, form, (tx, ctx, input) => deleteValue(tx, ctx, input), {
+    revalidate: "/variables",
+  });
+}
+
+/** The audited reveal: the only action that returns a plaintext value. */
+export async function revealValueAction(
+  org: string,
+  input: { variableId: string; environmentId: string },
+): Promise<ActionResult<{ value: string; version: number }>> {
+  return runAction(org, target, input, (tx, ctx, t) => revealValue(tx, ctx, t));
+}

@@ -1,0 +1,20 @@
+import { redirect } from "next/navigation";
+import { organizationsFor } from "@/db/queries/memberships";
+import { currentUser } from "@/server/session";
+
+/** Home: the signed-in user's first organization. */
+export default async function Home() {
+  const user = await currentUser();
+  if (!user) redirect("/login");
+  const orgs = await organizationsFor(user.id);
+  if (orgs.length > 0) redirect(`/o/${orgs[0].slug}`);
+  return (
+    <main className="mx-auto max-w-lg p-10">
+      <h1 className="text-xl font-semibold">No organization yet</h1>
+      <p className="mt-2 text-sm text-gray-600">
+        You are signed in as {user.email}, but you are not a member of any organization. Ask an admin to
+        invite you.
+      </p>
+    </main>
+  );
+}

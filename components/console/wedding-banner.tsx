@@ -1,0 +1,19 @@
+import { Banner } from "@/components/ui/banner";
+
+/** Shown on every console page while wedding hours hold. */
+export function WeddingBanner({
+  lockedEnvironments,
+  until,
+}: {
+  lockedEnvironments: string[];
+  until: string;
+}) {
+  if (lockedEnvironments.length === 0) return null;
+  return (
+    <Banner tone="warning">
+      <strong>Wedding hours:</strong> {lockedEnvironments.join(", ")}{" "}
+      {lockedEnvironments.length === 1 ? "is" : "are"} read-only until {until}. Changes to{" "}
+      {lockedEnvironments.length === 1 ? "it" : "them"} are refused; emergencies need break-glass.
+    </Banner>
+  );
+}

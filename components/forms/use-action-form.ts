@@ -1,0 +1,20 @@
+"use client";
+
+import { type FormEvent, startTransition, useActionState } from "react";
+
+/**
+ * useActionState without React's automatic form reset: a refused submit keeps everything the user typed,
+ * so fixing one field never means retyping the others.
+ */
+export function useActionForm<S>(
+  action: (state: Awaited<S>, form: FormData) => Promise<S>,
+  initial: Awaited<S>,
+) {
+  const [state, dispatch, pending] = useActionState<S, FormData>(action, initial);
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    startTransition(() => dispatch(form));
+  };
+  return { state, onSubmit, pending };
+}

@@ -1,0 +1,143 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+import {
+  addBlackoutAction,
+  addWindowAction,
+  removeBlackoutAction,
+  removeWindowAction,
+  setTimeZoneAction,
+} from "@/app/(console)/o/[org]/settings/actions";
+import { useActionForm } from "@/components/forms/use-action-form";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
+import type { ActionResult } from "@/lib/errors";
+import { ISO_DAYS } from "@/lib/format";
+
+type State = ActionResult<unknown> | null;
+
+function useRefreshingForm(action: (state: State, form: FormData) => Promise<State>) {
+  const router = useRouter();
+  const form = useActionForm<State>(action, null);
+  useEffect(() => {
+    if (form.state?.ok) router.refresh();
+  }, [form.state, router]);
+  return form;
+}
+
+export function TimeZoneForm({ org, timeZone, zones }: { org: string; timeZone: string; zones: string[] }) {
+  const { state, onSubmit, pending } = useRefreshingForm(setTimeZoneAction.bind(null, org));
+  return (
+    <form onSubmit={onSubmit} className="flex items-end gap-3" aria-label="Time zone">
+      <Field
+        label="Time zone"
+        htmlFor="timeZone"
+        error={state && !state.ok ? state.fieldErrors?.timeZone : undefined}
+      >
+        <Select id="timeZone" name="timeZone" defaultValue={timeZone}>
+          {zones.map((z) => (
+            <option key={z} value={z}>
+              {z}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Button type="submit" disabled={pending}>
+        Save time zone
+      </Button>
+      <FormMessage state={state} success="Saved." />
+    </form>
+  );
+}
+
+const dayOptions = ISO_DAYS.map((d, i) => (
+  <option key={d} value={i + 1}>
+    {d}
+  </option>
+));
+
+export function AddWindowForm({ org }: { org: string }) {
+  const { state, onSubmit, pending } = useRefreshingForm(addWindowAction.bind(null, org));
+  const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
+  return (
+    <form onSubmit={onSubmit} className="space-y-3" aria-label="Add weekly window">
+      <FormMessage state={state} />
+      <div className="grid gap-3 sm:grid-cols-5">
+        <Field label="From day" htmlFor="startDay" error={errors.startDay}>
+          <Select id="startDay" name="startDay" defaultValue="5">
+            {dayOptions}
+          </Select>
+        </Field>
+        <Field label="From time" htmlFor="startTime" error={errors.startTime}>
+          <Input id="startTime" name="startTime" defaultValue="18:00" placeholder="HH:MM" />
+        </Field>
+        <Field label="To day" htmlFor="endDay" error={errors.endDay}>
+          <Select id="endDay" name="endDay" defaultValue="7">
+            {dayOptions}
+          </Select>
+        </Field>
+        <Field label="To time" htmlFor="endTime" error={errors.endTime} hint="24:00 = end of day">
+          <Input id="endTime" name="endTime" defaultValue="24:00" placeholder="HH:MM" />
+        </Field>
+        <Field label="Label" htmlFor="label" error={errors.label}>
+          <Input id="label" name="label" placeholder="Wedding weekend" />
+        </Field>
+      </div>
+      <Button type="submit" disabled={pending}>
+        Add window
+      </Button>
+    </form>
+  );
+}
+
+export function AddBlackoutForm({ org }: { org: string }) {
+  const { state, onSubmit, pending } = useRefreshingForm(addBlackoutAction.bind(null, org));
+  const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
+  return (
+    <form onSubmit={onSubmit} className="space-y-3" aria-label="Add blackout">
+      <FormMessage state={state} />
+      <div className="grid gap-3 sm:grid-cols-3">
+        <Field label="Starts" htmlFor="startsAt" error={errors.startsAt}>
+          <Input id="startsAt" name="startsAt" type="datetime-local" />
+        </Field>
+        <Field label="Ends" htmlFor="endsAt" error={errors.endsAt}>
+          <Input id="endsAt" name="endsAt" type="datetime-local" />
+        </Field>
+        <Field label="Reason" htmlFor="reason" error={errors.reason}>
+          <Input id="reason" name="reason" placeholder="Flagship wedding" />
+        </Field>
+      </div>
+      <Button type="submit" disabled={pending}>
+        Add blackout
+      </Button>
+    </form>
+  );
+}
+
+export function RemoveButton({
+  org,
+  id,
+  kind,
+  label,
+}: {
+  org: string;
+  id: string;
+  kind: "window" | "blackout";
+  label: string;
+}) {
+  const action = kind === "window" ? removeWindowAction : removeBlackoutAction;
+  const { state, onSubmit, pending } = useRefreshingForm(action.bind(null, org));
+  return (
+    <form onSubmit={onSubmit} className="flex items-center gap-2">
+      <input type="hidden" name="id" value={id} />
+      <Button type="submit" variant="ghost" size="sm" disabled={pending} aria-label={`Remove ${label}`}>
+        Remove
+      </Button>
+      <FormMessage state={state} />
+    </form>
+  );
+}

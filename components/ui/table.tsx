@@ -1,0 +1,28 @@
+import type { HTMLAttributes, TableHTMLAttributes, TdHTMLAttributes, ThHTMLAttributes } from "react";
+
+export function Table({ className = "", ...props }: TableHTMLAttributes<HTMLTableElement>) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
+      <table className={`min-w-full divide-y divide-gray-200 text-sm ${className}`} {...props} />
+    </div>
+  );
+}
+export const THead = (props: HTMLAttributes<HTMLTableSectionElement>) => (
+  <thead className="bg-gray-50" {...props} />
+);
+export const TBody = (props: HTMLAttributes<HTMLTableSectionElement>) => (
+  <tbody className="divide-y divide-gray-100" {...props} />
+);
+export const TR = (props: HTMLAttributes<HTMLTableRowElement>) => (
+  <tr className="hover:bg-gray-50" {...props} />
+);
+export const TH = ({ className = "", ...props }: ThHTMLAttributes<HTMLTableCellElement>) => (
+  <th
+    scope="col"
+    className={`px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-gray-600 ${className}`}
+    {...props}
+  />
+);
+export const TD = ({ className = "", ...props }: TdHTMLAttributes<HTMLTableCellElement>) => (
+  <td className={`px-3 py-2 align-top ${className}`} {...props} />
+);

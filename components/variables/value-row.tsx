@@ -1,0 +1,202 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect, useState, useTransition } from "react";
+import {
+  deleteValueAction,
+  revealValueAction,
+  setValueAction,
+} from "@/app/(console)/o/[org]/variables/actions";
+import { useActionForm } from "@/components/forms/use-action-form";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { Input } from "@/components/ui/input";
+import { Textarea } from "@/components/ui/textarea";
+import type { ActionResult } from "@/lib/errors";
+import { maskedValue } from "@/lib/mask";
+
+type Props = {
+  org: string;
+  variableId: string;
+  environment: { id: string; name: string; locked: boolean; isActive: boolean };
+  value: { version: number; hash: string; updated: string } | null;
+  canRead: boolean;
+  canWrite: boolean;
+  multiline: boolean;
+};
+
+type SetState = ActionResult<{ version: number; valueHash: string }> | null;
+
+/** One environment's value: masked until a deliberate, audited reveal; edits are conditional on its version. */
+export function ValueRow({ org, variableId, environment, value, canRead, canWrite, multiline }: Props) {
+  const router = useRouter();
+  const [revealed, setRevealed] = useState<string | null>(null);
+  const [revealError, setRevealError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [revealing, startReveal] = useTransition();
+  const { state, onSubmit, pending } = useActionForm<SetState>(setValueAction.bind(null, org), null);
+  const del = useActionForm<ActionResult<void> | null>(deleteValueAction.bind(null, org), null);
+  const writable = canWrite && !environment.locked && environment.isActive;
+  const label = `${environment.name} value`;
+
+  useEffect(() => {
+    if (state?.ok) {
+      setEditing(false);
+      setRevealed(null);
+      router.refresh();
+    }
+  }, [state, router]);
+  useEffect(() => {
+    if (del.state?.ok) {
+      setRevealed(null);
+      router.refresh();
+    }
+  }, [del.state, router]);
+
+  const reveal = () =>
+    startReveal(async () => {
+      setRevealError(null);
+      const result = await revealValueAction(org, { variableId, environmentId: environment.id });
+      if (result.ok) setRevealed(result.data.value);
+      else setRevealError(result.error.message);
+    });
+
+  return (
+    <li className="space-y-3 p-4" aria-label={`${environment.name} value`}>
+      <div className="flex flex-wrap items-center gap-3">
+        <span className="w-32 font-medium">{environment.name}</span>
+        {environment.locked ? <Badge tone="amber">locked: wedding hours</Badge> : null}
+        {!environment.isActive ? <Badge tone="neutral">inactive</Badge> : null}
+        <div className="min-w-0 flex-1 font-mono text-sm">
+          {!value ? (
+            <span className="text-gray-400">not set</span>
+          ) : revealed !== null ? (
+            <pre
+              className="max-h-40 overflow-auto whitespace-pre-wrap break-all rounded bg-amber-50 px-2 py-1"
+              data-testid={`revealed-${environment.name}`}
+            >
+              {revealed}
+            </pre>
+          ) : (
+            <span role="img" aria-label="masked value">
+              {maskedValue()}
+            </span>
+          )}
+        </div>
+        {value ? (
+          <span className="text-xs text-gray-500">
+            v{value.version} · {value.hash} · {value.updated}
+          </span>
+        ) : null}
+        <div className="flex gap-2">
+          {value && canRead ? (
+            revealed === null ? (
+              <Button
+                type="button"
+                variant="secondary"
+                size="sm"
+                onClick={reveal}
+                disabled={revealing}
+                aria-label={`Reveal ${label}`}
+              >
+                {revealing ? "Revealing…" : "Reveal"}
+              </Button>
+            ) : (
+              <Button
+                type="button"
+                variant="secondary"
+                size="sm"
+                onClick={() => setRevealed(null)}
+                aria-label={`Hide ${label}`}
+              >
+                Hide
+              </Button>
+            )
+          ) : null}
+          {canWrite ? (
+            <Button
+              type="button"
+              variant="secondary"
+              size="sm"
+              disabled={!writable}
+              title={environment.locked ? "Read-only during wedding hours" : undefined}
+              onClick={() => setEditing((e) => !e)}
+              aria-label={`${value ? "Edit" : "Set"} ${label}`}
+            >
+              {value ? "Edit" : "Set"}
+            </Button>
+          ) : null}
+          {canWrite && value ? (
+            <form onSubmit={del.onSubmit}>
+              <input type="hidden" name="variableId" value={variableId} />
+              <input type="hidden" name="environmentId" value={environment.id} />
+              <input type="hidden" name="expectedVersion" value={value.version} />
+              <Button
+                type="submit"
+                variant="ghost"
+                size="sm"
+                disabled={!writable || del.pending}
+                aria-label={`Delete ${label}`}
+              >
+                Delete
+              </Button>
+            </form>
+          ) : null}
+        </div>
+      </div>
+      {revealError ? (
+        <p role="alert" className="text-sm text-red-700">
+          {revealError}
+        </p>
+      ) : null}
+      <FormMessage state={del.state} />
+      {editing && writable ? (
+        <form onSubmit={onSubmit} className="space-y-3 rounded-md bg-gray-50 p-3" aria-label={`Set ${label}`}>
+          <input type="hidden" name="variableId" value={variableId} />
+          <input type="hidden" name="environmentId" value={environment.id} />
+          <input type="hidden" name="expectedVersion" value={value?.version ?? 0} />
+          <FormMessage state={state} />
+          {state && !state.ok && state.error.code === "conflict:version" ? (
+            <p className="text-sm text-gray-700">
+              Your text is kept below. Reload to see the current value, then apply your change again.{" "}
+              <button type="button" className="underline" onClick={() => router.refresh()}>
+                Reload
+              </button>
+            </p>
+          ) : null}
+          <Field
+            label={`New ${label}`}
+            htmlFor={`value-${environment.id}`}
+            error={state && !state.ok ? state.fieldErrors?.value : undefined}
+          >
+            <Textarea
+              id={`value-${environment.id}`}
+              name="value"
+              rows={multiline ? 6 : 2}
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+            />
+          </Field>
+          <Field
+            label="Change note"
+            htmlFor={`note-${environment.id}`}
+            error={state && !state.ok ? state.fieldErrors?.note : undefined}
+          >
+            <Input id={`note-${environment.id}`} name="note" autoComplete="off" />
+          </Field>
+          <div className="flex gap-2">
+            <Button type="submit" size="sm" disabled={pending}>
+              {pending ? "Saving…" : "Save value"}
+            </Button>
+            <Button type="button" variant="ghost" size="sm" onClick={() => setEditing(false)}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,78 @@
+import { and, eq } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
+import { type AccessGrant, type Capability, can, effectivePermission, type Permission } from "@/lib/policy";
+import type { Role } from "@/lib/roles";
+import type { Tx } from "./client";
+import type { TenantContext } from "./context";
+import { environments, variableAccessPolicies } from "./schema";
+
+export function requireCapability(ctx: TenantContext, capability: Capability) {
+  if (!can(ctx.role, capability)) throw new AppError("forbidden");
+}
+
+async function grantsFor(tx: Tx, ctx: TenantContext): Promise<AccessGrant[]> {
+  const rows = await tx
+    .select({
+      userId: variableAccessPolicies.userId,
+      role: variableAccessPolicies.role,
+      permission: variableAccessPolicies.permissionLevel,
+      variableId: variableAccessPolicies.variableId,
+      environmentNames: variableAccessPolicies.environmentRestrictions,
+      expiresAt: variableAccessPolicies.expiresAt,
+      isActive: variableAccessPolicies.isActive,
+    })
+    .from(variableAccessPolicies)
+    .where(eq(variableAccessPolicies.organizationId, ctx.organizationId));
+  return rows.map((r) => ({
+    ...r,
+    role: r.role as Role | null,
+    permission: r.permission as AccessGrant["permission"],
+  }));
+}
+
+export type EnvironmentRef = { id: string; name: string; environmentType: string };
+
+/** What the caller may do with one variable's value in one environment (baseline role + access policies). */
+export async function valuePermission(
+  tx: Tx,
+  ctx: TenantContext,
+  variableId: string | null,
+  env: EnvironmentRef,
+) {
+  return effectivePermission({
+    role: ctx.role,
+    userId: ctx.userId,
+    envType: env.environmentType as Parameters<typeof effectivePermission>[0]["envType"],
+    envName: env.name,
+    variableId,
+    grants: await grantsFor(tx, ctx),
+    now: new Date(),
+  });
+}
+
+export async function requireValuePermission(
+  tx: Tx,
+  ctx: TenantContext,
+  variableId: string,
+  env: EnvironmentRef,
+  need: Permission,
+) {
+  const { permission } = await valuePermission(tx, ctx, variableId, env);
+  const order: Permission[] = ["none", "read", "write", "admin"];
+  if (order.indexOf(permission) < order.indexOf(need)) throw new AppError("forbidden");
+}
+
+export async function environmentInOrg(tx: Tx, ctx: TenantContext, environmentId: string) {
+  const [env] = await tx
+    .select({
+      id: environments.id,
+      name: environments.name,
+      environmentType: environments.environmentType,
+      weddingDayProtection: environments.weddingDayProtection,
+      isActive: environments.isActive,
+    })
+    .from(environments)
+    .where(and(eq(environments.id, environmentId), eq(environments.organizationId, ctx.organizationId)));
+  if (!env) throw new AppError("not_found");
+  return env;
+}

@@ -1,0 +1,29 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export function createDb(url: string, options: { max?: number } = {}) {
+  const client = postgres(url, {
+    max: options.max ?? 10,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    onnotice: () => {},
+    connection: { application_name: "ringbearer" },
+  });
+  return drizzle({ client, schema, casing: "snake_case" });
+}
+
+export type Database = ReturnType<typeof createDb>;
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+const holder = globalThis as unknown as { ringbearerDb?: Database };
+
+/** The app's pool, connected as the app role (DATABASE_URL); created on first use. */
+export function getDb(): Database {
+  if (!holder.ringbearerDb) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set");
+    holder.ringbearerDb = createDb(url);
+  }
+  return holder.ringbearerDb;
+}

@@ -1,0 +1,46 @@
+import { sql } from "drizzle-orm";
+import type { Role } from "@/lib/roles";
+import { type Database, getDb, type Tx } from "./client";
+
+/** Who is asking, for RLS (set per transaction) and for the audit rows written in it. */
+export type RequestContext = {
+  userId: string;
+  organizationId?: string;
+  role?: Role;
+  sessionId?: string;
+  ip?: string;
+  userAgent?: string;
+  emergencySessionId?: string;
+};
+
+export type TenantContext = RequestContext & { organizationId: string; role: Role };
+
+/**
+ * Runs `fn` in one transaction whose RLS context is the caller: policies read these settings, and the
+ * audit triggers record them. Everything inside commits or rolls back together.
+ */
+export async function withContext<T>(
+  ctx: RequestContext,
+  fn: (tx: Tx) => Promise<T>,
+  database: Database = getDb(),
+): Promise<T> {
+  return database.transaction(async (tx) => {
+    await setContext(tx, ctx);
+    return fn(tx);
+  });
+}
+
+export async function setContext(tx: Tx, ctx: RequestContext) {
+  await tx.execute(sql`select
+    set_config('app.user_id', ${ctx.userId}, true),
+    set_config('app.organization_id', ${ctx.organizationId ?? ""}, true),
+    set_config('app.session_id', ${ctx.sessionId ?? ""}, true),
+    set_config('app.ip', ${ctx.ip ?? ""}, true),
+    set_config('app.user_agent', ${ctx.userAgent ?? ""}, true),
+    set_config('app.emergency_session_id', ${ctx.emergencySessionId ?? ""}, true)`);
+}
+
+/** Sets a per-transaction setting the triggers read (risk level, change note of a delete). */
+export async function setLocal(tx: Tx, name: "app.risk_level" | "app.change_note", value: string) {
+  await tx.execute(sql`select set_config(${name}, ${value}, true)`);
+}

@@ -1,0 +1,73 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import postgres from "postgres";
+
+/**
+ * Applies the migrations drizzle-kit generated (listed in migrations/meta/_journal.json, plus the
+ * hand-written custom ones it tracks) and rolls them back with migrations/rollback/<tag>.down.sql.
+ * Runs as the owner role; the app role's name is passed to the migrations for their grants.
+ */
+const dir = path.join(process.cwd(), "migrations");
+
+type Journal = { entries: { idx: number; tag: string }[] };
+
+async function journal(): Promise<string[]> {
+  const raw = await readFile(path.join(dir, "meta", "_journal.json"), "utf8");
+  return (JSON.parse(raw) as Journal).entries.sort((a, b) => a.idx - b.idx).map((e) => e.tag);
+}
+
+async function withOwner<T>(ownerUrl: string, fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`create table if not exists ringbearer_migrations (
+      tag text primary key, applied_at timestamptz not null default now())`;
+    return await fn(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+async function applied(sql: postgres.Sql): Promise<string[]> {
+  const rows = await sql<{ tag: string }[]>`select tag from ringbearer_migrations order by tag`;
+  return rows.map((r) => r.tag);
+}
+
+export async function migrate(ownerUrl: string, appRole: string): Promise<string[]> {
+  return withOwner(ownerUrl, async (sql) => {
+    const done = new Set(await applied(sql));
+    const ran: string[] = [];
+    for (const tag of await journal()) {
+      if (done.has(tag)) continue;
+      const body = await readFile(path.join(dir, `${tag}.sql`), "utf8");
+      await sql.begin(async (tx) => {
+        await tx`select set_config('ringbearer.app_role', ${appRole}, true)`;
+        await tx.unsafe(body);
+        await tx`insert into ringbearer_migrations (tag) values (${tag})`;
+      });
+      ran.push(tag);
+    }
+    return ran;
+  });
+}
+
+export async function rollback(ownerUrl: string, appRole: string, steps = 1): Promise<string[]> {
+  return withOwner(ownerUrl, async (sql) => {
+    const done = (await applied(sql)).reverse().slice(0, steps);
+    for (const tag of done) {
+      const body = await readFile(path.join(dir, "rollback", `${tag}.down.sql`), "utf8");
+      await sql.begin(async (tx) => {
+        await tx`select set_config('ringbearer.app_role', ${appRole}, true)`;
+        await tx.unsafe(body);
+        await tx`delete from ringbearer_migrations where tag = ${tag}`;
+      });
+    }
+    return done;
+  });
+}
+
+export async function pendingMigrations(ownerUrl: string): Promise<string[]> {
+  return withOwner(ownerUrl, async (sql) => {
+    const done = new Set(await applied(sql));
+    return (await journal()).filter((t) => !done.has(t));
+  });
+}

@@ -1,0 +1,42 @@
+import type { AUDIT_ACTIONS, AUDIT_RESOURCES } from "@/db/schema";
+import type { Tx } from "../client";
+import type { RequestContext } from "../context";
+import { environmentVariableAudit } from "../schema";
+
+export type AuditEntry = {
+  action: (typeof AUDIT_ACTIONS)[number];
+  resourceType: (typeof AUDIT_RESOURCES)[number];
+  resourceId?: string | null;
+  variableId?: string | null;
+  environmentId?: string | null;
+  previousValueHash?: string | null;
+  newValueHash?: string | null;
+  details?: Record<string, unknown>;
+  riskLevel?: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
+};
+
+/** Appends an audit row in the caller's transaction: no audit row, no change. Never pass a value here. */
+export async function writeAudit(
+  tx: Tx,
+  ctx: RequestContext & { organizationId: string },
+  entry: AuditEntry,
+) {
+  await tx.insert(environmentVariableAudit).values({
+    organizationId: ctx.organizationId,
+    userId: ctx.userId,
+    action: entry.action,
+    resourceType: entry.resourceType,
+    resourceId: entry.resourceId ?? null,
+    variableId: entry.variableId ?? null,
+    environmentId: entry.environmentId ?? null,
+    previousValueHash: entry.previousValueHash ?? null,
+    newValueHash: entry.newValueHash ?? null,
+    changeDetails: entry.details ?? {},
+    securityContext: { role: "role" in ctx ? ctx.role : undefined, via: "app" },
+    riskLevel: entry.riskLevel ?? null,
+    emergency: Boolean(ctx.emergencySessionId),
+    ipAddress: ctx.ip || null,
+    userAgent: ctx.userAgent || null,
+    sessionId: ctx.sessionId || null,
+  });
+}

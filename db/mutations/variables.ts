@@ -1,0 +1,160 @@
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import type { z } from "zod";
+import { AppError } from "@/lib/errors";
+import type { variableInput } from "@/lib/validation/variables";
+import { requireCapability } from "../authz";
+import type { Tx } from "../client";
+import type { TenantContext } from "../context";
+import { environmentVariables } from "../schema";
+import { writeAudit } from "./audit";
+
+export type VariableInput = z.infer<typeof variableInput>;
+
+const columns = (input: VariableInput) => ({
+  name: input.name,
+  displayName: input.displayName ?? null,
+  description: input.description ?? null,
+  variableType: input.variableType,
+  securityClassification: input.securityClassification,
+  isRequired: input.isRequired,
+  isWeddingCritical: input.isWeddingCritical,
+  validationPattern: input.validationPattern ?? null,
+  tags: input.tags,
+});
+
+async function nameTaken(tx: Tx, ctx: TenantContext, name: string, exceptId?: string) {
+  const rows = await tx
+    .select({ id: environmentVariables.id })
+    .from(environmentVariables)
+    .where(
+      and(
+        eq(environmentVariables.organizationId, ctx.organizationId),
+        eq(environmentVariables.name, name),
+        isNull(environmentVariables.deletedAt),
+      ),
+    );
+  return rows.some((r) => r.id !== exceptId);
+}
+
+const nameConflict = (name: string) =>
+  new AppError("conflict:exists", { name: [`A variable named ${name} already exists`] });
+
+export async function createVariable(tx: Tx, ctx: TenantContext, input: VariableInput) {
+  requireCapability(ctx, "variable:create");
+  if (await nameTaken(tx, ctx, input.name)) throw nameConflict(input.name);
+  const [row] = await tx
+    .insert(environmentVariables)
+    .values({
+      ...columns(input),
+      organizationId: ctx.organizationId,
+      createdBy: ctx.userId,
+      updatedBy: ctx.userId,
+    })
+    .returning({ id: environmentVariables.id, version: environmentVariables.version });
+  await writeAudit(tx, ctx, {
+    action: "create",
+    resourceType: "variable",
+    resourceId: row.id,
+    variableId: row.id,
+    details: { name: input.name, classification: input.securityClassification, type: input.variableType },
+  });
+  return row;
+}
+
+/** Updates metadata if nobody changed it since `expectedVersion`; otherwise a version conflict. */
+export async function updateVariable(
+  tx: Tx,
+  ctx: TenantContext,
+  id: string,
+  expectedVersion: number,
+  input: VariableInput,
+) {
+  requireCapability(ctx, "variable:update");
+  const current = await liveVariable(tx, ctx, id);
+  if (current.version !== expectedVersion) throw new AppError("conflict:version");
+  if (input.name !== current.name && (await nameTaken(tx, ctx, input.name, id)))
+    throw nameConflict(input.name);
+  const next = columns(input);
+  const changed = Object.entries(next)
+    .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(current[k as keyof typeof current]))
+    .map(([k]) => k);
+  const [row] = await tx
+    .update(environmentVariables)
+    .set({
+      ...next,
+      version: sql`${environmentVariables.version} + 1`,
+      updatedBy: ctx.userId,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(environmentVariables.id, id), eq(environmentVariables.version, expectedVersion)))
+    .returning({ id: environmentVariables.id, version: environmentVariables.version });
+  if (!row) throw new AppError("conflict:version");
+  await writeAudit(tx, ctx, {
+    action: "update",
+    resourceType: "variable",
+    resourceId: id,
+    variableId: id,
+    details: { name: input.name, changed_fields: changed },
+  });
+  return row;
+}
+
+export async function deleteVariable(tx: Tx, ctx: TenantContext, id: string, expectedVersion: number) {
+  requireCapability(ctx, "variable:delete");
+  const current = await liveVariable(tx, ctx, id);
+  const [row] = await tx
+    .update(environmentVariables)
+    .set({ deletedAt: new Date(), deletedBy: ctx.userId, version: sql`${environmentVariables.version} + 1` })
+    .where(and(eq(environmentVariables.id, id), eq(environmentVariables.version, expectedVersion)))
+    .returning({ id: environmentVariables.id });
+  if (!row) throw new AppError("conflict:version");
+  await writeAudit(tx, ctx, {
+    action: "delete",
+    resourceType: "variable",
+    resourceId: id,
+    variableId: id,
+    details: { name: current.name, soft_delete: true, recoverable_days: 90 },
+  });
+}
+
+export async function restoreVariable(tx: Tx, ctx: TenantContext, id: string) {
+  requireCapability(ctx, "variable:delete");
+  const [current] = await tx
+    .select({ name: environmentVariables.name })
+    .from(environmentVariables)
+    .where(
+      and(
+        eq(environmentVariables.id, id),
+        eq(environmentVariables.organizationId, ctx.organizationId),
+        isNotNull(environmentVariables.deletedAt),
+      ),
+    );
+  if (!current) throw new AppError("not_found");
+  if (await nameTaken(tx, ctx, current.name)) throw nameConflict(current.name);
+  await tx
+    .update(environmentVariables)
+    .set({ deletedAt: null, deletedBy: null, version: sql`${environmentVariables.version} + 1` })
+    .where(eq(environmentVariables.id, id));
+  await writeAudit(tx, ctx, {
+    action: "restore",
+    resourceType: "variable",
+    resourceId: id,
+    variableId: id,
+    details: { name: current.name },
+  });
+}
+
+export async function liveVariable(tx: Tx, ctx: TenantContext, id: string) {
+  const [row] = await tx
+    .select()
+    .from(environmentVariables)
+    .where(
+      and(
+        eq(environmentVariables.id, id),
+        eq(environmentVariables.organizationId, ctx.organizationId),
+        isNull(environmentVariables.deletedAt),
+      ),
+    );
+  if (!row) throw new AppError("not_found");
+  return row;
+}

@@ -1,0 +1,159 @@
+import "server-only";
+import { and, arrayContains, asc, desc, eq, ilike, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import { valuePermission } from "../authz";
+import { type TenantContext, withContext } from "../context";
+import {
+  environments,
+  environmentVariables,
+  environmentVariableValues,
+  users,
+  valueVersions,
+} from "../schema";
+
+export type VariableFilters = { q?: string; type?: string; classification?: string; tag?: string };
+
+const variableColumns = {
+  id: environmentVariables.id,
+  name: environmentVariables.name,
+  displayName: environmentVariables.displayName,
+  description: environmentVariables.description,
+  variableType: environmentVariables.variableType,
+  securityClassification: environmentVariables.securityClassification,
+  isRequired: environmentVariables.isRequired,
+  isWeddingCritical: environmentVariables.isWeddingCritical,
+  validationPattern: environmentVariables.validationPattern,
+  tags: environmentVariables.tags,
+  version: environmentVariables.version,
+  updatedAt: environmentVariables.updatedAt,
+};
+
+/** Live variables with the environments where each has a value (from metadata; nothing decrypted). */
+export async function listVariables(ctx: TenantContext, filters: VariableFilters) {
+  const where: SQL[] = [
+    eq(environmentVariables.organizationId, ctx.organizationId),
+    isNull(environmentVariables.deletedAt),
+  ];
+  if (filters.q) where.push(ilike(environmentVariables.name, `%${filters.q.replace(/[%_\\]/g, "\\$&")}%`));
+  if (filters.type) where.push(eq(environmentVariables.variableType, filters.type));
+  if (filters.classification)
+    where.push(eq(environmentVariables.securityClassification, filters.classification));
+  if (filters.tag) where.push(arrayContains(environmentVariables.tags, [filters.tag]));
+  return withContext(ctx, (tx) =>
+    tx
+      .select({
+        ...variableColumns,
+        setIn: sql<
+          string[]
+        >`coalesce((select array_agg(v.environment_id::text) from ${environmentVariableValues} v
+          where v.variable_id = ${environmentVariables.id}), '{}')`,
+      })
+      .from(environmentVariables)
+      .where(and(...where))
+      .orderBy(asc(environmentVariables.name))
+      .limit(500),
+  );
+}
+
+export async function listDeletedVariables(ctx: TenantContext) {
+  return withContext(ctx, (tx) =>
+    tx
+      .select({
+        id: environmentVariables.id,
+        name: environmentVariables.name,
+        deletedAt: environmentVariables.deletedAt,
+      })
+      .from(environmentVariables)
+      .where(
+        and(
+          eq(environmentVariables.organizationId, ctx.organizationId),
+          isNotNull(environmentVariables.deletedAt),
+          sql`${environmentVariables.deletedAt} > now() - interval '90 days'`,
+        ),
+      )
+      .orderBy(desc(environmentVariables.deletedAt)),
+  );
+}
+
+/** One variable with, per environment, its value's metadata (version, short hash, who and when). */
+export async function variableDetail(ctx: TenantContext, id: string) {
+  return withContext(ctx, async (tx) => {
+    const [variable] = await tx
+      .select(variableColumns)
+      .from(environmentVariables)
+      .where(
+        and(
+          eq(environmentVariables.id, id),
+          eq(environmentVariables.organizationId, ctx.organizationId),
+          isNull(environmentVariables.deletedAt),
+        ),
+      );
+    if (!variable) return null;
+    const values = await tx
+      .select({
+        environmentId: environmentVariableValues.environmentId,
+        version: environmentVariableValues.version,
+        valueHash: environmentVariableValues.valueHash,
+        updatedAt: environmentVariableValues.updatedAt,
+        updatedBy: users.name,
+      })
+      .from(environmentVariableValues)
+      .leftJoin(users, eq(users.id, environmentVariableValues.updatedBy))
+      .where(eq(environmentVariableValues.variableId, id));
+    const history = await tx
+      .select({
+        environmentId: valueVersions.environmentId,
+        version: valueVersions.version,
+        operation: valueVersions.operation,
+        valueHash: valueVersions.valueHash,
+        note: valueVersions.note,
+        createdAt: valueVersions.createdAt,
+        createdBy: users.name,
+      })
+      .from(valueVersions)
+      .leftJoin(users, eq(users.id, valueVersions.createdBy))
+      .where(eq(valueVersions.variableId, id))
+      .orderBy(desc(valueVersions.createdAt))
+      .limit(50);
+    return { variable, values, history };
+  });
+}
+
+export async function listEnvironments(ctx: TenantContext) {
+  return withContext(ctx, (tx) =>
+    tx
+      .select({
+        id: environments.id,
+        name: environments.name,
+        displayName: environments.displayName,
+        description: environments.description,
+        environmentType: environments.environmentType,
+        isActive: environments.isActive,
+        isProduction: environments.isProduction,
+        weddingDayProtection: environments.weddingDayProtection,
+        deploymentBranch: environments.deploymentBranch,
+        deploymentUrl: environments.deploymentUrl,
+        version: environments.version,
+        locked: sql<boolean>`app_env_locked(${environments.id})`,
+      })
+      .from(environments)
+      .where(eq(environments.organizationId, ctx.organizationId))
+      .orderBy(
+        sql`case ${environments.environmentType} when 'development' then 1 when 'testing' then 2 when 'staging' then 3 when 'production' then 4 else 5 end`,
+        asc(environments.name),
+      ),
+  );
+}
+
+/** What the caller may do per environment for one variable (for enabling controls; actions re-check). */
+export async function valueAccess(ctx: TenantContext, variableId: string | null) {
+  return withContext(ctx, async (tx) => {
+    const envs = await tx
+      .select({ id: environments.id, name: environments.name, environmentType: environments.environmentType })
+      .from(environments)
+      .where(eq(environments.organizationId, ctx.organizationId));
+    const out: Record<string, { permission: string }> = {};
+    for (const env of envs)
+      out[env.id] = { permission: (await valuePermission(tx, ctx, variableId, env)).permission };
+    return out;
+  });
+}

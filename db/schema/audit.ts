@@ -1,0 +1,92 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  inet,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+import { createdAt, id, inList } from "./columns";
+import { environments } from "./environments";
+import { organizations, users } from "./organizations";
+import { environmentVariables } from "./variables";
+
+export const AUDIT_ACTIONS = [
+  "create",
+  "read",
+  "update",
+  "delete",
+  "rotate",
+  "decrypt",
+  "sync",
+  "restore",
+  "login",
+  "logout",
+  "export",
+] as const;
+export const AUDIT_RESOURCES = [
+  "variable",
+  "value",
+  "permission",
+  "environment",
+  "organization",
+  "session",
+  "settings",
+  "member",
+] as const;
+
+/**
+ * Append-only, hash-chained audit trail. `seq`, `prev_hash` and `row_hash` are set by a trigger;
+ * UPDATE, DELETE and TRUNCATE are refused by triggers, and the app role may only INSERT and SELECT.
+ */
+export const environmentVariableAudit = pgTable(
+  "environment_variable_audit",
+  {
+    id: id(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    seq: bigint({ mode: "number" }).notNull().default(0),
+    variableId: uuid().references(() => environmentVariables.id),
+    environmentId: uuid().references(() => environments.id),
+    userId: uuid().references(() => users.id),
+    action: varchar({ length: 50 }).notNull(),
+    resourceType: varchar({ length: 50 }).notNull(),
+    resourceId: uuid(),
+    previousValueHash: varchar({ length: 255 }),
+    newValueHash: varchar({ length: 255 }),
+    changeDetails: jsonb().notNull().default({}),
+    securityContext: jsonb().notNull().default({}),
+    riskLevel: varchar({ length: 10 }),
+    emergency: boolean().notNull().default(false),
+    ipAddress: inet(),
+    userAgent: text(),
+    sessionId: varchar({ length: 255 }),
+    success: boolean().notNull().default(true),
+    errorMessage: text(),
+    prevHash: varchar({ length: 64 }).notNull().default(""),
+    rowHash: varchar({ length: 64 }).notNull().default(""),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("idx_env_var_audit_org_seq").on(t.organizationId, t.seq),
+    index("idx_env_var_audit_timestamp").on(t.organizationId, t.createdAt.desc()),
+    index("idx_env_var_audit_user").on(t.userId, t.createdAt.desc()),
+    index("idx_env_var_audit_variable").on(t.variableId, t.createdAt.desc()),
+    check("environment_variable_audit_action_check", sql`${t.action} in (${inList(AUDIT_ACTIONS)})`),
+    check(
+      "environment_variable_audit_resource_check",
+      sql`${t.resourceType} in (${inList(AUDIT_RESOURCES)})`,
+    ),
+    check(
+      "environment_variable_audit_risk_check",
+      sql`${t.riskLevel} in ('LOW', 'MEDIUM', 'HIGH', 'CRITICAL')`,
+    ),
+  ],
+);

@@ -1,0 +1,128 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  inet,
+  integer,
+  pgTable,
+  smallint,
+  text,
+  time,
+  timestamp,
+  unique,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+import { ROLES } from "@/lib/roles";
+import { createdAt, id, inList, updatedAt, version } from "./columns";
+
+export const organizations = pgTable("organizations", {
+  id: id(),
+  slug: varchar({ length: 63 }).notNull().unique(),
+  name: varchar({ length: 255 }).notNull(),
+  timeZone: text().notNull().default("UTC"),
+  version: version(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** The seed's `user_profiles`: people who sign in. Global, not a tenant table. */
+export const users = pgTable("users", {
+  id: id(),
+  email: varchar({ length: 320 }).notNull().unique(),
+  name: varchar({ length: 255 }).notNull(),
+  passwordHash: text().notNull(),
+  createdAt: createdAt(),
+  disabledAt: timestamp({ withTimezone: true }),
+});
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: id(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: varchar({ length: 32 }).notNull(),
+    version: version(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique("memberships_org_user_unique").on(t.organizationId, t.userId),
+    index("idx_memberships_user").on(t.userId),
+    check("memberships_role_check", sql`${t.role} in (${inList(ROLES)})`),
+  ],
+);
+
+/** Server-side session rows behind the JWT: logout and revocation take effect on the next request. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: id(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    revokedAt: timestamp({ withTimezone: true }),
+    ipAddress: inet(),
+    userAgent: text(),
+  },
+  (t) => [index("idx_sessions_user").on(t.userId, t.revokedAt)],
+);
+
+/** Failed sign-in counters per key (email, address) and fixed window. */
+export const loginAttempts = pgTable("login_attempts", {
+  key: text().primaryKey(),
+  windowStart: timestamp({ withTimezone: true }).notNull(),
+  failures: integer().notNull().default(0),
+});
+
+/** Weekly wedding-hours rules in the organization's time zone; ISO days 1 = Monday … 7 = Sunday. */
+export const protectionWindows = pgTable(
+  "protection_windows",
+  {
+    id: id(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    label: varchar({ length: 100 }),
+    startDay: smallint().notNull(),
+    startTime: time().notNull(),
+    endDay: smallint().notNull(),
+    endTime: time().notNull(),
+    createdBy: uuid().references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("idx_protection_windows_org").on(t.organizationId),
+    check(
+      "protection_windows_days_check",
+      sql`${t.startDay} between 1 and 7 and ${t.endDay} between 1 and 7`,
+    ),
+  ],
+);
+
+/** One-off blackout periods (a flagship wedding), absolute instants. */
+export const protectionBlackouts = pgTable(
+  "protection_blackouts",
+  {
+    id: id(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    reason: varchar({ length: 200 }).notNull(),
+    createdBy: uuid().references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("idx_protection_blackouts_org").on(t.organizationId, t.endsAt),
+    check("protection_blackouts_range_check", sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+);

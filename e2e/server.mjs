@@ -1,0 +1,19 @@
+// Starts Ringbearer for the end-to-end tests on a fresh embedded database in .data/e2e (wiped first).
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+
+const dataDir = ".data/e2e";
+rmSync(dataDir, { recursive: true, force: true });
+const env = {
+  ...process.env,
+  RINGBEARER_DATA_DIR: dataDir,
+  RINGBEARER_PG_PORT: process.env.E2E_PG_PORT ?? "54400",
+};
+delete env.DATABASE_URL;
+delete env.DATABASE_OWNER_URL;
+delete env.RINGBEARER_MASTER_KEY;
+delete env.NEXTAUTH_SECRET;
+delete env.NEXTAUTH_URL;
+const child = spawn("npx", ["tsx", "scripts/start.mts"], { stdio: "inherit", env });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code) => process.exit(code ?? 0));

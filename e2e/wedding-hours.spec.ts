@@ -1,0 +1,52 @@
+import { expect, test } from "@playwright/test";
+import { asUser, captureAction, localInput, ORG, openVariable, valueRow } from "./support";
+
+// Runs after every other spec (playwright.config: project dependency): it locks production until it ends.
+test("wedding hours lock production: banner, disabled controls, a crafted request refused", async ({
+  browser,
+}) => {
+  const { page, context } = await asUser(browser, "admin@demo.test");
+
+  // Before the lock, capture a real production edit to replay during it.
+  await openVariable(page, "NEXT_PUBLIC_POSTHOG_KEY");
+  await valueRow(page, "production").getByRole("button", { name: "Edit production value" }).click();
+  await page.getByLabel("New production value").fill("phc_production_v2");
+  const captured = captureAction(page);
+  await page.getByRole("button", { name: "Save value" }).click();
+  const request = await captured;
+  await expect(valueRow(page, "production")).toContainText("v2");
+
+  // A blackout covering now, entered in the organization's time zone through the settings page.
+  await page.getByRole("link", { name: "Settings" }).click();
+  const now = Date.now();
+  const form = page.getByRole("form", { name: "Add blackout" });
+  await form.getByLabel("Starts").fill(localInput(new Date(now - 2 * 60_000), "Europe/London"));
+  await form.getByLabel("Ends").fill(localInput(new Date(now + 20 * 60_000), "Europe/London"));
+  await form.getByLabel("Reason").fill("E2E flagship wedding");
+  await form.getByRole("button", { name: "Add blackout" }).click();
+  await expect(page.getByRole("list", { name: "Blackouts" })).toContainText("E2E flagship wedding");
+
+  // The banner is on every console page and names the locked environments and the end, in London time.
+  for (const path of ["", "/variables", "/environments", "/matrix"]) {
+    await page.goto(`/o/${ORG}${path}`);
+    await expect(
+      page.getByText(/Wedding hours: production .*read-only until .*\(Europe\/London\)/),
+    ).toBeVisible();
+  }
+  await openVariable(page, "NEXT_PUBLIC_POSTHOG_KEY");
+  await expect(
+    valueRow(page, "production").getByRole("button", { name: "Edit production value" }),
+  ).toBeDisabled();
+  await expect(valueRow(page, "staging").getByRole("button", { name: "Edit staging value" })).toBeEnabled();
+
+  // The replayed request (expected version 1 → it would also be stale; the lock is checked first).
+  const refused = await page.request.post(request.url, { headers: request.headers, data: request.body });
+  expect(refused.status()).toBeLessThan(500);
+  expect(await refused.text()).toContain("locked:wedding_hours");
+
+  // The blackout cannot be removed while it is in force.
+  await page.goto(`/o/${ORG}/settings`);
+  await page.getByRole("button", { name: "Remove E2E flagship wedding" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /wedding hours/i })).toBeVisible();
+  await context.close();
+});

@@ -1,0 +1,48 @@
+/** Typed error codes: each maps to a user-facing message and an HTTP status. Database details never leak. */
+export const ERROR_CODES = {
+  unauthorized: { status: 401, message: "Sign in to continue." },
+  forbidden: { status: 403, message: "You do not have permission to do that." },
+  not_found: { status: 404, message: "It no longer exists, or you cannot see it." },
+  validation: { status: 422, message: "Some fields need attention." },
+  "conflict:version": {
+    status: 409,
+    message: "Someone changed this since you opened it. Nothing was overwritten.",
+  },
+  "conflict:exists": { status: 409, message: "That name is already taken." },
+  "locked:wedding_hours": {
+    status: 423,
+    message: "This environment is read-only during wedding hours. Emergencies need break-glass.",
+  },
+  rate_limited: { status: 429, message: "Too many attempts. Wait a few minutes, then try again." },
+  "unavailable:database": {
+    status: 503,
+    message: "The database is not answering. Nothing was changed; try again shortly.",
+  },
+  internal: { status: 500, message: "Something went wrong on our side. Nothing was changed." },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const messageFor = (code: ErrorCode): string => ERROR_CODES[code].message;
+export const statusFor = (code: ErrorCode): number => ERROR_CODES[code].status;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fieldErrors?: Record<string, string[]>;
+  /** Safe details for the caller (e.g. the current version in a conflict); never a value. */
+  readonly meta?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, fieldErrors?: Record<string, string[]>, meta?: Record<string, unknown>) {
+    super(messageFor(code));
+    this.name = "AppError";
+    this.code = code;
+    this.status = statusFor(code);
+    this.fieldErrors = fieldErrors;
+    this.meta = meta;
+  }
+}
+
+export type ActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; error: { code: string; message: string }; fieldErrors?: Record<string, string[]> };

@@ -1,0 +1,105 @@
+import { type EnvironmentType, environmentTier, type Role } from "./roles";
+
+/**
+ * The permission model (seed 004), as pure functions. The same baseline lives in SQL
+ * (`baseline_permission`) for RLS; tests run one table of cases against both.
+ */
+export const PERMISSIONS = ["none", "read", "write", "admin"] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const atLeast = (have: Permission, need: Permission): boolean =>
+  PERMISSIONS.indexOf(have) >= PERMISSIONS.indexOf(need);
+
+const maxOf = (a: Permission, b: Permission): Permission => (atLeast(a, b) ? a : b);
+
+export function baselinePermission(role: Role, envType: EnvironmentType): Permission {
+  const tier = environmentTier(envType);
+  switch (role) {
+    case "owner":
+    case "admin":
+      return "admin";
+    case "on_call":
+      return "read";
+    case "security_reviewer":
+      return "none";
+    case "lead":
+      return tier === "production" ? "read" : "admin";
+    case "developer":
+      return tier === "production" ? "none" : "write";
+    case "viewer":
+      return tier === "production" ? "none" : "read";
+  }
+}
+
+export const canUseEmergency = (role: Role): boolean =>
+  role === "owner" || role === "admin" || role === "on_call";
+
+export type Capability =
+  | "variable:create"
+  | "variable:update"
+  | "variable:delete"
+  | "environment:manage"
+  | "settings:manage"
+  | "audit:read"
+  | "members:manage"
+  | "metadata:read";
+
+const CAPABILITIES: Record<Capability, readonly Role[]> = {
+  "variable:create": ["owner", "admin", "lead", "developer"],
+  "variable:update": ["owner", "admin", "lead", "developer"],
+  "variable:delete": ["owner", "admin", "lead"],
+  "environment:manage": ["owner", "admin"],
+  "settings:manage": ["owner", "admin"],
+  "members:manage": ["owner", "admin"],
+  "audit:read": ["owner", "admin", "lead", "security_reviewer", "on_call"],
+  "metadata:read": ["owner", "admin", "lead", "developer", "viewer", "security_reviewer", "on_call"],
+};
+
+export const can = (role: Role, capability: Capability): boolean => CAPABILITIES[capability].includes(role);
+
+/** A grant from variable_access_policies, beyond the role baseline. */
+export type AccessGrant = {
+  userId: string | null;
+  role: Role | null;
+  permission: "read" | "write" | "admin" | "emergency";
+  variableId: string | null;
+  environmentNames: string[] | null;
+  expiresAt: Date | null;
+  isActive: boolean;
+};
+
+export type EffectiveInput = {
+  role: Role;
+  userId: string;
+  envType: EnvironmentType;
+  envName: string;
+  variableId: string | null;
+  grants: AccessGrant[];
+  now: Date;
+};
+
+/** The highest of the role baseline and every live grant that matches the user, variable and environment. */
+export function effectivePermission(input: EffectiveInput): {
+  permission: Permission;
+  emergency: boolean;
+  reasons: string[];
+} {
+  let permission = baselinePermission(input.role, input.envType);
+  let emergency = false;
+  const reasons = [`role ${input.role}: ${permission} on ${input.envName}`];
+  for (const g of input.grants) {
+    const live = g.isActive && (!g.expiresAt || g.expiresAt > input.now);
+    const subject = g.userId === input.userId || (g.role !== null && g.role === input.role);
+    const variable = g.variableId === null || g.variableId === input.variableId;
+    const env = g.environmentNames === null || g.environmentNames.includes(input.envName);
+    if (!live || !subject || !variable || !env) continue;
+    const level: Permission = g.permission === "emergency" ? "read" : g.permission;
+    if (g.permission === "emergency") emergency = true;
+    permission = maxOf(permission, level);
+    reasons.push(
+      `policy for ${g.userId ? "this user" : `role ${g.role}`}: ${g.permission}` +
+        `${g.variableId ? " on one variable" : ""}${g.environmentNames ? ` in ${g.environmentNames.join(", ")}` : ""}`,
+    );
+  }
+  return { permission, emergency, reasons };
+}

@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { checkbox, optionalText } from "./fields";
+
+export const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
+const TAG = /^[a-z0-9][a-z0-9_.-]*$/;
+
+const tags = z.preprocess(
+  (v) =>
+    typeof v === "string"
+      ? [
+          ...new Set(
+            v
+              .split(",")
+              .map((t) => t.trim().toLowerCase())
+              .filter(Boolean),
+          ),
+        ]
+      : Array.isArray(v)
+        ? v
+        : [],
+  z
+    .array(
+      z
+        .string()
+        .max(50, "Tags are at most 50 characters")
+        .regex(TAG, "Tags use a-z, 0-9, _ . - (e.g. payments)"),
+    )
+    .max(20, "At most 20 tags"),
+);
+
+const pattern = optionalText(500).refine((p) => {
+  if (p === undefined) return true;
+  try {
+    new RegExp(p);
+    return true;
+  } catch {
+    return false;
+  }
+}, "Not a valid regular expression");
+
+export const variableInput = z.object({
+  name: z.preprocess(
+    (v) => (typeof v === "string" ? v.trim() : v),
+    z
+      .string({ error: "Name is required" })
+      .min(1, "Name is required")
+      .max(255, "At most 255 characters")
+      .regex(VARIABLE_NAME, "Use UPPER_SNAKE_CASE: a capital letter, then capitals, digits or _"),
+  ),
+  displayName: optionalText(255),
+  description: optionalText(2000),
+  variableType: z.enum(["api_key", "database_url", "feature_flag", "configuration", "secret"], {
+    error: "Choose a type",
+  }),
+  securityClassification: z.enum(["public", "internal", "confidential", "wedding_day_critical"], {
+    error: "Choose a classification",
+  }),
+  isRequired: checkbox,
+  isWeddingCritical: checkbox,
+  validationPattern: pattern,
+  tags,
+});
+
+export const valueInput = z.object({
+  value: z.string({ error: "Enter a value" }).max(65536, "Values are at most 64 KiB"),
+  expectedVersion: z.coerce.number().int().min(0),
+  note: optionalText(500),
+});

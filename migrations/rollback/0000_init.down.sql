@@ -1,0 +1,2 @@
+-- Rollback of 0000_init: drops every table drizzle-kit created (and their constraints and indexes).
+DROP TABLE IF EXISTS "environment_variable_audit","configuration_drift","deployment_syncs","emergency_sessions","environments","encryption_keys","login_attempts","memberships","organizations","protection_blackouts","protection_windows","sessions","users","environment_variable_values","environment_variables","security_classifications","value_versions","variable_access_policies","variable_validations" CASCADE;

@@ -1,0 +1,58 @@
+/**
+ * Resolves the configuration (embedded database when DATABASE_URL is unset), validates it, migrates,
+ * refuses an app role that could bypass RLS, and seeds the demo organization into an empty database.
+ */
+import path from "node:path";
+import { createDb } from "@/db/client";
+import { migrate } from "@/db/migrate";
+import { appRoleProblems } from "@/db/role-check";
+import { isEmpty, seedDemo } from "@/db/seed";
+import { parseEnv, roleFromUrl } from "@/server/env";
+import { type LocalDatabase, startLocalDatabase } from "./local-db.mts";
+
+export type Prepared = { local?: LocalDatabase; seeded: boolean; port: number };
+
+export async function prepare(opts: { seed: boolean; log: (m: string) => void }): Promise<Prepared> {
+  const env = process.env;
+  let local: LocalDatabase | undefined;
+  if (!env.DATABASE_URL) {
+    const dataDir = path.resolve(env.RINGBEARER_DATA_DIR ?? ".data");
+    const pgPort = Number(env.RINGBEARER_PG_PORT ?? 54329);
+    opts.log(
+      `Starting the embedded PostgreSQL in ${path.relative(process.cwd(), dataDir) || "."} (port ${pgPort})…`,
+    );
+    local = await startLocalDatabase(dataDir, pgPort, opts.log);
+    env.DATABASE_URL = local.databaseUrl;
+    env.DATABASE_OWNER_URL = local.ownerUrl;
+    env.RINGBEARER_MASTER_KEY ??= local.secrets.masterKey;
+    env.NEXTAUTH_SECRET ??= local.secrets.nextauthSecret;
+  }
+  env.PORT ??= "3000";
+  env.NEXTAUTH_URL ??= `http://localhost:${env.PORT}`;
+  const config = parseEnv(env);
+  const ownerUrl = config.DATABASE_OWNER_URL ?? config.DATABASE_URL;
+  const ran = await migrate(ownerUrl, roleFromUrl(config.DATABASE_URL));
+  if (ran.length > 0) opts.log(`Applied migrations: ${ran.join(", ")}`);
+  const problems = await appRoleProblems(config.DATABASE_URL);
+  if (problems.length > 0) {
+    throw new Error(
+      `Refusing to serve: row-level security would not bind the app.\n  ${problems.join("\n  ")}\n` +
+        "Connect DATABASE_URL as a role that is not superuser, has no BYPASSRLS and owns no table.",
+    );
+  }
+  let seeded = false;
+  const productionWithoutDemo = env.NODE_ENV === "production" && env.RINGBEARER_SEED_DEMO !== "true";
+  if (opts.seed && !productionWithoutDemo) {
+    const db = createDb(config.DATABASE_URL, { max: 1 });
+    try {
+      if (await isEmpty(db)) {
+        await seedDemo(db);
+        seeded = true;
+        opts.log("Seeded the demo organization.");
+      }
+    } finally {
+      await db.$client.end({ timeout: 5 });
+    }
+  }
+  return { local, seeded, port: config.PORT };
+}

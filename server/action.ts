@@ -1,0 +1,64 @@
+import "server-only";
+import { revalidatePath } from "next/cache";
+import type { z } from "zod";
+import type { Tx } from "@/db/client";
+import { type TenantContext, withContext } from "@/db/context";
+import { toAppError } from "@/db/errors";
+import { type ActionResult, AppError, messageFor } from "@/lib/errors";
+import { log } from "./log";
+import { currentUser, memberContext } from "./session";
+
+type Input = FormData | Record<string, unknown>;
+
+function toObject(input: Input): Record<string, unknown> {
+  if (!(input instanceof FormData)) return input;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of input.entries())
+    if (!k.startsWith("$ACTION")) out[k] = typeof v === "string" ? v : undefined;
+  return out;
+}
+
+export function failure(error: AppError): ActionResult<never> {
+  return {
+    ok: false,
+    error: { code: error.code, message: error.message || messageFor(error.code) },
+    ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
+  };
+}
+
+/**
+ * The one path for writes: session → zod → membership and role → one transaction with the RLS context
+ * (the handler writes its audit row in it) → typed result. Every action authorizes itself here and again
+ * in the domain function; RLS and triggers are the last line.
+ */
+export async function runAction<S extends z.ZodType, R>(
+  org: string,
+  schema: S,
+  input: Input,
+  handler: (tx: Tx, ctx: TenantContext, data: z.infer<S>) => Promise<R>,
+  options: { revalidate?: string } = {},
+): Promise<ActionResult<R>> {
+  try {
+    if (!(await currentUser())) throw new AppError("unauthorized");
+    const parsed = schema.safeParse(toObject(input));
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string[]> = {};
+      for (const issue of parsed.error.issues) {
+        const key = issue.path.join(".") || "form";
+        fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
+      }
+      throw new AppError("validation", fieldErrors);
+    }
+    const member = await memberContext(org);
+    if (!member) throw new AppError("forbidden");
+    const { user: _u, org: _o, ...ctx } = member;
+    const data = await withContext(ctx, (tx) => handler(tx, ctx, parsed.data));
+    if (options.revalidate) revalidatePath(`/o/${org}${options.revalidate}`, "layout");
+    return { ok: true, data };
+  } catch (raw) {
+    const error = toAppError(raw);
+    if (error instanceof AppError) return failure(error);
+    log.error({ err: error, org }, "action failed");
+    return failure(new AppError("internal"));
+  }
+}

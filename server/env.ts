@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+const postgresUrl = z
+  .string({ error: "is missing" })
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// URL");
+
+const schema = z.object({
+  DATABASE_URL: postgresUrl,
+  DATABASE_OWNER_URL: postgresUrl.optional(),
+  RINGBEARER_MASTER_KEY: z
+    .string({ error: "is missing (32 bytes, base64 or hex)" })
+    .refine(
+      (v) => /^[A-Za-z0-9+/]{43}=$/.test(v) || /^[0-9a-fA-F]{64}$/.test(v),
+      "must be 32 bytes, base64 or hex",
+    ),
+  NEXTAUTH_SECRET: z.string({ error: "is missing" }).min(32, "must be at least 32 characters"),
+  NEXTAUTH_URL: z.url("must be a URL such as http://localhost:3000").optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+});
+
+export type AppEnv = z.infer<typeof schema>;
+
+/** Validates the app's configuration; the message names every variable that is missing or wrong. */
+export function parseEnv(source: Record<string, string | undefined>): AppEnv {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`);
+  throw new Error(`Ringbearer cannot start; fix its environment variables:\n${lines.join("\n")}`);
+}
+
+export function roleFromUrl(url: string): string {
+  return decodeURIComponent(new URL(url).username) || "postgres";
+}

@@ -1,0 +1,62 @@
+import "server-only";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { getServerSession } from "next-auth";
+import { cache } from "react";
+import type { TenantContext } from "@/db/context";
+import { membershipFor } from "@/db/queries/memberships";
+import { authOptions } from "./auth";
+
+export type CurrentUser = { id: string; name: string; email: string; sessionId: string };
+
+/** The signed-in user whose server-side session is live, or null. Cached per request. */
+export const currentUser = cache(async (): Promise<CurrentUser | null> => {
+  const session = await getServerSession(authOptions);
+  if (!session?.user?.id || !session.sid) return null;
+  return {
+    id: session.user.id,
+    name: session.user.name ?? "",
+    email: session.user.email ?? "",
+    sessionId: session.sid,
+  };
+});
+
+export async function requestInfo() {
+  const h = await headers();
+  return {
+    ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || undefined,
+    userAgent: h.get("user-agent")?.slice(0, 500) || undefined,
+  };
+}
+
+export type Member = TenantContext & {
+  user: CurrentUser;
+  org: { slug: string; name: string; timeZone: string };
+};
+
+/** Resolves the caller's membership of an organization (by slug), or null if there is none. */
+export const memberContext = cache(async (slug: string): Promise<Member | null> => {
+  const user = await currentUser();
+  if (!user) return null;
+  const m = await membershipFor(user.id, slug);
+  if (!m) return null;
+  const info = await requestInfo();
+  return {
+    userId: user.id,
+    sessionId: user.sessionId,
+    organizationId: m.organizationId,
+    role: m.role,
+    ...info,
+    user,
+    org: { slug, name: m.name, timeZone: m.timeZone },
+  };
+});
+
+/** For pages: the member context, or a redirect to sign in / a 404 for organizations the user is not in. */
+export async function requireMember(slug: string): Promise<Member> {
+  const user = await currentUser();
+  if (!user) redirect("/login");
+  const member = await memberContext(slug);
+  if (!member) redirect("/");
+  return member;
+}

@@ -1,0 +1,117 @@
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { withContext } from "@/db/context";
+import { setValue } from "@/db/mutations/values";
+import { createVariable } from "@/db/mutations/variables";
+import { verifyAuditChain } from "@/db/queries/audit";
+import { environmentVariableAudit } from "@/db/schema";
+import { makeOrg, rawSql, type TestOrg } from "./support";
+
+let org: TestOrg;
+
+beforeAll(async () => {
+  org = await makeOrg();
+  await withContext(org.owner, async (tx) => {
+    const v = await createVariable(tx, org.owner, {
+      name: "TWILIO_AUTH_TOKEN",
+      variableType: "secret",
+      securityClassification: "confidential",
+      isRequired: false,
+      isWeddingCritical: false,
+      tags: [],
+    });
+    for (const [i, env] of [org.env.development, org.env.staging].entries()) {
+      await setValue(tx, org.owner, {
+        variableId: v.id,
+        environmentId: env,
+        value: `token-${i}`,
+        expectedVersion: 0,
+      });
+    }
+  });
+});
+
+describe("the audit hash chain", () => {
+  it("numbers and links every row of the organization", async () => {
+    const rows = await withContext(org.owner, (tx) =>
+      tx
+        .select({
+          seq: environmentVariableAudit.seq,
+          prev: environmentVariableAudit.prevHash,
+          hash: environmentVariableAudit.rowHash,
+        })
+        .from(environmentVariableAudit)
+        .where(eq(environmentVariableAudit.organizationId, org.id))
+        .orderBy(environmentVariableAudit.seq),
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    rows.forEach((row, i) => {
+      expect(row.seq).toBe(i + 1);
+      expect(row.prev).toBe(i === 0 ? "" : rows[i - 1].hash);
+      expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
+    });
+    expect(await verifyAuditChain(org.owner)).toMatchObject({ checked: rows.length, brokenSeq: null });
+  });
+
+  it("stays linear under concurrent writers", async () => {
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        withContext(org.owner, (tx) =>
+          createVariable(tx, org.owner, {
+            name: `CONCURRENT_${i}`,
+            variableType: "configuration",
+            securityClassification: "internal",
+            isRequired: false,
+            isWeddingCritical: false,
+            tags: [],
+          }),
+        ),
+      ),
+    );
+    expect((await verifyAuditChain(org.owner)).brokenSeq).toBeNull();
+  });
+
+  it("names the row an owner tampered with", async () => {
+    const owner = rawSql("owner");
+    try {
+      await owner.begin(async (tx) => {
+        await tx`select set_config('app.organization_id', ${org.id}, true)`;
+        await tx`alter table environment_variable_audit disable trigger environment_variable_audit_append_only`;
+        await tx`update environment_variable_audit set change_details = '{"name":"innocent"}'
+                  where organization_id = ${org.id} and seq = 2`;
+        await tx`alter table environment_variable_audit enable trigger environment_variable_audit_append_only`;
+      });
+    } finally {
+      await owner.end();
+    }
+    const verdict = await verifyAuditChain(org.owner);
+    expect(verdict.brokenSeq).toBe(2);
+    expect(verdict.reason).toMatch(/does not match its hash/);
+  });
+
+  it("names the gap left by a deleted row", async () => {
+    const other = await makeOrg();
+    await withContext(other.owner, (tx) =>
+      createVariable(tx, other.owner, {
+        name: "GAP",
+        variableType: "configuration",
+        securityClassification: "internal",
+        isRequired: false,
+        isWeddingCritical: false,
+        tags: [],
+      }),
+    );
+    const s = rawSql("super");
+    try {
+      await s.begin(async (tx) => {
+        await tx`set local session_replication_role = replica`;
+        await tx`delete from environment_variable_audit where organization_id = ${other.id} and seq = 1`;
+      });
+    } finally {
+      await s.end();
+    }
+    const verdict = await verifyAuditChain(other.owner);
+    expect(verdict.brokenSeq).toBe(2);
+    expect(verdict.reason).toMatch(/row 1 is missing/);
+  });
+});

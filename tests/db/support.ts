@@ -1,0 +1,97 @@
+import { randomBytes } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import postgres from "postgres";
+import { inject } from "vitest";
+import { getDb } from "@/db/client";
+import { type TenantContext, withContext } from "@/db/context";
+import { addMember, createOrganization } from "@/db/mutations/organizations";
+import { createUser } from "@/db/mutations/users";
+import { environments, protectionBlackouts } from "@/db/schema";
+import type { Role } from "@/lib/roles";
+
+export const db = () => getDb();
+export const PASSWORD = "correct horse battery staple";
+
+/** A raw connection as the owner or the superuser, for what the app role must not be able to do. */
+export function rawSql(who: "owner" | "super" | "app") {
+  const url =
+    who === "owner" ? inject("ownerUrl") : who === "super" ? inject("superUrl") : inject("databaseUrl");
+  return postgres(url, { max: 1, onnotice: () => {} });
+}
+
+export const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`;
+
+export type TestOrg = {
+  id: string;
+  slug: string;
+  owner: TenantContext;
+  env: Record<"development" | "staging" | "production", string>;
+  member: (role: Role) => Promise<TenantContext>;
+};
+
+/** A fresh organization with an owner, the three standard environments and no wedding-hours window. */
+export async function makeOrg(): Promise<TestOrg> {
+  const owner = await createUser(db(), {
+    email: `${unique("owner")}@test.example`,
+    name: "Owner",
+    password: PASSWORD,
+  });
+  const slug = unique("org");
+  const org = await createOrganization(db(), {
+    slug,
+    name: slug,
+    timeZone: "UTC",
+    ownerId: owner.id,
+    defaultWindow: false,
+  });
+  const ctx: TenantContext = { userId: owner.id, organizationId: org.id, role: "owner" };
+  const envs = await withContext(ctx, (tx) =>
+    tx
+      .select({ id: environments.id, name: environments.name })
+      .from(environments)
+      .where(eq(environments.organizationId, org.id)),
+  );
+  const env = Object.fromEntries(envs.map((e) => [e.name, e.id])) as TestOrg["env"];
+  return {
+    id: org.id,
+    slug,
+    owner: ctx,
+    env,
+    member: async (role: Role) => {
+      const u = await createUser(db(), {
+        email: `${unique(role)}@test.example`,
+        name: role,
+        password: PASSWORD,
+      });
+      await addMember(db(), owner.id, org.id, u.id, role);
+      return { userId: u.id, organizationId: org.id, role };
+    },
+  };
+}
+
+/** Puts the organization in wedding hours now, with a blackout that ends in an hour. */
+export async function startWeddingHours(org: TestOrg) {
+  await withContext(org.owner, (tx) =>
+    tx.insert(protectionBlackouts).values({
+      organizationId: org.id,
+      startsAt: sql`now() - interval '1 minute'`,
+      endsAt: sql`now() + interval '1 hour'`,
+      reason: "Test wedding",
+    }),
+  );
+}
+
+/** The database's own message behind Drizzle's "Failed query" wrapper. */
+export function dbMessage(error: unknown): string {
+  const e = error as { message?: string; cause?: { message?: string } };
+  return `${e?.message ?? ""} ${e?.cause?.message ?? ""}`;
+}
+
+export async function expectDbError(promise: Promise<unknown>, pattern: RegExp) {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!error) throw new Error(`expected the database to refuse (${pattern})`);
+  if (!pattern.test(dbMessage(error))) throw new Error(`expected ${pattern}, got: ${dbMessage(error)}`);
+}
