@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv, roleFromUrl } from "@/server/env";
+
+const valid = {
+  DATABASE_URL: "postgres://ringbearer_app:pw@127.0.0.1:54329/ringbearer",
+  RINGBEARER_MASTER_KEY: Buffer.alloc(32, 7).toString("base64"),
+  NEXTAUTH_SECRET: "x".repeat(48),
+};
+
+describe("configuration", () => {
+  it("accepts a complete configuration and defaults the port", () => {
+    expect(parseEnv(valid)).toMatchObject({ PORT: 3000 });
+  });
+
+  it("names every missing or malformed variable and never echoes a secret", () => {
+    const attempt = () =>
+      parseEnv({
+        DATABASE_URL: "mysql://x",
+        RINGBEARER_MASTER_KEY: "not-a-key-but-secret",
+        NEXTAUTH_SECRET: "",
+      });
+    expect(attempt).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/);
+    expect(attempt).toThrow(/RINGBEARER_MASTER_KEY must be 32 bytes/);
+    expect(attempt).toThrow(/NEXTAUTH_SECRET must be at least 32/);
+    expect(attempt).not.toThrow(/not-a-key-but-secret/);
+  });
+
+  it("reads the role name from a database URL", () => {
+    expect(roleFromUrl(valid.DATABASE_URL)).toBe("ringbearer_app");
+    expect(roleFromUrl("postgres://127.0.0.1/db")).toBe("postgres");
+  });
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { environmentInput } from "@/lib/validation/environments";
+import { blackoutInput, timeZoneInput, weeklyWindowInput } from "@/lib/validation/settings";
+import { valueInput, variableInput } from "@/lib/validation/variables";
+
+const fieldErrors = (result: { success: boolean; error?: { flatten(): { fieldErrors: object } } }) =>
+  result.success ? {} : (result.error?.flatten().fieldErrors ?? {});
+
+const variable = {
+  name: "STRIPE_SECRET_KEY",
+  variableType: "api_key",
+  securityClassification: "confidential",
+  isWeddingCritical: "on",
+  tags: "Payments, stripe, payments",
+};
+
+describe("variable input", () => {
+  it("accepts a form submission and normalises it", () => {
+    const parsed = variableInput.parse({ ...variable, name: "  STRIPE_SECRET_KEY ", description: "  " });
+    expect(parsed).toMatchObject({
+      name: "STRIPE_SECRET_KEY",
+      isWeddingCritical: true,
+      isRequired: false,
+      description: undefined,
+      tags: ["payments", "stripe"],
+    });
+  });
+
+  it("names the field and the fix for a bad name", () => {
+    for (const name of ["stripe_key", "1KEY", "KEY-NAME", "", "A B"]) {
+      const errors = fieldErrors(variableInput.safeParse({ ...variable, name }));
+      expect(errors).toHaveProperty("name");
+    }
+    const errors = fieldErrors(variableInput.safeParse({ ...variable, name: "stripe" })) as Record<
+      string,
+      string[]
+    >;
+    expect(errors.name[0]).toMatch(/UPPER_SNAKE_CASE/);
+  });
+
+  it("rejects unknown types and classifications", () => {
+    expect(fieldErrors(variableInput.safeParse({ ...variable, variableType: "password" }))).toHaveProperty(
+      "variableType",
+    );
+    expect(
+      fieldErrors(variableInput.safeParse({ ...variable, securityClassification: "secret" })),
+    ).toHaveProperty("securityClassification");
+  });
+
+  it("rejects an invalid validation pattern and bad tags", () => {
+    expect(fieldErrors(variableInput.safeParse({ ...variable, validationPattern: "([a-z" }))).toHaveProperty(
+      "validationPattern",
+    );
+    expect(fieldErrors(variableInput.safeParse({ ...variable, tags: "ok, not ok!" }))).toHaveProperty("tags");
+    const many = Array.from({ length: 21 }, (_, i) => `t${i}`).join(",");
+    expect(fieldErrors(variableInput.safeParse({ ...variable, tags: many }))).toHaveProperty("tags");
+  });
+});
+
+describe("value input", () => {
+  it("keeps the value exactly, whitespace and newlines included", () => {
+    const parsed = valueInput.parse({ value: "  -----BEGIN KEY-----\nabc\n", expectedVersion: "3" });
+    expect(parsed).toMatchObject({ value: "  -----BEGIN KEY-----\nabc\n", expectedVersion: 3 });
+  });
+
+  it("rejects values over 64 KiB and a missing or negative version", () => {
+    expect(
+      fieldErrors(valueInput.safeParse({ value: "x".repeat(65537), expectedVersion: 0 })),
+    ).toHaveProperty("value");
+    expect(valueInput.safeParse({ value: "x", expectedVersion: "-1" }).success).toBe(false);
+    expect(valueInput.safeParse({ value: "x", expectedVersion: "abc" }).success).toBe(false);
+  });
+});
+
+describe("environment input", () => {
+  const env = { name: "qa", displayName: "QA", environmentType: "testing" };
+
+  it("accepts a minimal environment", () => {
+    expect(environmentInput.parse(env)).toMatchObject({ name: "qa", isProduction: false });
+  });
+
+  it("rejects upper-case names, unknown types and non-http URLs", () => {
+    expect(fieldErrors(environmentInput.safeParse({ ...env, name: "QA" }))).toHaveProperty("name");
+    expect(fieldErrors(environmentInput.safeParse({ ...env, environmentType: "prod" }))).toHaveProperty(
+      "environmentType",
+    );
+    expect(
+      fieldErrors(environmentInput.safeParse({ ...env, deploymentUrl: "javascript:alert(1)" })),
+    ).toHaveProperty("deploymentUrl");
+  });
+});
+
+describe("settings input", () => {
+  it("accepts IANA zones only", () => {
+    expect(timeZoneInput.safeParse({ timeZone: "Europe/London" }).success).toBe(true);
+    expect(timeZoneInput.safeParse({ timeZone: "Mars/Olympus" }).success).toBe(false);
+  });
+
+  it("accepts the default wedding window and rejects impossible times", () => {
+    const window = { startDay: "5", startTime: "18:00", endDay: "7", endTime: "24:00" };
+    expect(weeklyWindowInput.parse(window)).toMatchObject({ startDay: 5, endDay: 7 });
+    expect(fieldErrors(weeklyWindowInput.safeParse({ ...window, startTime: "24:00" }))).toHaveProperty(
+      "startTime",
+    );
+    expect(fieldErrors(weeklyWindowInput.safeParse({ ...window, endTime: "25:00" }))).toHaveProperty(
+      "endTime",
+    );
+    expect(fieldErrors(weeklyWindowInput.safeParse({ ...window, startDay: "8" }))).toHaveProperty("startDay");
+  });
+
+  it("requires a blackout to end after it starts and to have a reason", () => {
+    const blackout = { startsAt: "2026-06-06T08:00", endsAt: "2026-06-07T02:00", reason: "Big wedding" };
+    expect(blackoutInput.safeParse(blackout).success).toBe(true);
+    expect(fieldErrors(blackoutInput.safeParse({ ...blackout, endsAt: "2026-06-06T07:00" }))).toHaveProperty(
+      "endsAt",
+    );
+    expect(fieldErrors(blackoutInput.safeParse({ ...blackout, reason: " " }))).toHaveProperty("reason");
+  });
+});
