@@ -28,7 +28,10 @@ const hex = (n: number) => randomBytes(n).toString("hex");
 
 export async function loadSecrets(dataDir: string): Promise<LocalSecrets> {
   const file = path.join(dataDir, "secrets.json");
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // Traversable but not listable: as root, embedded PostgreSQL runs as the `postgres` user and needs to
+  // reach its own folder inside; the secrets file itself is 0600.
+  await mkdir(dataDir, { recursive: true, mode: 0o711 });
+  await chmod(dataDir, 0o711);
   if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as LocalSecrets;
   const secrets: LocalSecrets = {
     masterKey: randomBytes(32).toString("base64"),
