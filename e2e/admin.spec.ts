@@ -4,17 +4,17 @@ import { ORG, openVariable, signIn, valueRow } from "./support";
 test.describe("admin", () => {
   test("creates a variable, sets, reveals, edits, deletes and restores its values", async ({ page }) => {
     await signIn(page, "admin@demo.test");
-    await page.getByRole("link", { name: "Variables" }).click();
+    await page.getByRole("link", { name: "Variables", exact: true }).click();
     await page.getByRole("link", { name: "New variable" }).click();
 
     // Bad input is refused next to the field and nothing is lost.
-    await page.getByLabel("Name").fill("stripe secret");
+    await page.getByLabel("Name", { exact: true }).fill("stripe secret");
     await page.getByLabel("Description").fill("Payments for bookings");
     await page.getByRole("button", { name: "Create variable" }).click();
     await expect(page.getByText("Use UPPER_SNAKE_CASE")).toBeVisible();
     await expect(page.getByLabel("Description")).toHaveValue("Payments for bookings");
 
-    await page.getByLabel("Name").fill("STRIPE_SECRET_KEY");
+    await page.getByLabel("Name", { exact: true }).fill("STRIPE_SECRET_KEY");
     await page.getByLabel("Type").selectOption("api_key");
     await page.getByLabel("Classification").selectOption("confidential");
     await page.getByLabel("Wedding-critical").check();
@@ -48,7 +48,7 @@ test.describe("admin", () => {
     );
 
     // The reveal is audited.
-    await page.getByRole("link", { name: "Audit" }).click();
+    await page.getByRole("link", { name: "Audit", exact: true }).click();
     const audit = page.getByRole("table", { name: "Audit trail" });
     await expect(
       audit.getByRole("row").filter({ hasText: "STRIPE_SECRET_KEY" }).filter({ hasText: "reveal" }),
@@ -71,16 +71,16 @@ test.describe("admin", () => {
 
   test("creates the qa environment, and refuses a duplicate", async ({ page }) => {
     await signIn(page, "admin@demo.test");
-    await page.getByRole("link", { name: "Environments" }).click();
+    await page.getByRole("link", { name: "Environments", exact: true }).click();
     const form = page.getByRole("form", { name: "New environment" });
-    await form.getByLabel("Name").fill("qa");
+    await form.getByLabel("Name", { exact: true }).fill("qa");
     await form.getByLabel("Display name").fill("QA");
     await form.getByLabel("Type").selectOption("testing");
     await form.getByRole("button", { name: "Create environment" }).click();
     await expect(
       page.getByRole("table", { name: "Environments" }).getByRole("row").filter({ hasText: "QA" }),
     ).toBeVisible();
-    await form.getByLabel("Name").fill("qa");
+    await form.getByLabel("Name", { exact: true }).fill("qa");
     await form.getByLabel("Display name").fill("QA again");
     await form.getByRole("button", { name: "Create environment" }).click();
     await expect(form.getByText("An environment named qa already exists")).toBeVisible();
@@ -115,7 +115,9 @@ test.describe("admin", () => {
     await page.getByLabel("Email").fill("admin@demo.test");
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert")).toContainText("Email or password is not right");
+    await expect(page.getByRole("alert").filter({ hasText: "Email or password is not right" })).toBeVisible();
+    await expect(page.getByLabel("Email")).toHaveValue("admin@demo.test");
+    await expect(page.getByLabel("Password")).toHaveValue("");
     const health = await page.request.get("/api/health");
     expect(health.status()).toBe(200);
     expect(await health.json()).toMatchObject({ status: "ok" });

@@ -15,7 +15,7 @@ test("a viewer reads what they may, sees no edit controls, and a forged edit is 
   await expect(valueRow(admin.page, "development")).toContainText("v2");
 
   const viewer = await asUser(browser, "viewer@demo.test");
-  await viewer.page.getByRole("link", { name: "Variables" }).click();
+  await viewer.page.getByRole("link", { name: "Variables", exact: true }).click();
   await expect(viewer.page.getByRole("link", { name: "New variable" })).toHaveCount(0);
   await openVariable(viewer.page, "FEATURE_NEW_BOOKING_FLOW");
   const dev = valueRow(viewer.page, "development");

@@ -17,7 +17,7 @@ test("wedding hours lock production: banner, disabled controls, a crafted reques
   await expect(valueRow(page, "production")).toContainText("v2");
 
   // A blackout covering now, entered in the organization's time zone through the settings page.
-  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
   const now = Date.now();
   const form = page.getByRole("form", { name: "Add blackout" });
   await form.getByLabel("Starts").fill(localInput(new Date(now - 2 * 60_000), "Europe/London"));

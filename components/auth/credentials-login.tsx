@@ -14,10 +14,13 @@ const messages: Record<string, string> = {
 export function CredentialsLogin({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | undefined>();
+  const [email, setEmail] = useState("");
   const action = async (form: FormData) => {
     setError(undefined);
+    const typed = String(form.get("email") ?? "");
+    setEmail(typed); // the form resets after submit; keep the email, never the password
     const result = await signIn("credentials", {
-      email: String(form.get("email") ?? ""),
+      email: typed,
       password: String(form.get("password") ?? ""),
       redirect: false,
     });
@@ -28,5 +31,5 @@ export function CredentialsLogin({ callbackUrl }: { callbackUrl: string }) {
       setError(messages[result?.error ?? ""] ?? "Sign-in failed. Try again.");
     }
   };
-  return <LoginForm action={action} error={error} callbackUrl={callbackUrl} />;
+  return <LoginForm action={action} error={error} email={email} callbackUrl={callbackUrl} />;
 }

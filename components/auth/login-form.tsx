@@ -13,9 +13,14 @@ function Submit() {
   );
 }
 
-type Props = { action: (form: FormData) => void | Promise<void>; error?: string; callbackUrl?: string };
+type Props = {
+  action: (form: FormData) => void | Promise<void>;
+  error?: string;
+  email?: string;
+  callbackUrl?: string;
+};
 
-export function LoginForm({ action, error, callbackUrl }: Props) {
+export function LoginForm({ action, error, email, callbackUrl }: Props) {
   return (
     <form action={action} className="space-y-4">
       <input type="hidden" name="callbackUrl" value={callbackUrl ?? "/"} />
@@ -28,7 +33,15 @@ export function LoginForm({ action, error, callbackUrl }: Props) {
         <label htmlFor="email" className="text-sm font-medium">
           Email
         </label>
-        <Input id="email" name="email" type="email" autoComplete="username" required />
+        <Input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          defaultValue={email}
+          key={email}
+          required
+        />
       </div>
       <div className="space-y-1">
         <label htmlFor="password" className="text-sm font-medium">
