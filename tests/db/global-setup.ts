@@ -7,6 +7,7 @@ import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { migrate } from "@/db/migrate";
 import { ensureRolesAndDatabase } from "@/scripts/local-db.mts";
+import { binariesDir, letPostgresTraverse } from "@/scripts/pg-access.mts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -28,6 +29,7 @@ export default async function setup(project: TestProject) {
   let embedded: EmbeddedPostgres | undefined;
   let dir: string | undefined;
   if (!superUrl) {
+    await letPostgresTraverse([await binariesDir()], console.log);
     dir = await mkdtemp(path.join(os.tmpdir(), "ringbearer-test-pg-"));
     const port = 55000 + Math.floor(Math.random() * 5000);
     embedded = new EmbeddedPostgres({
