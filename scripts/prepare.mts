@@ -31,15 +31,11 @@ export async function prepare(opts: { seed: boolean; log: (m: string) => void })
   env.NEXTAUTH_URL ??= `http://localhost:${env.PORT}`;
   const config = parseEnv(env);
   const ownerUrl = config.DATABASE_OWNER_URL ?? config.DATABASE_URL;
+  // Checked before migrating (a superuser URL never gets the schema) and after (the app role owns nothing).
+  await refuseUnsafeAppRole(config.DATABASE_URL);
   const ran = await migrate(ownerUrl, roleFromUrl(config.DATABASE_URL));
   if (ran.length > 0) opts.log(`Applied migrations: ${ran.join(", ")}`);
-  const problems = await appRoleProblems(config.DATABASE_URL);
-  if (problems.length > 0) {
-    throw new Error(
-      `Refusing to serve: row-level security would not bind the app.\n  ${problems.join("\n  ")}\n` +
-        "Connect DATABASE_URL as a role that is not superuser, has no BYPASSRLS and owns no table.",
-    );
-  }
+  await refuseUnsafeAppRole(config.DATABASE_URL);
   let seeded = false;
   const productionWithoutDemo = env.NODE_ENV === "production" && env.RINGBEARER_SEED_DEMO !== "true";
   if (opts.seed && !productionWithoutDemo) {
@@ -55,4 +51,14 @@ export async function prepare(opts: { seed: boolean; log: (m: string) => void })
     }
   }
   return { local, seeded, port: config.PORT };
+}
+
+async function refuseUnsafeAppRole(databaseUrl: string) {
+  const problems = await appRoleProblems(databaseUrl);
+  if (problems.length > 0) {
+    throw new Error(
+      `Refusing to serve: row-level security would not bind the app.\n  ${problems.join("\n  ")}\n` +
+        "Connect DATABASE_URL as a role that is not superuser, has no BYPASSRLS and owns no table.",
+    );
+  }
 }
