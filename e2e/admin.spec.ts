@@ -64,6 +64,10 @@ test.describe("admin", () => {
     await expect(page.getByRole("link", { name: "STRIPE_SECRET_KEY", exact: true })).toHaveCount(0);
     await page.getByRole("button", { name: "Restore STRIPE_SECRET_KEY" }).click();
     await expect(page.getByRole("link", { name: "STRIPE_SECRET_KEY", exact: true })).toBeVisible();
+    // The list shows where it has values (development and staging), computed without decrypting.
+    const listed = page.getByRole("row").filter({ hasText: "STRIPE_SECRET_KEY" });
+    await expect(listed.getByText("set", { exact: true })).toHaveCount(2);
+    await expect(listed.getByText("missing", { exact: true })).toHaveCount(1);
     await openVariable(page, "STRIPE_SECRET_KEY");
     await valueRow(page, "staging").getByRole("button", { name: "Reveal staging value" }).click();
     await expect(page.getByTestId("revealed-staging")).toHaveText("sk_test_staging_51HxYz");

@@ -1,7 +1,8 @@
 import "server-only";
-import { asc, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { type TenantContext, withContext } from "../context";
 import { environments } from "../schema";
+import { byTier } from "./environment-order";
 
 export type EnvironmentHealth = {
   missing_variables: number;
@@ -23,6 +24,6 @@ export async function environmentHealth(ctx: TenantContext) {
       })
       .from(environments)
       .where(eq(environments.organizationId, ctx.organizationId))
-      .orderBy(asc(environments.name)),
+      .orderBy(...byTier),
   );
 }

@@ -9,6 +9,7 @@ import {
   users,
   valueVersions,
 } from "../schema";
+import { byTier } from "./environment-order";
 
 export type VariableFilters = { q?: string; type?: string; classification?: string; tag?: string };
 
@@ -42,10 +43,11 @@ export async function listVariables(ctx: TenantContext, filters: VariableFilters
     tx
       .select({
         ...variableColumns,
+        // Qualified by hand: inside the subquery an interpolated column would render as a bare "id" (v.id).
         setIn: sql<
           string[]
         >`coalesce((select array_agg(v.environment_id::text) from ${environmentVariableValues} v
-          where v.variable_id = ${environmentVariables.id}), '{}')`,
+          where v.variable_id = environment_variables.id), '{}')`,
       })
       .from(environmentVariables)
       .where(and(...where))
@@ -137,10 +139,7 @@ export async function listEnvironments(ctx: TenantContext) {
       })
       .from(environments)
       .where(eq(environments.organizationId, ctx.organizationId))
-      .orderBy(
-        sql`case ${environments.environmentType} when 'development' then 1 when 'testing' then 2 when 'staging' then 3 when 'production' then 4 else 5 end`,
-        asc(environments.name),
-      ),
+      .orderBy(...byTier),
   );
 }
 

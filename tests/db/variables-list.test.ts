@@ -1,0 +1,60 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { withContext } from "@/db/context";
+import { setValue } from "@/db/mutations/values";
+import { createVariable } from "@/db/mutations/variables";
+import { listVariables } from "@/db/queries/variables";
+import { makeOrg, type TestOrg } from "./support";
+
+let org: TestOrg;
+
+beforeAll(async () => {
+  org = await makeOrg();
+  const make = (name: string, variableType: "api_key" | "feature_flag", tags: string[]) =>
+    withContext(org.owner, (tx) =>
+      createVariable(tx, org.owner, {
+        name,
+        variableType,
+        securityClassification: variableType === "api_key" ? "confidential" : "internal",
+        isRequired: true,
+        isWeddingCritical: false,
+        tags,
+      }),
+    );
+  const stripe = await make("STRIPE_SECRET_KEY", "api_key", ["payments"]);
+  await make("RESEND_API_KEY", "api_key", ["email"]);
+  await make("FEATURE_100_PERCENT", "feature_flag", []);
+  await withContext(org.owner, (tx) =>
+    setValue(tx, org.owner, {
+      variableId: stripe.id,
+      environmentId: org.env.staging,
+      value: "sk_test_x",
+      expectedVersion: 0,
+    }),
+  );
+});
+
+const names = (rows: { name: string }[]) => rows.map((r) => r.name);
+
+describe("the variables list", () => {
+  it("shows in which environments each variable has a value", async () => {
+    const rows = await listVariables(org.owner, {});
+    const stripe = rows.find((r) => r.name === "STRIPE_SECRET_KEY");
+    expect(stripe?.setIn).toEqual([org.env.staging]);
+    expect(rows.find((r) => r.name === "RESEND_API_KEY")?.setIn).toEqual([]);
+  });
+
+  it("filters by name, type, classification and tag", async () => {
+    expect(names(await listVariables(org.owner, { q: "api" }))).toEqual(["RESEND_API_KEY"]);
+    expect(names(await listVariables(org.owner, { type: "feature_flag" }))).toEqual(["FEATURE_100_PERCENT"]);
+    expect(names(await listVariables(org.owner, { classification: "confidential" }))).toEqual([
+      "RESEND_API_KEY",
+      "STRIPE_SECRET_KEY",
+    ]);
+    expect(names(await listVariables(org.owner, { tag: "payments" }))).toEqual(["STRIPE_SECRET_KEY"]);
+  });
+
+  it("treats % and _ in a search as plain characters", async () => {
+    expect(names(await listVariables(org.owner, { q: "%" }))).toEqual([]);
+    expect(names(await listVariables(org.owner, { q: "100_" }))).toEqual(["FEATURE_100_PERCENT"]);
+  });
+});
