@@ -10,7 +10,7 @@ export function requireCapability(ctx: TenantContext, capability: Capability) {
   if (!can(ctx.role, capability)) throw new AppError("forbidden");
 }
 
-async function grantsFor(tx: Tx, ctx: TenantContext): Promise<AccessGrant[]> {
+export async function grantsFor(tx: Tx, ctx: TenantContext): Promise<AccessGrant[]> {
   const rows = await tx
     .select({
       userId: variableAccessPolicies.userId,
@@ -53,7 +53,7 @@ export async function valuePermission(
 export async function requireValuePermission(
   tx: Tx,
   ctx: TenantContext,
-  variableId: string,
+  variableId: string | null,
   env: EnvironmentRef,
   need: Permission,
 ) {

@@ -106,6 +106,7 @@ test.describe("admin", () => {
     await b.getByLabel("New development value").fill("3000001");
     await b.getByRole("button", { name: "Save value" }).click();
     await expect(b.getByRole("alert").filter({ hasText: /changed/i })).toBeVisible();
+    await expect(b.getByText(/It is now at v2\./)).toBeVisible();
     await expect(b.getByLabel("New development value")).toHaveValue("3000001");
     await valueRow(a, "development").getByRole("button", { name: "Reveal development value" }).click();
     await expect(a.getByTestId("revealed-development")).toHaveText("2000001");

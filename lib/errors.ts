@@ -45,4 +45,8 @@ export class AppError extends Error {
 
 export type ActionResult<T> =
   | { ok: true; data: T }
-  | { ok: false; error: { code: string; message: string }; fieldErrors?: Record<string, string[]> };
+  | {
+      ok: false;
+      error: { code: string; message: string; meta?: Record<string, unknown> };
+      fieldErrors?: Record<string, string[]>;
+    };

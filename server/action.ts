@@ -21,7 +21,11 @@ function toObject(input: Input): Record<string, unknown> {
 export function failure(error: AppError): ActionResult<never> {
   return {
     ok: false,
-    error: { code: error.code, message: error.message || messageFor(error.code) },
+    error: {
+      code: error.code,
+      message: error.message || messageFor(error.code),
+      ...(error.meta ? { meta: error.meta } : {}),
+    },
     ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
   };
 }

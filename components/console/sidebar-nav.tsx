@@ -7,6 +7,7 @@ const ITEMS = [
   ["", "Dashboard"],
   ["/variables", "Variables"],
   ["/matrix", "Matrix"],
+  ["/compare", "Compare"],
   ["/environments", "Environments"],
   ["/access", "Access"],
   ["/approvals", "Approvals"],

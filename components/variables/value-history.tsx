@@ -1,6 +1,8 @@
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { RestoreVersionButton } from "./restore-version-button";
 
 type Item = {
+  environmentId: string;
   environment: string;
   version: number;
   operation: string;
@@ -10,8 +12,15 @@ type Item = {
   createdBy: string | null;
 };
 
-/** Every version of this variable's values: who, when, which hash — never the value. */
-export function ValueHistory({ items }: { items: Item[] }) {
+type Restore = {
+  org: string;
+  variableId: string;
+  /** Per environment id: the value's current version (0 = not set) and whether the caller may write it now. */
+  current: Record<string, { version: number; writable: boolean }>;
+};
+
+/** Every version of this variable's values: who, when, which hash — never the value. Earlier ones restorable. */
+export function ValueHistory({ items, restore }: { items: Item[]; restore?: Restore }) {
   return (
     <section aria-labelledby="history-heading" className="space-y-3">
       <h2 id="history-heading" className="text-lg font-semibold">
@@ -30,6 +39,7 @@ export function ValueHistory({ items }: { items: Item[] }) {
               <TH>Hash</TH>
               <TH>By</TH>
               <TH>Note</TH>
+              {restore ? <TH className="sr-only">Actions</TH> : null}
             </TR>
           </THead>
           <TBody>
@@ -42,6 +52,21 @@ export function ValueHistory({ items }: { items: Item[] }) {
                 <TD className="font-mono text-xs">{h.hash ?? "—"}</TD>
                 <TD>{h.createdBy ?? "direct SQL"}</TD>
                 <TD className="text-gray-600">{h.note ?? ""}</TD>
+                {restore ? (
+                  <TD>
+                    {h.operation === "set" &&
+                    restore.current[h.environmentId]?.writable &&
+                    restore.current[h.environmentId]?.version !== h.version ? (
+                      <RestoreVersionButton
+                        org={restore.org}
+                        variableId={restore.variableId}
+                        environment={{ id: h.environmentId, name: h.environment }}
+                        version={h.version}
+                        currentVersion={restore.current[h.environmentId]?.version ?? 0}
+                      />
+                    ) : null}
+                  </TD>
+                ) : null}
               </TR>
             ))}
           </TBody>

@@ -160,6 +160,9 @@ export function ValueRow({ org, variableId, environment, value, canRead, canWrit
           <FormMessage state={state} />
           {state && !state.ok && state.error.code === "conflict:version" ? (
             <p className="text-sm text-gray-700">
+              {typeof state.error.meta?.currentVersion === "number"
+                ? `It is now at v${state.error.meta.currentVersion}${state.error.meta.currentVersion === 0 ? " (deleted)" : ""}. `
+                : ""}
               Your text is kept below. Reload to see the current value, then apply your change again.{" "}
               <button type="button" className="underline" onClick={() => router.refresh()}>
                 Reload

@@ -1,5 +1,13 @@
 /** Search and filters as a plain GET form: the URL holds the state, so a filtered list can be shared. */
-export function VariableFilters(props: { q?: string; type?: string; classification?: string; tag?: string }) {
+export function VariableFilters(props: {
+  q?: string;
+  type?: string;
+  classification?: string;
+  tag?: string;
+  status?: string;
+  /** Matrix only: status filters such as "missing in production" ([value, label]). */
+  statusOptions?: [string, string][];
+}) {
   const control =
     "rounded-md border border-gray-300 bg-white px-2.5 py-1.5 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500";
   return (
@@ -40,6 +48,19 @@ export function VariableFilters(props: { q?: string; type?: string; classificati
           <span className="font-medium">Tag</span>
           <input name="tag" defaultValue={props.tag} className={control} />
         </label>
+        {props.statusOptions ? (
+          <label className="flex flex-col gap-1 text-sm">
+            <span className="font-medium">Status</span>
+            <select name="status" defaultValue={props.status ?? ""} className={control}>
+              <option value="">Any</option>
+              {props.statusOptions.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <button
           type="submit"
           className="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-gray-50"

@@ -1,5 +1,5 @@
-import { and, eq, max, sql } from "drizzle-orm";
-import { decryptValue, encryptValue, hmacValue } from "@/lib/crypto";
+import { and, eq } from "drizzle-orm";
+import { decryptValue } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import { environmentInOrg, requireValuePermission } from "../authz";
 import type { Tx } from "../client";
@@ -7,6 +7,7 @@ import { setLocal, type TenantContext } from "../context";
 import { orgKeys } from "../keyring";
 import { environmentVariableValues, valueVersions } from "../schema";
 import { writeAudit } from "./audit";
+import { assertNotLocked, writeValues } from "./value-writes";
 import { liveVariable } from "./variables";
 
 type Target = { variableId: string; environmentId: string };
@@ -15,14 +16,6 @@ async function target(tx: Tx, ctx: TenantContext, t: Target) {
   const variable = await liveVariable(tx, ctx, t.variableId);
   const env = await environmentInOrg(tx, ctx, t.environmentId);
   return { variable, env };
-}
-
-/** Refuses early with a clear error; the database trigger refuses too, whoever writes. */
-async function assertNotLocked(tx: Tx, environmentId: string) {
-  const [row] = await tx.execute<{ locked: boolean; emergency: boolean }>(
-    sql`select app_env_locked(${environmentId}) as locked, app_emergency_ok(${environmentId}) as emergency`,
-  );
-  if (row.locked && !row.emergency) throw new AppError("locked:wedding_hours");
 }
 
 async function currentValue(tx: Tx, t: Target) {
@@ -51,8 +44,8 @@ function conflict(current: { version: number; valueHash: string } | undefined) {
 }
 
 /**
- * Sets a value if it is still at `expectedVersion` (0 = not set yet). Encrypts under the organization's
- * active data key with the row as AAD; history and audit rows are written by the database trigger.
+ * Sets a value if it is still at `expectedVersion` (0 = not set yet): checked, encrypted and versioned by
+ * the shared write path; history and audit rows are written by the database trigger.
  */
 export async function setValue(
   tx: Tx,
@@ -60,68 +53,43 @@ export async function setValue(
   input: Target & { value: string; expectedVersion: number; note?: string },
 ) {
   const { variable, env } = await target(tx, ctx, input);
+  const [row] = await writeValues(tx, ctx, env, [
+    { variable, value: input.value, expectedVersion: input.expectedVersion, note: input.note },
+  ]);
+  return { version: row.version, valueHash: row.valueHash };
+}
+
+/** Restores an earlier version as a new version (the old ciphertext is decrypted and re-encrypted). */
+export async function restoreVersion(
+  tx: Tx,
+  ctx: TenantContext,
+  input: Target & { version: number; expectedVersion: number },
+) {
+  const { variable, env } = await target(tx, ctx, input);
   await requireValuePermission(tx, ctx, variable.id, env, "write");
-  if (!env.isActive) throw new AppError("validation", { value: ["This environment is inactive"] });
-  await assertNotLocked(tx, env.id);
-  if (variable.validationPattern && !new RegExp(variable.validationPattern).test(input.value)) {
-    throw new AppError("validation", { value: [`Does not match the pattern ${variable.validationPattern}`] });
-  }
-  const keys = await orgKeys(tx, ctx.organizationId);
-  const encryptedValue = encryptValue(keys.dataKey, input.value, {
+  const [old] = await tx
+    .select({
+      encryptedValue: valueVersions.encryptedValue,
+      encryptionKeyId: valueVersions.encryptionKeyId,
+    })
+    .from(valueVersions)
+    .where(
+      and(
+        eq(valueVersions.variableId, variable.id),
+        eq(valueVersions.environmentId, env.id),
+        eq(valueVersions.version, input.version),
+      ),
+    );
+  if (!old?.encryptedValue || !old.encryptionKeyId) throw new AppError("not_found");
+  const value = decryptWith(await orgKeys(tx, ctx.organizationId), old.encryptionKeyId, old.encryptedValue, {
     organizationId: ctx.organizationId,
     variableId: variable.id,
     environmentId: env.id,
   });
-  const valueHash = hmacValue(keys.hmacKey, input.value);
-  const current = await currentValue(tx, input);
-  const common = {
-    encryptedValue,
-    valueHash,
-    encryptionKeyId: keys.dataKeyId,
-    changeNote: input.note ?? null,
-    updatedBy: ctx.userId,
-    updatedAt: new Date(),
-  };
-  if (input.expectedVersion === 0) {
-    if (current) throw conflict(current);
-    const [last] = await tx
-      .select({ v: max(valueVersions.version) })
-      .from(valueVersions)
-      .where(and(eq(valueVersions.variableId, variable.id), eq(valueVersions.environmentId, env.id)));
-    const [row] = await tx
-      .insert(environmentVariableValues)
-      .values({
-        ...common,
-        organizationId: ctx.organizationId,
-        variableId: variable.id,
-        environmentId: env.id,
-        version: (last?.v ?? 0) + 1,
-        createdBy: ctx.userId,
-      })
-      .onConflictDoNothing()
-      .returning({
-        version: environmentVariableValues.version,
-        valueHash: environmentVariableValues.valueHash,
-      });
-    if (!row) throw conflict(await currentValue(tx, input));
-    return row;
-  }
-  const [row] = await tx
-    .update(environmentVariableValues)
-    .set({ ...common, version: sql`${environmentVariableValues.version} + 1` })
-    .where(
-      and(
-        eq(environmentVariableValues.variableId, variable.id),
-        eq(environmentVariableValues.environmentId, env.id),
-        eq(environmentVariableValues.version, input.expectedVersion),
-      ),
-    )
-    .returning({
-      version: environmentVariableValues.version,
-      valueHash: environmentVariableValues.valueHash,
-    });
-  if (!row) throw conflict(current);
-  return row;
+  const [row] = await writeValues(tx, ctx, env, [
+    { variable, value, expectedVersion: input.expectedVersion, note: `Restored v${input.version}` },
+  ]);
+  return { version: row.version, valueHash: row.valueHash };
 }
 
 export async function deleteValue(
@@ -153,9 +121,7 @@ export async function revealValue(tx: Tx, ctx: TenantContext, input: Target) {
   const current = await currentValue(tx, input);
   if (!current) throw new AppError("not_found");
   const keys = await orgKeys(tx, ctx.organizationId);
-  const key = keys.byId.get(current.encryptionKeyId);
-  if (!key) throw new Error(`data key ${current.encryptionKeyId} is not available`);
-  const value = decryptValue(key, current.encryptedValue, {
+  const value = decryptWith(keys, current.encryptionKeyId, current.encryptedValue, {
     organizationId: ctx.organizationId,
     variableId: variable.id,
     environmentId: env.id,
@@ -169,4 +135,16 @@ export async function revealValue(tx: Tx, ctx: TenantContext, input: Target) {
     details: { name: variable.name, environment: env.name, version: current.version },
   });
   return { value, version: current.version };
+}
+
+/** Decrypts with whichever of the organization's data keys encrypted it. */
+export function decryptWith(
+  keys: Awaited<ReturnType<typeof orgKeys>>,
+  keyId: string,
+  ciphertext: string,
+  row: Parameters<typeof decryptValue>[2],
+) {
+  const key = keys.byId.get(keyId);
+  if (!key) throw new Error(`data key ${keyId} is not available`);
+  return decryptValue(key, ciphertext, row);
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { and, arrayContains, asc, desc, eq, ilike, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import type { Permission } from "@/lib/policy";
 import { valuePermission } from "../authz";
 import { type TenantContext, withContext } from "../context";
 import {
@@ -150,7 +151,7 @@ export async function valueAccess(ctx: TenantContext, variableId: string | null)
       .select({ id: environments.id, name: environments.name, environmentType: environments.environmentType })
       .from(environments)
       .where(eq(environments.organizationId, ctx.organizationId));
-    const out: Record<string, { permission: string }> = {};
+    const out: Record<string, { permission: Permission }> = {};
     for (const env of envs)
       out[env.id] = { permission: (await valuePermission(tx, ctx, variableId, env)).permission };
     return out;

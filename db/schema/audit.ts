@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = [
   "login",
   "logout",
   "export",
+  "import",
+  "promote",
 ] as const;
 export const AUDIT_RESOURCES = [
   "variable",

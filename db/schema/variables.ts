@@ -70,6 +70,8 @@ export const environmentVariables = pgTable(
     updatedAt: updatedAt(),
     deletedAt: timestamp({ withTimezone: true }),
     deletedBy: uuid().references(() => users.id),
+    /** Set when a variable soft-deleted 90+ days ago had its encrypted values destroyed; the row stays for the audit trail. */
+    purgedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     // The seed's UNIQUE(organization_id, name), but only among live rows so a soft-deleted name can be reused.
@@ -79,6 +81,9 @@ export const environmentVariables = pgTable(
     index("idx_env_vars_org_name").on(t.organizationId, t.name),
     index("idx_wedding_critical_vars").on(t.isWeddingCritical, t.securityClassification),
     index("idx_env_vars_tags").using("gin", t.tags),
+    // Prefix search (LIKE 'ABC%') in any collation, and substring search (LIKE '%ABC%') by trigrams.
+    index("idx_env_vars_name_prefix").on(t.organizationId, t.name.op("varchar_pattern_ops")),
+    index("idx_env_vars_name_trgm").using("gin", t.name.op("gin_trgm_ops")),
     check("environment_variables_name_check", sql`${t.name} ~ '^[A-Z][A-Z0-9_]*$'`),
     check("environment_variables_type_check", sql`${t.variableType} in (${inList(VARIABLE_TYPES)})`),
     check(
@@ -108,6 +113,8 @@ export const environmentVariableValues = pgTable(
     valueHash: varchar({ length: 255 }).notNull(),
     isEncrypted: boolean().notNull().default(true),
     changeNote: varchar({ length: 500 }),
+    /** Worst result of the checks run when this version was written (details in variable_validations). */
+    validationStatus: varchar({ length: 20 }),
     lastRotatedAt: timestamp({ withTimezone: true }),
     expiresAt: timestamp({ withTimezone: true }),
     version: version(),
@@ -121,6 +128,10 @@ export const environmentVariableValues = pgTable(
   (t) => [
     unique("environment_variable_values_var_env_unique").on(t.variableId, t.environmentId),
     index("idx_env_var_values_env").on(t.organizationId, t.environmentId),
+    check(
+      "environment_variable_values_validation_check",
+      sql`${t.validationStatus} in ('passed', 'failed', 'warning')`,
+    ),
   ],
 );
 

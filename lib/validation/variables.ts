@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { patternProblem } from "../safe-pattern";
 import { checkbox, optionalText } from "./fields";
 
 export const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -28,15 +29,11 @@ const tags = z.preprocess(
     .max(20, "At most 20 tags"),
 );
 
-const pattern = optionalText(500).refine((p) => {
-  if (p === undefined) return true;
-  try {
-    new RegExp(p);
-    return true;
-  } catch {
-    return false;
-  }
-}, "Not a valid regular expression");
+/** A validation pattern must compile and be safe to run (no catastrophic backtracking). */
+const pattern = optionalText(500).superRefine((p, ctx) => {
+  const problem = p === undefined ? null : patternProblem(p);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 export const variableInput = z.object({
   name: z.preprocess(

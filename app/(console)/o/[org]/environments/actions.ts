@@ -1,6 +1,7 @@
 "use server";
 
 import { z } from "zod";
+import { applyImport, previewImport } from "@/db/mutations/dotenv-import";
 import { createEnvironment, updateEnvironment } from "@/db/mutations/environments";
 import { environmentInput } from "@/lib/validation/environments";
 import { runAction } from "@/server/action";
@@ -20,4 +21,25 @@ export async function updateEnvironmentAction(org: string, _prev: unknown, form:
     (tx, ctx, { id, version, ...input }) => updateEnvironment(tx, ctx, id, version, input),
     { revalidate: "/" },
   );
+}
+
+const importInput = z.object({
+  environmentId: z.uuid("Unknown environment"),
+  text: z.string().max(5_000_000, "At most 5 MB of .env text").min(1, "Paste a .env file or choose one"),
+});
+
+/** Dry run: what the import would do, line by line. Writes nothing and returns no values. */
+export async function previewImportAction(org: string, input: { environmentId: string; text: string }) {
+  return runAction(org, importInput, input, (tx, ctx, i) => previewImport(tx, ctx, i.environmentId, i.text));
+}
+
+export async function applyImportAction(
+  org: string,
+  input: { environmentId: string; text: string; expected: Record<string, number>; note?: string },
+) {
+  const schema = importInput.extend({
+    expected: z.record(z.string(), z.number().int().min(0)),
+    note: z.string().trim().max(400).optional(),
+  });
+  return runAction(org, schema, input, (tx, ctx, i) => applyImport(tx, ctx, i), { revalidate: "/" });
 }

@@ -26,11 +26,9 @@ export default async function EnvironmentsPage(props: PageProps<"/o/[org]/enviro
             <TH>Protection</TH>
             <TH>Branch</TH>
             <TH>URL</TH>
-            {manage ? (
-              <TH>
-                <span className="sr-only">Actions</span>
-              </TH>
-            ) : null}
+            <TH>
+              <span className="sr-only">Actions</span>
+            </TH>
           </TR>
         </THead>
         <TBody>
@@ -53,8 +51,15 @@ export default async function EnvironmentsPage(props: PageProps<"/o/[org]/enviro
               </TD>
               <TD className="font-mono text-xs">{e.deploymentBranch ?? "—"}</TD>
               <TD className="text-xs">{e.deploymentUrl ?? "—"}</TD>
-              {manage ? (
-                <TD>
+              <TD className="space-x-3 whitespace-nowrap">
+                <Link
+                  href={`/o/${org}/environments/${e.id}/dotenv`}
+                  className="text-indigo-700 hover:underline"
+                  aria-label={`Import or export ${e.name}`}
+                >
+                  .env
+                </Link>
+                {manage ? (
                   <Link
                     href={`/o/${org}/environments/${e.id}`}
                     className="text-indigo-700 hover:underline"
@@ -62,8 +67,8 @@ export default async function EnvironmentsPage(props: PageProps<"/o/[org]/enviro
                   >
                     Edit
                   </Link>
-                </TD>
-              ) : null}
+                ) : null}
+              </TD>
             </TR>
           ))}
         </TBody>

@@ -1,13 +1,58 @@
-import { ComingSoon } from "@/components/ui/coming-soon";
+import Link from "next/link";
+import { MatrixGrid } from "@/components/matrix/matrix-grid";
 import { PageHeader } from "@/components/ui/page-header";
+import { VariableFilters } from "@/components/variables/variable-filters";
+import { matrixEnvironments } from "@/db/queries/matrix";
+import { can } from "@/lib/policy";
+import { requireMember } from "@/server/session";
 
-export default async function MatrixPage() {
+const text = (v: string | string[] | undefined) =>
+  typeof v === "string" && v.trim() ? v.trim().slice(0, 250) : undefined;
+
+export default async function MatrixPage(props: PageProps<"/o/[org]/matrix">) {
+  const { org } = await props.params;
+  const sp = await props.searchParams;
+  const member = await requireMember(org);
+  const filters = {
+    q: text(sp.q),
+    type: text(sp.type),
+    classification: text(sp.classification),
+    tag: text(sp.tag),
+    status: text(sp.status),
+  };
+  const envs = await matrixEnvironments(member);
+  const readable = envs.filter((e) => e.readable);
+  const statusOptions: [string, string][] = [
+    ["required_missing", "Required and missing somewhere"],
+    ...readable.map((e): [string, string] => [`missing:${e.name}`, `Missing in ${e.name}`]),
+    ...readable
+      .slice(1)
+      .map((e, i): [string, string] => [
+        `differs:${readable[i].name}:${e.name}`,
+        `Differs: ${readable[i].name} vs ${e.name}`,
+      ]),
+    ["invalid", "Failed validation"],
+  ];
   return (
-    <div className="space-y-6">
-      <PageHeader title="Matrix" />
-      <ComingSoon
-        feature="Matrix"
-        description="Compare every variable across every environment, find what is missing or different, and promote."
+    <div className="space-y-4">
+      <PageHeader
+        title="Matrix"
+        description="Every variable × every environment, from hashes and metadata (nothing is decrypted). Arrow keys move between cells; Enter opens the value."
+        actions={
+          <Link
+            href={`/o/${org}/compare`}
+            className="rounded-md border border-gray-300 bg-white px-3 py-2 text-sm font-medium"
+          >
+            Compare and promote
+          </Link>
+        }
+      />
+      <VariableFilters {...filters} statusOptions={statusOptions} />
+      <MatrixGrid
+        org={org}
+        filters={filters}
+        environments={envs}
+        canWrite={can(member.role, "variable:update")}
       />
     </div>
   );

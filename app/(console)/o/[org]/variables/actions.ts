@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { deleteValue, revealValue, setValue } from "@/db/mutations/values";
+import { deleteValue, restoreVersion, revealValue, setValue } from "@/db/mutations/values";
 import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
 import type { ActionResult } from "@/lib/errors";
 import { valueInput, variableInput } from "@/lib/validation/variables";
@@ -66,4 +66,15 @@ export async function revealValueAction(
   input: { variableId: string; environmentId: string },
 ): Promise<ActionResult<{ value: string; version: number }>> {
   return runAction(org, target, input, (tx, ctx, t) => revealValue(tx, ctx, t));
+}
+
+/** Restores an earlier version of one environment's value as a new version. */
+export async function restoreVersionAction(
+  org: string,
+  input: { variableId: string; environmentId: string; version: number; expectedVersion: number },
+) {
+  const schema = target.extend({ version: z.number().int().min(1), expectedVersion: version });
+  return runAction(org, schema, input, (tx, ctx, i) => restoreVersion(tx, ctx, i), {
+    revalidate: "/variables",
+  });
 }

@@ -89,6 +89,22 @@ export default async function VariablePage(props: PageProps<"/o/[org]/variables/
       </section>
 
       <ValueHistory
+        restore={{
+          org,
+          variableId: variable.id,
+          current: Object.fromEntries(
+            envs.map((env) => {
+              const permission = access[env.id]?.permission ?? "none";
+              return [
+                env.id,
+                {
+                  version: values.find((v) => v.environmentId === env.id)?.version ?? 0,
+                  writable: (permission === "write" || permission === "admin") && !env.locked && env.isActive,
+                },
+              ];
+            }),
+          ),
+        }}
         items={history.map((h) => ({
           ...h,
           environment: envs.find((e) => e.id === h.environmentId)?.name ?? "?",

@@ -1,0 +1,60 @@
+import { notFound } from "next/navigation";
+import { ImportForm } from "@/components/dotenv/import-form";
+import { PageHeader } from "@/components/ui/page-header";
+import { listEnvironments, valueAccess } from "@/db/queries/variables";
+import { atLeast } from "@/lib/policy";
+import { requireMember } from "@/server/session";
+
+export default async function DotenvPage(props: PageProps<"/o/[org]/environments/[id]/dotenv">) {
+  const { org, id } = await props.params;
+  const member = await requireMember(org);
+  const env = (await listEnvironments(member)).find((e) => e.id === id);
+  if (!env) notFound();
+  const permission = (await valueAccess(member, null))[env.id]?.permission ?? "none";
+  const exportUrl = (format: string) => `/api/o/${org}/environments/${env.id}/export?format=${format}`;
+  return (
+    <div className="max-w-4xl space-y-8">
+      <PageHeader
+        title={`${env.name}: import and export`}
+        description="Import a .env file into this environment, with a preview before anything is written; export its values as .env or JSON. Exports are audited."
+      />
+      <section aria-labelledby="export-heading" className="space-y-2">
+        <h2 id="export-heading" className="text-lg font-semibold">
+          Export
+        </h2>
+        {atLeast(permission, "read") ? (
+          <div className="flex gap-3 text-sm">
+            <a
+              className="rounded-md border border-gray-300 bg-white px-3 py-1.5 font-medium"
+              href={exportUrl("env")}
+              download
+            >
+              Download {env.name}.env
+            </a>
+            <a
+              className="rounded-md border border-gray-300 bg-white px-3 py-1.5 font-medium"
+              href={exportUrl("json")}
+              download
+            >
+              Download {env.name}.json
+            </a>
+          </div>
+        ) : (
+          <p className="text-sm text-gray-600">You cannot read the values of {env.name}.</p>
+        )}
+      </section>
+      <section aria-labelledby="import-heading" className="space-y-2">
+        <h2 id="import-heading" className="text-lg font-semibold">
+          Import
+        </h2>
+        {env.locked ? (
+          <p className="text-sm text-amber-800">{env.name} is read-only during wedding hours.</p>
+        ) : atLeast(permission, "write") ? (
+          <ImportForm org={org} environment={{ id: env.id, name: env.name }} />
+        ) : (
+          <p className="text-sm text-gray-600">You cannot write to {env.name}.</p>
+        )}
+      </section>
+    </div>
+  );
+}

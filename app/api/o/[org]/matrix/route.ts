@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { matrixPage } from "@/db/queries/matrix";
+import { AppError } from "@/lib/errors";
+import { parseStatusFilter } from "@/lib/matrix";
+import { withMember } from "@/server/route";
+
+export const dynamic = "force-dynamic";
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => v || undefined);
+const query = z.object({
+  q: text(255),
+  type: text(50),
+  classification: text(50),
+  tag: text(50),
+  status: text(250),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** GET /api/o/[org]/matrix — one page of the environment matrix (states only; no values, no hashes). */
+export async function GET(request: Request, props: RouteContext<"/api/o/[org]/matrix">) {
+  const { org } = await props.params;
+  return withMember(org, async (member) => {
+    const started = performance.now();
+    const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string[]> = {};
+      for (const issue of parsed.error.issues) fieldErrors[issue.path.join(".")] = [issue.message];
+      throw new AppError("validation", fieldErrors);
+    }
+    const { status, ...rest } = parsed.data;
+    const page = await matrixPage(member, { ...rest, status: parseStatusFilter(status) });
+    return Response.json(page, {
+      headers: {
+        "Cache-Control": "no-store",
+        "Server-Timing": `db;dur=${(performance.now() - started).toFixed(1)}`,
+      },
+    });
+  });
+}

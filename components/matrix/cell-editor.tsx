@@ -1,0 +1,140 @@
+"use client";
+
+import { useEffect, useRef, useState, useTransition } from "react";
+import { revealValueAction, setValueAction } from "@/app/(console)/o/[org]/variables/actions";
+import { useActionForm } from "@/components/forms/use-action-form";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { Input } from "@/components/ui/input";
+import { Textarea } from "@/components/ui/textarea";
+import type { MatrixEnvironment } from "@/db/queries/matrix";
+import type { ActionResult } from "@/lib/errors";
+import { maskedValue } from "@/lib/mask";
+
+type Props = {
+  org: string;
+  variable: { id: string; name: string; variableType: string };
+  environment: MatrixEnvironment;
+  /** The version the matrix showed (0 = not set): the save is refused if it moved since. */
+  version: number;
+  canWrite: boolean;
+  onClose: () => void;
+  onSaved: () => void;
+};
+
+type SetState = ActionResult<{ version: number; valueHash: string }> | null;
+
+/** The value editor opened from a matrix cell: masked, an audited reveal, and a write conditional on the version. */
+export function CellEditor({ org, variable, environment, version, canWrite, onClose, onSaved }: Props) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [revealed, setRevealed] = useState<string | null>(null);
+  const [revealError, setRevealError] = useState<string | null>(null);
+  const [revealing, startReveal] = useTransition();
+  const { state, onSubmit, pending } = useActionForm<SetState>(setValueAction.bind(null, org), null);
+
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+  useEffect(() => {
+    if (state?.ok) {
+      onSaved();
+      onClose();
+    }
+  }, [state, onSaved, onClose]);
+
+  const reveal = () =>
+    startReveal(async () => {
+      setRevealError(null);
+      const result = await revealValueAction(org, { variableId: variable.id, environmentId: environment.id });
+      if (result.ok) setRevealed(result.data.value);
+      else setRevealError(result.error.message);
+    });
+
+  return (
+    <dialog
+      ref={dialog}
+      onClose={onClose}
+      aria-label={`${variable.name} in ${environment.name}`}
+      className="w-full max-w-xl rounded-lg p-0 shadow-xl backdrop:bg-gray-900/40"
+    >
+      <div className="space-y-4 p-5">
+        <div className="flex items-start justify-between gap-3">
+          <div>
+            <h2 className="font-mono text-base font-semibold">{variable.name}</h2>
+            <p className="text-sm text-gray-600">
+              {environment.name} · {version ? `v${version}` : "not set"}
+            </p>
+          </div>
+          <Button type="button" variant="ghost" size="sm" onClick={() => dialog.current?.close()}>
+            Close
+          </Button>
+        </div>
+        {version ? (
+          <div className="flex items-center gap-3">
+            {revealed === null ? (
+              <>
+                <span role="img" aria-label="masked value" className="font-mono">
+                  {maskedValue()}
+                </span>
+                <Button type="button" variant="secondary" size="sm" onClick={reveal} disabled={revealing}>
+                  {revealing ? "Revealing…" : "Reveal"}
+                </Button>
+              </>
+            ) : (
+              <pre
+                data-testid="matrix-revealed"
+                className="max-h-40 flex-1 overflow-auto whitespace-pre-wrap break-all rounded bg-amber-50 px-2 py-1 font-mono text-sm"
+              >
+                {revealed}
+              </pre>
+            )}
+          </div>
+        ) : null}
+        {revealError ? (
+          <p role="alert" className="text-sm text-red-700">
+            {revealError}
+          </p>
+        ) : null}
+        {canWrite ? (
+          <form
+            onSubmit={onSubmit}
+            className="space-y-3"
+            aria-label={`Set ${variable.name} in ${environment.name}`}
+          >
+            <input type="hidden" name="variableId" value={variable.id} />
+            <input type="hidden" name="environmentId" value={environment.id} />
+            <input type="hidden" name="expectedVersion" value={version} />
+            <FormMessage state={state} />
+            {state && !state.ok && typeof state.error.meta?.currentVersion === "number" ? (
+              <p className="text-sm text-gray-700">
+                It is now at v{state.error.meta.currentVersion}. Close and reopen the cell to edit the current
+                value.
+              </p>
+            ) : null}
+            <Field
+              label="New value"
+              htmlFor="matrix-value"
+              error={state && !state.ok ? state.fieldErrors?.value : undefined}
+            >
+              <Textarea
+                id="matrix-value"
+                name="value"
+                rows={variable.variableType === "configuration" ? 6 : 2}
+                autoComplete="off"
+                spellCheck={false}
+                className="font-mono"
+              />
+            </Field>
+            <Field label="Change note" htmlFor="matrix-note">
+              <Input id="matrix-note" name="note" autoComplete="off" />
+            </Field>
+            <Button type="submit" size="sm" disabled={pending}>
+              {pending ? "Saving…" : "Save value"}
+            </Button>
+          </form>
+        ) : null}
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,58 @@
+import type { MatrixCell } from "@/db/queries/matrix";
+import { CELL_LABELS } from "@/lib/matrix";
+
+const STYLE = {
+  missing: "text-gray-400",
+  set: "bg-green-50 text-green-800",
+  same: "bg-green-50 text-green-700",
+  differs: "bg-amber-50 text-amber-900",
+  invalid: "bg-red-100 text-red-800",
+  expired: "bg-red-100 text-red-800",
+} as const;
+
+type Props = {
+  id: string;
+  /** undefined while its page loads; null when the caller may not read that environment. */
+  cell: MatrixCell | undefined;
+  required: boolean;
+  label: string;
+  width: number;
+  focused: boolean;
+  onFocus: () => void;
+  onOpen: () => void;
+};
+
+/** One matrix cell: its state as a word and a colour; required-and-missing stands out in red. */
+export function MatrixCellView({ id, cell, required, label, width, focused, onFocus, onOpen }: Props) {
+  const state = cell?.state;
+  const text =
+    cell === undefined
+      ? ""
+      : cell === null
+        ? "no access"
+        : state === "missing" && required
+          ? "missing"
+          : CELL_LABELS[cell.state];
+  const style =
+    cell === undefined || cell === null
+      ? "text-gray-300"
+      : state === "missing" && required
+        ? "bg-red-50 font-medium text-red-700"
+        : STYLE[cell.state];
+  return (
+    <div
+      role="gridcell"
+      id={id}
+      tabIndex={focused ? 0 : -1}
+      aria-label={cell ? `${label}: ${text}${cell.version ? `, v${cell.version}` : ""}` : label}
+      data-state={cell ? (state === "missing" && required ? "required-missing" : state) : undefined}
+      onFocus={onFocus}
+      onClick={onOpen}
+      className={`flex cursor-pointer items-center px-3 text-xs focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-indigo-500 ${style}`}
+      style={{ width }}
+    >
+      {text}
+      {cell?.version ? <span className="ml-1 text-[10px] opacity-60">v{cell.version}</span> : null}
+    </div>
+  );
+}

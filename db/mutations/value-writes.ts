@@ -1,0 +1,274 @@
+import { and, eq, inArray, max, sql } from "drizzle-orm";
+import { encryptValue, hmacValue } from "@/lib/crypto";
+import { AppError } from "@/lib/errors";
+import { atLeast, effectivePermission } from "@/lib/policy";
+import type { EnvironmentType } from "@/lib/roles";
+import { checkValue, worstStatus } from "@/lib/value-checks";
+import { type EnvironmentRef, grantsFor } from "../authz";
+import type { Tx } from "../client";
+import type { TenantContext } from "../context";
+import { orgKeys } from "../keyring";
+import {
+  type environmentVariables,
+  environmentVariableValues,
+  valueVersions,
+  variableValidations,
+} from "../schema";
+
+export type WritableVariable = Pick<
+  typeof environmentVariables.$inferSelect,
+  "id" | "name" | "variableType" | "validationPattern" | "tags"
+>;
+
+export type ValueWrite = {
+  variable: WritableVariable;
+  value: string;
+  /** The version the writer saw; 0 = not set yet. Anything else is a conflict, never an overwrite. */
+  expectedVersion: number;
+  note?: string;
+};
+
+export type WrittenValue = { variableId: string; version: number; valueHash: string };
+
+export type TargetEnvironment = EnvironmentRef & { isActive: boolean };
+
+const CHUNK = 1000;
+const chunks = <T>(items: T[]): T[][] =>
+  Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/** Refuses early with a clear error; the database trigger refuses too, whoever writes. */
+export async function assertNotLocked(tx: Tx, environmentId: string) {
+  const [row] = await tx.execute<{ locked: boolean; emergency: boolean }>(
+    sql`select app_env_locked(${environmentId}) as locked, app_emergency_ok(${environmentId}) as emergency`,
+  );
+  if (row.locked && !row.emergency) throw new AppError("locked:wedding_hours");
+}
+
+/** Current version and hash of each variable's value in one environment. */
+export async function currentValues(tx: Tx, environmentId: string, variableIds: string[]) {
+  const found = new Map<string, { version: number; valueHash: string }>();
+  for (const ids of chunks(variableIds)) {
+    const rows = await tx
+      .select({
+        variableId: environmentVariableValues.variableId,
+        version: environmentVariableValues.version,
+        valueHash: environmentVariableValues.valueHash,
+      })
+      .from(environmentVariableValues)
+      .where(
+        and(
+          eq(environmentVariableValues.environmentId, environmentId),
+          inArray(environmentVariableValues.variableId, ids),
+        ),
+      );
+    for (const r of rows) found.set(r.variableId, { version: r.version, valueHash: r.valueHash });
+  }
+  return found;
+}
+
+/**
+ * The one write path for values, for one or ten thousand: permission for each variable, the wedding-hours
+ * lock, the type and pattern checks (a failed check refuses the whole batch), optimistic versions (any
+ * mismatch refuses the whole batch), then encryption under the organization's data key with each row as
+ * AAD. History and audit rows are written by the database trigger, in the caller's transaction.
+ * `fieldFor` names the form field an error belongs to (`value` for one editor, the key name for a batch).
+ */
+export async function writeValues(
+  tx: Tx,
+  ctx: TenantContext,
+  env: TargetEnvironment,
+  writes: ValueWrite[],
+  fieldFor: (w: ValueWrite) => string = () => "value",
+): Promise<WrittenValue[]> {
+  if (writes.length === 0) return [];
+  const grants = await grantsFor(tx, ctx);
+  const now = new Date();
+  for (const w of writes) {
+    const { permission } = effectivePermission({
+      role: ctx.role,
+      userId: ctx.userId,
+      envType: env.environmentType as EnvironmentType,
+      envName: env.name,
+      variableId: w.variable.id,
+      grants,
+      now,
+    });
+    if (!atLeast(permission, "write")) throw new AppError("forbidden");
+  }
+  if (!env.isActive) throw new AppError("validation", { form: ["This environment is inactive"] });
+  await assertNotLocked(tx, env.id);
+
+  const fieldErrors: Record<string, string[]> = {};
+  const checked = writes.map((w) => {
+    const checks = checkValue({
+      variableType: w.variable.variableType as Parameters<typeof checkValue>[0]["variableType"],
+      value: w.value,
+      environmentType: env.environmentType as EnvironmentType,
+      validationPattern: w.variable.validationPattern,
+      tags: w.variable.tags,
+    });
+    const failed = checks.filter((c) => c.status === "failed");
+    if (failed.length > 0) fieldErrors[fieldFor(w)] = failed.map((c) => c.message);
+    return { ...w, checks, status: worstStatus(checks) };
+  });
+  if (Object.keys(fieldErrors).length > 0) throw new AppError("validation", fieldErrors);
+
+  const current = await currentValues(
+    tx,
+    env.id,
+    writes.map((w) => w.variable.id),
+  );
+  const conflicts = writes.filter((w) => (current.get(w.variable.id)?.version ?? 0) !== w.expectedVersion);
+  if (conflicts.length > 0) throw conflictError(conflicts, current);
+
+  const keys = await orgKeys(tx, ctx.organizationId);
+  const rows = checked.map((w) => ({
+    write: w,
+    encryptedValue: encryptValue(keys.dataKey, w.value, {
+      organizationId: ctx.organizationId,
+      variableId: w.variable.id,
+      environmentId: env.id,
+    }),
+    valueHash: hmacValue(keys.hmacKey, w.value),
+  }));
+  const written: WrittenValue[] = [];
+  const inserts = rows.filter((r) => r.write.expectedVersion === 0);
+  const updates = rows.filter((r) => r.write.expectedVersion !== 0);
+
+  for (const batch of chunks(inserts)) {
+    // A value deleted earlier continues its version numbers, so history stays one sequence.
+    const last = await tx
+      .select({ variableId: valueVersions.variableId, v: max(valueVersions.version) })
+      .from(valueVersions)
+      .where(
+        and(
+          eq(valueVersions.environmentId, env.id),
+          inArray(
+            valueVersions.variableId,
+            batch.map((r) => r.write.variable.id),
+          ),
+        ),
+      )
+      .groupBy(valueVersions.variableId);
+    const lastVersion = new Map(last.map((l) => [l.variableId, l.v ?? 0]));
+    const inserted = await tx
+      .insert(environmentVariableValues)
+      .values(
+        batch.map((r) => ({
+          organizationId: ctx.organizationId,
+          variableId: r.write.variable.id,
+          environmentId: env.id,
+          encryptedValue: r.encryptedValue,
+          encryptionKeyId: keys.dataKeyId,
+          valueHash: r.valueHash,
+          validationStatus: r.write.status,
+          changeNote: r.write.note ?? null,
+          version: (lastVersion.get(r.write.variable.id) ?? 0) + 1,
+          createdBy: ctx.userId,
+          updatedBy: ctx.userId,
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({
+        variableId: environmentVariableValues.variableId,
+        version: environmentVariableValues.version,
+        valueHash: environmentVariableValues.valueHash,
+      });
+    if (inserted.length !== batch.length) {
+      const done = new Set(inserted.map((i) => i.variableId));
+      const lost = batch.filter((r) => !done.has(r.write.variable.id)).map((r) => r.write);
+      throw conflictError(
+        lost,
+        await currentValues(
+          tx,
+          env.id,
+          lost.map((w) => w.variable.id),
+        ),
+      );
+    }
+    written.push(...inserted);
+  }
+
+  for (const batch of chunks(updates)) {
+    const values = sql.join(
+      batch.map(
+        (r) =>
+          sql`(${r.write.variable.id}::uuid, ${r.write.expectedVersion}::int, ${r.encryptedValue}, ${r.valueHash}, ${r.write.status}::varchar, ${r.write.note ?? null}::varchar)`,
+      ),
+      sql`, `,
+    );
+    const updated = await tx.execute<{ variable_id: string; version: number; value_hash: string }>(sql`
+      update environment_variable_values v
+         set encrypted_value = n.encrypted_value, value_hash = n.value_hash, encryption_key_id = ${keys.dataKeyId},
+             validation_status = n.validation_status, change_note = n.note, version = v.version + 1,
+             updated_by = ${ctx.userId}, updated_at = now()
+        from (values ${values}) as n(variable_id, expected, encrypted_value, value_hash, validation_status, note)
+       where v.environment_id = ${env.id} and v.variable_id = n.variable_id and v.version = n.expected
+      returning v.variable_id, v.version, v.value_hash`);
+    if (updated.length !== batch.length) {
+      const done = new Set(updated.map((u) => u.variable_id));
+      const lost = batch.filter((r) => !done.has(r.write.variable.id)).map((r) => r.write);
+      throw conflictError(
+        lost,
+        await currentValues(
+          tx,
+          env.id,
+          lost.map((w) => w.variable.id),
+        ),
+      );
+    }
+    written.push(
+      ...updated.map((u) => ({ variableId: u.variable_id, version: u.version, valueHash: u.value_hash })),
+    );
+  }
+
+  await recordChecks(tx, ctx, env.id, checked);
+  return written;
+}
+
+/** Keeps the latest check results per variable × environment (older ones are replaced). */
+async function recordChecks(
+  tx: Tx,
+  ctx: TenantContext,
+  environmentId: string,
+  checked: { variable: WritableVariable; checks: ReturnType<typeof checkValue> }[],
+) {
+  for (const batch of chunks(checked)) {
+    await tx.delete(variableValidations).where(
+      and(
+        eq(variableValidations.environmentId, environmentId),
+        inArray(
+          variableValidations.variableId,
+          batch.map((c) => c.variable.id),
+        ),
+        sql`${variableValidations.validationType} <> 'connectivity'`,
+      ),
+    );
+    const rows = batch.flatMap((c) =>
+      c.checks.map((check) => ({
+        organizationId: ctx.organizationId,
+        variableId: c.variable.id,
+        environmentId,
+        validationType: check.type,
+        validationStatus: check.status,
+        validationDetails: { message: check.message },
+        errorMessage: check.status === "passed" ? null : check.message,
+      })),
+    );
+    if (rows.length > 0) await tx.insert(variableValidations).values(rows);
+  }
+}
+
+function conflictError(lost: ValueWrite[], current: Map<string, { version: number; valueHash: string }>) {
+  const first = lost[0];
+  const now = current.get(first.variable.id);
+  return new AppError("conflict:version", undefined, {
+    currentVersion: now?.version ?? 0,
+    currentHash: now?.valueHash ?? null,
+    conflicts: lost.map((w) => ({
+      name: w.variable.name,
+      expectedVersion: w.expectedVersion,
+      currentVersion: current.get(w.variable.id)?.version ?? 0,
+    })),
+  });
+}
