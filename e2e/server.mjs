@@ -8,6 +8,8 @@ const env = {
   ...process.env,
   RINGBEARER_DATA_DIR: dataDir,
   RINGBEARER_PG_PORT: process.env.E2E_PG_PORT ?? "54400",
+  // Deterministic on any day: no weekly window (the wedding-hours spec makes its own blackout).
+  RINGBEARER_SEED_WEDDING_WINDOW: "false",
 };
 delete env.DATABASE_URL;
 delete env.DATABASE_OWNER_URL;
