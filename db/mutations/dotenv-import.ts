@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { hmacValue } from "@/lib/crypto";
 import { parseDotenv } from "@/lib/dotenv";
 import { AppError } from "@/lib/errors";
@@ -9,6 +9,7 @@ import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { orgKeys } from "../keyring";
 import { environmentVariables } from "../schema";
+import { anyName } from "../sql-lists";
 import { writeAudit, writeAudits } from "./audit";
 import { currentValues, type ValueWrite, writeValues } from "./value-writes";
 
@@ -35,19 +36,18 @@ type Variable = typeof environmentVariables.$inferSelect;
 
 async function variablesByName(tx: Tx, ctx: TenantContext, names: string[]) {
   const found = new Map<string, Variable>();
-  for (let i = 0; i < names.length; i += 1000) {
-    const rows = await tx
-      .select()
-      .from(environmentVariables)
-      .where(
-        and(
-          eq(environmentVariables.organizationId, ctx.organizationId),
-          isNull(environmentVariables.deletedAt),
-          inArray(environmentVariables.name, names.slice(i, i + 1000)),
-        ),
-      );
-    for (const r of rows) found.set(r.name, r);
-  }
+  if (names.length === 0) return found;
+  const rows = await tx
+    .select()
+    .from(environmentVariables)
+    .where(
+      and(
+        eq(environmentVariables.organizationId, ctx.organizationId),
+        isNull(environmentVariables.deletedAt),
+        sql`${environmentVariables.name} = ${anyName(names)}`,
+      ),
+    );
+  for (const r of rows) found.set(r.name, r);
   return found;
 }
 
@@ -134,7 +134,9 @@ export async function applyImport(
   ctx: TenantContext,
   input: { environmentId: string; text: string; expected: Record<string, number>; note?: string },
 ) {
+  const T0 = performance.now();
   const { env, preview, writes } = await analyse(tx, ctx, input.environmentId, input.text);
+  if (process.env.PROFILE) console.log("analyse", (performance.now() - T0).toFixed(0));
   const invalid = preview.lines.filter((l) => l.status === "invalid");
   if (invalid.length > 0) {
     throw new AppError("validation", {

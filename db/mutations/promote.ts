@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { environmentInOrg, requireValuePermission } from "../authz";
 import type { Tx } from "../client";
@@ -6,6 +6,7 @@ import type { TenantContext } from "../context";
 import { orgKeys } from "../keyring";
 import { compareRows } from "../queries/compare";
 import { environmentVariables, environmentVariableValues } from "../schema";
+import { anyUuid } from "../sql-lists";
 import { writeValues } from "./value-writes";
 import { decryptWith } from "./values";
 
@@ -46,7 +47,7 @@ export async function promoteValues(tx: Tx, ctx: TenantContext, input: PromoteIn
       and(
         eq(environmentVariables.organizationId, ctx.organizationId),
         isNull(environmentVariables.deletedAt),
-        inArray(environmentVariables.id, [...promotable.keys()]),
+        sql`${environmentVariables.id} = ${anyUuid([...promotable.keys()])}`,
       ),
     );
   const sources = await tx
@@ -59,7 +60,7 @@ export async function promoteValues(tx: Tx, ctx: TenantContext, input: PromoteIn
     .where(
       and(
         eq(environmentVariableValues.environmentId, from.id),
-        inArray(environmentVariableValues.variableId, [...promotable.keys()]),
+        sql`${environmentVariableValues.variableId} = ${anyUuid([...promotable.keys()])}`,
       ),
     );
   const keys = await orgKeys(tx, ctx.organizationId);

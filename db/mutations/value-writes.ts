@@ -1,4 +1,4 @@
-import { and, eq, inArray, max, sql } from "drizzle-orm";
+import { and, eq, max, sql } from "drizzle-orm";
 import { encryptValue, hmacValue } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import { atLeast, effectivePermission } from "@/lib/policy";
@@ -14,6 +14,7 @@ import {
   valueVersions,
   variableValidations,
 } from "../schema";
+import { anyUuid } from "../sql-lists";
 
 export type WritableVariable = Pick<
   typeof environmentVariables.$inferSelect,
@@ -46,23 +47,23 @@ export async function assertNotLocked(tx: Tx, environmentId: string) {
 
 /** Current version and hash of each variable's value in one environment. */
 export async function currentValues(tx: Tx, environmentId: string, variableIds: string[]) {
-  const found = new Map<string, { version: number; valueHash: string }>();
-  for (const ids of chunks(variableIds)) {
-    const rows = await tx
-      .select({
-        variableId: environmentVariableValues.variableId,
-        version: environmentVariableValues.version,
-        valueHash: environmentVariableValues.valueHash,
-      })
-      .from(environmentVariableValues)
-      .where(
-        and(
-          eq(environmentVariableValues.environmentId, environmentId),
-          inArray(environmentVariableValues.variableId, ids),
-        ),
-      );
-    for (const r of rows) found.set(r.variableId, { version: r.version, valueHash: r.valueHash });
-  }
+  const found = new Map<string, { id: string; version: number; valueHash: string }>();
+  if (variableIds.length === 0) return found;
+  const rows = await tx
+    .select({
+      id: environmentVariableValues.id,
+      variableId: environmentVariableValues.variableId,
+      version: environmentVariableValues.version,
+      valueHash: environmentVariableValues.valueHash,
+    })
+    .from(environmentVariableValues)
+    .where(
+      and(
+        eq(environmentVariableValues.environmentId, environmentId),
+        sql`${environmentVariableValues.variableId} = ${anyUuid(variableIds)}`,
+      ),
+    );
+  for (const r of rows) found.set(r.variableId, { id: r.id, version: r.version, valueHash: r.valueHash });
   return found;
 }
 
@@ -81,6 +82,11 @@ export async function writeValues(
   fieldFor: (w: ValueWrite) => string = () => "value",
 ): Promise<WrittenValue[]> {
   if (writes.length === 0) return [];
+  let T = performance.now();
+  const lap = (n: string) => {
+    if (process.env.PROFILE) console.log(n, (performance.now() - T).toFixed(0));
+    T = performance.now();
+  };
   const grants = await grantsFor(tx, ctx);
   const now = new Date();
   for (const w of writes) {
@@ -113,6 +119,7 @@ export async function writeValues(
   });
   if (Object.keys(fieldErrors).length > 0) throw new AppError("validation", fieldErrors);
 
+  lap("perm+checks");
   const current = await currentValues(
     tx,
     env.id,
@@ -121,6 +128,7 @@ export async function writeValues(
   const conflicts = writes.filter((w) => (current.get(w.variable.id)?.version ?? 0) !== w.expectedVersion);
   if (conflicts.length > 0) throw conflictError(conflicts, current);
 
+  lap("current");
   const keys = await orgKeys(tx, ctx.organizationId);
   const rows = checked.map((w) => ({
     write: w,
@@ -131,6 +139,7 @@ export async function writeValues(
     }),
     valueHash: hmacValue(keys.hmacKey, w.value),
   }));
+  lap("encrypt");
   const written: WrittenValue[] = [];
   const inserts = rows.filter((r) => r.write.expectedVersion === 0);
   const updates = rows.filter((r) => r.write.expectedVersion !== 0);
@@ -143,10 +152,7 @@ export async function writeValues(
       .where(
         and(
           eq(valueVersions.environmentId, env.id),
-          inArray(
-            valueVersions.variableId,
-            batch.map((r) => r.write.variable.id),
-          ),
+          sql`${valueVersions.variableId} = ${anyUuid(batch.map((r) => r.write.variable.id))}`,
         ),
       )
       .groupBy(valueVersions.variableId);
@@ -189,11 +195,12 @@ export async function writeValues(
     written.push(...inserted);
   }
 
+  lap("inserts");
   for (const batch of chunks(updates)) {
     const values = sql.join(
       batch.map(
         (r) =>
-          sql`(${r.write.variable.id}::uuid, ${r.write.expectedVersion}::int, ${r.encryptedValue}, ${r.valueHash}, ${r.write.status}::varchar, ${r.write.note ?? null}::varchar)`,
+          sql`(${current.get(r.write.variable.id)?.id}::uuid, ${r.write.expectedVersion}::int, ${r.encryptedValue}, ${r.valueHash}, ${r.write.status}::varchar, ${r.write.note ?? null}::varchar)`,
       ),
       sql`, `,
     );
@@ -202,8 +209,8 @@ export async function writeValues(
          set encrypted_value = n.encrypted_value, value_hash = n.value_hash, encryption_key_id = ${keys.dataKeyId},
              validation_status = n.validation_status, change_note = n.note, version = v.version + 1,
              updated_by = ${ctx.userId}, updated_at = now()
-        from (values ${values}) as n(variable_id, expected, encrypted_value, value_hash, validation_status, note)
-       where v.environment_id = ${env.id} and v.variable_id = n.variable_id and v.version = n.expected
+        from (values ${values}) as n(id, expected, encrypted_value, value_hash, validation_status, note)
+       where v.id = n.id and v.version = n.expected
       returning v.variable_id, v.version, v.value_hash`);
     if (updated.length !== batch.length) {
       const done = new Set(updated.map((u) => u.variable_id));
@@ -222,7 +229,9 @@ export async function writeValues(
     );
   }
 
+  lap("updates");
   await recordChecks(tx, ctx, env.id, checked);
+  lap("recordChecks");
   return written;
 }
 
@@ -234,16 +243,15 @@ async function recordChecks(
   checked: { variable: WritableVariable; checks: ReturnType<typeof checkValue> }[],
 ) {
   for (const batch of chunks(checked)) {
-    await tx.delete(variableValidations).where(
-      and(
-        eq(variableValidations.environmentId, environmentId),
-        inArray(
-          variableValidations.variableId,
-          batch.map((c) => c.variable.id),
+    await tx
+      .delete(variableValidations)
+      .where(
+        and(
+          eq(variableValidations.environmentId, environmentId),
+          sql`${variableValidations.variableId} = ${anyUuid(batch.map((c) => c.variable.id))}`,
+          sql`${variableValidations.validationType} <> 'connectivity'`,
         ),
-        sql`${variableValidations.validationType} <> 'connectivity'`,
-      ),
-    );
+      );
     const rows = batch.flatMap((c) =>
       c.checks.map((check) => ({
         organizationId: ctx.organizationId,

@@ -4,6 +4,7 @@ import { countDiffs, type DiffKind, diffKind, paritySummary } from "@/lib/compar
 import { environmentInOrg, requireValuePermission } from "../authz";
 import type { Tx } from "../client";
 import { type TenantContext, withContext } from "../context";
+import { anyUuid } from "../sql-lists";
 
 export type CompareRow = {
   variableId: string;
@@ -36,7 +37,7 @@ export async function compareRows(tx: Tx, ctx: TenantContext, fromId: string, to
       left join environment_variable_values b on b.variable_id = v.id and b.environment_id = ${toId}
      where v.organization_id = ${ctx.organizationId} and v.deleted_at is null
        and (a.id is not null or b.id is not null)
-       ${ids ? sql`and v.id in ${ids.length > 0 ? ids : ["00000000-0000-0000-0000-000000000000"]}` : sql``}
+       ${ids ? sql`and v.id = ${anyUuid(ids)}` : sql``}
      order by v.name`);
   return rows.map(
     (r): CompareRow => ({

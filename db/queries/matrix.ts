@@ -1,8 +1,9 @@
 import "server-only";
-import { and, arrayContains, asc, count, eq, ilike, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import { and, arrayContains, asc, count, eq, ilike, isNull, type SQL, sql } from "drizzle-orm";
 import { type CellState, cellState, type MatrixStatusFilter } from "@/lib/matrix";
 import { type TenantContext, withContext } from "../context";
 import { environments, environmentVariables, environmentVariableValues } from "../schema";
+import { anyUuid } from "../sql-lists";
 import { byTier } from "./environment-order";
 
 export type MatrixQuery = {
@@ -117,12 +118,7 @@ export async function matrixPage(ctx: TenantContext, query: MatrixQuery): Promis
               expiresAt: environmentVariableValues.expiresAt,
             })
             .from(environmentVariableValues)
-            .where(
-              inArray(
-                environmentVariableValues.variableId,
-                variables.map((x) => x.id),
-              ),
-            );
+            .where(sql`${environmentVariableValues.variableId} = ${anyUuid(variables.map((x) => x.id))}`);
     const byKey = new Map(values.map((x) => [`${x.variableId}:${x.environmentId}`, x]));
     const now = new Date();
     const rows = variables.map((variable) => {

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
+import { applyImport, previewImport } from "@/db/mutations/dotenv-import";
 import { setValue } from "@/db/mutations/values";
 import { createVariable } from "@/db/mutations/variables";
 import { verifyAuditChain } from "@/db/queries/audit";
@@ -51,6 +52,31 @@ describe("the audit hash chain", () => {
       expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
     });
     expect(await verifyAuditChain(org.owner)).toMatchObject({ checked: rows.length, brokenSeq: null });
+  });
+
+  it("stays linked through a bulk import and concurrent bulk writers, and the head moves on", async () => {
+    const lines = (n: number, prefix: string) =>
+      Array.from({ length: n }, (_, i) => `${prefix}_${i}=value-${i}`).join("\n");
+    await Promise.all(
+      ["BULK_A", "BULK_B"].map((prefix, i) =>
+        withContext(org.owner, async (tx) => {
+          const env = i === 0 ? org.env.development : org.env.staging;
+          const text = lines(300, prefix);
+          const preview = await previewImport(tx, org.owner, env, text);
+          return applyImport(tx, org.owner, { environmentId: env, text, expected: preview.expected });
+        }),
+      ),
+    );
+    const admin = rawSql("super");
+    const [head] = await admin<
+      { seq: number }[]
+    >`select seq::int from audit_chain_heads where organization_id = ${org.id}`;
+    const [last] = await admin<{ seq: number }[]>`
+      select max(seq)::int as seq from environment_variable_audit where organization_id = ${org.id}`;
+    await admin.end();
+    expect(head.seq).toBe(last.seq);
+    expect(last.seq).toBeGreaterThan(1200);
+    expect(await verifyAuditChain(org.owner)).toMatchObject({ brokenSeq: null });
   });
 
   it("stays linear under concurrent writers", async () => {
