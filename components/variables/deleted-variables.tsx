@@ -37,6 +37,9 @@ export function DeletedVariables({ org, items, timeZone }: { org: string; items:
               <span className="font-mono">{v.name}</span>{" "}
               <span className="text-gray-500">
                 deleted {v.deletedAt ? v.deletedAt.toLocaleString("en-GB", { timeZone }) : ""}
+                {v.deletedAt
+                  ? ` · restorable until ${new Date(v.deletedAt.getTime() + 90 * 86_400_000).toLocaleDateString("en-GB", { timeZone })}`
+                  : ""}
               </span>
             </span>
             <Button

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import {
+  checkConnectivityAction,
   deleteValueAction,
   revealValueAction,
   setValueAction,
@@ -25,17 +26,30 @@ type Props = {
   canRead: boolean;
   canWrite: boolean;
   multiline: boolean;
+  /** Database URLs get an on-demand connectivity check. */
+  connectivity?: boolean;
 };
 
 type SetState = ActionResult<{ version: number; valueHash: string }> | null;
 
 /** One environment's value: masked until a deliberate, audited reveal; edits are conditional on its version. */
-export function ValueRow({ org, variableId, environment, value, canRead, canWrite, multiline }: Props) {
+export function ValueRow({
+  org,
+  variableId,
+  environment,
+  value,
+  canRead,
+  canWrite,
+  multiline,
+  connectivity,
+}: Props) {
   const router = useRouter();
   const [revealed, setRevealed] = useState<string | null>(null);
   const [revealError, setRevealError] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   const [revealing, startReveal] = useTransition();
+  const [probe, setProbe] = useState<{ ok: boolean; text: string } | null>(null);
+  const [probing, startProbe] = useTransition();
   const { state, onSubmit, pending } = useActionForm<SetState>(setValueAction.bind(null, org), null);
   const del = useActionForm<ActionResult<void> | null>(deleteValueAction.bind(null, org), null);
   const writable = canWrite && !environment.locked && environment.isActive;
@@ -61,6 +75,17 @@ export function ValueRow({ org, variableId, environment, value, canRead, canWrit
       const result = await revealValueAction(org, { variableId, environmentId: environment.id });
       if (result.ok) setRevealed(result.data.value);
       else setRevealError(result.error.message);
+    });
+
+  const testConnection = () =>
+    startProbe(async () => {
+      setProbe(null);
+      const result = await checkConnectivityAction(org, { variableId, environmentId: environment.id });
+      setProbe(
+        result.ok
+          ? { ok: result.data.status === "passed", text: `${result.data.message} (${result.data.ms} ms)` }
+          : { ok: false, text: result.error.message },
+      );
     });
 
   return (
@@ -115,6 +140,18 @@ export function ValueRow({ org, variableId, environment, value, canRead, canWrit
               </Button>
             )
           ) : null}
+          {value && canRead && connectivity ? (
+            <Button
+              type="button"
+              variant="secondary"
+              size="sm"
+              onClick={testConnection}
+              disabled={probing}
+              aria-label={`Test ${environment.name} connection`}
+            >
+              {probing ? "Testing…" : "Test connection"}
+            </Button>
+          ) : null}
           {canWrite ? (
             <Button
               type="button"
@@ -146,6 +183,11 @@ export function ValueRow({ org, variableId, environment, value, canRead, canWrit
           ) : null}
         </div>
       </div>
+      {probe ? (
+        <p role="status" className={`text-sm ${probe.ok ? "text-green-800" : "text-red-700"}`}>
+          Connectivity: {probe.text}
+        </p>
+      ) : null}
       {revealError ? (
         <p role="alert" className="text-sm text-red-700">
           {revealError}

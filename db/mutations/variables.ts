@@ -127,6 +127,7 @@ export async function restoreVariable(tx: Tx, ctx: TenantContext, id: string) {
         eq(environmentVariables.id, id),
         eq(environmentVariables.organizationId, ctx.organizationId),
         isNotNull(environmentVariables.deletedAt),
+        isNull(environmentVariables.purgedAt),
       ),
     );
   if (!current) throw new AppError("not_found");

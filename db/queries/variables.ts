@@ -70,7 +70,7 @@ export async function listDeletedVariables(ctx: TenantContext) {
         and(
           eq(environmentVariables.organizationId, ctx.organizationId),
           isNotNull(environmentVariables.deletedAt),
-          sql`${environmentVariables.deletedAt} > now() - interval '90 days'`,
+          isNull(environmentVariables.purgedAt),
         ),
       )
       .orderBy(desc(environmentVariables.deletedAt)),

@@ -1,8 +1,10 @@
 "use server";
 
 import { z } from "zod";
+import { connectivityTarget, recordConnectivity } from "@/db/mutations/connectivity";
 import { deleteValue, restoreVersion, revealValue, setValue } from "@/db/mutations/values";
 import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
+import { probeDatabaseUrl } from "@/lib/connectivity";
 import type { ActionResult } from "@/lib/errors";
 import { valueInput, variableInput } from "@/lib/validation/variables";
 import { runAction } from "@/server/action";
@@ -76,5 +78,18 @@ export async function restoreVersionAction(
   const schema = target.extend({ version: z.number().int().min(1), expectedVersion: version });
   return runAction(org, schema, input, (tx, ctx, i) => restoreVersion(tx, ctx, i), {
     revalidate: "/variables",
+  });
+}
+
+/** On-demand connectivity check of a database URL (short timeout); the result is stored and audited. */
+export async function checkConnectivityAction(
+  org: string,
+  input: { variableId: string; environmentId: string },
+) {
+  return runAction(org, target, input, async (tx, ctx, t) => {
+    const { url, variable, env, version } = await connectivityTarget(tx, ctx, t);
+    const result = await probeDatabaseUrl(url);
+    await recordConnectivity(tx, ctx, { ...t, name: variable.name, environment: env.name, version }, result);
+    return result;
   });
 }

@@ -81,6 +81,7 @@ export default async function VariablePage(props: PageProps<"/o/[org]/variables/
                   canRead={permission !== "none"}
                   canWrite={permission === "write" || permission === "admin"}
                   multiline={variable.variableType === "configuration"}
+                  connectivity={variable.variableType === "database_url"}
                 />
               );
             })}
