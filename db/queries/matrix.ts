@@ -1,6 +1,7 @@
 import "server-only";
 import { and, arrayContains, asc, count, eq, ilike, isNull, type SQL, sql } from "drizzle-orm";
 import { type CellState, cellState, type MatrixStatusFilter } from "@/lib/matrix";
+import type { Tx } from "../client";
 import { type TenantContext, withContext } from "../context";
 import { environments, environmentVariables, environmentVariableValues } from "../schema";
 import { anyUuid } from "../sql-lists";
@@ -34,20 +35,22 @@ export type MatrixPage = { environments: MatrixEnvironment[]; total: number; row
 const like = (q: string) => q.replace(/[%_\\]/g, "\\$&");
 const v = environmentVariables;
 
+function environmentsIn(tx: Tx, ctx: TenantContext): Promise<MatrixEnvironment[]> {
+  return tx
+    .select({
+      id: environments.id,
+      name: environments.name,
+      environmentType: environments.environmentType,
+      readable: sql<boolean>`${environments.id} = any (app_visible_env_ids())`,
+    })
+    .from(environments)
+    .where(and(eq(environments.organizationId, ctx.organizationId), eq(environments.isActive, true)))
+    .orderBy(...byTier);
+}
+
 /** The environments of the organization in column order, and whether the caller may see their values. */
 export async function matrixEnvironments(ctx: TenantContext): Promise<MatrixEnvironment[]> {
-  return withContext(ctx, (tx) =>
-    tx
-      .select({
-        id: environments.id,
-        name: environments.name,
-        environmentType: environments.environmentType,
-        readable: sql<boolean>`${environments.id} = any (app_visible_env_ids())`,
-      })
-      .from(environments)
-      .where(and(eq(environments.organizationId, ctx.organizationId), eq(environments.isActive, true)))
-      .orderBy(...byTier),
-  );
+  return withContext(ctx, (tx) => environmentsIn(tx, ctx));
 }
 
 function statusCondition(status: MatrixStatusFilter, envs: MatrixEnvironment[]): SQL {
@@ -78,14 +81,14 @@ function statusCondition(status: MatrixStatusFilter, envs: MatrixEnvironment[]):
  * status) × active environments. Cell states come from hashes and metadata; nothing is decrypted.
  */
 export async function matrixPage(ctx: TenantContext, query: MatrixQuery): Promise<MatrixPage> {
-  const envs = await matrixEnvironments(ctx);
-  const where: SQL[] = [eq(v.organizationId, ctx.organizationId), isNull(v.deletedAt)];
-  if (query.q) where.push(ilike(v.name, `%${like(query.q)}%`));
-  if (query.type) where.push(eq(v.variableType, query.type));
-  if (query.classification) where.push(eq(v.securityClassification, query.classification));
-  if (query.tag) where.push(arrayContains(v.tags, [query.tag]));
-  if (query.status) where.push(statusCondition(query.status, envs));
   return withContext(ctx, async (tx) => {
+    const envs = await environmentsIn(tx, ctx);
+    const where: SQL[] = [eq(v.organizationId, ctx.organizationId), isNull(v.deletedAt)];
+    if (query.q) where.push(ilike(v.name, `%${like(query.q)}%`));
+    if (query.type) where.push(eq(v.variableType, query.type));
+    if (query.classification) where.push(eq(v.securityClassification, query.classification));
+    if (query.tag) where.push(arrayContains(v.tags, [query.tag]));
+    if (query.status) where.push(statusCondition(query.status, envs));
     const [{ total }] = await tx
       .select({ total: count() })
       .from(v)
