@@ -116,3 +116,31 @@ test("an earlier version is restored as a new version", async ({ page }) => {
   await valueRow(page, "development").getByRole("button", { name: "Reveal development value" }).click();
   await expect(page.getByTestId("revealed-development")).toHaveText("phc_dev_demo");
 });
+
+test("the matrix and export endpoints refuse the wrong caller and malformed input with a code", async ({
+  browser,
+  request,
+}) => {
+  const anonymous = await request.get(`/api/o/${ORG}/matrix`);
+  expect(anonymous.status()).toBe(401);
+  expect(await anonymous.json()).toMatchObject({ error: { code: "unauthorized" } });
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, "viewer@demo.test");
+  const bad = await page.request.get(`/api/o/${ORG}/matrix?limit=abc`);
+  expect(bad.status()).toBe(422);
+  expect(await bad.json()).toMatchObject({
+    error: { code: "validation" },
+    fieldErrors: { limit: [expect.any(String)] },
+  });
+  const other = await page.request.get("/api/o/not-my-org/matrix");
+  expect(other.status()).toBe(403);
+  const { environments } = await (await page.request.get(`/api/o/${ORG}/matrix?limit=1`)).json();
+  const production = environments.find((e: { name: string }) => e.name === "production");
+  expect(production.readable).toBe(false);
+  const exported = await page.request.get(`/api/o/${ORG}/environments/${production.id}/export?format=env`);
+  expect(exported.status()).toBe(403);
+  expect(await exported.text()).not.toContain("phc_");
+  await context.close();
+});
