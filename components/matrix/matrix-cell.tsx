@@ -44,7 +44,11 @@ export function MatrixCellView({ id, cell, required, label, width, focused, onFo
       role="gridcell"
       id={id}
       tabIndex={focused ? 0 : -1}
-      aria-label={cell ? `${label}: ${text}${cell.version ? `, v${cell.version}` : ""}` : label}
+      aria-label={
+        cell
+          ? `${label}: ${text}${cell.version ? `, v${cell.version}` : ""}${cell.warning ? ", check warning" : ""}`
+          : label
+      }
       data-state={cell ? (state === "missing" && required ? "required-missing" : state) : undefined}
       onFocus={onFocus}
       onClick={onOpen}
@@ -53,6 +57,11 @@ export function MatrixCellView({ id, cell, required, label, width, focused, onFo
     >
       {text}
       {cell?.version ? <span className="ml-1 text-[10px] opacity-60">v{cell.version}</span> : null}
+      {cell?.warning ? (
+        <span className="ml-1 text-amber-700" title="Passed with a warning: open the variable for details">
+          ⚠
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -28,6 +28,8 @@ type Props = {
   multiline: boolean;
   /** Database URLs get an on-demand connectivity check. */
   connectivity?: boolean;
+  /** The latest checks that did not simply pass (warnings, a failed connectivity check). */
+  checks?: { type: string; status: string; message: string | null }[];
 };
 
 type SetState = ActionResult<{ version: number; valueHash: string }> | null;
@@ -42,6 +44,7 @@ export function ValueRow({
   canWrite,
   multiline,
   connectivity,
+  checks = [],
 }: Props) {
   const router = useRouter();
   const [revealed, setRevealed] = useState<string | null>(null);
@@ -183,6 +186,18 @@ export function ValueRow({
           ) : null}
         </div>
       </div>
+      {checks.length > 0 ? (
+        <ul className="space-y-0.5 text-xs" aria-label={`${environment.name} checks`}>
+          {checks.map((c) => (
+            <li
+              key={`${c.type}-${c.message}`}
+              className={c.status === "failed" ? "text-red-700" : "text-amber-800"}
+            >
+              {c.status === "failed" ? "✗" : "⚠"} {c.type.replace("_", " ")}: {c.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {probe ? (
         <p role="status" className={`text-sm ${probe.ok ? "text-green-800" : "text-red-700"}`}>
           Connectivity: {probe.text}

@@ -18,7 +18,8 @@ export type MatrixQuery = {
 };
 
 export type MatrixEnvironment = { id: string; name: string; environmentType: string; readable: boolean };
-export type MatrixCell = { state: CellState; version: number } | null;
+/** A cell's state and version; `warning` when the value passed with a warning (e.g. a test key in production). */
+export type MatrixCell = { state: CellState; version: number; warning: boolean } | null;
 export type MatrixRow = {
   id: string;
   name: string;
@@ -129,7 +130,11 @@ export async function matrixPage(ctx: TenantContext, query: MatrixQuery): Promis
       const cells = envs.map((env): MatrixCell => {
         const value = byKey.get(`${variable.id}:${env.id}`) ?? null;
         const cell = env.readable
-          ? { state: cellState(value, neighbour, now), version: value?.version ?? 0 }
+          ? {
+              state: cellState(value, neighbour, now),
+              version: value?.version ?? 0,
+              warning: value?.validationStatus === "warning",
+            }
           : null;
         if (env.readable) neighbour = value;
         return cell;

@@ -9,6 +9,7 @@ import {
   environmentVariableValues,
   users,
   valueVersions,
+  variableValidations,
 } from "../schema";
 import { byTier } from "./environment-order";
 
@@ -117,7 +118,18 @@ export async function variableDetail(ctx: TenantContext, id: string) {
       .where(eq(valueVersions.variableId, id))
       .orderBy(desc(valueVersions.createdAt))
       .limit(50);
-    return { variable, values, history };
+    const checks = await tx
+      .select({
+        environmentId: variableValidations.environmentId,
+        type: variableValidations.validationType,
+        status: variableValidations.validationStatus,
+        message: variableValidations.errorMessage,
+      })
+      .from(variableValidations)
+      .where(
+        and(eq(variableValidations.variableId, id), sql`${variableValidations.validationStatus} <> 'passed'`),
+      );
+    return { variable, values, history, checks };
   });
 }
 

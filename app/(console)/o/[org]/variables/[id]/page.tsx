@@ -21,7 +21,7 @@ export default async function VariablePage(props: PageProps<"/o/[org]/variables/
     valueAccess(member, id),
   ]);
   if (!detail) notFound();
-  const { variable, values, history } = detail;
+  const { variable, values, history, checks } = detail;
   const tz = member.org.timeZone;
   const canEdit = can(member.role, "variable:update");
   return (
@@ -82,6 +82,7 @@ export default async function VariablePage(props: PageProps<"/o/[org]/variables/
                   canWrite={permission === "write" || permission === "admin"}
                   multiline={variable.variableType === "configuration"}
                   connectivity={variable.variableType === "database_url"}
+                  checks={checks.filter((c) => c.environmentId === env.id)}
                 />
               );
             })}
