@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { needsApproval, type RiskInput, type RiskLevel, riskOf } from "@/lib/risk";
+
+const value = (
+  action: "value:set" | "value:delete",
+  classification: "public" | "internal" | "confidential" | "wedding_day_critical",
+  environmentType: "development" | "staging" | "production" | "disaster_recovery",
+  weddingCritical = false,
+): RiskInput => ({ action, classification, environmentType, weddingCritical });
+
+const CASES: [string, RiskInput, RiskLevel][] = [
+  ["set a public production value", value("value:set", "public", "production"), "LOW"],
+  ["set an internal production value", value("value:set", "internal", "production"), "MEDIUM"],
+  [
+    "set a confidential production value (an API key)",
+    value("value:set", "confidential", "production"),
+    "HIGH",
+  ],
+  [
+    "set a wedding-day-critical production value",
+    value("value:set", "wedding_day_critical", "production"),
+    "CRITICAL",
+  ],
+  [
+    "set a confidential, wedding-critical production value",
+    value("value:set", "confidential", "production", true),
+    "CRITICAL",
+  ],
+  [
+    "set a public, wedding-critical production value",
+    value("value:set", "public", "production", true),
+    "HIGH",
+  ],
+  ["delete a public production value", value("value:delete", "public", "production"), "MEDIUM"],
+  ["delete a confidential production value", value("value:delete", "confidential", "production"), "CRITICAL"],
+  [
+    "delete a wedding-critical production value",
+    value("value:delete", "internal", "production", true),
+    "CRITICAL",
+  ],
+  [
+    "delete a wedding-day-critical DR value",
+    value("value:delete", "wedding_day_critical", "disaster_recovery"),
+    "CRITICAL",
+  ],
+  ["set a confidential staging value", value("value:set", "confidential", "staging"), "LOW"],
+  [
+    "set a wedding-day-critical staging value",
+    value("value:set", "wedding_day_critical", "staging"),
+    "MEDIUM",
+  ],
+  [
+    "delete a wedding-day-critical staging value",
+    value("value:delete", "wedding_day_critical", "staging"),
+    "HIGH",
+  ],
+  ["set anything in development", value("value:set", "wedding_day_critical", "development", true), "LOW"],
+  [
+    "delete a wedding-day-critical development value",
+    value("value:delete", "wedding_day_critical", "development"),
+    "MEDIUM",
+  ],
+  [
+    "reveal a public development value",
+    { action: "value:reveal", classification: "public", environmentType: "development" },
+    "LOW",
+  ],
+  [
+    "reveal a confidential production value",
+    { action: "value:reveal", classification: "confidential", environmentType: "production" },
+    "MEDIUM",
+  ],
+  [
+    "export production",
+    { action: "value:export", classification: "internal", environmentType: "production" },
+    "HIGH",
+  ],
+  [
+    "create a variable",
+    { action: "variable:create", classification: "wedding_day_critical", weddingCritical: true },
+    "LOW",
+  ],
+  [
+    "soft-delete an internal variable",
+    { action: "variable:delete", classification: "internal", weddingCritical: false },
+    "LOW",
+  ],
+  [
+    "soft-delete a confidential variable",
+    { action: "variable:delete", classification: "confidential", weddingCritical: false },
+    "MEDIUM",
+  ],
+  [
+    "soft-delete a wedding-critical variable",
+    { action: "variable:delete", classification: "internal", weddingCritical: true },
+    "HIGH",
+  ],
+  [
+    "lower a classification",
+    { action: "variable:update", from: "confidential", to: "internal", weddingCriticalRemoved: false },
+    "HIGH",
+  ],
+  [
+    "remove the wedding-critical flag",
+    { action: "variable:update", from: "internal", to: "internal", weddingCriticalRemoved: true },
+    "HIGH",
+  ],
+  [
+    "raise a classification",
+    { action: "variable:update", from: "internal", to: "confidential", weddingCriticalRemoved: false },
+    "LOW",
+  ],
+  [
+    "remove production's wedding-day protection",
+    { action: "environment:update", environmentType: "production", protectionRemoved: true },
+    "HIGH",
+  ],
+  [
+    "edit production's deploy URL",
+    { action: "environment:update", environmentType: "production", protectionRemoved: false },
+    "MEDIUM",
+  ],
+  [
+    "edit a development environment",
+    { action: "environment:update", environmentType: "development", protectionRemoved: false },
+    "LOW",
+  ],
+  ["shorten wedding hours", { action: "protection:change", loosens: true }, "HIGH"],
+  ["add a blackout", { action: "protection:change", loosens: false }, "LOW"],
+  ["grant admin", { action: "policy:grant", permission: "admin", production: false }, "HIGH"],
+  ["grant emergency", { action: "policy:grant", permission: "emergency", production: true }, "HIGH"],
+  ["grant write on production", { action: "policy:grant", permission: "write", production: true }, "HIGH"],
+  ["grant write on staging", { action: "policy:grant", permission: "write", production: false }, "MEDIUM"],
+  ["grant read", { action: "policy:grant", permission: "read", production: true }, "MEDIUM"],
+  ["revoke a policy", { action: "policy:revoke" }, "LOW"],
+  ["make someone admin", { action: "member:role", to: "admin" }, "HIGH"],
+  ["make someone a developer", { action: "member:role", to: "developer" }, "MEDIUM"],
+  ["remove a member", { action: "member:remove" }, "MEDIUM"],
+];
+
+describe("risk of a change", () => {
+  for (const [name, input, expected] of CASES) {
+    it(`${name}: ${expected}`, () => {
+      const risk = riskOf(input);
+      expect(risk.level).toBe(expected);
+      expect(risk.reasons.length).toBeGreaterThan(0);
+    });
+  }
+
+  it("asks for approval from HIGH up", () => {
+    expect(["LOW", "MEDIUM", "HIGH", "CRITICAL"].map((l) => needsApproval(l as RiskLevel))).toEqual([
+      false,
+      false,
+      true,
+      true,
+    ]);
+  });
+});
