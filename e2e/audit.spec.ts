@@ -1,8 +1,18 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
-import { signIn } from "./support";
+import { asUser, openVariable, signIn, valueRow } from "./support";
 
-test("a security reviewer filters the audit trail, exports it and verifies the chain", async ({ page }) => {
+test("a security reviewer filters the audit trail, exports it and verifies the chain", async ({
+  browser,
+  page,
+}) => {
+  // Something to find: an admin's reveal.
+  const admin = await asUser(browser, "admin@demo.test");
+  await openVariable(admin.page, "DATABASE_URL");
+  await valueRow(admin.page, "development").getByRole("button", { name: "Reveal development value" }).click();
+  await expect(admin.page.getByTestId("revealed-development")).toContainText("postgres://");
+  await admin.context.close();
+
   await signIn(page, "reviewer@demo.test");
   await page.getByRole("link", { name: "Audit", exact: true }).click();
   await expect(page.getByRole("figure", { name: "Activity over time by action" })).toBeVisible();

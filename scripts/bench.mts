@@ -32,7 +32,7 @@ const { createOrganization } = await import("@/db/mutations/organizations");
 const { createUser } = await import("@/db/mutations/users");
 const { applyImport, previewImport } = await import("@/db/mutations/dotenv-import");
 const { exportEnvironment } = await import("@/db/mutations/export");
-const { recentAudit } = await import("@/db/queries/audit");
+const { auditActivity, auditPage, recentAudit } = await import("@/db/queries/audit");
 const { compareEnvironments } = await import("@/db/queries/compare");
 const { matrixPage } = await import("@/db/queries/matrix");
 const { encryptValue, hmacValue } = await import("@/lib/crypto");
@@ -119,7 +119,7 @@ try {
       from generate_series(1, ${AUDIT_ROWS}) i`;
   await sql`update audit_chain_heads set seq = ${AUDIT_ROWS + 1000}, row_hash = 'bench' where organization_id = ${org.id}`;
   await sql`set session_replication_role = origin`;
-  await sql`analyze`;
+  await sql`vacuum analyze`; // as autovacuum would after a bulk load (visibility map for index-only scans)
   const generated = (performance.now() - genStarted) / 1000;
   log(`generated in ${generated.toFixed(1)} s`);
   const [pg] = await sql<{ version: string }[]>`select version()`;
@@ -177,6 +177,14 @@ try {
   };
   await record("import 10,000 .env lines (preview + apply, one transaction)", SLOW_RUNS, importOnce, 5000);
   await record("audit list first page (of 1,000,000+ rows)", RUNS, () => recentAudit(ctx, 100), 100);
+  await record("audit page 200 deep, filtered by action (keyset)", RUNS, async () => {
+    let before: number | undefined;
+    for (let i = 0; i < 200; i += 50)
+      before = (await auditPage(ctx, { action: "export", before }, "UTC", 50)).nextBefore ?? undefined;
+  });
+  await record("audit activity chart (30 days, ~370,000 rows)", SLOW_RUNS, () =>
+    auditActivity(ctx, {}, "UTC", 30),
+  );
 
   // --- measure (HTTP: time to first byte against next start) ---------------------------------------
   const http: typeof results = [];
@@ -243,6 +251,7 @@ try {
       100,
     );
     await httpRecord("GET /o/bench/audit (TTFB)", "/o/bench/audit");
+    await httpRecord("GET /api/o/bench/audit/activity (30 days, TTFB)", "/api/o/bench/audit/activity");
   } finally {
     server.kill("SIGTERM");
   }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useEffect, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 const COLORS: Record<string, string> = {
@@ -14,8 +15,32 @@ const COLORS: Record<string, string> = {
   read: "#64748b",
 };
 
+type Point = { day: string; action: string; n: number };
+
+/** Loads the activity after the page: counting a month of rows must not hold up the table. */
+export function ActivityPanel({ org, query }: { org: string; query: string }) {
+  const [points, setPoints] = useState<Point[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    fetch(`/api/o/${org}/audit/activity?${query}`)
+      .then(async (r) => {
+        const body = await r.json();
+        if (!r.ok) throw new Error(body?.error?.message ?? "The activity chart could not be loaded.");
+        if (live) setPoints(body.points);
+      })
+      .catch((e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [org, query]);
+  if (error) return <p className="text-sm text-red-700">{error}</p>;
+  if (!points) return <p className="h-56 text-sm text-gray-500">Loading activity…</p>;
+  return <ActivityChart points={points} />;
+}
+
 /** Audit activity per day, stacked by action (the filtered rows). */
-export function ActivityChart({ points }: { points: { day: string; action: string; n: number }[] }) {
+export function ActivityChart({ points }: { points: Point[] }) {
   const actions = [...new Set(points.map((p) => p.action))].sort();
   const byDay = new Map<string, Record<string, number | string>>();
   for (const p of points) {

@@ -102,7 +102,7 @@ export async function auditActivity(
     if (!f.from) w.push(sql`${a.createdAt} >= now() - make_interval(days => ${days})`);
     const rows = await tx
       .select({
-        day: sql<string>`to_char(${a.createdAt} at time zone ${timeZone}, 'YYYY-MM-DD')`,
+        day: sql<string>`((${a.createdAt} at time zone ${timeZone})::date)::text`,
         action: a.action,
         n: sql<number>`count(*)::int`,
       })

@@ -79,6 +79,8 @@ export const environmentVariableAudit = pgTable(
   (t) => [
     uniqueIndex("idx_env_var_audit_org_seq").on(t.organizationId, t.seq),
     index("idx_env_var_audit_timestamp").on(t.organizationId, t.createdAt.desc()),
+    // The explorer's activity chart counts by day and action from the index alone.
+    index("idx_env_var_audit_activity").on(t.organizationId, t.createdAt, t.action),
     index("idx_env_var_audit_user").on(t.userId, t.createdAt.desc()),
     index("idx_env_var_audit_variable").on(t.variableId, t.createdAt.desc()),
     check("environment_variable_audit_action_check", sql`${t.action} in (${inList(AUDIT_ACTIONS)})`),

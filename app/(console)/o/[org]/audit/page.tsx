@@ -1,10 +1,10 @@
-import { ActivityChart } from "@/components/audit/activity-chart";
+import { ActivityPanel } from "@/components/audit/activity-chart";
 import { AuditFilterForm } from "@/components/audit/audit-filters";
 import { VerifyChain } from "@/components/audit/verify-chain";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { auditActivity, auditPage } from "@/db/queries/audit";
+import { auditPage } from "@/db/queries/audit";
 import { formatStamp } from "@/lib/format";
 import { can } from "@/lib/policy";
 import { type AuditFilters, auditFilters } from "@/lib/validation/audit";
@@ -33,10 +33,7 @@ export default async function AuditPage(props: PageProps<"/o/[org]/audit">) {
   if (!parsed.success) for (const i of parsed.error.issues) errors[i.path.join(".")] = [i.message];
   const f: Partial<AuditFilters> = parsed.success ? parsed.data : {};
   const tz = member.org.timeZone;
-  const [{ rows, nextBefore }, activity] = await Promise.all([
-    auditPage(member, f, tz),
-    auditActivity(member, f, tz),
-  ]);
+  const { rows, nextBefore } = await auditPage(member, f, tz);
   const query = (extra: Record<string, string>) => {
     const q = new URLSearchParams({ ...raw, ...extra });
     for (const [k, v] of [...q.entries()]) if (!v) q.delete(k);
@@ -53,7 +50,7 @@ export default async function AuditPage(props: PageProps<"/o/[org]/audit">) {
         actions={<VerifyChain org={org} />}
       />
       <AuditFilterForm f={f} errors={errors} />
-      <ActivityChart points={activity} />
+      <ActivityPanel org={org} query={new URLSearchParams(exportFilters).toString()} />
       <div className="flex flex-wrap items-center justify-between gap-3 text-sm">
         <span className="text-gray-600">
           {f.before ? `Rows before #${f.before}` : "Newest rows"} ({rows.length} shown)

@@ -1,0 +1,1 @@
+CREATE INDEX "idx_env_var_audit_activity" ON "environment_variable_audit" USING btree ("organization_id","created_at","action");
