@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { type AccessGrant, type Capability, can, effectivePermission, type Permission } from "@/lib/policy";
 import type { Role } from "@/lib/roles";
@@ -47,7 +47,14 @@ export async function valuePermission(
     variableId,
     grants: await grantsFor(tx, ctx),
     now: new Date(),
+    emergencySession: ctx.emergencySessionId ? await emergencyOpens(tx, env.id) : false,
   });
+}
+
+/** Whether the caller's break-glass session (from the request context) covers this environment now. */
+async function emergencyOpens(tx: Tx, environmentId: string): Promise<boolean> {
+  const [row] = await tx.execute<{ ok: boolean }>(sql`select app_emergency_ok(${environmentId}) as ok`);
+  return row.ok;
 }
 
 export async function requireValuePermission(

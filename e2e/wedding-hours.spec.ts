@@ -50,3 +50,52 @@ test("wedding hours lock production: banner, disabled controls, a crafted reques
   await expect(page.getByRole("alert").filter({ hasText: /wedding hours/i })).toBeVisible();
   await context.close();
 });
+
+test("on-call breaks glass, changes production, and a reviewer acknowledges the change", async ({
+  browser,
+}) => {
+  const oncall = await asUser(browser, "oncall@demo.test");
+  await oncall.page.getByRole("link", { name: "Break glass…" }).click();
+  const form = oncall.page.getByRole("form", { name: "Break glass" });
+  await form.getByLabel("Reason").fill("short");
+  await form.getByRole("button", { name: "Break glass" }).click();
+  await expect(form.getByText(/at least 10 characters/)).toBeVisible();
+  await form
+    .getByLabel("Reason")
+    .fill("PostHog key revoked by vendor; analytics down during the flagship wedding");
+  await form.getByLabel("For how long").selectOption("15");
+  await form.getByRole("button", { name: "Break glass" }).click();
+  const banner = oncall.page.getByRole("alert", { name: "Emergency access" });
+  await expect(banner).toContainText("Emergency access to production");
+  await expect(oncall.page.getByTestId("emergency-countdown")).toHaveText(/^1[45]:\d\d$/);
+
+  await openVariable(oncall.page, "NEXT_PUBLIC_POSTHOG_KEY");
+  const production = valueRow(oncall.page, "production");
+  await production.getByRole("button", { name: "Edit production value" }).click();
+  await oncall.page.getByLabel("New production value").fill("phc_emergency_rotated");
+  await oncall.page.getByRole("button", { name: "Save value" }).click();
+  await expect(production).toContainText("v3");
+
+  // The reviewer sees it waiting, with the reason, and acknowledges it; the on-call user cannot.
+  await oncall.page.goto(`/o/${ORG}/approvals`);
+  await expect(oncall.page.getByText("Emergency changes to review (0)")).toBeVisible(); // on-call is not a reviewer
+  const reviewer = await asUser(browser, "reviewer@demo.test");
+  await reviewer.page.goto(`/o/${ORG}/approvals`);
+  const table = reviewer.page.getByRole("table", { name: "Emergency changes" });
+  const row = table.getByRole("row").filter({ hasText: "NEXT_PUBLIC_POSTHOG_KEY" });
+  await expect(row).toContainText("oncall@demo.test");
+  await expect(row).toContainText("PostHog key revoked by vendor");
+  await row.getByLabel("Note").fill("Confirmed with PostHog support");
+  await row.getByRole("button", { name: "Acknowledge" }).click();
+  await expect(reviewer.page.getByText("Emergency changes to review (0)")).toBeVisible();
+
+  // Ending emergency access restores the lock at once.
+  await oncall.page.getByRole("button", { name: "End emergency access" }).click();
+  await expect(oncall.page.getByText(/Wedding hours: production .*read-only/)).toBeVisible();
+  await openVariable(oncall.page, "NEXT_PUBLIC_POSTHOG_KEY");
+  await expect(
+    valueRow(oncall.page, "production").getByRole("button", { name: /Edit production value/ }),
+  ).toHaveCount(0);
+  await oncall.context.close();
+  await reviewer.context.close();
+});

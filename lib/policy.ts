@@ -76,6 +76,8 @@ export type EffectiveInput = {
   variableId: string | null;
   grants: AccessGrant[];
   now: Date;
+  /** The caller holds a live break-glass session for this environment. */
+  emergencySession?: boolean;
 };
 
 /** The highest of the role baseline and every live grant that matches the user, variable and environment. */
@@ -100,6 +102,10 @@ export function effectivePermission(input: EffectiveInput): {
       `policy for ${g.userId ? "this user" : `role ${g.role}`}: ${g.permission}` +
         `${g.variableId ? " on one variable" : ""}${g.environmentNames ? ` in ${g.environmentNames.join(", ")}` : ""}`,
     );
+  }
+  if (input.emergencySession && (canUseEmergency(input.role) || emergency) && !atLeast(permission, "write")) {
+    permission = "write";
+    reasons.push("live emergency session: write");
   }
   return { permission, emergency, reasons };
 }

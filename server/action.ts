@@ -55,7 +55,7 @@ export async function runAction<S extends z.ZodType, R>(
     }
     const member = await memberContext(org);
     if (!member) throw new AppError("forbidden");
-    const { user: _u, org: _o, ...ctx } = member;
+    const { user: _u, org: _o, emergency: _e, ...ctx } = member;
     const data = await withContext(ctx, (tx) => handler(tx, ctx, parsed.data));
     if (options.revalidate) revalidatePath(`/o/${org}${options.revalidate}`, "layout");
     return { ok: true, data };

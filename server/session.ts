@@ -3,7 +3,8 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { cache } from "react";
-import type { TenantContext } from "@/db/context";
+import { type TenantContext, withContext } from "@/db/context";
+import { liveEmergencySession } from "@/db/queries/emergency";
 import { membershipFor } from "@/db/queries/memberships";
 import { authOptions } from "./auth";
 
@@ -32,6 +33,14 @@ export async function requestInfo() {
 export type Member = TenantContext & {
   user: CurrentUser;
   org: { slug: string; name: string; timeZone: string };
+  /** The caller's live break-glass session, if any: its id goes into every transaction's context. */
+  emergency: {
+    id: string;
+    environment: string;
+    environmentId: string;
+    reason: string;
+    expiresAt: Date;
+  } | null;
 };
 
 /** Resolves the caller's membership of an organization (by slug), or null if there is none. */
@@ -41,14 +50,19 @@ export const memberContext = cache(async (slug: string): Promise<Member | null> 
   const m = await membershipFor(user.id, slug);
   if (!m) return null;
   const info = await requestInfo();
+  const emergency = await withContext({ userId: user.id, organizationId: m.organizationId }, (tx) =>
+    liveEmergencySession(tx, { userId: user.id, organizationId: m.organizationId }),
+  );
   return {
     userId: user.id,
     sessionId: user.sessionId,
     organizationId: m.organizationId,
     role: m.role,
     ...info,
+    ...(emergency ? { emergencySessionId: emergency.id } : {}),
     user,
     org: { slug, name: m.name, timeZone: m.timeZone },
+    emergency,
   };
 });
 

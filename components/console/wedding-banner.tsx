@@ -4,9 +4,12 @@ import { Banner } from "@/components/ui/banner";
 export function WeddingBanner({
   lockedEnvironments,
   until,
+  breakGlassHref,
 }: {
   lockedEnvironments: string[];
   until: string;
+  /** Shown to those who may open emergency access. */
+  breakGlassHref?: string;
 }) {
   if (lockedEnvironments.length === 0) return null;
   return (
@@ -14,6 +17,14 @@ export function WeddingBanner({
       <strong>Wedding hours:</strong> {lockedEnvironments.join(", ")}{" "}
       {lockedEnvironments.length === 1 ? "is" : "are"} read-only until {until}. Changes to{" "}
       {lockedEnvironments.length === 1 ? "it" : "them"} are refused; emergencies need break-glass.
+      {breakGlassHref ? (
+        <>
+          {" "}
+          <a href={breakGlassHref} className="font-medium underline">
+            Break glass…
+          </a>
+        </>
+      ) : null}
     </Banner>
   );
 }

@@ -134,9 +134,7 @@ export async function applyImport(
   ctx: TenantContext,
   input: { environmentId: string; text: string; expected: Record<string, number>; note?: string },
 ) {
-  const T0 = performance.now();
   const { env, preview, writes } = await analyse(tx, ctx, input.environmentId, input.text);
-  if (process.env.PROFILE) console.log("analyse", (performance.now() - T0).toFixed(0));
   const invalid = preview.lines.filter((l) => l.status === "invalid");
   if (invalid.length > 0) {
     throw new AppError("validation", {

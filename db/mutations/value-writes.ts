@@ -37,11 +37,17 @@ const CHUNK = 1000;
 const chunks = <T>(items: T[]): T[][] =>
   Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
 
-/** Refuses early with a clear error; the database trigger refuses too, whoever writes. */
-export async function assertNotLocked(tx: Tx, environmentId: string) {
+/** Whether wedding hours lock the environment now, and whether the caller's emergency session opens it. */
+async function lockState(tx: Tx, environmentId: string) {
   const [row] = await tx.execute<{ locked: boolean; emergency: boolean }>(
     sql`select app_env_locked(${environmentId}) as locked, app_emergency_ok(${environmentId}) as emergency`,
   );
+  return row;
+}
+
+/** Refuses early with a clear error; the database trigger refuses too, whoever writes. */
+export async function assertNotLocked(tx: Tx, environmentId: string) {
+  const row = await lockState(tx, environmentId);
   if (row.locked && !row.emergency) throw new AppError("locked:wedding_hours");
 }
 
@@ -82,11 +88,9 @@ export async function writeValues(
   fieldFor: (w: ValueWrite) => string = () => "value",
 ): Promise<WrittenValue[]> {
   if (writes.length === 0) return [];
-  let T = performance.now();
-  const lap = (n: string) => {
-    if (process.env.PROFILE) console.log(n, (performance.now() - T).toFixed(0));
-    T = performance.now();
-  };
+  const lock = await lockState(tx, env.id);
+  // The lock first: during wedding hours the useful answer is "locked, break glass", not "forbidden".
+  if (lock.locked && !lock.emergency) throw new AppError("locked:wedding_hours");
   const grants = await grantsFor(tx, ctx);
   const now = new Date();
   for (const w of writes) {
@@ -98,11 +102,11 @@ export async function writeValues(
       variableId: w.variable.id,
       grants,
       now,
+      emergencySession: lock.emergency,
     });
     if (!atLeast(permission, "write")) throw new AppError("forbidden");
   }
   if (!env.isActive) throw new AppError("validation", { form: ["This environment is inactive"] });
-  await assertNotLocked(tx, env.id);
 
   const fieldErrors: Record<string, string[]> = {};
   const checked = writes.map((w) => {
@@ -119,7 +123,6 @@ export async function writeValues(
   });
   if (Object.keys(fieldErrors).length > 0) throw new AppError("validation", fieldErrors);
 
-  lap("perm+checks");
   const current = await currentValues(
     tx,
     env.id,
@@ -128,7 +131,6 @@ export async function writeValues(
   const conflicts = writes.filter((w) => (current.get(w.variable.id)?.version ?? 0) !== w.expectedVersion);
   if (conflicts.length > 0) throw conflictError(conflicts, current);
 
-  lap("current");
   const keys = await orgKeys(tx, ctx.organizationId);
   const rows = checked.map((w) => ({
     write: w,
@@ -139,7 +141,6 @@ export async function writeValues(
     }),
     valueHash: hmacValue(keys.hmacKey, w.value),
   }));
-  lap("encrypt");
   const written: WrittenValue[] = [];
   const inserts = rows.filter((r) => r.write.expectedVersion === 0);
   const updates = rows.filter((r) => r.write.expectedVersion !== 0);
@@ -195,7 +196,6 @@ export async function writeValues(
     written.push(...inserted);
   }
 
-  lap("inserts");
   for (const batch of chunks(updates)) {
     const values = sql.join(
       batch.map(
@@ -229,9 +229,7 @@ export async function writeValues(
     );
   }
 
-  lap("updates");
   await recordChecks(tx, ctx, env.id, checked);
-  lap("recordChecks");
   return written;
 }
 

@@ -149,6 +149,8 @@ export async function listEnvironments(ctx: TenantContext) {
         deploymentUrl: environments.deploymentUrl,
         version: environments.version,
         locked: sql<boolean>`app_env_locked(${environments.id})`,
+        /** The caller holds a live break-glass session for it (writes allowed despite the lock). */
+        emergency: sql<boolean>`app_emergency_ok(${environments.id})`,
       })
       .from(environments)
       .where(eq(environments.organizationId, ctx.organizationId))

@@ -8,12 +8,13 @@ import {
   jsonb,
   pgTable,
   text,
+  timestamp,
   uniqueIndex,
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
 import { createdAt, id, inList } from "./columns";
-import { environments } from "./environments";
+import { emergencySessions, environments } from "./environments";
 import { organizations, users } from "./organizations";
 import { environmentVariables } from "./variables";
 
@@ -91,6 +92,37 @@ export const environmentVariableAudit = pgTable(
     check(
       "environment_variable_audit_risk_check",
       sql`${t.riskLevel} in ('LOW', 'MEDIUM', 'HIGH', 'CRITICAL')`,
+    ),
+  ],
+);
+
+/**
+ * Break-glass changes waiting for a security reviewer's acknowledgement: one per emergency audit row, created
+ * by a trigger (so no emergency change escapes review). Acknowledged by someone other than the actor.
+ */
+export const emergencyReviews = pgTable(
+  "emergency_reviews",
+  {
+    id: id(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    emergencySessionId: uuid().references(() => emergencySessions.id),
+    auditId: uuid()
+      .notNull()
+      .unique()
+      .references(() => environmentVariableAudit.id),
+    actorId: uuid().references(() => users.id),
+    createdAt: createdAt(),
+    acknowledgedBy: uuid().references(() => users.id),
+    acknowledgedAt: timestamp({ withTimezone: true }),
+    note: varchar({ length: 500 }),
+  },
+  (t) => [
+    index("idx_emergency_reviews_open").on(t.organizationId, t.acknowledgedAt),
+    check(
+      "emergency_reviews_four_eyes_check",
+      sql`${t.acknowledgedBy} is null or ${t.acknowledgedBy} is distinct from ${t.actorId}`,
     ),
   ],
 );

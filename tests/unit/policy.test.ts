@@ -115,6 +115,20 @@ describe("effective permission", () => {
     expect(result.permission).toBe("write");
   });
 
+  it("a live emergency session lets on-call and emergency-granted users write, nobody else", () => {
+    const prod = { ...base, envType: "production" as const, envName: "production", emergencySession: true };
+    expect(effectivePermission({ ...prod, role: "on_call", grants: [] }).permission).toBe("write");
+    expect(effectivePermission({ ...prod, role: "viewer", grants: [] }).permission).toBe("none");
+    expect(effectivePermission({ ...prod, role: "developer", grants: [] }).permission).toBe("none");
+    expect(
+      effectivePermission({ ...prod, role: "viewer", grants: [grant({ permission: "emergency" })] })
+        .permission,
+    ).toBe("write");
+    expect(
+      effectivePermission({ ...prod, role: "on_call", emergencySession: false, grants: [] }).permission,
+    ).toBe("read");
+  });
+
   it("an emergency grant allows break-glass and reading", () => {
     const result = effectivePermission({ ...base, grants: [grant({ permission: "emergency" })] });
     expect(result).toMatchObject({ permission: "read", emergency: true });

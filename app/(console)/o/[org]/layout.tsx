@@ -1,8 +1,10 @@
 import { ConsoleShell } from "@/components/console/console-shell";
 import { SignOutButton } from "@/components/console/sign-out-button";
 import { WeddingBanner } from "@/components/console/wedding-banner";
+import { EmergencyBanner } from "@/components/emergency/emergency-banner";
 import { lockStatus } from "@/db/queries/protection";
 import { formatInZone } from "@/lib/format";
+import { canUseEmergency } from "@/lib/policy";
 import { requireMember } from "@/server/session";
 
 export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
@@ -25,10 +27,19 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
         </div>
       }
       bannerSlot={
-        lock.until ? (
+        member.emergency ? (
+          <EmergencyBanner
+            org={org}
+            environment={member.emergency.environment}
+            reason={member.emergency.reason}
+            expiresAt={member.emergency.expiresAt.toISOString()}
+            until={formatInZone(member.emergency.expiresAt, member.org.timeZone)}
+          />
+        ) : lock.until ? (
           <WeddingBanner
             lockedEnvironments={lock.lockedEnvironments}
             until={formatInZone(lock.until, lock.timeZone)}
+            breakGlassHref={canUseEmergency(member.role) ? `/o/${org}/emergency` : undefined}
           />
         ) : null
       }

@@ -68,7 +68,12 @@ export default async function VariablePage(props: PageProps<"/o/[org]/variables/
                   key={env.id}
                   org={org}
                   variableId={variable.id}
-                  environment={{ id: env.id, name: env.name, locked: env.locked, isActive: env.isActive }}
+                  environment={{
+                    id: env.id,
+                    name: env.name,
+                    locked: env.locked && !env.emergency,
+                    isActive: env.isActive,
+                  }}
                   value={
                     value
                       ? {
@@ -101,7 +106,10 @@ export default async function VariablePage(props: PageProps<"/o/[org]/variables/
                 env.id,
                 {
                   version: values.find((v) => v.environmentId === env.id)?.version ?? 0,
-                  writable: (permission === "write" || permission === "admin") && !env.locked && env.isActive,
+                  writable:
+                    (permission === "write" || permission === "admin") &&
+                    (!env.locked || env.emergency) &&
+                    env.isActive,
                 },
               ];
             }),

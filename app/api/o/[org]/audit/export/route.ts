@@ -66,7 +66,7 @@ export async function GET(request: Request, props: RouteContext<"/api/o/[org]/au
       for (const i of parsed.error.issues) fieldErrors[i.path.join(".") || "form"] = [i.message];
       throw new AppError("validation", fieldErrors);
     }
-    const { user: _u, org: o, ...ctx } = member;
+    const { user: _u, org: o, emergency: _e, ...ctx } = member;
     requireCapability(ctx, "audit:read");
     const filters = parsed.data;
     await withContext(ctx, (tx) =>

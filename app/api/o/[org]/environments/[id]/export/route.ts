@@ -15,7 +15,7 @@ export async function GET(request: Request, props: RouteContext<"/api/o/[org]/en
     const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
     if (!parsed.success) throw new AppError("validation", { format: ["Use format=env or format=json"] });
     if (!z.uuid().safeParse(id).success) throw new AppError("not_found");
-    const { user: _u, org: _o, ...ctx } = member;
+    const { user: _u, org: _o, emergency: _e, ...ctx } = member;
     const result = await withContext(ctx, (tx) => exportEnvironment(tx, ctx, id, parsed.data.format));
     return new Response(result.body, {
       headers: {

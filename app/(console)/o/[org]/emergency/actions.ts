@@ -1,0 +1,37 @@
+"use server";
+
+import { z } from "zod";
+import {
+  acknowledgeEmergencyReview,
+  endEmergencySession,
+  openEmergencySession,
+} from "@/db/mutations/emergency";
+import { runAction } from "@/server/action";
+
+const openInput = z.object({
+  environmentId: z.uuid("Choose the locked environment"),
+  reason: z
+    .string({ error: "Say why" })
+    .trim()
+    .min(10, "Say why in at least 10 characters (it goes to the reviewers)")
+    .max(1000, "At most 1,000 characters"),
+  minutes: z.coerce.number().int().min(5, "At least 5 minutes").max(60, "At most 60 minutes"),
+});
+
+/** Break glass: emergency access to one locked environment, with a reason, for at most an hour. */
+export async function openEmergencyAction(org: string, _prev: unknown, form: FormData) {
+  return runAction(org, openInput, form, (tx, ctx, i) => openEmergencySession(tx, ctx, i), {
+    revalidate: "/",
+  });
+}
+
+export async function endEmergencyAction(org: string) {
+  return runAction(org, z.object({}), {}, (tx, ctx) => endEmergencySession(tx, ctx), { revalidate: "/" });
+}
+
+export async function acknowledgeReviewAction(org: string, _prev: unknown, form: FormData) {
+  const schema = z.object({ id: z.uuid(), note: z.string().trim().max(500).optional() });
+  return runAction(org, schema, form, (tx, ctx, i) => acknowledgeEmergencyReview(tx, ctx, i), {
+    revalidate: "/approvals",
+  });
+}

@@ -1,0 +1,35 @@
+import { BreakGlassForm } from "@/components/emergency/break-glass-form";
+import { PageHeader } from "@/components/ui/page-header";
+import { listEnvironments } from "@/db/queries/variables";
+import { formatInZone } from "@/lib/format";
+import { canUseEmergency } from "@/lib/policy";
+import { requireMember } from "@/server/session";
+
+export default async function EmergencyPage(props: PageProps<"/o/[org]/emergency">) {
+  const { org } = await props.params;
+  const member = await requireMember(org);
+  const locked = (await listEnvironments(member)).filter((e) => e.locked);
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title="Break glass"
+        description="During wedding hours, protected environments are read-only. For a real emergency, open time-limited access to one of them: your changes apply at once, are flagged as emergency in the audit trail, and each waits for a security reviewer's acknowledgement."
+      />
+      {member.emergency ? (
+        <p className="text-sm">
+          You have emergency access to <strong>{member.emergency.environment}</strong> until{" "}
+          {formatInZone(member.emergency.expiresAt, member.org.timeZone)}.
+        </p>
+      ) : !canUseEmergency(member.role) ? (
+        <p className="text-sm text-gray-600">
+          Your role cannot break glass. Ask the on-call engineer or an admin (an access policy can grant
+          emergency access).
+        </p>
+      ) : locked.length === 0 ? (
+        <p className="text-sm text-gray-600">No environment is locked now: change it normally.</p>
+      ) : (
+        <BreakGlassForm org={org} environments={locked.map((e) => ({ id: e.id, name: e.name }))} />
+      )}
+    </div>
+  );
+}

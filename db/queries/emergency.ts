@@ -1,0 +1,67 @@
+import "server-only";
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import type { Tx } from "../client";
+import { type TenantContext, withContext } from "../context";
+import {
+  emergencyReviews,
+  emergencySessions,
+  environments,
+  environmentVariableAudit,
+  environmentVariables,
+  users,
+} from "../schema";
+
+/** The caller's live emergency session in the organization, if any. */
+export async function liveEmergencySession(tx: Tx, ctx: { userId: string; organizationId: string }) {
+  const [row] = await tx
+    .select({
+      id: emergencySessions.id,
+      environmentId: emergencySessions.environmentId,
+      environment: environments.name,
+      reason: emergencySessions.reason,
+      expiresAt: emergencySessions.expiresAt,
+    })
+    .from(emergencySessions)
+    .innerJoin(environments, eq(environments.id, emergencySessions.environmentId))
+    .where(
+      and(
+        eq(emergencySessions.organizationId, ctx.organizationId),
+        eq(emergencySessions.userId, ctx.userId),
+        isNull(emergencySessions.endedAt),
+        gt(emergencySessions.expiresAt, sql`now()`),
+      ),
+    )
+    .orderBy(desc(emergencySessions.startedAt))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Emergency changes not yet acknowledged, oldest first, with what changed (hashes only) and why. */
+export async function openEmergencyReviews(ctx: TenantContext) {
+  return withContext(ctx, (tx) =>
+    tx
+      .select({
+        id: emergencyReviews.id,
+        createdAt: emergencyReviews.createdAt,
+        actorId: emergencyReviews.actorId,
+        actor: users.email,
+        action: environmentVariableAudit.action,
+        resourceType: environmentVariableAudit.resourceType,
+        variable: environmentVariables.name,
+        environment: environments.name,
+        previousValueHash: environmentVariableAudit.previousValueHash,
+        newValueHash: environmentVariableAudit.newValueHash,
+        reason: emergencySessions.reason,
+      })
+      .from(emergencyReviews)
+      .innerJoin(environmentVariableAudit, eq(environmentVariableAudit.id, emergencyReviews.auditId))
+      .leftJoin(users, eq(users.id, emergencyReviews.actorId))
+      .leftJoin(environmentVariables, eq(environmentVariables.id, environmentVariableAudit.variableId))
+      .leftJoin(environments, eq(environments.id, environmentVariableAudit.environmentId))
+      .leftJoin(emergencySessions, eq(emergencySessions.id, emergencyReviews.emergencySessionId))
+      .where(
+        and(eq(emergencyReviews.organizationId, ctx.organizationId), isNull(emergencyReviews.acknowledgedAt)),
+      )
+      .orderBy(emergencyReviews.createdAt),
+  );
+}

@@ -1,0 +1,16 @@
+-- Undoes 0007_emergency_write: app_value_permission as in 0001.
+CREATE OR REPLACE FUNCTION app_value_permission(variable uuid, env uuid) RETURNS int LANGUAGE sql STABLE AS $$
+  WITH e AS (SELECT id, name, environment_type FROM environments WHERE id = env AND organization_id = app_org_id()),
+  r AS (SELECT app_role() AS role)
+  SELECT greatest(
+    (SELECT baseline_permission(r.role, e.environment_type) FROM e, r),
+    (SELECT max(CASE vap.permission_level WHEN 'write' THEN 2 WHEN 'admin' THEN 3 ELSE 1 END)
+       FROM variable_access_policies vap, e, r
+      WHERE vap.organization_id = app_org_id() AND vap.is_active
+        AND (vap.expires_at IS NULL OR vap.expires_at > now())
+        AND (vap.user_id = app_user_id() OR vap.role = r.role)
+        AND (vap.variable_id IS NULL OR vap.variable_id = variable)
+        AND (vap.tag IS NULL OR vap.tag = ANY (coalesce((SELECT tags FROM environment_variables WHERE id = variable), '{}'::text[])))
+        AND (vap.environment_restrictions IS NULL OR e.name = ANY (vap.environment_restrictions))),
+    0)
+$$;
