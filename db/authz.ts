@@ -4,7 +4,7 @@ import { type AccessGrant, type Capability, can, effectivePermission, type Permi
 import type { Role } from "@/lib/roles";
 import type { Tx } from "./client";
 import type { TenantContext } from "./context";
-import { environments, variableAccessPolicies } from "./schema";
+import { environments, environmentVariables, variableAccessPolicies } from "./schema";
 
 export function requireCapability(ctx: TenantContext, capability: Capability) {
   if (!can(ctx.role, capability)) throw new AppError("forbidden");
@@ -17,6 +17,7 @@ export async function grantsFor(tx: Tx, ctx: TenantContext): Promise<AccessGrant
       role: variableAccessPolicies.role,
       permission: variableAccessPolicies.permissionLevel,
       variableId: variableAccessPolicies.variableId,
+      tag: variableAccessPolicies.tag,
       environmentNames: variableAccessPolicies.environmentRestrictions,
       expiresAt: variableAccessPolicies.expiresAt,
       isActive: variableAccessPolicies.isActive,
@@ -45,10 +46,19 @@ export async function valuePermission(
     envType: env.environmentType as Parameters<typeof effectivePermission>[0]["envType"],
     envName: env.name,
     variableId,
+    variableTags: variableId ? await tagsOf(tx, variableId) : [],
     grants: await grantsFor(tx, ctx),
     now: new Date(),
     emergencySession: ctx.emergencySessionId ? await emergencyOpens(tx, env.id) : false,
   });
+}
+
+async function tagsOf(tx: Tx, variableId: string): Promise<string[]> {
+  const [row] = await tx
+    .select({ tags: environmentVariables.tags })
+    .from(environmentVariables)
+    .where(eq(environmentVariables.id, variableId));
+  return row?.tags ?? [];
 }
 
 /** Whether the caller's break-glass session (from the request context) covers this environment now. */

@@ -63,6 +63,8 @@ export type AccessGrant = {
   role: Role | null;
   permission: "read" | "write" | "admin" | "emergency";
   variableId: string | null;
+  /** Scope to the variables carrying this tag (null: not tag-scoped). */
+  tag: string | null;
   environmentNames: string[] | null;
   expiresAt: Date | null;
   isActive: boolean;
@@ -74,6 +76,8 @@ export type EffectiveInput = {
   envType: EnvironmentType;
   envName: string;
   variableId: string | null;
+  /** The variable's tags, for tag-scoped grants. */
+  variableTags?: string[];
   grants: AccessGrant[];
   now: Date;
   /** The caller holds a live break-glass session for this environment. */
@@ -92,7 +96,9 @@ export function effectivePermission(input: EffectiveInput): {
   for (const g of input.grants) {
     const live = g.isActive && (!g.expiresAt || g.expiresAt > input.now);
     const subject = g.userId === input.userId || (g.role !== null && g.role === input.role);
-    const variable = g.variableId === null || g.variableId === input.variableId;
+    const variable =
+      (g.variableId === null || g.variableId === input.variableId) &&
+      (g.tag === null || (input.variableTags ?? []).includes(g.tag));
     const env = g.environmentNames === null || g.environmentNames.includes(input.envName);
     if (!live || !subject || !variable || !env) continue;
     const level: Permission = g.permission === "emergency" ? "read" : g.permission;
@@ -100,7 +106,8 @@ export function effectivePermission(input: EffectiveInput): {
     permission = maxOf(permission, level);
     reasons.push(
       `policy for ${g.userId ? "this user" : `role ${g.role}`}: ${g.permission}` +
-        `${g.variableId ? " on one variable" : ""}${g.environmentNames ? ` in ${g.environmentNames.join(", ")}` : ""}`,
+        `${g.variableId ? " on one variable" : ""}${g.tag ? ` on #${g.tag}` : ""}` +
+        `${g.environmentNames ? ` in ${g.environmentNames.join(", ")}` : ""}`,
     );
   }
   if (input.emergencySession && (canUseEmergency(input.role) || emergency) && !atLeast(permission, "write")) {

@@ -100,6 +100,7 @@ export async function writeValues(
       envType: env.environmentType as EnvironmentType,
       envName: env.name,
       variableId: w.variable.id,
+      variableTags: w.variable.tags,
       grants,
       now,
       emergencySession: lock.emergency,

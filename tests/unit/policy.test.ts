@@ -72,6 +72,7 @@ describe("effective permission", () => {
     role: null,
     permission: "read",
     variableId: null,
+    tag: null,
     environmentNames: null,
     expiresAt: null,
     isActive: true,
@@ -103,6 +104,13 @@ describe("effective permission", () => {
       grant({ permission: "admin", userId: null, role: "developer" }),
     ];
     expect(effectivePermission({ ...base, grants: ignored }).permission).toBe("none");
+  });
+
+  it("applies a tag-scoped grant only to variables with that tag", () => {
+    const g = [grant({ permission: "write", tag: "payments" })];
+    expect(effectivePermission({ ...base, variableTags: ["payments"], grants: g }).permission).toBe("write");
+    expect(effectivePermission({ ...base, variableTags: ["email"], grants: g }).permission).toBe("none");
+    expect(effectivePermission({ ...base, variableId: null, grants: g }).permission).toBe("none");
   });
 
   it("applies role grants and environment-restricted grants that match", () => {

@@ -1,14 +1,171 @@
-import { ComingSoon } from "@/components/ui/coming-soon";
+import { GrantForm } from "@/components/access/grant-form";
+import { RevokeButton } from "@/components/access/revoke-button";
+import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { effectiveAccess, listMembers, listPolicies } from "@/db/queries/access";
+import { matrixEnvironments } from "@/db/queries/matrix";
+import { formatStamp } from "@/lib/format";
+import { can } from "@/lib/policy";
+import { requireMember } from "@/server/session";
 
-export default async function AccessPage() {
+export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
+  const { org } = await props.params;
+  const sp = await props.searchParams;
+  const member = await requireMember(org);
+  const manage = can(member.role, "members:manage");
+  const who = typeof sp.user === "string" && sp.user.length <= 320 ? sp.user : member.user.email;
+  const [policies, members, envs, effective] = await Promise.all([
+    listPolicies(member),
+    listMembers(member),
+    matrixEnvironments(member),
+    manage || who === member.user.email ? effectiveAccess(member, who) : Promise.resolve(null),
+  ]);
+  const tz = member.org.timeZone;
   return (
-    <div className="space-y-6">
-      <PageHeader title="Access" />
-      <ComingSoon
-        feature="Access"
-        description="Grant, review and revoke access policies and memberships, and see who can do what where."
+    <div className="space-y-8">
+      <PageHeader
+        title="Access"
+        description="Each role has a baseline per environment type; access policies raise it for a user or a role, over all variables, one variable or a tag, in some environments, until an expiry. Enforced by the actions and by row-level security."
       />
+      <section aria-labelledby="effective-heading" className="space-y-3">
+        <h2 id="effective-heading" className="text-lg font-semibold">
+          Effective access
+        </h2>
+        {manage ? (
+          <form method="get" className="flex items-end gap-3" aria-label="Choose member">
+            <div className="flex flex-col gap-1 text-sm">
+              <label className="font-medium" htmlFor="access-user">
+                Member
+              </label>
+              <select
+                id="access-user"
+                name="user"
+                defaultValue={who}
+                className="rounded-md border border-gray-300 bg-white px-2.5 py-1.5 text-sm"
+              >
+                {members.map((m) => (
+                  <option key={m.userId} value={m.email}>
+                    {m.email} ({m.role.replace("_", " ")})
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button
+              type="submit"
+              className="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium"
+            >
+              Show
+            </button>
+          </form>
+        ) : null}
+        {effective ? (
+          <>
+            <Table aria-label="Effective access">
+              <THead>
+                <TR>
+                  <TH>Environment</TH>
+                  <TH>Values</TH>
+                  <TH>Why</TH>
+                </TR>
+              </THead>
+              <TBody>
+                {effective.environments.map((e) => (
+                  <TR key={e.name}>
+                    <TD className="font-mono">{e.name}</TD>
+                    <TD>
+                      <Badge
+                        tone={
+                          e.permission === "none" ? "neutral" : e.permission === "read" ? "indigo" : "green"
+                        }
+                      >
+                        {e.permission}
+                      </Badge>
+                      {e.emergency ? (
+                        <span className="ml-1">
+                          <Badge tone="red">emergency</Badge>
+                        </span>
+                      ) : null}
+                    </TD>
+                    <TD className="text-gray-600">{e.reasons.join("; ")}</TD>
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
+            {effective.scoped > 0 ? (
+              <p className="text-sm text-gray-600">
+                Plus {effective.scoped} grant(s) scoped to one variable or a tag, which apply to those
+                variables only.
+              </p>
+            ) : null}
+          </>
+        ) : (
+          <p className="text-sm text-gray-600">No member with that email.</p>
+        )}
+      </section>
+      <section aria-labelledby="policies-heading" className="space-y-3">
+        <h2 id="policies-heading" className="text-lg font-semibold">
+          Access policies ({policies.length})
+        </h2>
+        {policies.length === 0 ? (
+          <p className="text-sm text-gray-600">None: every member has their role's baseline.</p>
+        ) : (
+          <Table aria-label="Access policies">
+            <THead>
+              <TR>
+                <TH>To</TH>
+                <TH>Permission</TH>
+                <TH>Over</TH>
+                <TH>Environments</TH>
+                <TH>Expires</TH>
+                <TH>Granted</TH>
+                {manage ? (
+                  <TH>
+                    <span className="sr-only">Revoke</span>
+                  </TH>
+                ) : null}
+              </TR>
+            </THead>
+            <TBody>
+              {policies.map((p) => {
+                const to = p.user ?? `role ${p.role?.replace("_", " ")}`;
+                return (
+                  <TR key={p.id}>
+                    <TD>{to}</TD>
+                    <TD>{p.permission}</TD>
+                    <TD className="font-mono text-xs">
+                      {p.variable ?? (p.tag ? `#${p.tag}` : "all variables")}
+                    </TD>
+                    <TD>{p.environments?.join(", ") ?? "all"}</TD>
+                    <TD>{p.expiresAt ? formatStamp(p.expiresAt, tz) : "never"}</TD>
+                    <TD className="text-xs text-gray-600">
+                      {p.grantedBy} · {formatStamp(p.grantedAt, tz)}
+                    </TD>
+                    {manage ? (
+                      <TD>
+                        <RevokeButton
+                          org={org}
+                          id={p.id}
+                          version={p.version}
+                          label={`${p.permission} for ${to}`}
+                        />
+                      </TD>
+                    ) : null}
+                  </TR>
+                );
+              })}
+            </TBody>
+          </Table>
+        )}
+      </section>
+      {manage ? (
+        <section aria-labelledby="grant-heading" className="space-y-3">
+          <h2 id="grant-heading" className="text-lg font-semibold">
+            Grant access
+          </h2>
+          <GrantForm org={org} environments={envs.map((e) => e.name)} />
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -1,0 +1,111 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
+import { riskOf } from "@/lib/risk";
+import type { PolicyInput } from "@/lib/validation/access";
+import { requireCapability } from "../authz";
+import type { Tx } from "../client";
+import type { TenantContext } from "../context";
+import { environments, environmentVariables, memberships, users, variableAccessPolicies } from "../schema";
+import { writeAudit } from "./audit";
+
+/** Grants access beyond the role baseline (owners and admins only); scored and audited. */
+export async function grantPolicy(tx: Tx, ctx: TenantContext, input: PolicyInput) {
+  requireCapability(ctx, "members:manage");
+  let userId: string | null = null;
+  if (input.subject === "user") {
+    const [member] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .innerJoin(
+        memberships,
+        and(eq(memberships.userId, users.id), eq(memberships.organizationId, ctx.organizationId)),
+      )
+      .where(eq(users.email, (input.email ?? "").toLowerCase()));
+    if (!member)
+      throw new AppError("validation", { email: ["No member of this organization has that email"] });
+    userId = member.id;
+  }
+  let variableId: string | null = null;
+  if (input.scope === "variable") {
+    const [v] = await tx
+      .select({ id: environmentVariables.id })
+      .from(environmentVariables)
+      .where(
+        and(
+          eq(environmentVariables.organizationId, ctx.organizationId),
+          eq(environmentVariables.name, input.variable ?? ""),
+          isNull(environmentVariables.deletedAt),
+        ),
+      );
+    if (!v) throw new AppError("validation", { variable: ["No live variable has that name"] });
+    variableId = v.id;
+  }
+  const envs = await tx
+    .select({ name: environments.name, type: environments.environmentType })
+    .from(environments)
+    .where(eq(environments.organizationId, ctx.organizationId));
+  const unknown = input.environments.filter((e) => !envs.some((x) => x.name === e));
+  if (unknown.length > 0)
+    throw new AppError("validation", { environments: [`Unknown: ${unknown.join(", ")}`] });
+  const scoped =
+    input.environments.length > 0 ? envs.filter((e) => input.environments.includes(e.name)) : envs;
+  const production = scoped.some((e) => e.type === "production" || e.type === "disaster_recovery");
+  const risk = riskOf({ action: "policy:grant", permission: input.permission, production });
+  const [row] = await tx
+    .insert(variableAccessPolicies)
+    .values({
+      organizationId: ctx.organizationId,
+      userId,
+      role: input.subject === "role" ? (input.role ?? null) : null,
+      permissionLevel: input.permission,
+      variableId,
+      tag: input.scope === "tag" ? (input.tag ?? null) : null,
+      environmentRestrictions: input.environments.length > 0 ? input.environments : null,
+      expiresAt: input.expiresAt ? sql`(${input.expiresAt}::date + 1)::timestamptz` : null,
+      emergencyOverride: input.permission === "emergency",
+      grantedBy: ctx.userId,
+    })
+    .returning({ id: variableAccessPolicies.id });
+  await writeAudit(tx, ctx, {
+    action: "create",
+    resourceType: "permission",
+    resourceId: row.id,
+    variableId,
+    riskLevel: risk.level,
+    details: {
+      to: input.subject === "user" ? input.email : `role ${input.role}`,
+      permission: input.permission,
+      scope:
+        input.scope === "all" ? "all variables" : input.scope === "tag" ? `#${input.tag}` : input.variable,
+      environments: input.environments.length > 0 ? input.environments : "all",
+      expires: input.expiresAt ?? null,
+      risk: risk.reasons,
+    },
+  });
+  return row;
+}
+
+/** Revokes a grant (kept, inactive, for the record); audited. */
+export async function revokePolicy(tx: Tx, ctx: TenantContext, input: { id: string; version: number }) {
+  requireCapability(ctx, "members:manage");
+  const [row] = await tx
+    .update(variableAccessPolicies)
+    .set({ isActive: false, version: sql`${variableAccessPolicies.version} + 1` })
+    .where(
+      and(
+        eq(variableAccessPolicies.id, input.id),
+        eq(variableAccessPolicies.organizationId, ctx.organizationId),
+        eq(variableAccessPolicies.version, input.version),
+        eq(variableAccessPolicies.isActive, true),
+      ),
+    )
+    .returning({ id: variableAccessPolicies.id, permission: variableAccessPolicies.permissionLevel });
+  if (!row) throw new AppError("conflict:version");
+  await writeAudit(tx, ctx, {
+    action: "delete",
+    resourceType: "permission",
+    resourceId: row.id,
+    riskLevel: riskOf({ action: "policy:revoke" }).level,
+    details: { revoked: row.permission },
+  });
+}

@@ -1,0 +1,43 @@
+import { expect, test } from "@playwright/test";
+import { asUser, ORG, openVariable, valueRow } from "./support";
+
+test("an admin grants viewers read on production, a viewer uses it, and the admin revokes it", async ({
+  browser,
+}) => {
+  const admin = await asUser(browser, "admin@demo.test");
+  await admin.page.getByRole("link", { name: "Access", exact: true }).click();
+  const form = admin.page.getByRole("form", { name: "Grant access" });
+  await form.getByLabel("To").selectOption("role");
+  await form.getByLabel("Role").selectOption("viewer");
+  await form.getByLabel("Permission").selectOption("read");
+  await form.getByLabel("Environments").fill("production, atlantis");
+  await form.getByRole("button", { name: "Grant access" }).click();
+  await expect(form.getByText("Unknown: atlantis")).toBeVisible();
+  await form.getByLabel("Environments").fill("production");
+  await form.getByRole("button", { name: "Grant access" }).click();
+  const policies = admin.page.getByRole("table", { name: "Access policies" });
+  await expect(policies.getByRole("row").filter({ hasText: "role viewer" })).toContainText("production");
+
+  await admin.page.getByLabel("Member", { exact: true }).selectOption("viewer@demo.test");
+  await admin.page.getByRole("button", { name: "Show" }).click();
+  await expect(
+    admin.page
+      .getByRole("table", { name: "Effective access" })
+      .getByRole("row")
+      .filter({ hasText: "production" }),
+  ).toContainText("policy for role viewer: read in production");
+
+  const viewer = await asUser(browser, "viewer@demo.test");
+  await openVariable(viewer.page, "FEATURE_NEW_BOOKING_FLOW");
+  await valueRow(viewer.page, "production").getByRole("button", { name: "Reveal production value" }).click();
+  await expect(viewer.page.getByTestId("revealed-production")).toHaveText("false");
+  await expect(viewer.page.getByRole("link", { name: "Grant access" })).toHaveCount(0);
+
+  await admin.page.goto(`/o/${ORG}/access`);
+  await admin.page.getByRole("button", { name: "Revoke read for role viewer" }).click();
+  await expect(admin.page.getByText("None: every member has their role's baseline.")).toBeVisible();
+  await viewer.page.reload();
+  await expect(valueRow(viewer.page, "production").getByRole("button", { name: /Reveal/ })).toHaveCount(0);
+  await admin.context.close();
+  await viewer.context.close();
+});

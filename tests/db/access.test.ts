@@ -1,0 +1,150 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { TenantContext } from "@/db/context";
+import { withContext } from "@/db/context";
+import { grantPolicy, revokePolicy } from "@/db/mutations/access";
+import { setValue } from "@/db/mutations/values";
+import { createVariable } from "@/db/mutations/variables";
+import { effectiveAccess, listPolicies } from "@/db/queries/access";
+import { AppError } from "@/lib/errors";
+import { policyInput } from "@/lib/validation/access";
+import { expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
+
+const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
+
+let org: TestOrg;
+let dev: TenantContext;
+let devEmail: string;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  org = await makeOrg();
+  dev = await org.member("developer");
+  const admin = rawSql("super");
+  const [row] = await admin<{ email: string }[]>`select email from users where id = ${dev.userId}`;
+  await admin.end();
+  devEmail = row.email;
+  for (const [name, tags] of [
+    ["STRIPE_SECRET_KEY", ["payments"]],
+    ["RESEND_API_KEY", ["email"]],
+  ] as const) {
+    ids[name] = (
+      await withContext(org.owner, (tx) =>
+        createVariable(tx, org.owner, {
+          name,
+          variableType: "secret",
+          securityClassification: "confidential",
+          isRequired: false,
+          isWeddingCritical: false,
+          tags: [...tags],
+        }),
+      )
+    ).id;
+  }
+});
+
+const grant = (ctx: TenantContext, raw: Record<string, string>) =>
+  withContext(ctx, (tx) => grantPolicy(tx, ctx, policyInput.parse(raw)));
+const writeProd = (name: string, value: string, expectedVersion = 0) =>
+  withContext(dev, (tx) =>
+    setValue(tx, dev, { variableId: ids[name], environmentId: org.env.production, value, expectedVersion }),
+  );
+
+describe("access policies", () => {
+  it("raise a developer to write production values with a tag, in the action and in RLS alike", async () => {
+    await expect(writeProd("STRIPE_SECRET_KEY", "sk_1")).rejects.toSatisfy(isCode("forbidden"));
+    await grant(org.owner, {
+      subject: "user",
+      email: devEmail,
+      permission: "write",
+      scope: "tag",
+      tag: "payments",
+      environments: "production",
+    });
+    await writeProd("STRIPE_SECRET_KEY", "sk_1");
+    await expect(writeProd("RESEND_API_KEY", "re_1")).rejects.toSatisfy(isCode("forbidden"));
+    // RLS agrees: a raw insert as the developer for the untagged variable is refused by the database.
+    await expectDbError(
+      withContext(dev, (tx) =>
+        tx.execute(
+          `insert into environment_variable_values (organization_id, variable_id, environment_id, encrypted_value,
+             encryption_key_id, value_hash, created_by)
+           select '${org.id}', '${ids.RESEND_API_KEY}', '${org.env.production}', 'x', key_id, 'h', '${dev.userId}'
+             from encryption_keys where key_type = 'data' limit 1`,
+        ),
+      ),
+      /row-level security/,
+    );
+    const access = await effectiveAccess(org.owner, devEmail);
+    expect(access?.environments.find((e) => e.name === "production")?.permission).toBe("none");
+    expect(access?.scoped).toBe(1);
+  });
+
+  it("are listed, revoked with a version, and then no longer apply", async () => {
+    const [policy] = await listPolicies(org.owner);
+    expect(policy).toMatchObject({
+      user: devEmail,
+      permission: "write",
+      tag: "payments",
+      environments: ["production"],
+    });
+    await withContext(org.owner, (tx) =>
+      revokePolicy(tx, org.owner, { id: policy.id, version: policy.version }),
+    );
+    await expect(
+      withContext(org.owner, (tx) => revokePolicy(tx, org.owner, { id: policy.id, version: policy.version })),
+    ).rejects.toSatisfy(isCode("conflict:version"));
+    await expect(writeProd("STRIPE_SECRET_KEY", "sk_2", 1)).rejects.toSatisfy(isCode("forbidden"));
+    expect(await listPolicies(org.owner)).toHaveLength(0);
+  });
+
+  it("role grants show in the effective access with the reason", async () => {
+    await grant(org.owner, {
+      subject: "role",
+      role: "developer",
+      permission: "read",
+      scope: "all",
+      environments: "production",
+    });
+    const access = await effectiveAccess(org.owner, devEmail);
+    const production = access?.environments.find((e) => e.name === "production");
+    expect(production?.permission).toBe("read");
+    expect(production?.reasons.join(" ")).toMatch(/policy for role developer: read in production/);
+  });
+
+  it("can only be granted by owners and admins, to members, with valid input", async () => {
+    await expect(
+      grant(dev, { subject: "role", role: "developer", permission: "admin", scope: "all", environments: "" }),
+    ).rejects.toSatisfy(isCode("forbidden"));
+    await expect(
+      grant(org.owner, {
+        subject: "user",
+        email: "stranger@example.com",
+        permission: "read",
+        scope: "all",
+        environments: "",
+      }),
+    ).rejects.toSatisfy((e) => isCode("validation")(e) && Boolean((e as AppError).fieldErrors?.email));
+    await expect(
+      grant(org.owner, {
+        subject: "role",
+        role: "viewer",
+        permission: "read",
+        scope: "all",
+        environments: "moon",
+      }),
+    ).rejects.toSatisfy((e) => isCode("validation")(e) && Boolean((e as AppError).fieldErrors?.environments));
+    expect(
+      policyInput.safeParse({ subject: "user", permission: "read", scope: "all", environments: "" }).success,
+    ).toBe(false);
+    expect(
+      policyInput.safeParse({
+        subject: "role",
+        role: "viewer",
+        permission: "read",
+        scope: "all",
+        expiresAt: "2000-01-01",
+        environments: "",
+      }).success,
+    ).toBe(false);
+  });
+});
