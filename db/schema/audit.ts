@@ -13,36 +13,13 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
+import { AUDIT_ACTIONS, AUDIT_RESOURCES } from "@/lib/audit-vocabulary";
 import { createdAt, id, inList } from "./columns";
 import { emergencySessions, environments } from "./environments";
 import { organizations, users } from "./organizations";
 import { environmentVariables } from "./variables";
 
-export const AUDIT_ACTIONS = [
-  "create",
-  "read",
-  "update",
-  "delete",
-  "rotate",
-  "decrypt",
-  "sync",
-  "restore",
-  "login",
-  "logout",
-  "export",
-  "import",
-  "promote",
-] as const;
-export const AUDIT_RESOURCES = [
-  "variable",
-  "value",
-  "permission",
-  "environment",
-  "organization",
-  "session",
-  "settings",
-  "member",
-] as const;
+export { AUDIT_ACTIONS, AUDIT_RESOURCES };
 
 /**
  * Append-only, hash-chained audit trail. `seq`, `prev_hash` and `row_hash` are set by a trigger;

@@ -1,12 +1,8 @@
 import { z } from "zod";
+import { AUDIT_ACTIONS, AUDIT_RESOURCES } from "../audit-vocabulary";
+import { RISK_LEVELS } from "../risk";
+import { queryText as text } from "./fields";
 
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => v || undefined);
 const day = z
   .string()
   .trim()
@@ -19,40 +15,17 @@ export const auditFilters = z
   .object({
     user: text(320),
     action: z
-      .enum([
-        "create",
-        "read",
-        "update",
-        "delete",
-        "rotate",
-        "decrypt",
-        "sync",
-        "restore",
-        "login",
-        "logout",
-        "export",
-        "import",
-        "promote",
-      ])
+      .enum(AUDIT_ACTIONS)
       .optional()
       .or(z.literal("").transform(() => undefined)),
     resource: z
-      .enum([
-        "variable",
-        "value",
-        "permission",
-        "environment",
-        "organization",
-        "session",
-        "settings",
-        "member",
-      ])
+      .enum(AUDIT_RESOURCES)
       .optional()
       .or(z.literal("").transform(() => undefined)),
     variable: text(255),
     environment: text(100),
     risk: z
-      .enum(["LOW", "MEDIUM", "HIGH", "CRITICAL"])
+      .enum(RISK_LEVELS)
       .optional()
       .or(z.literal("").transform(() => undefined)),
     emergency: z

@@ -18,3 +18,12 @@ export const requiredText = (max: number, label: string) =>
       .min(1, `${label} is required`)
       .max(max, `At most ${max} characters`),
   );
+
+/** A URL query parameter: trimmed, capped, and absent when empty. */
+export const queryText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => v || undefined);

@@ -2,17 +2,11 @@ import { z } from "zod";
 import { matrixPage } from "@/db/queries/matrix";
 import { AppError } from "@/lib/errors";
 import { parseStatusFilter } from "@/lib/matrix";
+import { queryText as text } from "@/lib/validation/fields";
 import { withMember } from "@/server/route";
 
 export const dynamic = "force-dynamic";
 
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => v || undefined);
 const query = z.object({
   q: text(255),
   type: text(50),
