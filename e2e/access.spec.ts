@@ -41,3 +41,24 @@ test("an admin grants viewers read on production, a viewer uses it, and the admi
   await admin.context.close();
   await viewer.context.close();
 });
+
+test("an admin changes a member's role and signs a member out everywhere", async ({ browser }) => {
+  const viewer = await asUser(browser, "viewer@demo.test");
+  const admin = await asUser(browser, "admin@demo.test");
+  await admin.page.goto(`/o/${ORG}/access`);
+  const members = admin.page.getByRole("table", { name: "Members" });
+  const dev = members.getByRole("row").filter({ hasText: "dev@demo.test" });
+  await dev.getByLabel("New role for dev@demo.test").selectOption("lead");
+  await dev.getByRole("button", { name: "Change role" }).click();
+  await expect(dev.getByRole("cell").nth(1)).toHaveText("lead");
+  await dev.getByLabel("New role for dev@demo.test").selectOption("developer");
+  await dev.getByRole("button", { name: "Change role" }).click();
+  await expect(dev.getByRole("cell").nth(1)).toHaveText("developer");
+
+  await members.getByRole("button", { name: "Sign out viewer@demo.test everywhere" }).click();
+  await expect(admin.page.getByText("Signed out everywhere.")).toBeVisible();
+  await viewer.page.goto(`/o/${ORG}/variables`);
+  await expect(viewer.page).toHaveURL(/\/login/);
+  await admin.context.close();
+  await viewer.context.close();
+});

@@ -1,4 +1,5 @@
 import { GrantForm } from "@/components/access/grant-form";
+import { MemberRowActions } from "@/components/access/member-row-actions";
 import { RevokeButton } from "@/components/access/revoke-button";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
@@ -157,6 +158,43 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
             </TBody>
           </Table>
         )}
+      </section>
+      <section aria-labelledby="members-heading" className="space-y-3">
+        <h2 id="members-heading" className="text-lg font-semibold">
+          Members ({members.length})
+        </h2>
+        <Table aria-label="Members">
+          <THead>
+            <TR>
+              <TH>Member</TH>
+              <TH>Role</TH>
+              {manage ? (
+                <TH>
+                  <span className="sr-only">Actions</span>
+                </TH>
+              ) : null}
+            </TR>
+          </THead>
+          <TBody>
+            {members.map((m) => (
+              <TR key={m.userId}>
+                <TD>
+                  {m.name} <span className="text-gray-500">{m.email}</span>
+                </TD>
+                <TD>{m.role.replace("_", " ")}</TD>
+                {manage ? (
+                  <TD>
+                    {m.userId === member.userId ? (
+                      <span className="text-xs text-gray-500">you</span>
+                    ) : (
+                      <MemberRowActions org={org} userId={m.userId} email={m.email} role={m.role} />
+                    )}
+                  </TD>
+                ) : null}
+              </TR>
+            ))}
+          </TBody>
+        </Table>
       </section>
       {manage ? (
         <section aria-labelledby="grant-heading" className="space-y-3">

@@ -1,0 +1,87 @@
+import { and, count, eq, isNull } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
+import { riskOf } from "@/lib/risk";
+import type { Role } from "@/lib/roles";
+import { requireCapability } from "../authz";
+import type { Tx } from "../client";
+import type { TenantContext } from "../context";
+import { memberships, sessions } from "../schema";
+import { writeAudit } from "./audit";
+
+async function membership(tx: Tx, ctx: TenantContext, userId: string) {
+  const [m] = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, ctx.organizationId), eq(memberships.userId, userId)));
+  if (!m) throw new AppError("not_found");
+  return m.role as Role;
+}
+
+async function owners(tx: Tx, ctx: TenantContext) {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, ctx.organizationId), eq(memberships.role, "owner")));
+  return row.n;
+}
+
+/** Changes a member's role (owners and admins; only an owner makes or unmakes owners; never your own). */
+export async function changeRole(tx: Tx, ctx: TenantContext, input: { userId: string; role: Role }) {
+  requireCapability(ctx, "members:manage");
+  if (input.userId === ctx.userId)
+    throw new AppError("validation", { role: ["You cannot change your own role"] });
+  const current = await membership(tx, ctx, input.userId);
+  if ((current === "owner" || input.role === "owner") && ctx.role !== "owner")
+    throw new AppError("forbidden");
+  if (current === "owner" && input.role !== "owner" && (await owners(tx, ctx)) <= 1)
+    throw new AppError("validation", { role: ["An organization keeps at least one owner"] });
+  await tx
+    .update(memberships)
+    .set({ role: input.role })
+    .where(and(eq(memberships.organizationId, ctx.organizationId), eq(memberships.userId, input.userId)));
+  await writeAudit(tx, ctx, {
+    action: "update",
+    resourceType: "member",
+    resourceId: input.userId,
+    riskLevel: riskOf({ action: "member:role", to: input.role }).level,
+    details: { from: current, to: input.role },
+  });
+}
+
+/** Removes a member from the organization (not yourself, not the last owner). */
+export async function removeMember(tx: Tx, ctx: TenantContext, input: { userId: string }) {
+  requireCapability(ctx, "members:manage");
+  if (input.userId === ctx.userId) throw new AppError("validation", { form: ["You cannot remove yourself"] });
+  const current = await membership(tx, ctx, input.userId);
+  if (current === "owner" && ctx.role !== "owner") throw new AppError("forbidden");
+  if (current === "owner" && (await owners(tx, ctx)) <= 1)
+    throw new AppError("validation", { form: ["An organization keeps at least one owner"] });
+  await tx
+    .delete(memberships)
+    .where(and(eq(memberships.organizationId, ctx.organizationId), eq(memberships.userId, input.userId)));
+  await writeAudit(tx, ctx, {
+    action: "delete",
+    resourceType: "member",
+    resourceId: input.userId,
+    riskLevel: riskOf({ action: "member:remove" }).level,
+    details: { role: current },
+  });
+}
+
+/** Signs a member out everywhere: every live session row is revoked; their next request is refused. */
+export async function revokeMemberSessions(tx: Tx, ctx: TenantContext, input: { userId: string }) {
+  requireCapability(ctx, "members:manage");
+  await membership(tx, ctx, input.userId);
+  const revoked = await tx
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  await writeAudit(tx, ctx, {
+    action: "update",
+    resourceType: "session",
+    resourceId: input.userId,
+    details: { revoked_sessions: revoked.length, of_member: input.userId },
+  });
+  return { revoked: revoked.length };
+}
