@@ -2,7 +2,8 @@
 
 import { QueryClient, QueryClientProvider, useQueries, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type KeyboardEvent, useCallback, useMemo, useRef, useState } from "react";
+import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { CHANGE_EVENT } from "@/components/console/live-updates";
 import type { MatrixEnvironment, MatrixPage, MatrixRow } from "@/db/queries/matrix";
 import { CellEditor } from "./cell-editor";
 import { MatrixCellView } from "./matrix-cell";
@@ -46,6 +47,11 @@ function Grid({ org, filters, environments, canWrite }: Props) {
   const [active, setActive] = useState<{ row: number; col: number }>({ row: 0, col: 0 });
   const [editing, setEditing] = useState<{ row: MatrixRow; col: number } | null>(null);
   const key = useMemo(() => ["matrix", org, filters] as const, [org, filters]);
+  useEffect(() => {
+    const refresh = () => queryClient.invalidateQueries({ queryKey: ["matrix", org] });
+    window.addEventListener(CHANGE_EVENT, refresh);
+    return () => window.removeEventListener(CHANGE_EVENT, refresh);
+  }, [queryClient, org]);
 
   const [first] = useQueries({
     queries: [{ queryKey: [...key, 0], queryFn: () => fetchPage(org, filters, 0) }],

@@ -1,4 +1,5 @@
 import { ConsoleShell } from "@/components/console/console-shell";
+import { LiveUpdates } from "@/components/console/live-updates";
 import { SignOutButton } from "@/components/console/sign-out-button";
 import { WeddingBanner } from "@/components/console/wedding-banner";
 import { EmergencyBanner } from "@/components/emergency/emergency-banner";
@@ -44,6 +45,7 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
         ) : null
       }
     >
+      <LiveUpdates org={org} />
       {props.children}
     </ConsoleShell>
   );

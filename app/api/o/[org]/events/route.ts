@@ -1,0 +1,55 @@
+import { type LiveEvent, subscribe } from "@/server/live";
+import { withMember } from "@/server/route";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /api/o/{org}/events — Server-Sent Events for the organization's members: `change` events naming what
+ * changed (values, audit) and counts, never a value. A comment every 20 s keeps proxies from closing it.
+ */
+export async function GET(request: Request, props: RouteContext<"/api/o/[org]/events">) {
+  const { org } = await props.params;
+  return withMember(org, async (member) => {
+    const encoder = new TextEncoder();
+    let cleanup = () => {};
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const send = (text: string) => {
+          try {
+            controller.enqueue(encoder.encode(text));
+          } catch {
+            cleanup();
+          }
+        };
+        send("retry: 2000\n\n");
+        const unsubscribe = subscribe((event: LiveEvent) => {
+          if (event.org !== member.organizationId) return;
+          const { org: _o, ...safe } = event;
+          send(`event: change\ndata: ${JSON.stringify(safe)}\n\n`);
+        });
+        const heartbeat = setInterval(() => send(": keep-alive\n\n"), 20_000);
+        cleanup = () => {
+          clearInterval(heartbeat);
+          unsubscribe();
+        };
+        request.signal.addEventListener("abort", () => {
+          cleanup();
+          try {
+            controller.close();
+          } catch {}
+        });
+      },
+      cancel() {
+        cleanup();
+      },
+    });
+    return new Response(stream, {
+      headers: {
+        "Content-Type": "text/event-stream; charset=utf-8",
+        "Cache-Control": "no-store, no-transform",
+        Connection: "keep-alive",
+        "X-Accel-Buffering": "no",
+      },
+    });
+  });
+}

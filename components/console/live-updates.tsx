@@ -1,0 +1,33 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+
+export const CHANGE_EVENT = "ringbearer:change";
+
+/**
+ * Subscribes to the organization's change events (SSE; the browser reconnects by itself, e.g. after a server
+ * restart) and refreshes what is on screen: server components via router.refresh(), client caches (the
+ * matrix's TanStack Query pages) via a window event.
+ */
+export function LiveUpdates({ org }: { org: string }) {
+  const router = useRouter();
+  useEffect(() => {
+    const source = new EventSource(`/api/o/${org}/events`);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    source.addEventListener("change", (message) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        window.dispatchEvent(
+          new CustomEvent(CHANGE_EVENT, { detail: JSON.parse((message as MessageEvent).data) }),
+        );
+        router.refresh();
+      }, 300);
+    });
+    return () => {
+      clearTimeout(timer);
+      source.close();
+    };
+  }, [org, router]);
+  return null;
+}

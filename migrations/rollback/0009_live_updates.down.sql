@@ -1,0 +1,7 @@
+-- Undoes 0009_live_updates.
+DROP TRIGGER environment_variable_audit_notify ON environment_variable_audit;
+DROP TRIGGER environment_variable_values_notify_insert ON environment_variable_values;
+DROP TRIGGER environment_variable_values_notify_update ON environment_variable_values;
+DROP TRIGGER environment_variable_values_notify_delete ON environment_variable_values;
+DROP FUNCTION notify_audit_rows();
+DROP FUNCTION notify_value_changes();
