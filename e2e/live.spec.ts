@@ -6,7 +6,7 @@ test("a change in one browser shows in another within two seconds, without a rel
   const b = await asUser(browser, "admin@demo.test");
   await openVariable(a.page, "RESEND_API_KEY");
   await openVariable(b.page, "RESEND_API_KEY");
-  const before = (await valueRow(b.page, "development").innerText()).match(/v(\d+)/)?.[1];
+  const before = ((await valueRow(b.page, "development").textContent()) ?? "").match(/v(\d+)/)?.[1];
   const next = `v${Number(before) + 1}`;
   // Let B's event stream connect before the change.
   await b.page.waitForTimeout(500);

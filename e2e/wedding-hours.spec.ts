@@ -80,6 +80,7 @@ test("on-call breaks glass, changes production, and a reviewer acknowledges the 
   await oncall.page.goto(`/o/${ORG}/approvals`);
   await expect(oncall.page.getByText("Emergency changes to review (0)")).toBeVisible(); // on-call is not a reviewer
   const reviewer = await asUser(browser, "reviewer@demo.test");
+  await expect(reviewer.page.getByRole("status", { name: "1 emergency change to review" })).toBeVisible();
   await reviewer.page.goto(`/o/${ORG}/approvals`);
   const table = reviewer.page.getByRole("table", { name: "Emergency changes" });
   const row = table.getByRole("row").filter({ hasText: "NEXT_PUBLIC_POSTHOG_KEY" });
@@ -88,6 +89,7 @@ test("on-call breaks glass, changes production, and a reviewer acknowledges the 
   await row.getByLabel("Note").fill("Confirmed with PostHog support");
   await row.getByRole("button", { name: "Acknowledge" }).click();
   await expect(reviewer.page.getByText("Emergency changes to review (0)")).toBeVisible();
+  await expect(reviewer.page.getByRole("status", { name: /emergency change.* to review/ })).toHaveCount(0);
 
   // Ending emergency access restores the lock at once.
   await oncall.page.getByRole("button", { name: "End emergency access" }).click();

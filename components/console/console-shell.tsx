@@ -5,16 +5,18 @@ type Props = {
   orgName: string;
   userSlot: React.ReactNode;
   bannerSlot?: React.ReactNode;
+  /** Emergency changes waiting for this reviewer (shown on Approvals). */
+  waiting?: number;
   children: React.ReactNode;
 };
 
-export function ConsoleShell({ orgSlug, orgName, userSlot, bannerSlot, children }: Props) {
+export function ConsoleShell({ orgSlug, orgName, userSlot, bannerSlot, waiting, children }: Props) {
   return (
     <div className="flex min-h-screen">
       <aside className="w-56 shrink-0 bg-gray-900 px-3 py-5 text-white">
         <p className="px-3 text-lg font-semibold tracking-tight">Ringbearer</p>
         <p className="mb-6 px-3 text-xs text-gray-400">{orgName}</p>
-        <SidebarNav orgSlug={orgSlug} />
+        <SidebarNav orgSlug={orgSlug} waiting={waiting} />
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-end border-b border-gray-200 bg-white px-6 py-3">

@@ -16,7 +16,8 @@ const ITEMS = [
   ["/settings", "Settings"],
 ] as const;
 
-export function SidebarNav({ orgSlug }: { orgSlug: string }) {
+/** The console's navigation; `waiting` is the number of emergency changes a reviewer has to acknowledge. */
+export function SidebarNav({ orgSlug, waiting = 0 }: { orgSlug: string; waiting?: number }) {
   const pathname = usePathname();
   const base = `/o/${orgSlug}`;
   return (
@@ -27,7 +28,7 @@ export function SidebarNav({ orgSlug }: { orgSlug: string }) {
           const current =
             path === "" ? pathname === base : pathname === href || pathname.startsWith(`${href}/`);
           return (
-            <li key={label}>
+            <li key={label} className="relative">
               <Link
                 href={href}
                 aria-current={current ? "page" : undefined}
@@ -37,6 +38,15 @@ export function SidebarNav({ orgSlug }: { orgSlug: string }) {
               >
                 {label}
               </Link>
+              {path === "/approvals" && waiting > 0 ? (
+                <span
+                  role="status"
+                  aria-label={`${waiting} emergency change${waiting === 1 ? "" : "s"} to review`}
+                  className="pointer-events-none absolute right-2 top-1.5 rounded-full bg-red-500 px-1.5 text-xs font-semibold text-white"
+                >
+                  {waiting}
+                </span>
+              ) : null}
             </li>
           );
         })}

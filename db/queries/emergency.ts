@@ -65,3 +65,16 @@ export async function openEmergencyReviews(ctx: TenantContext) {
       .orderBy(emergencyReviews.createdAt),
   );
 }
+
+/** How many emergency changes wait for acknowledgement (the Approvals badge). */
+export async function openEmergencyReviewCount(ctx: TenantContext): Promise<number> {
+  const [row] = await withContext(ctx, (tx) =>
+    tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(emergencyReviews)
+      .where(
+        and(eq(emergencyReviews.organizationId, ctx.organizationId), isNull(emergencyReviews.acknowledgedAt)),
+      ),
+  );
+  return row.n;
+}

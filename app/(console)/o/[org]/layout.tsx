@@ -3,6 +3,7 @@ import { LiveUpdates } from "@/components/console/live-updates";
 import { SignOutButton } from "@/components/console/sign-out-button";
 import { WeddingBanner } from "@/components/console/wedding-banner";
 import { EmergencyBanner } from "@/components/emergency/emergency-banner";
+import { openEmergencyReviewCount } from "@/db/queries/emergency";
 import { lockStatus } from "@/db/queries/protection";
 import { formatInZone } from "@/lib/format";
 import { canUseEmergency } from "@/lib/policy";
@@ -11,11 +12,16 @@ import { requireMember } from "@/server/session";
 export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
   const { org } = await props.params;
   const member = await requireMember(org);
-  const lock = await lockStatus(member);
+  const reviewer = member.role === "owner" || member.role === "admin" || member.role === "security_reviewer";
+  const [lock, waiting] = await Promise.all([
+    lockStatus(member),
+    reviewer ? openEmergencyReviewCount(member) : Promise.resolve(0),
+  ]);
   return (
     <ConsoleShell
       orgSlug={org}
       orgName={member.org.name}
+      waiting={waiting}
       userSlot={
         <div className="flex items-center gap-3 text-sm">
           <span>
