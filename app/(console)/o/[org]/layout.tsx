@@ -30,6 +30,9 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
               {member.user.email} · {member.role.replace("_", " ")}
             </span>
           </span>
+          <a href={`/o/${org}/account`} className="text-indigo-700 hover:underline">
+            Sessions
+          </a>
           <SignOutButton />
         </div>
       }
