@@ -4,22 +4,14 @@ import { PageHeader } from "@/components/ui/page-header";
 import { VariableFilters } from "@/components/variables/variable-filters";
 import { matrixEnvironments } from "@/db/queries/matrix";
 import { can } from "@/lib/policy";
+import { listFilters } from "@/lib/search-params";
 import { requireMember } from "@/server/session";
-
-const text = (v: string | string[] | undefined) =>
-  typeof v === "string" && v.trim() ? v.trim().slice(0, 250) : undefined;
 
 export default async function MatrixPage(props: PageProps<"/o/[org]/matrix">) {
   const { org } = await props.params;
   const sp = await props.searchParams;
   const member = await requireMember(org);
-  const filters = {
-    q: text(sp.q),
-    type: text(sp.type),
-    classification: text(sp.classification),
-    tag: text(sp.tag),
-    status: text(sp.status),
-  };
+  const filters = listFilters(sp, 250);
   const envs = await matrixEnvironments(member);
   const readable = envs.filter((e) => e.readable);
   const statusOptions: [string, string][] = [

@@ -7,21 +7,14 @@ import { DeletedVariables } from "@/components/variables/deleted-variables";
 import { VariableFilters } from "@/components/variables/variable-filters";
 import { listDeletedVariables, listEnvironments, listVariables } from "@/db/queries/variables";
 import { can } from "@/lib/policy";
+import { listFilters } from "@/lib/search-params";
 import { requireMember } from "@/server/session";
-
-const text = (v: string | string[] | undefined) =>
-  typeof v === "string" && v.trim() ? v.trim().slice(0, 100) : undefined;
 
 export default async function VariablesPage(props: PageProps<"/o/[org]/variables">) {
   const { org } = await props.params;
   const sp = await props.searchParams;
   const member = await requireMember(org);
-  const filters = {
-    q: text(sp.q),
-    type: text(sp.type),
-    classification: text(sp.classification),
-    tag: text(sp.tag),
-  };
+  const { status: _status, ...filters } = listFilters(sp, 100);
   const [variables, envs, deleted] = await Promise.all([
     listVariables(member, filters),
     listEnvironments(member),
