@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   "export",
   "import",
   "promote",
+  "approve",
+  "reject",
 ] as const;
 export const AUDIT_RESOURCES = [
   "variable",
@@ -23,4 +25,6 @@ export const AUDIT_RESOURCES = [
   "session",
   "settings",
   "member",
+  "change_request",
+  "invitation",
 ] as const;

@@ -49,7 +49,8 @@ export function ValueRow({
   const router = useRouter();
   const [revealed, setRevealed] = useState<string | null>(null);
   const [revealError, setRevealError] = useState<string | null>(null);
-  const [editing, setEditing] = useState(false);
+  /** The version the editor was opened on: live refreshes update `value`, never what the save expects. */
+  const [editing, setEditing] = useState<{ baseVersion: number } | null>(null);
   const [revealing, startReveal] = useTransition();
   const [probe, setProbe] = useState<{ ok: boolean; text: string } | null>(null);
   const [probing, startProbe] = useTransition();
@@ -60,7 +61,7 @@ export function ValueRow({
 
   useEffect(() => {
     if (state?.ok) {
-      setEditing(false);
+      setEditing(null);
       setRevealed(null);
       router.refresh();
     }
@@ -162,7 +163,7 @@ export function ValueRow({
               size="sm"
               disabled={!writable}
               title={environment.locked ? "Read-only during wedding hours" : undefined}
-              onClick={() => setEditing((e) => !e)}
+              onClick={() => setEditing((e) => (e ? null : { baseVersion: value?.version ?? 0 }))}
               aria-label={`${value ? "Edit" : "Set"} ${label}`}
             >
               {value ? "Edit" : "Set"}
@@ -213,8 +214,14 @@ export function ValueRow({
         <form onSubmit={onSubmit} className="space-y-3 rounded-md bg-gray-50 p-3" aria-label={`Set ${label}`}>
           <input type="hidden" name="variableId" value={variableId} />
           <input type="hidden" name="environmentId" value={environment.id} />
-          <input type="hidden" name="expectedVersion" value={value?.version ?? 0} />
+          <input type="hidden" name="expectedVersion" value={editing.baseVersion} />
           <FormMessage state={state} />
+          {(value?.version ?? 0) !== editing.baseVersion && !(state && !state.ok) ? (
+            <p role="status" className="text-sm text-amber-800">
+              Someone changed this value since you opened the editor (now{" "}
+              {value ? `v${value.version}` : "deleted"}). Saving will be refused; nothing will be overwritten.
+            </p>
+          ) : null}
           {state && !state.ok && state.error.code === "conflict:version" ? (
             <p className="text-sm text-gray-700">
               {typeof state.error.meta?.currentVersion === "number"
@@ -251,7 +258,7 @@ export function ValueRow({
             <Button type="submit" size="sm" disabled={pending}>
               {pending ? "Saving…" : "Save value"}
             </Button>
-            <Button type="button" variant="ghost" size="sm" onClick={() => setEditing(false)}>
+            <Button type="button" variant="ghost" size="sm" onClick={() => setEditing(null)}>
               Cancel
             </Button>
           </div>

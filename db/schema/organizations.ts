@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
+  boolean,
   check,
   index,
   inet,
@@ -32,6 +34,11 @@ export const users = pgTable("users", {
   email: varchar({ length: 320 }).notNull().unique(),
   name: varchar({ length: 255 }).notNull(),
   passwordHash: text().notNull(),
+  /** TOTP secret, AES-256-GCM under the master key (AAD binds it to the user); enabled once confirmed. */
+  totpSecret: text(),
+  totpEnabledAt: timestamp({ withTimezone: true }),
+  /** The last TOTP time step accepted: a code is single-use (this step or an earlier one is refused). */
+  totpLastStep: bigint({ mode: "number" }),
   createdAt: createdAt(),
   disabledAt: timestamp({ withTimezone: true }),
 });
@@ -69,6 +76,10 @@ export const sessions = pgTable(
     lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     revokedAt: timestamp({ withTimezone: true }),
+    /** When this session last proved who it is (password or TOTP): sign-in and step-up re-authentication. */
+    verifiedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Signed in with a second factor. */
+    mfa: boolean().notNull().default(false),
     ipAddress: inet(),
     userAgent: text(),
   },

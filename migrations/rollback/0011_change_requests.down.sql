@@ -1,0 +1,2 @@
+-- Undoes 0011_change_requests.
+SELECT 1;

