@@ -40,7 +40,11 @@ export async function setContext(tx: Tx, ctx: RequestContext) {
     set_config('app.emergency_session_id', ${ctx.emergencySessionId ?? ""}, true)`);
 }
 
-/** Sets a per-transaction setting the triggers read (risk level, change note of a delete). */
-export async function setLocal(tx: Tx, name: "app.risk_level" | "app.change_note", value: string) {
+/** Sets a per-transaction setting the triggers and policies read (risk, delete note, approved request). */
+export async function setLocal(
+  tx: Tx,
+  name: "app.risk_level" | "app.change_note" | "app.change_request_id",
+  value: string,
+) {
   await tx.execute(sql`select set_config(${name}, ${value}, true)`);
 }

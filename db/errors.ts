@@ -16,7 +16,10 @@ export function toAppError(error: unknown): unknown {
     case "42501":
       return new AppError("forbidden");
     case "RBA01":
+    case "RBR02":
       return new AppError("forbidden");
+    case "RBR01":
+      return new AppError("approval_required");
     case "ECONNREFUSED":
     case "CONNECTION_CLOSED":
     case "CONNECTION_ENDED":

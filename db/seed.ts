@@ -2,6 +2,7 @@ import { and, count, eq } from "drizzle-orm";
 import type { Role } from "@/lib/roles";
 import type { Database } from "./client";
 import { withContext } from "./context";
+import { approveChangeRequest } from "./mutations/change-requests";
 import { addDefaultWindow, addMember, createOrganization } from "./mutations/organizations";
 import { createUser } from "./mutations/users";
 import { setValue } from "./mutations/values";
@@ -111,6 +112,7 @@ export async function seedDemo(database: Database) {
   });
   for (const u of DEMO_USERS.slice(1)) await addMember(database, adminId, org.id, ids[u.email], u.role);
   const ctx = { userId: adminId, organizationId: org.id, role: "owner" as Role };
+  const requests: string[] = [];
   await withContext(
     ctx,
     async (tx) => {
@@ -122,9 +124,34 @@ export async function seedDemo(database: Database) {
       for (const { values, ...variable } of DEMO_VARIABLES) {
         const { id } = await createVariable(tx, ctx, variable);
         for (const [env, value] of Object.entries(values)) {
-          await setValue(tx, ctx, { variableId: id, environmentId: envId[env], value, expectedVersion: 0 });
+          const change = await setValue(tx, ctx, {
+            variableId: id,
+            environmentId: envId[env],
+            value,
+            expectedVersion: 0,
+            note: "Initial value, seeded with the demo",
+          });
+          if (change.status === "requested") requests.push(change.requestId);
         }
       }
+    },
+    database,
+  );
+  // Critical production values are four-eyes changes even in the demo: the reviewer approves them.
+  const reviewer = {
+    userId: ids["reviewer@demo.test"],
+    organizationId: org.id,
+    role: "security_reviewer" as Role,
+  };
+  for (const id of requests)
+    await withContext(
+      reviewer,
+      (tx) => approveChangeRequest(tx, reviewer, { id, note: "Demo seed" }),
+      database,
+    );
+  await withContext(
+    ctx,
+    async (tx) => {
       // Wedding hours are added last so seeding works on a weekend too. The end-to-end suite seeds without
       // the weekly window (RINGBEARER_SEED_WEDDING_WINDOW=false) so it passes on any day; it adds a blackout.
       if (process.env.RINGBEARER_SEED_WEDDING_WINDOW !== "false") await addDefaultWindow(tx, org.id, adminId);

@@ -9,6 +9,14 @@ export const ERROR_CODES = {
     message: "Someone changed this since you opened it. Nothing was overwritten.",
   },
   "conflict:exists": { status: 409, message: "That name is already taken." },
+  "conflict:decided": {
+    status: 409,
+    message: "This change request was already decided or withdrawn. Nothing was changed.",
+  },
+  approval_required: {
+    status: 403,
+    message: "This change needs a reviewer's approval: send it as a change request with a reason.",
+  },
   "locked:wedding_hours": {
     status: 423,
     message: "This environment is read-only during wedding hours. Emergencies need break-glass.",

@@ -31,3 +31,11 @@ export function describeWindow(w: {
   const hhmm = (t: string) => t.slice(0, 5);
   return `${ISO_DAYS[w.startDay - 1]} ${hhmm(w.startTime)} → ${ISO_DAYS[w.endDay - 1]} ${hhmm(w.endTime)}`;
 }
+
+/** "3 min", "5 h", "2 d": how long ago (or how long until) an instant is, for queues. */
+export function duration(from: Date, to: Date): string {
+  const minutes = Math.max(0, Math.round(Math.abs(to.getTime() - from.getTime()) / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h`;
+  return `${Math.round(minutes / 1440)} d`;
+}

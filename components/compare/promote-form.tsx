@@ -69,7 +69,10 @@ export function PromoteForm({ org, from, to, rows, counts }: Props) {
         setSelected(new Set());
         setMessage({
           ok: true,
-          text: `Promoted ${result.data.promoted} key(s) from ${from.name} to ${to.name}.`,
+          text:
+            result.data.status === "requested"
+              ? `Sent for approval (${result.data.request.riskLevel} risk): ${result.data.request.items} key(s) from ${from.name} to ${to.name} wait for a reviewer.`
+              : `Promoted ${result.data.promoted} key(s) from ${from.name} to ${to.name}.`,
         });
         router.refresh();
       } else {
@@ -170,7 +173,7 @@ export function PromoteForm({ org, from, to, rows, counts }: Props) {
       </Table>
       <div className="flex flex-wrap items-end gap-3">
         <label className="flex flex-col gap-1 text-sm" htmlFor="promote-note">
-          <span className="font-medium">Note (optional)</span>
+          <span className="font-medium">Note (the reason, if it needs approval)</span>
           <Input
             id="promote-note"
             value={note}

@@ -5,8 +5,8 @@ type Props = {
   orgName: string;
   userSlot: React.ReactNode;
   bannerSlot?: React.ReactNode;
-  /** Emergency changes waiting for this reviewer (shown on Approvals). */
-  waiting?: number;
+  /** Change requests and emergency changes waiting for this reviewer (shown on Approvals). */
+  waiting?: { requests: number; reviews: number };
   children: React.ReactNode;
 };
 

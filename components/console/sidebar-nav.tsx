@@ -16,9 +16,28 @@ const ITEMS = [
   ["/settings", "Settings"],
 ] as const;
 
-/** The console's navigation; `waiting` is the number of emergency changes a reviewer has to acknowledge. */
-export function SidebarNav({ orgSlug, waiting = 0 }: { orgSlug: string; waiting?: number }) {
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
+/** What waits for a reviewer, as the Approvals badge names it. */
+function waitingLabel({ requests, reviews }: { requests: number; reviews: number }) {
+  return [
+    requests > 0 ? `${plural(requests, "change request")} to approve` : null,
+    reviews > 0 ? `${plural(reviews, "emergency change")} to review` : null,
+  ]
+    .filter(Boolean)
+    .join(" and ");
+}
+
+/** The console's navigation; `waiting` counts what a reviewer has to approve or acknowledge. */
+export function SidebarNav({
+  orgSlug,
+  waiting = { requests: 0, reviews: 0 },
+}: {
+  orgSlug: string;
+  waiting?: { requests: number; reviews: number };
+}) {
   const pathname = usePathname();
+  const total = waiting.requests + waiting.reviews;
   const base = `/o/${orgSlug}`;
   return (
     <nav aria-label="Console">
@@ -38,13 +57,13 @@ export function SidebarNav({ orgSlug, waiting = 0 }: { orgSlug: string; waiting?
               >
                 {label}
               </Link>
-              {path === "/approvals" && waiting > 0 ? (
+              {path === "/approvals" && total > 0 ? (
                 <span
                   role="status"
-                  aria-label={`${waiting} emergency change${waiting === 1 ? "" : "s"} to review`}
+                  aria-label={waitingLabel(waiting)}
                   className="pointer-events-none absolute right-2 top-1.5 rounded-full bg-red-500 px-1.5 text-xs font-semibold text-white"
                 >
-                  {waiting}
+                  {total}
                 </span>
               ) : null}
             </li>

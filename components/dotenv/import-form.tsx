@@ -5,6 +5,7 @@ import { useState, useTransition } from "react";
 import { applyImportAction, previewImportAction } from "@/app/(console)/o/[org]/environments/actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Textarea } from "@/components/ui/textarea";
 import type { ImportPreview, ImportStatus } from "@/db/mutations/dotenv-import";
@@ -23,6 +24,7 @@ export function ImportForm({ org, environment }: { org: string; environment: { i
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [previewedText, setPreviewedText] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; lines: string[] } | null>(null);
+  const [note, setNote] = useState("");
   const [pending, start] = useTransition();
   const stale = preview !== null && previewedText !== text;
 
@@ -49,13 +51,16 @@ export function ImportForm({ org, environment }: { org: string; environment: { i
         environmentId: environment.id,
         text,
         expected: preview.expected,
+        note: note || undefined,
       });
       if (result.ok) {
-        const { created, written, unchanged } = result.data;
+        const { created, written, unchanged, request } = result.data;
         setMessage({
           ok: true,
           lines: [
-            `Imported into ${environment.name}: ${written} value(s) written (${created} new variable(s)), ${unchanged} unchanged.`,
+            request
+              ? `Sent for approval (${request.riskLevel} risk): ${request.items} value(s) for ${environment.name} wait for a reviewer (${created} new variable(s) created, ${unchanged} unchanged).`
+              : `Imported into ${environment.name}: ${written} value(s) written (${created} new variable(s)), ${unchanged} unchanged.`,
           ],
         });
         setPreview(null);
@@ -106,6 +111,16 @@ export function ImportForm({ org, environment }: { org: string; environment: { i
         >
           Preview import
         </Button>
+        <label className="flex flex-col gap-1 text-sm" htmlFor="import-note">
+          <span className="font-medium">Note (the reason, if it needs approval)</span>
+          <Input
+            id="import-note"
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            className="w-80"
+            maxLength={400}
+          />
+        </label>
         <Button
           type="button"
           onClick={apply}

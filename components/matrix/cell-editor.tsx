@@ -8,6 +8,7 @@ import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
+import type { ValueChange } from "@/db/mutations/values";
 import type { MatrixEnvironment } from "@/db/queries/matrix";
 import type { ActionResult } from "@/lib/errors";
 import { maskedValue } from "@/lib/mask";
@@ -23,7 +24,7 @@ type Props = {
   onSaved: () => void;
 };
 
-type SetState = ActionResult<{ version: number; valueHash: string }> | null;
+type SetState = ActionResult<ValueChange> | null;
 
 /** The value editor opened from a matrix cell: masked, an audited reveal, and a write conditional on the version. */
 export function CellEditor({ org, variable, environment, version, canWrite, onClose, onSaved }: Props) {
@@ -36,8 +37,9 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
   useEffect(() => {
     dialog.current?.showModal();
   }, []);
+  const requested = state?.ok && state.data.status === "requested" ? state.data : null;
   useEffect(() => {
-    if (state?.ok) {
+    if (state?.ok && state.data.status === "applied") {
       onSaved();
       onClose();
     }
@@ -96,7 +98,11 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
             {revealError}
           </p>
         ) : null}
-        {canWrite ? (
+        {requested ? (
+          <p role="status" className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900">
+            Sent for approval ({requested.riskLevel} risk): a reviewer must approve it before it applies.
+          </p>
+        ) : canWrite ? (
           <form
             onSubmit={onSubmit}
             className="space-y-3"
@@ -126,7 +132,12 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
                 className="font-mono"
               />
             </Field>
-            <Field label="Change note" htmlFor="matrix-note">
+            <Field
+              label="Change note"
+              htmlFor="matrix-note"
+              hint="Required when the change needs a reviewer's approval: it is the reason they read."
+              error={state && !state.ok ? state.fieldErrors?.note : undefined}
+            >
               <Input id="matrix-note" name="note" autoComplete="off" />
             </Field>
             <Button type="submit" size="sm" disabled={pending}>

@@ -15,8 +15,11 @@ type Item = {
 type Restore = {
   org: string;
   variableId: string;
-  /** Per environment id: the value's current version (0 = not set) and whether the caller may write it now. */
-  current: Record<string, { version: number; writable: boolean }>;
+  /**
+   * Per environment id: the value's current version (0 = not set), whether the caller may change it now, and
+   * whether that change waits for a reviewer's approval.
+   */
+  current: Record<string, { version: number; writable: boolean; approval: boolean }>;
 };
 
 /** Every version of this variable's values: who, when, which hash — never the value. Earlier ones restorable. */
@@ -63,6 +66,7 @@ export function ValueHistory({ items, restore }: { items: Item[]; restore?: Rest
                         environment={{ id: h.environmentId, name: h.environment }}
                         version={h.version}
                         currentVersion={restore.current[h.environmentId]?.version ?? 0}
+                        approval={restore.current[h.environmentId]?.approval ?? false}
                       />
                     ) : null}
                   </TD>

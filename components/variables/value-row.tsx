@@ -15,6 +15,8 @@ import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
+import type { ValueChange } from "@/db/mutations/values";
+import type { WriteMode } from "@/lib/approvals";
 import type { ActionResult } from "@/lib/errors";
 import { maskedValue } from "@/lib/mask";
 
@@ -24,7 +26,13 @@ type Props = {
   environment: { id: string; name: string; locked: boolean; isActive: boolean };
   value: { version: number; hash: string; updated: string } | null;
   canRead: boolean;
-  canWrite: boolean;
+  /** How a change here goes through for the caller: at once, as a change request, or not at all. */
+  setMode: WriteMode;
+  deleteMode: WriteMode;
+  /** The risk of setting this value, shown when a change needs approval. */
+  setRisk: string;
+  /** Change requests waiting for a reviewer that touch this value. */
+  pending?: { id: string; requester: string; riskLevel: string; operation: string }[];
   multiline: boolean;
   /** Database URLs get an on-demand connectivity check. */
   connectivity?: boolean;
@@ -32,7 +40,7 @@ type Props = {
   checks?: { type: string; status: string; message: string | null }[];
 };
 
-type SetState = ActionResult<{ version: number; valueHash: string }> | null;
+type ChangeState = ActionResult<ValueChange> | null;
 
 /** One environment's value: masked until a deliberate, audited reveal; edits are conditional on its version. */
 export function ValueRow({
@@ -41,7 +49,10 @@ export function ValueRow({
   environment,
   value,
   canRead,
-  canWrite,
+  setMode,
+  deleteMode,
+  setRisk,
+  pending = [],
   multiline,
   connectivity,
   checks = [],
@@ -54,21 +65,32 @@ export function ValueRow({
   const [revealing, startReveal] = useTransition();
   const [probe, setProbe] = useState<{ ok: boolean; text: string } | null>(null);
   const [probing, startProbe] = useTransition();
-  const { state, onSubmit, pending } = useActionForm<SetState>(setValueAction.bind(null, org), null);
-  const del = useActionForm<ActionResult<void> | null>(deleteValueAction.bind(null, org), null);
-  const writable = canWrite && !environment.locked && environment.isActive;
+  const [deleting, setDeleting] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const {
+    state,
+    onSubmit,
+    pending: saving,
+  } = useActionForm<ChangeState>(setValueAction.bind(null, org), null);
+  const del = useActionForm<ChangeState>(deleteValueAction.bind(null, org), null);
+  const open = !environment.locked && environment.isActive;
+  const canSet = setMode !== "forbidden";
   const label = `${environment.name} value`;
+  const approval = setMode === "request";
 
   useEffect(() => {
     if (state?.ok) {
       setEditing(null);
       setRevealed(null);
+      setNotice(sentNotice(state.data));
       router.refresh();
     }
   }, [state, router]);
   useEffect(() => {
     if (del.state?.ok) {
+      setDeleting(false);
       setRevealed(null);
+      setNotice(sentNotice(del.state.data));
       router.refresh();
     }
   }, [del.state, router]);
@@ -156,34 +178,50 @@ export function ValueRow({
               {probing ? "Testing…" : "Test connection"}
             </Button>
           ) : null}
-          {canWrite ? (
+          {canSet ? (
             <Button
               type="button"
               variant="secondary"
               size="sm"
-              disabled={!writable}
+              disabled={!open}
               title={environment.locked ? "Read-only during wedding hours" : undefined}
-              onClick={() => setEditing((e) => (e ? null : { baseVersion: value?.version ?? 0 }))}
+              onClick={() => {
+                setNotice(null);
+                setEditing((e) => (e ? null : { baseVersion: value?.version ?? 0 }));
+              }}
               aria-label={`${value ? "Edit" : "Set"} ${label}`}
             >
               {value ? "Edit" : "Set"}
             </Button>
           ) : null}
-          {canWrite && value ? (
-            <form onSubmit={del.onSubmit}>
-              <input type="hidden" name="variableId" value={variableId} />
-              <input type="hidden" name="environmentId" value={environment.id} />
-              <input type="hidden" name="expectedVersion" value={value.version} />
+          {deleteMode !== "forbidden" && value ? (
+            deleteMode === "request" ? (
               <Button
-                type="submit"
+                type="button"
                 variant="ghost"
                 size="sm"
-                disabled={!writable || del.pending}
+                disabled={!open}
+                onClick={() => setDeleting((d) => !d)}
                 aria-label={`Delete ${label}`}
               >
-                Delete
+                Delete…
               </Button>
-            </form>
+            ) : (
+              <form onSubmit={del.onSubmit}>
+                <input type="hidden" name="variableId" value={variableId} />
+                <input type="hidden" name="environmentId" value={environment.id} />
+                <input type="hidden" name="expectedVersion" value={value.version} />
+                <Button
+                  type="submit"
+                  variant="ghost"
+                  size="sm"
+                  disabled={!open || del.pending}
+                  aria-label={`Delete ${label}`}
+                >
+                  Delete
+                </Button>
+              </form>
+            )
           ) : null}
         </div>
       </div>
@@ -199,6 +237,29 @@ export function ValueRow({
           ))}
         </ul>
       ) : null}
+      {approval && canSet ? (
+        <p className="text-xs text-gray-600">
+          Changes here need a reviewer&apos;s approval ({setRisk} risk): they wait on the Approvals page.
+        </p>
+      ) : null}
+      {pending.length > 0 ? (
+        <ul className="space-y-0.5 text-sm" aria-label={`${environment.name} changes waiting for approval`}>
+          {pending.map((p) => (
+            <li key={p.id} className="text-indigo-800">
+              ⧗ {p.operation === "delete" ? "Deletion" : "Change"} by {p.requester} waits for approval (
+              {p.riskLevel}) —{" "}
+              <a className="underline" href={`/o/${org}/approvals#request-${p.id}`}>
+                review
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {notice ? (
+        <p role="status" className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900">
+          {notice}
+        </p>
+      ) : null}
       {probe ? (
         <p role="status" className={`text-sm ${probe.ok ? "text-green-800" : "text-red-700"}`}>
           Connectivity: {probe.text}
@@ -210,7 +271,33 @@ export function ValueRow({
         </p>
       ) : null}
       <FormMessage state={del.state} />
-      {editing && writable ? (
+      {deleting && value && open ? (
+        <form
+          onSubmit={del.onSubmit}
+          className="space-y-3 rounded-md bg-gray-50 p-3"
+          aria-label={`Request deletion of ${label}`}
+        >
+          <input type="hidden" name="variableId" value={variableId} />
+          <input type="hidden" name="environmentId" value={environment.id} />
+          <input type="hidden" name="expectedVersion" value={value.version} />
+          <Field
+            label="Reason for the reviewer"
+            htmlFor={`delete-note-${environment.id}`}
+            error={del.state && !del.state.ok ? del.state.fieldErrors?.note : undefined}
+          >
+            <Input id={`delete-note-${environment.id}`} name="note" autoComplete="off" />
+          </Field>
+          <div className="flex gap-2">
+            <Button type="submit" size="sm" variant="danger" disabled={del.pending}>
+              Request deletion
+            </Button>
+            <Button type="button" variant="ghost" size="sm" onClick={() => setDeleting(false)}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      ) : null}
+      {editing && canSet && open ? (
         <form onSubmit={onSubmit} className="space-y-3 rounded-md bg-gray-50 p-3" aria-label={`Set ${label}`}>
           <input type="hidden" name="variableId" value={variableId} />
           <input type="hidden" name="environmentId" value={environment.id} />
@@ -247,16 +334,21 @@ export function ValueRow({
               className="font-mono"
             />
           </Field>
+          {approval ? (
+            <p className="text-sm text-indigo-900">
+              This change waits for a reviewer&apos;s approval ({setRisk} risk). Say why below.
+            </p>
+          ) : null}
           <Field
-            label="Change note"
+            label={approval ? "Reason for the reviewer" : "Change note"}
             htmlFor={`note-${environment.id}`}
             error={state && !state.ok ? state.fieldErrors?.note : undefined}
           >
             <Input id={`note-${environment.id}`} name="note" autoComplete="off" />
           </Field>
           <div className="flex gap-2">
-            <Button type="submit" size="sm" disabled={pending}>
-              {pending ? "Saving…" : "Save value"}
+            <Button type="submit" size="sm" disabled={saving}>
+              {saving ? "Saving…" : approval ? "Request approval" : "Save value"}
             </Button>
             <Button type="button" variant="ghost" size="sm" onClick={() => setEditing(null)}>
               Cancel
@@ -266,4 +358,11 @@ export function ValueRow({
       ) : null}
     </li>
   );
+}
+
+/** What the person who saved sees when their change waits for approval instead of applying. */
+function sentNotice(change: ValueChange): string | null {
+  return change.status === "requested"
+    ? `Sent for approval (${change.riskLevel} risk): a reviewer must approve it before it applies.`
+    : null;
 }

@@ -1,10 +1,12 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { canPropose } from "@/lib/approvals";
 import { hmacValue } from "@/lib/crypto";
 import { parseDotenv } from "@/lib/dotenv";
 import { AppError } from "@/lib/errors";
+import { atLeast } from "@/lib/policy";
 import type { EnvironmentType } from "@/lib/roles";
 import { checkValue } from "@/lib/value-checks";
-import { environmentInOrg, requireCapability, requireValuePermission } from "../authz";
+import { environmentInOrg, requireCapability, valuePermission } from "../authz";
 import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { orgKeys } from "../keyring";
@@ -53,7 +55,9 @@ async function variablesByName(tx: Tx, ctx: TenantContext, names: string[]) {
 
 async function analyse(tx: Tx, ctx: TenantContext, environmentId: string, text: string) {
   const env = await environmentInOrg(tx, ctx, environmentId);
-  await requireValuePermission(tx, ctx, null, env, "write");
+  // Writers import; those who may only propose here send the import for approval (the apply decides).
+  const { permission } = await valuePermission(tx, ctx, null, env);
+  if (!atLeast(permission, "write") && !canPropose(ctx.role)) throw new AppError("forbidden");
   const { entries, problems } = parseDotenv(text);
   const variables = await variablesByName(
     tx,
@@ -100,7 +104,8 @@ async function analyse(tx: Tx, ctx: TenantContext, environmentId: string, text: 
         variable: variable ?? {
           id: "",
           name: entry.key,
-          variableType: IMPORT_DEFAULTS.variableType,
+          ...IMPORT_DEFAULTS,
+          isWeddingCritical: false,
           validationPattern: null,
           tags: [],
         },
@@ -127,7 +132,8 @@ export async function previewImport(
 
 /**
  * Applies an import in the caller's transaction: refused whole if any line is invalid or any value moved
- * since the preview (`expected`); otherwise creates missing variables and writes new and changed values.
+ * since the preview (`expected`); otherwise creates missing variables and writes new and changed values —
+ * or, when any of them needs approval, sends them all as one change request (the note is its reason).
  */
 export async function applyImport(
   tx: Tx,
@@ -141,7 +147,8 @@ export async function applyImport(
       text: invalid.slice(0, 10).map((l) => `Line ${l.line}${l.key ? ` (${l.key})` : ""}: ${l.message}`),
     });
   }
-  if (writes.length === 0) return { created: 0, written: 0, unchanged: preview.counts.unchanged };
+  if (writes.length === 0)
+    return { created: 0, written: 0, unchanged: preview.counts.unchanged, request: null };
   const fresh = writes.filter((w) => w.isNew);
   if (fresh.length > 0) {
     requireCapability(ctx, "variable:create");
@@ -174,13 +181,15 @@ export async function applyImport(
     }
   }
   const note = ["Imported from .env", input.note].filter(Boolean).join(": ");
-  const written = await writeValues(
+  const result = await writeValues(
     tx,
     ctx,
     env,
     writes.map((w) => ({ ...w, expectedVersion: input.expected[w.variable.name] ?? 0, note })),
-    (w) => w.variable.name,
+    { fieldFor: (w) => w.variable.name, reason: input.note, source: "import" },
   );
+  const written = result.status === "applied" ? result.written : [];
+  const request = result.status === "requested" ? result.request : null;
   await writeAudit(tx, ctx, {
     action: "import",
     resourceType: "environment",
@@ -191,7 +200,8 @@ export async function applyImport(
       created_variables: fresh.length,
       written: written.length,
       unchanged: preview.counts.unchanged,
+      ...(request ? { change_request: request.id, waiting: request.items } : {}),
     },
   });
-  return { created: fresh.length, written: written.length, unchanged: preview.counts.unchanged };
+  return { created: fresh.length, written: written.length, unchanged: preview.counts.unchanged, request };
 }

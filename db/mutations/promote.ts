@@ -21,7 +21,8 @@ export type PromoteInput = {
 /**
  * Copies the selected values from one environment to another in one transaction: each is decrypted from
  * the source and written to the target through the shared write path (permission, wedding hours, checks,
- * versions). One refusal refuses them all.
+ * versions). One refusal refuses them all; if any of them needs approval, they all wait in one change request
+ * (the note is its reason).
  */
 export async function promoteValues(tx: Tx, ctx: TenantContext, input: PromoteInput) {
   if (input.fromEnvironmentId === input.toEnvironmentId)
@@ -77,6 +78,13 @@ export async function promoteValues(tx: Tx, ctx: TenantContext, input: PromoteIn
     expectedVersion: expected.get(s.variableId) ?? 0,
     note,
   }));
-  const written = await writeValues(tx, ctx, to, writes, (w) => w.variable.name);
-  return { promoted: written.length, skipped, from: from.name, to: to.name };
+  const result = await writeValues(tx, ctx, to, writes, {
+    fieldFor: (w) => w.variable.name,
+    reason: input.note,
+    source: "promote",
+  });
+  const base = { skipped, from: from.name, to: to.name };
+  return result.status === "requested"
+    ? { status: "requested" as const, ...base, promoted: 0, request: result.request }
+    : { status: "applied" as const, ...base, promoted: result.written.length };
 }

@@ -1,12 +1,14 @@
 import { and, eq, max, sql } from "drizzle-orm";
+import { batchMode, highestRisk, REASON_MIN, valueChangeMode } from "@/lib/approvals";
 import { encryptValue, hmacValue } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import { atLeast, effectivePermission } from "@/lib/policy";
+import type { Classification, RiskLevel } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
 import { checkValue, worstStatus } from "@/lib/value-checks";
 import { type EnvironmentRef, grantsFor } from "../authz";
 import type { Tx } from "../client";
-import type { TenantContext } from "../context";
+import { setLocal, type TenantContext } from "../context";
 import { orgKeys } from "../keyring";
 import {
   type environmentVariables,
@@ -14,11 +16,18 @@ import {
   valueVersions,
   variableValidations,
 } from "../schema";
-import { anyUuid } from "../sql-lists";
+import { anyUuid, uuidArray } from "../sql-lists";
+import { type ChangeSource, type OpenedRequest, openChangeRequest } from "./change-request-open";
 
 export type WritableVariable = Pick<
   typeof environmentVariables.$inferSelect,
-  "id" | "name" | "variableType" | "validationPattern" | "tags"
+  | "id"
+  | "name"
+  | "variableType"
+  | "validationPattern"
+  | "tags"
+  | "securityClassification"
+  | "isWeddingCritical"
 >;
 
 export type ValueWrite = {
@@ -32,6 +41,23 @@ export type ValueWrite = {
 export type WrittenValue = { variableId: string; version: number; valueHash: string };
 
 export type TargetEnvironment = EnvironmentRef & { isActive: boolean };
+
+export type WriteOptions = {
+  /** The form field an error about one write belongs to (`value` for one editor, the key for a batch). */
+  fieldFor?: (w: ValueWrite) => string;
+  /** Why: required (≥ 10 characters) when the batch needs approval; it becomes the request's reason. */
+  reason?: string;
+  /** The form field that holds the reason. */
+  reasonField?: string;
+  source?: ChangeSource;
+  /** Applying an approved change request (its id is in the transaction's context): it authorizes the writes. */
+  approved?: boolean;
+};
+
+/** Either the values were written, or the whole batch waits in a change request for a reviewer. */
+export type WriteOutcome =
+  | { status: "applied"; written: WrittenValue[]; riskLevel: RiskLevel }
+  | { status: "requested"; request: OpenedRequest };
 
 const CHUNK = 1000;
 const chunks = <T>(items: T[]): T[][] =>
@@ -49,64 +75,115 @@ async function lockState(tx: Tx, environmentId: string) {
 export async function assertNotLocked(tx: Tx, environmentId: string) {
   const row = await lockState(tx, environmentId);
   if (row.locked && !row.emergency) throw new AppError("locked:wedding_hours");
+  return row;
 }
 
-/** Current version and hash of each variable's value in one environment. */
+/**
+ * Current version and hash of each variable's value in one environment, also where the caller cannot read
+ * it (they may still propose a change): the hash is then null (`app_value_heads`).
+ */
 export async function currentValues(tx: Tx, environmentId: string, variableIds: string[]) {
-  const found = new Map<string, { id: string; version: number; valueHash: string }>();
+  const found = new Map<string, { version: number; valueHash: string | null }>();
   if (variableIds.length === 0) return found;
-  const rows = await tx
-    .select({
-      id: environmentVariableValues.id,
-      variableId: environmentVariableValues.variableId,
-      version: environmentVariableValues.version,
-      valueHash: environmentVariableValues.valueHash,
-    })
-    .from(environmentVariableValues)
-    .where(
-      and(
-        eq(environmentVariableValues.environmentId, environmentId),
-        sql`${environmentVariableValues.variableId} = ${anyUuid(variableIds)}`,
-      ),
-    );
-  for (const r of rows) found.set(r.variableId, { id: r.id, version: r.version, valueHash: r.valueHash });
+  const rows = await tx.execute<{ variable_id: string; version: number; value_hash: string | null }>(
+    sql`select variable_id, version, value_hash from app_value_heads(${environmentId}, ${uuidArray(variableIds)})`,
+  );
+  for (const r of rows) found.set(r.variable_id, { version: r.version, valueHash: r.value_hash });
   return found;
 }
 
 /**
- * The one write path for values, for one or ten thousand: permission for each variable, the wedding-hours
- * lock, the type and pattern checks (a failed check refuses the whole batch), optimistic versions (any
- * mismatch refuses the whole batch), then encryption under the organization's data key with each row as
- * AAD. History and audit rows are written by the database trigger, in the caller's transaction.
- * `fieldFor` names the form field an error belongs to (`value` for one editor, the key name for a batch).
+ * How a batch of value changes goes through (lib/approvals): at once, as one change request, or refused.
+ * Each change is scored (lib/risk) from its variable's classification, the environment and the action.
+ */
+export async function gateChanges(
+  tx: Tx,
+  ctx: TenantContext,
+  env: TargetEnvironment,
+  changes: { variable: WritableVariable; action: "value:set" | "value:delete" }[],
+  emergency: boolean,
+) {
+  const grants = await grantsFor(tx, ctx);
+  const now = new Date();
+  const reasons = new Set<string>();
+  const scored = changes.map((c) => {
+    const { permission } = effectivePermission({
+      role: ctx.role,
+      userId: ctx.userId,
+      envType: env.environmentType as EnvironmentType,
+      envName: env.name,
+      variableId: c.variable.id,
+      variableTags: c.variable.tags,
+      grants,
+      now,
+      emergencySession: emergency,
+    });
+    const { mode, risk } = valueChangeMode({
+      role: ctx.role,
+      permission,
+      action: c.action,
+      classification: c.variable.securityClassification as Classification,
+      weddingCritical: c.variable.isWeddingCritical,
+      environmentType: env.environmentType as EnvironmentType,
+      emergency,
+    });
+    if (mode === "request") {
+      for (const r of risk.reasons) reasons.add(r);
+      if (!atLeast(permission, "write")) reasons.add(`proposed without write access to ${env.name}`);
+    }
+    return { mode, risk: risk.level };
+  });
+  const mode = batchMode(scored.map((s) => s.mode));
+  if (mode === "forbidden") throw new AppError("forbidden");
+  return {
+    mode,
+    risks: scored.map((s) => s.risk),
+    riskLevel: highestRisk(scored.map((s) => s.risk)),
+    reasons,
+  };
+}
+
+/** The reason a change request needs, or the field error that asks for it. */
+export function requestReason(options: WriteOptions, riskLevel: RiskLevel) {
+  const reason = options.reason?.trim() ?? "";
+  if (reason.length >= REASON_MIN) return { reason };
+  return {
+    error: {
+      [options.reasonField ?? "note"]: [
+        `This change needs a reviewer's approval (${riskLevel} risk): say why in at least ${REASON_MIN} characters`,
+      ],
+    },
+  };
+}
+
+/**
+ * The one write path for values, for one or ten thousand: the wedding-hours lock, permission and risk per
+ * change (a HIGH or CRITICAL change, or one proposed without write access, turns the whole batch into one
+ * change request), the type and pattern checks (a failed check refuses the whole batch), optimistic
+ * versions (any mismatch refuses the whole batch), then encryption under the organization's data key with
+ * each row as AAD. History and audit rows are written by the database trigger, in the caller's transaction.
  */
 export async function writeValues(
   tx: Tx,
   ctx: TenantContext,
   env: TargetEnvironment,
   writes: ValueWrite[],
-  fieldFor: (w: ValueWrite) => string = () => "value",
-): Promise<WrittenValue[]> {
-  if (writes.length === 0) return [];
+  options: WriteOptions = {},
+): Promise<WriteOutcome> {
+  if (writes.length === 0) return { status: "applied", written: [], riskLevel: "LOW" };
+  const fieldFor = options.fieldFor ?? (() => "value");
   const lock = await lockState(tx, env.id);
   // The lock first: during wedding hours the useful answer is "locked, break glass", not "forbidden".
   if (lock.locked && !lock.emergency) throw new AppError("locked:wedding_hours");
-  const grants = await grantsFor(tx, ctx);
-  const now = new Date();
-  for (const w of writes) {
-    const { permission } = effectivePermission({
-      role: ctx.role,
-      userId: ctx.userId,
-      envType: env.environmentType as EnvironmentType,
-      envName: env.name,
-      variableId: w.variable.id,
-      variableTags: w.variable.tags,
-      grants,
-      now,
-      emergencySession: lock.emergency,
-    });
-    if (!atLeast(permission, "write")) throw new AppError("forbidden");
-  }
+  const gate = options.approved
+    ? { mode: "apply" as const, risks: [], riskLevel: "LOW" as RiskLevel, reasons: new Set<string>() }
+    : await gateChanges(
+        tx,
+        ctx,
+        env,
+        writes.map((w) => ({ variable: w.variable, action: "value:set" as const })),
+        lock.emergency,
+      );
   if (!env.isActive) throw new AppError("validation", { form: ["This environment is inactive"] });
 
   const fieldErrors: Record<string, string[]> = {};
@@ -122,6 +199,8 @@ export async function writeValues(
     if (failed.length > 0) fieldErrors[fieldFor(w)] = failed.map((c) => c.message);
     return { ...w, checks, status: worstStatus(checks) };
   });
+  const asked = gate.mode === "request" ? requestReason(options, gate.riskLevel) : null;
+  if (asked?.error) Object.assign(fieldErrors, asked.error);
   if (Object.keys(fieldErrors).length > 0) throw new AppError("validation", fieldErrors);
 
   const current = await currentValues(
@@ -131,6 +210,29 @@ export async function writeValues(
   );
   const conflicts = writes.filter((w) => (current.get(w.variable.id)?.version ?? 0) !== w.expectedVersion);
   if (conflicts.length > 0) throw conflictError(conflicts, current);
+
+  if (gate.mode === "request") {
+    const request = await openChangeRequest(tx, ctx, env, {
+      source: options.source ?? "edit",
+      reason: asked?.reason ?? "",
+      riskLevel: gate.riskLevel,
+      riskReasons: [...gate.reasons],
+      items: checked.map((w, i) => ({
+        variableId: w.variable.id,
+        name: w.variable.name,
+        value: w.value,
+        base: {
+          version: w.expectedVersion,
+          valueHash: current.get(w.variable.id)?.valueHash ?? null,
+        },
+        validationStatus: w.status,
+        riskLevel: gate.risks[i],
+        note: w.note,
+      })),
+    });
+    return { status: "requested", request };
+  }
+  if (!options.approved) await setLocal(tx, "app.risk_level", gate.riskLevel);
 
   const keys = await orgKeys(tx, ctx.organizationId);
   const rows = checked.map((w) => ({
@@ -201,7 +303,7 @@ export async function writeValues(
     const values = sql.join(
       batch.map(
         (r) =>
-          sql`(${current.get(r.write.variable.id)?.id}::uuid, ${r.write.expectedVersion}::int, ${r.encryptedValue}, ${r.valueHash}, ${r.write.status}::varchar, ${r.write.note ?? null}::varchar)`,
+          sql`(${r.write.variable.id}::uuid, ${r.write.expectedVersion}::int, ${r.encryptedValue}, ${r.valueHash}, ${r.write.status}::varchar, ${r.write.note ?? null}::varchar)`,
       ),
       sql`, `,
     );
@@ -210,8 +312,8 @@ export async function writeValues(
          set encrypted_value = n.encrypted_value, value_hash = n.value_hash, encryption_key_id = ${keys.dataKeyId},
              validation_status = n.validation_status, change_note = n.note, version = v.version + 1,
              updated_by = ${ctx.userId}, updated_at = now()
-        from (values ${values}) as n(id, expected, encrypted_value, value_hash, validation_status, note)
-       where v.id = n.id and v.version = n.expected
+        from (values ${values}) as n(variable_id, expected, encrypted_value, value_hash, validation_status, note)
+       where v.environment_id = ${env.id} and v.variable_id = n.variable_id and v.version = n.expected
       returning v.variable_id, v.version, v.value_hash`);
     if (updated.length !== batch.length) {
       const done = new Set(updated.map((u) => u.variable_id));
@@ -231,7 +333,7 @@ export async function writeValues(
   }
 
   await recordChecks(tx, ctx, env.id, checked);
-  return written;
+  return { status: "applied", written, riskLevel: gate.riskLevel };
 }
 
 /** Keeps the latest check results per variable × environment (older ones are replaced). */
@@ -266,7 +368,10 @@ async function recordChecks(
   }
 }
 
-function conflictError(lost: ValueWrite[], current: Map<string, { version: number; valueHash: string }>) {
+function conflictError(
+  lost: ValueWrite[],
+  current: Map<string, { version: number; valueHash: string | null }>,
+) {
   const first = lost[0];
   const now = current.get(first.variable.id);
   return new AppError("conflict:version", undefined, {

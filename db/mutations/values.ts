@@ -1,13 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import { decryptValue } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
+import type { RiskLevel } from "@/lib/risk";
 import { environmentInOrg, requireValuePermission } from "../authz";
 import type { Tx } from "../client";
 import { setLocal, type TenantContext } from "../context";
 import { orgKeys } from "../keyring";
 import { environmentVariableValues, valueVersions } from "../schema";
 import { writeAudit } from "./audit";
-import { assertNotLocked, writeValues } from "./value-writes";
+import { openChangeRequest } from "./change-request-open";
+import { assertNotLocked, gateChanges, requestReason, type WriteOutcome, writeValues } from "./value-writes";
 import { liveVariable } from "./variables";
 
 type Target = { variableId: string; environmentId: string };
@@ -43,30 +45,47 @@ function conflict(current: { version: number; valueHash: string } | undefined) {
   });
 }
 
+/** A value change either applied (its new version) or waits as a change request. */
+export type ValueChange =
+  | { status: "applied"; version: number; valueHash: string | null }
+  | { status: "requested"; requestId: string; riskLevel: RiskLevel };
+
+function outcome(result: WriteOutcome): ValueChange {
+  if (result.status === "requested")
+    return { status: "requested", requestId: result.request.id, riskLevel: result.request.riskLevel };
+  const [row] = result.written;
+  return { status: "applied", version: row.version, valueHash: row.valueHash };
+}
+
 /**
  * Sets a value if it is still at `expectedVersion` (0 = not set yet): checked, encrypted and versioned by
- * the shared write path; history and audit rows are written by the database trigger.
+ * the shared write path; a HIGH or CRITICAL change waits for approval with the note as its reason.
  */
 export async function setValue(
   tx: Tx,
   ctx: TenantContext,
   input: Target & { value: string; expectedVersion: number; note?: string },
-) {
+): Promise<ValueChange> {
   const { variable, env } = await target(tx, ctx, input);
-  const [row] = await writeValues(tx, ctx, env, [
-    { variable, value: input.value, expectedVersion: input.expectedVersion, note: input.note },
-  ]);
-  return { version: row.version, valueHash: row.valueHash };
+  return outcome(
+    await writeValues(
+      tx,
+      ctx,
+      env,
+      [{ variable, value: input.value, expectedVersion: input.expectedVersion, note: input.note }],
+      { reason: input.note, source: "edit" },
+    ),
+  );
 }
 
 /** Restores an earlier version as a new version (the old ciphertext is decrypted and re-encrypted). */
 export async function restoreVersion(
   tx: Tx,
   ctx: TenantContext,
-  input: Target & { version: number; expectedVersion: number },
-) {
+  input: Target & { version: number; expectedVersion: number; reason?: string },
+): Promise<ValueChange> {
   const { variable, env } = await target(tx, ctx, input);
-  await requireValuePermission(tx, ctx, variable.id, env, "write");
+  await requireValuePermission(tx, ctx, variable.id, env, "read");
   const [old] = await tx
     .select({
       encryptedValue: valueVersions.encryptedValue,
@@ -86,20 +105,50 @@ export async function restoreVersion(
     variableId: variable.id,
     environmentId: env.id,
   });
-  const [row] = await writeValues(tx, ctx, env, [
-    { variable, value, expectedVersion: input.expectedVersion, note: `Restored v${input.version}` },
-  ]);
-  return { version: row.version, valueHash: row.valueHash };
+  const note = [`Restored v${input.version}`, input.reason].filter(Boolean).join(": ");
+  return outcome(
+    await writeValues(tx, ctx, env, [{ variable, value, expectedVersion: input.expectedVersion, note }], {
+      reason: input.reason,
+      reasonField: "reason",
+      source: "restore",
+    }),
+  );
 }
 
+/** Deletes a value at `expectedVersion`; a HIGH or CRITICAL deletion waits for approval (note = reason). */
 export async function deleteValue(
   tx: Tx,
   ctx: TenantContext,
   input: Target & { expectedVersion: number; note?: string },
-) {
+): Promise<ValueChange> {
   const { variable, env } = await target(tx, ctx, input);
-  await requireValuePermission(tx, ctx, variable.id, env, "write");
-  await assertNotLocked(tx, env.id);
+  const lock = await assertNotLocked(tx, env.id);
+  const gate = await gateChanges(tx, ctx, env, [{ variable, action: "value:delete" }], lock.emergency);
+  const asked = gate.mode === "request" ? requestReason({ reason: input.note }, gate.riskLevel) : null;
+  if (asked?.error) throw new AppError("validation", asked.error);
+  const current = await currentValue(tx, input);
+  if (!current || current.version !== input.expectedVersion) throw conflict(current);
+  if (gate.mode === "request") {
+    const request = await openChangeRequest(tx, ctx, env, {
+      source: "delete",
+      reason: asked?.reason ?? "",
+      riskLevel: gate.riskLevel,
+      riskReasons: [...gate.reasons],
+      items: [
+        {
+          variableId: variable.id,
+          name: variable.name,
+          value: null,
+          base: { version: current.version, valueHash: current.valueHash },
+          validationStatus: null,
+          riskLevel: gate.riskLevel,
+          note: input.note,
+        },
+      ],
+    });
+    return { status: "requested", requestId: request.id, riskLevel: request.riskLevel };
+  }
+  await setLocal(tx, "app.risk_level", gate.riskLevel);
   if (input.note) await setLocal(tx, "app.change_note", input.note);
   const [row] = await tx
     .delete(environmentVariableValues)
@@ -112,6 +161,7 @@ export async function deleteValue(
     )
     .returning({ id: environmentVariableValues.id });
   if (!row) throw conflict(await currentValue(tx, input));
+  return { status: "applied", version: 0, valueHash: null };
 }
 
 /** The audited reveal: the only path by which a plaintext value leaves the server. */

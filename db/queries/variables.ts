@@ -171,3 +171,21 @@ export async function valueAccess(ctx: TenantContext, variableId: string | null)
     return out;
   });
 }
+
+/**
+ * Each environment's value version for one variable, also where the caller cannot read the value (then
+ * without its hash): the page shows that a value is set, and a proposal states the version it changes.
+ */
+export async function valueHeads(ctx: TenantContext, variableId: string, environmentIds: string[]) {
+  return withContext(ctx, async (tx) => {
+    const out: Record<string, { version: number; valueHash: string | null; updatedAt: Date }> = {};
+    for (const env of environmentIds) {
+      const [row] = await tx.execute<{ version: number; value_hash: string | null; updated_at: string }>(
+        sql`select version, value_hash, updated_at from app_value_heads(${env}, array[${variableId}]::uuid[])`,
+      );
+      if (row)
+        out[env] = { version: row.version, valueHash: row.value_hash, updatedAt: new Date(row.updated_at) };
+    }
+    return out;
+  });
+}

@@ -32,7 +32,8 @@ beforeAll(async () => {
         createVariable(tx, org.owner, {
           name,
           variableType: "secret",
-          securityClassification: "confidential",
+          // Internal: a production change is MEDIUM, so with write it applies at once; without, it is proposed.
+          securityClassification: "internal",
           isRequired: false,
           isWeddingCritical: false,
           tags: [...tags],
@@ -46,12 +47,19 @@ const grant = (ctx: TenantContext, raw: Record<string, string>) =>
   withContext(ctx, (tx) => grantPolicy(tx, ctx, policyInput.parse(raw)));
 const writeProd = (name: string, value: string, expectedVersion = 0) =>
   withContext(dev, (tx) =>
-    setValue(tx, dev, { variableId: ids[name], environmentId: org.env.production, value, expectedVersion }),
+    setValue(tx, dev, {
+      variableId: ids[name],
+      environmentId: org.env.production,
+      value,
+      expectedVersion,
+      note: "Routine rotation of the key",
+    }),
   );
 
 describe("access policies", () => {
   it("raise a developer to write production values with a tag, in the action and in RLS alike", async () => {
-    await expect(writeProd("STRIPE_SECRET_KEY", "sk_1")).rejects.toSatisfy(isCode("forbidden"));
+    // Without write access to production a developer can only propose: the change waits for a reviewer.
+    expect(await writeProd("STRIPE_SECRET_KEY", "sk_0")).toMatchObject({ status: "requested" });
     await grant(org.owner, {
       subject: "user",
       email: devEmail,
@@ -60,8 +68,8 @@ describe("access policies", () => {
       tag: "payments",
       environments: "production",
     });
-    await writeProd("STRIPE_SECRET_KEY", "sk_1");
-    await expect(writeProd("RESEND_API_KEY", "re_1")).rejects.toSatisfy(isCode("forbidden"));
+    expect(await writeProd("STRIPE_SECRET_KEY", "sk_1")).toMatchObject({ status: "applied", version: 1 });
+    expect(await writeProd("RESEND_API_KEY", "re_1")).toMatchObject({ status: "requested" });
     // RLS agrees: a raw insert as the developer for the untagged variable is refused by the database.
     await expectDbError(
       withContext(dev, (tx) =>
@@ -93,7 +101,7 @@ describe("access policies", () => {
     await expect(
       withContext(org.owner, (tx) => revokePolicy(tx, org.owner, { id: policy.id, version: policy.version })),
     ).rejects.toSatisfy(isCode("conflict:version"));
-    await expect(writeProd("STRIPE_SECRET_KEY", "sk_2", 1)).rejects.toSatisfy(isCode("forbidden"));
+    expect(await writeProd("STRIPE_SECRET_KEY", "sk_2", 1)).toMatchObject({ status: "requested" });
     expect(await listPolicies(org.owner)).toHaveLength(0);
   });
 

@@ -5,7 +5,7 @@ import { applyImport, previewImport } from "@/db/mutations/dotenv-import";
 import { exportEnvironment } from "@/db/mutations/export";
 import { restoreVersion } from "@/db/mutations/values";
 import { environmentVariableAudit } from "@/db/schema";
-import type { TestOrg } from "./support";
+import { applied, type TestOrg } from "./support";
 import { isCode, valueFixture } from "./value-fixture";
 
 let org: TestOrg;
@@ -71,7 +71,7 @@ describe(".env import and export", () => {
     const result = await withContext(org.owner, (tx) =>
       applyImport(tx, org.owner, { environmentId: org.env.development, text, expected: preview.expected }),
     );
-    expect(result).toEqual({ created: 2, written: 3, unchanged: 1 });
+    expect(result).toEqual({ created: 2, written: 3, unchanged: 1, request: null });
     const exported = await withContext(org.owner, (tx) =>
       exportEnvironment(tx, org.owner, org.env.development, "env"),
     );
@@ -125,7 +125,7 @@ describe(".env import and export", () => {
 describe("history", () => {
   it("restores an earlier version as a new version", async () => {
     const v = await set("SESSION_SECRET", "staging", "rotatedsecret", 1);
-    expect(v.version).toBe(2);
+    expect(applied(v).version).toBe(2);
     const restored = await withContext(org.owner, (tx) =>
       restoreVersion(tx, org.owner, {
         variableId: ids.SESSION_SECRET,
@@ -134,7 +134,7 @@ describe("history", () => {
         expectedVersion: 2,
       }),
     );
-    expect(restored.version).toBe(3);
+    expect(applied(restored).version).toBe(3);
     expect(await reveal("SESSION_SECRET", "staging")).toBe("stagingsecret");
     await expect(
       withContext(org.owner, (tx) =>

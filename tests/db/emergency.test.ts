@@ -12,7 +12,7 @@ import { createVariable } from "@/db/mutations/variables";
 import { liveEmergencySession, openEmergencyReviews } from "@/db/queries/emergency";
 import { environmentVariableAudit } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { makeOrg, startWeddingHours, type TestOrg } from "./support";
+import { approveAs, makeOrg, startWeddingHours, type TestOrg } from "./support";
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 
@@ -34,13 +34,17 @@ beforeAll(async () => {
       }),
     )
   ).id;
-  await withContext(org.owner, (tx) =>
-    setValue(tx, org.owner, {
-      variableId,
-      environmentId: org.env.production,
-      value: "whsec_old",
-      expectedVersion: 0,
-    }),
+  await approveAs(
+    org,
+    await withContext(org.owner, (tx) =>
+      setValue(tx, org.owner, {
+        variableId,
+        environmentId: org.env.production,
+        value: "whsec_old",
+        expectedVersion: 0,
+        note: "Webhook secret from the Stripe dashboard",
+      }),
+    ),
   );
   onCall = await org.member("on_call");
 });

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
+import { approveChangeRequest } from "@/db/mutations/change-requests";
 import { applyImport } from "@/db/mutations/dotenv-import";
 import { promoteValues } from "@/db/mutations/promote";
 import { restoreVersion } from "@/db/mutations/values";
@@ -9,7 +10,7 @@ import { compareEnvironments, parity } from "@/db/queries/compare";
 import { matrixPage } from "@/db/queries/matrix";
 import { environmentVariableValues, variableValidations } from "@/db/schema";
 import type { AppError } from "@/lib/errors";
-import { startWeddingHours, type TestOrg } from "./support";
+import { approveAs, startWeddingHours, type TestOrg } from "./support";
 import { isCode, valueFixture } from "./value-fixture";
 
 let org: TestOrg;
@@ -159,21 +160,35 @@ describe("promotion", () => {
         JSON.stringify((e as AppError).meta?.conflicts).includes("FEATURE_CHECKOUT"),
     );
     expect(await reveal("SESSION_SECRET", "production")).toBe("productionsecret");
-    await expect(promote(1)).resolves.toMatchObject({ promoted: 2, from: "staging", to: "production" });
+    // Confidential values into production are HIGH: the whole promotion waits as one request.
+    const waiting = await promote(1);
+    expect(waiting).toMatchObject({ status: "requested", from: "staging", to: "production" });
+    expect(await reveal("SESSION_SECRET", "production")).toBe("productionsecret");
+    if (waiting.status !== "requested") throw new Error("expected a change request");
+    expect(waiting.request).toMatchObject({ riskLevel: "HIGH", items: 2 });
+    await approveAs(org, { status: "requested", requestId: waiting.request.id, riskLevel: "HIGH" });
     expect(await reveal("FEATURE_CHECKOUT", "production")).toBe("true");
     expect(await reveal("SESSION_SECRET", "production")).toBe("stagingsecret");
   });
 
-  it("refuses a developer's promotion into production", async () => {
+  it("sends a developer's promotion into production for approval, which they cannot approve", async () => {
     const dev = await org.member("developer");
-    await expect(
+    const promote = (note?: string) =>
       withContext(dev, (tx) =>
         promoteValues(tx, dev, {
           fromEnvironmentId: org.env.staging,
           toEnvironmentId: org.env.production,
           items: [{ variableId: ids.STRIPE_SECRET_KEY, expectedVersion: 1 }],
+          note,
         }),
-      ),
+      );
+    await expect(promote()).rejects.toSatisfy(
+      (e) => isCode("validation")(e) && Boolean((e as AppError).fieldErrors?.note),
+    );
+    const waiting = await promote("Staging key verified against Stripe");
+    if (waiting.status !== "requested") throw new Error("expected a change request");
+    await expect(
+      withContext(dev, (tx) => approveChangeRequest(tx, dev, { id: waiting.request.id })),
     ).rejects.toSatisfy(isCode("forbidden"));
   });
 });

@@ -6,7 +6,7 @@ import { setValue } from "@/db/mutations/values";
 import { createVariable, deleteVariable, restoreVariable } from "@/db/mutations/variables";
 import { environmentVariableAudit } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { db, makeOrg, rawSql, startWeddingHours, type TestOrg } from "./support";
+import { approveAs, db, makeOrg, rawSql, startWeddingHours, type TestOrg } from "./support";
 
 let org: TestOrg;
 
@@ -22,13 +22,17 @@ async function deletedVariable(name: string, envs: (keyof TestOrg["env"])[], day
     }),
   );
   for (const env of envs)
-    await withContext(org.owner, (tx) =>
-      setValue(tx, org.owner, {
-        variableId: v.id,
-        environmentId: org.env[env],
-        value: `${name}-secret`,
-        expectedVersion: 0,
-      }),
+    await approveAs(
+      org,
+      await withContext(org.owner, (tx) =>
+        setValue(tx, org.owner, {
+          variableId: v.id,
+          environmentId: org.env[env],
+          value: `${name}-secret`,
+          expectedVersion: 0,
+          note: "Production secret for the purge test",
+        }),
+      ),
     );
   await withContext(org.owner, (tx) => deleteVariable(tx, org.owner, v.id, 1));
   const admin = rawSql("super");

@@ -10,7 +10,7 @@ import {
   environmentVariableValues,
   organizations,
 } from "@/db/schema";
-import { expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
+import { approveAs, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 
 const variable = {
   name: "STRIPE_SECRET_KEY",
@@ -155,13 +155,17 @@ describe("row-level security, connected as the app role", () => {
       ),
       /row-level security/,
     );
-    await withContext(b.owner, (tx) =>
-      setValue(tx, b.owner, {
-        variableId: bVariableId,
-        environmentId: b.env.production,
-        value: "sk_live_b",
-        expectedVersion: 0,
-      }),
+    await approveAs(
+      b,
+      await withContext(b.owner, (tx) =>
+        setValue(tx, b.owner, {
+          variableId: bVariableId,
+          environmentId: b.env.production,
+          value: "sk_live_b",
+          expectedVersion: 0,
+          note: "Live key for the RLS test",
+        }),
+      ),
     );
     const visible = await withContext(viewer, (tx) =>
       tx.select({ env: environmentVariableValues.environmentId }).from(environmentVariableValues),

@@ -4,8 +4,10 @@ import postgres from "postgres";
 import { inject } from "vitest";
 import { getDb } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
+import { approveChangeRequest } from "@/db/mutations/change-requests";
 import { addMember, createOrganization } from "@/db/mutations/organizations";
 import { createUser } from "@/db/mutations/users";
+import type { ValueChange } from "@/db/mutations/values";
 import { environments, protectionBlackouts } from "@/db/schema";
 import type { Role } from "@/lib/roles";
 
@@ -95,3 +97,23 @@ export async function expectDbError(promise: Promise<unknown>, pattern: RegExp) 
   if (!error) throw new Error(`expected the database to refuse (${pattern})`);
   if (!pattern.test(dbMessage(error))) throw new Error(`expected ${pattern}, got: ${dbMessage(error)}`);
 }
+
+/** The change applied at once (it did not wait for approval): its new version and hash. */
+export function applied(change: ValueChange) {
+  if (change.status !== "applied")
+    throw new Error(`expected the change to apply; it waits for approval (${change.riskLevel})`);
+  return change;
+}
+
+/** A security reviewer of the organization (created once per organization) approves a change request. */
+export async function approveAs(org: TestOrg, change: ValueChange) {
+  if (change.status === "applied") return change;
+  if (!reviewers[org.id]) reviewers[org.id] = await org.member("security_reviewer");
+  const reviewer = reviewers[org.id];
+  const decision = await withContext(reviewer, (tx) =>
+    approveChangeRequest(tx, reviewer, { id: change.requestId }),
+  );
+  if (decision.status !== "approved") throw new Error(`expected approval, got ${decision.status}`);
+  return change;
+}
+const reviewers: Record<string, TenantContext> = {};

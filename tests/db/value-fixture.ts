@@ -2,7 +2,7 @@ import { withContext } from "@/db/context";
 import { revealValue, setValue } from "@/db/mutations/values";
 import { createVariable } from "@/db/mutations/variables";
 import { AppError } from "@/lib/errors";
-import { makeOrg, type TestOrg } from "./support";
+import { approveAs, makeOrg, type TestOrg } from "./support";
 
 export const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 
@@ -35,9 +35,19 @@ export async function valueFixture() {
     ids[name] = row.id;
     return row.id;
   };
-  const set = (name: string, env: Env, value: string, expectedVersion = 0) =>
-    withContext(org.owner, (tx) =>
-      setValue(tx, org.owner, { variableId: ids[name], environmentId: org.env[env], value, expectedVersion }),
+  // Production values of these confidential variables are HIGH changes: a reviewer approves them.
+  const set = async (name: string, env: Env, value: string, expectedVersion = 0) =>
+    approveAs(
+      org,
+      await withContext(org.owner, (tx) =>
+        setValue(tx, org.owner, {
+          variableId: ids[name],
+          environmentId: org.env[env],
+          value,
+          expectedVersion,
+          ...(env === "production" ? { note: "Production value for the test" } : {}),
+        }),
+      ),
     );
   const reveal = (name: string, env: Env) =>
     withContext(org.owner, (tx) =>

@@ -5,7 +5,7 @@ import { deleteValue, revealValue, setValue } from "@/db/mutations/values";
 import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
 import { environmentVariableAudit, valueVersions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { makeOrg, rawSql, type TestOrg } from "./support";
+import { applied, makeOrg, rawSql, type TestOrg } from "./support";
 
 const base = {
   variableType: "api_key" as const,
@@ -79,12 +79,23 @@ describe("values", () => {
   });
 
   it("lets exactly one of two concurrent writers from the same version win", async () => {
-    const target = { variableId, environmentId: org.env.production };
-    await withContext(org.owner, (tx) =>
-      setValue(tx, org.owner, { ...target, value: "v1", expectedVersion: 0 }),
+    // A public key in production is a LOW change: it applies at once, so the race is on the write itself.
+    const publicKey = await withContext(org.owner, (tx) =>
+      createVariable(tx, org.owner, {
+        ...base,
+        name: "NEXT_PUBLIC_KEY",
+        securityClassification: "public",
+        isWeddingCritical: false,
+      }),
+    );
+    const target = { variableId: publicKey.id, environmentId: org.env.production };
+    applied(
+      await withContext(org.owner, (tx) =>
+        setValue(tx, org.owner, { ...target, value: "pk_live_one", expectedVersion: 0 }),
+      ),
     );
     const results = await Promise.allSettled(
-      ["alice", "bob"].map((value) =>
+      ["pk_live_alice", "pk_live_bob"].map((value) =>
         withContext(org.owner, (tx) => setValue(tx, org.owner, { ...target, value, expectedVersion: 1 })),
       ),
     );
@@ -93,17 +104,32 @@ describe("values", () => {
     expect(isCode("conflict:version")(rejected.reason)).toBe(true);
   });
 
-  it("refuses a developer's production write and a viewer's reveal of production", async () => {
+  it("sends a developer's production write for approval, refuses a viewer's, and a viewer's reveal", async () => {
     const dev = await org.member("developer");
     const viewer = await org.member("viewer");
-    await expect(
+    const target = { variableId, environmentId: org.env.production };
+    const propose = (note?: string) =>
       withContext(dev, (tx) =>
-        setValue(tx, dev, { variableId, environmentId: org.env.production, value: "x", expectedVersion: 1 }),
+        setValue(tx, dev, { ...target, value: "sk_live_x", expectedVersion: 0, note }),
+      );
+    await expect(propose()).rejects.toSatisfy(
+      (e) =>
+        isCode("validation")(e) &&
+        /approval \(CRITICAL risk\)/.test(String((e as AppError).fieldErrors?.note)),
+    );
+    const change = await propose("Rotating the live key after the vendor's notice");
+    expect(change).toMatchObject({ status: "requested", riskLevel: "CRITICAL" });
+    await expect(withContext(org.owner, (tx) => revealValue(tx, org.owner, target))).rejects.toSatisfy(
+      isCode("not_found"),
+    );
+    await expect(
+      withContext(viewer, (tx) =>
+        setValue(tx, viewer, { ...target, value: "x", expectedVersion: 0, note: "I would like to help out" }),
       ),
     ).rejects.toSatisfy(isCode("forbidden"));
-    await expect(
-      withContext(viewer, (tx) => revealValue(tx, viewer, { variableId, environmentId: org.env.production })),
-    ).rejects.toSatisfy(isCode("forbidden"));
+    await expect(withContext(viewer, (tx) => revealValue(tx, viewer, target))).rejects.toSatisfy(
+      isCode("forbidden"),
+    );
     const ok = await withContext(dev, (tx) =>
       setValue(tx, dev, {
         variableId,
@@ -112,7 +138,7 @@ describe("values", () => {
         expectedVersion: 2,
       }),
     );
-    expect(ok.version).toBe(3);
+    expect(applied(ok).version).toBe(3);
   });
 
   it("deletes a value with its version kept as a tombstone", async () => {
@@ -124,7 +150,7 @@ describe("values", () => {
     const again = await withContext(org.owner, (tx) =>
       setValue(tx, org.owner, { ...target, value: "back", expectedVersion: 0 }),
     );
-    expect(again.version).toBe(5);
+    expect(applied(again).version).toBe(5);
   });
 
   it("stores no plaintext anywhere in the database", async () => {

@@ -11,7 +11,15 @@ import {
   protectionWindows,
 } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { expectDbError, makeOrg, rawSql, startWeddingHours, type TestOrg } from "./support";
+import {
+  applied,
+  approveAs,
+  expectDbError,
+  makeOrg,
+  rawSql,
+  startWeddingHours,
+  type TestOrg,
+} from "./support";
 
 async function lockUntil(org: TestOrg, at: string) {
   return withContext(org.owner, async (tx) => {
@@ -70,23 +78,29 @@ describe("the lock on protected environments", () => {
   let variableId: string;
   beforeAll(async () => {
     org = await makeOrg();
-    variableId = await withContext(org.owner, async (tx) => {
-      const v = await createVariable(tx, org.owner, {
+    const v = await withContext(org.owner, (tx) =>
+      createVariable(tx, org.owner, {
         name: "RESEND_API_KEY",
         variableType: "api_key",
         securityClassification: "confidential",
         isRequired: true,
         isWeddingCritical: true,
         tags: [],
-      });
-      await setValue(tx, org.owner, {
-        variableId: v.id,
-        environmentId: org.env.production,
-        value: "re_before",
-        expectedVersion: 0,
-      });
-      return v.id;
-    });
+      }),
+    );
+    variableId = v.id;
+    await approveAs(
+      org,
+      await withContext(org.owner, (tx) =>
+        setValue(tx, org.owner, {
+          variableId,
+          environmentId: org.env.production,
+          value: "re_before",
+          expectedVersion: 0,
+          note: "Resend production key",
+        }),
+      ),
+    );
     await startWeddingHours(org);
   });
 
@@ -131,7 +145,7 @@ describe("the lock on protected environments", () => {
         expectedVersion: 0,
       }),
     );
-    expect(row.version).toBe(1);
+    expect(applied(row).version).toBe(1);
   });
 
   it("refuses lifting the protection during the window", async () => {
@@ -182,12 +196,12 @@ describe("the lock on protected environments", () => {
         expectedVersion: 1,
       }),
     );
-    expect(row.version).toBe(2);
+    expect(applied(row).version).toBe(2);
     const [audit] = await withContext(org.owner, (tx) =>
       tx
         .select({ emergency: environmentVariableAudit.emergency, action: environmentVariableAudit.action })
         .from(environmentVariableAudit)
-        .where(eq(environmentVariableAudit.newValueHash, row.valueHash)),
+        .where(eq(environmentVariableAudit.newValueHash, applied(row).valueHash ?? "")),
     );
     expect(audit).toEqual({ emergency: true, action: "update" });
 

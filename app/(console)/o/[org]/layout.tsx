@@ -3,8 +3,10 @@ import { LiveUpdates } from "@/components/console/live-updates";
 import { SignOutButton } from "@/components/console/sign-out-button";
 import { WeddingBanner } from "@/components/console/wedding-banner";
 import { EmergencyBanner } from "@/components/emergency/emergency-banner";
+import { decidableRequestCount } from "@/db/queries/change-requests";
 import { openEmergencyReviewCount } from "@/db/queries/emergency";
 import { lockStatus } from "@/db/queries/protection";
+import { canApprove } from "@/lib/approvals";
 import { formatInZone } from "@/lib/format";
 import { canUseEmergency } from "@/lib/policy";
 import { requireMember } from "@/server/session";
@@ -12,16 +14,17 @@ import { requireMember } from "@/server/session";
 export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
   const { org } = await props.params;
   const member = await requireMember(org);
-  const reviewer = member.role === "owner" || member.role === "admin" || member.role === "security_reviewer";
-  const [lock, waiting] = await Promise.all([
+  const reviewer = canApprove(member.role);
+  const [lock, reviews, requests] = await Promise.all([
     lockStatus(member),
     reviewer ? openEmergencyReviewCount(member) : Promise.resolve(0),
+    reviewer ? decidableRequestCount(member) : Promise.resolve(0),
   ]);
   return (
     <ConsoleShell
       orgSlug={org}
       orgName={member.org.name}
-      waiting={waiting}
+      waiting={{ reviews, requests }}
       userSlot={
         <div className="flex items-center gap-3 text-sm">
           <span>

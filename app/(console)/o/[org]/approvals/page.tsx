@@ -1,24 +1,67 @@
+import { RequestCard } from "@/components/approvals/request-card";
 import { AcknowledgeForm } from "@/components/emergency/acknowledge-form";
-import { ComingSoon } from "@/components/ui/coming-soon";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { type ChangeRequestRow, changeRequestList } from "@/db/queries/change-requests";
 import { openEmergencyReviews } from "@/db/queries/emergency";
+import { canApprove } from "@/lib/approvals";
 import { formatStamp } from "@/lib/format";
 import { requireMember } from "@/server/session";
-
-const REVIEWERS = new Set(["owner", "admin", "security_reviewer"]);
 
 export default async function ApprovalsPage(props: PageProps<"/o/[org]/approvals">) {
   const { org } = await props.params;
   const member = await requireMember(org);
-  const reviewer = REVIEWERS.has(member.role);
-  const reviews = reviewer ? await openEmergencyReviews(member) : [];
+  const reviewer = canApprove(member.role);
+  const [reviews, waiting, mine, decided] = await Promise.all([
+    reviewer ? openEmergencyReviews(member) : [],
+    reviewer ? changeRequestList(member, "pending") : [],
+    changeRequestList(member, "mine", 20),
+    reviewer ? changeRequestList(member, "decided", 20) : [],
+  ]);
+  const now = new Date();
+  const viewer = { userId: member.userId, canApprove: reviewer };
+  const cards = (rows: ChangeRequestRow[]) =>
+    rows.map((r) => (
+      <RequestCard
+        key={r.id}
+        org={org}
+        request={r}
+        timeZone={member.org.timeZone}
+        now={now}
+        viewer={viewer}
+      />
+    ));
   return (
-    <div className="space-y-6">
+    <div className="space-y-8">
       <PageHeader
         title="Approvals"
-        description="Emergency changes made with break-glass wait here for a security reviewer's acknowledgement."
+        description="HIGH and CRITICAL changes, and changes proposed where their author cannot write, wait here for a reviewer who is not their author. Emergency changes made with break-glass wait for acknowledgement."
       />
+      {reviewer ? (
+        <section aria-labelledby="waiting-requests" className="space-y-3">
+          <h2 id="waiting-requests" className="text-lg font-semibold">
+            Change requests waiting ({waiting.length})
+          </h2>
+          {waiting.length === 0 ? (
+            <p className="text-sm text-gray-600">Nothing waits for approval.</p>
+          ) : (
+            cards(waiting)
+          )}
+        </section>
+      ) : null}
+      <section aria-labelledby="my-requests" className="space-y-3">
+        <h2 id="my-requests" className="text-lg font-semibold">
+          Your requests
+        </h2>
+        {mine.length === 0 ? (
+          <p className="text-sm text-gray-600">
+            You have not asked for any change. A change that needs approval is sent from the value editor, a
+            promotion or an import.
+          </p>
+        ) : (
+          cards(mine)
+        )}
+      </section>
       <section aria-labelledby="emergency-reviews" className="space-y-3">
         <h2 id="emergency-reviews" className="text-lg font-semibold">
           Emergency changes to review ({reviews.length})
@@ -75,10 +118,14 @@ export default async function ApprovalsPage(props: PageProps<"/o/[org]/approvals
           </Table>
         )}
       </section>
-      <ComingSoon
-        feature="Change requests"
-        description="Four-eyes approval of HIGH and CRITICAL changes before they apply (risk scores are computed already)."
-      />
+      {reviewer && decided.length > 0 ? (
+        <section aria-labelledby="decided-requests" className="space-y-3">
+          <h2 id="decided-requests" className="text-lg font-semibold">
+            Recently decided
+          </h2>
+          {cards(decided)}
+        </section>
+      ) : null}
     </div>
   );
 }

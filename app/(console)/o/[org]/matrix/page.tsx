@@ -3,7 +3,7 @@ import { MatrixGrid } from "@/components/matrix/matrix-grid";
 import { PageHeader } from "@/components/ui/page-header";
 import { VariableFilters } from "@/components/variables/variable-filters";
 import { matrixEnvironments } from "@/db/queries/matrix";
-import { can } from "@/lib/policy";
+import { canPropose } from "@/lib/approvals";
 import { listFilters } from "@/lib/search-params";
 import { requireMember } from "@/server/session";
 
@@ -40,12 +40,7 @@ export default async function MatrixPage(props: PageProps<"/o/[org]/matrix">) {
         }
       />
       <VariableFilters {...filters} statusOptions={statusOptions} />
-      <MatrixGrid
-        org={org}
-        filters={filters}
-        environments={envs}
-        canWrite={can(member.role, "variable:update")}
-      />
+      <MatrixGrid org={org} filters={filters} environments={envs} canWrite={canPropose(member.role)} />
     </div>
   );
 }

@@ -56,7 +56,7 @@ export async function setValueAction(org: string, _prev: unknown, form: FormData
 }
 
 export async function deleteValueAction(org: string, _prev: unknown, form: FormData) {
-  const schema = target.extend({ expectedVersion: version });
+  const schema = target.extend({ expectedVersion: version, note: valueInput.shape.note });
   return runAction(org, schema, form, (tx, ctx, input) => deleteValue(tx, ctx, input), {
     revalidate: "/variables",
   });
@@ -73,9 +73,19 @@ export async function revealValueAction(
 /** Restores an earlier version of one environment's value as a new version. */
 export async function restoreVersionAction(
   org: string,
-  input: { variableId: string; environmentId: string; version: number; expectedVersion: number },
+  input: {
+    variableId: string;
+    environmentId: string;
+    version: number;
+    expectedVersion: number;
+    reason?: string;
+  },
 ) {
-  const schema = target.extend({ version: z.number().int().min(1), expectedVersion: version });
+  const schema = target.extend({
+    version: z.number().int().min(1),
+    expectedVersion: version,
+    reason: valueInput.shape.note,
+  });
   return runAction(org, schema, input, (tx, ctx, i) => restoreVersion(tx, ctx, i), {
     revalidate: "/variables",
   });

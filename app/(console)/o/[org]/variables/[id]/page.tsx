@@ -6,24 +6,45 @@ import { DeleteVariableButton } from "@/components/variables/delete-variable-but
 import { ValueHistory } from "@/components/variables/value-history";
 import { ValueRow } from "@/components/variables/value-row";
 import { VariableForm } from "@/components/variables/variable-form";
-import { listEnvironments, valueAccess, variableDetail } from "@/db/queries/variables";
+import { pendingForVariable } from "@/db/queries/change-requests";
+import { listEnvironments, valueAccess, valueHeads, variableDetail } from "@/db/queries/variables";
+import { valueChangeMode } from "@/lib/approvals";
 import { formatStamp } from "@/lib/format";
 import { can } from "@/lib/policy";
+import type { Classification } from "@/lib/risk";
+import type { EnvironmentType } from "@/lib/roles";
 import { requireMember } from "@/server/session";
 
 export default async function VariablePage(props: PageProps<"/o/[org]/variables/[id]">) {
   const { org, id } = await props.params;
   const member = await requireMember(org);
   if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
-  const [detail, envs, access] = await Promise.all([
+  const [detail, envs, access, waiting] = await Promise.all([
     variableDetail(member, id),
     listEnvironments(member),
     valueAccess(member, id),
+    pendingForVariable(member, id),
   ]);
   if (!detail) notFound();
   const { variable, values, history, checks } = detail;
+  // Where the caller cannot read a value, its head (version, no hash) still shows that it is set.
+  const heads = await valueHeads(
+    member,
+    variable.id,
+    envs.filter((e) => !values.some((v) => v.environmentId === e.id)).map((e) => e.id),
+  );
   const tz = member.org.timeZone;
   const canEdit = can(member.role, "variable:update");
+  const changeMode = (env: (typeof envs)[number], action: "value:set" | "value:delete") =>
+    valueChangeMode({
+      role: member.role,
+      permission: access[env.id]?.permission ?? "none",
+      action,
+      classification: variable.securityClassification as Classification,
+      weddingCritical: variable.isWeddingCritical,
+      environmentType: env.environmentType as EnvironmentType,
+      emergency: env.emergency,
+    });
   return (
     <div className="space-y-8">
       <PageHeader
@@ -62,7 +83,9 @@ export default async function VariablePage(props: PageProps<"/o/[org]/variables/
           <ul className="divide-y divide-gray-200">
             {envs.map((env) => {
               const value = values.find((v) => v.environmentId === env.id);
+              const head = heads[env.id];
               const permission = access[env.id]?.permission ?? "none";
+              const set = changeMode(env, "value:set");
               return (
                 <ValueRow
                   key={env.id}
@@ -81,10 +104,21 @@ export default async function VariablePage(props: PageProps<"/o/[org]/variables/
                           hash: value.valueHash.slice(0, 8),
                           updated: `${formatStamp(value.updatedAt, tz)}${value.updatedBy ? ` by ${value.updatedBy}` : ""}`,
                         }
-                      : null
+                      : head
+                        ? {
+                            version: head.version,
+                            hash: "hidden",
+                            updated: formatStamp(head.updatedAt, tz),
+                          }
+                        : null
                   }
                   canRead={permission !== "none"}
-                  canWrite={permission === "write" || permission === "admin"}
+                  setMode={set.mode}
+                  deleteMode={changeMode(env, "value:delete").mode}
+                  setRisk={set.risk.level}
+                  pending={waiting
+                    .filter((w) => w.environmentId === env.id)
+                    .map((w) => ({ ...w, requester: w.requester, riskLevel: w.riskLevel }))}
                   multiline={variable.variableType === "configuration"}
                   connectivity={variable.variableType === "database_url"}
                   checks={checks.filter((c) => c.environmentId === env.id)}
@@ -101,15 +135,14 @@ export default async function VariablePage(props: PageProps<"/o/[org]/variables/
           variableId: variable.id,
           current: Object.fromEntries(
             envs.map((env) => {
-              const permission = access[env.id]?.permission ?? "none";
+              const { mode } = changeMode(env, "value:set");
               return [
                 env.id,
                 {
-                  version: values.find((v) => v.environmentId === env.id)?.version ?? 0,
-                  writable:
-                    (permission === "write" || permission === "admin") &&
-                    (!env.locked || env.emergency) &&
-                    env.isActive,
+                  version:
+                    values.find((v) => v.environmentId === env.id)?.version ?? heads[env.id]?.version ?? 0,
+                  writable: mode !== "forbidden" && (!env.locked || env.emergency) && env.isActive,
+                  approval: mode === "request",
                 },
               ];
             }),

@@ -1,0 +1,48 @@
+"use server";
+
+import { z } from "zod";
+import {
+  approveChangeRequest,
+  cancelChangeRequest,
+  rejectChangeRequest,
+  revealProposedValue,
+} from "@/db/mutations/change-requests";
+import type { ActionResult } from "@/lib/errors";
+import { runAction } from "@/server/action";
+
+const id = z.uuid("Unknown change request");
+
+export async function approveRequestAction(org: string, _prev: unknown, form: FormData) {
+  const schema = z.object({ id, note: z.string().trim().max(1000, "At most 1,000 characters").optional() });
+  return runAction(org, schema, form, (tx, ctx, i) => approveChangeRequest(tx, ctx, i), { revalidate: "/" });
+}
+
+export async function rejectRequestAction(org: string, _prev: unknown, form: FormData) {
+  const schema = z.object({
+    id,
+    note: z
+      .string({ error: "Tell the requester why" })
+      .trim()
+      .min(3, "Tell the requester why (at least 3 characters)")
+      .max(1000, "At most 1,000 characters"),
+  });
+  return runAction(org, schema, form, (tx, ctx, i) => rejectChangeRequest(tx, ctx, i), {
+    revalidate: "/approvals",
+  });
+}
+
+export async function cancelRequestAction(org: string, _prev: unknown, form: FormData) {
+  return runAction(org, z.object({ id }), form, (tx, ctx, i) => cancelChangeRequest(tx, ctx, i), {
+    revalidate: "/",
+  });
+}
+
+/** The audited reveal of a value proposed in a pending request (reviewers and the requester). */
+export async function revealProposedAction(
+  org: string,
+  input: { id: string; variableId: string },
+): Promise<ActionResult<{ value: string }>> {
+  return runAction(org, z.object({ id, variableId: z.uuid() }), input, (tx, ctx, i) =>
+    revealProposedValue(tx, ctx, i),
+  );
+}

@@ -1,0 +1,105 @@
+import { sql } from "drizzle-orm";
+import { CHANGE_REQUEST_DAYS } from "@/lib/approvals";
+import { encryptValue, hmacValue } from "@/lib/crypto";
+import type { RiskLevel } from "@/lib/risk";
+import type { Tx } from "../client";
+import type { TenantContext } from "../context";
+import { orgKeys } from "../keyring";
+import { changeRequestItems, changeRequests } from "../schema";
+import { writeAudit } from "./audit";
+
+export type ChangeSource = "edit" | "delete" | "restore" | "promote" | "import" | "drift";
+
+export type ProposedItem = {
+  variableId: string;
+  name: string;
+  /** The new value, or null to delete the value. */
+  value: string | null;
+  base: { version: number; valueHash: string | null };
+  validationStatus: string | null;
+  riskLevel: RiskLevel;
+  note?: string;
+};
+
+export type OpenedRequest = { id: string; riskLevel: RiskLevel; items: number; expiresAt: Date };
+
+/**
+ * Opens a change request for one environment: each proposed value is encrypted for the row it will land in
+ * (same AAD as the value) and hashed, so the queue compares hashes and approval moves no plaintext around
+ * until it applies. Audited in the same transaction; nothing in the environment changes yet.
+ */
+export async function openChangeRequest(
+  tx: Tx,
+  ctx: TenantContext,
+  env: { id: string; name: string },
+  input: {
+    source: ChangeSource;
+    reason: string;
+    riskLevel: RiskLevel;
+    riskReasons: string[];
+    items: ProposedItem[];
+  },
+): Promise<OpenedRequest> {
+  const keys = await orgKeys(tx, ctx.organizationId);
+  const [request] = await tx
+    .insert(changeRequests)
+    .values({
+      organizationId: ctx.organizationId,
+      environmentId: env.id,
+      requestedBy: ctx.userId,
+      source: input.source,
+      reason: input.reason,
+      riskLevel: input.riskLevel,
+      riskReasons: input.riskReasons,
+      expiresAt: sql`now() + make_interval(days => ${CHANGE_REQUEST_DAYS})`,
+    })
+    .returning({ id: changeRequests.id, expiresAt: changeRequests.expiresAt });
+  for (let i = 0; i < input.items.length; i += 1000) {
+    await tx.insert(changeRequestItems).values(
+      input.items.slice(i, i + 1000).map((item) => ({
+        organizationId: ctx.organizationId,
+        changeRequestId: request.id,
+        variableId: item.variableId,
+        environmentId: env.id,
+        operation: item.value === null ? "delete" : "set",
+        baseVersion: item.base.version,
+        baseValueHash: item.base.valueHash,
+        newEncryptedValue:
+          item.value === null
+            ? null
+            : encryptValue(keys.dataKey, item.value, {
+                organizationId: ctx.organizationId,
+                variableId: item.variableId,
+                environmentId: env.id,
+              }),
+        encryptionKeyId: item.value === null ? null : keys.dataKeyId,
+        newValueHash: item.value === null ? null : hmacValue(keys.hmacKey, item.value),
+        validationStatus: item.validationStatus,
+        riskLevel: item.riskLevel,
+        note: item.note ?? null,
+      })),
+    );
+  }
+  await writeAudit(tx, ctx, {
+    action: "create",
+    resourceType: "change_request",
+    resourceId: request.id,
+    environmentId: env.id,
+    variableId: input.items.length === 1 ? input.items[0].variableId : null,
+    riskLevel: input.riskLevel,
+    details: {
+      environment: env.name,
+      source: input.source,
+      reason: input.reason,
+      items: input.items.length,
+      keys: input.items.slice(0, 50).map((i) => `${i.name}${i.value === null ? " (delete)" : ""}`),
+      risk: input.riskReasons,
+    },
+  });
+  return {
+    id: request.id,
+    riskLevel: input.riskLevel,
+    items: input.items.length,
+    expiresAt: request.expiresAt,
+  };
+}

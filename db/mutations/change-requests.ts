@@ -1,0 +1,292 @@
+import { and, eq, sql } from "drizzle-orm";
+import { canApprove, currentStatus, decisionRefusal } from "@/lib/approvals";
+import { AppError } from "@/lib/errors";
+import type { RiskLevel } from "@/lib/risk";
+import { environmentInOrg } from "../authz";
+import type { Tx } from "../client";
+import { setLocal, type TenantContext } from "../context";
+import { orgKeys } from "../keyring";
+import {
+  changeRequestItems,
+  changeRequests,
+  environmentVariables,
+  environmentVariableValues,
+  users,
+} from "../schema";
+import { writeAudit } from "./audit";
+import { currentValues, type ValueWrite, writeValues } from "./value-writes";
+import { decryptWith } from "./values";
+
+type Request = typeof changeRequests.$inferSelect;
+
+/** The request, locked for this transaction so two reviewers cannot decide it at once. */
+async function lockedRequest(tx: Tx, ctx: TenantContext, id: string): Promise<Request> {
+  const [row] = await tx
+    .select()
+    .from(changeRequests)
+    .where(and(eq(changeRequests.id, id), eq(changeRequests.organizationId, ctx.organizationId)))
+    .for("update");
+  if (!row) throw new AppError("not_found");
+  return row;
+}
+
+async function itemsOf(tx: Tx, requestId: string) {
+  return tx
+    .select({
+      item: changeRequestItems,
+      variable: {
+        id: environmentVariables.id,
+        name: environmentVariables.name,
+        variableType: environmentVariables.variableType,
+        validationPattern: environmentVariables.validationPattern,
+        tags: environmentVariables.tags,
+        securityClassification: environmentVariables.securityClassification,
+        isWeddingCritical: environmentVariables.isWeddingCritical,
+        deletedAt: environmentVariables.deletedAt,
+      },
+    })
+    .from(changeRequestItems)
+    .innerJoin(environmentVariables, eq(environmentVariables.id, changeRequestItems.variableId))
+    .where(eq(changeRequestItems.changeRequestId, requestId))
+    .orderBy(environmentVariables.name);
+}
+
+type Closing = "stale" | "expired" | "cancelled" | "rejected";
+
+/** Closes a pending request without applying it, with its audit row. */
+async function close(tx: Tx, ctx: TenantContext, request: Request, status: Closing, details = {}) {
+  await tx
+    .update(changeRequests)
+    .set({
+      status,
+      decidedBy: ctx.userId,
+      decidedAt: sql`now()`,
+      decisionNote: "note" in details ? (details.note as string | null) : null,
+      version: sql`${changeRequests.version} + 1`,
+    })
+    .where(and(eq(changeRequests.id, request.id), eq(changeRequests.status, "pending")));
+  await writeAudit(tx, ctx, {
+    action: status === "rejected" ? "reject" : "update",
+    resourceType: "change_request",
+    resourceId: request.id,
+    environmentId: request.environmentId,
+    riskLevel: request.riskLevel as RiskLevel,
+    details: { status, requested_by: request.requestedBy, ...details },
+  });
+}
+
+/** Refuses the caller's decision with a clear reason; an expired request is marked so first. */
+async function checkDecision(tx: Tx, ctx: TenantContext, request: Request) {
+  const status = currentStatus(request, new Date());
+  const refusal = decisionRefusal(ctx, { requestedBy: request.requestedBy, status });
+  if (!refusal) return null;
+  if (status === "expired" && request.status === "pending" && canApprove(ctx.role)) {
+    await close(tx, ctx, request, "expired");
+    return { status: "expired" as const };
+  }
+  if (status !== "pending") throw new AppError("conflict:decided", { form: [refusal] });
+  throw new AppError("forbidden", { form: [refusal] });
+}
+
+export type Decision =
+  | { status: "approved"; applied: number }
+  | { status: "rejected" }
+  | { status: "stale"; moved: string[] }
+  | { status: "expired" };
+
+class StaleRequest extends Error {
+  constructor(readonly moved: string[]) {
+    super("stale");
+  }
+}
+
+/**
+ * Approves a request and applies it in the same transaction (through the one value write path, admitted by
+ * the approved request in the database); or marks it stale, applying nothing, if a value it was based on
+ * moved since it was asked for. Only an owner, admin or security reviewer who did not ask for it may approve.
+ */
+export async function approveChangeRequest(
+  tx: Tx,
+  ctx: TenantContext,
+  input: { id: string; note?: string },
+): Promise<Decision> {
+  const request = await lockedRequest(tx, ctx, input.id);
+  const early = await checkDecision(tx, ctx, request);
+  if (early) return early;
+  const env = await environmentInOrg(tx, ctx, request.environmentId);
+  const items = await itemsOf(tx, request.id);
+  const gone = items.filter((i) => i.variable.deletedAt).map((i) => i.variable.name);
+  const current = await currentValues(
+    tx,
+    env.id,
+    items.map((i) => i.variable.id),
+  );
+  const moved = items
+    .filter((i) => (current.get(i.variable.id)?.version ?? 0) !== i.item.baseVersion)
+    .map((i) => i.variable.name);
+  if (moved.length > 0 || gone.length > 0) {
+    await close(tx, ctx, request, "stale", { moved: [...moved, ...gone] });
+    return { status: "stale", moved: [...moved, ...gone] };
+  }
+  try {
+    // A savepoint: if a value moves between the check above and the writes, nothing of it stays.
+    return await tx.transaction(async (sp) => applyApproved(sp, ctx, request, env, items, input.note));
+  } catch (error) {
+    const conflict = error instanceof AppError && error.code === "conflict:version";
+    if (!(error instanceof StaleRequest) && !conflict) throw error;
+    const names =
+      error instanceof StaleRequest
+        ? error.moved
+        : ((error.meta?.conflicts as { name: string }[] | undefined) ?? []).map((c) => c.name);
+    await close(tx, ctx, request, "stale", { moved: names });
+    return { status: "stale", moved: names };
+  }
+}
+
+async function applyApproved(
+  tx: Tx,
+  ctx: TenantContext,
+  request: Request,
+  env: Awaited<ReturnType<typeof environmentInOrg>>,
+  items: Awaited<ReturnType<typeof itemsOf>>,
+  note: string | undefined,
+): Promise<Decision> {
+  await tx
+    .update(changeRequests)
+    .set({
+      status: "approved",
+      decidedBy: ctx.userId,
+      decidedAt: sql`now()`,
+      decisionNote: note ?? null,
+      version: sql`${changeRequests.version} + 1`,
+    })
+    .where(eq(changeRequests.id, request.id));
+  await setLocal(tx, "app.change_request_id", request.id);
+  await setLocal(tx, "app.risk_level", request.riskLevel);
+  const [requester] = await tx
+    .select({ email: users.email })
+    .from(users)
+    .where(eq(users.id, request.requestedBy));
+  const valueNote = (itemNote: string | null) =>
+    `Change request ${request.id.slice(0, 8)} by ${requester?.email ?? "?"}: ${itemNote ?? request.reason}`.slice(
+      0,
+      500,
+    );
+  const keys = await orgKeys(tx, ctx.organizationId);
+  const sets: ValueWrite[] = items
+    .filter((i) => i.item.operation === "set")
+    .map(({ item, variable }) => ({
+      variable,
+      value: decryptWith(keys, item.encryptionKeyId as string, item.newEncryptedValue as string, {
+        organizationId: ctx.organizationId,
+        variableId: variable.id,
+        environmentId: env.id,
+      }),
+      expectedVersion: item.baseVersion,
+      note: valueNote(item.note),
+    }));
+  await writeValues(tx, ctx, env, sets, { approved: true, fieldFor: (w) => w.variable.name });
+  const deletes = items.filter((i) => i.item.operation === "delete");
+  for (const { item, variable } of deletes) {
+    await setLocal(tx, "app.change_note", valueNote(item.note));
+    const [row] = await tx
+      .delete(environmentVariableValues)
+      .where(
+        and(
+          eq(environmentVariableValues.variableId, variable.id),
+          eq(environmentVariableValues.environmentId, env.id),
+          eq(environmentVariableValues.version, item.baseVersion),
+        ),
+      )
+      .returning({ id: environmentVariableValues.id });
+    if (!row) throw new StaleRequest([variable.name]);
+  }
+  await writeAudit(tx, ctx, {
+    action: "approve",
+    resourceType: "change_request",
+    resourceId: request.id,
+    environmentId: env.id,
+    variableId: items.length === 1 ? items[0].variable.id : null,
+    riskLevel: request.riskLevel as RiskLevel,
+    details: {
+      environment: env.name,
+      requested_by: request.requestedBy,
+      applied: items.length,
+      note: note ?? null,
+    },
+  });
+  return { status: "approved", applied: items.length };
+}
+
+/** Rejects a request with a note for the requester; nothing changes in the environment. */
+export async function rejectChangeRequest(
+  tx: Tx,
+  ctx: TenantContext,
+  input: { id: string; note: string },
+): Promise<Decision> {
+  const request = await lockedRequest(tx, ctx, input.id);
+  const early = await checkDecision(tx, ctx, request);
+  if (early) return early;
+  await close(tx, ctx, request, "rejected", { note: input.note });
+  return { status: "rejected" };
+}
+
+/** The requester withdraws their own pending request. */
+export async function cancelChangeRequest(tx: Tx, ctx: TenantContext, input: { id: string }) {
+  const request = await lockedRequest(tx, ctx, input.id);
+  if (request.requestedBy !== ctx.userId)
+    throw new AppError("forbidden", { form: ["Only the person who asked can withdraw a request"] });
+  if (currentStatus(request, new Date()) !== "pending")
+    throw new AppError("conflict:decided", { form: [`This request is already ${request.status}`] });
+  await close(tx, ctx, request, "cancelled");
+  return { status: "cancelled" as const };
+}
+
+/**
+ * The audited reveal of a proposed value, for the reviewers who decide the request and for its requester:
+ * so nobody approves a value they could not see.
+ */
+export async function revealProposedValue(
+  tx: Tx,
+  ctx: TenantContext,
+  input: { id: string; variableId: string },
+) {
+  const [row] = await tx
+    .select({ request: changeRequests, item: changeRequestItems, name: environmentVariables.name })
+    .from(changeRequestItems)
+    .innerJoin(changeRequests, eq(changeRequests.id, changeRequestItems.changeRequestId))
+    .innerJoin(environmentVariables, eq(environmentVariables.id, changeRequestItems.variableId))
+    .where(
+      and(
+        eq(changeRequests.id, input.id),
+        eq(changeRequests.organizationId, ctx.organizationId),
+        eq(changeRequestItems.variableId, input.variableId),
+      ),
+    );
+  if (!row) throw new AppError("not_found");
+  if (!canApprove(ctx.role) && row.request.requestedBy !== ctx.userId) throw new AppError("forbidden");
+  if (row.request.status !== "pending")
+    throw new AppError("conflict:decided", { form: ["Only a pending request's values can be revealed"] });
+  if (!row.item.newEncryptedValue || !row.item.encryptionKeyId)
+    throw new AppError("validation", { form: ["This change deletes the value: there is nothing to reveal"] });
+  const value = decryptWith(
+    await orgKeys(tx, ctx.organizationId),
+    row.item.encryptionKeyId,
+    row.item.newEncryptedValue,
+    {
+      organizationId: ctx.organizationId,
+      variableId: input.variableId,
+      environmentId: row.item.environmentId,
+    },
+  );
+  await writeAudit(tx, ctx, {
+    action: "decrypt",
+    resourceType: "change_request",
+    resourceId: row.request.id,
+    variableId: input.variableId,
+    environmentId: row.item.environmentId,
+    newValueHash: row.item.newValueHash,
+    details: { name: row.name, proposed: true },
+  });
+  return { value };
+}
