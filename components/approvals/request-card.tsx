@@ -35,6 +35,21 @@ type Props = {
 
 const short = (hash: string | null) => (hash ? hash.slice(0, 8) : "—");
 
+/** What became of a decided request, in words the requester reads. */
+function outcome(r: ChangeRequestRow, timeZone: string) {
+  const when = r.decidedAt ? formatStamp(r.decidedAt, timeZone) : "";
+  switch (r.status) {
+    case "stale":
+      return `Not applied: a value it was based on changed since it was asked for (found at ${when}). Ask again from the current value.`;
+    case "expired":
+      return `Not applied: it expired before anyone decided (${when}).`;
+    case "cancelled":
+      return `Withdrawn at ${when}.`;
+    default:
+      return `${r.status} by ${r.decider ?? "?"} at ${when}${r.decisionNote ? `: “${r.decisionNote}”` : ""}`;
+  }
+}
+
 /**
  * One change request: what changes (hashes, versions; values only through an audited reveal), its risk and
  * why, who asked and how long ago, and what the viewer may do with it.
@@ -111,12 +126,7 @@ export function RequestCard({ org, request: r, timeZone, now, viewer }: Props) {
             …and {r.itemCount - r.items.length} more key(s) (the audit trail lists them all).
           </p>
         ) : null}
-        {r.decidedAt ? (
-          <p className="text-sm text-gray-700">
-            {r.status} {r.decider ? `by ${r.decider} ` : ""}at {formatStamp(r.decidedAt, timeZone)}
-            {r.decisionNote ? `: “${r.decisionNote}”` : ""}
-          </p>
-        ) : null}
+        {r.decidedAt ? <p className="text-sm text-gray-700">{outcome(r, timeZone)}</p> : null}
         {pending && viewer.canApprove && !mine ? <DecisionForms org={org} id={r.id} label={label} /> : null}
         {pending && mine ? (
           <div className="flex flex-wrap items-center gap-3">
