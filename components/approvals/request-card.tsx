@@ -15,6 +15,14 @@ const STATUS_TONE = {
   stale: "amber",
   expired: "neutral",
 } as const;
+const ACTION = {
+  "variable:update": "Variable change",
+  "variable:delete": "Variable deletion",
+  "environment:update": "Environment settings",
+  "protection:remove": "Wedding hours",
+  "policy:grant": "Access grant",
+  "member:role": "Role change",
+} as const;
 const SOURCE = {
   edit: "Change",
   delete: "Deletion",
@@ -55,7 +63,10 @@ function outcome(r: ChangeRequestRow, timeZone: string) {
  * why, who asked and how long ago, and what the viewer may do with it.
  */
 export function RequestCard({ org, request: r, timeZone, now, viewer }: Props) {
-  const label = `${SOURCE[r.source as keyof typeof SOURCE] ?? r.source} in ${r.environment}`;
+  const values = r.action === "values";
+  const label = values
+    ? `${SOURCE[r.source as keyof typeof SOURCE] ?? r.source} in ${r.environment}`
+    : (ACTION[r.action as keyof typeof ACTION] ?? r.action);
   const mine = r.requestedBy === viewer.userId;
   const pending = r.status === "pending";
   return (
@@ -74,53 +85,56 @@ export function RequestCard({ org, request: r, timeZone, now, viewer }: Props) {
             {pending ? ` · expires in ${duration(now, r.expiresAt)}` : ""}
           </span>
         </header>
+        {r.summary ? <p className="text-sm font-medium text-gray-900">{r.summary}</p> : null}
         <blockquote className="border-l-4 border-gray-200 pl-3 text-sm text-gray-800">{r.reason}</blockquote>
         {r.riskReasons.length > 0 ? (
           <p className="text-xs text-gray-600">Risk: {r.riskReasons.join(" · ")}</p>
         ) : null}
-        <Table aria-label={`Changes in ${label}`}>
-          <THead>
-            <TR>
-              <TH>Key</TH>
-              <TH>Change</TH>
-              <TH>Hash before → after</TH>
-              <TH>Based on</TH>
-              <TH>Now</TH>
-              <TH>
-                <span className="sr-only">Proposed value</span>
-              </TH>
-            </TR>
-          </THead>
-          <TBody>
-            {r.items.map((i) => {
-              const moved = i.currentVersion !== i.baseVersion;
-              return (
-                <TR key={i.variableId}>
-                  <TD className="font-mono text-xs">{i.name}</TD>
-                  <TD>{i.operation === "delete" ? "delete" : i.baseVersion === 0 ? "set (new)" : "set"}</TD>
-                  <TD className="font-mono text-xs">
-                    {short(i.baseHash ?? (moved ? null : i.currentHash))} →{" "}
-                    {i.operation === "delete" ? "deleted" : short(i.newHash)}
-                  </TD>
-                  <TD>{i.baseVersion ? `v${i.baseVersion}` : "not set"}</TD>
-                  <TD>
-                    {i.currentVersion ? `v${i.currentVersion}` : "not set"}
-                    {pending && moved ? (
-                      <span className="ml-1">
-                        <Badge tone="amber">moved</Badge>
-                      </span>
-                    ) : null}
-                  </TD>
-                  <TD>
-                    {pending && i.operation === "set" && (viewer.canApprove || mine) ? (
-                      <RevealProposed org={org} id={r.id} variableId={i.variableId} name={i.name} />
-                    ) : null}
-                  </TD>
-                </TR>
-              );
-            })}
-          </TBody>
-        </Table>
+        {values ? (
+          <Table aria-label={`Changes in ${label}`}>
+            <THead>
+              <TR>
+                <TH>Key</TH>
+                <TH>Change</TH>
+                <TH>Hash before → after</TH>
+                <TH>Based on</TH>
+                <TH>Now</TH>
+                <TH>
+                  <span className="sr-only">Proposed value</span>
+                </TH>
+              </TR>
+            </THead>
+            <TBody>
+              {r.items.map((i) => {
+                const moved = i.currentVersion !== i.baseVersion;
+                return (
+                  <TR key={i.variableId}>
+                    <TD className="font-mono text-xs">{i.name}</TD>
+                    <TD>{i.operation === "delete" ? "delete" : i.baseVersion === 0 ? "set (new)" : "set"}</TD>
+                    <TD className="font-mono text-xs">
+                      {short(i.baseHash ?? (moved ? null : i.currentHash))} →{" "}
+                      {i.operation === "delete" ? "deleted" : short(i.newHash)}
+                    </TD>
+                    <TD>{i.baseVersion ? `v${i.baseVersion}` : "not set"}</TD>
+                    <TD>
+                      {i.currentVersion ? `v${i.currentVersion}` : "not set"}
+                      {pending && moved ? (
+                        <span className="ml-1">
+                          <Badge tone="amber">moved</Badge>
+                        </span>
+                      ) : null}
+                    </TD>
+                    <TD>
+                      {pending && i.operation === "set" && (viewer.canApprove || mine) ? (
+                        <RevealProposed org={org} id={r.id} variableId={i.variableId} name={i.name} />
+                      ) : null}
+                    </TD>
+                  </TR>
+                );
+              })}
+            </TBody>
+          </Table>
+        ) : null}
         {r.itemCount > r.items.length ? (
           <p className="text-xs text-gray-600">
             …and {r.itemCount - r.items.length} more key(s) (the audit trail lists them all).

@@ -6,6 +6,7 @@ import {
   createEnvironmentAction,
   updateEnvironmentAction,
 } from "@/app/(console)/o/[org]/environments/actions";
+import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -32,11 +33,14 @@ const TYPES = ["development", "testing", "staging", "production", "disaster_reco
 
 export function EnvironmentForm({ org, environment }: { org: string; environment?: Environment }) {
   const router = useRouter();
-  const action = (environment ? updateEnvironmentAction : createEnvironmentAction).bind(null, org);
-  const { state, onSubmit, pending } = useActionForm<ActionResult<{ id: string }> | null>(action, null);
+  type State = ActionResult<{ id?: string; status?: string }> | null;
+  const action: (prev: State, form: FormData) => Promise<State> = environment
+    ? updateEnvironmentAction.bind(null, org)
+    : createEnvironmentAction.bind(null, org);
+  const { state, onSubmit, pending } = useActionForm<State>(action, null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   useEffect(() => {
-    if (state?.ok) router.push(`/o/${org}/environments`);
+    if (state?.ok && !wasRequested(state)) router.push(`/o/${org}/environments`);
   }, [state, org, router]);
   return (
     <form
@@ -52,6 +56,7 @@ export function EnvironmentForm({ org, environment }: { org: string; environment
         </>
       ) : null}
       <FormMessage state={state} />
+      <SentForApproval org={org} state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Name" htmlFor="env-name" error={errors.name} hint="lower case, e.g. qa">
           <Input
@@ -101,6 +106,16 @@ export function EnvironmentForm({ org, environment }: { org: string; environment
           defaultChecked={environment?.weddingDayProtection}
         />
       </div>
+      {environment ? (
+        <Field
+          label="Reason"
+          htmlFor="env-reason"
+          error={errors.reason}
+          hint="Needed when you lift wedding-day protection: a reviewer approves that."
+        >
+          <Input id="env-reason" name="reason" autoComplete="off" maxLength={1000} />
+        </Field>
+      ) : null}
       <Button type="submit" disabled={pending}>
         {pending ? "Saving…" : environment ? "Save environment" : "Create environment"}
       </Button>

@@ -5,10 +5,10 @@ import { useEffect } from "react";
 import {
   addBlackoutAction,
   addWindowAction,
-  removeBlackoutAction,
-  removeWindowAction,
+  removeProtectionAction,
   setTimeZoneAction,
 } from "@/app/(console)/o/[org]/settings/actions";
+import { SentForApproval } from "@/components/approvals/sent-for-approval";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -129,15 +129,26 @@ export function RemoveButton({
   kind: "window" | "blackout";
   label: string;
 }) {
-  const action = kind === "window" ? removeWindowAction : removeBlackoutAction;
-  const { state, onSubmit, pending } = useRefreshingForm(action.bind(null, org));
+  const { state, onSubmit, pending } = useRefreshingForm(removeProtectionAction.bind(null, org));
+  const reasonError = state && !state.ok ? state.fieldErrors?.reason : undefined;
   return (
-    <form onSubmit={onSubmit} className="flex items-center gap-2">
+    <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2">
+      <input type="hidden" name="kind" value={kind} />
       <input type="hidden" name="id" value={id} />
+      <Input
+        name="reason"
+        aria-label={`Reason to remove ${label}`}
+        placeholder="Reason (a reviewer approves removals)"
+        className="w-72"
+        maxLength={1000}
+        aria-invalid={reasonError ? true : undefined}
+      />
       <Button type="submit" variant="ghost" size="sm" disabled={pending} aria-label={`Remove ${label}`}>
         Remove
       </Button>
       <FormMessage state={state} />
+      {reasonError ? <span className="text-xs text-red-700">{reasonError.join(" ")}</span> : null}
+      <SentForApproval org={org} state={state} />
     </form>
   );
 }

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { createVariableAction, updateVariableAction } from "@/app/(console)/o/[org]/variables/actions";
+import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -41,17 +42,19 @@ const CLASSIFICATIONS = [
   ["wedding_day_critical", "Wedding-day critical"],
 ] as const;
 
-type State = ActionResult<{ id: string; version: number }> | null;
+type State = ActionResult<{ id?: string; status?: string }> | null;
 
 /** Create or edit a variable's metadata; field errors come back from the server's zod parse. */
 export function VariableForm({ org, variable }: { org: string; variable?: Variable }) {
   const router = useRouter();
-  const action = (variable ? updateVariableAction : createVariableAction).bind(null, org);
+  const action: (prev: State, form: FormData) => Promise<State> = variable
+    ? updateVariableAction.bind(null, org)
+    : createVariableAction.bind(null, org);
   const { state, onSubmit, pending } = useActionForm<State>(action, null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
 
   useEffect(() => {
-    if (state?.ok && !variable) router.push(`/o/${org}/variables/${state.data.id}`);
+    if (state?.ok && !variable && state.data.id) router.push(`/o/${org}/variables/${state.data.id}`);
   }, [state, variable, org, router]);
 
   return (
@@ -67,7 +70,8 @@ export function VariableForm({ org, variable }: { org: string; variable?: Variab
           <input type="hidden" name="version" value={variable.version} />
         </>
       ) : null}
-      <FormMessage state={state} success={variable ? "Saved." : undefined} />
+      <FormMessage state={state} success={variable && !wasRequested(state) ? "Saved." : undefined} />
+      <SentForApproval org={org} state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
           label="Name"
@@ -143,6 +147,16 @@ export function VariableForm({ org, variable }: { org: string; variable?: Variab
           defaultChecked={variable?.isWeddingCritical}
         />
       </div>
+      {variable ? (
+        <Field
+          label="Reason"
+          htmlFor="variable-reason"
+          error={errors.reason}
+          hint="Needed when you lower the classification or remove wedding-critical: a reviewer approves that."
+        >
+          <Input id="variable-reason" name="reason" autoComplete="off" maxLength={1000} />
+        </Field>
+      ) : null}
       <Button type="submit" disabled={pending}>
         {pending ? "Saving…" : variable ? "Save changes" : "Create variable"}
       </Button>

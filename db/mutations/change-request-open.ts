@@ -1,11 +1,12 @@
 import { sql } from "drizzle-orm";
-import { CHANGE_REQUEST_DAYS } from "@/lib/approvals";
+import { CHANGE_REQUEST_DAYS, REASON_MIN } from "@/lib/approvals";
 import { encryptValue, hmacValue } from "@/lib/crypto";
-import type { RiskLevel } from "@/lib/risk";
+import { AppError } from "@/lib/errors";
+import { needsApproval, type Risk, type RiskLevel } from "@/lib/risk";
 import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { orgKeys } from "../keyring";
-import { changeRequestItems, changeRequests } from "../schema";
+import { type CHANGE_REQUEST_ACTIONS, changeRequestItems, changeRequests } from "../schema";
 import { writeAudit } from "./audit";
 
 export type ChangeSource = "edit" | "delete" | "restore" | "promote" | "import" | "drift";
@@ -102,4 +103,67 @@ export async function openChangeRequest(
     items: input.items.length,
     expiresAt: request.expiresAt,
   };
+}
+
+export type DeferredAction = Exclude<(typeof CHANGE_REQUEST_ACTIONS)[number], "values">;
+
+/** Set when a domain function runs because a reviewer approved it: skip the gate, name the request. */
+export type Approval = { requestId: string };
+
+/** The outcome of a console change that may wait for approval. */
+export type Deferred = { status: "requested"; requestId: string; riskLevel: RiskLevel };
+
+/** Whether a change must wait for a reviewer: HIGH or CRITICAL, and not already the approved request itself. */
+export const mustWait = (risk: Risk, approval?: Approval) => !approval && needsApproval(risk.level);
+
+/** What an audit row of an approved change adds to its details. */
+export const approvedBy = (approval?: Approval) => (approval ? { change_request: approval.requestId } : {});
+
+/**
+ * A HIGH or CRITICAL console change (not a value) waits as a change request: its validated input is kept
+ * (never a value or a secret) and replayed through the same domain function when a reviewer approves it.
+ */
+export async function deferChange(
+  tx: Tx,
+  ctx: TenantContext,
+  input: {
+    action: DeferredAction;
+    payload: Record<string, unknown>;
+    summary: string;
+    risk: Risk;
+    reason?: string;
+    variableId?: string | null;
+  },
+): Promise<Deferred> {
+  const reason = input.reason?.trim() ?? "";
+  if (reason.length < REASON_MIN)
+    throw new AppError("validation", {
+      reason: [
+        `This change needs a reviewer's approval (${input.risk.level} risk: ${input.risk.reasons.join(", ")}): say why in at least ${REASON_MIN} characters`,
+      ],
+    });
+  const [request] = await tx
+    .insert(changeRequests)
+    .values({
+      organizationId: ctx.organizationId,
+      requestedBy: ctx.userId,
+      source: "console",
+      action: input.action,
+      payload: input.payload,
+      summary: input.summary.slice(0, 500),
+      reason,
+      riskLevel: input.risk.level,
+      riskReasons: input.risk.reasons,
+      expiresAt: sql`now() + make_interval(days => ${CHANGE_REQUEST_DAYS})`,
+    })
+    .returning({ id: changeRequests.id });
+  await writeAudit(tx, ctx, {
+    action: "create",
+    resourceType: "change_request",
+    resourceId: request.id,
+    variableId: input.variableId ?? null,
+    riskLevel: input.risk.level,
+    details: { action: input.action, summary: input.summary, reason, risk: input.risk.reasons },
+  });
+  return { status: "requested", requestId: request.id, riskLevel: input.risk.level };
 }

@@ -14,6 +14,7 @@ import {
   users,
 } from "../schema";
 import { writeAudit } from "./audit";
+import { runDeferred } from "./deferred-changes";
 import { currentValues, type ValueWrite, writeValues } from "./value-writes";
 import { decryptWith } from "./values";
 
@@ -113,6 +114,8 @@ export async function approveChangeRequest(
   const request = await lockedRequest(tx, ctx, input.id);
   const early = await checkDecision(tx, ctx, request);
   if (early) return early;
+  if (request.action !== "values" || !request.environmentId)
+    return approveDeferred(tx, ctx, request, input.note);
   const env = await environmentInOrg(tx, ctx, request.environmentId);
   const items = await itemsOf(tx, request.id);
   const gone = items.filter((i) => i.variable.deletedAt).map((i) => i.variable.name);
@@ -143,14 +146,8 @@ export async function approveChangeRequest(
   }
 }
 
-async function applyApproved(
-  tx: Tx,
-  ctx: TenantContext,
-  request: Request,
-  env: Awaited<ReturnType<typeof environmentInOrg>>,
-  items: Awaited<ReturnType<typeof itemsOf>>,
-  note: string | undefined,
-): Promise<Decision> {
+/** Marks the request approved by the caller in this transaction: the database then admits its writes. */
+async function markApproved(tx: Tx, ctx: TenantContext, request: Request, note: string | undefined) {
   await tx
     .update(changeRequests)
     .set({
@@ -163,6 +160,56 @@ async function applyApproved(
     .where(eq(changeRequests.id, request.id));
   await setLocal(tx, "app.change_request_id", request.id);
   await setLocal(tx, "app.risk_level", request.riskLevel);
+}
+
+const GONE: Record<string, string> = {
+  "conflict:version": "it changed since the request was made",
+  not_found: "it no longer exists",
+  "conflict:exists": "its new name is taken",
+};
+
+/** Approves a deferred console change: replays it in a savepoint, or marks the request stale. */
+async function approveDeferred(
+  tx: Tx,
+  ctx: TenantContext,
+  request: Request,
+  note: string | undefined,
+): Promise<Decision> {
+  try {
+    return await tx.transaction(async (sp) => {
+      await markApproved(sp, ctx, request, note);
+      await runDeferred(sp, ctx, request);
+      await writeAudit(sp, ctx, {
+        action: "approve",
+        resourceType: "change_request",
+        resourceId: request.id,
+        riskLevel: request.riskLevel as RiskLevel,
+        details: {
+          action: request.action,
+          summary: request.summary,
+          requested_by: request.requestedBy,
+          note: note ?? null,
+        },
+      });
+      return { status: "approved" as const, applied: 1 };
+    });
+  } catch (error) {
+    const why = error instanceof AppError ? GONE[error.code] : undefined;
+    if (!why) throw error;
+    await close(tx, ctx, request, "stale", { moved: [why] });
+    return { status: "stale", moved: [why] };
+  }
+}
+
+async function applyApproved(
+  tx: Tx,
+  ctx: TenantContext,
+  request: Request,
+  env: Awaited<ReturnType<typeof environmentInOrg>>,
+  items: Awaited<ReturnType<typeof itemsOf>>,
+  note: string | undefined,
+): Promise<Decision> {
+  await markApproved(tx, ctx, request, note);
   const [requester] = await tx
     .select({ email: users.email })
     .from(users)

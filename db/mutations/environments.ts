@@ -1,12 +1,15 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { riskOf } from "@/lib/risk";
 import type { environmentInput } from "@/lib/validation/environments";
 import { requireCapability } from "../authz";
 import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { environments } from "../schema";
 import { writeAudit } from "./audit";
+import { type Approval, approvedBy, deferChange, mustWait } from "./change-request-open";
+import type { ConsoleChange } from "./variables";
 
 export type EnvironmentInput = z.infer<typeof environmentInput>;
 
@@ -42,14 +45,16 @@ export async function createEnvironment(tx: Tx, ctx: TenantContext, input: Envir
   return row;
 }
 
+/** Updates an environment's settings; lifting its wedding-day protection is HIGH and waits for a reviewer. */
 export async function updateEnvironment(
   tx: Tx,
   ctx: TenantContext,
   id: string,
   expectedVersion: number,
   input: EnvironmentInput,
-) {
-  requireCapability(ctx, "environment:manage");
+  options: { reason?: string; approval?: Approval } = {},
+): Promise<ConsoleChange<{ id: string }>> {
+  if (!options.approval) requireCapability(ctx, "environment:manage");
   const [current] = await tx
     .select()
     .from(environments)
@@ -60,6 +65,19 @@ export async function updateEnvironment(
   const changed = Object.entries(next)
     .filter(([k, v]) => v !== current[k as keyof typeof current])
     .map(([k]) => k);
+  const risk = riskOf({
+    action: "environment:update",
+    environmentType: input.environmentType,
+    protectionRemoved: current.weddingDayProtection && !input.weddingDayProtection,
+  });
+  if (mustWait(risk, options.approval))
+    return deferChange(tx, ctx, {
+      action: "environment:update",
+      payload: { id, expectedVersion, input },
+      summary: `${current.name}: ${risk.reasons.join("; ")}`,
+      risk,
+      reason: options.reason,
+    });
   const [row] = await tx
     .update(environments)
     .set({ ...next, version: sql`${environments.version} + 1`, updatedAt: new Date() })
@@ -75,7 +93,8 @@ export async function updateEnvironment(
     resourceType: "environment",
     resourceId: id,
     environmentId: id,
-    details: { name: input.name, changed_fields: changed },
+    riskLevel: risk.level,
+    details: { name: input.name, changed_fields: changed, ...approvedBy(options.approval) },
   });
-  return row;
+  return { status: "applied", id: row.id };
 }

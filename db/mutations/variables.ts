@@ -1,12 +1,14 @@
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { type Classification, riskOf } from "@/lib/risk";
 import type { variableInput } from "@/lib/validation/variables";
 import { requireCapability } from "../authz";
 import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { environmentVariables } from "../schema";
 import { writeAudit } from "./audit";
+import { type Approval, approvedBy, type Deferred, deferChange, mustWait } from "./change-request-open";
 
 export type VariableInput = z.infer<typeof variableInput>;
 
@@ -61,15 +63,21 @@ export async function createVariable(tx: Tx, ctx: TenantContext, input: Variable
   return row;
 }
 
-/** Updates metadata if nobody changed it since `expectedVersion`; otherwise a version conflict. */
+export type ConsoleChange<T> = ({ status: "applied" } & T) | Deferred;
+
+/**
+ * Updates metadata if nobody changed it since `expectedVersion`; otherwise a version conflict. Lowering the
+ * classification or removing the wedding-critical flag is HIGH: it waits for a reviewer (with `reason`).
+ */
 export async function updateVariable(
   tx: Tx,
   ctx: TenantContext,
   id: string,
   expectedVersion: number,
   input: VariableInput,
-) {
-  requireCapability(ctx, "variable:update");
+  options: { reason?: string; approval?: Approval } = {},
+): Promise<ConsoleChange<{ id: string; version: number }>> {
+  if (!options.approval) requireCapability(ctx, "variable:update");
   const current = await liveVariable(tx, ctx, id);
   if (current.version !== expectedVersion) throw new AppError("conflict:version");
   if (input.name !== current.name && (await nameTaken(tx, ctx, input.name, id)))
@@ -78,6 +86,21 @@ export async function updateVariable(
   const changed = Object.entries(next)
     .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(current[k as keyof typeof current]))
     .map(([k]) => k);
+  const risk = riskOf({
+    action: "variable:update",
+    from: current.securityClassification as Classification,
+    to: input.securityClassification,
+    weddingCriticalRemoved: current.isWeddingCritical && !input.isWeddingCritical,
+  });
+  if (mustWait(risk, options.approval))
+    return deferChange(tx, ctx, {
+      action: "variable:update",
+      payload: { id, expectedVersion, input },
+      summary: `${current.name}: ${risk.reasons.join("; ")}`,
+      risk,
+      reason: options.reason,
+      variableId: id,
+    });
   const [row] = await tx
     .update(environmentVariables)
     .set({
@@ -94,14 +117,37 @@ export async function updateVariable(
     resourceType: "variable",
     resourceId: id,
     variableId: id,
-    details: { name: input.name, changed_fields: changed },
+    riskLevel: risk.level,
+    details: { name: input.name, changed_fields: changed, ...approvedBy(options.approval) },
   });
-  return row;
+  return { status: "applied", ...row };
 }
 
-export async function deleteVariable(tx: Tx, ctx: TenantContext, id: string, expectedVersion: number) {
-  requireCapability(ctx, "variable:delete");
+/** Soft delete (restorable for 90 days); deleting a wedding-critical variable is HIGH and waits. */
+export async function deleteVariable(
+  tx: Tx,
+  ctx: TenantContext,
+  id: string,
+  expectedVersion: number,
+  options: { reason?: string; approval?: Approval } = {},
+): Promise<ConsoleChange<{ id: string }>> {
+  if (!options.approval) requireCapability(ctx, "variable:delete");
   const current = await liveVariable(tx, ctx, id);
+  if (current.version !== expectedVersion) throw new AppError("conflict:version");
+  const risk = riskOf({
+    action: "variable:delete",
+    classification: current.securityClassification as Classification,
+    weddingCritical: current.isWeddingCritical,
+  });
+  if (mustWait(risk, options.approval))
+    return deferChange(tx, ctx, {
+      action: "variable:delete",
+      payload: { id, expectedVersion },
+      summary: `Delete ${current.name} (${risk.reasons.join("; ")})`,
+      risk,
+      reason: options.reason,
+      variableId: id,
+    });
   const [row] = await tx
     .update(environmentVariables)
     .set({ deletedAt: new Date(), deletedBy: ctx.userId, version: sql`${environmentVariables.version} + 1` })
@@ -113,8 +159,15 @@ export async function deleteVariable(tx: Tx, ctx: TenantContext, id: string, exp
     resourceType: "variable",
     resourceId: id,
     variableId: id,
-    details: { name: current.name, soft_delete: true, recoverable_days: 90 },
+    riskLevel: risk.level,
+    details: {
+      name: current.name,
+      soft_delete: true,
+      recoverable_days: 90,
+      ...approvedBy(options.approval),
+    },
   });
+  return { status: "applied", id: row.id };
 }
 
 export async function restoreVariable(tx: Tx, ctx: TenantContext, id: string) {

@@ -46,6 +46,8 @@ export async function changeRequestList(ctx: TenantContext, filter: QueueFilter,
         requestedBy: changeRequests.requestedBy,
         requester: users.email,
         source: changeRequests.source,
+        action: changeRequests.action,
+        summary: changeRequests.summary,
         reason: changeRequests.reason,
         riskLevel: changeRequests.riskLevel,
         riskReasons: changeRequests.riskReasons,
@@ -58,7 +60,7 @@ export async function changeRequestList(ctx: TenantContext, filter: QueueFilter,
         itemCount: sql<number>`(select count(*)::int from ${changeRequestItems} where ${changeRequestItems.changeRequestId} = ${changeRequests.id})`,
       })
       .from(changeRequests)
-      .innerJoin(environments, eq(environments.id, changeRequests.environmentId))
+      .leftJoin(environments, eq(environments.id, changeRequests.environmentId))
       .innerJoin(users, eq(users.id, changeRequests.requestedBy))
       .leftJoin(decider, eq(decider.id, changeRequests.decidedBy))
       .where(where)

@@ -16,6 +16,17 @@ import { environments } from "./environments";
 import { organizations, users } from "./organizations";
 import { environmentVariables } from "./variables";
 
+/** What a request does when approved: value changes (its items), or one deferred console change. */
+export const CHANGE_REQUEST_ACTIONS = [
+  "values",
+  "variable:update",
+  "variable:delete",
+  "environment:update",
+  "protection:remove",
+  "policy:grant",
+  "member:role",
+] as const;
+
 export const CHANGE_REQUEST_STATUSES = [
   "pending",
   "approved",
@@ -37,14 +48,18 @@ export const changeRequests = pgTable(
     organizationId: uuid()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    environmentId: uuid()
-      .notNull()
-      .references(() => environments.id),
+    /** The environment whose values change (null for console changes that are not about one environment). */
+    environmentId: uuid().references(() => environments.id),
     requestedBy: uuid()
       .notNull()
       .references(() => users.id),
     /** What produced it: an edit, a delete, a restore, a promotion, an import. */
     source: varchar({ length: 20 }).notNull(),
+    action: varchar({ length: 40 }).notNull().default("values"),
+    /** The validated input of a deferred console change (never a value or a secret). */
+    payload: jsonb(),
+    /** One line the reviewer reads: what it changes. */
+    summary: varchar({ length: 500 }),
     reason: text().notNull(),
     riskLevel: varchar({ length: 10 }).notNull(),
     riskReasons: jsonb().notNull().default([]),
@@ -62,7 +77,12 @@ export const changeRequests = pgTable(
     check("change_requests_status_check", sql`${t.status} in (${inList(CHANGE_REQUEST_STATUSES)})`),
     check(
       "change_requests_source_check",
-      sql`${t.source} in ('edit', 'delete', 'restore', 'promote', 'import', 'drift')`,
+      sql`${t.source} in ('edit', 'delete', 'restore', 'promote', 'import', 'drift', 'console')`,
+    ),
+    check("change_requests_action_check", sql`${t.action} in (${inList(CHANGE_REQUEST_ACTIONS)})`),
+    check(
+      "change_requests_values_env_check",
+      sql`(${t.action} = 'values') = (${t.environmentId} is not null)`,
     ),
     check("change_requests_risk_check", sql`${t.riskLevel} in ('LOW', 'MEDIUM', 'HIGH', 'CRITICAL')`),
     check("change_requests_reason_check", sql`length(${t.reason}) between 10 and 1000`),

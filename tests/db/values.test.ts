@@ -5,7 +5,7 @@ import { deleteValue, revealValue, setValue } from "@/db/mutations/values";
 import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
 import { environmentVariableAudit, valueVersions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { applied, makeOrg, rawSql, type TestOrg } from "./support";
+import { applied, approveAs, makeOrg, rawSql, type TestOrg } from "./support";
 
 const base = {
   variableType: "api_key" as const,
@@ -204,7 +204,18 @@ describe("variables", () => {
         updateVariable(tx, org.owner, v.id, 1, { ...base, name: "RESEND_API_KEY" }),
       ),
     ).rejects.toSatisfy(isCode("conflict:version"));
-    await withContext(org.owner, (tx) => deleteVariable(tx, org.owner, v.id, 2));
+    // Deleting a wedding-critical variable is HIGH: it waits, with a reason, for a reviewer.
+    await expect(withContext(org.owner, (tx) => deleteVariable(tx, org.owner, v.id, 2))).rejects.toSatisfy(
+      (e) => isCode("validation")(e) && /HIGH risk/.test(String((e as AppError).fieldErrors?.reason)),
+    );
+    const waiting = await withContext(org.owner, (tx) =>
+      deleteVariable(tx, org.owner, v.id, 2, { reason: "Moving transactional email to Postmark" }),
+    );
+    expect(waiting).toMatchObject({ status: "requested", riskLevel: "HIGH" });
+    await expect(
+      withContext(org.owner, (tx) => createVariable(tx, org.owner, { ...base, name: "RESEND_API_KEY" })),
+    ).rejects.toSatisfy(isCode("conflict:exists"));
+    await approveAs(org, waiting);
     await withContext(org.owner, (tx) => restoreVariable(tx, org.owner, v.id));
     const viewer = await org.member("viewer");
     await expect(

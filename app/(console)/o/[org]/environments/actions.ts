@@ -4,6 +4,7 @@ import { z } from "zod";
 import { applyImport, previewImport } from "@/db/mutations/dotenv-import";
 import { createEnvironment, updateEnvironment } from "@/db/mutations/environments";
 import { environmentInput } from "@/lib/validation/environments";
+import { optionalText } from "@/lib/validation/fields";
 import { runAction } from "@/server/action";
 
 export async function createEnvironmentAction(org: string, _prev: unknown, form: FormData) {
@@ -13,12 +14,15 @@ export async function createEnvironmentAction(org: string, _prev: unknown, form:
 }
 
 export async function updateEnvironmentAction(org: string, _prev: unknown, form: FormData) {
-  const schema = z.object({ id: z.uuid(), version: z.coerce.number().int().min(1) }).and(environmentInput);
+  const schema = z
+    .object({ id: z.uuid(), version: z.coerce.number().int().min(1), reason: optionalText(1000) })
+    .and(environmentInput);
   return runAction(
     org,
     schema,
     form,
-    (tx, ctx, { id, version, ...input }) => updateEnvironment(tx, ctx, id, version, input),
+    (tx, ctx, { id, version, reason, ...input }) =>
+      updateEnvironment(tx, ctx, id, version, input, { reason }),
     { revalidate: "/" },
   );
 }

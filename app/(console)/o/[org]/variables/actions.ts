@@ -6,6 +6,7 @@ import { deleteValue, restoreVersion, revealValue, setValue } from "@/db/mutatio
 import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
 import { probeDatabaseUrl } from "@/lib/connectivity";
 import type { ActionResult } from "@/lib/errors";
+import { optionalText } from "@/lib/validation/fields";
 import { valueInput, variableInput } from "@/lib/validation/variables";
 import { runAction } from "@/server/action";
 
@@ -19,12 +20,13 @@ export async function createVariableAction(org: string, _prev: unknown, form: Fo
 }
 
 export async function updateVariableAction(org: string, _prev: unknown, form: FormData) {
-  const schema = z.object({ id: uuid, version }).and(variableInput);
+  const schema = z.object({ id: uuid, version, reason: optionalText(1000) }).and(variableInput);
   return runAction(
     org,
     schema,
     form,
-    (tx, ctx, { id, version: expected, ...input }) => updateVariable(tx, ctx, id, expected, input),
+    (tx, ctx, { id, version: expected, reason, ...input }) =>
+      updateVariable(tx, ctx, id, expected, input, { reason }),
     { revalidate: "/variables" },
   );
 }
@@ -32,12 +34,10 @@ export async function updateVariableAction(org: string, _prev: unknown, form: Fo
 export async function deleteVariableAction(org: string, form: FormData) {
   return runAction(
     org,
-    z.object({ id: uuid, version }),
+    z.object({ id: uuid, version, reason: optionalText(1000) }),
     form,
-    (tx, ctx, i) => deleteVariable(tx, ctx, i.id, i.version),
-    {
-      revalidate: "/variables",
-    },
+    (tx, ctx, i) => deleteVariable(tx, ctx, i.id, i.version, { reason: i.reason }),
+    { revalidate: "/variables" },
   );
 }
 

@@ -11,7 +11,7 @@ import { listEnvironments, valueAccess, valueHeads, variableDetail } from "@/db/
 import { valueChangeMode } from "@/lib/approvals";
 import { formatStamp } from "@/lib/format";
 import { can } from "@/lib/policy";
-import type { Classification } from "@/lib/risk";
+import { type Classification, needsApproval, riskOf } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
 import { requireMember } from "@/server/session";
 
@@ -57,6 +57,13 @@ export default async function VariablePage(props: PageProps<"/o/[org]/variables/
               id={variable.id}
               version={variable.version}
               name={variable.name}
+              approval={needsApproval(
+                riskOf({
+                  action: "variable:delete",
+                  classification: variable.securityClassification as Classification,
+                  weddingCritical: variable.isWeddingCritical,
+                }).level,
+              )}
             />
           ) : null
         }

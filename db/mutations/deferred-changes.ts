@@ -1,0 +1,45 @@
+import type { Tx } from "../client";
+import type { TenantContext } from "../context";
+import type { DeferredAction } from "./change-request-open";
+import { type EnvironmentInput, updateEnvironment } from "./environments";
+import { removeProtection } from "./settings";
+import { deleteVariable, updateVariable, type VariableInput } from "./variables";
+
+type Payload = Record<string, unknown>;
+
+/**
+ * Replays an approved console change through the same domain function that deferred it, as the approver,
+ * with the approval (which skips the gate and the author's capability check, already made when it was asked
+ * for). A version conflict or a vanished row surfaces as the function's own error: the request goes stale.
+ */
+export async function runDeferred(
+  tx: Tx,
+  ctx: TenantContext,
+  request: { id: string; action: string; payload: unknown },
+) {
+  const approval = { requestId: request.id };
+  const p = (request.payload ?? {}) as Payload;
+  const action = request.action as DeferredAction;
+  switch (action) {
+    case "variable:update":
+      return updateVariable(tx, ctx, p.id as string, p.expectedVersion as number, p.input as VariableInput, {
+        approval,
+      });
+    case "variable:delete":
+      return deleteVariable(tx, ctx, p.id as string, p.expectedVersion as number, { approval });
+    case "environment:update":
+      return updateEnvironment(
+        tx,
+        ctx,
+        p.id as string,
+        p.expectedVersion as number,
+        p.input as EnvironmentInput,
+        { approval },
+      );
+    case "protection:remove":
+      return removeProtection(tx, ctx, p as { kind: "window" | "blackout"; id: string }, { approval });
+    case "policy:grant":
+    case "member:role":
+      throw new Error(`deferred ${action} is not wired yet`);
+  }
+}
