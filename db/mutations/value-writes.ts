@@ -103,6 +103,7 @@ export async function writeValues(
       variableTags: w.variable.tags,
       grants,
       now,
+      timeZone: grants.timeZone,
       emergencySession: lock.emergency,
     });
     if (!atLeast(permission, "write")) throw new AppError("forbidden");

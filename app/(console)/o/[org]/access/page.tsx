@@ -8,6 +8,7 @@ import { effectiveAccess, listMembers, listPolicies } from "@/db/queries/access"
 import { matrixEnvironments } from "@/db/queries/matrix";
 import { formatStamp } from "@/lib/format";
 import { can } from "@/lib/policy";
+import { describeTimeRestriction, isUnrestricted } from "@/lib/time-restrictions";
 import { requireMember } from "@/server/session";
 
 export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
@@ -27,7 +28,7 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
     <div className="space-y-8">
       <PageHeader
         title="Access"
-        description="Each role has a baseline per environment type; access policies raise it for a user or a role, over all variables, one variable or a tag, in some environments, until an expiry. Enforced by the actions and by row-level security."
+        description="Each role has a baseline per environment type; access policies raise it for a user or a role, over all variables, one variable or a tag, in some environments, on some days and hours, until an expiry. Enforced by the actions and by row-level security."
       />
       <section aria-labelledby="effective-heading" className="space-y-3">
         <h2 id="effective-heading" className="text-lg font-semibold">
@@ -118,6 +119,7 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
                 <TH>Permission</TH>
                 <TH>Over</TH>
                 <TH>Environments</TH>
+                <TH>When</TH>
                 <TH>Expires</TH>
                 <TH>Granted</TH>
                 {manage ? (
@@ -138,6 +140,11 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
                       {p.variable ?? (p.tag ? `#${p.tag}` : "all variables")}
                     </TD>
                     <TD>{p.environments?.join(", ") ?? "all"}</TD>
+                    <TD>
+                      {isUnrestricted(p.timeRestriction)
+                        ? "always"
+                        : `${describeTimeRestriction(p.timeRestriction)} ${tz}`}
+                    </TD>
                     <TD>{p.expiresAt ? formatStamp(p.expiresAt, tz) : "never"}</TD>
                     <TD className="text-xs text-gray-600">
                       {p.grantedBy} · {formatStamp(p.grantedAt, tz)}
@@ -201,7 +208,7 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
           <h2 id="grant-heading" className="text-lg font-semibold">
             Grant access
           </h2>
-          <GrantForm org={org} environments={envs.map((e) => e.name)} />
+          <GrantForm org={org} environments={envs.map((e) => e.name)} timeZone={tz} />
         </section>
       ) : null}
     </div>
