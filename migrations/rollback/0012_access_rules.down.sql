@@ -1,4 +1,7 @@
--- Undoes 0012_access_rules: app_value_permission as in 0007.
+-- Undoes 0012_access_rules: the invitation functions and their policy; app_value_permission as in 0007.
+DROP FUNCTION accept_invitation(varchar, uuid);
+DROP FUNCTION invitation_by_token(varchar);
+DROP POLICY invitations_definer_lookup ON invitations;
 CREATE OR REPLACE FUNCTION app_value_permission(variable uuid, env uuid) RETURNS int LANGUAGE sql STABLE AS $$
   WITH e AS (SELECT id, name, environment_type FROM environments WHERE id = env AND organization_id = app_org_id()),
   r AS (SELECT app_role() AS role),

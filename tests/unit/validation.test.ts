@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { policyInput } from "@/lib/validation/access";
 import { environmentInput } from "@/lib/validation/environments";
+import { invitationInput, joinInput, newAccountInput } from "@/lib/validation/invitations";
 import { blackoutInput, timeZoneInput, weeklyWindowInput } from "@/lib/validation/settings";
 import { valueInput, variableInput } from "@/lib/validation/variables";
 
@@ -154,3 +155,32 @@ describe("access policy time window", () => {
   });
 });
 
+describe("invitation input", () => {
+  it("normalises the email and requires a known role", () => {
+    expect(invitationInput.parse({ email: "  NewComer@Demo.TEST ", role: "developer" })).toEqual({
+      email: "newcomer@demo.test",
+      role: "developer",
+    });
+    expect(
+      fieldErrors(invitationInput.safeParse({ email: "not-an-email", role: "developer" })),
+    ).toHaveProperty("email");
+    expect(fieldErrors(invitationInput.safeParse({ email: "a@b.test", role: "superuser" }))).toHaveProperty(
+      "role",
+    );
+  });
+
+  it("asks a new account for a name and a confirmed password of 12 characters or more", () => {
+    const token = "a".repeat(43);
+    const ok = { token, name: "New Comer", password: "long enough pass", confirm: "long enough pass" };
+    expect(newAccountInput.safeParse(ok).success).toBe(true);
+    expect(
+      fieldErrors(newAccountInput.safeParse({ ...ok, password: "short", confirm: "short" })),
+    ).toHaveProperty("password");
+    expect(fieldErrors(newAccountInput.safeParse({ ...ok, confirm: "something else" }))).toHaveProperty(
+      "confirm",
+    );
+    expect(fieldErrors(newAccountInput.safeParse({ ...ok, name: "  " }))).toHaveProperty("name");
+    expect(fieldErrors(newAccountInput.safeParse({ ...ok, token: "../../etc" }))).toHaveProperty("token");
+    expect(joinInput.safeParse({ token: `${token}x` }).success).toBe(false);
+  });
+});

@@ -1,13 +1,17 @@
 import { GrantForm } from "@/components/access/grant-form";
+import { InvitationsSection } from "@/components/access/invitations-section";
 import { MemberRowActions } from "@/components/access/member-row-actions";
 import { RevokeButton } from "@/components/access/revoke-button";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { effectiveAccess, listMembers, listPolicies } from "@/db/queries/access";
+import { listPendingInvitations } from "@/db/queries/invitations";
 import { matrixEnvironments } from "@/db/queries/matrix";
 import { formatStamp } from "@/lib/format";
+import { canInviteAs } from "@/lib/invitations";
 import { can } from "@/lib/policy";
+import { ROLES } from "@/lib/roles";
 import { describeTimeRestriction, isUnrestricted } from "@/lib/time-restrictions";
 import { requireMember } from "@/server/session";
 
@@ -17,11 +21,12 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
   const member = await requireMember(org);
   const manage = can(member.role, "members:manage");
   const who = typeof sp.user === "string" && sp.user.length <= 320 ? sp.user : member.user.email;
-  const [policies, members, envs, effective] = await Promise.all([
+  const [policies, members, envs, effective, invitations] = await Promise.all([
     listPolicies(member),
     listMembers(member),
     matrixEnvironments(member),
     manage || who === member.user.email ? effectiveAccess(member, who) : Promise.resolve(null),
+    manage ? listPendingInvitations(member) : Promise.resolve([]),
   ]);
   const tz = member.org.timeZone;
   return (
@@ -203,6 +208,14 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
           </TBody>
         </Table>
       </section>
+      {manage ? (
+        <InvitationsSection
+          org={org}
+          pending={invitations}
+          roles={ROLES.filter((r) => canInviteAs(member.role, r))}
+          timeZone={tz}
+        />
+      ) : null}
       {manage ? (
         <section aria-labelledby="grant-heading" className="space-y-3">
           <h2 id="grant-heading" className="text-lg font-semibold">
