@@ -31,6 +31,7 @@ export function InvitationsSection({
         Invitations
       </h2>
       <InviteForm org={org} roles={roles} timeZone={timeZone} />
+      <h3 className="text-sm font-semibold text-gray-800">Pending ({pending.length})</h3>
       {pending.length === 0 ? (
         <p className="text-sm text-gray-600">No pending invitations.</p>
       ) : (

@@ -49,7 +49,7 @@ export function InviteLink({
           className={`${controlClass} font-mono text-xs`}
           onFocus={(ev) => ev.currentTarget.select()}
         />
-        <Button type="button" variant="secondary" onClick={copy}>
+        <Button type="button" variant="secondary" className="shrink-0 whitespace-nowrap" onClick={copy}>
           Copy link
         </Button>
       </div>

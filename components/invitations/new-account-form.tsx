@@ -52,7 +52,13 @@ export function NewAccountForm({ token, email }: { token: string; email: string 
         </p>
       ) : null}
       <Field label="Email" htmlFor="n-email">
-        <Input id="n-email" value={email} readOnly autoComplete="username" />
+        <Input
+          id="n-email"
+          value={email}
+          readOnly
+          autoComplete="username"
+          className="bg-gray-50 text-gray-700"
+        />
       </Field>
       <Field label="Your name" htmlFor="n-name" error={e?.name}>
         <Input id="n-name" name="name" autoComplete="name" required maxLength={255} />
