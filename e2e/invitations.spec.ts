@@ -42,11 +42,11 @@ test("an admin invites a newcomer, who creates an account and lands in the organ
   await account.getByLabel("Password", { exact: true }).fill("too short");
   await account.getByLabel("Confirm password").fill("too short");
   await account.getByRole("button", { name: "Create account and join" }).click();
-  await expect(account.getByText("At least 12 characters")).toBeVisible();
+  await expect(account.getByRole("alert").filter({ hasText: "At least 12 characters" })).toBeVisible();
   await account.getByLabel("Password", { exact: true }).fill("a long enough password");
   await account.getByLabel("Confirm password").fill("a long enough passwort");
   await account.getByRole("button", { name: "Create account and join" }).click();
-  await expect(account.getByText("The passwords do not match")).toBeVisible();
+  await expect(account.getByRole("alert").filter({ hasText: "The passwords do not match" })).toBeVisible();
   await account.getByLabel("Confirm password").fill("a long enough password");
   await account.getByRole("button", { name: "Create account and join" }).click();
   await expect(page).toHaveURL(new RegExp(`/o/${ORG}$`));
