@@ -1,16 +1,27 @@
 import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { type AccessGrant, type Capability, can, effectivePermission, type Permission } from "@/lib/policy";
+import {
+  type AccessGrant,
+  type Capability,
+  can,
+  effectivePermission,
+  type Permission,
+  type TimeRestriction,
+} from "@/lib/policy";
 import type { Role } from "@/lib/roles";
 import type { Tx } from "./client";
 import type { TenantContext } from "./context";
-import { environments, environmentVariables, variableAccessPolicies } from "./schema";
+import { environments, environmentVariables, organizations, variableAccessPolicies } from "./schema";
 
 export function requireCapability(ctx: TenantContext, capability: Capability) {
   if (!can(ctx.role, capability)) throw new AppError("forbidden");
 }
 
-export async function grantsFor(tx: Tx, ctx: TenantContext): Promise<AccessGrant[]> {
+/** The organization's grants and the time zone their time-of-day windows are evaluated in. */
+export type OrgGrants = AccessGrant[] & { timeZone: string };
+
+/** Every grant of the caller's organization (the policy picks those that match) and its time zone. */
+export async function grantsFor(tx: Tx, ctx: TenantContext): Promise<OrgGrants> {
   const rows = await tx
     .select({
       userId: variableAccessPolicies.userId,
@@ -21,14 +32,21 @@ export async function grantsFor(tx: Tx, ctx: TenantContext): Promise<AccessGrant
       environmentNames: variableAccessPolicies.environmentRestrictions,
       expiresAt: variableAccessPolicies.expiresAt,
       isActive: variableAccessPolicies.isActive,
+      timeRestriction: variableAccessPolicies.timeRestrictions,
     })
     .from(variableAccessPolicies)
     .where(eq(variableAccessPolicies.organizationId, ctx.organizationId));
-  return rows.map((r) => ({
+  const [org] = await tx
+    .select({ timeZone: organizations.timeZone })
+    .from(organizations)
+    .where(eq(organizations.id, ctx.organizationId));
+  const grants: AccessGrant[] = rows.map((r) => ({
     ...r,
     role: r.role as Role | null,
     permission: r.permission as AccessGrant["permission"],
+    timeRestriction: (r.timeRestriction ?? {}) as TimeRestriction,
   }));
+  return Object.assign(grants, { timeZone: org?.timeZone ?? "UTC" });
 }
 
 export type EnvironmentRef = { id: string; name: string; environmentType: string };
@@ -40,6 +58,7 @@ export async function valuePermission(
   variableId: string | null,
   env: EnvironmentRef,
 ) {
+  const grants = await grantsFor(tx, ctx);
   return effectivePermission({
     role: ctx.role,
     userId: ctx.userId,
@@ -47,8 +66,9 @@ export async function valuePermission(
     envName: env.name,
     variableId,
     variableTags: variableId ? await tagsOf(tx, variableId) : [],
-    grants: await grantsFor(tx, ctx),
+    grants,
     now: new Date(),
+    timeZone: grants.timeZone,
     emergencySession: ctx.emergencySessionId ? await emergencyOpens(tx, env.id) : false,
   });
 }

@@ -62,3 +62,38 @@ test("an admin changes a member's role and signs a member out everywhere", async
   await admin.context.close();
   await viewer.context.close();
 });
+
+test("a time-restricted grant shows its window in the policies table", async ({ browser }) => {
+  const admin = await asUser(browser, "admin@demo.test");
+  await admin.page.goto(`/o/${ORG}/access`);
+  const form = admin.page.getByRole("form", { name: "Grant access" });
+  await form.getByLabel("To").selectOption("role");
+  await form.getByLabel("Role").selectOption("developer");
+  await form.getByLabel("Permission").selectOption("read");
+  await form.getByLabel("Environments").fill("production");
+  await form.getByLabel("Start time").fill("09:00");
+  await form.getByLabel("End time").fill("18:00");
+  await form.getByRole("button", { name: "Grant access" }).click();
+  await expect(form.getByText("Choose at least one day")).toBeVisible();
+  for (const day of ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"])
+    await form.getByRole("checkbox", { name: day }).check();
+  await form.getByRole("button", { name: "Grant access" }).click();
+  const row = admin.page
+    .getByRole("table", { name: "Access policies" })
+    .getByRole("row")
+    .filter({ hasText: "role developer" });
+  await expect(row).toContainText("Mon–Fri 09:00–18:00 Europe/London");
+
+  await admin.page.getByLabel("Member", { exact: true }).selectOption("dev@demo.test");
+  await admin.page.getByRole("button", { name: "Show" }).click();
+  await expect(
+    admin.page
+      .getByRole("table", { name: "Effective access" })
+      .getByRole("row")
+      .filter({ hasText: "production" }),
+  ).toContainText(/policy for role developer: read in production, Mon–Fri 09:00–18:00/);
+
+  await admin.page.getByRole("button", { name: "Revoke read for role developer" }).click();
+  await expect(admin.page.getByText("None: every member has their role's baseline.")).toBeVisible();
+  await admin.context.close();
+});

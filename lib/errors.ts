@@ -21,6 +21,7 @@ export const ERROR_CODES = {
     status: 423,
     message: "This environment is read-only during wedding hours. Emergencies need break-glass.",
   },
+  "gone:invitation": { status: 410, message: "This invitation can no longer be used." },
   rate_limited: { status: 429, message: "Too many attempts. Wait a few minutes, then try again." },
   "unavailable:database": {
     status: 503,

@@ -1,4 +1,12 @@
 import { type EnvironmentType, environmentTier, type Role } from "./roles";
+import {
+  describeTimeRestriction,
+  isUnrestricted,
+  type TimeRestriction,
+  timeRestrictionAllows,
+} from "./time-restrictions";
+
+export type { TimeRestriction } from "./time-restrictions";
 
 /**
  * The permission model (seed 004), as pure functions. The same baseline lives in SQL
@@ -68,6 +76,8 @@ export type AccessGrant = {
   environmentNames: string[] | null;
   expiresAt: Date | null;
   isActive: boolean;
+  /** Days and hours in the organization's time zone when the grant applies ({} = always). */
+  timeRestriction: TimeRestriction;
 };
 
 export type EffectiveInput = {
@@ -80,11 +90,17 @@ export type EffectiveInput = {
   variableTags?: string[];
   grants: AccessGrant[];
   now: Date;
+  /** The organization's time zone: time-restricted grants are evaluated in it. */
+  timeZone: string;
   /** The caller holds a live break-glass session for this environment. */
   emergencySession?: boolean;
 };
 
-/** The highest of the role baseline and every live grant that matches the user, variable and environment. */
+/**
+ * The highest of the role baseline and every live grant that matches the user, variable and environment at
+ * `now` (in the organization's time zone for time-restricted grants). A matching grant outside its window is
+ * listed in the reasons as "(not now)" and does not count.
+ */
 export function effectivePermission(input: EffectiveInput): {
   permission: Permission;
   emergency: boolean;
@@ -101,14 +117,18 @@ export function effectivePermission(input: EffectiveInput): {
       (g.tag === null || (input.variableTags ?? []).includes(g.tag));
     const env = g.environmentNames === null || g.environmentNames.includes(input.envName);
     if (!live || !subject || !variable || !env) continue;
-    const level: Permission = g.permission === "emergency" ? "read" : g.permission;
-    if (g.permission === "emergency") emergency = true;
-    permission = maxOf(permission, level);
+    const timed = !isUnrestricted(g.timeRestriction);
+    const inWindow = timeRestrictionAllows(g.timeRestriction, input.timeZone, input.now);
     reasons.push(
       `policy for ${g.userId ? "this user" : `role ${g.role}`}: ${g.permission}` +
         `${g.variableId ? " on one variable" : ""}${g.tag ? ` on #${g.tag}` : ""}` +
-        `${g.environmentNames ? ` in ${g.environmentNames.join(", ")}` : ""}`,
+        `${g.environmentNames ? ` in ${g.environmentNames.join(", ")}` : ""}` +
+        `${timed ? `, ${describeTimeRestriction(g.timeRestriction)}${inWindow ? "" : " (not now)"}` : ""}`,
     );
+    if (!inWindow) continue;
+    const level: Permission = g.permission === "emergency" ? "read" : g.permission;
+    if (g.permission === "emergency") emergency = true;
+    permission = maxOf(permission, level);
   }
   if (input.emergencySession && (canUseEmergency(input.role) || emergency) && !atLeast(permission, "write")) {
     permission = "write";

@@ -32,7 +32,9 @@ export type RiskInput =
   | { action: "policy:grant"; permission: "read" | "write" | "admin" | "emergency"; production: boolean }
   | { action: "policy:revoke" }
   | { action: "member:role"; to: Role }
-  | { action: "member:remove" };
+  | { action: "member:remove" }
+  | { action: "member:invite"; role: Role }
+  | { action: "invitation:revoke" };
 
 export type Risk = { level: RiskLevel; reasons: string[] };
 
@@ -140,5 +142,12 @@ export function riskOf(input: RiskInput): Risk {
         : { level: "MEDIUM", reasons: [`changes a role to ${input.to}`] };
     case "member:remove":
       return { level: "MEDIUM", reasons: ["removes a member"] };
+    case "member:invite":
+      // Accepting adds a member with this role: scored like making someone that role.
+      return input.role === "owner" || input.role === "admin"
+        ? { level: "HIGH", reasons: [`invites someone as ${input.role}`] }
+        : { level: "MEDIUM", reasons: [`invites someone as ${input.role.replace("_", " ")}`] };
+    case "invitation:revoke":
+      return { level: "LOW", reasons: ["withdraws an invitation"] };
   }
 }

@@ -10,9 +10,18 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import type { ActionResult } from "@/lib/errors";
 import { ROLES } from "@/lib/roles";
+import { TimeWindowFields } from "./time-window-fields";
 
 /** Grant access beyond a role's baseline: to a user or a role, over all variables, one, or a tag. */
-export function GrantForm({ org, environments }: { org: string; environments: string[] }) {
+export function GrantForm({
+  org,
+  environments,
+  timeZone,
+}: {
+  org: string;
+  environments: string[];
+  timeZone: string;
+}) {
   const { state, onSubmit, pending } = useActionForm<ActionResult<{ id: string }> | null>(
     grantPolicyAction.bind(null, org),
     null,
@@ -87,6 +96,7 @@ export function GrantForm({ org, environments }: { org: string; environments: st
       >
         <Input id="g-expires" name="expiresAt" type="date" />
       </Field>
+      <TimeWindowFields errors={e} timeZone={timeZone} />
       <div className="col-span-2">
         <Button type="submit" disabled={pending}>
           {pending ? "Granting…" : "Grant access"}

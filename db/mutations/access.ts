@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { riskOf } from "@/lib/risk";
+import { describeTimeRestriction } from "@/lib/time-restrictions";
 import type { PolicyInput } from "@/lib/validation/access";
 import { requireCapability } from "../authz";
 import type { Tx } from "../client";
@@ -62,6 +63,7 @@ export async function grantPolicy(tx: Tx, ctx: TenantContext, input: PolicyInput
       tag: input.scope === "tag" ? (input.tag ?? null) : null,
       environmentRestrictions: input.environments.length > 0 ? input.environments : null,
       expiresAt: input.expiresAt ? sql`(${input.expiresAt}::date + 1)::timestamptz` : null,
+      timeRestrictions: input.timeRestriction,
       emergencyOverride: input.permission === "emergency",
       grantedBy: ctx.userId,
     })
@@ -79,6 +81,7 @@ export async function grantPolicy(tx: Tx, ctx: TenantContext, input: PolicyInput
         input.scope === "all" ? "all variables" : input.scope === "tag" ? `#${input.tag}` : input.variable,
       environments: input.environments.length > 0 ? input.environments : "all",
       expires: input.expiresAt ?? null,
+      when: describeTimeRestriction(input.timeRestriction),
       risk: risk.reasons,
     },
   });

@@ -116,6 +116,7 @@ export async function gateChanges(
       variableTags: c.variable.tags,
       grants,
       now,
+      timeZone: grants.timeZone,
       emergencySession: emergency,
     });
     const { mode, risk } = valueChangeMode({

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { type AccessGrant, effectivePermission } from "@/lib/policy";
+import { effectivePermission, type TimeRestriction } from "@/lib/policy";
 import type { EnvironmentType, Role } from "@/lib/roles";
 import { grantsFor } from "../authz";
 import { type TenantContext, withContext } from "../context";
@@ -25,6 +25,7 @@ export async function listPolicies(ctx: TenantContext) {
         tag: variableAccessPolicies.tag,
         environments: variableAccessPolicies.environmentRestrictions,
         expiresAt: variableAccessPolicies.expiresAt,
+        timeRestriction: variableAccessPolicies.timeRestrictions,
         grantedBy: granter.email,
         grantedAt: variableAccessPolicies.grantedAt,
       })
@@ -38,7 +39,8 @@ export async function listPolicies(ctx: TenantContext) {
           eq(variableAccessPolicies.isActive, true),
         ),
       )
-      .orderBy(desc(variableAccessPolicies.grantedAt)),
+      .orderBy(desc(variableAccessPolicies.grantedAt))
+      .then((rows) => rows.map((r) => ({ ...r, timeRestriction: r.timeRestriction as TimeRestriction }))),
   );
 }
 
@@ -66,7 +68,7 @@ export async function effectiveAccess(ctx: TenantContext, email: string) {
       .where(and(eq(memberships.organizationId, ctx.organizationId), eq(users.email, email.toLowerCase())));
     if (!member) return null;
     const subject = { ...ctx, userId: member.userId, role: member.role as Role };
-    const grants: AccessGrant[] = await grantsFor(tx, subject);
+    const grants = await grantsFor(tx, subject);
     const envs = await tx
       .select({ name: environments.name, type: environments.environmentType })
       .from(environments)
@@ -85,6 +87,7 @@ export async function effectiveAccess(ctx: TenantContext, email: string) {
           variableId: null,
           grants,
           now,
+          timeZone: grants.timeZone,
         }),
       })),
       scoped: grants.filter(

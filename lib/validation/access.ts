@@ -1,8 +1,42 @@
 import { z } from "zod";
 import { ROLES } from "../roles";
+import type { TimeRestriction } from "../time-restrictions";
 import { optionalText } from "./fields";
 
 const TAG = /^[a-z0-9][a-z0-9_.-]*$/;
+
+/** "1,2,3" (the form's hidden field) or [1, 2, 3]: ISO days, 1 = Monday … 7 = Sunday, sorted, no repeats. */
+const days = z.preprocess(
+  (v) => (typeof v === "string" ? v : Array.isArray(v) ? v.join(",") : ""),
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((d) => d.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[1-7]$/, "Days are 1 (Monday) to 7 (Sunday)")))
+    .transform((list) => [...new Set(list.map(Number))].sort((a, b) => a - b)),
+);
+
+/** A local time "HH:MM" (00:00–23:59); empty means not set. */
+const localTime = z
+  .string()
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM between 00:00 and 23:59")
+  .optional()
+  .or(z.literal("").transform(() => undefined));
+
+/** What is stored in time_restrictions: {} for always; all seven days without times is always too. */
+export function toTimeRestriction(p: { days: number[]; from?: string; to?: string }): TimeRestriction {
+  const timed = p.from !== undefined && p.to !== undefined;
+  if (!timed && (p.days.length === 0 || p.days.length === 7)) return {};
+  return {
+    ...(p.days.length > 0 && p.days.length < 7 ? { days: p.days } : {}),
+    ...(timed ? { from: p.from, to: p.to } : {}),
+  };
+}
 
 /** A grant from the Access page: to a user (by email) or a role; over all, one variable, or a tag. */
 export const policyInput = z
@@ -37,8 +71,23 @@ export const policyInput = z
       .regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD")
       .optional()
       .or(z.literal("").transform(() => undefined)),
+    days,
+    from: localTime,
+    to: localTime,
   })
   .superRefine((p, ctx) => {
+    if (p.from !== undefined && p.to === undefined)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "Set the end time too, or neither" });
+    if (p.to !== undefined && p.from === undefined)
+      ctx.addIssue({ code: "custom", path: ["from"], message: "Set the start time too, or neither" });
+    if (p.from !== undefined && p.from === p.to)
+      ctx.addIssue({
+        code: "custom",
+        path: ["to"],
+        message: "Must differ from the start (an end before the start runs overnight)",
+      });
+    if ((p.from !== undefined || p.to !== undefined) && p.days.length === 0)
+      ctx.addIssue({ code: "custom", path: ["days"], message: "Choose at least one day" });
     if (p.subject === "user" && !p.email)
       ctx.addIssue({ code: "custom", path: ["email"], message: "Enter the user's email" });
     if (p.subject === "role" && !p.role)
@@ -49,6 +98,10 @@ export const policyInput = z
       ctx.addIssue({ code: "custom", path: ["tag"], message: "Enter the tag" });
     if (p.expiresAt && p.expiresAt <= new Date().toISOString().slice(0, 10))
       ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "Must be in the future" });
-  });
+  })
+  .transform(({ days, from, to, ...p }) => ({
+    ...p,
+    timeRestriction: toTimeRestriction({ days, from, to }),
+  }));
 
 export type PolicyInput = z.infer<typeof policyInput>;

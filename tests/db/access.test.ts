@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TenantContext } from "@/db/context";
 import { withContext } from "@/db/context";
@@ -154,5 +155,92 @@ describe("access policies", () => {
         environments: "",
       }).success,
     ).toBe(false);
+  });
+});
+
+describe("time-restricted access policies", () => {
+  /** "HH:MM" in UTC (the test organization's zone), hours from now. */
+  const hhmm = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString().slice(11, 16);
+  const sqlPermission = async (ctx: TenantContext) => {
+    const [row] = await withContext(ctx, (tx) =>
+      tx.execute<{ p: number }>(sql`select app_value_permission(null, ${org.env.production}::uuid) as p`),
+    );
+    return row.p;
+  };
+
+  it("apply only inside their window, in the action, in RLS and in the effective access alike", async () => {
+    const viewer = await org.member("viewer");
+    const admin = rawSql("super");
+    const [{ email }] = await admin<{ email: string }[]>`select email from users where id = ${viewer.userId}`;
+    await admin.end();
+    const write = (value: string) =>
+      withContext(viewer, (tx) =>
+        setValue(tx, viewer, {
+          variableId: ids.RESEND_API_KEY,
+          environmentId: org.env.production,
+          value,
+          expectedVersion: 0,
+        }),
+      );
+    const every = "1,2,3,4,5,6,7";
+    const [past, soon, later] = [hhmm(-2), hhmm(2), hhmm(4)];
+    await grant(org.owner, {
+      subject: "user",
+      email,
+      permission: "write",
+      scope: "all",
+      environments: "production",
+      days: every,
+      from: soon,
+      to: later,
+    });
+    await expect(write("re_later")).rejects.toSatisfy(isCode("forbidden"));
+    expect(await sqlPermission(viewer)).toBe(0);
+    let production = (await effectiveAccess(org.owner, email))?.environments.find(
+      (e) => e.name === "production",
+    );
+    expect(production?.permission).toBe("none");
+    expect(production?.reasons.join(" ")).toMatch(/\(not now\)/);
+
+    await grant(org.owner, {
+      subject: "user",
+      email,
+      permission: "write",
+      scope: "all",
+      environments: "production",
+      days: every,
+      from: past,
+      to: soon,
+    });
+    expect(await sqlPermission(viewer)).toBe(2);
+    await write("re_now");
+    production = (await effectiveAccess(org.owner, email))?.environments.find((e) => e.name === "production");
+    expect(production?.permission).toBe("write");
+    const listed = (await listPolicies(org.owner)).filter((p) => p.user === email);
+    expect(listed.map((p) => p.timeRestriction)).toEqual([
+      { from: past, to: soon },
+      { from: soon, to: later },
+    ]);
+  });
+
+  it("a window on a day that is not today never applies", async () => {
+    const lead = await org.member("lead");
+    const today = ((new Date().getUTCDay() + 6) % 7) + 1;
+    const other = (today % 7) + 1;
+    await withContext(org.owner, (tx) =>
+      grantPolicy(
+        tx,
+        org.owner,
+        policyInput.parse({
+          subject: "role",
+          role: "lead",
+          permission: "admin",
+          scope: "all",
+          environments: "production",
+          days: String(other),
+        }),
+      ),
+    );
+    expect(await sqlPermission(lead)).toBe(1); // the lead's baseline read, not the grant's admin
   });
 });

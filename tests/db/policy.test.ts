@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { baselinePermission, PERMISSIONS } from "@/lib/policy";
 import { ENVIRONMENT_TYPES, ROLES } from "@/lib/roles";
+import { timeRestrictionAllows } from "@/lib/time-restrictions";
+import { TIME_CASES } from "../support/policy-cases";
 import { rawSql } from "./support";
 
 describe("the permission baseline in SQL (used by RLS)", () => {
@@ -20,6 +22,28 @@ describe("the permission baseline in SQL (used by RLS)", () => {
           ),
       );
       expect(disagreements).toEqual([]);
+    } finally {
+      await sql.end();
+    }
+  });
+});
+
+describe("time-of-day restrictions in SQL (app_policy_time_ok, used by app_value_permission)", () => {
+  it("agree with lib/time-restrictions at every fixed instant of the table", async () => {
+    const sql = rawSql("app");
+    try {
+      const answers = [];
+      for (const c of TIME_CASES) {
+        const [row] = await sql<{ ok: boolean }[]>`
+          select app_policy_time_ok(${sql.json(c.restriction)}, ${c.timeZone}, ${c.at}::timestamptz) as ok`;
+        answers.push({
+          name: c.name,
+          sql: row.ok,
+          lib: timeRestrictionAllows(c.restriction, c.timeZone, new Date(c.at)),
+          expected: c.allowed,
+        });
+      }
+      expect(answers.filter((a) => a.sql !== a.expected || a.lib !== a.expected)).toEqual([]);
     } finally {
       await sql.end();
     }

@@ -8,7 +8,8 @@ import {
   effectivePermission,
 } from "@/lib/policy";
 import { environmentTier, ROLES } from "@/lib/roles";
-import { BASELINE } from "../support/policy-cases";
+import { describeDays, describeTimeRestriction, timeRestrictionAllows } from "@/lib/time-restrictions";
+import { BASELINE, TIME_CASES } from "../support/policy-cases";
 
 describe("baseline permission", () => {
   const types = ["development", "testing", "staging", "production", "disaster_recovery"] as const;
@@ -66,6 +67,7 @@ describe("effective permission", () => {
     envName: "production",
     variableId: "v1",
     now,
+    timeZone: "UTC",
   };
   const grant = (g: Partial<AccessGrant>): AccessGrant => ({
     userId: "u1",
@@ -76,6 +78,7 @@ describe("effective permission", () => {
     environmentNames: null,
     expiresAt: null,
     isActive: true,
+    timeRestriction: {},
     ...g,
   });
 
@@ -140,5 +143,73 @@ describe("effective permission", () => {
   it("an emergency grant allows break-glass and reading", () => {
     const result = effectivePermission({ ...base, grants: [grant({ permission: "emergency" })] });
     expect(result).toMatchObject({ permission: "read", emergency: true });
+  });
+});
+
+describe("time-of-day restrictions (the same table runs against SQL in tests/db/policy.test.ts)", () => {
+  for (const c of TIME_CASES) {
+    it(`${c.name}: ${c.allowed ? "applies" : "does not apply"}`, () => {
+      expect(timeRestrictionAllows(c.restriction, c.timeZone, new Date(c.at))).toBe(c.allowed);
+    });
+  }
+
+  it("describes windows the way the policies table shows them", () => {
+    expect(describeTimeRestriction({})).toBe("always");
+    expect(describeTimeRestriction({ days: [1, 2, 3, 4, 5], from: "09:00", to: "18:00" })).toBe(
+      "Mon–Fri 09:00–18:00",
+    );
+    expect(describeTimeRestriction({ days: [5], from: "22:00", to: "06:00" })).toBe(
+      "Fri 22:00–06:00 next day",
+    );
+    expect(describeTimeRestriction({ days: [6, 7] })).toBe("Sat, Sun");
+    expect(describeTimeRestriction({ from: "09:00", to: "17:00" })).toBe("every day 09:00–17:00");
+    expect(describeDays([1, 3, 4, 5, 7])).toBe("Mon, Wed–Fri, Sun");
+  });
+});
+
+describe("effective permission with time-restricted grants", () => {
+  const grant = (timeRestriction: AccessGrant["timeRestriction"]): AccessGrant => ({
+    userId: "u1",
+    role: null,
+    permission: "write",
+    variableId: null,
+    tag: null,
+    environmentNames: ["production"],
+    expiresAt: null,
+    isActive: true,
+    timeRestriction,
+  });
+  const input = (at: string, timeZone = "Europe/London") => ({
+    role: "viewer" as const,
+    userId: "u1",
+    envType: "production" as const,
+    envName: "production",
+    variableId: null,
+    now: new Date(at),
+    timeZone,
+    grants: [grant({ days: [1, 2, 3, 4, 5], from: "09:00", to: "18:00" })],
+  });
+
+  it("applies inside its window, in the organization's time zone", () => {
+    const result = effectivePermission(input("2026-03-30T08:30:00Z")); // Monday 09:30 BST
+    expect(result.permission).toBe("write");
+    expect(result.reasons.join("; ")).toMatch(/write in production, Mon–Fri 09:00–18:00$/);
+  });
+
+  it("outside its window it does not count, and the reasons say so", () => {
+    const result = effectivePermission(input("2026-03-30T17:30:00Z")); // Monday 18:30 BST
+    expect(result.permission).toBe("none");
+    expect(result.reasons.join("; ")).toMatch(/write in production, Mon–Fri 09:00–18:00 \(not now\)/);
+    // The same instant is inside the window for an organization in New York (13:30 EST… EDT).
+    expect(effectivePermission(input("2026-03-30T17:30:00Z", "America/New_York")).permission).toBe("write");
+  });
+
+  it("an emergency grant outside its window does not open break-glass", () => {
+    const result = effectivePermission({
+      ...input("2026-11-28T12:00:00Z"),
+      emergencySession: true,
+      grants: [{ ...grant({ days: [1, 2, 3, 4, 5] }), permission: "emergency" }],
+    });
+    expect(result).toMatchObject({ permission: "none", emergency: false });
   });
 });

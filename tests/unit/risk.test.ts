@@ -136,6 +136,11 @@ const CASES: [string, RiskInput, RiskLevel][] = [
   ["make someone admin", { action: "member:role", to: "admin" }, "HIGH"],
   ["make someone a developer", { action: "member:role", to: "developer" }, "MEDIUM"],
   ["remove a member", { action: "member:remove" }, "MEDIUM"],
+  ["invite an owner", { action: "member:invite", role: "owner" }, "HIGH"],
+  ["invite an admin", { action: "member:invite", role: "admin" }, "HIGH"],
+  ["invite a developer", { action: "member:invite", role: "developer" }, "MEDIUM"],
+  ["invite a viewer", { action: "member:invite", role: "viewer" }, "MEDIUM"],
+  ["revoke an invitation", { action: "invitation:revoke" }, "LOW"],
 ];
 
 describe("risk of a change", () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { policyInput } from "@/lib/validation/access";
 import { environmentInput } from "@/lib/validation/environments";
+import { invitationInput, joinInput, newAccountInput } from "@/lib/validation/invitations";
 import { blackoutInput, timeZoneInput, weeklyWindowInput } from "@/lib/validation/settings";
 import { valueInput, variableInput } from "@/lib/validation/variables";
 
@@ -115,5 +117,70 @@ describe("settings input", () => {
       "endsAt",
     );
     expect(fieldErrors(blackoutInput.safeParse({ ...blackout, reason: " " }))).toHaveProperty("reason");
+  });
+});
+
+describe("access policy time window", () => {
+  const grant = {
+    subject: "role",
+    role: "viewer",
+    permission: "read",
+    scope: "all",
+    environments: "production",
+  };
+  const errorsOf = (extra: Record<string, string>) =>
+    fieldErrors(policyInput.safeParse({ ...grant, ...extra })) as Record<string, string[]>;
+
+  it("stores nothing for no window, and days and hours as given", () => {
+    expect(policyInput.parse(grant).timeRestriction).toEqual({});
+    expect(policyInput.parse({ ...grant, days: "1,2,3,4,5,6,7" }).timeRestriction).toEqual({});
+    expect(
+      policyInput.parse({ ...grant, days: "5,1,3,3", from: "09:00", to: "18:00" }).timeRestriction,
+    ).toEqual({ days: [1, 3, 5], from: "09:00", to: "18:00" });
+    expect(policyInput.parse({ ...grant, days: "6,7" }).timeRestriction).toEqual({ days: [6, 7] });
+    expect(
+      policyInput.parse({ ...grant, days: "1,2,3,4,5,6,7", from: "22:00", to: "06:00" }).timeRestriction,
+    ).toEqual({ from: "22:00", to: "06:00" });
+  });
+
+  it("names the field and the fix for a bad window", () => {
+    expect(errorsOf({ days: "1", from: "9:00", to: "18:00" })).toHaveProperty("from");
+    expect(errorsOf({ days: "1", from: "09:00", to: "24:00" })).toHaveProperty("to");
+    expect(errorsOf({ days: "1", from: "09:00" }).to[0]).toMatch(/end time too/);
+    expect(errorsOf({ days: "1", to: "18:00" }).from[0]).toMatch(/start time too/);
+    expect(errorsOf({ days: "1", from: "09:00", to: "09:00" }).to[0]).toMatch(/differ/);
+    expect(errorsOf({ from: "09:00", to: "18:00" }).days[0]).toMatch(/at least one day/);
+    expect(Object.keys(errorsOf({ days: "0,8" })).join()).toMatch(/days/);
+    expect(errorsOf({ days: "1", from: "09:00", to: "18:00; drop table" })).toHaveProperty("to");
+  });
+});
+
+describe("invitation input", () => {
+  it("normalises the email and requires a known role", () => {
+    expect(invitationInput.parse({ email: "  NewComer@Demo.TEST ", role: "developer" })).toEqual({
+      email: "newcomer@demo.test",
+      role: "developer",
+    });
+    expect(
+      fieldErrors(invitationInput.safeParse({ email: "not-an-email", role: "developer" })),
+    ).toHaveProperty("email");
+    expect(fieldErrors(invitationInput.safeParse({ email: "a@b.test", role: "superuser" }))).toHaveProperty(
+      "role",
+    );
+  });
+
+  it("asks a new account for a name and a confirmed password of 12 characters or more", () => {
+    const token = "a".repeat(43);
+    const ok = { token, name: "New Comer", password: "long enough pass", confirm: "long enough pass" };
+    expect(newAccountInput.safeParse(ok).success).toBe(true);
+    expect(
+      fieldErrors(newAccountInput.safeParse({ ...ok, password: "short", confirm: "short" })),
+    ).toHaveProperty("password");
+    expect(fieldErrors(newAccountInput.safeParse({ ...ok, confirm: "something else" }))).toHaveProperty(
+      "confirm",
+    );
+    expect(fieldErrors(newAccountInput.safeParse({ ...ok, name: "  " }))).toHaveProperty("name");
+    expect(fieldErrors(newAccountInput.safeParse({ ...ok, token: "../../etc" }))).toHaveProperty("token");
+    expect(joinInput.safeParse({ token: `${token}x` }).success).toBe(false);
   });
 });

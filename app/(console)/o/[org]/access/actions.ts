@@ -2,10 +2,14 @@
 
 import { z } from "zod";
 import { grantPolicy, revokePolicy } from "@/db/mutations/access";
+import { createInvitation, revokeInvitation } from "@/db/mutations/invitations";
 import { changeRole, removeMember, revokeMemberSessions } from "@/db/mutations/members";
+import { invitationLink } from "@/lib/invitations";
 import { ROLES } from "@/lib/roles";
 import { policyInput } from "@/lib/validation/access";
+import { invitationInput } from "@/lib/validation/invitations";
 import { runAction } from "@/server/action";
+import { publicOrigin } from "@/server/invitations";
 
 export async function grantPolicyAction(org: string, _prev: unknown, form: FormData) {
   return runAction(org, policyInput, form, (tx, ctx, input) => grantPolicy(tx, ctx, input), {
@@ -38,6 +42,32 @@ export async function removeMemberAction(org: string, _prev: unknown, form: Form
 
 export async function revokeSessionsAction(org: string, _prev: unknown, form: FormData) {
   return runAction(org, member, form, (tx, ctx, i) => revokeMemberSessions(tx, ctx, i), {
+    revalidate: "/access",
+  });
+}
+
+/** Creates an invitation and returns its link: the only time the token leaves the server. */
+export async function inviteAction(org: string, _prev: unknown, form: FormData) {
+  const origin = await publicOrigin();
+  return runAction(
+    org,
+    invitationInput,
+    form,
+    async (tx, ctx, input) => {
+      const invitation = await createInvitation(tx, ctx, input);
+      return {
+        email: invitation.email,
+        role: invitation.role,
+        expiresAt: invitation.expiresAt.toISOString(),
+        link: invitationLink(origin, invitation.token),
+      };
+    },
+    { revalidate: "/access" },
+  );
+}
+
+export async function revokeInvitationAction(org: string, _prev: unknown, form: FormData) {
+  return runAction(org, z.object({ id: z.uuid() }), form, (tx, ctx, i) => revokeInvitation(tx, ctx, i), {
     revalidate: "/access",
   });
 }

@@ -1,13 +1,18 @@
 import { GrantForm } from "@/components/access/grant-form";
+import { InvitationsSection } from "@/components/access/invitations-section";
 import { MemberRowActions } from "@/components/access/member-row-actions";
 import { RevokeButton } from "@/components/access/revoke-button";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { effectiveAccess, listMembers, listPolicies } from "@/db/queries/access";
+import { listPendingInvitations } from "@/db/queries/invitations";
 import { matrixEnvironments } from "@/db/queries/matrix";
 import { formatStamp } from "@/lib/format";
+import { canInviteAs } from "@/lib/invitations";
 import { can } from "@/lib/policy";
+import { ROLES } from "@/lib/roles";
+import { describeTimeRestriction, isUnrestricted } from "@/lib/time-restrictions";
 import { requireMember } from "@/server/session";
 
 export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
@@ -16,18 +21,19 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
   const member = await requireMember(org);
   const manage = can(member.role, "members:manage");
   const who = typeof sp.user === "string" && sp.user.length <= 320 ? sp.user : member.user.email;
-  const [policies, members, envs, effective] = await Promise.all([
+  const [policies, members, envs, effective, invitations] = await Promise.all([
     listPolicies(member),
     listMembers(member),
     matrixEnvironments(member),
     manage || who === member.user.email ? effectiveAccess(member, who) : Promise.resolve(null),
+    manage ? listPendingInvitations(member) : Promise.resolve([]),
   ]);
   const tz = member.org.timeZone;
   return (
     <div className="space-y-8">
       <PageHeader
         title="Access"
-        description="Each role has a baseline per environment type; access policies raise it for a user or a role, over all variables, one variable or a tag, in some environments, until an expiry. Enforced by the actions and by row-level security."
+        description="Each role has a baseline per environment type; access policies raise it for a user or a role, over all variables, one variable or a tag, in some environments, on some days and hours, until an expiry. Enforced by the actions and by row-level security."
       />
       <section aria-labelledby="effective-heading" className="space-y-3">
         <h2 id="effective-heading" className="text-lg font-semibold">
@@ -118,6 +124,7 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
                 <TH>Permission</TH>
                 <TH>Over</TH>
                 <TH>Environments</TH>
+                <TH>When</TH>
                 <TH>Expires</TH>
                 <TH>Granted</TH>
                 {manage ? (
@@ -138,6 +145,11 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
                       {p.variable ?? (p.tag ? `#${p.tag}` : "all variables")}
                     </TD>
                     <TD>{p.environments?.join(", ") ?? "all"}</TD>
+                    <TD>
+                      {isUnrestricted(p.timeRestriction)
+                        ? "always"
+                        : `${describeTimeRestriction(p.timeRestriction)} ${tz}`}
+                    </TD>
                     <TD>{p.expiresAt ? formatStamp(p.expiresAt, tz) : "never"}</TD>
                     <TD className="text-xs text-gray-600">
                       {p.grantedBy} · {formatStamp(p.grantedAt, tz)}
@@ -197,11 +209,19 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
         </Table>
       </section>
       {manage ? (
+        <InvitationsSection
+          org={org}
+          pending={invitations}
+          roles={ROLES.filter((r) => canInviteAs(member.role, r))}
+          timeZone={tz}
+        />
+      ) : null}
+      {manage ? (
         <section aria-labelledby="grant-heading" className="space-y-3">
           <h2 id="grant-heading" className="text-lg font-semibold">
             Grant access
           </h2>
-          <GrantForm org={org} environments={envs.map((e) => e.name)} />
+          <GrantForm org={org} environments={envs.map((e) => e.name)} timeZone={tz} />
         </section>
       ) : null}
     </div>
