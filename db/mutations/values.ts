@@ -7,6 +7,7 @@ import { setLocal, type TenantContext } from "../context";
 import { orgKeys } from "../keyring";
 import { environmentVariableValues, valueVersions } from "../schema";
 import { writeAudit } from "./audit";
+import { requireStepUpForReveal } from "./step-up";
 import { assertNotLocked, writeValues } from "./value-writes";
 import { liveVariable } from "./variables";
 
@@ -118,6 +119,7 @@ export async function deleteValue(
 export async function revealValue(tx: Tx, ctx: TenantContext, input: Target) {
   const { variable, env } = await target(tx, ctx, input);
   await requireValuePermission(tx, ctx, variable.id, env, "read");
+  await requireStepUpForReveal(tx, ctx, variable, env);
   const current = await currentValue(tx, input);
   if (!current) throw new AppError("not_found");
   const keys = await orgKeys(tx, ctx.organizationId);

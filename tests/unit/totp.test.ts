@@ -66,7 +66,9 @@ describe("TOTP codes (RFC 6238, SHA-1, 6 digits, 30 s)", () => {
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, "0");
     for (const input of [wrong, "", "12345", "1234567", "abcdef", "12 34 5", "１２３４５６"])
       expect(await checkTotp(RFC_SECRET, input, { at: at(now) }), input).toEqual({ ok: false });
-    expect(await checkTotp(RFC_SECRET, `${code.slice(0, 3)} ${code.slice(3)}`, { at: at(now) })).toMatchObject({
+    expect(
+      await checkTotp(RFC_SECRET, `${code.slice(0, 3)} ${code.slice(3)}`, { at: at(now) }),
+    ).toMatchObject({
       ok: true,
     });
     expect(normalizeCode(" 123 456 ")).toBe("123456");
