@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState, useTransition } from "react";
 import { revealValueAction, setValueAction } from "@/app/(console)/o/[org]/variables/actions";
+import { useStepUp } from "@/components/auth/use-step-up";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -32,6 +33,7 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
   const [revealError, setRevealError] = useState<string | null>(null);
   const [revealing, startReveal] = useTransition();
   const { state, onSubmit, pending } = useActionForm<SetState>(setValueAction.bind(null, org), null);
+  const stepUp = useStepUp();
 
   useEffect(() => {
     dialog.current?.showModal();
@@ -46,7 +48,9 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
   const reveal = () =>
     startReveal(async () => {
       setRevealError(null);
-      const result = await revealValueAction(org, { variableId: variable.id, environmentId: environment.id });
+      const result = await stepUp.withStepUp(() =>
+        revealValueAction(org, { variableId: variable.id, environmentId: environment.id }),
+      );
       if (result.ok) setRevealed(result.data.value);
       else setRevealError(result.error.message);
     });
@@ -96,6 +100,7 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
             {revealError}
           </p>
         ) : null}
+        {stepUp.dialog}
         {canWrite ? (
           <form
             onSubmit={onSubmit}

@@ -8,6 +8,7 @@ import {
   revealValueAction,
   setValueAction,
 } from "@/app/(console)/o/[org]/variables/actions";
+import { useStepUp } from "@/components/auth/use-step-up";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -56,6 +57,7 @@ export function ValueRow({
   const [probing, startProbe] = useTransition();
   const { state, onSubmit, pending } = useActionForm<SetState>(setValueAction.bind(null, org), null);
   const del = useActionForm<ActionResult<void> | null>(deleteValueAction.bind(null, org), null);
+  const stepUp = useStepUp();
   const writable = canWrite && !environment.locked && environment.isActive;
   const label = `${environment.name} value`;
 
@@ -76,7 +78,9 @@ export function ValueRow({
   const reveal = () =>
     startReveal(async () => {
       setRevealError(null);
-      const result = await revealValueAction(org, { variableId, environmentId: environment.id });
+      const result = await stepUp.withStepUp(() =>
+        revealValueAction(org, { variableId, environmentId: environment.id }),
+      );
       if (result.ok) setRevealed(result.data.value);
       else setRevealError(result.error.message);
     });
@@ -210,6 +214,7 @@ export function ValueRow({
         </p>
       ) : null}
       <FormMessage state={del.state} />
+      {stepUp.dialog}
       {editing && writable ? (
         <form onSubmit={onSubmit} className="space-y-3 rounded-md bg-gray-50 p-3" aria-label={`Set ${label}`}>
           <input type="hidden" name="variableId" value={variableId} />
