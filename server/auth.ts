@@ -58,7 +58,9 @@ export const authOptions: NextAuthOptions = {
           userAgent: header(req.headers, "user-agent")?.slice(0, 500),
         });
         if (!result.ok) {
-          log.info({ event: "login_failed", reason: result.reason }, "sign-in refused");
+          if (result.reason === "totp_required")
+            log.info({ event: "login_code_required" }, "sign-in needs a code");
+          else log.info({ event: "login_failed", reason: result.reason }, "sign-in refused");
           // These reach the sign-in form as `error`: it then asks for the code, or says it was wrong.
           if (result.reason !== "invalid") throw new Error(result.reason);
           return null;
