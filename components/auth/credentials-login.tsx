@@ -28,15 +28,19 @@ export function CredentialsLogin({ callbackUrl }: { callbackUrl: string }) {
       password: String(form.get("password") ?? ""),
       totp: String(form.get("totp") ?? ""),
       redirect: false,
-    }).finally(() => setPending(false));
+    })
+      .catch(() => undefined)
+      .finally(() => setPending(false));
     if (result?.ok && !result.error) {
       router.push(callbackUrl);
       router.refresh();
-      return;
+      return { keepPassword: true };
     }
     const code = result?.error ?? "";
-    if (code === "totp_required" || code === "totp_invalid") setNeedsCode(true);
+    const codeStep = code === "totp_required" || code === "totp_invalid";
+    if (codeStep) setNeedsCode(true);
     if (code !== "totp_required") setError(errors[code] ?? "Sign-in failed. Try again.");
+    return { keepPassword: codeStep };
   };
   return (
     <LoginForm

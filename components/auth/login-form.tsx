@@ -5,7 +5,8 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 
 type Props = {
-  action: (form: FormData) => void | Promise<void>;
+  /** Resolves to whether the password may stay typed (it was right; only the code is missing or wrong). */
+  action: (form: FormData) => Promise<{ keepPassword: boolean }>;
   error?: string;
   /** The password was right and the account has two-factor authentication: ask for the code. */
   needsCode?: boolean;
@@ -13,11 +14,18 @@ type Props = {
   callbackUrl?: string;
 };
 
-/** Email and password, then (only when the server asks) the authentication code. Nothing typed is reset. */
+/**
+ * Email and password, then (only when the server asks) the authentication code. A refused password is
+ * cleared; the email, and a right password waiting for its code, are kept.
+ */
 export function LoginForm({ action, error, needsCode, pending, callbackUrl }: Props) {
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void action(new FormData(event.currentTarget));
+    const form = event.currentTarget;
+    void action(new FormData(form)).then(({ keepPassword }) => {
+      const password = form.elements.namedItem("password");
+      if (!keepPassword && password instanceof HTMLInputElement) password.value = "";
+    });
   };
   return (
     <form onSubmit={onSubmit} className="space-y-4">
