@@ -89,3 +89,10 @@ export function hashesEqual(a: string, b: string): boolean {
   const y = Buffer.from(b, "hex");
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/** A small secret sealed under the master key, its AAD naming the owner (e.g. a user's TOTP secret). */
+export const sealSecret = (kek: Buffer, plaintext: string, aad: string): string =>
+  seal(kek, Buffer.from(plaintext, "utf8"), aad);
+
+export const openSecret = (kek: Buffer, sealed: string, aad: string): string =>
+  open(kek, sealed, aad).toString("utf8");

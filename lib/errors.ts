@@ -22,6 +22,10 @@ export const ERROR_CODES = {
     message: "This environment is read-only during wedding hours. Emergencies need break-glass.",
   },
   "gone:invitation": { status: 410, message: "This invitation can no longer be used." },
+  reauth_required: {
+    status: 401,
+    message: "Confirm it is you: enter your password (or authentication code) to continue.",
+  },
   rate_limited: { status: 429, message: "Too many attempts. Wait a few minutes, then try again." },
   "unavailable:database": {
     status: 503,

@@ -8,7 +8,7 @@ import { type ActionResult, AppError, messageFor } from "@/lib/errors";
 import { log } from "./log";
 import { currentUser, memberContext } from "./session";
 
-type Input = FormData | Record<string, unknown>;
+export type Input = FormData | Record<string, unknown>;
 
 function toObject(input: Input): Record<string, unknown> {
   if (!(input instanceof FormData)) return input;
@@ -16,6 +16,18 @@ function toObject(input: Input): Record<string, unknown> {
   for (const [k, v] of input.entries())
     if (!k.startsWith("$ACTION")) out[k] = typeof v === "string" ? v : undefined;
   return out;
+}
+
+/** zod-parses an action's input; a refusal becomes field errors (`form` for the whole input). */
+export function parseInput<S extends z.ZodType>(schema: S, input: Input): z.infer<S> {
+  const parsed = schema.safeParse(toObject(input));
+  if (parsed.success) return parsed.data;
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.join(".") || "form";
+    fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
+  }
+  throw new AppError("validation", fieldErrors);
 }
 
 export function failure(error: AppError): ActionResult<never> {
@@ -44,19 +56,11 @@ export async function runAction<S extends z.ZodType, R>(
 ): Promise<ActionResult<R>> {
   try {
     if (!(await currentUser())) throw new AppError("unauthorized");
-    const parsed = schema.safeParse(toObject(input));
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path.join(".") || "form";
-        fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
-      }
-      throw new AppError("validation", fieldErrors);
-    }
+    const parsed = parseInput(schema, input);
     const member = await memberContext(org);
     if (!member) throw new AppError("forbidden");
     const { user: _u, org: _o, emergency: _e, ...ctx } = member;
-    const data = await withContext(ctx, (tx) => handler(tx, ctx, parsed.data));
+    const data = await withContext(ctx, (tx) => handler(tx, ctx, parsed));
     if (options.revalidate) revalidatePath(`/o/${org}${options.revalidate}`, "layout");
     return { ok: true, data };
   } catch (raw) {

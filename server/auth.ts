@@ -27,8 +27,9 @@ const header = (headers: Record<string, unknown> | undefined, name: string) => {
 };
 
 /**
- * next-auth Credentials (id `credentials`, fields `email` and `password`) with JWT sessions backed by a
- * server-side session row: every session read checks the row, so logout and revocation apply at once.
+ * next-auth Credentials (id `credentials`, fields `email`, `password` and, for users with two-factor
+ * authentication, `totp`) with JWT sessions backed by a server-side session row: every session read checks
+ * the row, so logout and revocation apply at once.
  */
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: SESSION_LIMITS.absoluteHours * 3600 },
@@ -40,21 +41,28 @@ export const authOptions: NextAuthOptions = {
       credentials: {
         email: { label: "Email", type: "email" },
         password: { label: "Password", type: "password" },
+        totp: { label: "Authentication code", type: "text" },
       },
       async authorize(credentials, req) {
         const email = credentials?.email ?? "";
         const password = credentials?.password ?? "";
-        if (!email || !password || email.length > 320 || password.length > 1024) return null;
+        const totp = credentials?.totp ?? "";
+        if (!email || !password || email.length > 320 || password.length > 1024 || totp.length > 32)
+          return null;
         const forwarded = header(req.headers, "x-forwarded-for")?.split(",")[0]?.trim();
         const result = await login(getDb(), {
           email,
           password,
+          totp,
           ip: forwarded || header(req.headers, "x-real-ip"),
           userAgent: header(req.headers, "user-agent")?.slice(0, 500),
         });
         if (!result.ok) {
-          log.info({ event: "login_failed", reason: result.reason }, "sign-in refused");
-          if (result.reason === "rate_limited") throw new Error("rate_limited");
+          if (result.reason === "totp_required")
+            log.info({ event: "login_code_required" }, "sign-in needs a code");
+          else log.info({ event: "login_failed", reason: result.reason }, "sign-in refused");
+          // These reach the sign-in form as `error`: it then asks for the code, or says it was wrong.
+          if (result.reason !== "invalid") throw new Error(result.reason);
           return null;
         }
         return { ...result.user, sid: result.sessionId };

@@ -2,6 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { revealProposedAction } from "@/app/(console)/o/[org]/approvals/actions";
+import { useStepUp } from "@/components/auth/use-step-up";
 import { Button } from "@/components/ui/button";
 
 /** The proposed value, masked until a deliberate, audited reveal. */
@@ -19,6 +20,7 @@ export function RevealProposed({
   const [value, setValue] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
+  const stepUp = useStepUp();
   if (value !== null)
     return (
       <span className="inline-flex items-center gap-2">
@@ -44,7 +46,7 @@ export function RevealProposed({
         onClick={() =>
           start(async () => {
             setError(null);
-            const result = await revealProposedAction(org, { id, variableId });
+            const result = await stepUp.withStepUp(() => revealProposedAction(org, { id, variableId }));
             if (result.ok) setValue(result.data.value);
             else setError(result.error.message);
           })
@@ -57,6 +59,7 @@ export function RevealProposed({
           {error}
         </span>
       ) : null}
+      {stepUp.dialog}
     </span>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState, useTransition } from "react";
 import { revealValueAction, setValueAction } from "@/app/(console)/o/[org]/variables/actions";
+import { useStepUp } from "@/components/auth/use-step-up";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -33,6 +34,7 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
   const [revealError, setRevealError] = useState<string | null>(null);
   const [revealing, startReveal] = useTransition();
   const { state, onSubmit, pending } = useActionForm<SetState>(setValueAction.bind(null, org), null);
+  const stepUp = useStepUp();
 
   useEffect(() => {
     dialog.current?.showModal();
@@ -48,7 +50,9 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
   const reveal = () =>
     startReveal(async () => {
       setRevealError(null);
-      const result = await revealValueAction(org, { variableId: variable.id, environmentId: environment.id });
+      const result = await stepUp.withStepUp(() =>
+        revealValueAction(org, { variableId: variable.id, environmentId: environment.id }),
+      );
       if (result.ok) setRevealed(result.data.value);
       else setRevealError(result.error.message);
     });
@@ -98,6 +102,7 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
             {revealError}
           </p>
         ) : null}
+        {stepUp.dialog}
         {requested ? (
           <p role="status" className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900">
             Sent for approval ({requested.riskLevel} risk): a reviewer must approve it before it applies.

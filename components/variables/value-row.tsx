@@ -8,6 +8,7 @@ import {
   revealValueAction,
   setValueAction,
 } from "@/app/(console)/o/[org]/variables/actions";
+import { useStepUp } from "@/components/auth/use-step-up";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -75,6 +76,7 @@ export function ValueRow({
   const del = useActionForm<ChangeState>(deleteValueAction.bind(null, org), null);
   const open = !environment.locked && environment.isActive;
   const canSet = setMode !== "forbidden";
+  const stepUp = useStepUp();
   const label = `${environment.name} value`;
   const approval = setMode === "request";
 
@@ -98,7 +100,9 @@ export function ValueRow({
   const reveal = () =>
     startReveal(async () => {
       setRevealError(null);
-      const result = await revealValueAction(org, { variableId, environmentId: environment.id });
+      const result = await stepUp.withStepUp(() =>
+        revealValueAction(org, { variableId, environmentId: environment.id }),
+      );
       if (result.ok) setRevealed(result.data.value);
       else setRevealError(result.error.message);
     });
@@ -271,6 +275,7 @@ export function ValueRow({
         </p>
       ) : null}
       <FormMessage state={del.state} />
+      {stepUp.dialog}
       {deleting && value && open ? (
         <form
           onSubmit={del.onSubmit}

@@ -1,11 +1,11 @@
-import { verify } from "@node-rs/argon2";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { withContext } from "../context";
-import { loginAttempts, sessions, users } from "../schema";
-import { ARGON2_OPTIONS } from "./users";
+import { sessions, users } from "../schema";
+import { consumeTotpCode, passwordMatches } from "./factors";
+import { clearFailures, limitKeys, overLimit, recordFailure } from "./login-limits";
 
-export const LOGIN_LIMITS = { perEmail: 5, perAddress: 50, windowMinutes: 15 };
+export { LOGIN_LIMITS } from "./login-limits";
 export const SESSION_LIMITS = { absoluteHours: 12, idleMinutes: 30 };
 
 // A real argon2id hash of a random string: unknown emails are verified against it so they take as long.
@@ -13,50 +13,21 @@ const DUMMY_HASH =
   "$argon2id$v=19$m=19456,t=2,p=1$eJoheMChkoQVeTHcAOjCfA$xRzifc0Q2NTLFaCUie9TJ6SqkxscZLTXElUShJY1t+A";
 
 export type LoginResult =
-  | { ok: true; user: { id: string; email: string; name: string }; sessionId: string }
-  | { ok: false; reason: "invalid" | "rate_limited" };
-
-async function overLimit(database: Database, keys: { key: string; max: number }[]) {
-  const rows = await database
-    .select({ key: loginAttempts.key, failures: loginAttempts.failures })
-    .from(loginAttempts)
-    .where(
-      and(
-        sql`${loginAttempts.key} in ${keys.map((k) => k.key)}`,
-        gt(loginAttempts.windowStart, sql`now() - make_interval(mins => ${LOGIN_LIMITS.windowMinutes})`),
-      ),
-    );
-  return rows.some((r) => r.failures >= (keys.find((k) => k.key === r.key)?.max ?? 0));
-}
-
-async function recordFailure(database: Database, keys: string[]) {
-  for (const key of keys) {
-    await database
-      .insert(loginAttempts)
-      .values({ key, windowStart: sql`now()`, failures: 1 })
-      .onConflictDoUpdate({
-        target: loginAttempts.key,
-        set: {
-          failures: sql`case when ${loginAttempts.windowStart} > now() - make_interval(mins => ${LOGIN_LIMITS.windowMinutes}) then ${loginAttempts.failures} + 1 else 1 end`,
-          windowStart: sql`case when ${loginAttempts.windowStart} > now() - make_interval(mins => ${LOGIN_LIMITS.windowMinutes}) then ${loginAttempts.windowStart} else now() end`,
-        },
-      });
-  }
-}
+  | { ok: true; user: { id: string; email: string; name: string }; sessionId: string; mfa: boolean }
+  | { ok: false; reason: "invalid" | "rate_limited" | "totp_required" | "totp_invalid" };
 
 /**
- * Verifies a password with argon2id, rate-limited per email and per address (counters in PostgreSQL, so
- * every app instance shares them), and opens a server-side session row on success.
+ * Verifies a password with argon2id and, for a user with two-factor authentication on, a single-use TOTP
+ * code; rate-limited per email and per address (counters in PostgreSQL, so every app instance shares them);
+ * opens a server-side session row on success. A wrong password or a wrong (or replayed) code counts as a
+ * failure; a missing code after the right password does not (the form then asks for it).
  */
 export async function login(
   database: Database,
-  input: { email: string; password: string; ip?: string; userAgent?: string },
+  input: { email: string; password: string; totp?: string; ip?: string; userAgent?: string },
 ): Promise<LoginResult> {
   const email = input.email.trim().toLowerCase();
-  const keys = [
-    { key: `email:${email}`, max: LOGIN_LIMITS.perEmail },
-    { key: `ip:${input.ip ?? "unknown"}`, max: LOGIN_LIMITS.perAddress },
-  ];
+  const keys = limitKeys(email, input.ip);
   if (await overLimit(database, keys)) return { ok: false, reason: "rate_limited" };
   const [user] = await database
     .select({
@@ -65,20 +36,26 @@ export async function login(
       name: users.name,
       passwordHash: users.passwordHash,
       disabledAt: users.disabledAt,
+      totpSecret: users.totpSecret,
+      totpEnabledAt: users.totpEnabledAt,
+      totpLastStep: users.totpLastStep,
     })
     .from(users)
     .where(eq(users.email, email));
-  const valid = await verify(user?.passwordHash ?? DUMMY_HASH, input.password, ARGON2_OPTIONS).catch(
-    () => false,
-  );
+  const valid = await passwordMatches(user?.passwordHash ?? DUMMY_HASH, input.password);
   if (!user || !valid || user.disabledAt) {
-    await recordFailure(
-      database,
-      keys.map((k) => k.key),
-    );
+    await recordFailure(database, keys);
     return { ok: false, reason: "invalid" };
   }
-  await database.delete(loginAttempts).where(eq(loginAttempts.key, `email:${email}`));
+  const mfa = Boolean(user.totpEnabledAt);
+  if (mfa) {
+    if (!input.totp?.trim()) return { ok: false, reason: "totp_required" };
+    if (!(await consumeTotpCode(database, user, input.totp))) {
+      await recordFailure(database, keys);
+      return { ok: false, reason: "totp_invalid" };
+    }
+  }
+  await clearFailures(database, keys);
   const sessionId = await withContext(
     { userId: user.id },
     async (tx) => {
@@ -89,13 +66,14 @@ export async function login(
           expiresAt: sql`now() + make_interval(hours => ${SESSION_LIMITS.absoluteHours})`,
           ipAddress: input.ip ?? null,
           userAgent: input.userAgent ?? null,
+          mfa,
         })
         .returning({ id: sessions.id });
       return row.id;
     },
     database,
   );
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name }, sessionId };
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name }, sessionId, mfa };
 }
 
 /** A session is live if not revoked, not past its absolute expiry, and used within the idle timeout. */

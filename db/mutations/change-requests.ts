@@ -9,12 +9,14 @@ import { orgKeys } from "../keyring";
 import {
   changeRequestItems,
   changeRequests,
+  environments,
   environmentVariables,
   environmentVariableValues,
   users,
 } from "../schema";
 import { writeAudit } from "./audit";
 import { runDeferred } from "./deferred-changes";
+import { requireStepUpForReveal } from "./step-up";
 import { currentValues, type ValueWrite, writeValues } from "./value-writes";
 import { decryptWith } from "./values";
 
@@ -299,10 +301,20 @@ export async function revealProposedValue(
   input: { id: string; variableId: string },
 ) {
   const [row] = await tx
-    .select({ request: changeRequests, item: changeRequestItems, name: environmentVariables.name })
+    .select({
+      request: changeRequests,
+      item: changeRequestItems,
+      variable: {
+        name: environmentVariables.name,
+        isWeddingCritical: environmentVariables.isWeddingCritical,
+        securityClassification: environmentVariables.securityClassification,
+      },
+      environmentType: environments.environmentType,
+    })
     .from(changeRequestItems)
     .innerJoin(changeRequests, eq(changeRequests.id, changeRequestItems.changeRequestId))
     .innerJoin(environmentVariables, eq(environmentVariables.id, changeRequestItems.variableId))
+    .innerJoin(environments, eq(environments.id, changeRequestItems.environmentId))
     .where(
       and(
         eq(changeRequests.id, input.id),
@@ -316,6 +328,8 @@ export async function revealProposedValue(
     throw new AppError("conflict:decided", { form: ["Only a pending request's values can be revealed"] });
   if (!row.item.newEncryptedValue || !row.item.encryptionKeyId)
     throw new AppError("validation", { form: ["This change deletes the value: there is nothing to reveal"] });
+  // Bound for production and wedding-critical: the same step-up as revealing the live value.
+  await requireStepUpForReveal(tx, ctx, row.variable, { environmentType: row.environmentType });
   const value = decryptWith(
     await orgKeys(tx, ctx.organizationId),
     row.item.encryptionKeyId,
@@ -333,7 +347,7 @@ export async function revealProposedValue(
     variableId: input.variableId,
     environmentId: row.item.environmentId,
     newValueHash: row.item.newValueHash,
-    details: { name: row.name, proposed: true },
+    details: { name: row.variable.name, proposed: true },
   });
   return { value };
 }

@@ -6,6 +6,7 @@ import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { emergencyReviews, emergencySessions } from "../schema";
 import { writeAudit } from "./audit";
+import { requireRecentAuth } from "./step-up";
 
 export const MAX_EMERGENCY_MINUTES = 60;
 
@@ -48,6 +49,7 @@ export async function openEmergencySession(
     throw new AppError("validation", {
       environmentId: [`${env.name} is not locked now: change it normally, no emergency access is needed`],
     });
+  await requireRecentAuth(tx, ctx);
   const minutes = Math.min(Math.max(Math.round(input.minutes), 5), MAX_EMERGENCY_MINUTES);
   const previous = await endSessions(tx, ctx);
   const [session] = await tx

@@ -9,6 +9,7 @@ import { orgKeys } from "../keyring";
 import { environmentVariableValues, valueVersions } from "../schema";
 import { writeAudit } from "./audit";
 import { openChangeRequest } from "./change-request-open";
+import { requireStepUpForReveal } from "./step-up";
 import { assertNotLocked, gateChanges, requestReason, type WriteOutcome, writeValues } from "./value-writes";
 import { liveVariable } from "./variables";
 
@@ -168,6 +169,7 @@ export async function deleteValue(
 export async function revealValue(tx: Tx, ctx: TenantContext, input: Target) {
   const { variable, env } = await target(tx, ctx, input);
   await requireValuePermission(tx, ctx, variable.id, env, "read");
+  await requireStepUpForReveal(tx, ctx, variable, env);
   const current = await currentValue(tx, input);
   if (!current) throw new AppError("not_found");
   const keys = await orgKeys(tx, ctx.organizationId);

@@ -13,6 +13,7 @@ import { changeRequests, environmentVariableAudit } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { type Classification, RISK_LEVELS, riskOf } from "@/lib/risk";
 import { ENVIRONMENT_TYPES } from "@/lib/roles";
+import { withSession } from "./session-fixture";
 import { approveAs, expectDbError, makeOrg, rawSql, startWeddingHours, type TestOrg } from "./support";
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
@@ -51,10 +52,9 @@ const propose = (
   );
 const approve = (ctx: TenantContext, id: string, note?: string) =>
   withContext(ctx, (tx) => approveChangeRequest(tx, ctx, { id, note }));
+let owner: TenantContext & { sessionId: string };
 const reveal = (variableId: string) =>
-  withContext(org.owner, (tx) =>
-    revealValue(tx, org.owner, { variableId, environmentId: org.env.production }),
-  );
+  withContext(owner, (tx) => revealValue(tx, owner, { variableId, environmentId: org.env.production }));
 const status = async (id: string) => {
   const [row] = await withContext(org.owner, (tx) =>
     tx
@@ -67,6 +67,8 @@ const status = async (id: string) => {
 
 beforeAll(async () => {
   org = await makeOrg();
+  // Revealing production wedding-critical values needs a freshly verified session (step-up).
+  owner = await withSession(org.owner);
   dev = await org.member("developer");
   reviewer = await org.member("security_reviewer");
   viewer = await org.member("viewer");

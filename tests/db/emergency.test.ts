@@ -7,11 +7,13 @@ import {
   endEmergencySession,
   openEmergencySession,
 } from "@/db/mutations/emergency";
+import { markVerified } from "@/db/mutations/factors";
 import { setValue } from "@/db/mutations/values";
 import { createVariable } from "@/db/mutations/variables";
 import { liveEmergencySession, openEmergencyReviews } from "@/db/queries/emergency";
 import { environmentVariableAudit } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { ageVerification, withSession } from "./session-fixture";
 import { approveAs, makeOrg, startWeddingHours, type TestOrg } from "./support";
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
@@ -46,7 +48,8 @@ beforeAll(async () => {
       }),
     ),
   );
-  onCall = await org.member("on_call");
+  // Break-glass needs a session that proved who it is in the last five minutes (step-up).
+  onCall = await withSession(await org.member("on_call"));
 });
 
 const open = (ctx: TenantContext, reason = "Stripe rotated the webhook secret; checkout failing") =>
@@ -69,6 +72,10 @@ describe("break-glass", () => {
     await expect(open(dev)).rejects.toSatisfy(isCode("forbidden"));
     await expect(open(onCall, "because")).rejects.toSatisfy(isCode("validation"));
     await expect(write(onCall, "whsec_new", 1)).rejects.toSatisfy(isCode("locked:wedding_hours"));
+    await ageVerification(onCall.sessionId as string, 6);
+    await expect(open(onCall)).rejects.toSatisfy(isCode("reauth_required"));
+    await expect(open({ ...onCall, sessionId: undefined })).rejects.toSatisfy(isCode("reauth_required"));
+    await withContext(onCall, (tx) => markVerified(tx, onCall, false));
     const session = await open(onCall);
     expect(session.environment).toBe("production");
     const live = await withContext(onCall, (tx) => liveEmergencySession(tx, onCall));

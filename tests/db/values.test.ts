@@ -5,6 +5,7 @@ import { deleteValue, revealValue, setValue } from "@/db/mutations/values";
 import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
 import { environmentVariableAudit, valueVersions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { withSession } from "./session-fixture";
 import { applied, approveAs, makeOrg, rawSql, type TestOrg } from "./support";
 
 const base = {
@@ -119,7 +120,8 @@ describe("values", () => {
     );
     const change = await propose("Rotating the live key after the vendor's notice");
     expect(change).toMatchObject({ status: "requested", riskLevel: "CRITICAL" });
-    await expect(withContext(org.owner, (tx) => revealValue(tx, org.owner, target))).rejects.toSatisfy(
+    const owner = await withSession(org.owner); // a wedding-critical production reveal needs step-up
+    await expect(withContext(owner, (tx) => revealValue(tx, owner, target))).rejects.toSatisfy(
       isCode("not_found"),
     );
     await expect(

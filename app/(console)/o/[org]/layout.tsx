@@ -34,7 +34,7 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
             </span>
           </span>
           <a href={`/o/${org}/account`} className="text-indigo-700 hover:underline">
-            Sessions
+            Account &amp; sessions
           </a>
           <SignOutButton />
         </div>
