@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { grantPolicyAction } from "@/app/(console)/o/[org]/access/actions";
+import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -22,7 +23,7 @@ export function GrantForm({
   environments: string[];
   timeZone: string;
 }) {
-  const { state, onSubmit, pending } = useActionForm<ActionResult<{ id: string }> | null>(
+  const { state, onSubmit, pending } = useActionForm<ActionResult<{ status: string }> | null>(
     grantPolicyAction.bind(null, org),
     null,
   );
@@ -32,7 +33,8 @@ export function GrantForm({
   return (
     <form onSubmit={onSubmit} aria-label="Grant access" className="grid max-w-3xl grid-cols-2 gap-4">
       <div className="col-span-2">
-        <FormMessage state={state} success="Access granted." />
+        <FormMessage state={state} success={wasRequested(state) ? undefined : "Access granted."} />
+        <SentForApproval org={org} state={state} />
       </div>
       <Field label="To" htmlFor="g-subject" error={e?.subject}>
         <Select id="g-subject" name="subject" value={subject} onChange={(ev) => setSubject(ev.target.value)}>
@@ -97,6 +99,16 @@ export function GrantForm({
         <Input id="g-expires" name="expiresAt" type="date" />
       </Field>
       <TimeWindowFields errors={e} timeZone={timeZone} />
+      <div className="col-span-2">
+        <Field
+          label="Reason"
+          htmlFor="g-reason"
+          hint="Needed for admin or emergency, or write on production: a reviewer approves those."
+          error={e?.reason}
+        >
+          <Input id="g-reason" name="reason" autoComplete="off" maxLength={1000} />
+        </Field>
+      </div>
       <div className="col-span-2">
         <Button type="submit" disabled={pending}>
           {pending ? "Granting…" : "Grant access"}

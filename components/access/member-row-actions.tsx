@@ -5,6 +5,7 @@ import {
   removeMemberAction,
   revokeSessionsAction,
 } from "@/app/(console)/o/[org]/access/actions";
+import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
@@ -48,6 +49,13 @@ export function MemberRowActions({
               </option>
             ))}
           </select>
+          <input
+            name="reason"
+            aria-label={`Reason to change the role of ${email}`}
+            placeholder="Reason (for owner or admin)"
+            className="w-48 rounded-md border border-gray-300 px-2 py-1 text-sm"
+            maxLength={1000}
+          />
           <Button type="submit" size="sm" variant="secondary" disabled={change.pending}>
             Change role
           </Button>
@@ -77,7 +85,8 @@ export function MemberRowActions({
           </Button>
         </form>
       </div>
-      <FormMessage state={change.state} success="Role changed." />
+      <FormMessage state={change.state} success={wasRequested(change.state) ? undefined : "Role changed."} />
+      <SentForApproval org={org} state={change.state} />
       <FormMessage state={revoke.state} success="Signed out everywhere." />
       <FormMessage state={remove.state} />
       {errors.length > 0 ? <p className="text-xs text-red-700">{errors.join(" ")}</p> : null}

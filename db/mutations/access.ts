@@ -8,10 +8,20 @@ import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { environments, environmentVariables, memberships, users, variableAccessPolicies } from "../schema";
 import { writeAudit } from "./audit";
+import { type Approval, approvedBy, deferChange, mustWait } from "./change-request-open";
+import type { ConsoleChange } from "./variables";
 
-/** Grants access beyond the role baseline (owners and admins only); scored and audited. */
-export async function grantPolicy(tx: Tx, ctx: TenantContext, input: PolicyInput) {
-  requireCapability(ctx, "members:manage");
+/**
+ * Grants access beyond the role baseline (owners and admins only); scored and audited. A HIGH grant (admin,
+ * emergency, write on production) waits for a reviewer, who may not approve a grant that would reach them.
+ */
+export async function grantPolicy(
+  tx: Tx,
+  ctx: TenantContext,
+  input: PolicyInput,
+  options: { reason?: string; approval?: Approval } = {},
+): Promise<ConsoleChange<{ id: string }>> {
+  if (!options.approval) requireCapability(ctx, "members:manage");
   let userId: string | null = null;
   if (input.subject === "user") {
     const [member] = await tx
@@ -52,6 +62,20 @@ export async function grantPolicy(tx: Tx, ctx: TenantContext, input: PolicyInput
     input.environments.length > 0 ? envs.filter((e) => input.environments.includes(e.name)) : envs;
   const production = scoped.some((e) => e.type === "production" || e.type === "disaster_recovery");
   const risk = riskOf({ action: "policy:grant", permission: input.permission, production });
+  const to = input.subject === "user" ? input.email : `role ${input.role}`;
+  const scope =
+    input.scope === "all" ? "all variables" : input.scope === "tag" ? `#${input.tag}` : input.variable;
+  if (options.approval && (userId === ctx.userId || (input.subject === "role" && input.role === ctx.role)))
+    throw new AppError("forbidden", { form: ["You cannot approve access that would be granted to you"] });
+  if (mustWait(risk, options.approval))
+    return deferChange(tx, ctx, {
+      action: "policy:grant",
+      payload: input,
+      summary: `Grant ${input.permission} to ${to} on ${scope} in ${input.environments.length > 0 ? input.environments.join(", ") : "every environment"}`,
+      risk,
+      reason: options.reason,
+      variableId,
+    });
   const [row] = await tx
     .insert(variableAccessPolicies)
     .values({
@@ -75,17 +99,17 @@ export async function grantPolicy(tx: Tx, ctx: TenantContext, input: PolicyInput
     variableId,
     riskLevel: risk.level,
     details: {
-      to: input.subject === "user" ? input.email : `role ${input.role}`,
+      to,
       permission: input.permission,
-      scope:
-        input.scope === "all" ? "all variables" : input.scope === "tag" ? `#${input.tag}` : input.variable,
+      scope,
       environments: input.environments.length > 0 ? input.environments : "all",
       expires: input.expiresAt ?? null,
       when: describeTimeRestriction(input.timeRestriction),
       risk: risk.reasons,
+      ...approvedBy(options.approval),
     },
   });
-  return row;
+  return { status: "applied", id: row.id };
 }
 
 /** Revokes a grant (kept, inactive, for the record); audited. */

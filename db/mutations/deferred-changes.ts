@@ -1,7 +1,11 @@
+import type { Role } from "@/lib/roles";
+import type { PolicyInput } from "@/lib/validation/access";
 import type { Tx } from "../client";
 import type { TenantContext } from "../context";
+import { grantPolicy } from "./access";
 import type { DeferredAction } from "./change-request-open";
 import { type EnvironmentInput, updateEnvironment } from "./environments";
+import { changeRole } from "./members";
 import { removeProtection } from "./settings";
 import { deleteVariable, updateVariable, type VariableInput } from "./variables";
 
@@ -39,7 +43,16 @@ export async function runDeferred(
     case "protection:remove":
       return removeProtection(tx, ctx, p as { kind: "window" | "blackout"; id: string }, { approval });
     case "policy:grant":
+      return grantPolicy(tx, ctx, p as PolicyInput, { approval });
     case "member:role":
-      throw new Error(`deferred ${action} is not wired yet`);
+      return changeRole(
+        tx,
+        ctx,
+        { userId: p.userId as string, role: p.role as Role },
+        {
+          approval,
+          from: p.from as Role,
+        },
+      );
   }
 }

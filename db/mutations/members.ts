@@ -5,8 +5,10 @@ import type { Role } from "@/lib/roles";
 import { requireCapability } from "../authz";
 import type { Tx } from "../client";
 import type { TenantContext } from "../context";
-import { memberships, sessions } from "../schema";
+import { memberships, sessions, users } from "../schema";
 import { writeAudit } from "./audit";
+import { type Approval, approvedBy, deferChange, mustWait } from "./change-request-open";
+import type { ConsoleChange } from "./variables";
 
 async function membership(tx: Tx, ctx: TenantContext, userId: string) {
   const [m] = await tx
@@ -25,16 +27,42 @@ async function owners(tx: Tx, ctx: TenantContext) {
   return row.n;
 }
 
-/** Changes a member's role (owners and admins; only an owner makes or unmakes owners; never your own). */
-export async function changeRole(tx: Tx, ctx: TenantContext, input: { userId: string; role: Role }) {
-  requireCapability(ctx, "members:manage");
+/**
+ * Changes a member's role (owners and admins; only an owner makes or unmakes owners; never your own). Making
+ * someone an owner or admin is HIGH: it waits for a reviewer, who may not approve a change of their own role.
+ */
+export async function changeRole(
+  tx: Tx,
+  ctx: TenantContext,
+  input: { userId: string; role: Role },
+  options: { reason?: string; approval?: Approval; from?: Role } = {},
+): Promise<ConsoleChange<{ role: Role }>> {
+  if (!options.approval) requireCapability(ctx, "members:manage");
   if (input.userId === ctx.userId)
-    throw new AppError("validation", { role: ["You cannot change your own role"] });
+    throw new AppError(
+      options.approval ? "forbidden" : "validation",
+      options.approval
+        ? { form: ["You cannot approve a change of your own role"] }
+        : { role: ["You cannot change your own role"] },
+    );
   const current = await membership(tx, ctx, input.userId);
-  if ((current === "owner" || input.role === "owner") && ctx.role !== "owner")
+  // Approved later: the role must still be what it was when the change was asked for.
+  if (options.from && options.from !== current) throw new AppError("conflict:version");
+  if (!options.approval && (current === "owner" || input.role === "owner") && ctx.role !== "owner")
     throw new AppError("forbidden");
   if (current === "owner" && input.role !== "owner" && (await owners(tx, ctx)) <= 1)
     throw new AppError("validation", { role: ["An organization keeps at least one owner"] });
+  const risk = riskOf({ action: "member:role", to: input.role });
+  if (mustWait(risk, options.approval)) {
+    const [who] = await tx.select({ email: users.email }).from(users).where(eq(users.id, input.userId));
+    return deferChange(tx, ctx, {
+      action: "member:role",
+      payload: { ...input, from: current },
+      summary: `Make ${who?.email ?? input.userId} ${input.role.replace("_", " ")} (now ${current.replace("_", " ")})`,
+      risk,
+      reason: options.reason,
+    });
+  }
   await tx
     .update(memberships)
     .set({ role: input.role })
@@ -43,9 +71,10 @@ export async function changeRole(tx: Tx, ctx: TenantContext, input: { userId: st
     action: "update",
     resourceType: "member",
     resourceId: input.userId,
-    riskLevel: riskOf({ action: "member:role", to: input.role }).level,
-    details: { from: current, to: input.role },
+    riskLevel: risk.level,
+    details: { from: current, to: input.role, ...approvedBy(options.approval) },
   });
+  return { status: "applied", role: input.role };
 }
 
 /** Removes a member from the organization (not yourself, not the last owner). */

@@ -8,7 +8,7 @@ import { createVariable } from "@/db/mutations/variables";
 import { effectiveAccess, listPolicies } from "@/db/queries/access";
 import { AppError } from "@/lib/errors";
 import { policyInput } from "@/lib/validation/access";
-import { expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
+import { approveAs, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 
@@ -44,8 +44,14 @@ beforeAll(async () => {
   }
 });
 
-const grant = (ctx: TenantContext, raw: Record<string, string>) =>
-  withContext(ctx, (tx) => grantPolicy(tx, ctx, policyInput.parse(raw)));
+/** Grants, with a reason; a HIGH grant (write on production) is approved by a reviewer. */
+const grant = async (ctx: TenantContext, raw: Record<string, string>) =>
+  approveAs(
+    org,
+    await withContext(ctx, (tx) =>
+      grantPolicy(tx, ctx, policyInput.parse(raw), { reason: "Needed for the release weekend" }),
+    ),
+  );
 const writeProd = (name: string, value: string, expectedVersion = 0) =>
   withContext(dev, (tx) =>
     setValue(tx, dev, {
@@ -227,20 +233,14 @@ describe("time-restricted access policies", () => {
     const lead = await org.member("lead");
     const today = ((new Date().getUTCDay() + 6) % 7) + 1;
     const other = (today % 7) + 1;
-    await withContext(org.owner, (tx) =>
-      grantPolicy(
-        tx,
-        org.owner,
-        policyInput.parse({
-          subject: "role",
-          role: "lead",
-          permission: "admin",
-          scope: "all",
-          environments: "production",
-          days: String(other),
-        }),
-      ),
-    );
+    await grant(org.owner, {
+      subject: "role",
+      role: "lead",
+      permission: "admin",
+      scope: "all",
+      environments: "production",
+      days: String(other),
+    });
     expect(await sqlPermission(lead)).toBe(1); // the lead's baseline read, not the grant's admin
   });
 });

@@ -3,11 +3,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { TenantContext } from "@/db/context";
 import { withContext } from "@/db/context";
 import { login } from "@/db/mutations/auth";
+import { approveChangeRequest } from "@/db/mutations/change-requests";
 import { changeRole, removeMember, revokeMemberSessions } from "@/db/mutations/members";
 import { listMembers } from "@/db/queries/access";
 import { sessions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { db, makeOrg, PASSWORD, rawSql, type TestOrg } from "./support";
+import { approveAs, db, makeOrg, PASSWORD, rawSql, type TestOrg } from "./support";
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 
@@ -21,7 +22,33 @@ beforeAll(async () => {
   dev = await org.member("developer");
 });
 
+/** Making someone an owner or admin is HIGH: asked with a reason, approved by a reviewer. */
+const promote = async (ctx: TenantContext, userId: string, role: "owner" | "admin") =>
+  approveAs(
+    org,
+    await withContext(ctx, (tx) =>
+      changeRole(tx, ctx, { userId, role }, { reason: "Agreed at the team meeting" }),
+    ),
+  );
+
 describe("members", () => {
+  it("making someone an admin waits for a reviewer, who may not approve their own promotion", async () => {
+    const reviewer = await org.member("security_reviewer");
+    const ask = (userId: string, reason?: string) =>
+      withContext(org.owner, (tx) => changeRole(tx, org.owner, { userId, role: "admin" }, { reason }));
+    await expect(ask(reviewer.userId)).rejects.toSatisfy(
+      (e) => isCode("validation")(e) && /HIGH risk/.test(String((e as AppError).fieldErrors?.reason)),
+    );
+    const own = await ask(reviewer.userId, "Rita will run the weekend rota");
+    if (own.status !== "requested") throw new Error("expected a change request");
+    await expect(
+      withContext(reviewer, (tx) => approveChangeRequest(tx, reviewer, { id: own.requestId })),
+    ).rejects.toSatisfy(isCode("forbidden"));
+    expect((await listMembers(org.owner)).find((m) => m.userId === reviewer.userId)?.role).toBe(
+      "security_reviewer",
+    );
+  });
+
   it("an admin changes a role and the change is audited with its risk", async () => {
     await withContext(admin, (tx) => changeRole(tx, admin, { userId: dev.userId, role: "lead" }));
     const members = await listMembers(org.owner);
@@ -43,11 +70,9 @@ describe("members", () => {
     await expect(
       withContext(second, (tx) => removeMember(tx, second, { userId: org.owner.userId })),
     ).rejects.toSatisfy(isCode("forbidden"));
-    await withContext(org.owner, (tx) => changeRole(tx, org.owner, { userId: second.userId, role: "owner" }));
+    await promote(org.owner, second.userId, "owner");
     const secondOwner = { ...second, role: "owner" as const }; // as the next request would resolve it
-    await withContext(secondOwner, (tx) =>
-      changeRole(tx, secondOwner, { userId: org.owner.userId, role: "admin" }),
-    );
+    await promote(secondOwner, org.owner.userId, "admin");
     const formerOwner = { ...org.owner, role: "admin" as const };
     await expect(
       withContext(formerOwner, (tx) => changeRole(tx, formerOwner, { userId: second.userId, role: "admin" })),

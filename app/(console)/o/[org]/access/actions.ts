@@ -6,15 +6,22 @@ import { createInvitation, revokeInvitation } from "@/db/mutations/invitations";
 import { changeRole, removeMember, revokeMemberSessions } from "@/db/mutations/members";
 import { invitationLink } from "@/lib/invitations";
 import { ROLES } from "@/lib/roles";
-import { policyInput } from "@/lib/validation/access";
+import { type PolicyInput, policyInput } from "@/lib/validation/access";
+import { optionalText } from "@/lib/validation/fields";
 import { invitationInput } from "@/lib/validation/invitations";
 import { runAction } from "@/server/action";
 import { publicOrigin } from "@/server/invitations";
 
+const reason = z.object({ reason: optionalText(1000) });
+
 export async function grantPolicyAction(org: string, _prev: unknown, form: FormData) {
-  return runAction(org, policyInput, form, (tx, ctx, input) => grantPolicy(tx, ctx, input), {
-    revalidate: "/access",
-  });
+  return runAction(
+    org,
+    policyInput.and(reason),
+    form,
+    (tx, ctx, { reason, ...input }) => grantPolicy(tx, ctx, input as PolicyInput, { reason }),
+    { revalidate: "/access" },
+  );
 }
 
 export async function revokePolicyAction(org: string, _prev: unknown, form: FormData) {
@@ -29,9 +36,9 @@ const member = z.object({ userId: z.uuid() });
 export async function changeRoleAction(org: string, _prev: unknown, form: FormData) {
   return runAction(
     org,
-    member.extend({ role: z.enum(ROLES, { error: "Choose a role" }) }),
+    member.extend({ role: z.enum(ROLES, { error: "Choose a role" }), reason: optionalText(1000) }),
     form,
-    (tx, ctx, i) => changeRole(tx, ctx, i),
+    (tx, ctx, { reason, ...i }) => changeRole(tx, ctx, i, { reason }),
     { revalidate: "/access" },
   );
 }
