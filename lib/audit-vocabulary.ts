@@ -27,4 +27,6 @@ export const AUDIT_RESOURCES = [
   "member",
   "change_request",
   "invitation",
+  "sync_target",
+  "drift",
 ] as const;

@@ -54,13 +54,34 @@ export async function runAction<S extends z.ZodType, R>(
   handler: (tx: Tx, ctx: TenantContext, data: z.infer<S>) => Promise<R>,
   options: { revalidate?: string } = {},
 ): Promise<ActionResult<R>> {
+  return runSteps(
+    org,
+    schema,
+    input,
+    (ctx, data) => withContext(ctx, (tx) => handler(tx, ctx, data)),
+    options,
+  );
+}
+
+/**
+ * The same path for work that talks to the outside world (pushing to a deployment target, scanning it): the
+ * handler opens its own short transactions around the network calls, so a sync is visible while it runs and
+ * a failure is recorded instead of rolled back.
+ */
+export async function runSteps<S extends z.ZodType, R>(
+  org: string,
+  schema: S,
+  input: Input,
+  handler: (ctx: TenantContext, data: z.infer<S>) => Promise<R>,
+  options: { revalidate?: string } = {},
+): Promise<ActionResult<R>> {
   try {
     if (!(await currentUser())) throw new AppError("unauthorized");
     const parsed = parseInput(schema, input);
     const member = await memberContext(org);
     if (!member) throw new AppError("forbidden");
     const { user: _u, org: _o, emergency: _e, ...ctx } = member;
-    const data = await withContext(ctx, (tx) => handler(tx, ctx, parsed));
+    const data = await handler(ctx, parsed);
     if (options.revalidate) revalidatePath(`/o/${org}${options.revalidate}`, "layout");
     return { ok: true, data };
   } catch (raw) {

@@ -13,7 +13,9 @@ export function useActionForm<S>(
   const [state, dispatch, pending] = useActionState<S, FormData>(action, initial);
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    // The submitter's name and value count (several submit buttons, e.g. push / adopt / dismiss).
+    const submitter = (event.nativeEvent as SubmitEvent).submitter;
+    const form = new FormData(event.currentTarget, submitter);
     startTransition(() => dispatch(form));
   };
   return { state, onSubmit, pending };

@@ -1,8 +1,71 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
-import { id } from "./columns";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt, version } from "./columns";
 import { environments } from "./environments";
+import { encryptionKeys } from "./keys";
 import { organizations, users } from "./organizations";
+import { environmentVariables } from "./variables";
+
+/**
+ * Where an environment is deployed: a `.env` file under the server's target root, or an HTTP receiver
+ * (docs/sync-protocol.md). The shared secret signs requests and keys the deployed hashes; it is sealed under
+ * the organization's data key, bound to the target. `managed_keys` are the keys Ringbearer has pushed there:
+ * only those are ever deleted, unless `delete_unmanaged` says otherwise.
+ */
+export const syncTargets = pgTable(
+  "sync_targets",
+  {
+    id: id(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    environmentId: uuid()
+      .notNull()
+      .references(() => environments.id),
+    name: varchar({ length: 100 }).notNull(),
+    kind: varchar({ length: 20 }).notNull(),
+    /** A path relative to the target root (file), or the receiver's base URL (http). */
+    location: text().notNull(),
+    secretSealed: text().notNull(),
+    encryptionKeyId: varchar({ length: 255 })
+      .notNull()
+      .references(() => encryptionKeys.keyId),
+    deleteUnmanaged: boolean().notNull().default(false),
+    managedKeys: text().array().notNull().default(sql`'{}'::text[]`),
+    scanIntervalMinutes: integer().notNull().default(15),
+    isActive: boolean().notNull().default(true),
+    lastScanAt: timestamp({ withTimezone: true }),
+    lastTestAt: timestamp({ withTimezone: true }),
+    lastTestStatus: varchar({ length: 20 }),
+    lastTestMessage: text(),
+    version: version(),
+    createdBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique("sync_targets_env_name_unique").on(t.environmentId, t.name),
+    index("idx_sync_targets_org").on(t.organizationId, t.isActive),
+    check("sync_targets_kind_check", sql`${t.kind} in ('dotenv_file', 'http')`),
+    check("sync_targets_interval_check", sql`${t.scanIntervalMinutes} between 1 and 1440`),
+    check("sync_targets_test_check", sql`${t.lastTestStatus} in ('passed', 'failed')`),
+  ],
+);
 
 export const deploymentSyncs = pgTable(
   "deployment_syncs",
@@ -14,6 +77,7 @@ export const deploymentSyncs = pgTable(
     environmentId: uuid()
       .notNull()
       .references(() => environments.id),
+    targetId: uuid().references(() => syncTargets.id),
     syncType: varchar({ length: 50 }).notNull(),
     syncStatus: varchar({ length: 20 }).notNull(),
     variablesSynced: integer().notNull().default(0),
@@ -52,17 +116,34 @@ export const configurationDrift = pgTable(
     environmentId: uuid()
       .notNull()
       .references(() => environments.id),
+    /** The target where it was seen; null for parity drift between environments. */
+    targetId: uuid().references(() => syncTargets.id),
+    variableId: uuid().references(() => environmentVariables.id),
     driftType: varchar({ length: 50 }).notNull(),
     variableName: varchar({ length: 255 }).notNull(),
+    /** Identifies "the same drift" (target or parity, type, key): it is recorded once while unresolved. */
+    driftKey: text().notNull(),
+    details: jsonb().notNull().default({}),
     expectedValueHash: varchar({ length: 255 }),
     actualValueHash: varchar({ length: 255 }),
     driftSeverity: varchar({ length: 20 }).notNull(),
     detectedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp({ withTimezone: true }),
+    /** pushed, adopted, dismissed, or auto (no longer seen). */
+    resolution: varchar({ length: 20 }),
+    resolvedBy: uuid().references(() => users.id),
     resolutionNotes: text(),
   },
   (t) => [
     index("idx_config_drift_unresolved").on(t.environmentId, t.resolvedAt).where(sql`resolved_at is null`),
+    uniqueIndex("configuration_drift_open_key")
+      .on(t.organizationId, t.driftKey)
+      .where(sql`resolved_at is null`),
+    check(
+      "configuration_drift_resolution_check",
+      sql`${t.resolution} in ('pushed', 'adopted', 'dismissed', 'auto')`,
+    ),
     check(
       "configuration_drift_type_check",
       sql`${t.driftType} in ('missing_variable', 'unexpected_variable', 'value_mismatch', 'security_violation')`,

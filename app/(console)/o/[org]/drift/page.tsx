@@ -1,14 +1,261 @@
-import { ComingSoon } from "@/components/ui/coming-soon";
+import { DriftActions } from "@/components/drift/drift-actions";
+import { RollbackButton } from "@/components/drift/rollback-button";
+import { TargetButtons } from "@/components/drift/target-buttons";
+import { TargetForm } from "@/components/drift/target-form";
+import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { type DriftRow, listTargets, recentSyncs, unresolvedDrift } from "@/db/queries/drift";
+import { listEnvironments, valueAccess } from "@/db/queries/variables";
+import { canPropose } from "@/lib/approvals";
+import { duration, formatStamp } from "@/lib/format";
+import { atLeast, can } from "@/lib/policy";
+import { requireMember } from "@/server/session";
 
-export default async function DriftPage() {
+const SEVERITY_TONE = { critical: "red", high: "red", medium: "amber", low: "neutral" } as const;
+
+/** The drift in words an on-call engineer reads at 23:00. */
+function driftInWords(d: DriftRow) {
+  const details = d.details as { parity_with?: string; violation?: string; change_request?: string };
+  if (details.parity_with) return `missing here, set in ${details.parity_with}`;
+  switch (d.type) {
+    case "missing_variable":
+      return "missing on the target";
+    case "unexpected_variable":
+      return "on the target, unknown to the console";
+    case "value_mismatch":
+      return "deployed value differs";
+    default:
+      return details.violation === "expired_value_deployed"
+        ? "security: an expired value is still deployed"
+        : "security: a production value is deployed here";
+  }
+}
+
+export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
+  const { org } = await props.params;
+  const member = await requireMember(org);
+  const [drift, targets, syncs, envs, access] = await Promise.all([
+    unresolvedDrift(member),
+    listTargets(member),
+    recentSyncs(member),
+    listEnvironments(member),
+    valueAccess(member, null),
+  ]);
+  const tz = member.org.timeZone;
+  const now = new Date();
+  const env = new Map(envs.map((e) => [e.id, e]));
+  const writable = (environmentId: string) => atLeast(access[environmentId]?.permission ?? "none", "write");
+  const locked = (environmentId: string) => {
+    const e = env.get(environmentId);
+    return Boolean(e?.locked && !e.emergency);
+  };
+  const manage = can(member.role, "environment:manage");
   return (
-    <div className="space-y-6">
-      <PageHeader title="Drift" />
-      <ComingSoon
-        feature="Drift"
-        description="Compare what is deployed with what the console holds, and resolve the difference."
+    <div className="space-y-8">
+      <PageHeader
+        title="Drift"
+        description="What is deployed on each target, compared by hash with what the console holds. Push the console's value, adopt the deployed one (a normal write: versioned, audited, approved if it needs to be), or dismiss with a note."
       />
+      <section aria-labelledby="drift-heading" className="space-y-3">
+        <h2 id="drift-heading" className="text-lg font-semibold">
+          Unresolved drift ({drift.length})
+        </h2>
+        {drift.length === 0 ? (
+          <p className="text-sm text-gray-600">
+            No drift: every scanned target holds what the console expects.
+          </p>
+        ) : (
+          <Table aria-label="Unresolved drift">
+            <THead>
+              <TR>
+                <TH>Severity</TH>
+                <TH>Environment</TH>
+                <TH>Target</TH>
+                <TH>Key</TH>
+                <TH>Drift</TH>
+                <TH>Seen</TH>
+                <TH>Resolve</TH>
+              </TR>
+            </THead>
+            <TBody>
+              {drift.map((d) => {
+                const lockedNow = locked(d.environmentId);
+                const label = `${d.name} on ${d.target ?? d.environment}`;
+                return (
+                  <TR key={d.id}>
+                    <TD>
+                      <Badge tone={SEVERITY_TONE[d.severity as keyof typeof SEVERITY_TONE]}>
+                        {d.severity}
+                      </Badge>
+                    </TD>
+                    <TD>{d.environment}</TD>
+                    <TD>{d.target ?? "parity"}</TD>
+                    <TD className="font-mono text-xs">{d.name}</TD>
+                    <TD>{driftInWords(d)}</TD>
+                    <TD className="whitespace-nowrap text-xs text-gray-600">
+                      {duration(d.detectedAt, now)} ago
+                      <br />
+                      last {formatStamp(d.lastSeenAt, tz)}
+                    </TD>
+                    <TD>
+                      {lockedNow ? (
+                        <p className="mb-1 text-xs text-amber-800">
+                          {d.environment} is locked for wedding hours: break glass to push or adopt.
+                        </p>
+                      ) : null}
+                      <DriftActions
+                        org={org}
+                        id={d.id}
+                        label={label}
+                        canPush={
+                          Boolean(d.targetId) &&
+                          d.type !== "unexpected_variable" &&
+                          writable(d.environmentId) &&
+                          !lockedNow
+                        }
+                        canAdopt={
+                          Boolean(d.targetId) &&
+                          (d.type === "value_mismatch" || d.type === "unexpected_variable") &&
+                          (writable(d.environmentId) || canPropose(member.role)) &&
+                          !lockedNow
+                        }
+                      />
+                    </TD>
+                  </TR>
+                );
+              })}
+            </TBody>
+          </Table>
+        )}
+      </section>
+
+      <section aria-labelledby="targets-heading" className="space-y-3">
+        <h2 id="targets-heading" className="text-lg font-semibold">
+          Sync targets
+        </h2>
+        {targets.length === 0 ? (
+          <p className="text-sm text-gray-600">
+            No target yet. Run <code>npm run target -- --port 4400 --file ./deployed.env</code> next to a
+            deployment and add it here, or add a <code>.env</code> file target on this server.
+          </p>
+        ) : (
+          <Table aria-label="Sync targets">
+            <THead>
+              <TR>
+                <TH>Target</TH>
+                <TH>Environment</TH>
+                <TH>Where</TH>
+                <TH>Last contact</TH>
+                <TH>
+                  <span className="sr-only">Actions</span>
+                </TH>
+              </TR>
+            </THead>
+            <TBody>
+              {targets.map((t) => (
+                <TR key={t.id}>
+                  <TD className="font-medium">{t.name}</TD>
+                  <TD>{t.environment}</TD>
+                  <TD className="text-xs">
+                    {t.kind === "http" ? "HTTP" : ".env file"} ·{" "}
+                    <span className="font-mono">{t.location}</span>
+                    <br />
+                    {t.managed} managed key(s){t.deleteUnmanaged ? " · deletes unmanaged keys" : ""} · scans
+                    every {t.scanIntervalMinutes} min
+                  </TD>
+                  <TD className="text-xs">
+                    {t.lastContactAt ? (
+                      <>
+                        <Badge tone={t.lastContactStatus === "passed" ? "green" : "red"}>
+                          {t.lastContactStatus === "passed" ? "ok" : "failed"}
+                        </Badge>{" "}
+                        {formatStamp(t.lastContactAt, tz)}
+                        <br />
+                        {t.lastContactMessage}
+                      </>
+                    ) : (
+                      "never"
+                    )}
+                  </TD>
+                  <TD>
+                    <TargetButtons
+                      org={org}
+                      id={t.id}
+                      name={t.name}
+                      canPush={writable(t.environmentId) && !locked(t.environmentId)}
+                    />
+                  </TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+        )}
+        {manage ? (
+          <TargetForm org={org} environments={envs.map((e) => ({ id: e.id, name: e.name }))} />
+        ) : null}
+      </section>
+
+      <section aria-labelledby="syncs-heading" className="space-y-3">
+        <h2 id="syncs-heading" className="text-lg font-semibold">
+          Recent syncs
+        </h2>
+        {syncs.length === 0 ? (
+          <p className="text-sm text-gray-600">Nothing pushed yet.</p>
+        ) : (
+          <Table aria-label="Recent syncs">
+            <THead>
+              <TR>
+                <TH>When</TH>
+                <TH>Target</TH>
+                <TH>Kind</TH>
+                <TH>Status</TH>
+                <TH>Keys</TH>
+                <TH>By</TH>
+                <TH>
+                  <span className="sr-only">Roll back</span>
+                </TH>
+              </TR>
+            </THead>
+            <TBody>
+              {syncs.map((s) => (
+                <TR key={s.id}>
+                  <TD className="whitespace-nowrap">{formatStamp(s.startedAt, tz)}</TD>
+                  <TD>
+                    {s.target ?? "—"} ({s.environment})
+                  </TD>
+                  <TD>{s.type}</TD>
+                  <TD>
+                    <Badge
+                      tone={s.status === "completed" ? "green" : s.status === "failed" ? "red" : "indigo"}
+                    >
+                      {s.status}
+                    </Badge>
+                    {s.errors?.length ? (
+                      <div className="text-xs text-red-700">{s.errors.join(" ")}</div>
+                    ) : null}
+                  </TD>
+                  <TD>
+                    {s.synced} changed{s.failed ? `, ${s.failed} failed` : ""}
+                    {s.durationMs !== null ? ` · ${s.durationMs} ms` : ""}
+                  </TD>
+                  <TD className="text-xs">{s.startedBy}</TD>
+                  <TD>
+                    {s.rollbackable && s.targetId ? (
+                      <RollbackButton
+                        org={org}
+                        targetId={s.targetId}
+                        syncId={s.id}
+                        label={`${s.target} at ${formatStamp(s.startedAt, tz)}`}
+                      />
+                    ) : null}
+                  </TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+        )}
+      </section>
     </div>
   );
 }

@@ -1,0 +1,50 @@
+"use server";
+
+import { z } from "zod";
+import { pushToTarget } from "@/db/mutations/deploy";
+import { scanTarget } from "@/db/mutations/drift";
+import { resolveDrift } from "@/db/mutations/drift-resolution";
+import { createTarget, testTarget } from "@/db/mutations/sync-targets";
+import { optionalText } from "@/lib/validation/fields";
+import { targetInput } from "@/lib/validation/targets";
+import { runAction, runSteps } from "@/server/action";
+
+const target = z.object({ id: z.uuid("Unknown target") });
+
+/** Adds a target; a generated secret comes back this once (for an HTTP receiver). */
+export async function createTargetAction(org: string, _prev: unknown, form: FormData) {
+  return runAction(org, targetInput, form, (tx, ctx, input) => createTarget(tx, ctx, input), {
+    revalidate: "/drift",
+  });
+}
+
+export async function testTargetAction(org: string, input: { id: string }) {
+  return runSteps(org, target, input, (ctx, i) => testTarget(ctx, i.id), { revalidate: "/drift" });
+}
+
+export async function scanTargetAction(org: string, input: { id: string }) {
+  return runSteps(org, target, input, (ctx, i) => scanTarget(ctx, i.id), { revalidate: "/" });
+}
+
+export async function pushTargetAction(org: string, input: { id: string }) {
+  return runSteps(org, target, input, (ctx, i) => pushToTarget(ctx, { targetId: i.id }), { revalidate: "/" });
+}
+
+export async function rollbackAction(org: string, input: { id: string; syncId: string }) {
+  return runSteps(
+    org,
+    target.extend({ syncId: z.uuid() }),
+    input,
+    (ctx, i) => pushToTarget(ctx, { targetId: i.id, rollbackOf: i.syncId }),
+    { revalidate: "/" },
+  );
+}
+
+export async function resolveDriftAction(org: string, _prev: unknown, form: FormData) {
+  const schema = z.object({
+    id: z.uuid("Unknown drift"),
+    action: z.enum(["push", "adopt", "dismiss"], { error: "Choose how to resolve it" }),
+    note: optionalText(1000),
+  });
+  return runSteps(org, schema, form, (ctx, i) => resolveDrift(ctx, i), { revalidate: "/" });
+}

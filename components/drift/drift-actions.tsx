@@ -1,0 +1,79 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+import { resolveDriftAction } from "@/app/(console)/o/[org]/drift/actions";
+import { useActionForm } from "@/components/forms/use-action-form";
+import { Button } from "@/components/ui/button";
+import { FormMessage } from "@/components/ui/form-message";
+import { Input } from "@/components/ui/input";
+import type { Resolution } from "@/db/mutations/drift-resolution";
+import type { ActionResult } from "@/lib/errors";
+
+type State = ActionResult<Resolution> | null;
+
+const OUTCOME = (r: Resolution) =>
+  r.status === "resolved"
+    ? `Resolved (${r.resolution}).`
+    : r.status === "requested"
+      ? `Adopting it needs a reviewer's approval (${r.riskLevel} risk): it waits on Approvals; the drift stays open until it applies.`
+      : r.message;
+
+/** Push the console's value, adopt the deployed one (a normal, approved-if-needed write), or dismiss with a note. */
+export function DriftActions({
+  org,
+  id,
+  label,
+  canPush,
+  canAdopt,
+}: {
+  org: string;
+  id: string;
+  label: string;
+  canPush: boolean;
+  canAdopt: boolean;
+}) {
+  const router = useRouter();
+  const { state, onSubmit, pending } = useActionForm<State>(resolveDriftAction.bind(null, org), null);
+  useEffect(() => {
+    if (state?.ok) router.refresh();
+  }, [state, router]);
+  const errors = state && !state.ok ? Object.values(state.fieldErrors ?? {}).flat() : [];
+  return (
+    <form onSubmit={onSubmit} aria-label={`Resolve ${label}`} className="space-y-1">
+      <input type="hidden" name="id" value={id} />
+      <div className="flex flex-wrap items-center gap-2">
+        <Input
+          name="note"
+          aria-label={`Note for ${label}`}
+          placeholder="Note (needed to dismiss)"
+          className="w-48"
+          maxLength={1000}
+        />
+        {canPush ? (
+          <Button type="submit" name="action" value="push" size="sm" disabled={pending}>
+            Push console value
+          </Button>
+        ) : null}
+        {canAdopt ? (
+          <Button type="submit" name="action" value="adopt" size="sm" variant="secondary" disabled={pending}>
+            Adopt deployed value
+          </Button>
+        ) : null}
+        <Button type="submit" name="action" value="dismiss" size="sm" variant="ghost" disabled={pending}>
+          Dismiss
+        </Button>
+      </div>
+      <FormMessage state={state} />
+      {state?.ok ? (
+        <p
+          role="status"
+          className={`text-xs ${state.data.status === "failed" ? "text-red-700" : "text-gray-800"}`}
+        >
+          {OUTCOME(state.data)}
+        </p>
+      ) : null}
+      {errors.length > 0 ? <p className="text-xs text-red-700">{errors.join(" ")}</p> : null}
+    </form>
+  );
+}

@@ -1,0 +1,94 @@
+import "server-only";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { type TenantContext, withContext } from "../context";
+import { configurationDrift, deploymentSyncs, environments, syncTargets, users } from "../schema";
+import { byTier } from "./environment-order";
+
+/** Each sync target with its environment, last contact and last sync (no secret, sealed or not). */
+export async function listTargets(ctx: TenantContext) {
+  return withContext(ctx, (tx) =>
+    tx
+      .select({
+        id: syncTargets.id,
+        name: syncTargets.name,
+        kind: syncTargets.kind,
+        location: syncTargets.location,
+        environmentId: syncTargets.environmentId,
+        environment: environments.name,
+        deleteUnmanaged: syncTargets.deleteUnmanaged,
+        managed: sql<number>`cardinality(${syncTargets.managedKeys})`,
+        scanIntervalMinutes: syncTargets.scanIntervalMinutes,
+        lastScanAt: syncTargets.lastScanAt,
+        lastContactAt: syncTargets.lastTestAt,
+        lastContactStatus: syncTargets.lastTestStatus,
+        lastContactMessage: syncTargets.lastTestMessage,
+      })
+      .from(syncTargets)
+      .innerJoin(environments, eq(environments.id, syncTargets.environmentId))
+      .where(and(eq(syncTargets.organizationId, ctx.organizationId), eq(syncTargets.isActive, true)))
+      .orderBy(...byTier, syncTargets.name),
+  );
+}
+
+const SEVERITY_RANK = sql`case ${configurationDrift.driftSeverity} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`;
+
+/** Unresolved drift, worst first, with where it was seen. Hashes and key names only, never a value. */
+export async function unresolvedDrift(ctx: TenantContext) {
+  return withContext(ctx, (tx) =>
+    tx
+      .select({
+        id: configurationDrift.id,
+        environmentId: configurationDrift.environmentId,
+        environment: environments.name,
+        weddingDayProtection: environments.weddingDayProtection,
+        targetId: configurationDrift.targetId,
+        target: syncTargets.name,
+        type: configurationDrift.driftType,
+        name: configurationDrift.variableName,
+        severity: configurationDrift.driftSeverity,
+        details: configurationDrift.details,
+        expectedHash: configurationDrift.expectedValueHash,
+        detectedAt: configurationDrift.detectedAt,
+        lastSeenAt: configurationDrift.lastSeenAt,
+      })
+      .from(configurationDrift)
+      .innerJoin(environments, eq(environments.id, configurationDrift.environmentId))
+      .leftJoin(syncTargets, eq(syncTargets.id, configurationDrift.targetId))
+      .where(
+        and(eq(configurationDrift.organizationId, ctx.organizationId), isNull(configurationDrift.resolvedAt)),
+      )
+      .orderBy(SEVERITY_RANK, ...byTier, configurationDrift.variableName)
+      .limit(500),
+  );
+}
+
+export type DriftRow = Awaited<ReturnType<typeof unresolvedDrift>>[number];
+
+/** The latest syncs; a completed full push can be rolled back to. */
+export async function recentSyncs(ctx: TenantContext, limit = 20) {
+  return withContext(ctx, (tx) =>
+    tx
+      .select({
+        id: deploymentSyncs.id,
+        targetId: deploymentSyncs.targetId,
+        target: syncTargets.name,
+        environment: environments.name,
+        type: deploymentSyncs.syncType,
+        status: deploymentSyncs.syncStatus,
+        synced: deploymentSyncs.variablesSynced,
+        failed: deploymentSyncs.variablesFailed,
+        durationMs: deploymentSyncs.syncDurationMs,
+        startedAt: deploymentSyncs.startedAt,
+        startedBy: users.email,
+        errors: deploymentSyncs.errorLog,
+        rollbackable: sql<boolean>`${deploymentSyncs.syncStatus} = 'completed' and ${deploymentSyncs.syncDetails} ? 'snapshot'`,
+      })
+      .from(deploymentSyncs)
+      .innerJoin(environments, eq(environments.id, deploymentSyncs.environmentId))
+      .leftJoin(syncTargets, eq(syncTargets.id, deploymentSyncs.targetId))
+      .leftJoin(users, eq(users.id, deploymentSyncs.startedBy))
+      .where(eq(deploymentSyncs.organizationId, ctx.organizationId))
+      .orderBy(desc(deploymentSyncs.startedAt))
+      .limit(limit),
+  );
+}

@@ -1,0 +1,202 @@
+import type { z } from "zod";
+import {
+  ApplyRequest,
+  describeIssues,
+  ErrorResponse,
+  MAX_BODY_BYTES,
+  MAX_VALUES_KEYS,
+  StateResponse,
+  signRequest,
+  ValuesRequest,
+  ValuesResponse,
+  verifyResponse,
+} from "@/lib/sync-protocol";
+import { type DeployedState, type TargetDriver, TargetError } from "./types";
+
+/** A guard against a runaway receiver, not a protocol limit: a values answer may exceed MAX_BODY_BYTES. */
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+type Options = { url: string; secret: string; timeoutMs?: number; fetch?: typeof fetch };
+type Answer = { status: number; headers: Headers; text: string };
+
+/** The base URL with a trailing slash, so `v1/state` lands under any path prefix the deployment uses. */
+function baseUrl(url: string): URL {
+  let base: URL;
+  try {
+    base = new URL(url.endsWith("/") ? url : `${url}/`);
+  } catch {
+    throw new TargetError("refused", "The target URL is not a valid URL");
+  }
+  if (base.protocol !== "http:" && base.protocol !== "https:") {
+    throw new TargetError("refused", "The target URL must start with http:// or https://");
+  }
+  if (base.username || base.password) {
+    throw new TargetError("refused", "The target URL must not contain a user name or password");
+  }
+  return base;
+}
+
+async function readLimited(response: Response): Promise<string> {
+  const tooLarge = () => new TargetError("bad_response", "The target's answer is larger than 64 MiB");
+  if (Number(response.headers.get("content-length")) > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_RESPONSE_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+const causeCode = (error: unknown): string | undefined => {
+  const e = error as { code?: unknown; cause?: { code?: unknown } };
+  const code = e?.cause?.code ?? e?.code;
+  return typeof code === "string" ? code : undefined;
+};
+
+/**
+ * A Ringbearer receiver over HTTP(S). Every request is signed and every answer must be signed back, so a
+ * stranger on the path can neither push values nor feed the console a fake state. Redirects are not followed:
+ * a signed body with values must not be re-sent somewhere else.
+ */
+export function httpTarget({
+  url,
+  secret,
+  timeoutMs = 5000,
+  fetch: fetchImpl = fetch,
+}: Options): TargetDriver {
+  const seconds = `${timeoutMs / 1000} s`;
+
+  function transportError(error: unknown, where: string): TargetError {
+    if (error instanceof TargetError) return error;
+    const name = (error as { name?: string })?.name;
+    if (name === "TimeoutError" || name === "AbortError") {
+      return new TargetError("timeout", `No answer within ${seconds}`);
+    }
+    const code = causeCode(error);
+    return new TargetError("unreachable", `Could not connect to ${where}${code ? ` (${code})` : ""}`);
+  }
+
+  async function send(method: string, endpoint: string, payload?: unknown): Promise<Answer> {
+    const base = baseUrl(url);
+    const target = new URL(endpoint, base);
+    const path = `${target.pathname}${target.search}`;
+    const body = payload === undefined ? "" : JSON.stringify(payload);
+    if (Buffer.byteLength(body, "utf8") > MAX_BODY_BYTES) {
+      throw new TargetError(
+        "refused",
+        "The request is larger than 5 MiB: send fewer or smaller values at once",
+      );
+    }
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      ...signRequest({ secret, method, path, body }),
+    };
+    if (body) headers["content-type"] = "application/json";
+    const where = `${base.hostname}:${base.port || (base.protocol === "https:" ? "443" : "80")}`;
+    try {
+      const response = await fetchImpl(target, {
+        method,
+        headers,
+        body: body || undefined,
+        redirect: "manual",
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      return { status: response.status, headers: response.headers, text: await readLimited(response) };
+    } catch (error) {
+      throw transportError(error, where);
+    }
+  }
+
+  function unauthorized({ status, headers, text }: Answer): TargetError {
+    const check = verifyResponse({ secret, status, headers, body: text });
+    if (check.ok) {
+      return new TargetError(
+        "unauthorized",
+        "The target refused our signature though we share the secret: is a proxy changing the path or body?",
+      );
+    }
+    if (check.reason === "stale") {
+      return new TargetError("unauthorized", "The target's clock and ours are more than 5 minutes apart");
+    }
+    return new TargetError("unauthorized", "The target refused our signature: check the shared secret");
+  }
+
+  function refused({ status, text }: Answer): TargetError {
+    let parsed: ReturnType<typeof ErrorResponse.safeParse> | undefined;
+    try {
+      parsed = ErrorResponse.safeParse(JSON.parse(text));
+    } catch {}
+    if (!parsed?.success) return new TargetError("refused", `The target answered HTTP ${status}`);
+    const { error, message } = parsed.data;
+    return new TargetError("refused", `${message.slice(0, 500)} (HTTP ${status} ${error.slice(0, 40)})`);
+  }
+
+  async function call<T>(method: string, endpoint: string, schema: z.ZodType<T>, payload?: unknown) {
+    const answer = await send(method, endpoint, payload);
+    const { status, headers, text } = answer;
+    if (status === 401) throw unauthorized(answer);
+    const check = verifyResponse({ secret, status, headers, body: text });
+    if (!check.ok) {
+      if (check.reason === "stale") {
+        throw new TargetError(
+          "bad_response",
+          "The target's answer is signed more than 5 minutes from our clock",
+        );
+      }
+      const http = status >= 200 && status < 300 ? "" : ` (HTTP ${status})`;
+      throw new TargetError("bad_response", `response not signed by the target${http}`);
+    }
+    if (status < 200 || status >= 300) throw refused(answer);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new TargetError("bad_response", "The target's answer is not JSON");
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new TargetError(
+        "bad_response",
+        `The target's answer is malformed: ${describeIssues(parsed.error)}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  const toState = ({ keys }: StateResponse): DeployedState => new Map(Object.entries(keys));
+
+  return {
+    state: async () => toState(await call("GET", "v1/state", StateResponse)),
+
+    async values(names) {
+      const unique = [...new Set(names)];
+      const found = new Map<string, string>();
+      for (let i = 0; i < unique.length; i += MAX_VALUES_KEYS) {
+        const request = ValuesRequest.safeParse({ keys: unique.slice(i, i + MAX_VALUES_KEYS) });
+        if (!request.success) throw new TargetError("refused", describeIssues(request.error));
+        const wanted = new Set(request.data.keys);
+        const { values } = await call("POST", "v1/values", ValuesResponse, request.data);
+        for (const [name, value] of Object.entries(values)) if (wanted.has(name)) found.set(name, value);
+      }
+      return found;
+    },
+
+    async apply(change) {
+      const request = ApplyRequest.safeParse(change);
+      if (!request.success) throw new TargetError("refused", describeIssues(request.error));
+      return toState(await call("PUT", "v1/state", StateResponse, request.data));
+    },
+  };
+}
