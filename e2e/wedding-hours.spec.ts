@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { asUser, captureAction, localInput, ORG, openVariable, valueRow } from "./support";
+import { startTargetReceiver } from "./target";
 
 // Runs after every other spec (playwright.config: project dependency): it locks production until it ends.
 test("wedding hours lock production: banner, disabled controls, a crafted request refused", async ({
@@ -101,4 +105,67 @@ test("on-call breaks glass, changes production, and a reviewer acknowledges the 
   ).toBeDisabled();
   await oncall.context.close();
   await reviewer.context.close();
+});
+
+test("on a wedding Saturday, on-call sees a critical drift and resolves it by breaking glass; health turns green", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  // A deployment next to the app: the reference receiver, empty (nothing of production is deployed yet).
+  const dir = await mkdtemp(path.join(os.tmpdir(), "rb-e2e-target-"));
+  const secret = "e2e-shared-secret-for-the-production-receiver";
+  const receiver = await startTargetReceiver(path.join(dir, "production.env"), secret);
+  try {
+    const admin = await asUser(browser, "admin@demo.test");
+    await admin.page.goto(`/o/${ORG}/drift`);
+    const form = admin.page.getByRole("form", { name: "Add a sync target" });
+    await form.getByLabel("Environment").selectOption({ label: "production" });
+    await form.getByLabel("Target name").fill("web-prod");
+    await form.getByLabel("Kind").selectOption("http");
+    await form.getByLabel("Location").fill(receiver.url);
+    await form.getByLabel("Shared secret").fill(secret);
+    await form.getByRole("button", { name: "Add target" }).click();
+    await expect(admin.page.getByRole("table", { name: "Sync targets" })).toContainText("web-prod");
+    await admin.context.close();
+
+    const oncall = await asUser(browser, "oncall@demo.test");
+    await oncall.page.goto(`/o/${ORG}/drift`);
+    await oncall.page.getByRole("button", { name: "Scan web-prod" }).click();
+    const drift = oncall.page.getByRole("table", { name: "Unresolved drift" });
+    const database = drift.getByRole("row").filter({ hasText: "DATABASE_URL" });
+    await expect(database).toContainText("critical");
+    await expect(database).toContainText("missing on the target");
+    await expect(database).toContainText("locked for wedding hours: break glass");
+    await expect(database.getByRole("button", { name: "Push console value" })).toHaveCount(0);
+
+    await oncall.page.goto(`/o/${ORG}`);
+    const card = oncall.page.getByRole("region", { name: "production health" });
+    await expect(card).toContainText("critical");
+    await expect(card.getByRole("list", { name: "Why production is critical" })).toContainText(
+      "critical drift",
+    );
+
+    // The allowed path during wedding hours: break glass, push what the console holds, scan again.
+    await oncall.page.getByRole("link", { name: "Break glass…" }).click();
+    const glass = oncall.page.getByRole("form", { name: "Break glass" });
+    await glass.getByLabel("Reason").fill("Production receiver lost its configuration during the wedding");
+    await glass.getByLabel("For how long").selectOption("15");
+    await glass.getByRole("button", { name: "Break glass" }).click();
+    await expect(oncall.page.getByRole("alert", { name: "Emergency access" })).toBeVisible();
+    await oncall.page.goto(`/o/${ORG}/drift`);
+    await oncall.page.getByRole("button", { name: "Push to web-prod" }).click();
+    await expect(oncall.page.getByRole("status").filter({ hasText: /Pushed \d+ key\(s\)/ })).toBeVisible();
+    await oncall.page.getByRole("button", { name: "Scan web-prod" }).click();
+    await expect(
+      oncall.page.getByText("No drift: every scanned target holds what the console expects."),
+    ).toBeVisible();
+
+    await oncall.page.goto(`/o/${ORG}`);
+    await expect(oncall.page.getByRole("region", { name: "production health" })).toContainText("healthy");
+    await oncall.page.getByRole("button", { name: "End emergency access" }).click();
+    await oncall.context.close();
+  } finally {
+    await receiver.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });

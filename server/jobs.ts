@@ -1,20 +1,164 @@
+import { type ConstructorOptions, type Job, PgBoss, type Queue } from "pg-boss";
 import { getDb } from "@/db/client";
+import { jobContext, jobContexts } from "@/db/job-contexts";
+import { scanTarget } from "@/db/mutations/drift";
 import { purgeAllOrganizations } from "@/db/mutations/purge";
+import { dueScanTargets, recordFailedScan } from "@/db/mutations/scheduled-scans";
+import { AppError } from "@/lib/errors";
 import { log } from "./log";
 
-const SIX_HOURS = 6 * 60 * 60 * 1000;
+/**
+ * Background jobs on pg-boss (a queue in PostgreSQL, schema `pgboss`, created by migration 0015): every app
+ * instance runs the same workers and schedules, and PostgreSQL hands each job to exactly one of them.
+ * Each job acts in an organization's job context (an owner, else an admin), so row-level security applies.
+ */
+export const QUEUES = { purge: "purge", driftScan: "drift-scan", scanTarget: "scan-target" } as const;
 
-/** Background jobs of the server process: the purge of variables deleted 90+ days ago, every six hours. */
-export function startJobs() {
-  const purge = async () => {
-    try {
-      const result = await purgeAllOrganizations(getDb());
-      if (result.purged > 0)
-        log.info({ event: "purge", ...result }, "purged deleted variables past retention");
-    } catch (error) {
-      log.error({ err: error }, "purge job failed; it runs again in six hours");
+export type ScanTargetJob = { organizationId: string; targetId: string };
+
+/**
+ * `exclusive`: at most one job per queue (per target for scans) is queued or running, across instances.
+ * No retries for scans: a failed scan is recorded and the target waits its interval.
+ */
+const queues: Queue[] = [
+  { name: QUEUES.purge, policy: "exclusive", retryLimit: 1, retryDelay: 600, expireInSeconds: 3600 },
+  {
+    name: QUEUES.driftScan,
+    policy: "exclusive",
+    retryLimit: 0,
+    expireInSeconds: 300,
+    deleteAfterSeconds: 3600,
+  },
+  {
+    name: QUEUES.scanTarget,
+    policy: "exclusive",
+    retryLimit: 0,
+    expireInSeconds: 300,
+    deleteAfterSeconds: 86_400,
+  },
+];
+
+/** Creates the queues and schedules (idempotent: every instance does it at start). */
+export async function defineJobs(boss: PgBoss) {
+  for (const { name, policy, ...options } of queues) {
+    await boss.createQueue(name, { policy, ...options });
+    await boss.updateQueue(name, options);
+  }
+  await boss.schedule(QUEUES.purge, "0 */6 * * *", null, { tz: "UTC", missed: "once" });
+  await boss.schedule(QUEUES.driftScan, "* * * * *", null, { tz: "UTC" });
+}
+
+/** purge: variables deleted more than 90 days ago lose their values and history (db/mutations/purge.ts). */
+export async function purgeJob() {
+  const result = await purgeAllOrganizations(getDb());
+  if (result.purged > 0) log.info({ event: "purge", ...result }, "purged deleted variables past retention");
+  return result;
+}
+
+/** drift-scan: queues one scan-target job per due target; a target already queued or running is skipped. */
+export async function enqueueDueScans(boss: Pick<PgBoss, "send">) {
+  const queued: string[] = [];
+  let due = 0;
+  for (const ctx of await jobContexts(getDb())) {
+    for (const targetId of await dueScanTargets(ctx)) {
+      due++;
+      const data: ScanTargetJob = { organizationId: ctx.organizationId, targetId };
+      if (await boss.send(QUEUES.scanTarget, data, { singletonKey: targetId })) queued.push(targetId);
     }
+  }
+  if (due > 0) log.info({ event: "drift-scan", due, queued: queued.length }, "queued scans of due targets");
+  return { due, queued };
+}
+
+/** scan-target: scans one target in its organization's job context (db/mutations/drift.ts `scanTarget`). */
+export async function scanTargetJob({ organizationId, targetId }: ScanTargetJob) {
+  const fields = { event: "scan-target", organizationId, targetId };
+  const found = await jobContext(getDb(), organizationId);
+  if (!found) {
+    log.warn(fields, "scheduled scan skipped: the organization has no owner or admin to act as");
+    return { ok: false, message: "skipped" };
+  }
+  const ctx = { ...found, userAgent: "ringbearer job: scan-target" };
+  try {
+    const result = await scanTarget(ctx, targetId);
+    if (result.ok)
+      log.info({ ...fields, found: result.found, resolved: result.resolved }, "scheduled scan done");
+    else log.warn({ ...fields, reason: result.message }, "scheduled scan: target not reachable");
+    return result;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") return { ok: false, message: "skipped" };
+    log.error({ ...fields, error: errorSummary(error) }, "scheduled scan failed");
+    await recordFailedScan(ctx, targetId).catch(() => {});
+    throw new Error("The scan failed; the server log has the details");
+  }
+}
+
+/** Name, first line and database cause of an error: no query parameters, which could carry data. */
+function errorSummary(error: unknown) {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const cause = error.cause as { message?: string; code?: string } | undefined;
+  return {
+    name: error.name,
+    message: error.message.split("\n")[0],
+    cause: cause?.message,
+    code: cause?.code,
+    stack: error.stack?.split("\n").filter((l) => l.trimStart().startsWith("at ")),
   };
-  setTimeout(purge, 60_000).unref();
-  setInterval(purge, SIX_HOURS).unref();
+}
+
+/** Registers this instance's workers; pg-boss polls every `pollingIntervalSeconds` (2 s by default). */
+export async function startWorkers(boss: PgBoss, options: { pollingIntervalSeconds?: number } = {}) {
+  await boss.work(QUEUES.purge, options, () => purgeJob());
+  await boss.work(QUEUES.driftScan, options, () => enqueueDueScans(boss));
+  await boss.work<ScanTargetJob>(
+    QUEUES.scanTarget,
+    { ...options, localConcurrency: 2 },
+    ([job]: Job<ScanTargetJob>[]) => scanTargetJob(job.data),
+  );
+}
+
+/** pg-boss as the app role, on the schema migration 0015 created: it migrates nothing and owns nothing. */
+export function createBoss(databaseUrl: string, options: Partial<ConstructorOptions> = {}) {
+  return new PgBoss({
+    connectionString: databaseUrl,
+    schema: "pgboss",
+    migrate: false,
+    createSchema: false,
+    reindex: false, // REINDEX needs the owner
+    max: 4,
+    application_name: "ringbearer-jobs",
+    ...options,
+  });
+}
+
+const state = globalThis as unknown as { ringbearerJobs?: PgBoss };
+
+/** Starts pg-boss, its schedules and this instance's workers (once per process; from instrumentation.ts). */
+export async function startJobs() {
+  const url = process.env.DATABASE_URL;
+  if (state.ringbearerJobs || !url) return;
+  const boss = createBoss(url);
+  state.ringbearerJobs = boss;
+  boss.on("error", (error) => log.error({ event: "jobs", error: errorSummary(error) }, "job queue error"));
+  boss.on("warning", (warning) => log.warn({ event: "jobs", warning: warning.message }, "job queue warning"));
+  try {
+    await boss.start({ attempts: 5 });
+    await defineJobs(boss);
+    await startWorkers(boss);
+    log.info({ event: "jobs" }, "background jobs started");
+  } catch (error) {
+    log.error({ event: "jobs", error: errorSummary(error) }, "background jobs did not start");
+    state.ringbearerJobs = undefined;
+    await boss.stop({ graceful: false }).catch(() => {});
+    return;
+  }
+  process.once("SIGTERM", () => void stopJobs());
+  process.once("SIGINT", () => void stopJobs());
+}
+
+/** Stops fetching, lets running jobs finish (up to 10 s), and closes pg-boss's connections. */
+export async function stopJobs() {
+  const boss = state.ringbearerJobs;
+  state.ringbearerJobs = undefined;
+  await boss?.stop({ graceful: true, timeout: 10_000 });
 }

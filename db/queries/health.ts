@@ -7,8 +7,12 @@ import { byTier } from "./environment-order";
 export type EnvironmentHealth = {
   missing_variables: number;
   configuration_drift: number;
+  critical_drift: number;
   failed_validations: number;
   last_sync: string | null;
+  last_failed_sync: string | null;
+  /** Why it is not healthy, in words ("2 required variable(s) missing", "the last sync failed"). */
+  reasons: string[];
   status: "healthy" | "warning" | "critical";
 };
 
@@ -26,4 +30,30 @@ export async function environmentHealth(ctx: TenantContext) {
       .where(eq(environments.organizationId, ctx.organizationId))
       .orderBy(...byTier),
   );
+}
+
+/**
+ * Unresolved drift per environment at the end of each of the last `days` days (in the organization's time
+ * zone), from when each drift was detected and resolved: the dashboard's trend, with no snapshot table.
+ */
+export async function driftTrend(ctx: TenantContext, timeZone: string, days = 14) {
+  const rows = await withContext(ctx, (tx) =>
+    tx.execute<{ environment_id: string; day: string; open: number }>(sql`
+      with d as (
+        select day::date as day,
+               ((day::date + 1)::timestamp at time zone ${timeZone}) as day_end
+          from generate_series((now() at time zone ${timeZone})::date - ${days - 1}::int,
+                               (now() at time zone ${timeZone})::date, interval '1 day') as day)
+      select e.id as environment_id, to_char(d.day, 'YYYY-MM-DD') as day,
+             count(cd.id) filter (where cd.detected_at < d.day_end
+                                   and (cd.resolved_at is null or cd.resolved_at >= d.day_end))::int as open
+        from environments e cross join d
+        left join configuration_drift cd on cd.environment_id = e.id
+       where e.organization_id = ${ctx.organizationId}
+       group by e.id, d.day order by d.day`),
+  );
+  const out = new Map<string, { day: string; open: number }[]>();
+  for (const r of rows)
+    out.set(r.environment_id, [...(out.get(r.environment_id) ?? []), { day: r.day, open: r.open }]);
+  return out;
 }

@@ -10,6 +10,7 @@ import { resolveDrift } from "@/db/mutations/drift-resolution";
 import { createTarget, testTarget } from "@/db/mutations/sync-targets";
 import { setValue } from "@/db/mutations/values";
 import { createVariable } from "@/db/mutations/variables";
+import { environmentHealth } from "@/db/queries/health";
 import { configurationDrift, deploymentSyncs, environmentVariableValues } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { httpTarget } from "@/lib/targets/http-target";
@@ -209,9 +210,13 @@ describe("a sync target on loopback", () => {
     expect((await openDrift()).filter((d) => d.name === "STRIPE_SECRET_KEY")).toEqual([
       expect.objectContaining({ type: "security_violation", severity: "critical" }),
     ]);
+    const staging = async () => (await environmentHealth(org.owner)).find((e) => e.name === "staging")?.health;
+    expect(await staging()).toMatchObject({ status: "critical", critical_drift: 1 });
+    expect((await staging())?.reasons).toContain("1 critical drift");
     await pushToTarget(org.owner, { targetId });
     await scanTarget(org.owner, targetId);
     expect((await openDrift()).filter((d) => d.name === "STRIPE_SECRET_KEY")).toEqual([]);
+    expect(await staging()).toMatchObject({ status: "healthy", reasons: [] });
   });
 
   it("a target that is down gives a failed sync with a clear error, and nothing changes in the console", async () => {

@@ -1,8 +1,9 @@
 import Link from "next/link";
+import { DriftSparkline } from "@/components/dashboard/drift-sparkline";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { environmentHealth } from "@/db/queries/health";
+import { driftTrend, environmentHealth } from "@/db/queries/health";
 import { requireMember } from "@/server/session";
 
 const tone = { healthy: "green", warning: "amber", critical: "red" } as const;
@@ -10,7 +11,10 @@ const tone = { healthy: "green", warning: "amber", critical: "red" } as const;
 export default async function DashboardPage(props: PageProps<"/o/[org]">) {
   const { org } = await props.params;
   const member = await requireMember(org);
-  const envs = await environmentHealth(member);
+  const [envs, trend] = await Promise.all([
+    environmentHealth(member),
+    driftTrend(member, member.org.timeZone),
+  ]);
   return (
     <div className="space-y-6">
       <PageHeader title="Dashboard" description={`${member.org.name}: health of each environment.`} />
@@ -36,6 +40,22 @@ export default async function DashboardPage(props: PageProps<"/o/[org]">) {
                     : "never"}
                 </dd>
               </dl>
+              {e.health.reasons.length > 0 ? (
+                <ul
+                  className="list-disc pl-5 text-sm text-gray-800"
+                  aria-label={`Why ${e.name} is ${e.health.status}`}
+                >
+                  {e.health.reasons.map((r) => (
+                    <li key={r}>{r}</li>
+                  ))}
+                </ul>
+              ) : null}
+              <DriftSparkline points={trend.get(e.id) ?? []} label={`${e.name} drift`} />
+              {e.health.configuration_drift > 0 ? (
+                <Link href={`/o/${org}/drift`} className="mr-3 text-sm text-indigo-700 hover:underline">
+                  Resolve drift
+                </Link>
+              ) : null}
               {e.health.missing_variables > 0 ? (
                 <Link href={`/o/${org}/variables`} className="text-sm text-indigo-700 hover:underline">
                   See missing variables

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { environmentHealth } from "@/db/queries/health";
+import { AppError } from "@/lib/errors";
+import { errorResponse, withMember } from "@/server/route";
+
+export const dynamic = "force-dynamic";
+
+const query = z.object({ org: z.string().regex(/^[a-z0-9-]{1,63}$/, "Give the organization: ?org=<slug>") });
+
+/**
+ * Health of each environment of an organization, for monitors (members only, like every organization
+ * endpoint): status healthy / warning / critical with the reasons, the counts behind them and the last sync.
+ */
+export async function GET(request: Request) {
+  const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success)
+    return errorResponse(new AppError("validation", { org: parsed.error.issues.map((i) => i.message) }));
+  return withMember(parsed.data.org, async (member) => {
+    const envs = await environmentHealth(member);
+    const rank = { healthy: 0, warning: 1, critical: 2 } as const;
+    const worst = envs.reduce<"healthy" | "warning" | "critical">(
+      (w, e) => (rank[e.health.status] > rank[w] ? e.health.status : w),
+      "healthy",
+    );
+    return Response.json(
+      {
+        organization: member.org.slug,
+        status: worst,
+        environments: envs.map((e) => ({ name: e.name, ...e.health })),
+      },
+      { headers: { "Cache-Control": "no-store" } },
+    );
+  });
+}

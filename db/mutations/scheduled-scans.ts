@@ -1,0 +1,60 @@
+import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
+import { type Database, getDb } from "../client";
+import { type RequestContext, withContext } from "../context";
+import { syncTargets } from "../schema";
+import { recordContact } from "./sync-targets";
+
+/**
+ * The organization's active targets due for a scan: never scanned, or last scanned at least their
+ * `scan_interval_minutes` ago (longest waiting first). Read in the organization's context: RLS applies.
+ */
+export async function dueScanTargets(
+  ctx: RequestContext & { organizationId: string },
+  database: Database = getDb(),
+): Promise<string[]> {
+  const rows = await withContext(
+    ctx,
+    (tx) =>
+      tx
+        .select({ id: syncTargets.id })
+        .from(syncTargets)
+        .where(
+          and(
+            eq(syncTargets.organizationId, ctx.organizationId),
+            eq(syncTargets.isActive, true),
+            or(
+              isNull(syncTargets.lastScanAt),
+              lte(
+                syncTargets.lastScanAt,
+                sql`now() - make_interval(mins => ${syncTargets.scanIntervalMinutes})`,
+              ),
+            ),
+          ),
+        )
+        .orderBy(sql`${syncTargets.lastScanAt} asc nulls first`, asc(syncTargets.id)),
+    database,
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * A scheduled scan that failed unexpectedly (not a target that could not be reached: the scan records that
+ * itself) still counts as a scan, so the target waits its interval instead of being queued every minute; the
+ * target's status says so. The details are in the server log.
+ */
+export async function recordFailedScan(
+  ctx: RequestContext & { organizationId: string },
+  targetId: string,
+  database: Database = getDb(),
+) {
+  await withContext(
+    ctx,
+    (tx) =>
+      recordContact(tx, targetId, {
+        ok: false,
+        message: "The scheduled scan failed; the server log has the details",
+        scanned: true,
+      }),
+    database,
+  );
+}

@@ -1,0 +1,224 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { and, eq, isNull } from "drizzle-orm";
+import type { PgBoss } from "pg-boss";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { withContext } from "@/db/context";
+import { jobContexts } from "@/db/job-contexts";
+import { dueScanTargets } from "@/db/mutations/scheduled-scans";
+import { createTarget } from "@/db/mutations/sync-targets";
+import { setValue } from "@/db/mutations/values";
+import { createVariable } from "@/db/mutations/variables";
+import { configurationDrift, environmentVariableAudit, syncTargets } from "@/db/schema";
+import { targetInput } from "@/lib/validation/targets";
+import { startReceiver } from "@/scripts/target-receiver.mts";
+import { createBoss, defineJobs, enqueueDueScans, QUEUES, startWorkers } from "@/server/jobs";
+import { db, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
+
+const SECRET = "a-shared-secret-for-the-scheduled-scans-0123";
+
+let org: TestOrg;
+let dir: string;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+/** never scanned, last scanned 20 min ago (interval 15, receiver down), scanned just now, inactive. */
+const target: Record<"never" | "overdue" | "fresh" | "inactive", string> = {
+  never: "",
+  overdue: "",
+  fresh: "",
+  inactive: "",
+};
+let boss: PgBoss | undefined;
+
+const addTarget = async (name: string, location: string) =>
+  (
+    await withContext(org.owner, (tx) =>
+      createTarget(
+        tx,
+        org.owner,
+        targetInput.parse({
+          environmentId: org.env.staging,
+          name,
+          kind: "http",
+          location,
+          secret: SECRET,
+          scanIntervalMinutes: "15",
+        }),
+      ),
+    )
+  ).id;
+
+const targetRow = async (id: string) => {
+  const [row] = await withContext(org.owner, (tx) =>
+    tx
+      .select({
+        lastScanAt: syncTargets.lastScanAt,
+        status: syncTargets.lastTestStatus,
+        message: syncTargets.lastTestMessage,
+      })
+      .from(syncTargets)
+      .where(eq(syncTargets.id, id)),
+  );
+  return row;
+};
+
+async function until(check: () => Promise<boolean>, ms = 8000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error("timed out waiting for the worker");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  org = await makeOrg();
+  dir = await mkdtemp(path.join(os.tmpdir(), "rb-jobs-"));
+  receiver = await startReceiver({
+    port: 0,
+    file: path.join(dir, "deployed.env"),
+    secret: SECRET,
+    log: () => {},
+  });
+  for (const [name, value] of [
+    ["DATABASE_URL", "postgres://app@db.staging:5432/app"],
+    ["FEATURE_FLAGS", "checkout,search"],
+  ]) {
+    const v = await withContext(org.owner, (tx) =>
+      createVariable(tx, org.owner, {
+        name,
+        variableType: "secret",
+        securityClassification: "internal",
+        isRequired: false,
+        isWeddingCritical: false,
+        tags: [],
+      }),
+    );
+    await withContext(org.owner, (tx) =>
+      setValue(tx, org.owner, {
+        variableId: v.id,
+        environmentId: org.env.staging,
+        value,
+        expectedVersion: 0,
+      }),
+    );
+  }
+  target.never = await addTarget("web-1", receiver.url);
+  target.overdue = await addTarget("web-2", "http://127.0.0.1:9"); // nothing listens on the discard port
+  target.fresh = await addTarget("web-3", receiver.url);
+  target.inactive = await addTarget("web-4", receiver.url);
+  const admin = rawSql("super");
+  await admin`update sync_targets set last_scan_at = now() - interval '20 minutes' where id = ${target.overdue}`;
+  await admin`update sync_targets set last_scan_at = now() where id = ${target.fresh}`;
+  await admin`update sync_targets set is_active = false where id = ${target.inactive}`;
+  await admin.end();
+});
+
+afterAll(async () => {
+  await boss?.stop({ graceful: false });
+  await receiver?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("job contexts", () => {
+  it("give each organization one enabled owner, else an admin, and no organization without either", async () => {
+    const withAdmin = await makeOrg(); // the owner becomes a developer: its admin is used
+    const admin = await withAdmin.member("admin");
+    const disabled = await makeOrg(); // its only owner is disabled: no job runs there
+    await org.member("admin"); // an owner is preferred to an admin
+    const s = rawSql("super");
+    await s`update memberships set role = 'developer' where user_id = ${withAdmin.owner.userId}`;
+    await s`update users set disabled_at = now() where id = ${disabled.owner.userId}`;
+    await s.end();
+
+    const contexts = await jobContexts(db());
+    const of = (id: string) => contexts.filter((c) => c.organizationId === id).map((c) => c.userId);
+    expect(of(org.id)).toEqual([org.owner.userId]);
+    expect(of(withAdmin.id)).toEqual([admin.userId]);
+    expect(of(disabled.id)).toEqual([]);
+    expect(new Set(contexts.map((c) => c.organizationId)).size).toBe(contexts.length);
+  });
+
+  it("are all the app role can learn through job_contexts(); memberships stay hidden, pg-boss's schema is not its own", async () => {
+    const app = rawSql("app");
+    try {
+      const rows = await app`select * from job_contexts()`;
+      expect(rows.columns.map((c) => c.name)).toEqual(["organization_id", "user_id"]);
+      expect(await app`select organization_id from memberships`).toEqual([]); // no context: no rows
+      const [grants] = await app<{ public: boolean; owned: number }[]>`
+        select has_function_privilege('public', 'job_contexts()', 'execute') as public,
+               (select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                 where n.nspname = 'pgboss' and pg_has_role(current_user, c.relowner, 'USAGE')) as owned`;
+      expect(grants).toEqual({ public: false, owned: 0 });
+      await expectDbError(app`create table pgboss.mine (id int)`, /permission denied/);
+    } finally {
+      await app.end();
+    }
+  });
+});
+
+describe("due scans", () => {
+  it("are the never-scanned and overdue targets, not a freshly scanned or inactive one", async () => {
+    expect((await dueScanTargets(org.owner)).sort()).toEqual([target.never, target.overdue].sort());
+    const other = await makeOrg();
+    expect(await dueScanTargets(other.owner)).toEqual([]); // RLS: another organization sees none of them
+  });
+});
+
+describe("the drift-scan and scan-target jobs on pg-boss", () => {
+  it("queue each due target once, scan it as the organization, and do not queue it again", async () => {
+    const queue = createBoss(inject("databaseUrl"), { schedule: false, supervise: false });
+    boss = queue;
+    await queue.start();
+    await defineJobs(queue);
+    expect((await queue.getSchedules()).map((s) => [s.name, s.cron, s.timezone]).sort()).toEqual([
+      [QUEUES.driftScan, "* * * * *", "UTC"],
+      [QUEUES.purge, "0 */6 * * *", "UTC"],
+    ]);
+
+    const first = await enqueueDueScans(queue);
+    expect(first.queued).toEqual(expect.arrayContaining([target.never, target.overdue]));
+    expect(first.queued).not.toContain(target.fresh);
+    const second = await enqueueDueScans(queue); // still queued: the singleton key makes it a no-op
+    expect(second.queued).not.toContain(target.never);
+    expect(await queue.findJobs(QUEUES.scanTarget, { key: target.never })).toHaveLength(1);
+
+    await startWorkers(queue, { pollingIntervalSeconds: 0.5 });
+    await until(async () => {
+      const [done] = await queue.findJobs(QUEUES.scanTarget, { key: target.never });
+      const [failed] = await queue.findJobs(QUEUES.scanTarget, { key: target.overdue });
+      return done?.state === "completed" && failed?.state === "completed";
+    });
+
+    // The reachable target was scanned: nothing is deployed there yet, so both keys are missing.
+    expect((await targetRow(target.never)).lastScanAt).not.toBeNull();
+    const drift = await withContext(org.owner, (tx) =>
+      tx
+        .select({ type: configurationDrift.driftType, name: configurationDrift.variableName })
+        .from(configurationDrift)
+        .where(and(eq(configurationDrift.targetId, target.never), isNull(configurationDrift.resolvedAt)))
+        .orderBy(configurationDrift.variableName),
+    );
+    expect(drift).toEqual([
+      { type: "missing_variable", name: "DATABASE_URL" },
+      { type: "missing_variable", name: "FEATURE_FLAGS" },
+    ]);
+    // The audit trail names the owner the job acted as, and the job.
+    const [audit] = await withContext(org.owner, (tx) =>
+      tx
+        .select({ userId: environmentVariableAudit.userId, agent: environmentVariableAudit.userAgent })
+        .from(environmentVariableAudit)
+        .where(
+          and(
+            eq(environmentVariableAudit.resourceId, target.never),
+            eq(environmentVariableAudit.action, "read"),
+          ),
+        ),
+    );
+    expect(audit).toEqual({ userId: org.owner.userId, agent: "ringbearer job: scan-target" });
+    // The unreachable one is recorded as a failed contact and waits its interval, like the scanned one.
+    expect(await targetRow(target.overdue)).toMatchObject({ status: "failed" });
+    const third = await enqueueDueScans(queue);
+    expect(third.queued).not.toContain(target.never);
+    expect(third.queued).not.toContain(target.overdue);
+  });
+});
