@@ -16,6 +16,11 @@ const schema = z.object({
   NEXTAUTH_SECRET: z.string({ error: "is missing" }).min(32, "must be at least 32 characters"),
   NEXTAUTH_URL: z.url("must be a URL such as http://localhost:3000").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  RINGBEARER_SYNC_FILE_ROOT: z
+    .string()
+    .min(1, "must be a folder path")
+    .refine((v) => !v.includes("\0"), "must be a folder path")
+    .optional(),
 });
 
 export type AppEnv = z.infer<typeof schema>;

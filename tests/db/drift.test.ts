@@ -210,7 +210,8 @@ describe("a sync target on loopback", () => {
     expect((await openDrift()).filter((d) => d.name === "STRIPE_SECRET_KEY")).toEqual([
       expect.objectContaining({ type: "security_violation", severity: "critical" }),
     ]);
-    const staging = async () => (await environmentHealth(org.owner)).find((e) => e.name === "staging")?.health;
+    const staging = async () =>
+      (await environmentHealth(org.owner)).find((e) => e.name === "staging")?.health;
     expect(await staging()).toMatchObject({ status: "critical", critical_drift: 1 });
     expect((await staging())?.reasons).toContain("1 critical drift");
     await pushToTarget(org.owner, { targetId });
