@@ -522,8 +522,9 @@ BEGIN
 END $$;
 --> statement-breakpoint
 -- One row per organization: its id and the user a job acts as — nothing else (no role, email or name).
+-- pg_temp last: a temporary table of the caller's cannot stand in for memberships or users.
 CREATE FUNCTION job_contexts() RETURNS TABLE (organization_id uuid, user_id uuid)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
   SELECT DISTINCT ON (m.organization_id) m.organization_id, m.user_id
     FROM memberships m JOIN users u ON u.id = m.user_id
    WHERE m.role IN ('owner', 'admin') AND u.disabled_at IS NULL

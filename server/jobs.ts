@@ -106,10 +106,20 @@ function errorSummary(error: unknown) {
   };
 }
 
+/** Logs a failed job (no values) and fails it with a message that carries nothing from the error. */
+async function logged<T>(event: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    log.error({ event, error: errorSummary(error) }, `${event} job failed`);
+    throw new Error(`The ${event} job failed; the server log has the details`);
+  }
+}
+
 /** Registers this instance's workers; pg-boss polls every `pollingIntervalSeconds` (2 s by default). */
 export async function startWorkers(boss: PgBoss, options: { pollingIntervalSeconds?: number } = {}) {
-  await boss.work(QUEUES.purge, options, () => purgeJob());
-  await boss.work(QUEUES.driftScan, options, () => enqueueDueScans(boss));
+  await boss.work(QUEUES.purge, options, () => logged(QUEUES.purge, purgeJob));
+  await boss.work(QUEUES.driftScan, options, () => logged(QUEUES.driftScan, () => enqueueDueScans(boss)));
   await boss.work<ScanTargetJob>(
     QUEUES.scanTarget,
     { ...options, localConcurrency: 2 },

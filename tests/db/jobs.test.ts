@@ -13,7 +13,7 @@ import { createVariable } from "@/db/mutations/variables";
 import { configurationDrift, environmentVariableAudit, syncTargets } from "@/db/schema";
 import { targetInput } from "@/lib/validation/targets";
 import { startReceiver } from "@/scripts/target-receiver.mts";
-import { createBoss, defineJobs, enqueueDueScans, QUEUES, startWorkers } from "@/server/jobs";
+import { createBoss, defineJobs, enqueueDueScans, QUEUES, scanTargetJob, startWorkers } from "@/server/jobs";
 import { db, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 
 const SECRET = "a-shared-secret-for-the-scheduled-scans-0123";
@@ -220,5 +220,25 @@ describe("the drift-scan and scan-target jobs on pg-boss", () => {
     const third = await enqueueDueScans(queue);
     expect(third.queued).not.toContain(target.never);
     expect(third.queued).not.toContain(target.overdue);
+  });
+});
+
+describe("a scheduled scan that fails unexpectedly", () => {
+  it("is recorded on the target, which then waits its interval instead of being queued every minute", async () => {
+    const broken = await addTarget("web-5", receiver.url);
+    const s = rawSql("super"); // another target's sealed secret: it does not open here (bound to its row)
+    await s`update sync_targets set secret_sealed = (select secret_sealed from sync_targets where id = ${target.fresh})
+             where id = ${broken}`;
+    await s.end();
+    await expect(scanTargetJob({ organizationId: org.id, targetId: broken })).rejects.toThrow(
+      "The scan failed; the server log has the details",
+    );
+    const row = await targetRow(broken);
+    expect(row).toMatchObject({
+      status: "failed",
+      message: "The scheduled scan failed; the server log has the details",
+    });
+    expect(row.lastScanAt).not.toBeNull();
+    expect(await dueScanTargets(org.owner)).not.toContain(broken);
   });
 });
