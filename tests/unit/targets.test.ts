@@ -110,12 +110,13 @@ describe("fileTarget", () => {
   it("names the invalid line of a file without quoting its value", async () => {
     const { path } = freshFile('A=1\nthis is secret-junk\nB="secret-open\n');
     const target = fileTarget({ path, secret: SECRET });
+    // Thunks, not promises: each call starts only when it is awaited, so no rejection goes unhandled.
     for (const attempt of [
-      target.state(),
-      target.values(["A"]),
-      target.apply({ set: { C: "3" }, delete: [] }),
+      () => target.state(),
+      () => target.values(["A"]),
+      () => target.apply({ set: { C: "3" }, delete: [] }),
     ]) {
-      const error = await failure(attempt);
+      const error = await failure(attempt());
       expect(error.code).toBe("bad_response");
       expect(error.message).toBe(
         "The .env file has an invalid line 2: Expected KEY=value (or a # comment) and 1 more problem(s)",
