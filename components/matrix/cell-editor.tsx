@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState, useTransition } from "react";
 import { revealValueAction, setValueAction } from "@/app/(console)/o/[org]/variables/actions";
+import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { useStepUp } from "@/components/auth/use-step-up";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
@@ -39,7 +40,6 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
   useEffect(() => {
     dialog.current?.showModal();
   }, []);
-  const requested = state?.ok && state.data.status === "requested" ? state.data : null;
   useEffect(() => {
     if (state?.ok && state.data.status === "applied") {
       onSaved();
@@ -103,10 +103,8 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
           </p>
         ) : null}
         {stepUp.dialog}
-        {requested ? (
-          <p role="status" className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900">
-            Sent for approval ({requested.riskLevel} risk): a reviewer must approve it before it applies.
-          </p>
+        {wasRequested(state) ? (
+          <SentForApproval org={org} state={state} />
         ) : canWrite ? (
           <form
             onSubmit={onSubmit}

@@ -8,18 +8,18 @@ import {
   revealValueAction,
   setValueAction,
 } from "@/app/(console)/o/[org]/variables/actions";
+import { SentForApproval } from "@/components/approvals/sent-for-approval";
 import { useStepUp } from "@/components/auth/use-step-up";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
-import { Input } from "@/components/ui/input";
-import { Textarea } from "@/components/ui/textarea";
 import type { ValueChange } from "@/db/mutations/values";
 import type { WriteMode } from "@/lib/approvals";
 import type { ActionResult } from "@/lib/errors";
 import { maskedValue } from "@/lib/mask";
+import { DeleteRequestForm } from "./delete-request-form";
+import { ValueEditor } from "./value-editor";
 
 type Props = {
   org: string;
@@ -67,7 +67,6 @@ export function ValueRow({
   const [probe, setProbe] = useState<{ ok: boolean; text: string } | null>(null);
   const [probing, startProbe] = useTransition();
   const [deleting, setDeleting] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
   const {
     state,
     onSubmit,
@@ -84,7 +83,6 @@ export function ValueRow({
     if (state?.ok) {
       setEditing(null);
       setRevealed(null);
-      setNotice(sentNotice(state.data));
       router.refresh();
     }
   }, [state, router]);
@@ -92,7 +90,6 @@ export function ValueRow({
     if (del.state?.ok) {
       setDeleting(false);
       setRevealed(null);
-      setNotice(sentNotice(del.state.data));
       router.refresh();
     }
   }, [del.state, router]);
@@ -189,10 +186,7 @@ export function ValueRow({
               size="sm"
               disabled={!open}
               title={environment.locked ? "Read-only during wedding hours" : undefined}
-              onClick={() => {
-                setNotice(null);
-                setEditing((e) => (e ? null : { baseVersion: value?.version ?? 0 }));
-              }}
+              onClick={() => setEditing((e) => (e ? null : { baseVersion: value?.version ?? 0 }))}
               aria-label={`${value ? "Edit" : "Set"} ${label}`}
             >
               {value ? "Edit" : "Set"}
@@ -259,11 +253,8 @@ export function ValueRow({
           ))}
         </ul>
       ) : null}
-      {notice ? (
-        <p role="status" className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900">
-          {notice}
-        </p>
-      ) : null}
+      {editing ? null : <SentForApproval org={org} state={state} />}
+      {deleting ? null : <SentForApproval org={org} state={del.state} />}
       {probe ? (
         <p role="status" className={`text-sm ${probe.ok ? "text-green-800" : "text-red-700"}`}>
           Connectivity: {probe.text}
@@ -277,97 +268,33 @@ export function ValueRow({
       <FormMessage state={del.state} />
       {stepUp.dialog}
       {deleting && value && open ? (
-        <form
+        <DeleteRequestForm
+          environmentId={environment.id}
+          variableId={variableId}
+          version={value.version}
+          label={label}
+          error={del.state && !del.state.ok ? del.state.fieldErrors?.note : undefined}
+          pending={del.pending}
           onSubmit={del.onSubmit}
-          className="space-y-3 rounded-md bg-gray-50 p-3"
-          aria-label={`Request deletion of ${label}`}
-        >
-          <input type="hidden" name="variableId" value={variableId} />
-          <input type="hidden" name="environmentId" value={environment.id} />
-          <input type="hidden" name="expectedVersion" value={value.version} />
-          <Field
-            label="Reason for the reviewer"
-            htmlFor={`delete-note-${environment.id}`}
-            error={del.state && !del.state.ok ? del.state.fieldErrors?.note : undefined}
-          >
-            <Input id={`delete-note-${environment.id}`} name="note" autoComplete="off" />
-          </Field>
-          <div className="flex gap-2">
-            <Button type="submit" size="sm" variant="danger" disabled={del.pending}>
-              Request deletion
-            </Button>
-            <Button type="button" variant="ghost" size="sm" onClick={() => setDeleting(false)}>
-              Cancel
-            </Button>
-          </div>
-        </form>
+          onCancel={() => setDeleting(false)}
+        />
       ) : null}
       {editing && canSet && open ? (
-        <form onSubmit={onSubmit} className="space-y-3 rounded-md bg-gray-50 p-3" aria-label={`Set ${label}`}>
-          <input type="hidden" name="variableId" value={variableId} />
-          <input type="hidden" name="environmentId" value={environment.id} />
-          <input type="hidden" name="expectedVersion" value={editing.baseVersion} />
-          <FormMessage state={state} />
-          {(value?.version ?? 0) !== editing.baseVersion && !(state && !state.ok) ? (
-            <p role="status" className="text-sm text-amber-800">
-              Someone changed this value since you opened the editor (now{" "}
-              {value ? `v${value.version}` : "deleted"}). Saving will be refused; nothing will be overwritten.
-            </p>
-          ) : null}
-          {state && !state.ok && state.error.code === "conflict:version" ? (
-            <p className="text-sm text-gray-700">
-              {typeof state.error.meta?.currentVersion === "number"
-                ? `It is now at v${state.error.meta.currentVersion}${state.error.meta.currentVersion === 0 ? " (deleted)" : ""}. `
-                : ""}
-              Your text is kept below. Reload to see the current value, then apply your change again.{" "}
-              <button type="button" className="underline" onClick={() => router.refresh()}>
-                Reload
-              </button>
-            </p>
-          ) : null}
-          <Field
-            label={`New ${label}`}
-            htmlFor={`value-${environment.id}`}
-            error={state && !state.ok ? state.fieldErrors?.value : undefined}
-          >
-            <Textarea
-              id={`value-${environment.id}`}
-              name="value"
-              rows={multiline ? 6 : 2}
-              autoComplete="off"
-              spellCheck={false}
-              className="font-mono"
-            />
-          </Field>
-          {approval ? (
-            <p className="text-sm text-indigo-900">
-              This change waits for a reviewer&apos;s approval ({setRisk} risk). Say why below.
-            </p>
-          ) : null}
-          <Field
-            label={approval ? "Reason for the reviewer" : "Change note"}
-            htmlFor={`note-${environment.id}`}
-            error={state && !state.ok ? state.fieldErrors?.note : undefined}
-          >
-            <Input id={`note-${environment.id}`} name="note" autoComplete="off" />
-          </Field>
-          <div className="flex gap-2">
-            <Button type="submit" size="sm" disabled={saving}>
-              {saving ? "Saving…" : approval ? "Request approval" : "Save value"}
-            </Button>
-            <Button type="button" variant="ghost" size="sm" onClick={() => setEditing(null)}>
-              Cancel
-            </Button>
-          </div>
-        </form>
+        <ValueEditor
+          environmentId={environment.id}
+          variableId={variableId}
+          label={label}
+          baseVersion={editing.baseVersion}
+          currentVersion={value?.version ?? null}
+          multiline={multiline}
+          approval={approval ? { risk: setRisk } : null}
+          state={state}
+          saving={saving}
+          onSubmit={onSubmit}
+          onCancel={() => setEditing(null)}
+          onReload={() => router.refresh()}
+        />
       ) : null}
     </li>
   );
-}
-
-/** What the person who saved sees when their change waits for approval instead of applying. */
-function sentNotice(change: ValueChange): string | null {
-  return change.status === "requested"
-    ? `Sent for approval (${change.riskLevel} risk): a reviewer must approve it before it applies.`
-    : null;
 }

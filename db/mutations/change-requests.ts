@@ -9,14 +9,12 @@ import { orgKeys } from "../keyring";
 import {
   changeRequestItems,
   changeRequests,
-  environments,
   environmentVariables,
   environmentVariableValues,
   users,
 } from "../schema";
 import { writeAudit } from "./audit";
 import { runDeferred } from "./deferred-changes";
-import { requireStepUpForReveal } from "./step-up";
 import { currentValues, type ValueWrite, writeValues } from "./value-writes";
 import { decryptWith } from "./values";
 
@@ -289,65 +287,4 @@ export async function cancelChangeRequest(tx: Tx, ctx: TenantContext, input: { i
     throw new AppError("conflict:decided", { form: [`This request is already ${request.status}`] });
   await close(tx, ctx, request, "cancelled");
   return { status: "cancelled" as const };
-}
-
-/**
- * The audited reveal of a proposed value, for the reviewers who decide the request and for its requester:
- * so nobody approves a value they could not see.
- */
-export async function revealProposedValue(
-  tx: Tx,
-  ctx: TenantContext,
-  input: { id: string; variableId: string },
-) {
-  const [row] = await tx
-    .select({
-      request: changeRequests,
-      item: changeRequestItems,
-      variable: {
-        name: environmentVariables.name,
-        isWeddingCritical: environmentVariables.isWeddingCritical,
-        securityClassification: environmentVariables.securityClassification,
-      },
-      environmentType: environments.environmentType,
-    })
-    .from(changeRequestItems)
-    .innerJoin(changeRequests, eq(changeRequests.id, changeRequestItems.changeRequestId))
-    .innerJoin(environmentVariables, eq(environmentVariables.id, changeRequestItems.variableId))
-    .innerJoin(environments, eq(environments.id, changeRequestItems.environmentId))
-    .where(
-      and(
-        eq(changeRequests.id, input.id),
-        eq(changeRequests.organizationId, ctx.organizationId),
-        eq(changeRequestItems.variableId, input.variableId),
-      ),
-    );
-  if (!row) throw new AppError("not_found");
-  if (!canApprove(ctx.role) && row.request.requestedBy !== ctx.userId) throw new AppError("forbidden");
-  if (row.request.status !== "pending")
-    throw new AppError("conflict:decided", { form: ["Only a pending request's values can be revealed"] });
-  if (!row.item.newEncryptedValue || !row.item.encryptionKeyId)
-    throw new AppError("validation", { form: ["This change deletes the value: there is nothing to reveal"] });
-  // Bound for production and wedding-critical: the same step-up as revealing the live value.
-  await requireStepUpForReveal(tx, ctx, row.variable, { environmentType: row.environmentType });
-  const value = decryptWith(
-    await orgKeys(tx, ctx.organizationId),
-    row.item.encryptionKeyId,
-    row.item.newEncryptedValue,
-    {
-      organizationId: ctx.organizationId,
-      variableId: input.variableId,
-      environmentId: row.item.environmentId,
-    },
-  );
-  await writeAudit(tx, ctx, {
-    action: "decrypt",
-    resourceType: "change_request",
-    resourceId: row.request.id,
-    variableId: input.variableId,
-    environmentId: row.item.environmentId,
-    newValueHash: row.item.newValueHash,
-    details: { name: row.variable.name, proposed: true },
-  });
-  return { value };
 }

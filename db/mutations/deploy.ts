@@ -74,7 +74,8 @@ export async function pushToTarget(ctx: TenantContext, input: PushInput): Promis
     const managed = new Set(open.target.managedKeys);
     const others = input.names ? [] : [...before.keys()].filter((n) => !wanted.has(n));
     const deleted = others.filter((n) => open.target.deleteUnmanaged || managed.has(n));
-    const keptUnmanaged = others.filter((n) => !deleted.includes(n));
+    const gone = new Set(deleted);
+    const keptUnmanaged = others.filter((n) => !gone.has(n));
     const after =
       set.length + deleted.length > 0
         ? await open.driver.apply({
@@ -109,9 +110,7 @@ export async function pushToTarget(ctx: TenantContext, input: PushInput): Promis
           })}::jsonb`,
         })
         .where(eq(deploymentSyncs.id, syncId));
-      const nowManaged = [...new Set([...managed, ...set.map((d) => d.name)])].filter(
-        (n) => !deleted.includes(n),
-      );
+      const nowManaged = [...new Set([...managed, ...set.map((d) => d.name)])].filter((n) => !gone.has(n));
       await tx
         .update(syncTargets)
         .set({ managedKeys: nowManaged.sort() })

@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { type DriftFinding, detectDrift, detectParity, driftKey, type ExpectedKey } from "@/lib/drift";
 import { AppError } from "@/lib/errors";
 import { atLeast } from "@/lib/policy";
-import { type EnvironmentType, environmentTier } from "@/lib/roles";
+import { ENVIRONMENT_TYPES, type EnvironmentType, environmentTier } from "@/lib/roles";
 import { deployedHash } from "@/lib/sync-protocol";
 import { TargetError } from "@/lib/targets/types";
 import { valuePermission } from "../authz";
@@ -181,8 +181,8 @@ async function storeFindings(
 
 /** Parity drift (seed 004): required variables the environment below has and this one lacks. */
 async function scanParity(tx: Tx, ctx: TenantContext, env: { id: string; environmentType: string }) {
-  const order = ["development", "testing", "staging", "production", "disaster_recovery"];
-  const belowType = order[order.indexOf(env.environmentType) - 1];
+  // ENVIRONMENT_TYPES is the promotion order: development → testing → staging → production → DR.
+  const belowType = ENVIRONMENT_TYPES[ENVIRONMENT_TYPES.indexOf(env.environmentType as EnvironmentType) - 1];
   const [below] = belowType
     ? await tx
         .select({ id: environments.id, name: environments.name })
@@ -197,29 +197,6 @@ async function scanParity(tx: Tx, ctx: TenantContext, env: { id: string; environ
         .limit(1)
     : [];
   if (!below) return storeFindings(tx, ctx, { environmentId: env.id, targetId: null }, []);
-  const present = async (environmentId: string) =>
-    tx
-      .select({
-        variableId: environmentVariables.id,
-        name: environmentVariables.name,
-        classification: environmentVariables.securityClassification,
-        weddingCritical: environmentVariables.isWeddingCritical,
-        required: environmentVariables.isRequired,
-      })
-      .from(environmentVariables)
-      .innerJoin(
-        environmentVariableValues,
-        and(
-          eq(environmentVariableValues.variableId, environmentVariables.id),
-          eq(environmentVariableValues.environmentId, environmentId),
-        ),
-      )
-      .where(
-        and(
-          eq(environmentVariables.organizationId, ctx.organizationId),
-          isNull(environmentVariables.deletedAt),
-        ),
-      );
   // Metadata only (no values); heads let a caller who cannot read an environment still see what is set.
   const here = new Set(
     (
@@ -227,7 +204,29 @@ async function scanParity(tx: Tx, ctx: TenantContext, env: { id: string; environ
         array(select id from environment_variables where organization_id = ${ctx.organizationId}))`)
     ).map((r) => r.variable_id),
   );
-  const belowRows = await present(below.id);
+  const belowRows = await tx
+    .select({
+      variableId: environmentVariables.id,
+      name: environmentVariables.name,
+      classification: environmentVariables.securityClassification,
+      weddingCritical: environmentVariables.isWeddingCritical,
+      required: environmentVariables.isRequired,
+    })
+    .from(environmentVariables)
+    .innerJoin(
+      environmentVariableValues,
+      and(
+        eq(environmentVariableValues.variableId, environmentVariables.id),
+        eq(environmentVariableValues.environmentId, below.id),
+      ),
+    )
+    .where(
+      and(
+        eq(environmentVariables.organizationId, ctx.organizationId),
+        isNull(environmentVariables.deletedAt),
+        eq(environmentVariables.isRequired, true),
+      ),
+    );
   const findings = detectParity({
     below: belowRows.map((r) => ({
       name: r.name,

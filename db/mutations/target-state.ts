@@ -86,45 +86,52 @@ export async function snapshotValues(
     throw new AppError("validation", {
       syncId: ["Only a completed sync of this target can be rolled back to"],
     });
+  // One query for every key of the snapshot: each key's value at the version that sync pushed.
+  const wanted = Object.entries(snapshot).map(([name, v]) => ({
+    name,
+    variable_id: v.variableId,
+    version: v.version,
+  }));
+  const rows = await tx.execute<{
+    name: string;
+    variable_id: string;
+    version: number;
+    encrypted_value: string | null;
+    encryption_key_id: string | null;
+    value_hash: string | null;
+    classification: string;
+    wedding_critical: boolean;
+    required: boolean;
+  }>(sql`
+    select w.name, w.variable_id, w.version, vv.encrypted_value, vv.encryption_key_id, vv.value_hash,
+           v.security_classification as classification, v.is_wedding_critical as wedding_critical,
+           v.is_required as required
+      from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(name text, variable_id uuid, version int)
+      join ${environmentVariables} v on v.id = w.variable_id
+      left join ${valueVersions} vv
+        on vv.variable_id = w.variable_id and vv.environment_id = ${open.env.id} and vv.version = w.version
+     order by w.name`);
   const keys = await orgKeys(tx, ctx.organizationId);
   const desired: DesiredKey[] = [];
   const lost: string[] = [];
-  for (const [name, { variableId, version }] of Object.entries(snapshot)) {
-    const [row] = await tx
-      .select({
-        encryptedValue: valueVersions.encryptedValue,
-        encryptionKeyId: valueVersions.encryptionKeyId,
-        valueHash: valueVersions.valueHash,
-        classification: environmentVariables.securityClassification,
-        weddingCritical: environmentVariables.isWeddingCritical,
-        required: environmentVariables.isRequired,
-      })
-      .from(valueVersions)
-      .innerJoin(environmentVariables, eq(environmentVariables.id, valueVersions.variableId))
-      .where(
-        and(
-          eq(valueVersions.variableId, variableId),
-          eq(valueVersions.environmentId, open.env.id),
-          eq(valueVersions.version, version),
-        ),
-      );
+  for (const row of rows) {
     // Purged 90 days after deletion: that version's ciphertext is gone.
-    if (!row?.encryptedValue || !row.encryptionKeyId) {
-      lost.push(name);
+    if (!row.encrypted_value || !row.encryption_key_id) {
+      lost.push(row.name);
       continue;
     }
     desired.push({
-      variableId,
-      name,
-      version,
-      value: decryptWith(keys, row.encryptionKeyId, row.encryptedValue, {
+      variableId: row.variable_id,
+      name: row.name,
+      version: row.version,
+      value: decryptWith(keys, row.encryption_key_id, row.encrypted_value, {
         organizationId: ctx.organizationId,
-        variableId,
+        variableId: row.variable_id,
         environmentId: open.env.id,
       }),
-      valueHash: row.valueHash,
+      valueHash: row.value_hash,
       classification: row.classification as Classification,
-      weddingCritical: row.weddingCritical,
+      weddingCritical: row.wedding_critical,
       required: row.required,
       expired: false,
     });

@@ -1,12 +1,10 @@
 import { and, eq, max, sql } from "drizzle-orm";
-import { batchMode, highestRisk, REASON_MIN, valueChangeMode } from "@/lib/approvals";
 import { encryptValue, hmacValue } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
-import { atLeast, effectivePermission } from "@/lib/policy";
-import type { Classification, RiskLevel } from "@/lib/risk";
+import type { RiskLevel } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
 import { checkValue, worstStatus } from "@/lib/value-checks";
-import { type EnvironmentRef, grantsFor } from "../authz";
+import type { EnvironmentRef } from "../authz";
 import type { Tx } from "../client";
 import { setLocal, type TenantContext } from "../context";
 import { orgKeys } from "../keyring";
@@ -18,6 +16,7 @@ import {
 } from "../schema";
 import { anyUuid, uuidArray } from "../sql-lists";
 import { type ChangeSource, type OpenedRequest, openChangeRequest } from "./change-request-open";
+import { gateChanges, requestReason } from "./value-gate";
 
 export type WritableVariable = Pick<
   typeof environmentVariables.$inferSelect,
@@ -90,71 +89,6 @@ export async function currentValues(tx: Tx, environmentId: string, variableIds: 
   );
   for (const r of rows) found.set(r.variable_id, { version: r.version, valueHash: r.value_hash });
   return found;
-}
-
-/**
- * How a batch of value changes goes through (lib/approvals): at once, as one change request, or refused.
- * Each change is scored (lib/risk) from its variable's classification, the environment and the action.
- */
-export async function gateChanges(
-  tx: Tx,
-  ctx: TenantContext,
-  env: TargetEnvironment,
-  changes: { variable: WritableVariable; action: "value:set" | "value:delete" }[],
-  emergency: boolean,
-) {
-  const grants = await grantsFor(tx, ctx);
-  const now = new Date();
-  const reasons = new Set<string>();
-  const scored = changes.map((c) => {
-    const { permission } = effectivePermission({
-      role: ctx.role,
-      userId: ctx.userId,
-      envType: env.environmentType as EnvironmentType,
-      envName: env.name,
-      variableId: c.variable.id,
-      variableTags: c.variable.tags,
-      grants,
-      now,
-      timeZone: grants.timeZone,
-      emergencySession: emergency,
-    });
-    const { mode, risk } = valueChangeMode({
-      role: ctx.role,
-      permission,
-      action: c.action,
-      classification: c.variable.securityClassification as Classification,
-      weddingCritical: c.variable.isWeddingCritical,
-      environmentType: env.environmentType as EnvironmentType,
-      emergency,
-    });
-    if (mode === "request") {
-      for (const r of risk.reasons) reasons.add(r);
-      if (!atLeast(permission, "write")) reasons.add(`proposed without write access to ${env.name}`);
-    }
-    return { mode, risk: risk.level };
-  });
-  const mode = batchMode(scored.map((s) => s.mode));
-  if (mode === "forbidden") throw new AppError("forbidden");
-  return {
-    mode,
-    risks: scored.map((s) => s.risk),
-    riskLevel: highestRisk(scored.map((s) => s.risk)),
-    reasons,
-  };
-}
-
-/** The reason a change request needs, or the field error that asks for it. */
-export function requestReason(options: WriteOptions, riskLevel: RiskLevel) {
-  const reason = options.reason?.trim() ?? "";
-  if (reason.length >= REASON_MIN) return { reason };
-  return {
-    error: {
-      [options.reasonField ?? "note"]: [
-        `This change needs a reviewer's approval (${riskLevel} risk): say why in at least ${REASON_MIN} characters`,
-      ],
-    },
-  };
 }
 
 /**

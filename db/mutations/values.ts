@@ -10,7 +10,8 @@ import { environmentVariableValues, valueVersions } from "../schema";
 import { writeAudit } from "./audit";
 import { openChangeRequest } from "./change-request-open";
 import { requireStepUpForReveal } from "./step-up";
-import { assertNotLocked, gateChanges, requestReason, type WriteOutcome, writeValues } from "./value-writes";
+import { gateChanges, requestReason } from "./value-gate";
+import { assertNotLocked, type WriteOutcome, writeValues } from "./value-writes";
 import { liveVariable } from "./variables";
 
 type Target = { variableId: string; environmentId: string };

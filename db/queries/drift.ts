@@ -47,7 +47,6 @@ export async function unresolvedDrift(ctx: TenantContext) {
         name: configurationDrift.variableName,
         severity: configurationDrift.driftSeverity,
         details: configurationDrift.details,
-        expectedHash: configurationDrift.expectedValueHash,
         detectedAt: configurationDrift.detectedAt,
         lastSeenAt: configurationDrift.lastSeenAt,
       })

@@ -30,7 +30,13 @@ export const targetInput = z
       .max(1440, "At least once a day (1440 minutes)"),
   })
   .superRefine((t, ctx) => {
-    if (t.kind === "http" && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(t.location))
+    if (t.kind === "http" && /^https?:\/\/[^/]*@/.test(t.location))
+      ctx.addIssue({
+        code: "custom",
+        path: ["location"],
+        message: "Leave credentials out of the URL: the shared secret authenticates the console",
+      });
+    else if (t.kind === "http" && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(t.location))
       ctx.addIssue({
         code: "custom",
         path: ["location"],

@@ -3,6 +3,7 @@ import { policyInput } from "@/lib/validation/access";
 import { environmentInput } from "@/lib/validation/environments";
 import { invitationInput, joinInput, newAccountInput } from "@/lib/validation/invitations";
 import { blackoutInput, timeZoneInput, weeklyWindowInput } from "@/lib/validation/settings";
+import { targetInput } from "@/lib/validation/targets";
 import { valueInput, variableInput } from "@/lib/validation/variables";
 
 const fieldErrors = (result: { success: boolean; error?: { flatten(): { fieldErrors: object } } }) =>
@@ -182,5 +183,28 @@ describe("invitation input", () => {
     expect(fieldErrors(newAccountInput.safeParse({ ...ok, name: "  " }))).toHaveProperty("name");
     expect(fieldErrors(newAccountInput.safeParse({ ...ok, token: "../../etc" }))).toHaveProperty("token");
     expect(joinInput.safeParse({ token: `${token}x` }).success).toBe(false);
+  });
+});
+
+describe("sync target input", () => {
+  const base = {
+    environmentId: "6f1c2d7e-2a8b-4c1d-9e3f-0a1b2c3d4e5f",
+    name: "web-1",
+    kind: "http",
+    scanIntervalMinutes: "15",
+  };
+  it("takes a receiver URL and refuses one carrying credentials, which would be stored and audited", () => {
+    expect(targetInput.safeParse({ ...base, location: "http://10.0.0.5:4400" }).success).toBe(true);
+    const withCredentials = targetInput.safeParse({ ...base, location: "https://deploy:hunter2@10.0.0.5" });
+    expect(withCredentials.error?.flatten().fieldErrors.location).toEqual([
+      "Leave credentials out of the URL: the shared secret authenticates the console",
+    ]);
+  });
+  it("takes a relative .env path and a secret of at least 32 characters", () => {
+    const file = { ...base, kind: "dotenv_file", location: "web/production.env" };
+    expect(targetInput.safeParse(file).success).toBe(true);
+    expect(
+      targetInput.safeParse({ ...file, secret: "short" }).error?.flatten().fieldErrors.secret,
+    ).toHaveLength(1);
   });
 });

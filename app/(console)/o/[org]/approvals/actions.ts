@@ -1,11 +1,11 @@
 "use server";
 
 import { z } from "zod";
+import { revealProposedValue } from "@/db/mutations/change-request-reveal";
 import {
   approveChangeRequest,
   cancelChangeRequest,
   rejectChangeRequest,
-  revealProposedValue,
 } from "@/db/mutations/change-requests";
 import type { ActionResult } from "@/lib/errors";
 import { runAction } from "@/server/action";
