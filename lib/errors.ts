@@ -13,6 +13,14 @@ export const ERROR_CODES = {
     status: 409,
     message: "This change request was already decided or withdrawn. Nothing was changed.",
   },
+  "conflict:running": {
+    status: 409,
+    message: "A push to this target is already running. Wait for it to finish, then try again.",
+  },
+  "conflict:inactive": {
+    status: 409,
+    message: "This target is deactivated: activate it to scan or push.",
+  },
   approval_required: {
     status: 403,
     message: "This change needs a reviewer's approval: send it as a change request with a reason.",

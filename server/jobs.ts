@@ -1,6 +1,8 @@
 import { type ConstructorOptions, type Job, PgBoss, type Queue } from "pg-boss";
 import { getDb } from "@/db/client";
 import { jobContext, jobContexts } from "@/db/job-contexts";
+import { failPendingSync, queueAutoPushes } from "@/db/mutations/auto-push";
+import { pushToTarget } from "@/db/mutations/deploy";
 import { scanTarget } from "@/db/mutations/drift";
 import { purgeAllOrganizations } from "@/db/mutations/purge";
 import { dueScanTargets, recordFailedScan } from "@/db/mutations/scheduled-scans";
@@ -12,9 +14,15 @@ import { log } from "./log";
  * instance runs the same workers and schedules, and PostgreSQL hands each job to exactly one of them.
  * Each job acts in an organization's job context (an owner, else an admin), so row-level security applies.
  */
-export const QUEUES = { purge: "purge", driftScan: "drift-scan", scanTarget: "scan-target" } as const;
+export const QUEUES = {
+  purge: "purge",
+  driftScan: "drift-scan",
+  scanTarget: "scan-target",
+  pushTarget: "push-target",
+} as const;
 
 export type ScanTargetJob = { organizationId: string; targetId: string };
+export type PushTargetJob = ScanTargetJob & { syncId: string };
 
 /**
  * `exclusive`: at most one job per queue (per target for scans) is queued or running, across instances.
@@ -34,6 +42,13 @@ const queues: Queue[] = [
     policy: "exclusive",
     retryLimit: 0,
     expireInSeconds: 300,
+    deleteAfterSeconds: 86_400,
+  },
+  {
+    name: QUEUES.pushTarget,
+    policy: "exclusive",
+    retryLimit: 0,
+    expireInSeconds: 600,
     deleteAfterSeconds: 86_400,
   },
 ];
@@ -68,6 +83,53 @@ export async function enqueueDueScans(boss: Pick<PgBoss, "send">) {
   }
   if (due > 0) log.info({ event: "drift-scan", due, queued: queued.length }, "queued scans of due targets");
   return { due, queued };
+}
+
+/**
+ * Also each minute: queues an automated push for each target that pushes on its own and whose environment
+ * changed since its last push (db/mutations/auto-push.ts); its `pending` sync row is the claim.
+ */
+export async function enqueueAutoPushes(boss: Pick<PgBoss, "send">) {
+  const queued: string[] = [];
+  for (const ctx of await jobContexts(getDb())) {
+    for (const { targetId, syncId } of await queueAutoPushes(ctx)) {
+      const data: PushTargetJob = { organizationId: ctx.organizationId, targetId, syncId };
+      if (await boss.send(QUEUES.pushTarget, data, { singletonKey: targetId })) queued.push(targetId);
+      else await failPendingSync(ctx, syncId, "Not queued: a push to this target was already queued");
+    }
+  }
+  if (queued.length > 0) log.info({ event: "auto-push", queued: queued.length }, "queued automatic pushes");
+  return { queued };
+}
+
+/** push-target: an automated push in the organization's job context; a push that cannot start says why. */
+export async function pushTargetJob({ organizationId, targetId, syncId }: PushTargetJob) {
+  const fields = { event: "push-target", organizationId, targetId, syncId };
+  const found = await jobContext(getDb(), organizationId);
+  if (!found) {
+    log.warn(fields, "automatic push skipped: the organization has no owner or admin to act as");
+    return { status: "skipped" };
+  }
+  const ctx = { ...found, userAgent: "ringbearer job: push-target" };
+  try {
+    const result = await pushToTarget(ctx, { targetId, syncType: "automated", pendingSyncId: syncId });
+    log.info(
+      { ...fields, status: result.status, set: result.set, deleted: result.deleted },
+      "automatic push",
+    );
+    return { status: result.status };
+  } catch (error) {
+    if (error instanceof AppError) {
+      await failPendingSync(ctx, syncId, error.message);
+      log.warn({ ...fields, reason: error.code }, "automatic push did not start");
+      return { status: "not started", reason: error.code };
+    }
+    log.error({ ...fields, error: errorSummary(error) }, "automatic push failed");
+    await failPendingSync(ctx, syncId, "The push failed on our side; the server log has the details").catch(
+      () => {},
+    );
+    throw new Error("The push failed; the server log has the details");
+  }
 }
 
 /** scan-target: scans one target in its organization's job context (db/mutations/drift.ts `scanTarget`). */
@@ -119,11 +181,19 @@ async function logged<T>(event: string, run: () => Promise<T>): Promise<T> {
 /** Registers this instance's workers; pg-boss polls every `pollingIntervalSeconds` (2 s by default). */
 export async function startWorkers(boss: PgBoss, options: { pollingIntervalSeconds?: number } = {}) {
   await boss.work(QUEUES.purge, options, () => logged(QUEUES.purge, purgeJob));
-  await boss.work(QUEUES.driftScan, options, () => logged(QUEUES.driftScan, () => enqueueDueScans(boss)));
+  await boss.work(QUEUES.driftScan, options, () =>
+    logged(QUEUES.driftScan, async () => ({
+      scans: await enqueueDueScans(boss),
+      pushes: await enqueueAutoPushes(boss),
+    })),
+  );
   await boss.work<ScanTargetJob>(
     QUEUES.scanTarget,
     { ...options, localConcurrency: 2 },
     ([job]: Job<ScanTargetJob>[]) => scanTargetJob(job.data),
+  );
+  await boss.work<PushTargetJob>(QUEUES.pushTarget, options, ([job]: Job<PushTargetJob>[]) =>
+    pushTargetJob(job.data),
   );
 }
 

@@ -1,11 +1,13 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
 import { deployedHash } from "@/lib/sync-protocol";
 import { TargetError } from "@/lib/targets/types";
 import { requireValuePermission } from "../authz";
+import type { Tx } from "../client";
 import { type TenantContext, withContext } from "../context";
 import { deploymentSyncs, syncTargets } from "../schema";
 import { writeAudit } from "./audit";
-import { openTarget, recordContact } from "./sync-targets";
+import { openTarget, recordContact, requireActive } from "./sync-targets";
 import { consoleValues, type DesiredKey, type Snapshot, snapshotValues } from "./target-state";
 import { assertNotLocked } from "./value-writes";
 
@@ -26,29 +28,106 @@ type PushInput = {
   /** Redeploy what this earlier completed sync pushed. */
   rollbackOf?: string;
   syncType?: "manual" | "automated" | "pipeline";
+  /** A `pending` sync queued for this push (automated pushes): it is taken over instead of a new row. */
+  pendingSyncId?: string;
 };
 
 /**
+ * Where a push is, shown live on the Drift page: reading the target's state, sending the difference (one
+ * atomic PUT, so the target never holds half a push), done.
+ */
+export type PushPhase = "reading" | "sending" | "done";
+
+/** A push that has been running this long was left by a console process that stopped. */
+const ABANDONED_AFTER = "15 minutes";
+
+/**
+ * Starts the sync row: takes over the queued `pending` row, or inserts one `in_progress`. The partial unique
+ * index `deployment_syncs_one_running` keeps one running push per target across console processes; a row
+ * left running by a process that stopped is failed first.
+ */
+async function startSync(
+  tx: Tx,
+  targetId: string,
+  row: typeof deploymentSyncs.$inferInsert,
+  pendingId?: string,
+) {
+  await tx
+    .update(deploymentSyncs)
+    .set({
+      syncStatus: "failed",
+      completedAt: sql`now()`,
+      errorLog: ["Abandoned: the console stopped before this push finished"],
+    })
+    .where(
+      and(
+        eq(deploymentSyncs.targetId, targetId),
+        inArray(deploymentSyncs.syncStatus, ["pending", "in_progress"]),
+        lt(deploymentSyncs.startedAt, sql`now() - ${ABANDONED_AFTER}::interval`),
+      ),
+    );
+  if (pendingId) {
+    const [taken] = await tx
+      .update(deploymentSyncs)
+      .set({ syncStatus: "in_progress", startedAt: sql`now()`, syncDetails: row.syncDetails })
+      .where(
+        and(
+          eq(deploymentSyncs.id, pendingId),
+          eq(deploymentSyncs.targetId, targetId),
+          eq(deploymentSyncs.syncStatus, "pending"),
+        ),
+      )
+      .returning({ id: deploymentSyncs.id });
+    if (!taken) throw new AppError("not_found");
+    return taken.id;
+  }
+  const [sync] = await tx
+    .insert(deploymentSyncs)
+    .values(row)
+    .onConflictDoNothing()
+    .returning({ id: deploymentSyncs.id });
+  if (!sync) throw new AppError("conflict:running");
+  return sync.id;
+}
+
+/** Records the phase of a running push (its own short transaction: everyone sees it at once). */
+async function recordPhase(
+  ctx: TenantContext,
+  syncId: string,
+  progress: { phase: PushPhase } & Record<string, unknown>,
+) {
+  await withContext(ctx, (tx) =>
+    tx
+      .update(deploymentSyncs)
+      .set({ syncDetails: sql`${deploymentSyncs.syncDetails} || ${JSON.stringify({ progress })}::jsonb` })
+      .where(eq(deploymentSyncs.id, syncId)),
+  );
+}
+
+/**
  * Pushes an environment to a target. Three short steps, so everyone sees the sync while it runs and a failure
- * is recorded rather than rolled back: (1) plan in a transaction — permission to write the environment, the
- * wedding-hours lock (break-glass lets it through), the values decrypted in memory, a sync row
- * `in_progress`; (2) talk to the target — read its state, send only what differs, delete only keys the
- * console pushed earlier (or any key, if the target says so), verify the result by hash; (3) record the
- * outcome, the snapshot for rollback and the managed keys, with an audit row. Idempotent: a second push of
- * the same values sends nothing. The console's own values never change.
+ * is recorded rather than rolled back: (1) plan in a transaction — an active target, permission to write the
+ * environment, the wedding-hours lock (break-glass lets it through), the values decrypted in memory, a sync
+ * row `in_progress` (one per target at a time); (2) talk to the target — read its state, send only what
+ * differs in one atomic PUT, delete only keys the console pushed earlier (or any key, if the target says so),
+ * verify the result by hash, recording each phase as it starts; (3) record the outcome, the snapshot for
+ * rollback and the managed keys, with an audit row. Idempotent: a second push of the same values sends
+ * nothing. The console's own values never change.
  */
 export async function pushToTarget(ctx: TenantContext, input: PushInput): Promise<PushOutcome> {
   const started = performance.now();
   const plan = await withContext(ctx, async (tx) => {
     const open = await openTarget(tx, ctx, input.targetId);
+    requireActive(open);
     await requireValuePermission(tx, ctx, null, open.env, "write");
     await assertNotLocked(tx, open.env.id);
     const { desired, lost } = input.rollbackOf
       ? await snapshotValues(tx, ctx, open, input.rollbackOf)
       : { desired: await consoleValues(tx, ctx, open.env, input.names), lost: [] as string[] };
-    const [sync] = await tx
-      .insert(deploymentSyncs)
-      .values({
+    const syncId = await startSync(
+      tx,
+      open.target.id,
+      {
         organizationId: ctx.organizationId,
         environmentId: open.env.id,
         targetId: open.target.id,
@@ -58,12 +137,14 @@ export async function pushToTarget(ctx: TenantContext, input: PushInput): Promis
         syncDetails: {
           target: open.target.name,
           keys: desired.length,
+          progress: { phase: "reading" },
           ...(input.names ? { only: input.names } : {}),
           ...(input.rollbackOf ? { rollback_of: input.rollbackOf, lost } : {}),
         },
-      })
-      .returning({ id: deploymentSyncs.id });
-    return { open, desired, syncId: sync.id };
+      },
+      input.pendingSyncId,
+    );
+    return { open, desired, syncId };
   });
   const { open, desired, syncId } = plan;
   const hash = (d: DesiredKey) => deployedHash(open.secret, d.value);
@@ -76,13 +157,14 @@ export async function pushToTarget(ctx: TenantContext, input: PushInput): Promis
     const deleted = others.filter((n) => open.target.deleteUnmanaged || managed.has(n));
     const gone = new Set(deleted);
     const keptUnmanaged = others.filter((n) => !gone.has(n));
-    const after =
-      set.length + deleted.length > 0
-        ? await open.driver.apply({
-            set: Object.fromEntries(set.map((d) => [d.name, d.value])),
-            delete: deleted,
-          })
-        : before;
+    let after = before;
+    if (set.length + deleted.length > 0) {
+      await recordPhase(ctx, syncId, { phase: "sending", set: set.length, delete: deleted.length });
+      after = await open.driver.apply({
+        set: Object.fromEntries(set.map((d) => [d.name, d.value])),
+        delete: deleted,
+      });
+    }
     const failed = desired.filter((d) => after.get(d.name) !== hash(d)).map((d) => d.name);
     const status = failed.length > 0 ? ("failed" as const) : ("completed" as const);
     const message =
@@ -106,6 +188,7 @@ export async function pushToTarget(ctx: TenantContext, input: PushInput): Promis
             set: set.map((d) => d.name),
             deleted,
             kept_unmanaged: keptUnmanaged,
+            progress: { phase: "done" },
             ...(input.names ? {} : { snapshot }),
           })}::jsonb`,
         })

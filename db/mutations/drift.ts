@@ -10,7 +10,7 @@ import type { Tx } from "../client";
 import { type TenantContext, withContext } from "../context";
 import { configurationDrift, environments, environmentVariables, environmentVariableValues } from "../schema";
 import { writeAudit } from "./audit";
-import { type OpenTarget, openTarget, recordContact } from "./sync-targets";
+import { type OpenTarget, openTarget, recordContact, requireActive } from "./sync-targets";
 import { consoleValues } from "./target-state";
 
 export type ScanResult =
@@ -61,6 +61,7 @@ async function productionHashes(tx: Tx, ctx: TenantContext, open: OpenTarget) {
 export async function scanTarget(ctx: TenantContext, targetId: string): Promise<ScanResult> {
   const plan = await withContext(ctx, async (tx) => {
     const open = await openTarget(tx, ctx, targetId);
+    requireActive(open);
     const values = await consoleValues(tx, ctx, open.env);
     const leaks = await productionHashes(tx, ctx, open);
     const expected: ExpectedKey[] = values.map((v) => ({

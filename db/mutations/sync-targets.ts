@@ -20,10 +20,10 @@ export const targetRoot = () =>
     process.env.RINGBEARER_SYNC_FILE_ROOT ?? path.join(process.env.RINGBEARER_DATA_DIR ?? ".data", "targets"),
   );
 
-const secretAad = (organizationId: string, targetId: string) =>
+export const secretAad = (organizationId: string, targetId: string) =>
   `ringbearer:target-secret:v1:${organizationId}:${targetId}`;
 
-async function checkedLocation(input: Pick<TargetInput, "kind" | "location">) {
+export async function checkedLocation(input: Pick<TargetInput, "kind" | "location">) {
   if (input.kind === "http") return input.location.replace(/\/+$/, "");
   try {
     await resolveTargetPath(targetRoot(), input.location);
@@ -57,6 +57,7 @@ export async function createTarget(tx: Tx, ctx: TenantContext, input: TargetInpu
       secretSealed: sealSecret(keys.dataKey, secret, secretAad(ctx.organizationId, id)),
       encryptionKeyId: keys.dataKeyId,
       deleteUnmanaged: input.deleteUnmanaged,
+      autoPush: input.autoPush,
       scanIntervalMinutes: input.scanIntervalMinutes,
       createdBy: ctx.userId,
     })
@@ -75,6 +76,7 @@ export async function createTarget(tx: Tx, ctx: TenantContext, input: TargetInpu
       location,
       environment: env.name,
       delete_unmanaged: input.deleteUnmanaged,
+      auto_push: input.autoPush,
       secret: input.secret ? "given" : "generated",
     },
   });
@@ -147,4 +149,9 @@ export async function testTarget(ctx: TenantContext, id: string) {
     });
   });
   return result;
+}
+
+/** Scans and pushes need an active target; a connection test does not (check it before activating). */
+export function requireActive(open: OpenTarget) {
+  if (!open.target.isActive) throw new AppError("conflict:inactive");
 }

@@ -46,6 +46,8 @@ export const syncTargets = pgTable(
     deleteUnmanaged: boolean().notNull().default(false),
     managedKeys: text().array().notNull().default(sql`'{}'::text[]`),
     scanIntervalMinutes: integer().notNull().default(15),
+    /** Push on its own when the environment's values moved since the last completed full push. */
+    autoPush: boolean().notNull().default(false),
     isActive: boolean().notNull().default(true),
     lastScanAt: timestamp({ withTimezone: true }),
     lastTestAt: timestamp({ withTimezone: true }),
@@ -95,6 +97,11 @@ export const deploymentSyncs = pgTable(
   },
   (t) => [
     index("idx_deployment_syncs_env_status").on(t.environmentId, t.syncStatus, t.startedAt.desc()),
+    /** One push at a time per target, across console processes. */
+    uniqueIndex("deployment_syncs_one_running")
+      .on(t.targetId)
+      .where(sql`${t.syncStatus} in ('pending', 'in_progress')`),
+    index("idx_deployment_syncs_target").on(t.targetId, t.startedAt.desc()),
     check(
       "deployment_syncs_type_check",
       sql`${t.syncType} in ('manual', 'automated', 'pipeline', 'rollback')`,

@@ -160,6 +160,8 @@ export const valueVersions = pgTable(
   },
   (t) => [
     unique("value_versions_var_env_version_unique").on(t.variableId, t.environmentId, t.version),
+    /** The latest change in an environment (automatic pushes). */
+    index("idx_value_versions_env_created").on(t.environmentId, t.createdAt.desc()),
     check("value_versions_operation_check", sql`${t.operation} in ('set', 'delete')`),
   ],
 );

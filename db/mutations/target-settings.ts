@@ -1,0 +1,146 @@
+import { randomBytes } from "node:crypto";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { sealSecret } from "@/lib/crypto";
+import { AppError } from "@/lib/errors";
+import type { TargetSettings } from "@/lib/validation/targets";
+import { environmentInOrg, requireCapability } from "../authz";
+import type { Tx } from "../client";
+import type { TenantContext } from "../context";
+import { orgKeys } from "../keyring";
+import { configurationDrift, syncTargets } from "../schema";
+import { writeAudit } from "./audit";
+import { checkedLocation, secretAad } from "./sync-targets";
+
+type Target = typeof syncTargets.$inferSelect;
+
+/** The target of the caller's organization, for owners and admins. */
+async function targetFor(tx: Tx, ctx: TenantContext, id: string): Promise<Target> {
+  requireCapability(ctx, "environment:manage");
+  const [target] = await tx
+    .select()
+    .from(syncTargets)
+    .where(and(eq(syncTargets.id, id), eq(syncTargets.organizationId, ctx.organizationId)));
+  if (!target) throw new AppError("not_found");
+  return target;
+}
+
+/** Writes the change if nobody changed the target since `version` was read; the audit row says what moved. */
+async function saveTarget(
+  tx: Tx,
+  ctx: TenantContext,
+  target: Target,
+  version: number,
+  changes: Partial<typeof syncTargets.$inferInsert>,
+  details: Record<string, unknown>,
+) {
+  const [row] = await tx
+    .update(syncTargets)
+    .set({ ...changes, version: sql`${syncTargets.version} + 1`, updatedAt: sql`now()` })
+    .where(and(eq(syncTargets.id, target.id), eq(syncTargets.version, version)))
+    .returning({ version: syncTargets.version })
+    .catch((e: { code?: string; cause?: { code?: string } }) => {
+      if ((e.code ?? e.cause?.code) === "23505")
+        throw new AppError("conflict:exists", {
+          name: ["This environment already has a target by that name"],
+        });
+      throw e;
+    });
+  if (!row) throw new AppError("conflict:version", undefined, { version: target.version });
+  const env = await environmentInOrg(tx, ctx, target.environmentId);
+  await writeAudit(tx, ctx, {
+    action: "update",
+    resourceType: "sync_target",
+    resourceId: target.id,
+    environmentId: target.environmentId,
+    details: { name: target.name, environment: env.name, ...details },
+  });
+  return { id: target.id, version: row.version };
+}
+
+const SETTINGS = ["name", "location", "deleteUnmanaged", "autoPush", "scanIntervalMinutes"] as const;
+const COLUMN = {
+  name: "name",
+  location: "location",
+  deleteUnmanaged: "delete_unmanaged",
+  autoPush: "auto_push",
+  scanIntervalMinutes: "scan_interval_minutes",
+} as const;
+
+/**
+ * Changes a target's settings (its environment and kind stay). A new location is a different place: what the
+ * console pushed to the old one is not managed there, so the managed keys start again from none. The audit
+ * row has each setting before and after.
+ */
+export async function updateTarget(tx: Tx, ctx: TenantContext, input: TargetSettings) {
+  const target = await targetFor(tx, ctx, input.id);
+  if (input.kind !== target.kind)
+    throw new AppError("validation", { kind: ["A target's kind cannot change: add a new target instead"] });
+  const location = await checkedLocation(input);
+  const next = { ...input, location };
+  const changed = SETTINGS.filter((k) => next[k] !== target[k]);
+  if (changed.length === 0) return { id: target.id, version: target.version };
+  const moved = changed.includes("location");
+  const changes = Object.fromEntries(changed.map((k) => [k, next[k]]));
+  return saveTarget(
+    tx,
+    ctx,
+    target,
+    input.version,
+    { ...changes, ...(moved ? { managedKeys: [] } : {}) },
+    {
+      changed: Object.fromEntries(changed.map((k) => [COLUMN[k], { from: target[k], to: next[k] }])),
+      ...(moved ? { managed_keys_reset: target.managedKeys.length } : {}),
+    },
+  );
+}
+
+/**
+ * Replaces a target's shared secret (sealed under the organization's current data key). A generated secret is
+ * returned this once for an HTTP receiver; until the receiver has it, tests, scans and pushes fail with
+ * "check the shared secret". The old secret is not kept.
+ */
+export async function rotateTargetSecret(tx: Tx, ctx: TenantContext, input: { id: string; secret?: string }) {
+  const target = await targetFor(tx, ctx, input.id);
+  const secret = input.secret ?? randomBytes(32).toString("base64url");
+  const keys = await orgKeys(tx, ctx.organizationId);
+  await saveTarget(
+    tx,
+    ctx,
+    target,
+    target.version,
+    {
+      secretSealed: sealSecret(keys.dataKey, secret, secretAad(ctx.organizationId, target.id)),
+      encryptionKeyId: keys.dataKeyId,
+    },
+    { secret: input.secret ? "rotated (given)" : "rotated (generated)" },
+  );
+  return { id: target.id, secret: !input.secret && target.kind === "http" ? secret : null };
+}
+
+/**
+ * Deactivates a target (no scans, pushes or automatic pushes; its history stays) or activates it again.
+ * Deactivating resolves its open drift with a note, since nobody is watching that target any more.
+ */
+export async function setTargetActive(tx: Tx, ctx: TenantContext, input: { id: string; active: boolean }) {
+  const target = await targetFor(tx, ctx, input.id);
+  if (target.isActive === input.active) return { id: target.id, resolved: 0 };
+  await saveTarget(tx, ctx, target, target.version, { isActive: input.active }, { active: input.active });
+  if (input.active) return { id: target.id, resolved: 0 };
+  const resolved = await tx
+    .update(configurationDrift)
+    .set({
+      resolvedAt: sql`now()`,
+      resolution: "auto",
+      resolvedBy: ctx.userId,
+      resolutionNotes: "The target was deactivated",
+    })
+    .where(
+      and(
+        eq(configurationDrift.targetId, target.id),
+        eq(configurationDrift.organizationId, ctx.organizationId),
+        isNull(configurationDrift.resolvedAt),
+      ),
+    )
+    .returning({ id: configurationDrift.id });
+  return { id: target.id, resolved: resolved.length };
+}

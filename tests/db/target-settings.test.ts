@@ -1,0 +1,299 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type TenantContext, withContext } from "@/db/context";
+import { pushToTarget } from "@/db/mutations/deploy";
+import { scanTarget } from "@/db/mutations/drift";
+import { dueScanTargets } from "@/db/mutations/scheduled-scans";
+import { createTarget, testTarget } from "@/db/mutations/sync-targets";
+import { rotateTargetSecret, setTargetActive, updateTarget } from "@/db/mutations/target-settings";
+import { setValue } from "@/db/mutations/values";
+import { createVariable } from "@/db/mutations/variables";
+import { configurationDrift, environmentVariableAudit, syncTargets } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { targetInput, targetSettings } from "@/lib/validation/targets";
+import { startReceiver } from "@/scripts/target-receiver.mts";
+import { makeOrg, type TestOrg } from "./support";
+
+const SECRET = "a-shared-secret-for-the-settings-receiver-01";
+const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
+
+let org: TestOrg;
+let dir: string;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let targetId: string;
+
+const row = async (id = targetId) => {
+  const [r] = await withContext(org.owner, (tx) =>
+    tx.select().from(syncTargets).where(eq(syncTargets.id, id)),
+  );
+  return r;
+};
+
+/** The form's fields for the target as it is now, with some changed. */
+const settings = async (changes: Record<string, unknown> = {}) => {
+  const r = await row();
+  return targetSettings.parse({
+    id: r.id,
+    version: r.version,
+    name: r.name,
+    kind: r.kind,
+    location: r.location,
+    deleteUnmanaged: r.deleteUnmanaged ? "on" : undefined,
+    autoPush: r.autoPush ? "on" : undefined,
+    scanIntervalMinutes: String(r.scanIntervalMinutes),
+    ...changes,
+  });
+};
+
+const lastAudit = async () => {
+  const [a] = await withContext(org.owner, (tx) =>
+    tx
+      .select({ action: environmentVariableAudit.action, details: environmentVariableAudit.changeDetails })
+      .from(environmentVariableAudit)
+      .where(eq(environmentVariableAudit.resourceId, targetId))
+      .orderBy(desc(environmentVariableAudit.seq))
+      .limit(1),
+  );
+  return a;
+};
+
+beforeAll(async () => {
+  org = await makeOrg();
+  dir = await mkdtemp(path.join(os.tmpdir(), "rb-target-settings-"));
+  receiver = await startReceiver({
+    port: 0,
+    file: path.join(dir, "deployed.env"),
+    secret: SECRET,
+    log: () => {},
+  });
+  const v = await withContext(org.owner, (tx) =>
+    createVariable(tx, org.owner, {
+      name: "FEATURE_FLAGS",
+      variableType: "configuration",
+      securityClassification: "internal",
+      isRequired: false,
+      isWeddingCritical: false,
+      tags: [],
+    }),
+  );
+  await withContext(org.owner, (tx) =>
+    setValue(tx, org.owner, {
+      variableId: v.id,
+      environmentId: org.env.staging,
+      value: "checkout",
+      expectedVersion: 0,
+    }),
+  );
+  targetId = (
+    await withContext(org.owner, (tx) =>
+      createTarget(
+        tx,
+        org.owner,
+        targetInput.parse({
+          environmentId: org.env.staging,
+          name: "web-1",
+          kind: "http",
+          location: receiver.url,
+          secret: SECRET,
+          scanIntervalMinutes: "15",
+        }),
+      ),
+    )
+  ).id;
+  expect(await pushToTarget(org.owner, { targetId })).toMatchObject({ status: "completed", set: 1 });
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("changing a target's settings", () => {
+  it("saves them with a new version and an audit row of each setting before and after", async () => {
+    const saved = await withContext(org.owner, async (tx) =>
+      updateTarget(
+        tx,
+        org.owner,
+        await settings({ scanIntervalMinutes: "5", autoPush: "on", name: "web-main" }),
+      ),
+    );
+    expect(saved.version).toBe(2);
+    expect(await row()).toMatchObject({
+      name: "web-main",
+      scanIntervalMinutes: 5,
+      autoPush: true,
+      version: 2,
+    });
+    expect(await lastAudit()).toMatchObject({
+      action: "update",
+      details: {
+        name: "web-1",
+        changed: {
+          name: { from: "web-1", to: "web-main" },
+          auto_push: { from: false, to: true },
+          scan_interval_minutes: { from: 15, to: 5 },
+        },
+      },
+    });
+    expect((await row()).managedKeys).toEqual(["FEATURE_FLAGS"]); // same place: still managed
+  });
+
+  it("refuses a stale form, so a colleague's change is not overwritten", async () => {
+    const stale = await settings({ version: "1", scanIntervalMinutes: "60" });
+    await expect(withContext(org.owner, (tx) => updateTarget(tx, org.owner, stale))).rejects.toSatisfy(
+      isCode("conflict:version"),
+    );
+    expect((await row()).scanIntervalMinutes).toBe(5);
+  });
+
+  it("refuses a new kind, a location unsuited to the kind, and a name the environment already has", async () => {
+    await expect(
+      withContext(org.owner, async (tx) =>
+        updateTarget(tx, org.owner, await settings({ kind: "dotenv_file", location: "web/staging.env" })),
+      ),
+    ).rejects.toSatisfy((e) => isCode("validation")(e) && Boolean((e as AppError).fieldErrors?.kind));
+    expect((await settings()).kind).toBe("http");
+    const ftp = targetSettings.safeParse({ ...(await settings()), location: "ftp://deploy.example" });
+    expect(ftp.error?.issues.map((i) => i.path.join("."))).toEqual(["location"]);
+    const other = await withContext(org.owner, (tx) =>
+      createTarget(
+        tx,
+        org.owner,
+        targetInput.parse({
+          environmentId: org.env.staging,
+          name: "web-2",
+          kind: "http",
+          location: receiver.url,
+          scanIntervalMinutes: "15",
+        }),
+      ),
+    );
+    await expect(
+      withContext(org.owner, async (tx) => updateTarget(tx, org.owner, await settings({ name: "web-2" }))),
+    ).rejects.toSatisfy((e) => isCode("conflict:exists")(e) && Boolean((e as AppError).fieldErrors?.name));
+    await withContext(org.owner, (tx) => setTargetActive(tx, org.owner, { id: other.id, active: false }));
+  });
+
+  it("starts the managed keys again from none at a new location", async () => {
+    const moved = await withContext(org.owner, async (tx) =>
+      updateTarget(tx, org.owner, await settings({ location: `${receiver.url}/` })),
+    );
+    // The trailing slash is normalised away: the same place, nothing reset.
+    expect(moved.version).toBe((await row()).version);
+    expect((await row()).managedKeys).toEqual(["FEATURE_FLAGS"]);
+    await withContext(org.owner, async (tx) =>
+      updateTarget(
+        tx,
+        org.owner,
+        await settings({ location: receiver.url.replace("127.0.0.1", "localhost") }),
+      ),
+    );
+    expect((await row()).managedKeys).toEqual([]);
+    expect(await lastAudit()).toMatchObject({ details: { managed_keys_reset: 1 } });
+    await withContext(org.owner, async (tx) =>
+      updateTarget(tx, org.owner, await settings({ location: receiver.url })),
+    );
+  });
+
+  it("is for owners and admins of the organization only", async () => {
+    const form = await settings({ scanIntervalMinutes: "1" });
+    for (const role of ["developer", "security_reviewer", "viewer"] as const) {
+      const ctx = await org.member(role);
+      await expect(withContext(ctx, (tx) => updateTarget(tx, ctx, form))).rejects.toSatisfy(
+        isCode("forbidden"),
+      );
+      await expect(withContext(ctx, (tx) => rotateTargetSecret(tx, ctx, { id: targetId }))).rejects.toSatisfy(
+        isCode("forbidden"),
+      );
+      await expect(
+        withContext(ctx, (tx) => setTargetActive(tx, ctx, { id: targetId, active: false })),
+      ).rejects.toSatisfy(isCode("forbidden"));
+    }
+    const stranger = await makeOrg();
+    await expect(
+      withContext(stranger.owner, (tx) => updateTarget(tx, stranger.owner, form)),
+    ).rejects.toSatisfy(isCode("not_found"));
+    const admin = await org.member("admin");
+    await withContext(admin, (tx) => updateTarget(tx, admin, form));
+    expect((await row()).scanIntervalMinutes).toBe(1);
+  });
+});
+
+describe("rotating a target's secret", () => {
+  it("shows a generated secret once; the receiver refuses the console until it has it", async () => {
+    const { secret } = await withContext(org.owner, (tx) =>
+      rotateTargetSecret(tx, org.owner, { id: targetId }),
+    );
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const r = await row();
+    expect(r.secretSealed).not.toContain(secret);
+    expect(JSON.stringify(await lastAudit())).not.toContain(secret);
+    expect(await lastAudit()).toMatchObject({ details: { secret: "rotated (generated)" } });
+    expect(await testTarget(org.owner, targetId)).toEqual({
+      ok: false,
+      message: expect.stringContaining("check the shared secret"),
+    });
+    // The deployment gets the new secret (here: the console is given back the receiver's).
+    const given = await withContext(org.owner, (tx) =>
+      rotateTargetSecret(tx, org.owner, { id: targetId, secret: SECRET }),
+    );
+    expect(given.secret).toBeNull();
+    expect(await testTarget(org.owner, targetId)).toMatchObject({ ok: true });
+  });
+});
+
+describe("deactivating a target", () => {
+  it("resolves its open drift with a note, stops scans and pushes, and activating brings them back", async () => {
+    const search = await createVariableNamed("SEARCH_URL");
+    await withContext(org.owner, (tx) =>
+      setValue(tx, org.owner, {
+        variableId: search.id,
+        environmentId: org.env.staging,
+        value: "https://search.staging",
+        expectedVersion: 0,
+      }),
+    );
+    expect(await scanTarget(org.owner, targetId)).toMatchObject({ ok: true, found: 1 });
+    const done = await withContext(org.owner, (tx) =>
+      setTargetActive(tx, org.owner, { id: targetId, active: false }),
+    );
+    expect(done.resolved).toBe(1);
+    const [drift] = await withContext(org.owner, (tx) =>
+      tx
+        .select({ resolution: configurationDrift.resolution, notes: configurationDrift.resolutionNotes })
+        .from(configurationDrift)
+        .where(eq(configurationDrift.targetId, targetId)),
+    );
+    expect(drift).toEqual({ resolution: "auto", notes: "The target was deactivated" });
+    await expect(scanTarget(org.owner, targetId)).rejects.toSatisfy(isCode("conflict:inactive"));
+    await expect(pushToTarget(org.owner, { targetId })).rejects.toSatisfy(isCode("conflict:inactive"));
+    expect(await dueScanTargets(org.owner)).not.toContain(targetId);
+    expect(await testTarget(org.owner, targetId)).toMatchObject({ ok: true }); // check before activating
+
+    await withContext(org.owner, (tx) => setTargetActive(tx, org.owner, { id: targetId, active: true }));
+    expect(await pushToTarget(org.owner, { targetId })).toMatchObject({ status: "completed", set: 1 });
+    const open = await withContext(org.owner, (tx) =>
+      tx
+        .select({ id: configurationDrift.id })
+        .from(configurationDrift)
+        .where(and(eq(configurationDrift.targetId, targetId), isNull(configurationDrift.resolvedAt))),
+    );
+    expect(open).toEqual([]);
+  });
+});
+
+function createVariableNamed(name: string) {
+  return withContext(org.owner, (tx) =>
+    createVariable(tx, org.owner, {
+      name,
+      variableType: "configuration",
+      securityClassification: "internal",
+      isRequired: false,
+      isWeddingCritical: false,
+      tags: [],
+    }),
+  );
+}
