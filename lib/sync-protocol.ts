@@ -1,11 +1,13 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { hashesEqual } from "@/lib/crypto";
 
 /**
  * The deployment target protocol, v1 (see docs/sync-protocol.md): how the console and a target agree on what is
  * deployed without the console storing anyone's plaintext, and how each side proves a message came from the
- * other. Both rest on one shared secret per target; there are no other credentials.
+ * other. Both rest on one shared secret per target; there are no other credentials. Each request carries a random
+ * nonce, so no two share a signature (a receiver serves each signature once), and each response is signed
+ * together with the signature of the request it answers, so it cannot pass for the answer to another.
  */
 
 export const PROTOCOL_VERSION = "v1";
@@ -13,6 +15,7 @@ export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 export const MAX_SKEW_MS = 300_000;
 export const TIMESTAMP_HEADER = "x-ringbearer-timestamp";
 export const SIGNATURE_HEADER = "x-ringbearer-signature";
+export const NONCE_HEADER = "x-ringbearer-nonce";
 export const MAX_APPLY_KEYS = 20_000;
 export const MAX_VALUES_KEYS = 10_000;
 export const MAX_VALUE_BYTES = 64 * 1024;
@@ -21,6 +24,7 @@ export const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEPLOYED_PREFIX = "ringbearer:deployed:v1\n";
 const SIGNATURE = /^v1=([0-9a-f]{64})$/;
 const TIMESTAMP = /^\d{1,15}$/;
+const NONCE = /^[0-9a-f]{32}$/;
 
 const hmacHex = (secret: string, message: string): string =>
   createHmac("sha256", Buffer.from(secret, "utf8")).update(message, "utf8").digest("hex");
@@ -32,15 +36,29 @@ export const deployedHash = (secret: string, value: string): string =>
   hmacHex(secret, DEPLOYED_PREFIX + value);
 
 export type SignedHeaders = Record<typeof TIMESTAMP_HEADER | typeof SIGNATURE_HEADER, string>;
+export type SignedRequestHeaders = SignedHeaders & Record<typeof NONCE_HEADER, string>;
 export type Verification = { ok: true } | { ok: false; reason: "missing" | "stale" | "mismatch" };
 /** Node's `IncomingHttpHeaders`, a fetch `Headers`, or a plain record with lower-case names. */
 export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 
-export const requestSigningString = (method: string, path: string, timestamp: string, body: string): string =>
-  `v1\n${method.toUpperCase()}\n${path}\n${timestamp}\n${sha256Hex(body)}`;
+export const requestSigningString = (
+  method: string,
+  path: string,
+  timestamp: string,
+  nonce: string,
+  body: string,
+): string => `v1\n${method.toUpperCase()}\n${path}\n${timestamp}\n${nonce}\n${sha256Hex(body)}`;
 
-export const responseSigningString = (status: number, timestamp: string, body: string): string =>
-  `v1\nRESPONSE\n${status}\n${timestamp}\n${sha256Hex(body)}`;
+/** `requestSignature` is the `x-ringbearer-signature` of the request answered, as received ("" if none). */
+export const responseSigningString = (
+  status: number,
+  timestamp: string,
+  requestSignature: string,
+  body: string,
+): string => `v1\nRESPONSE\n${status}\n${timestamp}\n${requestSignature}\n${sha256Hex(body)}`;
+
+/** 16 random bytes in lower-case hex: a fresh one for every request. */
+export const newNonce = (): string => randomBytes(16).toString("hex");
 
 function signed(secret: string, now: number, stringFor: (timestamp: string) => string): SignedHeaders {
   const timestamp = String(Math.floor(now));
@@ -50,7 +68,7 @@ function signed(secret: string, now: number, stringFor: (timestamp: string) => s
   };
 }
 
-function header(headers: HeaderSource, name: string): string | undefined {
+export function readHeader(headers: HeaderSource, name: string): string | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
   const value = headers[name];
   return Array.isArray(value) ? undefined : value;
@@ -66,8 +84,8 @@ function verify(
   now: number,
   stringFor: (timestamp: string) => string,
 ): Verification {
-  const timestamp = header(headers, TIMESTAMP_HEADER);
-  const signature = header(headers, SIGNATURE_HEADER);
+  const timestamp = readHeader(headers, TIMESTAMP_HEADER);
+  const signature = readHeader(headers, SIGNATURE_HEADER);
   if (!timestamp || !signature || !TIMESTAMP.test(timestamp)) return { ok: false, reason: "missing" };
   const given = SIGNATURE.exec(signature)?.[1];
   if (!given || !hashesEqual(given, hmacHex(secret, stringFor(timestamp)))) {
@@ -78,33 +96,61 @@ function verify(
 }
 
 type RequestParts = { secret: string; method: string; path: string; body?: string; now?: number };
-type ResponseParts = { secret: string; status: number; body?: string; now?: number };
+type ResponseParts = {
+  secret: string;
+  status: number;
+  requestSignature: string;
+  body?: string;
+  now?: number;
+};
 
-/** `path` is the URL path with its query string, exactly as sent; `body` the exact body text ("" for none). */
-export const signRequest = ({ secret, method, path, body = "", now = Date.now() }: RequestParts) =>
-  signed(secret, now, (ts) => requestSigningString(method, path, ts, body));
+/**
+ * `path` is the URL path with its query string, exactly as sent; `body` the exact body text ("" for none).
+ * `nonce` is for pinned test vectors only: a request must never reuse one.
+ */
+export function signRequest({
+  secret,
+  method,
+  path,
+  body = "",
+  now = Date.now(),
+  nonce = newNonce(),
+}: RequestParts & { nonce?: string }): SignedRequestHeaders {
+  const headers = signed(secret, now, (ts) => requestSigningString(method, path, ts, nonce, body));
+  return { ...headers, [NONCE_HEADER]: nonce };
+}
 
-export const verifyRequest = ({
+/** Checks the signature and the clock, not whether the request was seen before: see lib/replay-guard. */
+export function verifyRequest({
   secret,
   method,
   path,
   body = "",
   headers,
   now = Date.now(),
-}: RequestParts & { headers: HeaderSource }): Verification =>
-  verify(secret, headers, now, (ts) => requestSigningString(method, path, ts, body));
+}: RequestParts & { headers: HeaderSource }): Verification {
+  const nonce = readHeader(headers, NONCE_HEADER);
+  if (!nonce || !NONCE.test(nonce)) return { ok: false, reason: "missing" };
+  return verify(secret, headers, now, (ts) => requestSigningString(method, path, ts, nonce, body));
+}
 
-export const signResponse = ({ secret, status, body = "", now = Date.now() }: ResponseParts) =>
-  signed(secret, now, (ts) => responseSigningString(status, ts, body));
+export const signResponse = ({
+  secret,
+  status,
+  requestSignature,
+  body = "",
+  now = Date.now(),
+}: ResponseParts) => signed(secret, now, (ts) => responseSigningString(status, ts, requestSignature, body));
 
 export const verifyResponse = ({
   secret,
   status,
+  requestSignature,
   body = "",
   headers,
   now = Date.now(),
 }: ResponseParts & { headers: HeaderSource }): Verification =>
-  verify(secret, headers, now, (ts) => responseSigningString(status, ts, body));
+  verify(secret, headers, now, (ts) => responseSigningString(status, ts, requestSignature, body));
 
 /** `__proto__` matches the pattern, but zod (rightly) drops it from records: refused, rather than lost. */
 const KeyName = z

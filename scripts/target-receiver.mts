@@ -7,11 +7,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import type { z } from "zod";
+import { ReplayGuard } from "@/lib/replay-guard";
 import {
   ApplyRequest,
   describeIssues,
   MAX_BODY_BYTES,
+  readHeader,
+  SIGNATURE_HEADER,
   signResponse,
+  TIMESTAMP_HEADER,
   ValuesRequest,
   verifyRequest,
 } from "@/lib/sync-protocol";
@@ -25,6 +29,9 @@ export type ReceiverOptions = {
   secret: string;
   /** Gets one JSON line per request (method, path, status, ms; never a value); stderr by default. */
   log?: (line: string) => void;
+  /** For tests: the receiver's clock (ms), and how many request signatures it remembers (100,000). */
+  clock?: () => number;
+  maxRemembered?: number;
 };
 export type Receiver = { port: number; url: string; close(): Promise<void> };
 
@@ -101,26 +108,48 @@ export async function startReceiver({
   file,
   secret,
   log = (line) => process.stderr.write(`${line}\n`),
+  clock = Date.now,
+  maxRemembered,
 }: ReceiverOptions): Promise<Receiver> {
   // fileTarget writes atomically and one apply at a time per file, so concurrent PUTs never interleave.
   const target = fileTarget({ path: resolve(file), secret });
+  const guard = new ReplayGuard({ limit: maxRemembered, clock });
 
-  function send(res: ServerResponse, status: number, payload: unknown, extra: Record<string, string> = {}) {
+  /** Every answer is signed together with the signature of the request it answers, as received. */
+  function send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    payload: unknown,
+    extra: Record<string, string> = {},
+  ) {
     const body = JSON.stringify(payload);
+    const requestSignature = readHeader(req.headers, SIGNATURE_HEADER) ?? "";
     res.writeHead(status, {
       "content-type": "application/json",
       "content-length": String(Buffer.byteLength(body, "utf8")),
       "cache-control": "no-store",
       ...extra,
-      ...signResponse({ secret, status, body }),
+      ...signResponse({ secret, status, requestSignature, body, now: clock() }),
     });
     res.end(body);
   }
 
   async function answer(req: IncomingMessage, method: string, url: string, pathname: string) {
     const body = await readBody(req);
-    const check = verifyRequest({ secret, method, path: url, body, headers: req.headers });
+    const check = verifyRequest({ secret, method, path: url, body, headers: req.headers, now: clock() });
     if (!check.ok) throw new Refusal(401, "bad_signature", SIGNATURE_PROBLEMS[check.reason]);
+    const signature = readHeader(req.headers, SIGNATURE_HEADER) ?? "";
+    const verdict = guard.check(signature, Number(readHeader(req.headers, TIMESTAMP_HEADER)));
+    if (verdict === "replayed")
+      throw new Refusal(409, "replayed", "This request was already received (a replay?)");
+    if (verdict === "full") {
+      throw new Refusal(
+        503,
+        "busy",
+        "Too many recent requests to check this one for replays: try again later",
+      );
+    }
     const allowed = ROUTES[pathname];
     if (!allowed)
       throw new Refusal(404, "not_found", "No such endpoint: this receiver serves /v1/state and /v1/values");
@@ -147,7 +176,7 @@ export async function startReceiver({
     let error: string | undefined;
     let reason: string | undefined;
     try {
-      send(res, status, await answer(req, method, url, pathname));
+      send(req, res, status, await answer(req, method, url, pathname));
     } catch (thrown) {
       let refusal: Refusal;
       if (thrown instanceof Refusal) refusal = thrown;
@@ -163,7 +192,13 @@ export async function startReceiver({
       error = refusal.code;
       // After a refused upload the rest of the body is not read: close rather than reuse the connection.
       const close: Record<string, string> = status === 413 ? { connection: "close" } : {};
-      send(res, status, { error: refusal.code, message: refusal.message }, { ...refusal.headers, ...close });
+      send(
+        req,
+        res,
+        status,
+        { error: refusal.code, message: refusal.message },
+        { ...refusal.headers, ...close },
+      );
     }
     const ms = Math.round(performance.now() - started);
     log(

@@ -5,6 +5,7 @@ import {
   ErrorResponse,
   MAX_BODY_BYTES,
   MAX_VALUES_KEYS,
+  SIGNATURE_HEADER,
   StateResponse,
   signRequest,
   ValuesRequest,
@@ -17,7 +18,8 @@ import { type DeployedState, type TargetDriver, TargetError } from "./types";
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 type Options = { url: string; secret: string; timeoutMs?: number; fetch?: typeof fetch };
-type Answer = { status: number; headers: Headers; text: string };
+/** `requestSignature` is what we signed the request with: the answer must be signed together with it. */
+type Answer = { status: number; headers: Headers; text: string; requestSignature: string };
 
 /** The base URL with a trailing slash, so `v1/state` lands under any path prefix the deployment uses. */
 function baseUrl(url: string): URL {
@@ -66,9 +68,10 @@ const causeCode = (error: unknown): string | undefined => {
 };
 
 /**
- * A Ringbearer receiver over HTTP(S). Every request is signed and every answer must be signed back, so a
- * stranger on the path can neither push values nor feed the console a fake state. Redirects are not followed:
- * a signed body with values must not be re-sent somewhere else.
+ * A Ringbearer receiver over HTTP(S). Every request is signed (with a fresh nonce, so the receiver can refuse a
+ * replay) and every answer must be signed back for that request, so a stranger on the path can neither push
+ * values nor feed the console a fake or recorded state. Redirects are not followed: a signed body with values
+ * must not be re-sent somewhere else.
  */
 export function httpTarget({
   url,
@@ -99,10 +102,8 @@ export function httpTarget({
         "The request is larger than 5 MiB: send fewer or smaller values at once",
       );
     }
-    const headers: Record<string, string> = {
-      accept: "application/json",
-      ...signRequest({ secret, method, path, body }),
-    };
+    const signed = signRequest({ secret, method, path, body });
+    const headers: Record<string, string> = { accept: "application/json", ...signed };
     if (body) headers["content-type"] = "application/json";
     const where = `${base.hostname}:${base.port || (base.protocol === "https:" ? "443" : "80")}`;
     try {
@@ -113,14 +114,20 @@ export function httpTarget({
         redirect: "manual",
         signal: AbortSignal.timeout(timeoutMs),
       });
-      return { status: response.status, headers: response.headers, text: await readLimited(response) };
+      const text = await readLimited(response);
+      return {
+        status: response.status,
+        headers: response.headers,
+        text,
+        requestSignature: signed[SIGNATURE_HEADER],
+      };
     } catch (error) {
       throw transportError(error, where);
     }
   }
 
-  function unauthorized({ status, headers, text }: Answer): TargetError {
-    const check = verifyResponse({ secret, status, headers, body: text });
+  function unauthorized({ status, headers, text, requestSignature }: Answer): TargetError {
+    const check = verifyResponse({ secret, status, requestSignature, headers, body: text });
     if (check.ok) {
       return new TargetError(
         "unauthorized",
@@ -145,9 +152,9 @@ export function httpTarget({
 
   async function call<T>(method: string, endpoint: string, schema: z.ZodType<T>, payload?: unknown) {
     const answer = await send(method, endpoint, payload);
-    const { status, headers, text } = answer;
+    const { status, headers, text, requestSignature } = answer;
     if (status === 401) throw unauthorized(answer);
-    const check = verifyResponse({ secret, status, headers, body: text });
+    const check = verifyResponse({ secret, status, requestSignature, headers, body: text });
     if (!check.ok) {
       if (check.reason === "stale") {
         throw new TargetError(
@@ -156,7 +163,13 @@ export function httpTarget({
         );
       }
       const http = status >= 200 && status < 300 ? "" : ` (HTTP ${status})`;
-      throw new TargetError("bad_response", `response not signed by the target${http}`);
+      if (check.reason === "missing") {
+        throw new TargetError("bad_response", `response not signed by the target${http}`);
+      }
+      throw new TargetError(
+        "bad_response",
+        `The target's answer is not signed for this request: replayed, altered or signed with another secret${http}`,
+      );
     }
     if (status < 200 || status >= 300) throw refused(answer);
     let json: unknown;

@@ -5,6 +5,7 @@ import {
   deployedHash,
   describeIssues,
   MAX_SKEW_MS,
+  NONCE_HEADER,
   SIGNATURE_HEADER,
   StateResponse,
   signRequest,
@@ -22,12 +23,13 @@ const EXAMPLE = {
   path: "/v1/state",
   body: '{"set":{"STRIPE_KEY":"sk_test_123"},"delete":["OLD_KEY"]}',
   now: 1767225600000,
+  nonce: "00112233445566778899aabbccddeeff",
 };
 const EXAMPLE_BODY_SHA256 = "8748c4a2be4dbc13e5f1644cf0ab5083fb11ead0f9edb2930127085a57e19dae";
-const EXAMPLE_SIGNATURE = "v1=4eb606e0226d904ce02cd4c87af5d8990370c2b9604880d1de1513707e81d71e";
+const EXAMPLE_SIGNATURE = "v1=9b1e06427280fb5c37b3ea65d889ece1b6e7b4e1c192411ae00023fec43770ca";
 const EXAMPLE_DEPLOYED_HASH = "6b3c3f7c7e586dc0dae8398df649b8c553592929a21eaa9173fab7ceb6d7d7af";
 const EXAMPLE_RESPONSE_BODY = `{"keys":{"STRIPE_KEY":"${EXAMPLE_DEPLOYED_HASH}"}}`;
-const EXAMPLE_RESPONSE_SIGNATURE = "v1=d4767144d916df92f76a8eceb2a6f854b0f730dd4e8419a670bc8ba5094dd4ed";
+const EXAMPLE_RESPONSE_SIGNATURE = "v1=4f409b1db5b04c5d38c9a9100975bd4cfc2b16314d68a0891266d655d8520b0f";
 
 const signedExample = () => signRequest(EXAMPLE);
 
@@ -53,13 +55,25 @@ describe("request signatures", () => {
     const bodyHash = createHash("sha256").update(EXAMPLE.body).digest("hex");
     expect(bodyHash).toBe(EXAMPLE_BODY_SHA256);
     const byHand = createHmac("sha256", EXAMPLE.secret)
-      .update(`v1\nPUT\n/v1/state\n1767225600000\n${bodyHash}`)
+      .update(`v1\nPUT\n/v1/state\n1767225600000\n${EXAMPLE.nonce}\n${bodyHash}`)
       .digest("hex");
     expect(`v1=${byHand}`).toBe(EXAMPLE_SIGNATURE);
     expect(signedExample()).toEqual({
       [TIMESTAMP_HEADER]: "1767225600000",
       [SIGNATURE_HEADER]: EXAMPLE_SIGNATURE,
+      [NONCE_HEADER]: EXAMPLE.nonce,
     });
+  });
+
+  it("carry a fresh nonce, so the same request twice in one millisecond is signed differently", () => {
+    const { nonce: _, ...sameRequest } = EXAMPLE;
+    const first = signRequest(sameRequest);
+    const second = signRequest(sameRequest);
+    expect(first[NONCE_HEADER]).toMatch(/^[0-9a-f]{32}$/);
+    expect(second[NONCE_HEADER]).not.toBe(first[NONCE_HEADER]);
+    expect(second[SIGNATURE_HEADER]).not.toBe(first[SIGNATURE_HEADER]);
+    for (const headers of [first, second])
+      expect(verifyRequest({ ...EXAMPLE, headers })).toEqual({ ok: true });
   });
 
   it("round-trip, with plain-record or fetch Headers, within the skew window either way", () => {
@@ -91,9 +105,14 @@ describe("request signatures", () => {
     });
   });
 
-  it("fail when the timestamp is changed, even to a fresh one", () => {
-    const headers = { ...signedExample(), [TIMESTAMP_HEADER]: String(EXAMPLE.now + 1) };
-    expect(verifyRequest({ ...EXAMPLE, headers })).toEqual({ ok: false, reason: "mismatch" });
+  it("fail when the timestamp or the nonce is changed, even to a fresh one", () => {
+    for (const change of [
+      { [TIMESTAMP_HEADER]: String(EXAMPLE.now + 1) },
+      { [NONCE_HEADER]: "ffeeddccbbaa99887766554433221100" },
+    ]) {
+      const headers = { ...signedExample(), ...change };
+      expect(verifyRequest({ ...EXAMPLE, headers })).toEqual({ ok: false, reason: "mismatch" });
+    }
   });
 
   it("are stale outside the skew window, in the past or the future", () => {
@@ -103,13 +122,17 @@ describe("request signatures", () => {
     }
   });
 
-  it("are missing without both headers or with a timestamp that is not a number", () => {
+  it("are missing without all three headers, or with a timestamp or nonce in another shape", () => {
     const headers = signedExample();
+    const { [NONCE_HEADER]: _, ...noNonce } = headers;
     const cases = [
       {},
-      { [TIMESTAMP_HEADER]: headers[TIMESTAMP_HEADER] },
-      { [SIGNATURE_HEADER]: headers[SIGNATURE_HEADER] },
+      { [TIMESTAMP_HEADER]: headers[TIMESTAMP_HEADER], [NONCE_HEADER]: EXAMPLE.nonce },
+      { [SIGNATURE_HEADER]: headers[SIGNATURE_HEADER], [NONCE_HEADER]: EXAMPLE.nonce },
+      noNonce,
       { ...headers, [TIMESTAMP_HEADER]: "1.7e12" },
+      { ...headers, [NONCE_HEADER]: EXAMPLE.nonce.toUpperCase() },
+      { ...headers, [NONCE_HEADER]: "0011" },
     ];
     for (const h of cases)
       expect(verifyRequest({ ...EXAMPLE, headers: h })).toEqual({ ok: false, reason: "missing" });
@@ -135,14 +158,31 @@ describe("response signatures", () => {
   const response = {
     secret: EXAMPLE.secret,
     status: 200,
+    requestSignature: EXAMPLE_SIGNATURE,
     body: EXAMPLE_RESPONSE_BODY,
     now: EXAMPLE.now + 42,
   };
 
-  it("match the pinned vector and round-trip", () => {
+  it("match the pinned vector computed by hand, and round-trip", () => {
+    const bodyHash = createHash("sha256").update(EXAMPLE_RESPONSE_BODY).digest("hex");
+    const byHand = createHmac("sha256", EXAMPLE.secret)
+      .update(`v1\nRESPONSE\n200\n1767225600042\n${EXAMPLE_SIGNATURE}\n${bodyHash}`)
+      .digest("hex");
+    expect(`v1=${byHand}`).toBe(EXAMPLE_RESPONSE_SIGNATURE);
     const headers = signResponse(response);
     expect(headers[SIGNATURE_HEADER]).toBe(EXAMPLE_RESPONSE_SIGNATURE);
     expect(verifyResponse({ ...response, headers })).toEqual({ ok: true });
+  });
+
+  it("bind the request answered: an answer recorded for one request does not verify for another", () => {
+    const headers = signResponse(response);
+    const another = signRequest({ ...EXAMPLE, nonce: undefined })[SIGNATURE_HEADER];
+    for (const requestSignature of [another, ""]) {
+      expect(verifyResponse({ ...response, requestSignature, headers })).toEqual({
+        ok: false,
+        reason: "mismatch",
+      });
+    }
   });
 
   it("bind the status and body, and a request's signature cannot pass for one", () => {

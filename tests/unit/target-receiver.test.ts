@@ -4,7 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDotenv } from "@/lib/dotenv";
-import { deployedHash, MAX_BODY_BYTES, signRequest, verifyResponse } from "@/lib/sync-protocol";
+import {
+  deployedHash,
+  MAX_BODY_BYTES,
+  MAX_SKEW_MS,
+  SIGNATURE_HEADER,
+  type SignedRequestHeaders,
+  signRequest,
+  verifyResponse,
+} from "@/lib/sync-protocol";
 import { httpTarget } from "@/lib/targets/http-target";
 import { TargetError } from "@/lib/targets/types";
 import { type Receiver, startReceiver } from "@/scripts/target-receiver.mts";
@@ -25,19 +33,35 @@ afterAll(async () => {
 
 const target = () => httpTarget({ url: receiver.url, secret: SECRET });
 
-/** A hand-signed request, for what the http driver would never send. */
-async function raw(method: string, path: string, body = "", sign: { secret?: string; now?: number } = {}) {
-  const headers = signRequest({ secret: sign.secret ?? SECRET, method, path, body, now: sign.now });
-  const response = await fetch(`${receiver.url}${path}`, { method, headers, body: body || undefined });
+/** Sends a request signed beforehand, as someone who captured it could, to `url` (the shared receiver's by default). */
+async function resend(
+  method: string,
+  path: string,
+  body: string,
+  headers: SignedRequestHeaders,
+  { url = receiver.url, now = Date.now() } = {},
+) {
+  const response = await fetch(`${url}${path}`, { method, headers, body: body || undefined });
   const text = await response.text();
   const signed = verifyResponse({
     secret: SECRET,
     status: response.status,
+    requestSignature: headers[SIGNATURE_HEADER],
     body: text,
     headers: response.headers,
+    now,
   });
   return { status: response.status, json: JSON.parse(text), signed: signed.ok };
 }
+
+/** A hand-signed request, for what the http driver would never send. */
+async function raw(method: string, path: string, body = "", sign: { secret?: string; now?: number } = {}) {
+  const headers = signRequest({ secret: sign.secret ?? SECRET, method, path, body, now: sign.now });
+  return resend(method, path, body, headers);
+}
+
+const onDisk = (path = file) =>
+  Object.fromEntries(parseDotenv(readFileSync(path, "utf8")).entries.map((e) => [e.key, e.value]));
 
 async function failure(promise: Promise<unknown>): Promise<TargetError> {
   const error = await promise.then(
@@ -65,8 +89,7 @@ describe("receiver and http target together", () => {
         ["QUOTED", values.QUOTED],
       ]),
     );
-    const onDisk = parseDotenv(readFileSync(file, "utf8")).entries.map((e) => [e.key, e.value]);
-    expect(Object.fromEntries(onDisk)).toEqual(values);
+    expect(onDisk()).toEqual(values);
   });
 
   it("deletes, treating a key that is not there as done", async () => {
@@ -82,6 +105,11 @@ describe("receiver and http target together", () => {
     const state = await target().state();
     for (const name of names) expect(state.get(name)).toBe(deployedHash(SECRET, name));
     expect(readdirSync(dir)).toEqual(["deployed.env"]);
+  });
+
+  it("reads the state many times at once without any request being taken for a replay", async () => {
+    const states = await Promise.all(Array.from({ length: 20 }, () => target().state()));
+    for (const state of states) expect(state).toEqual(states[0]);
   });
 
   it("says unauthorized when the secrets differ", async () => {
@@ -125,6 +153,19 @@ describe("receiver answers", () => {
     expect(wrong).toMatchObject({ status: 401, signed: true, json: { error: "bad_signature" } });
     const stale = await raw("GET", "/v1/state", "", { now: Date.now() - 10 * 60_000 });
     expect(stale).toMatchObject({ status: 401, json: { message: expect.stringMatching(/clock/) } });
+  });
+
+  it("409 to a replayed PUT, which changes nothing: a later change is not undone", async () => {
+    const body = JSON.stringify({ set: { FEATURE_FLAG: "old" }, delete: [] });
+    const captured = signRequest({ secret: SECRET, method: "PUT", path: "/v1/state", body });
+    expect(await resend("PUT", "/v1/state", body, captured)).toMatchObject({ status: 200, signed: true });
+    await target().apply({ set: { FEATURE_FLAG: "new" }, delete: [] });
+    expect(await resend("PUT", "/v1/state", body, captured)).toEqual({
+      status: 409,
+      signed: true,
+      json: { error: "replayed", message: "This request was already received (a replay?)" },
+    });
+    expect(onDisk().FEATURE_FLAG).toBe("new");
   });
 
   it("400 to malformed JSON and to a body that does not fit, naming the problem", async () => {
@@ -198,5 +239,68 @@ describe("receiver answers", () => {
       expect.objectContaining({ method: "POST", path: "/v1/values", status: 200 }),
     ]);
     expect(logs.join("\n")).not.toMatch(/value-that-must-not|secret-value|sk_live/);
+  });
+});
+
+describe("receiver on a clock the test moves", () => {
+  const T = 1767225600000;
+
+  async function clocked(maxRemembered?: number) {
+    const clock = { now: T };
+    const path = join(dir, `clocked-${maxRemembered ?? "default"}.env`);
+    const started = await startReceiver({
+      port: 0,
+      file: path,
+      secret: SECRET,
+      log: () => {},
+      clock: () => clock.now,
+      maxRemembered,
+    });
+    const put = (value: string, now = clock.now) => {
+      const body = JSON.stringify({ set: { FLAG: value }, delete: [] });
+      const headers = signRequest({ secret: SECRET, method: "PUT", path: "/v1/state", body, now });
+      const send = () => resend("PUT", "/v1/state", body, headers, { url: started.url, now: clock.now });
+      return { send };
+    };
+    return { clock, path, put, close: () => started.close() };
+  }
+
+  it("refuses a replay as a replay until the window ends, then as stale, and never applies it", async () => {
+    const timed = await clocked();
+    const captured = timed.put("old");
+    expect(await captured.send()).toMatchObject({ status: 200 });
+    timed.clock.now = T + 1000;
+    expect(await timed.put("new").send()).toMatchObject({ status: 200 });
+    timed.clock.now = T + MAX_SKEW_MS;
+    expect(await captured.send()).toMatchObject({ status: 409, json: { error: "replayed" } });
+    timed.clock.now = T + MAX_SKEW_MS + 1;
+    expect(await captured.send()).toEqual({
+      status: 401,
+      signed: true,
+      json: {
+        error: "bad_signature",
+        message: "The request's timestamp is more than 5 minutes from the receiver's clock",
+      },
+    });
+    expect(onDisk(timed.path)).toEqual({ FLAG: "new" });
+    await timed.close();
+  });
+
+  it("503 when it remembers too many recent requests, serving again once they expire", async () => {
+    const timed = await clocked(2);
+    const first = timed.put("1");
+    expect(await first.send()).toMatchObject({ status: 200 });
+    expect(await timed.put("2").send()).toMatchObject({ status: 200 });
+    expect(await timed.put("3").send()).toMatchObject({
+      status: 503,
+      signed: true,
+      json: { error: "busy" },
+    });
+    expect(await first.send()).toMatchObject({ status: 409 });
+    expect(onDisk(timed.path)).toEqual({ FLAG: "2" });
+    timed.clock.now = T + MAX_SKEW_MS + 1;
+    expect(await timed.put("4").send()).toMatchObject({ status: 200 });
+    expect(onDisk(timed.path)).toEqual({ FLAG: "4" });
+    await timed.close();
   });
 });

@@ -10,13 +10,13 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createServer, type RequestListener } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseDotenv } from "@/lib/dotenv";
-import { deployedHash, signResponse } from "@/lib/sync-protocol";
+import { deployedHash, readHeader, SIGNATURE_HEADER, signResponse } from "@/lib/sync-protocol";
 import { fileTarget, resolveTargetPath } from "@/lib/targets/file-target";
 import { httpTarget } from "@/lib/targets/http-target";
 import { TargetError } from "@/lib/targets/types";
@@ -202,18 +202,54 @@ async function fakeServer(handler: RequestListener) {
   };
 }
 
+/** The signature of the request a fake server is answering, to sign its answer for that request. */
+const signatureOf = (req: IncomingMessage) => readHeader(req.headers, SIGNATURE_HEADER) ?? "";
+
 describe("httpTarget against misbehaving servers", () => {
   it("refuses an unsigned answer, and one signed with another secret", async () => {
-    for (const sign of [false, true]) {
-      const body = JSON.stringify({ keys: {} });
-      const server = await fakeServer((_req, res) => {
-        const headers = sign ? signResponse({ secret: "not-the-shared-secret", status: 200, body }) : {};
-        res.writeHead(200, { "content-type": "application/json", ...headers }).end(body);
-      });
-      const error = await failure(httpTarget({ url: server.url, secret: SECRET }).state());
-      expect(error).toMatchObject({ code: "bad_response", message: "response not signed by the target" });
-      await server.close();
-    }
+    const body = JSON.stringify({ keys: {} });
+    const unsigned = await fakeServer((_req, res) => res.writeHead(200).end(body));
+    const error = await failure(httpTarget({ url: unsigned.url, secret: SECRET }).state());
+    expect(error).toMatchObject({ code: "bad_response", message: "response not signed by the target" });
+    const otherSecret = await fakeServer((req, res) => {
+      const requestSignature = signatureOf(req);
+      res.writeHead(
+        200,
+        signResponse({ secret: "not-the-shared-secret", status: 200, requestSignature, body }),
+      );
+      res.end(body);
+    });
+    expect(await failure(httpTarget({ url: otherSecret.url, secret: SECRET }).state())).toMatchObject({
+      code: "bad_response",
+      message: expect.stringMatching(/^The target's answer is not signed for this request/),
+    });
+    await Promise.all([unsigned.close(), otherSecret.close()]);
+  });
+
+  it("refuses a genuine answer replayed onto a later request", async () => {
+    let recorded: { headers: Record<string, string>; body: string } | undefined;
+    const server = await fakeServer((req, res) => {
+      if (!recorded) {
+        const body = JSON.stringify({ keys: { A: deployedHash(SECRET, "old") } });
+        const headers = signResponse({
+          secret: SECRET,
+          status: 200,
+          requestSignature: signatureOf(req),
+          body,
+        });
+        recorded = { headers, body };
+      }
+      res.writeHead(200, recorded.headers).end(recorded.body);
+    });
+    const target = httpTarget({ url: server.url, secret: SECRET });
+    expect(await target.state()).toEqual(new Map([["A", deployedHash(SECRET, "old")]]));
+    const error = await failure(target.state());
+    expect(error).toMatchObject({
+      code: "bad_response",
+      message:
+        "The target's answer is not signed for this request: replayed, altered or signed with another secret",
+    });
+    await server.close();
   });
 
   it("times out on a server that never answers", async () => {
@@ -245,9 +281,10 @@ describe("httpTarget against misbehaving servers", () => {
   });
 
   it("refuses a signed answer that does not fit the schema", async () => {
-    const server = await fakeServer((_req, res) => {
+    const server = await fakeServer((req, res) => {
       const body = JSON.stringify({ keys: { A: "plaintext-not-a-hash" } });
-      res.writeHead(200, signResponse({ secret: SECRET, status: 200, body })).end(body);
+      const requestSignature = signatureOf(req);
+      res.writeHead(200, signResponse({ secret: SECRET, status: 200, requestSignature, body })).end(body);
     });
     const error = await failure(httpTarget({ url: server.url, secret: SECRET }).state());
     expect(error).toMatchObject({
@@ -261,11 +298,13 @@ describe("httpTarget against misbehaving servers", () => {
   it("signs with the injected fetch, keeps a path prefix, and only returns the names asked for", async () => {
     const seen: { url: string; headers: Headers; body: string }[] = [];
     const fakeFetch: typeof fetch = async (input, init) => {
-      seen.push({ url: String(input), headers: new Headers(init?.headers), body: String(init?.body) });
+      const headers = new Headers(init?.headers);
+      seen.push({ url: String(input), headers, body: String(init?.body) });
       const body = JSON.stringify({ values: { A: "1", NOT_ASKED: "2" } });
+      const requestSignature = headers.get(SIGNATURE_HEADER) ?? "";
       return new Response(body, {
         status: 200,
-        headers: signResponse({ secret: SECRET, status: 200, body }),
+        headers: signResponse({ secret: SECRET, status: 200, requestSignature, body }),
       });
     };
     const target = httpTarget({ url: "https://deploy.example/ringbearer", secret: SECRET, fetch: fakeFetch });
@@ -275,6 +314,7 @@ describe("httpTarget against misbehaving servers", () => {
     expect(seen[0].url).toBe("https://deploy.example/ringbearer/v1/values");
     expect(seen[0].body).toBe('{"keys":["A","B"]}');
     expect(seen[0].headers.get("x-ringbearer-signature")).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(seen[0].headers.get("x-ringbearer-nonce")).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it("refuses URLs it cannot use, as a rejected call", async () => {
