@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TenantContext, withContext } from "@/db/context";
+import { withContext } from "@/db/context";
 import { pushToTarget } from "@/db/mutations/deploy";
 import { scanTarget } from "@/db/mutations/drift";
 import { dueScanTargets } from "@/db/mutations/scheduled-scans";
