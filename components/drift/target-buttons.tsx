@@ -13,11 +13,13 @@ export function TargetButtons({
   org,
   id,
   name,
+  active,
   canPush,
 }: {
   org: string;
   id: string;
   name: string;
+  active: boolean;
   canPush: boolean;
 }) {
   const router = useRouter();
@@ -48,17 +50,19 @@ export function TargetButtons({
         >
           Test
         </Button>
-        <Button
-          type="button"
-          size="sm"
-          variant="secondary"
-          disabled={pending}
-          onClick={() => run(scanTargetAction)}
-          aria-label={`Scan ${name}`}
-        >
-          Scan now
-        </Button>
-        {canPush ? (
+        {active ? (
+          <Button
+            type="button"
+            size="sm"
+            variant="secondary"
+            disabled={pending}
+            onClick={() => run(scanTargetAction)}
+            aria-label={`Scan ${name}`}
+          >
+            Scan now
+          </Button>
+        ) : null}
+        {active && canPush ? (
           <Button
             type="button"
             size="sm"

@@ -80,7 +80,11 @@ export function TargetForm({
           max={1440}
         />
       </Field>
-      <div className="col-span-2">
+      <div className="col-span-2 flex flex-col gap-1">
+        <Checkbox
+          name="autoPush"
+          label="Push automatically after each change (within a minute; never during wedding hours)"
+        />
         <Checkbox
           name="deleteUnmanaged"
           label="Delete keys the console did not push (off: they are never deleted)"

@@ -4,7 +4,10 @@ import { type TenantContext, withContext } from "../context";
 import { configurationDrift, deploymentSyncs, environments, syncTargets, users } from "../schema";
 import { byTier } from "./environment-order";
 
-/** Each sync target with its environment, last contact and last sync (no secret, sealed or not). */
+/** Where a running push is (db/mutations/deploy.ts records it): reading, sending (with counts) or done. */
+export type PushProgress = { phase: "reading" | "sending" | "done"; set?: number; delete?: number };
+
+/** Each sync target with its environment and last contact, active ones first (no secret, sealed or not). */
 export async function listTargets(ctx: TenantContext) {
   return withContext(ctx, (tx) =>
     tx
@@ -16,6 +19,9 @@ export async function listTargets(ctx: TenantContext) {
         environmentId: syncTargets.environmentId,
         environment: environments.name,
         deleteUnmanaged: syncTargets.deleteUnmanaged,
+        autoPush: syncTargets.autoPush,
+        isActive: syncTargets.isActive,
+        version: syncTargets.version,
         managed: sql<number>`cardinality(${syncTargets.managedKeys})`,
         scanIntervalMinutes: syncTargets.scanIntervalMinutes,
         lastScanAt: syncTargets.lastScanAt,
@@ -25,8 +31,8 @@ export async function listTargets(ctx: TenantContext) {
       })
       .from(syncTargets)
       .innerJoin(environments, eq(environments.id, syncTargets.environmentId))
-      .where(and(eq(syncTargets.organizationId, ctx.organizationId), eq(syncTargets.isActive, true)))
-      .orderBy(...byTier, syncTargets.name),
+      .where(eq(syncTargets.organizationId, ctx.organizationId))
+      .orderBy(desc(syncTargets.isActive), ...byTier, syncTargets.name),
   );
 }
 
@@ -80,6 +86,7 @@ export async function recentSyncs(ctx: TenantContext, limit = 20) {
         startedAt: deploymentSyncs.startedAt,
         startedBy: users.email,
         errors: deploymentSyncs.errorLog,
+        progress: sql<PushProgress | null>`${deploymentSyncs.syncDetails} -> 'progress'`,
         rollbackable: sql<boolean>`${deploymentSyncs.syncStatus} = 'completed' and ${deploymentSyncs.syncDetails} ? 'snapshot'`,
       })
       .from(deploymentSyncs)

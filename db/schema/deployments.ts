@@ -36,7 +36,7 @@ export const syncTargets = pgTable(
       .notNull()
       .references(() => environments.id),
     name: varchar({ length: 100 }).notNull(),
-    kind: varchar({ length: 20 }).notNull(),
+    kind: varchar({ length: 20 }).notNull().$type<"dotenv_file" | "http">(),
     /** A path relative to the target root (file), or the receiver's base URL (http). */
     location: text().notNull(),
     secretSealed: text().notNull(),

@@ -5,8 +5,9 @@ import { pushToTarget } from "@/db/mutations/deploy";
 import { scanTarget } from "@/db/mutations/drift";
 import { resolveDrift } from "@/db/mutations/drift-resolution";
 import { createTarget, testTarget } from "@/db/mutations/sync-targets";
+import { rotateTargetSecret, setTargetActive, updateTarget } from "@/db/mutations/target-settings";
 import { optionalText } from "@/lib/validation/fields";
-import { targetInput } from "@/lib/validation/targets";
+import { targetInput, targetSecret, targetSettings } from "@/lib/validation/targets";
 import { runAction, runSteps } from "@/server/action";
 
 const target = z.object({ id: z.uuid("Unknown target") });
@@ -16,6 +17,30 @@ export async function createTargetAction(org: string, _prev: unknown, form: Form
   return runAction(org, targetInput, form, (tx, ctx, input) => createTarget(tx, ctx, input), {
     revalidate: "/drift",
   });
+}
+
+/** Saves a target's settings if nobody changed them since the form was opened. */
+export async function updateTargetAction(org: string, _prev: unknown, form: FormData) {
+  return runAction(org, targetSettings, form, (tx, ctx, input) => updateTarget(tx, ctx, input), {
+    revalidate: "/drift",
+  });
+}
+
+/** Replaces the shared secret; a generated one comes back this once. */
+export async function rotateSecretAction(org: string, _prev: unknown, form: FormData) {
+  return runAction(org, targetSecret, form, (tx, ctx, input) => rotateTargetSecret(tx, ctx, input), {
+    revalidate: "/drift",
+  });
+}
+
+export async function setTargetActiveAction(org: string, input: { id: string; active: boolean }) {
+  return runAction(
+    org,
+    target.extend({ active: z.boolean() }),
+    input,
+    (tx, ctx, i) => setTargetActive(tx, ctx, i),
+    { revalidate: "/" },
+  );
 }
 
 export async function testTargetAction(org: string, input: { id: string }) {

@@ -2,10 +2,17 @@ import { DriftActions } from "@/components/drift/drift-actions";
 import { RollbackButton } from "@/components/drift/rollback-button";
 import { TargetButtons } from "@/components/drift/target-buttons";
 import { TargetForm } from "@/components/drift/target-form";
+import { TargetSettings } from "@/components/drift/target-settings";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { type DriftRow, listTargets, recentSyncs, unresolvedDrift } from "@/db/queries/drift";
+import {
+  type DriftRow,
+  listTargets,
+  type PushProgress,
+  recentSyncs,
+  unresolvedDrift,
+} from "@/db/queries/drift";
 import { listEnvironments, valueAccess } from "@/db/queries/variables";
 import { canPropose } from "@/lib/approvals";
 import { duration, formatStamp } from "@/lib/format";
@@ -30,6 +37,14 @@ function driftInWords(d: DriftRow) {
         ? "security: an expired value is still deployed"
         : "security: a production value is deployed here";
   }
+}
+
+/** A running push in words: queued, reading the target, or sending its difference. */
+function runningInWords(status: string, progress: PushProgress | null) {
+  if (status === "pending") return "queued";
+  if (progress?.phase === "sending")
+    return `sending ${progress.set ?? 0} key(s), deleting ${progress.delete ?? 0}…`;
+  return "reading what is deployed…";
 }
 
 export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
@@ -155,7 +170,18 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
             <TBody>
               {targets.map((t) => (
                 <TR key={t.id}>
-                  <TD className="font-medium">{t.name}</TD>
+                  <TD className="font-medium">
+                    {t.name}
+                    {t.isActive ? null : (
+                      <>
+                        {" "}
+                        <Badge tone="neutral">inactive</Badge>
+                      </>
+                    )}
+                    {t.autoPush && t.isActive ? (
+                      <div className="text-xs font-normal text-gray-600">pushes automatically</div>
+                    ) : null}
+                  </TD>
                   <TD>{t.environment}</TD>
                   <TD className="text-xs">
                     {t.kind === "http" ? "HTTP" : ".env file"} ·{" "}
@@ -183,8 +209,10 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
                       org={org}
                       id={t.id}
                       name={t.name}
+                      active={t.isActive}
                       canPush={writable(t.environmentId) && !locked(t.environmentId)}
                     />
+                    {manage ? <TargetSettings org={org} target={t} /> : null}
                   </TD>
                 </TR>
               ))}
@@ -231,6 +259,11 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
                     >
                       {s.status}
                     </Badge>
+                    {s.status === "pending" || s.status === "in_progress" ? (
+                      <div className="text-xs text-indigo-800" role="status">
+                        {runningInWords(s.status, s.progress)}
+                      </div>
+                    ) : null}
                     {s.errors?.length ? (
                       <div className="text-xs text-red-700">{s.errors.join(" ")}</div>
                     ) : null}
