@@ -3,7 +3,7 @@ import { policyInput } from "@/lib/validation/access";
 import { environmentInput } from "@/lib/validation/environments";
 import { invitationInput, joinInput, newAccountInput } from "@/lib/validation/invitations";
 import { blackoutInput, timeZoneInput, weeklyWindowInput } from "@/lib/validation/settings";
-import { targetInput } from "@/lib/validation/targets";
+import { targetInput, targetSettings } from "@/lib/validation/targets";
 import { valueInput, variableInput } from "@/lib/validation/variables";
 
 const fieldErrors = (result: { success: boolean; error?: { flatten(): { fieldErrors: object } } }) =>
@@ -206,5 +206,33 @@ describe("sync target input", () => {
     expect(
       targetInput.safeParse({ ...file, secret: "short" }).error?.flatten().fieldErrors.secret,
     ).toHaveLength(1);
+  });
+  it("reads auto-push from its checkbox: off unless ticked", () => {
+    const file = { ...base, kind: "dotenv_file", location: "web/production.env" };
+    expect(targetInput.parse(file).autoPush).toBe(false);
+    expect(targetInput.parse({ ...file, autoPush: "on" }).autoPush).toBe(true);
+  });
+});
+
+describe("sync target settings", () => {
+  const base = {
+    id: "6f1c2d7e-2a8b-4c1d-9e3f-0a1b2c3d4e5f",
+    version: "3",
+    name: "web-1",
+    kind: "http",
+    location: "http://10.0.0.5:4400",
+    scanIntervalMinutes: "15",
+  };
+  it("need the version the form was opened on, and check the location against the kind", () => {
+    expect(targetSettings.parse(base)).toMatchObject({ version: 3, autoPush: false, deleteUnmanaged: false });
+    expect(targetSettings.safeParse({ ...base, version: "" }).success).toBe(false);
+    expect(
+      targetSettings.safeParse({ ...base, kind: "dotenv_file" }).error?.flatten().fieldErrors.location,
+    ).toEqual(["A path under the server's target folder, e.g. web/production.env"]);
+  });
+  it("never carry a secret or an environment (those are not settings)", () => {
+    const parsed = targetSettings.parse({ ...base, secret: "x".repeat(40), environmentId: base.id });
+    expect(parsed).not.toHaveProperty("secret");
+    expect(parsed).not.toHaveProperty("environmentId");
   });
 });
