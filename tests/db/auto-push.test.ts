@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { desc, eq } from "drizzle-orm";
 import type { PgBoss } from "pg-boss";
 import postgres from "postgres";
@@ -8,45 +5,23 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { withContext } from "@/db/context";
 import { queueAutoPushes } from "@/db/mutations/auto-push";
 import { pushToTarget } from "@/db/mutations/deploy";
-import { createTarget } from "@/db/mutations/sync-targets";
 import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import { deploymentSyncs } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { httpTarget } from "@/lib/targets/http-target";
-import { targetInput } from "@/lib/validation/targets";
-import { startReceiver } from "@/scripts/target-receiver.mts";
 import { createBoss, defineJobs, enqueueAutoPushes, QUEUES, startWorkers } from "@/server/jobs";
 import { makeOrg, rawSql, startWeddingHours, type TestOrg } from "./support";
+import { addHttpTarget, loopbackDeployment, until, variableWithValue } from "./target-fixture";
 
 const SECRET = "a-shared-secret-for-automatic-pushes-000001";
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 
 let org: TestOrg;
-let dir: string;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-let deployed: ReturnType<typeof httpTarget>;
+let deployment: Awaited<ReturnType<typeof loopbackDeployment>>;
 let boss: PgBoss | undefined;
 let flags: { id: string; version: number };
 
-const addTarget = async (environmentId: string, name: string, autoPush: boolean, location = receiver.url) =>
-  (
-    await withContext(org.owner, (tx) =>
-      createTarget(
-        tx,
-        org.owner,
-        targetInput.parse({
-          environmentId,
-          name,
-          kind: "http",
-          location,
-          secret: SECRET,
-          scanIntervalMinutes: "15",
-          autoPush: autoPush ? "on" : undefined,
-        }),
-      ),
-    )
-  ).id;
+const addTarget = (environmentId: string, name: string, autoPush: boolean, location = deployment.url) =>
+  addHttpTarget(org, { environmentId, name, location, secret: SECRET, autoPush });
 
 const syncsOf = (targetId: string) =>
   withContext(org.owner, (tx) =>
@@ -75,42 +50,15 @@ const setFlags = async (value: string) => {
   flags.version = written.version;
 };
 
-async function until(check: () => Promise<boolean>, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error("timed out waiting for the worker");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 beforeAll(async () => {
   org = await makeOrg();
-  dir = await mkdtemp(path.join(os.tmpdir(), "rb-auto-push-"));
-  receiver = await startReceiver({
-    port: 0,
-    file: path.join(dir, "deployed.env"),
-    secret: SECRET,
-    log: () => {},
-  });
-  deployed = httpTarget({ url: receiver.url, secret: SECRET });
-  const v = await withContext(org.owner, (tx) =>
-    createVariable(tx, org.owner, {
-      name: "FEATURE_FLAGS",
-      variableType: "configuration",
-      securityClassification: "internal",
-      isRequired: false,
-      isWeddingCritical: false,
-      tags: [],
-    }),
-  );
-  flags = { id: v.id, version: 0 };
-  await setFlags("checkout");
+  deployment = await loopbackDeployment(SECRET);
+  flags = await variableWithValue(org, org.env.staging, "FEATURE_FLAGS", "checkout");
 });
 
 afterAll(async () => {
   await boss?.stop({ graceful: false });
-  await receiver?.close();
-  await rm(dir, { recursive: true, force: true });
+  await deployment?.close();
 });
 
 describe("automatic pushes", () => {
@@ -139,7 +87,7 @@ describe("automatic pushes", () => {
         details: { set: ["FEATURE_FLAGS"], progress: { phase: "done" } },
       },
     ]);
-    expect((await deployed.values(["FEATURE_FLAGS"])).get("FEATURE_FLAGS")).toBe("checkout");
+    expect((await deployment.deployed.values(["FEATURE_FLAGS"])).get("FEATURE_FLAGS")).toBe("checkout");
     expect(await queueAutoPushes(org.owner)).toEqual([]); // nothing changed since
 
     await setFlags("checkout,search");
@@ -147,7 +95,9 @@ describe("automatic pushes", () => {
     expect(next.targetId).toBe(auto);
     await queue.send(QUEUES.pushTarget, { organizationId: org.id, ...next }, { singletonKey: auto });
     await until(async () => (await syncsOf(auto))[0]?.status === "completed");
-    expect((await deployed.values(["FEATURE_FLAGS"])).get("FEATURE_FLAGS")).toBe("checkout,search");
+    expect((await deployment.deployed.values(["FEATURE_FLAGS"])).get("FEATURE_FLAGS")).toBe(
+      "checkout,search",
+    );
   });
 
   it("hold a rollback until the next change", async () => {

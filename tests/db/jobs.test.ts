@@ -1,26 +1,18 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { and, eq, isNull } from "drizzle-orm";
 import type { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { withContext } from "@/db/context";
 import { jobContexts } from "@/db/job-contexts";
 import { dueScanTargets } from "@/db/mutations/scheduled-scans";
-import { createTarget } from "@/db/mutations/sync-targets";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import { configurationDrift, environmentVariableAudit, syncTargets } from "@/db/schema";
-import { targetInput } from "@/lib/validation/targets";
-import { startReceiver } from "@/scripts/target-receiver.mts";
 import { createBoss, defineJobs, enqueueDueScans, QUEUES, scanTargetJob, startWorkers } from "@/server/jobs";
 import { db, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
+import { addHttpTarget, loopbackDeployment, until, variableWithValue } from "./target-fixture";
 
 const SECRET = "a-shared-secret-for-the-scheduled-scans-0123";
 
 let org: TestOrg;
-let dir: string;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let deployment: Awaited<ReturnType<typeof loopbackDeployment>>;
 /** never scanned, last scanned 20 min ago (interval 15, receiver down), scanned just now, inactive. */
 const target: Record<"never" | "overdue" | "fresh" | "inactive", string> = {
   never: "",
@@ -30,23 +22,8 @@ const target: Record<"never" | "overdue" | "fresh" | "inactive", string> = {
 };
 let boss: PgBoss | undefined;
 
-const addTarget = async (name: string, location: string) =>
-  (
-    await withContext(org.owner, (tx) =>
-      createTarget(
-        tx,
-        org.owner,
-        targetInput.parse({
-          environmentId: org.env.staging,
-          name,
-          kind: "http",
-          location,
-          secret: SECRET,
-          scanIntervalMinutes: "15",
-        }),
-      ),
-    )
-  ).id;
+const addTarget = (name: string, location: string) =>
+  addHttpTarget(org, { environmentId: org.env.staging, name, location, secret: SECRET });
 
 const targetRow = async (id: string) => {
   const [row] = await withContext(org.owner, (tx) =>
@@ -62,50 +39,15 @@ const targetRow = async (id: string) => {
   return row;
 };
 
-async function until(check: () => Promise<boolean>, ms = 8000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error("timed out waiting for the worker");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 beforeAll(async () => {
   org = await makeOrg();
-  dir = await mkdtemp(path.join(os.tmpdir(), "rb-jobs-"));
-  receiver = await startReceiver({
-    port: 0,
-    file: path.join(dir, "deployed.env"),
-    secret: SECRET,
-    log: () => {},
-  });
-  for (const [name, value] of [
-    ["DATABASE_URL", "postgres://app@db.staging:5432/app"],
-    ["FEATURE_FLAGS", "checkout,search"],
-  ]) {
-    const v = await withContext(org.owner, (tx) =>
-      createVariable(tx, org.owner, {
-        name,
-        variableType: "secret",
-        securityClassification: "internal",
-        isRequired: false,
-        isWeddingCritical: false,
-        tags: [],
-      }),
-    );
-    await withContext(org.owner, (tx) =>
-      setValue(tx, org.owner, {
-        variableId: v.id,
-        environmentId: org.env.staging,
-        value,
-        expectedVersion: 0,
-      }),
-    );
-  }
-  target.never = await addTarget("web-1", receiver.url);
+  deployment = await loopbackDeployment(SECRET);
+  await variableWithValue(org, org.env.staging, "DATABASE_URL", "postgres://app@db.staging:5432/app");
+  await variableWithValue(org, org.env.staging, "FEATURE_FLAGS", "checkout,search");
+  target.never = await addTarget("web-1", deployment.url);
   target.overdue = await addTarget("web-2", "http://127.0.0.1:9"); // nothing listens on the discard port
-  target.fresh = await addTarget("web-3", receiver.url);
-  target.inactive = await addTarget("web-4", receiver.url);
+  target.fresh = await addTarget("web-3", deployment.url);
+  target.inactive = await addTarget("web-4", deployment.url);
   const admin = rawSql("super");
   await admin`update sync_targets set last_scan_at = now() - interval '20 minutes' where id = ${target.overdue}`;
   await admin`update sync_targets set last_scan_at = now() where id = ${target.fresh}`;
@@ -115,8 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await boss?.stop({ graceful: false });
-  await receiver?.close();
-  await rm(dir, { recursive: true, force: true });
+  await deployment?.close();
 });
 
 describe("job contexts", () => {
@@ -225,7 +166,7 @@ describe("the drift-scan and scan-target jobs on pg-boss", () => {
 
 describe("a scheduled scan that fails unexpectedly", () => {
   it("is recorded on the target, which then waits its interval instead of being queued every minute", async () => {
-    const broken = await addTarget("web-5", receiver.url);
+    const broken = await addTarget("web-5", deployment.url);
     const s = rawSql("super"); // another target's sealed secret: it does not open here (bound to its row)
     await s`update sync_targets set secret_sealed = (select secret_sealed from sync_targets where id = ${target.fresh})
              where id = ${broken}`;

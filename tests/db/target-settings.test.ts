@@ -1,28 +1,22 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
 import { pushToTarget } from "@/db/mutations/deploy";
 import { scanTarget } from "@/db/mutations/drift";
 import { dueScanTargets } from "@/db/mutations/scheduled-scans";
-import { createTarget, testTarget } from "@/db/mutations/sync-targets";
+import { testTarget } from "@/db/mutations/sync-targets";
 import { rotateTargetSecret, setTargetActive, updateTarget } from "@/db/mutations/target-settings";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import { configurationDrift, environmentVariableAudit, syncTargets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { targetInput, targetSettings } from "@/lib/validation/targets";
-import { startReceiver } from "@/scripts/target-receiver.mts";
+import { targetSettings } from "@/lib/validation/targets";
 import { makeOrg, type TestOrg } from "./support";
+import { addHttpTarget, loopbackDeployment, variableWithValue } from "./target-fixture";
 
 const SECRET = "a-shared-secret-for-the-settings-receiver-01";
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 
 let org: TestOrg;
-let dir: string;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let deployment: Awaited<ReturnType<typeof loopbackDeployment>>;
 let targetId: string;
 
 const row = async (id = targetId) => {
@@ -62,54 +56,18 @@ const lastAudit = async () => {
 
 beforeAll(async () => {
   org = await makeOrg();
-  dir = await mkdtemp(path.join(os.tmpdir(), "rb-target-settings-"));
-  receiver = await startReceiver({
-    port: 0,
-    file: path.join(dir, "deployed.env"),
+  deployment = await loopbackDeployment(SECRET);
+  await variableWithValue(org, org.env.staging, "FEATURE_FLAGS", "checkout");
+  targetId = await addHttpTarget(org, {
+    environmentId: org.env.staging,
+    name: "web-1",
+    location: deployment.url,
     secret: SECRET,
-    log: () => {},
   });
-  const v = await withContext(org.owner, (tx) =>
-    createVariable(tx, org.owner, {
-      name: "FEATURE_FLAGS",
-      variableType: "configuration",
-      securityClassification: "internal",
-      isRequired: false,
-      isWeddingCritical: false,
-      tags: [],
-    }),
-  );
-  await withContext(org.owner, (tx) =>
-    setValue(tx, org.owner, {
-      variableId: v.id,
-      environmentId: org.env.staging,
-      value: "checkout",
-      expectedVersion: 0,
-    }),
-  );
-  targetId = (
-    await withContext(org.owner, (tx) =>
-      createTarget(
-        tx,
-        org.owner,
-        targetInput.parse({
-          environmentId: org.env.staging,
-          name: "web-1",
-          kind: "http",
-          location: receiver.url,
-          secret: SECRET,
-          scanIntervalMinutes: "15",
-        }),
-      ),
-    )
-  ).id;
   expect(await pushToTarget(org.owner, { targetId })).toMatchObject({ status: "completed", set: 1 });
 });
 
-afterAll(async () => {
-  await receiver?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => deployment?.close());
 
 describe("changing a target's settings", () => {
   it("saves them with a new version and an audit row of each setting before and after", async () => {
@@ -158,28 +116,20 @@ describe("changing a target's settings", () => {
     expect((await settings()).kind).toBe("http");
     const ftp = targetSettings.safeParse({ ...(await settings()), location: "ftp://deploy.example" });
     expect(ftp.error?.issues.map((i) => i.path.join("."))).toEqual(["location"]);
-    const other = await withContext(org.owner, (tx) =>
-      createTarget(
-        tx,
-        org.owner,
-        targetInput.parse({
-          environmentId: org.env.staging,
-          name: "web-2",
-          kind: "http",
-          location: receiver.url,
-          scanIntervalMinutes: "15",
-        }),
-      ),
-    );
+    const other = await addHttpTarget(org, {
+      environmentId: org.env.staging,
+      name: "web-2",
+      location: deployment.url,
+    });
     await expect(
       withContext(org.owner, async (tx) => updateTarget(tx, org.owner, await settings({ name: "web-2" }))),
     ).rejects.toSatisfy((e) => isCode("conflict:exists")(e) && Boolean((e as AppError).fieldErrors?.name));
-    await withContext(org.owner, (tx) => setTargetActive(tx, org.owner, { id: other.id, active: false }));
+    await withContext(org.owner, (tx) => setTargetActive(tx, org.owner, { id: other, active: false }));
   });
 
   it("starts the managed keys again from none at a new location", async () => {
     const moved = await withContext(org.owner, async (tx) =>
-      updateTarget(tx, org.owner, await settings({ location: `${receiver.url}/` })),
+      updateTarget(tx, org.owner, await settings({ location: `${deployment.url}/` })),
     );
     // The trailing slash is normalised away: the same place, nothing reset.
     expect(moved.version).toBe((await row()).version);
@@ -188,13 +138,13 @@ describe("changing a target's settings", () => {
       updateTarget(
         tx,
         org.owner,
-        await settings({ location: receiver.url.replace("127.0.0.1", "localhost") }),
+        await settings({ location: deployment.url.replace("127.0.0.1", "localhost") }),
       ),
     );
     expect((await row()).managedKeys).toEqual([]);
     expect(await lastAudit()).toMatchObject({ details: { managed_keys_reset: 1 } });
     await withContext(org.owner, async (tx) =>
-      updateTarget(tx, org.owner, await settings({ location: receiver.url })),
+      updateTarget(tx, org.owner, await settings({ location: deployment.url })),
     );
   });
 
@@ -247,15 +197,7 @@ describe("rotating a target's secret", () => {
 
 describe("deactivating a target", () => {
   it("resolves its open drift with a note, stops scans and pushes, and activating brings them back", async () => {
-    const search = await createVariableNamed("SEARCH_URL");
-    await withContext(org.owner, (tx) =>
-      setValue(tx, org.owner, {
-        variableId: search.id,
-        environmentId: org.env.staging,
-        value: "https://search.staging",
-        expectedVersion: 0,
-      }),
-    );
+    await variableWithValue(org, org.env.staging, "SEARCH_URL", "https://search.staging");
     expect(await scanTarget(org.owner, targetId)).toMatchObject({ ok: true, found: 1 });
     const done = await withContext(org.owner, (tx) =>
       setTargetActive(tx, org.owner, { id: targetId, active: false }),
@@ -284,16 +226,3 @@ describe("deactivating a target", () => {
     expect(open).toEqual([]);
   });
 });
-
-function createVariableNamed(name: string) {
-  return withContext(org.owner, (tx) =>
-    createVariable(tx, org.owner, {
-      name,
-      variableType: "configuration",
-      securityClassification: "internal",
-      isRequired: false,
-      isWeddingCritical: false,
-      tags: [],
-    }),
-  );
-}
