@@ -1,6 +1,7 @@
 "use client";
 
 import { createTargetAction } from "@/app/(console)/o/[org]/drift/actions";
+import { ShownOnceSecret } from "@/components/drift/shown-once-secret";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -27,13 +28,7 @@ export function TargetForm({
       <div className="col-span-2 space-y-2">
         <FormMessage state={state} success="Target added." />
         {state?.ok && state.data.secret ? (
-          <div role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-            Give this shared secret to the receiver as <code>RINGBEARER_TARGET_SECRET</code>; it is not shown
-            again:{" "}
-            <code data-testid="target-secret" className="break-all">
-              {state.data.secret}
-            </code>
-          </div>
+          <ShownOnceSecret secret={state.data.secret} testId="target-secret" />
         ) : null}
       </div>
       <Field label="Environment" htmlFor="t-env" error={e?.environmentId}>

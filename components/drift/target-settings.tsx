@@ -7,6 +7,7 @@ import {
   setTargetActiveAction,
   updateTargetAction,
 } from "@/app/(console)/o/[org]/drift/actions";
+import { ShownOnceSecret } from "@/components/drift/shown-once-secret";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -119,13 +120,7 @@ function RotateSecret({ org, target: t }: { org: string; target: TargetSettingsV
       <input type="hidden" name="id" value={t.id} />
       <FormMessage state={state} success="Secret rotated. Scans and pushes fail until the target has it." />
       {state?.ok && state.data.secret ? (
-        <div role="status" className="rounded-md bg-amber-50 px-3 py-2 text-amber-900">
-          Give this shared secret to the receiver as <code>RINGBEARER_TARGET_SECRET</code>; it is not shown
-          again:{" "}
-          <code data-testid="rotated-secret" className="break-all">
-            {state.data.secret}
-          </code>
-        </div>
+        <ShownOnceSecret secret={state.data.secret} testId="rotated-secret" />
       ) : null}
       <div className="flex items-end gap-2">
         <Field
