@@ -137,6 +137,14 @@ test("on a wedding Saturday, on-call sees a critical drift and resolves it by br
     await expect(database).toContainText("missing on the target");
     await expect(database).toContainText("locked for wedding hours: break glass");
     await expect(database.getByRole("button", { name: "Push console value" })).toHaveCount(0);
+    // The sidebar says so on every page, and the summary leads to production's critical drift.
+    await expect(oncall.page.getByRole("status", { name: /unresolved drift, \d+ critical/ })).toBeVisible();
+    await oncall.page
+      .getByRole("table", { name: "Unresolved drift by environment" })
+      .getByRole("link", { name: /critical in production/ })
+      .click();
+    await expect(oncall.page.getByText(/Showing critical drift in production/)).toBeVisible();
+    await expect(drift.getByRole("row").filter({ hasText: "DATABASE_URL" })).toBeVisible();
 
     await oncall.page.goto(`/o/${ORG}`);
     const card = oncall.page.getByRole("region", { name: "production health" });
@@ -159,6 +167,7 @@ test("on a wedding Saturday, on-call sees a critical drift and resolves it by br
     await expect(
       oncall.page.getByText("No drift: every scanned target holds what the console expects."),
     ).toBeVisible();
+    await expect(oncall.page.getByRole("status", { name: /unresolved drift/ })).toHaveCount(0);
 
     await oncall.page.goto(`/o/${ORG}`);
     await expect(oncall.page.getByRole("region", { name: "production health" })).toContainText("healthy");

@@ -2,7 +2,12 @@ import "server-only";
 import postgres from "postgres";
 import { log } from "./log";
 
-export type LiveEvent = { org: string; kind: "values" | "audit" | "drift" | "sync" | "change_requests"; count: number; [key: string]: unknown };
+export type LiveEvent = {
+  org: string;
+  kind: "values" | "audit" | "drift" | "sync" | "change_requests";
+  count: number;
+  [key: string]: unknown;
+};
 type Listener = (event: LiveEvent) => void;
 
 const state = globalThis as unknown as { ringbearerLive?: { listeners: Set<Listener>; started: boolean } };

@@ -28,13 +28,33 @@ function waitingLabel({ requests, reviews }: { requests: number; reviews: number
     .join(" and ");
 }
 
-/** The console's navigation; `waiting` counts what a reviewer has to approve or acknowledge. */
+/** A count next to a navigation item, with what it counts in words for screen readers. */
+function CountBadge({ count, label, tone }: { count: number; label: string; tone: "red" | "amber" }) {
+  return (
+    <span
+      role="status"
+      aria-label={label}
+      className={`pointer-events-none absolute right-2 top-1.5 rounded-full px-1.5 text-xs font-semibold ${
+        tone === "red" ? "bg-red-500 text-white" : "bg-amber-400 text-gray-900"
+      }`}
+    >
+      {count}
+    </span>
+  );
+}
+
+/**
+ * The console's navigation; `waiting` counts what a reviewer has to approve or acknowledge, `drift` what
+ * is unresolved on the Drift page (red when any of it is critical).
+ */
 export function SidebarNav({
   orgSlug,
   waiting = { requests: 0, reviews: 0 },
+  drift = { open: 0, critical: 0 },
 }: {
   orgSlug: string;
   waiting?: { requests: number; reviews: number };
+  drift?: { open: number; critical: number };
 }) {
   const pathname = usePathname();
   const total = waiting.requests + waiting.reviews;
@@ -58,13 +78,14 @@ export function SidebarNav({
                 {label}
               </Link>
               {path === "/approvals" && total > 0 ? (
-                <span
-                  role="status"
-                  aria-label={waitingLabel(waiting)}
-                  className="pointer-events-none absolute right-2 top-1.5 rounded-full bg-red-500 px-1.5 text-xs font-semibold text-white"
-                >
-                  {total}
-                </span>
+                <CountBadge count={total} label={waitingLabel(waiting)} tone="red" />
+              ) : null}
+              {path === "/drift" && drift.open > 0 ? (
+                <CountBadge
+                  count={drift.open}
+                  label={`${drift.open} unresolved drift${drift.critical ? `, ${drift.critical} critical` : ""}`}
+                  tone={drift.critical > 0 ? "red" : "amber"}
+                />
               ) : null}
             </li>
           );

@@ -38,8 +38,12 @@ export async function listTargets(ctx: TenantContext) {
 
 const SEVERITY_RANK = sql`case ${configurationDrift.driftSeverity} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`;
 
-/** Unresolved drift, worst first, with where it was seen. Hashes and key names only, never a value. */
-export async function unresolvedDrift(ctx: TenantContext) {
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export type DriftFilter = { environment?: string; severity?: Severity };
+
+/** Unresolved drift, worst first, with where it was seen (optionally one environment and/or severity). */
+export async function unresolvedDrift(ctx: TenantContext, filter: DriftFilter = {}) {
   return withContext(ctx, (tx) =>
     tx
       .select({
@@ -60,11 +64,51 @@ export async function unresolvedDrift(ctx: TenantContext) {
       .innerJoin(environments, eq(environments.id, configurationDrift.environmentId))
       .leftJoin(syncTargets, eq(syncTargets.id, configurationDrift.targetId))
       .where(
-        and(eq(configurationDrift.organizationId, ctx.organizationId), isNull(configurationDrift.resolvedAt)),
+        and(
+          eq(configurationDrift.organizationId, ctx.organizationId),
+          isNull(configurationDrift.resolvedAt),
+          filter.environment ? eq(environments.name, filter.environment) : undefined,
+          filter.severity ? eq(configurationDrift.driftSeverity, filter.severity) : undefined,
+        ),
       )
       .orderBy(SEVERITY_RANK, ...byTier, configurationDrift.variableName)
       .limit(500),
   );
+}
+
+/** Unresolved drift counted by environment and severity, environments in promotion order. */
+export async function driftSummary(ctx: TenantContext) {
+  return withContext(ctx, (tx) =>
+    tx
+      .select({
+        environment: environments.name,
+        severity: sql<Severity>`${configurationDrift.driftSeverity}`,
+        count: sql<number>`count(*)::int`,
+      })
+      .from(configurationDrift)
+      .innerJoin(environments, eq(environments.id, configurationDrift.environmentId))
+      .where(
+        and(eq(configurationDrift.organizationId, ctx.organizationId), isNull(configurationDrift.resolvedAt)),
+      )
+      .groupBy(environments.id, environments.name, configurationDrift.driftSeverity)
+      .orderBy(...byTier, SEVERITY_RANK),
+  );
+}
+
+/** For the sidebar: how much drift is unresolved, and how much of it is critical. */
+export async function openDriftCount(ctx: TenantContext) {
+  const [row] = await withContext(ctx, (tx) =>
+    tx
+      .select({
+        open: sql<number>`count(*)::int`,
+        critical: sql<number>`(count(*) filter (where ${configurationDrift.driftSeverity} = 'critical'))::int`,
+      })
+      .from(configurationDrift)
+      .where(
+        and(eq(configurationDrift.organizationId, ctx.organizationId), isNull(configurationDrift.resolvedAt)),
+      ),
+  );
+  return row ?? { open: 0, critical: 0 };
 }
 
 export type DriftRow = Awaited<ReturnType<typeof unresolvedDrift>>[number];

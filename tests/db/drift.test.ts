@@ -10,6 +10,7 @@ import { resolveDrift } from "@/db/mutations/drift-resolution";
 import { createTarget, testTarget } from "@/db/mutations/sync-targets";
 import { setValue } from "@/db/mutations/values";
 import { createVariable } from "@/db/mutations/variables";
+import { driftSummary, openDriftCount, unresolvedDrift } from "@/db/queries/drift";
 import { environmentHealth } from "@/db/queries/health";
 import { configurationDrift, deploymentSyncs, environmentVariableValues } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -121,6 +122,16 @@ describe("a sync target on loopback", () => {
     expect(drift.map((d) => [d.type, d.name, d.severity])).toEqual([
       ["value_mismatch", "STRIPE_SECRET_KEY", "medium"],
     ]);
+    // Counted by environment and severity (the Drift page's summary and the sidebar's badge), and filtered.
+    expect(await driftSummary(org.owner)).toEqual([{ environment: "staging", severity: "medium", count: 1 }]);
+    expect(await openDriftCount(org.owner)).toEqual({ open: 1, critical: 0 });
+    expect((await unresolvedDrift(org.owner, { severity: "critical" })).map((d) => d.name)).toEqual([]);
+    expect(
+      (await unresolvedDrift(org.owner, { environment: "staging", severity: "medium" })).map((d) => d.name),
+    ).toEqual(["STRIPE_SECRET_KEY"]);
+    const stranger = await makeOrg();
+    expect(await openDriftCount(stranger.owner)).toEqual({ open: 0, critical: 0 });
+    expect(await driftSummary(stranger.owner)).toEqual([]);
     expect(await resolveDrift(org.owner, { id: drift[0].id, action: "push" })).toEqual({
       status: "resolved",
       resolution: "pushed",

@@ -4,6 +4,7 @@ import { SignOutButton } from "@/components/console/sign-out-button";
 import { WeddingBanner } from "@/components/console/wedding-banner";
 import { EmergencyBanner } from "@/components/emergency/emergency-banner";
 import { decidableRequestCount } from "@/db/queries/change-requests";
+import { openDriftCount } from "@/db/queries/drift";
 import { openEmergencyReviewCount } from "@/db/queries/emergency";
 import { lockStatus } from "@/db/queries/protection";
 import { canApprove } from "@/lib/approvals";
@@ -15,16 +16,18 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
   const { org } = await props.params;
   const member = await requireMember(org);
   const reviewer = canApprove(member.role);
-  const [lock, reviews, requests] = await Promise.all([
+  const [lock, reviews, requests, drift] = await Promise.all([
     lockStatus(member),
     reviewer ? openEmergencyReviewCount(member) : Promise.resolve(0),
     reviewer ? decidableRequestCount(member) : Promise.resolve(0),
+    openDriftCount(member),
   ]);
   return (
     <ConsoleShell
       orgSlug={org}
       orgName={member.org.name}
       waiting={{ reviews, requests }}
+      drift={drift}
       userSlot={
         <div className="flex items-center gap-3 text-sm">
           <span>

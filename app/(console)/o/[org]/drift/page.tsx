@@ -1,4 +1,6 @@
+import Link from "next/link";
 import { DriftActions } from "@/components/drift/drift-actions";
+import { DriftSummary } from "@/components/drift/drift-summary";
 import { RollbackButton } from "@/components/drift/rollback-button";
 import { TargetButtons } from "@/components/drift/target-buttons";
 import { TargetForm } from "@/components/drift/target-form";
@@ -8,9 +10,12 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import {
   type DriftRow,
+  driftSummary,
   listTargets,
   type PushProgress,
   recentSyncs,
+  SEVERITIES,
+  type Severity,
   unresolvedDrift,
 } from "@/db/queries/drift";
 import { listEnvironments, valueAccess } from "@/db/queries/variables";
@@ -49,9 +54,16 @@ function runningInWords(status: string, progress: PushProgress | null) {
 
 export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
   const { org } = await props.params;
+  const sp = await props.searchParams;
   const member = await requireMember(org);
-  const [drift, targets, syncs, envs, access] = await Promise.all([
-    unresolvedDrift(member),
+  const filter = {
+    environment: typeof sp.env === "string" && sp.env ? sp.env.slice(0, 100) : undefined,
+    severity: SEVERITIES.find((s) => s === sp.severity) as Severity | undefined,
+  };
+  const filtered = Boolean(filter.environment || filter.severity);
+  const [drift, counts, targets, syncs, envs, access] = await Promise.all([
+    unresolvedDrift(member, filter),
+    driftSummary(member),
     listTargets(member),
     recentSyncs(member),
     listEnvironments(member),
@@ -74,11 +86,24 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
       />
       <section aria-labelledby="drift-heading" className="space-y-3">
         <h2 id="drift-heading" className="text-lg font-semibold">
-          Unresolved drift ({drift.length})
+          Unresolved drift ({counts.reduce((n, c) => n + c.count, 0)})
         </h2>
+        {counts.length > 0 ? <DriftSummary org={org} counts={counts} /> : null}
+        {filtered ? (
+          <p className="text-sm text-gray-700">
+            Showing {filter.severity ?? "all"} drift in {filter.environment ?? "every environment"} (
+            {drift.length}
+            ).{" "}
+            <Link href={`/o/${org}/drift`} className="text-indigo-700 hover:underline">
+              Show all
+            </Link>
+          </p>
+        ) : null}
         {drift.length === 0 ? (
           <p className="text-sm text-gray-600">
-            No drift: every scanned target holds what the console expects.
+            {filtered
+              ? "No unresolved drift matches."
+              : "No drift: every scanned target holds what the console expects."}
           </p>
         ) : (
           <Table aria-label="Unresolved drift">
