@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   },
   "conflict:running": {
     status: 409,
-    message: "A push to this target is already running. Wait for it to finish, then try again.",
+    message: "A push to this target is already queued or running. Wait for it to finish, then try again.",
   },
   "conflict:inactive": {
     status: 409,

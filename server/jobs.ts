@@ -94,8 +94,10 @@ export async function enqueueAutoPushes(boss: Pick<PgBoss, "send">) {
   for (const ctx of await jobContexts(getDb())) {
     for (const { targetId, syncId } of await queueAutoPushes(ctx)) {
       const data: PushTargetJob = { organizationId: ctx.organizationId, targetId, syncId };
-      if (await boss.send(QUEUES.pushTarget, data, { singletonKey: targetId })) queued.push(targetId);
-      else await failPendingSync(ctx, syncId, "Not queued: a push to this target was already queued");
+      // One pending row per target is the database's rule already; the sync id keys the job.
+      if (await boss.send(QUEUES.pushTarget, data, { singletonKey: syncId })) queued.push(targetId);
+      else
+        await failPendingSync(ctx, syncId, "The push could not be queued; the next change queues it again");
     }
   }
   if (queued.length > 0) log.info({ event: "auto-push", queued: queued.length }, "queued automatic pushes");

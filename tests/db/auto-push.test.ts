@@ -93,7 +93,7 @@ describe("automatic pushes", () => {
     await setFlags("checkout,search");
     const [next] = await queueAutoPushes(org.owner);
     expect(next.targetId).toBe(auto);
-    await queue.send(QUEUES.pushTarget, { organizationId: org.id, ...next }, { singletonKey: auto });
+    await queue.send(QUEUES.pushTarget, { organizationId: org.id, ...next }, { singletonKey: next.syncId });
     await until(async () => (await syncsOf(auto))[0]?.status === "completed");
     expect((await deployment.deployed.values(["FEATURE_FLAGS"])).get("FEATURE_FLAGS")).toBe(
       "checkout,search",
