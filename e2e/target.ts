@@ -8,15 +8,17 @@ export function startTargetReceiver(
   file: string,
   secret: string,
 ): Promise<{ url: string; close: () => Promise<void> }> {
+  // Its own process group: npx starts tsx, which starts node; closing stops all of them.
   const child: ChildProcess = spawn("npx", ["tsx", "scripts/target.mts", "--port", "0", "--file", file], {
     env: { ...process.env, RINGBEARER_TARGET_SECRET: secret },
     stdio: ["ignore", "pipe", "ignore"],
+    detached: true,
   });
   const close = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      if (child.exitCode !== null || !child.pid) return resolve();
       child.once("exit", () => resolve());
-      child.kill("SIGTERM");
+      process.kill(-child.pid, "SIGTERM");
     });
   return new Promise((resolve, reject) => {
     let out = "";
