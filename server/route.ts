@@ -2,7 +2,7 @@ import "server-only";
 import { toAppError } from "@/db/errors";
 import { AppError } from "@/lib/errors";
 import { log } from "./log";
-import { currentUser, type Member, memberContext } from "./session";
+import { currentUser, type Member, memberContextOf } from "./session";
 
 /** JSON error for route handlers: the code and message, never a stack or a value. */
 export function errorResponse(error: AppError) {
@@ -18,8 +18,9 @@ export function errorResponse(error: AppError) {
 /** Route handlers' wrapper: a live session and membership of the organization, typed errors as 4xx/5xx. */
 export async function withMember(org: string, handler: (member: Member) => Promise<Response>) {
   try {
-    if (!(await currentUser())) throw new AppError("unauthorized");
-    const member = await memberContext(org);
+    const user = await currentUser();
+    if (!user) throw new AppError("unauthorized");
+    const member = await memberContextOf(user, org);
     if (!member) throw new AppError("forbidden");
     return await handler(member);
   } catch (raw) {

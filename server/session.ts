@@ -10,7 +10,7 @@ import { authOptions } from "./auth";
 
 export type CurrentUser = { id: string; name: string; email: string; sessionId: string };
 
-/** The signed-in user whose server-side session is live, or null. Cached per request. */
+/** The signed-in user whose server-side session is live, or null. Cached per page render (see memberContextOf). */
 export const currentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getServerSession(authOptions);
   if (!session?.user?.id || !session.sid) return null;
@@ -46,7 +46,14 @@ export type Member = TenantContext & {
 /** Resolves the caller's membership of an organization (by slug), or null if there is none. */
 export const memberContext = cache(async (slug: string): Promise<Member | null> => {
   const user = await currentUser();
-  if (!user) return null;
+  return user ? memberContextOf(user, slug) : null;
+});
+
+/**
+ * The same for a user the caller has already resolved. React's `cache` memoizes only while a page renders:
+ * a route handler that called `currentUser()` and then `memberContext()` verified the session twice.
+ */
+export async function memberContextOf(user: CurrentUser, slug: string): Promise<Member | null> {
   const m = await membershipFor(user.id, slug);
   if (!m) return null;
   const info = await requestInfo();
@@ -64,7 +71,7 @@ export const memberContext = cache(async (slug: string): Promise<Member | null> 
     org: { slug, name: m.name, timeZone: m.timeZone },
     emergency,
   };
-});
+}
 
 /** For pages: the member context, or a redirect to sign in / a 404 for organizations the user is not in. */
 export async function requireMember(slug: string): Promise<Member> {

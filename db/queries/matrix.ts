@@ -42,7 +42,8 @@ function environmentsIn(tx: Tx, ctx: TenantContext): Promise<MatrixEnvironment[]
       id: environments.id,
       name: environments.name,
       environmentType: environments.environmentType,
-      readable: sql<boolean>`${environments.id} = any (app_visible_env_ids())`,
+      // As a scalar subquery (an InitPlan) it runs once per statement; called bare, once per row (~1 ms each).
+      readable: sql<boolean>`${environments.id} = any ((select app_visible_env_ids())::uuid[])`,
     })
     .from(environments)
     .where(and(eq(environments.organizationId, ctx.organizationId), eq(environments.isActive, true)))
