@@ -6,7 +6,7 @@ import { type TenantContext, withContext } from "@/db/context";
 import { toAppError } from "@/db/errors";
 import { type ActionResult, AppError, messageFor } from "@/lib/errors";
 import { log } from "./log";
-import { currentUser, memberContext } from "./session";
+import { currentUser, memberContextOf } from "./session";
 
 export type Input = FormData | Record<string, unknown>;
 
@@ -76,9 +76,10 @@ export async function runSteps<S extends z.ZodType, R>(
   options: { revalidate?: string } = {},
 ): Promise<ActionResult<R>> {
   try {
-    if (!(await currentUser())) throw new AppError("unauthorized");
+    const user = await currentUser();
+    if (!user) throw new AppError("unauthorized");
     const parsed = parseInput(schema, input);
-    const member = await memberContext(org);
+    const member = await memberContextOf(user, org);
     if (!member) throw new AppError("forbidden");
     const { user: _u, org: _o, emergency: _e, ...ctx } = member;
     const data = await handler(ctx, parsed);

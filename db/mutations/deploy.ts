@@ -123,7 +123,7 @@ export async function pushToTarget(ctx: TenantContext, input: PushInput): Promis
     await assertNotLocked(tx, open.env.id);
     const { desired, lost } = input.rollbackOf
       ? await snapshotValues(tx, ctx, open, input.rollbackOf)
-      : { desired: await consoleValues(tx, ctx, open.env, input.names), lost: [] as string[] };
+      : { desired: await consoleValues(tx, ctx, open.env, { names: input.names }), lost: [] as string[] };
     const syncId = await startSync(
       tx,
       open.target.id,

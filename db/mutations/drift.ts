@@ -37,13 +37,7 @@ async function productionHashes(tx: Tx, ctx: TenantContext, open: OpenTarget) {
     );
   for (const env of production) {
     if (!atLeast((await valuePermission(tx, ctx, null, env)).permission, "read")) continue;
-    for (const v of await consoleValues(tx, ctx, env)) {
-      if (
-        v.classification !== "confidential" &&
-        v.classification !== "wedding_day_critical" &&
-        !v.weddingCritical
-      )
-        continue;
+    for (const v of await consoleValues(tx, ctx, env, { sensitive: true })) {
       const set = hashes.get(v.name) ?? new Set<string>();
       set.add(deployedHash(open.secret, v.value));
       hashes.set(v.name, set);

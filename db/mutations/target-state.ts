@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { Classification } from "@/lib/risk";
 import { requireValuePermission } from "../authz";
@@ -26,13 +26,17 @@ export type DesiredKey = {
 /** What a completed sync left on its target: each key's variable and value version (for rollback). */
 export type Snapshot = Record<string, { variableId: string; version: number }>;
 
-/** The environment's live values (optionally only some names), decrypted, for those who may read them. */
+/**
+ * The environment's live values, decrypted, for those who may read them: all, only some names, or only the
+ * sensitive ones (confidential, wedding-day critical or flagged wedding-critical), filtered before decrypting.
+ */
 export async function consoleValues(
   tx: Tx,
   ctx: TenantContext,
   env: { id: string; name: string; environmentType: string },
-  names?: string[],
+  only: { names?: string[]; sensitive?: boolean } = {},
 ): Promise<DesiredKey[]> {
+  const { names, sensitive } = only;
   await requireValuePermission(tx, ctx, null, env, "read");
   const rows = await tx
     .select({
@@ -54,6 +58,12 @@ export async function consoleValues(
         eq(environmentVariableValues.environmentId, env.id),
         isNull(environmentVariables.deletedAt),
         names ? sql`${environmentVariables.name} = ${anyName(names)}` : undefined,
+        sensitive
+          ? or(
+              inArray(environmentVariables.securityClassification, ["confidential", "wedding_day_critical"]),
+              eq(environmentVariables.isWeddingCritical, true),
+            )
+          : undefined,
       ),
     )
     .orderBy(asc(environmentVariables.name));

@@ -88,7 +88,7 @@ export async function parity(ctx: TenantContext): Promise<ParityLine[]> {
                when 'testing' then 2 when 'staging' then 3 when 'production' then 4 else 5 end, name) as n
           from environments
          where organization_id = ${ctx.organizationId} and is_active
-           and id = any (app_visible_env_ids()))
+           and id = any ((select app_visible_env_ids())::uuid[]))
       select u.id, u.name, l.name as below, m.lacking::int, m.examples
         from envs u join envs l on l.n = u.n - 1
         cross join lateral (
