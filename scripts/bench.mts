@@ -405,10 +405,10 @@ ${sync.map(syncRow).join("\n")}
 
 \`pushToTarget\` and \`scanTarget\` as the console calls them: values decrypted in memory, hashed under the
 target's secret, the receiver's state read, only differing keys sent, the result verified by hash, the sync
-and drift rows and audit written. A scan also decrypts the values of the production and disaster-recovery
-environments, to recognise a production secret deployed to a lower tier. The receiver
-(\`scripts/target-receiver.mts\`) runs in the bench's own process and writes its \`.env\` file
-(${(deployedBytes / 1024).toFixed(0)} KiB for ${vars.length.toLocaleString("en-GB")} keys) atomically, with fsync.
+and drift rows and audit written. A scan also decrypts the sensitive (confidential or wedding-critical) values
+of the production and disaster-recovery environments, to recognise a production secret deployed to a lower
+tier. The receiver (\`scripts/target-receiver.mts\`) runs in the bench's own process and writes its \`.env\`
+file (${(deployedBytes / 1024).toFixed(0)} KiB for ${vars.length.toLocaleString("en-GB")} keys) atomically, with fsync.
 `;
   await writeFile("docs/benchmarks.md", report);
   log("wrote docs/benchmarks.md");
