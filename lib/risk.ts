@@ -34,7 +34,13 @@ export type RiskInput =
   | { action: "member:role"; to: Role }
   | { action: "member:remove" }
   | { action: "member:invite"; role: Role }
-  | { action: "invitation:revoke" };
+  | { action: "invitation:revoke" }
+  | {
+      action: "target:update";
+      environmentType: EnvironmentType;
+      locationChanged: boolean;
+      deleteUnmanagedEnabled: boolean;
+    };
 
 export type Risk = { level: RiskLevel; reasons: string[] };
 
@@ -149,5 +155,17 @@ export function riskOf(input: RiskInput): Risk {
         : { level: "MEDIUM", reasons: [`invites someone as ${input.role.replace("_", " ")}`] };
     case "invitation:revoke":
       return { level: "LOW", reasons: ["withdraws an invitation"] };
+    case "target:update": {
+      if (environmentTier(input.environmentType) !== "production")
+        return { level: "LOW", reasons: ["sync target settings"] };
+      // Production values would go somewhere new, or keys nobody pushed would be deleted: four eyes.
+      const reasons = [
+        ...(input.locationChanged ? ["production values pushed to a new location"] : []),
+        ...(input.deleteUnmanagedEnabled ? ["deletes production keys the console did not push"] : []),
+      ];
+      return reasons.length > 0
+        ? { level: "HIGH", reasons }
+        : { level: "MEDIUM", reasons: ["production sync target settings"] };
+    }
   }
 }

@@ -22,6 +22,7 @@ const ACTION = {
   "protection:remove": "Wedding hours",
   "policy:grant": "Access grant",
   "member:role": "Role change",
+  "target:update": "Sync target settings",
 } as const;
 const SOURCE = {
   edit: "Change",

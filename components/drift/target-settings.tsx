@@ -7,6 +7,7 @@ import {
   setTargetActiveAction,
   updateTargetAction,
 } from "@/app/(console)/o/[org]/drift/actions";
+import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { ShownOnceSecret } from "@/components/drift/shown-once-secret";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
@@ -47,7 +48,9 @@ export function TargetSettings({ org, target }: { org: string; target: TargetSet
 }
 
 function SettingsForm({ org, target: t }: { org: string; target: TargetSettingsView }) {
-  type State = ActionResult<{ id: string; version: number }> | null;
+  type State = ActionResult<
+    { status: "applied"; id: string; version: number } | { status: "requested" }
+  > | null;
   const { state, onSubmit, pending } = useActionForm<State>(updateTargetAction.bind(null, org), null);
   const e = state && !state.ok ? state.fieldErrors : undefined;
   const p = `ts-${t.id}`;
@@ -55,15 +58,16 @@ function SettingsForm({ org, target: t }: { org: string; target: TargetSettingsV
   // this form would overwrite their change. After our own save it is the version we wrote.
   const [version, setVersion] = useState(t.version);
   useEffect(() => {
-    if (state?.ok) setVersion(state.data.version);
+    if (state?.ok && state.data.status === "applied") setVersion(state.data.version);
   }, [state]);
   return (
     <form onSubmit={onSubmit} aria-label={`Settings of ${t.name}`} className="grid grid-cols-2 gap-3">
       <input type="hidden" name="id" value={t.id} />
       <input type="hidden" name="version" value={version} />
       <input type="hidden" name="kind" value={t.kind} />
-      <div className="col-span-2">
-        <FormMessage state={state} success="Settings saved." />
+      <div className="col-span-2 space-y-2">
+        <FormMessage state={state} success={wasRequested(state) ? undefined : "Settings saved."} />
+        <SentForApproval org={org} state={state} />
       </div>
       <Field label="Name" htmlFor={`${p}-name`} error={e?.name}>
         <Input id={`${p}-name`} name="name" defaultValue={t.name} autoComplete="off" />
@@ -101,6 +105,16 @@ function SettingsForm({ org, target: t }: { org: string; target: TargetSettingsV
           defaultChecked={t.deleteUnmanaged}
           label="Delete keys the console did not push"
         />
+      </div>
+      <div className="col-span-2">
+        <Field
+          label="Reason"
+          htmlFor={`${p}-reason`}
+          error={e?.reason}
+          hint="Needed to move a production target or let it delete keys the console did not push: a reviewer approves that"
+        >
+          <Input id={`${p}-reason`} name="reason" autoComplete="off" maxLength={1000} />
+        </Field>
       </div>
       <div className="col-span-2">
         <Button type="submit" size="sm" disabled={pending}>

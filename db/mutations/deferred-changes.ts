@@ -1,5 +1,6 @@
 import type { Role } from "@/lib/roles";
 import type { PolicyInput } from "@/lib/validation/access";
+import type { TargetSettings } from "@/lib/validation/targets";
 import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { grantPolicy } from "./access";
@@ -7,6 +8,7 @@ import type { DeferredAction } from "./change-request-open";
 import { type EnvironmentInput, updateEnvironment } from "./environments";
 import { changeRole } from "./members";
 import { removeProtection } from "./settings";
+import { updateTarget } from "./target-settings";
 import { deleteVariable, updateVariable, type VariableInput } from "./variables";
 
 type Payload = Record<string, unknown>;
@@ -54,5 +56,7 @@ export async function runDeferred(
           from: p.from as Role,
         },
       );
+    case "target:update":
+      return updateTarget(tx, ctx, p.input as TargetSettings, { approval });
   }
 }

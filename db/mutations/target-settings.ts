@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { sealSecret } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
+import { type RiskLevel, riskOf } from "@/lib/risk";
+import type { EnvironmentType } from "@/lib/roles";
 import type { TargetSettings } from "@/lib/validation/targets";
 import { environmentInOrg, requireCapability } from "../authz";
 import type { Tx } from "../client";
@@ -9,13 +11,15 @@ import type { TenantContext } from "../context";
 import { orgKeys } from "../keyring";
 import { configurationDrift, syncTargets } from "../schema";
 import { writeAudit } from "./audit";
+import { type Approval, approvedBy, deferChange, mustWait } from "./change-request-open";
 import { checkedLocation, secretAad } from "./sync-targets";
+import type { ConsoleChange } from "./variables";
 
 type Target = typeof syncTargets.$inferSelect;
 
-/** The target of the caller's organization, for owners and admins. */
-async function targetFor(tx: Tx, ctx: TenantContext, id: string): Promise<Target> {
-  requireCapability(ctx, "environment:manage");
+/** The target of the caller's organization, for owners and admins (or a reviewer replaying an approval). */
+async function targetFor(tx: Tx, ctx: TenantContext, id: string, approval?: Approval): Promise<Target> {
+  if (!approval) requireCapability(ctx, "environment:manage");
   const [target] = await tx
     .select()
     .from(syncTargets)
@@ -32,6 +36,7 @@ async function saveTarget(
   version: number,
   changes: Partial<typeof syncTargets.$inferInsert>,
   details: Record<string, unknown>,
+  riskLevel?: RiskLevel,
 ) {
   const [row] = await tx
     .update(syncTargets)
@@ -52,6 +57,7 @@ async function saveTarget(
     resourceType: "sync_target",
     resourceId: target.id,
     environmentId: target.environmentId,
+    riskLevel,
     details: { name: target.name, environment: env.name, ...details },
   });
   return { id: target.id, version: row.version };
@@ -69,19 +75,42 @@ const COLUMN = {
 /**
  * Changes a target's settings (its environment and kind stay). A new location is a different place: what the
  * console pushed to the old one is not managed there, so the managed keys start again from none. The audit
- * row has each setting before and after.
+ * row has each setting before and after. On a production-tier target, a new location or starting to delete
+ * unmanaged keys is HIGH: it waits for a reviewer (with a reason) and is replayed here on approval.
  */
-export async function updateTarget(tx: Tx, ctx: TenantContext, input: TargetSettings) {
-  const target = await targetFor(tx, ctx, input.id);
+export async function updateTarget(
+  tx: Tx,
+  ctx: TenantContext,
+  input: TargetSettings,
+  options: { reason?: string; approval?: Approval } = {},
+): Promise<ConsoleChange<{ id: string; version: number }>> {
+  const target = await targetFor(tx, ctx, input.id, options.approval);
   if (input.kind !== target.kind)
     throw new AppError("validation", { kind: ["A target's kind cannot change: add a new target instead"] });
+  if (target.version !== input.version)
+    throw new AppError("conflict:version", undefined, { version: target.version });
   const location = await checkedLocation(input);
   const next = { ...input, location };
   const changed = SETTINGS.filter((k) => next[k] !== target[k]);
-  if (changed.length === 0) return { id: target.id, version: target.version };
+  if (changed.length === 0) return { status: "applied", id: target.id, version: target.version };
   const moved = changed.includes("location");
+  const env = await environmentInOrg(tx, ctx, target.environmentId);
+  const risk = riskOf({
+    action: "target:update",
+    environmentType: env.environmentType as EnvironmentType,
+    locationChanged: moved,
+    deleteUnmanagedEnabled: next.deleteUnmanaged && !target.deleteUnmanaged,
+  });
+  if (mustWait(risk, options.approval))
+    return deferChange(tx, ctx, {
+      action: "target:update",
+      payload: { input: next },
+      summary: `${target.name} (${env.name}): ${risk.reasons.join("; ")}`,
+      risk,
+      reason: options.reason,
+    });
   const changes = Object.fromEntries(changed.map((k) => [k, next[k]]));
-  return saveTarget(
+  const saved = await saveTarget(
     tx,
     ctx,
     target,
@@ -90,8 +119,11 @@ export async function updateTarget(tx: Tx, ctx: TenantContext, input: TargetSett
     {
       changed: Object.fromEntries(changed.map((k) => [COLUMN[k], { from: target[k], to: next[k] }])),
       ...(moved ? { managed_keys_reset: target.managedKeys.length } : {}),
+      ...approvedBy(options.approval),
     },
+    risk.level,
   );
+  return { status: "applied", ...saved };
 }
 
 /**

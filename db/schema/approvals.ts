@@ -25,6 +25,7 @@ export const CHANGE_REQUEST_ACTIONS = [
   "protection:remove",
   "policy:grant",
   "member:role",
+  "target:update",
 ] as const;
 
 export const CHANGE_REQUEST_STATUSES = [

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
+import { approveChangeRequest } from "@/db/mutations/change-requests";
 import { pushToTarget } from "@/db/mutations/deploy";
 import { scanTarget } from "@/db/mutations/drift";
 import { dueScanTargets } from "@/db/mutations/scheduled-scans";
@@ -9,7 +10,7 @@ import { rotateTargetSecret, setTargetActive, updateTarget } from "@/db/mutation
 import { configurationDrift, environmentVariableAudit, syncTargets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { targetSettings } from "@/lib/validation/targets";
-import { makeOrg, type TestOrg } from "./support";
+import { approveAs, makeOrg, type TestOrg } from "./support";
 import { addHttpTarget, loopbackDeployment, variableWithValue } from "./target-fixture";
 
 const SECRET = "a-shared-secret-for-the-settings-receiver-01";
@@ -78,7 +79,7 @@ describe("changing a target's settings", () => {
         await settings({ scanIntervalMinutes: "5", autoPush: "on", name: "web-main" }),
       ),
     );
-    expect(saved.version).toBe(2);
+    expect(saved).toMatchObject({ status: "applied", version: 2 });
     expect(await row()).toMatchObject({
       name: "web-main",
       scanIntervalMinutes: 5,
@@ -132,7 +133,7 @@ describe("changing a target's settings", () => {
       updateTarget(tx, org.owner, await settings({ location: `${deployment.url}/` })),
     );
     // The trailing slash is normalised away: the same place, nothing reset.
-    expect(moved.version).toBe((await row()).version);
+    expect(moved).toMatchObject({ status: "applied", version: (await row()).version });
     expect((await row()).managedKeys).toEqual(["FEATURE_FLAGS"]);
     await withContext(org.owner, async (tx) =>
       updateTarget(
@@ -169,6 +170,62 @@ describe("changing a target's settings", () => {
     const admin = await org.member("admin");
     await withContext(admin, (tx) => updateTarget(tx, admin, form));
     expect((await row()).scanIntervalMinutes).toBe(1);
+  });
+});
+
+describe("a production target's risky settings", () => {
+  it("wait for a reviewer: a new location or deleting unmanaged keys, with a reason; approval applies it", async () => {
+    const prod = await addHttpTarget(org, {
+      environmentId: org.env.production,
+      name: "web-prod",
+      location: deployment.url,
+      secret: SECRET,
+    });
+    const admin = await org.member("admin");
+    const form = async (changes: Record<string, unknown>) => {
+      const r = await row(prod);
+      return targetSettings.parse({
+        id: r.id,
+        version: r.version,
+        name: r.name,
+        kind: r.kind,
+        location: r.location,
+        scanIntervalMinutes: String(r.scanIntervalMinutes),
+        ...changes,
+      });
+    };
+    // A safe production change (MEDIUM) applies at once.
+    expect(
+      await withContext(admin, async (tx) =>
+        updateTarget(tx, admin, await form({ scanIntervalMinutes: "30" })),
+      ),
+    ).toMatchObject({ status: "applied" });
+
+    const risky = await form({ deleteUnmanaged: "on", location: "http://10.0.0.9:4400" });
+    await expect(withContext(admin, (tx) => updateTarget(tx, admin, risky))).rejects.toSatisfy(
+      (e) =>
+        isCode("validation")(e) &&
+        /new location.*did not push/.test(String((e as AppError).fieldErrors?.reason)),
+    );
+    const waiting = await withContext(admin, (tx) =>
+      updateTarget(tx, admin, risky, { reason: "The web tier moved to the new host" }),
+    );
+    expect(waiting).toMatchObject({ status: "requested", riskLevel: "HIGH" });
+    expect(await row(prod)).toMatchObject({ location: deployment.url, deleteUnmanaged: false });
+
+    // The requester cannot approve it; a security reviewer can, and it applies as asked.
+    await expect(
+      withContext(admin, (tx) =>
+        approveChangeRequest(tx, admin, { id: (waiting as { requestId: string }).requestId }),
+      ),
+    ).rejects.toSatisfy(isCode("forbidden"));
+    await approveAs(org, waiting);
+    expect(await row(prod)).toMatchObject({
+      location: "http://10.0.0.9:4400",
+      deleteUnmanaged: true,
+      managedKeys: [],
+      version: 3,
+    });
   });
 });
 

@@ -141,6 +141,46 @@ const CASES: [string, RiskInput, RiskLevel][] = [
   ["invite a developer", { action: "member:invite", role: "developer" }, "MEDIUM"],
   ["invite a viewer", { action: "member:invite", role: "viewer" }, "MEDIUM"],
   ["revoke an invitation", { action: "invitation:revoke" }, "LOW"],
+  [
+    "move a production target",
+    {
+      action: "target:update",
+      environmentType: "production",
+      locationChanged: true,
+      deleteUnmanagedEnabled: false,
+    },
+    "HIGH",
+  ],
+  [
+    "let a disaster-recovery target delete keys it did not push",
+    {
+      action: "target:update",
+      environmentType: "disaster_recovery",
+      locationChanged: false,
+      deleteUnmanagedEnabled: true,
+    },
+    "HIGH",
+  ],
+  [
+    "change a production target's scan interval",
+    {
+      action: "target:update",
+      environmentType: "production",
+      locationChanged: false,
+      deleteUnmanagedEnabled: false,
+    },
+    "MEDIUM",
+  ],
+  [
+    "move a staging target that deletes unmanaged keys",
+    {
+      action: "target:update",
+      environmentType: "staging",
+      locationChanged: true,
+      deleteUnmanagedEnabled: true,
+    },
+    "LOW",
+  ],
 ];
 
 describe("risk of a change", () => {

@@ -19,11 +19,18 @@ export async function createTargetAction(org: string, _prev: unknown, form: Form
   });
 }
 
-/** Saves a target's settings if nobody changed them since the form was opened. */
+/**
+ * Saves a target's settings if nobody changed them since the form was opened; a risky production change
+ * (a new location, deleting unmanaged keys) is sent for approval with the reason instead.
+ */
 export async function updateTargetAction(org: string, _prev: unknown, form: FormData) {
-  return runAction(org, targetSettings, form, (tx, ctx, input) => updateTarget(tx, ctx, input), {
-    revalidate: "/drift",
-  });
+  return runAction(
+    org,
+    targetSettings.and(z.object({ reason: optionalText(1000) })),
+    form,
+    (tx, ctx, { reason, ...input }) => updateTarget(tx, ctx, input, { reason }),
+    { revalidate: "/drift" },
+  );
 }
 
 /** Replaces the shared secret; a generated one comes back this once. */
