@@ -28,8 +28,8 @@ const row = async (id = targetId) => {
 };
 
 /** The form's fields for the target as it is now, with some changed. */
-const settings = async (changes: Record<string, unknown> = {}) => {
-  const r = await row();
+const settings = async (changes: Record<string, unknown> = {}, id = targetId) => {
+  const r = await row(id);
   return targetSettings.parse({
     id: r.id,
     version: r.version,
@@ -182,18 +182,7 @@ describe("a production target's risky settings", () => {
       secret: SECRET,
     });
     const admin = await org.member("admin");
-    const form = async (changes: Record<string, unknown>) => {
-      const r = await row(prod);
-      return targetSettings.parse({
-        id: r.id,
-        version: r.version,
-        name: r.name,
-        kind: r.kind,
-        location: r.location,
-        scanIntervalMinutes: String(r.scanIntervalMinutes),
-        ...changes,
-      });
-    };
+    const form = (changes: Record<string, unknown>) => settings(changes, prod);
     // A safe production change (MEDIUM) applies at once.
     expect(
       await withContext(admin, async (tx) =>
