@@ -143,6 +143,12 @@ export async function startReceiver({
     const verdict = guard.check(signature, Number(readHeader(req.headers, TIMESTAMP_HEADER)));
     if (verdict === "replayed")
       throw new Refusal(409, "replayed", "This request was already received (a replay?)");
+    if (verdict === "early")
+      throw new Refusal(
+        409,
+        "replayed",
+        "This request was signed before the receiver started (a replay?); if the clocks differ, retry shortly",
+      );
     if (verdict === "full") {
       throw new Refusal(
         503,

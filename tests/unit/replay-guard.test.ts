@@ -21,8 +21,17 @@ describe("ReplayGuard", () => {
     expect(guard.check("v1=a", T)).toBe("replayed");
   });
 
+  it("refuses a signature dated before it started, whatever it remembers (a restart reopens nothing)", () => {
+    const { guard } = guardAt();
+    expect(guard.check("v1=before", T - 1)).toBe("early");
+    expect(guard.check("v1=before", T - 1)).toBe("early");
+    expect(guard.size).toBe(0);
+    expect(guard.check("v1=at-start", T)).toBe("new");
+  });
+
   it("forgets a signature once it is too old to verify", () => {
-    const { guard, clock } = guardAt();
+    const { guard, clock } = guardAt(T - 1000);
+    clock.now = T;
     guard.check("v1=old", T - 1000);
     guard.check("v1=recent", T);
     clock.now = T + MAX_SKEW_MS;

@@ -245,8 +245,8 @@ describe("receiver answers", () => {
 describe("receiver on a clock the test moves", () => {
   const T = 1767225600000;
 
-  async function clocked(maxRemembered?: number) {
-    const clock = { now: T };
+  async function clocked(maxRemembered?: number, start = T) {
+    const clock = { now: start };
     const path = join(dir, `clocked-${maxRemembered ?? "default"}.env`);
     const started = await startReceiver({
       port: 0,
@@ -259,10 +259,10 @@ describe("receiver on a clock the test moves", () => {
     const put = (value: string, now = clock.now) => {
       const body = JSON.stringify({ set: { FLAG: value }, delete: [] });
       const headers = signRequest({ secret: SECRET, method: "PUT", path: "/v1/state", body, now });
-      const send = () => resend("PUT", "/v1/state", body, headers, { url: started.url, now: clock.now });
+      const send = (url = started.url) => resend("PUT", "/v1/state", body, headers, { url, now: clock.now });
       return { send };
     };
-    return { clock, path, put, close: () => started.close() };
+    return { clock, path, put, url: started.url, close: () => started.close() };
   }
 
   it("refuses a replay as a replay until the window ends, then as stale, and never applies it", async () => {
@@ -284,6 +284,21 @@ describe("receiver on a clock the test moves", () => {
     });
     expect(onDisk(timed.path)).toEqual({ FLAG: "new" });
     await timed.close();
+  });
+
+  it("after a restart, refuses a request captured before it, though it no longer remembers it", async () => {
+    const before = await clocked();
+    const captured = before.put("captured");
+    expect(await captured.send()).toMatchObject({ status: 200 });
+    await before.close();
+    const restarted = await clocked(undefined, T + 1000);
+    expect(await restarted.put("fresh").send()).toMatchObject({ status: 200 });
+    expect(await captured.send(restarted.url)).toMatchObject({
+      status: 409,
+      json: { error: "replayed", message: expect.stringContaining("signed before the receiver started") },
+    });
+    expect(onDisk(restarted.path)).toEqual({ FLAG: "fresh" });
+    await restarted.close();
   });
 
   it("503 when it remembers too many recent requests, serving again once they expire", async () => {
