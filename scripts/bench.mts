@@ -8,10 +8,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import postgres from "postgres";
+import { type Result, recorder, stats } from "./bench/measure.mts";
+import { writeReport } from "./bench/report.mts";
 import { throwawayDatabase } from "./throwaway-db.mts";
 
 const quick = process.argv.includes("--quick");
@@ -39,33 +38,9 @@ const { compareEnvironments } = await import("@/db/queries/compare");
 const { matrixPage } = await import("@/db/queries/matrix");
 const { encryptValue, hmacValue } = await import("@/lib/crypto");
 const { getDb } = await import("@/db/client");
-const { createTarget } = await import("@/db/mutations/sync-targets");
-const { pushToTarget } = await import("@/db/mutations/deploy");
-const { scanTarget } = await import("@/db/mutations/drift");
-const { httpTarget } = await import("@/lib/targets/http-target");
-const { targetInput } = await import("@/lib/validation/targets");
-const { startReceiver } = await import("./target-receiver.mts");
+const { benchSync } = await import("./bench/sync.mts");
 
 const PASSWORD = "bench-password-123";
-const stats = (samples: number[]) => {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-  return { median: at(0.5), p95: at(0.95), runs: s.length };
-};
-/** `prepare` runs before each call (the warm-up too), outside the timed part. */
-async function measure(runs: number, fn: () => Promise<unknown>, prepare?: () => Promise<unknown>) {
-  await prepare?.();
-  await fn(); // warm-up
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    await prepare?.();
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
-  }
-  return stats(samples);
-}
-
 try {
   // --- generate -------------------------------------------------------------------------------------
   const genStarted = performance.now();
@@ -139,19 +114,8 @@ try {
   // --- measure (server: the console's own query functions) -----------------------------------------
   const first = envs[0];
   const second = envs[1];
-  type Result = { name: string; target?: number; median: number; p95: number; runs: number; keys?: number };
   const results: Result[] = [];
-  const record = async (
-    name: string,
-    runs: number,
-    fn: () => Promise<unknown>,
-    target?: number,
-    opts: { prepare?: () => Promise<unknown>; into?: Result[]; keys?: number } = {},
-  ) => {
-    const r = await measure(runs, fn, opts.prepare);
-    (opts.into ?? results).push({ name, target, keys: opts.keys, ...r });
-    log(`${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms`);
-  };
+  const record = recorder(results, log);
   await record(
     "matrix first page (100 rows × 20 environments)",
     RUNS,
@@ -282,135 +246,29 @@ try {
 
   // --- measure (deployment sync: the first environment to the reference receiver, HTTP on loopback) -----
   const sync: Result[] = [];
-  const targetDir = await mkdtemp(path.join(os.tmpdir(), "ringbearer-bench-target-"));
-  const deployedFile = path.join(targetDir, "deployed.env");
-  const secret = randomBytes(32).toString("base64url");
-  const receiver = await startReceiver({ port: 0, file: deployedFile, secret, log: () => {} });
-  let deployedBytes = 0;
-  try {
-    const { id: targetId } = await withContext(ctx, (tx) =>
-      createTarget(
-        tx,
-        ctx,
-        targetInput.parse({
-          environmentId: first.id,
-          name: "bench-web",
-          kind: "http",
-          location: receiver.url,
-          secret,
-          scanIntervalMinutes: "1440",
-        }),
-      ),
-    );
-    const keyCount = vars.length; // the first environment has a value for every variable
-    const push = async (expectSet: number) => {
-      const outcome = await pushToTarget(ctx, { targetId });
-      if (outcome.status !== "completed" || outcome.set !== expectSet)
-        throw new Error(
-          `push: ${outcome.status}, ${outcome.set} set (expected ${expectSet}): ${outcome.message}`,
-        );
-    };
-    const scan = async (expectOpen: number) => {
-      const result = await scanTarget(ctx, targetId);
-      if (!result.ok || result.open !== expectOpen)
-        throw new Error(`scan: ${result.message} (expected ${expectOpen} open finding(s))`);
-      return result;
-    };
-    // Each run starts from an empty deployment (the file removed), so every run sends all 10,000 keys.
-    await record("first push, 10,000 keys (all sent)", SLOW_RUNS, () => push(keyCount), 10_000, {
-      prepare: () => rm(deployedFile, { force: true }),
-      into: sync,
-      keys: keyCount,
-    });
-    deployedBytes = (await stat(deployedFile)).size;
-    await record("push again, nothing differs (nothing sent)", SLOW_RUNS, () => push(0), undefined, {
-      into: sync,
-      keys: keyCount,
-    });
-    await record("drift scan, 10,000 keys, no drift", SLOW_RUNS, () => scan(0), 2000, {
-      into: sync,
-      keys: keyCount,
-    });
-    // The deployment changed behind the console's back: 100 values, spread over the key range, set directly
-    // on the receiver. Before each run the previous change is undone and one untimed scan resolves it.
-    const behind = httpTarget({ url: receiver.url, secret });
-    const names = [...(await behind.state()).keys()].sort().filter((_, i) => i % 100 === 0);
-    const original = Object.fromEntries(await behind.values(names));
-    let round = 0;
-    await record(
-      "drift scan, 10,000 keys, 100 values changed on the target",
-      SLOW_RUNS,
-      () => scan(names.length),
-      2000,
-      {
-        prepare: async () => {
-          if (round > 0) {
-            await behind.apply({ set: original, delete: [] });
-            if ((await scan(0)).resolved !== names.length) throw new Error("scan: drift not resolved");
-          }
-          round++;
-          await behind.apply({
-            set: Object.fromEntries(names.map((n) => [n, `changed-${round}-${n}`])),
-            delete: [],
-          });
-        },
-        into: sync,
-        keys: keyCount,
-      },
-    );
-    await behind.apply({ set: original, delete: [] });
-    await scan(0);
-  } finally {
-    await receiver.close();
-    await rm(targetDir, { recursive: true, force: true });
-  }
+  // The first environment has a value for every variable.
+  const deployedBytes = await benchSync(ctx, first, vars.length, SLOW_RUNS, record, sync);
 
   // --- report ----------------------------------------------------------------------------------------
-  const cpu = os.cpus();
-  const met = (r: Result) =>
-    r.target ? `p95 < ${r.target.toLocaleString("en-GB")}: ${r.p95 < r.target ? "met" : "**missed**"}` : "—";
-  const row = (r: Result) =>
-    `| ${r.name} | ${r.median.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.runs} | ${met(r)} |`;
-  const syncRow = (r: Result) =>
-    `| ${r.name} | ${r.median.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.runs} | ${r.keys ? Math.round(r.keys / (r.median / 1000)).toLocaleString("en-GB") : "—"} | ${met(r)} |`;
-  const report = `# Benchmarks
-
-Produced by \`npm run bench\`${quick ? " --quick" : ""} on ${new Date().toISOString().slice(0, 10)}.
-
-- Machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.platform()} ${os.release()}
-- Node ${process.version}; ${pg.version.split(",")[0]}${process.env.BENCH_DATABASE_ADMIN_URL ? "" : " (embedded, fsync off)"}
-- Data: 1 organization, ${envs.length} environments, ${vars.length.toLocaleString("en-GB")} variables, ${values.toLocaleString("en-GB")} encrypted values (AES-256-GCM, real keys), ${AUDIT_ROWS.toLocaleString("en-GB")} audit rows; generated set-based in ${generated.toFixed(1)} s (values encrypted in Node and inserted with \`unnest\`, triggers off for the bulk load; the generated audit rows are not hash-chained)
-- Each figure: a warm-up, then ${RUNS} runs (${SLOW_RUNS} for export, import and the deployment sync); times in milliseconds.
-
-## Server time (the console's query and mutation functions, connected as the app role, RLS on)
-
-| operation | median | p95 | runs | target |
-|---|---|---|---|---|
-${results.map(row).join("\n")}
-
-## HTTP time to first byte (\`next start\`, signed in, loopback)
-
-| request | median | p95 | runs | target |
-|---|---|---|---|---|
-${http.map(row).join("\n")}
-
-The matrix page itself is a shell; its grid fetches \`/api/o/[org]/matrix\` one page (100 rows) at a time for
-the rows in view (virtualized), so scrolling through 10,000 rows never loads them all at once.
-
-## Deployment sync (\`${first.name}\`, ${vars.length.toLocaleString("en-GB")} keys, to the reference receiver over HTTP on loopback)
-
-| operation | median | p95 | runs | keys/s (median) | target |
-|---|---|---|---|---|---|
-${sync.map(syncRow).join("\n")}
-
-\`pushToTarget\` and \`scanTarget\` as the console calls them: values decrypted in memory, hashed under the
-target's secret, the receiver's state read, only differing keys sent, the result verified by hash, the sync
-and drift rows and audit written. A scan also decrypts the sensitive (confidential or wedding-critical) values
-of the production and disaster-recovery environments, to recognise a production secret deployed to a lower
-tier. The receiver (\`scripts/target-receiver.mts\`) runs in the bench's own process and writes its \`.env\`
-file (${(deployedBytes / 1024).toFixed(0)} KiB for ${vars.length.toLocaleString("en-GB")} keys) atomically, with fsync.
-`;
-  await writeFile("docs/benchmarks.md", report);
+  await writeReport({
+    quick,
+    runs: RUNS,
+    slowRuns: SLOW_RUNS,
+    postgresVersion: pg.version,
+    embedded: !process.env.BENCH_DATABASE_ADMIN_URL,
+    data: {
+      environments: envs.length,
+      variables: vars.length,
+      values,
+      auditRows: AUDIT_ROWS,
+      generatedSeconds: generated,
+    },
+    server: results,
+    http,
+    sync,
+    syncEnvironment: first.name,
+    deployedBytes,
+  });
   log("wrote docs/benchmarks.md");
 } finally {
   await getDb()
