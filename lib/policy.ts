@@ -50,7 +50,8 @@ export type Capability =
   | "settings:manage"
   | "audit:read"
   | "members:manage"
-  | "metadata:read";
+  | "metadata:read"
+  | "drift:resolve";
 
 const CAPABILITIES: Record<Capability, readonly Role[]> = {
   "variable:create": ["owner", "admin", "lead", "developer"],
@@ -61,6 +62,8 @@ const CAPABILITIES: Record<Capability, readonly Role[]> = {
   "members:manage": ["owner", "admin"],
   "audit:read": ["owner", "admin", "lead", "security_reviewer", "on_call"],
   "metadata:read": ["owner", "admin", "lead", "developer", "viewer", "security_reviewer", "on_call"],
+  // Dismiss drift in any environment (on-call resolves it on weekends); others only where they may write.
+  "drift:resolve": ["owner", "admin", "on_call"],
 };
 
 export const can = (role: Role, capability: Capability): boolean => CAPABILITIES[capability].includes(role);
@@ -79,6 +82,10 @@ export type AccessGrant = {
   /** Days and hours in the organization's time zone when the grant applies ({} = always). */
   timeRestriction: TimeRestriction;
 };
+
+/** Active and not expired (a time-of-day window is evaluated separately). */
+export const grantIsLive = (g: Pick<AccessGrant, "isActive" | "expiresAt">, now: Date): boolean =>
+  g.isActive && (!g.expiresAt || g.expiresAt > now);
 
 export type EffectiveInput = {
   role: Role;
@@ -110,7 +117,7 @@ export function effectivePermission(input: EffectiveInput): {
   let emergency = false;
   const reasons = [`role ${input.role}: ${permission} on ${input.envName}`];
   for (const g of input.grants) {
-    const live = g.isActive && (!g.expiresAt || g.expiresAt > input.now);
+    const live = grantIsLive(g, input.now);
     const subject = g.userId === input.userId || (g.role !== null && g.role === input.role);
     const variable =
       (g.variableId === null || g.variableId === input.variableId) &&

@@ -21,20 +21,41 @@ export type RiskInput =
       classification: Classification;
       environmentType: EnvironmentType;
     }
+  | { action: "variable:create"; classification: Classification; weddingCritical: boolean }
   | {
-      action: "variable:create" | "variable:delete";
+      action: "variable:delete";
       classification: Classification;
       weddingCritical: boolean;
+      /** Deleting a variable takes its values out of every deployment: the risk of deleting them, if any. */
+      values?: Risk | null;
     }
-  | { action: "variable:update"; from: Classification; to: Classification; weddingCriticalRemoved: boolean }
-  | { action: "environment:update"; environmentType: EnvironmentType; protectionRemoved: boolean }
+  | {
+      /** Restoring a deleted variable brings its values back: the risk of setting them, if any. */
+      action: "variable:restore";
+      values: Risk | null;
+    }
+  | {
+      action: "variable:update";
+      from: Classification;
+      to: Classification;
+      weddingCriticalRemoved: boolean;
+      /** New tags that bring tag-scoped grants into reach: authorized like those grants (their risk). */
+      widens?: Risk | null;
+    }
+  | {
+      action: "environment:update";
+      from: { environmentType: EnvironmentType; weddingDayProtection: boolean };
+      to: { environmentType: EnvironmentType; weddingDayProtection: boolean };
+    }
   | { action: "protection:change"; loosens: boolean }
+  | { action: "settings:time_zone"; from: string; to: string }
   | { action: "policy:grant"; permission: "read" | "write" | "admin" | "emergency"; production: boolean }
   | { action: "policy:revoke" }
   | { action: "member:role"; to: Role }
   | { action: "member:remove" }
   | { action: "member:invite"; role: Role }
   | { action: "invitation:revoke" }
+  | { action: "target:create"; environmentType: EnvironmentType }
   | {
       action: "target:update";
       environmentType: EnvironmentType;
@@ -55,6 +76,13 @@ const level = (rank: number): RiskLevel => RISK_LEVELS[Math.max(0, Math.min(3, r
 
 export const atLeastRisk = (have: RiskLevel, need: RiskLevel) =>
   RISK_LEVELS.indexOf(have) >= RISK_LEVELS.indexOf(need);
+
+/** The higher of two risks, with the reasons of both (the first when neither adds anything). */
+export function combineRisks(a: Risk, b: Risk | null | undefined): Risk {
+  if (!b) return a;
+  const level = atLeastRisk(a.level, b.level) ? a.level : b.level;
+  return { level, reasons: [...a.reasons, ...b.reasons.filter((r) => !a.reasons.includes(r))] };
+}
 
 /** HIGH and CRITICAL changes wait for an approver who is not the requester. */
 export const needsApproval = (risk: RiskLevel) => atLeastRisk(risk, "HIGH");
@@ -107,29 +135,55 @@ export function riskOf(input: RiskInput): Risk {
           : CLASS_RANK[input.classification] >= 2
             ? 1
             : 0;
-      return {
-        level: level(rank),
-        reasons: ["soft delete (restorable for 90 days)", `${input.classification.replaceAll("_", " ")}`],
-      };
+      return combineRisks(
+        {
+          level: level(rank),
+          reasons: ["soft delete (restorable for 90 days)", `${input.classification.replaceAll("_", " ")}`],
+        },
+        input.values,
+      );
     }
+    case "variable:restore":
+      return combineRisks({ level: "LOW", reasons: ["restores a deleted variable"] }, input.values);
     case "variable:update": {
       const downgrade = CLASS_RANK[input.to] < CLASS_RANK[input.from];
-      if (downgrade || input.weddingCriticalRemoved)
-        return {
-          level: "HIGH",
-          reasons: [
-            downgrade
-              ? `classification lowered from ${input.from} to ${input.to}`
-              : "wedding-critical flag removed",
-          ],
-        };
-      return { level: "LOW", reasons: ["metadata change"] };
+      const base: Risk =
+        downgrade || input.weddingCriticalRemoved
+          ? {
+              level: "HIGH",
+              reasons: [
+                downgrade
+                  ? `classification lowered from ${input.from} to ${input.to}`
+                  : "wedding-critical flag removed",
+              ],
+            }
+          : { level: "LOW", reasons: ["metadata change"] };
+      return combineRisks(base, input.widens);
     }
-    case "environment:update":
-      if (input.protectionRemoved) return { level: "HIGH", reasons: ["wedding-day protection removed"] };
-      return environmentTier(input.environmentType) === "production"
+    case "environment:update": {
+      // The type and the protection decide the risk of every value there: changing either is four-eyes,
+      // tightening included (values set while it was lower would become production values unreviewed).
+      const reasons = [
+        ...(input.from.environmentType !== input.to.environmentType
+          ? [`type changed from ${input.from.environmentType} to ${input.to.environmentType}`]
+          : []),
+        ...(input.from.weddingDayProtection && !input.to.weddingDayProtection
+          ? ["wedding-day protection removed"]
+          : !input.from.weddingDayProtection && input.to.weddingDayProtection
+            ? ["wedding-day protection added"]
+            : []),
+      ];
+      if (reasons.length > 0) return { level: "HIGH", reasons };
+      return environmentTier(input.to.environmentType) === "production"
         ? { level: "MEDIUM", reasons: ["production environment settings"] }
         : { level: "LOW", reasons: ["environment settings"] };
+    }
+    case "settings:time_zone":
+      // The zone places every weekly window: moving it moves when production is locked.
+      return {
+        level: "HIGH",
+        reasons: [`time zone changed from ${input.from} to ${input.to}: every weekly window moves`],
+      };
     case "protection:change":
       return input.loosens
         ? { level: "HIGH", reasons: ["wedding hours shortened or removed"] }
@@ -155,6 +209,10 @@ export function riskOf(input: RiskInput): Risk {
         : { level: "MEDIUM", reasons: [`invites someone as ${input.role.replace("_", " ")}`] };
     case "invitation:revoke":
       return { level: "LOW", reasons: ["withdraws an invitation"] };
+    case "target:create":
+      return environmentTier(input.environmentType) === "production"
+        ? { level: "HIGH", reasons: ["production values will be sent to a new target"] }
+        : { level: "LOW", reasons: ["new sync target"] };
     case "target:update": {
       if (environmentTier(input.environmentType) !== "production")
         return { level: "LOW", reasons: ["sync target settings"] };

@@ -55,9 +55,9 @@ try {
   const ctx = { userId: owner.id, organizationId: org.id, role: "owner" as const };
   const sql = postgres(db.superUrl, { max: 1, onnotice: () => {} });
   await sql`set session_replication_role = replica`; // bulk load: no per-row triggers
-  await sql`insert into environments (organization_id, name, display_name, environment_type, is_production)
+  await sql`insert into environments (organization_id, name, display_name, environment_type)
     select ${org.id}, 'env-' || lpad(i::text, 2, '0'), 'Environment ' || i,
-           (array['development','testing','staging','disaster_recovery'])[1 + i % 4], false
+           (array['development','testing','staging','disaster_recovery'])[1 + i % 4]
       from generate_series(4, ${ENVIRONMENTS}) i`;
   await sql`insert into environment_variables (organization_id, name, variable_type, security_classification,
       is_required, tags, created_by)

@@ -1,6 +1,7 @@
 "use client";
 
 import { createTargetAction } from "@/app/(console)/o/[org]/drift/actions";
+import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { ShownOnceSecret } from "@/components/drift/shown-once-secret";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
@@ -11,7 +12,7 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import type { ActionResult } from "@/lib/errors";
 
-type State = ActionResult<{ id: string; secret: string | null }> | null;
+type State = ActionResult<{ status: string; secret: string | null }> | null;
 
 /** Adds a sync target to an environment (owners and admins); a generated receiver secret is shown once. */
 export function TargetForm({
@@ -26,7 +27,8 @@ export function TargetForm({
   return (
     <form onSubmit={onSubmit} aria-label="Add a sync target" className="grid max-w-3xl grid-cols-2 gap-4">
       <div className="col-span-2 space-y-2">
-        <FormMessage state={state} success="Target added." />
+        {wasRequested(state) ? null : <FormMessage state={state} success="Target added." />}
+        <SentForApproval org={org} state={state} />
         {state?.ok && state.data.secret ? (
           <ShownOnceSecret secret={state.data.secret} testId="target-secret" />
         ) : null}
@@ -74,6 +76,14 @@ export function TargetForm({
           min={1}
           max={1440}
         />
+      </Field>
+      <Field
+        label="Reason"
+        htmlFor="t-reason"
+        error={e?.reason}
+        hint="Needed for a production target: a reviewer approves where production values go"
+      >
+        <Input id="t-reason" name="reason" autoComplete="off" maxLength={1000} />
       </Field>
       <div className="col-span-2 flex flex-col gap-1">
         <Checkbox

@@ -23,7 +23,6 @@ type Environment = {
   displayName: string;
   description: string | null;
   environmentType: string;
-  isProduction: boolean;
   weddingDayProtection: boolean;
   deploymentBranch: string | null;
   deploymentUrl: string | null;
@@ -99,7 +98,6 @@ export function EnvironmentForm({ org, environment }: { org: string; environment
         </Field>
       </div>
       <div className="flex flex-wrap gap-6">
-        <Checkbox name="isProduction" label="Production" defaultChecked={environment?.isProduction} />
         <Checkbox
           name="weddingDayProtection"
           label="Wedding-day protection (read-only during wedding hours)"
@@ -111,7 +109,7 @@ export function EnvironmentForm({ org, environment }: { org: string; environment
           label="Reason"
           htmlFor="env-reason"
           error={errors.reason}
-          hint="Needed when you lift wedding-day protection: a reviewer approves that."
+          hint="Needed when you change the type or wedding-day protection: a reviewer approves that."
         >
           <Input id="env-reason" name="reason" autoComplete="off" maxLength={1000} />
         </Field>

@@ -133,6 +133,8 @@ export async function deferChange(
     risk: Risk;
     reason?: string;
     variableId?: string | null;
+    /** The row it acts on: the database admits the change on this row only, when approved. */
+    resourceId?: string;
   },
 ): Promise<Deferred> {
   const reason = input.reason?.trim() ?? "";
@@ -150,6 +152,7 @@ export async function deferChange(
       source: "console",
       action: input.action,
       payload: input.payload,
+      resourceId: input.resourceId ?? null,
       summary: input.summary.slice(0, 500),
       reason,
       riskLevel: input.risk.level,

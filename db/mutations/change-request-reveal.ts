@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { canApprove } from "@/lib/approvals";
 import { AppError } from "@/lib/errors";
+import { environmentInOrg, requireValuePermission } from "../authz";
 import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { orgKeys } from "../keyring";
@@ -10,8 +11,9 @@ import { requireStepUpForReveal } from "./step-up";
 import { decryptWith } from "./values";
 
 /**
- * The audited reveal of a proposed value, for the reviewers who decide the request and for its requester:
- * so nobody approves a value they could not see.
+ * The audited reveal of a proposed value, for the reviewers who decide the request and for its requester, when
+ * they may read values of that environment (as for the live value): so nobody approves a value they could not
+ * see, and nobody reads through a proposal what they could not read.
  */
 export async function revealProposedValue(
   tx: Tx,
@@ -42,6 +44,15 @@ export async function revealProposedValue(
     );
   if (!row) throw new AppError("not_found");
   if (!canApprove(ctx.role) && row.request.requestedBy !== ctx.userId) throw new AppError("forbidden");
+  // The same read permission as revealing the value there: a proposal is a value of that environment (a
+  // developer's adopted drift, a colleague's new key), whoever asked for it or decides it.
+  await requireValuePermission(
+    tx,
+    ctx,
+    input.variableId,
+    await environmentInOrg(tx, ctx, row.item.environmentId),
+    "read",
+  );
   if (row.request.status !== "pending")
     throw new AppError("conflict:decided", { form: ["Only a pending request's values can be revealed"] });
   if (!row.item.newEncryptedValue || !row.item.encryptionKeyId)

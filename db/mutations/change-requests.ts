@@ -231,6 +231,12 @@ async function applyApproved(
       }),
       expectedVersion: item.baseVersion,
       note: valueNote(item.note),
+      // The approved ciphertext itself: the database admits exactly it (and its key and hash), nothing else.
+      sealed: {
+        encryptedValue: item.newEncryptedValue as string,
+        encryptionKeyId: item.encryptionKeyId as string,
+        valueHash: item.newValueHash as string,
+      },
     }));
   await writeValues(tx, ctx, env, sets, { approved: true, fieldFor: (w) => w.variable.name });
   const deletes = items.filter((i) => i.item.operation === "delete");

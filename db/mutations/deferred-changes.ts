@@ -7,9 +7,10 @@ import { grantPolicy } from "./access";
 import type { DeferredAction } from "./change-request-open";
 import { type EnvironmentInput, updateEnvironment } from "./environments";
 import { changeRole } from "./members";
-import { removeProtection } from "./settings";
+import { removeProtection, setTimeZone } from "./settings";
+import { createTarget, type DeferredTarget } from "./sync-targets";
 import { updateTarget } from "./target-settings";
-import { deleteVariable, updateVariable, type VariableInput } from "./variables";
+import { deleteVariable, restoreVariable, updateVariable, type VariableInput } from "./variables";
 
 type Payload = Record<string, unknown>;
 
@@ -58,5 +59,11 @@ export async function runDeferred(
       );
     case "target:update":
       return updateTarget(tx, ctx, p.input as TargetSettings, { approval });
+    case "target:create":
+      return createTarget(tx, ctx, (p as DeferredTarget).input, { approval, deferred: p as DeferredTarget });
+    case "variable:restore":
+      return restoreVariable(tx, ctx, p.id as string, { approval });
+    case "settings:time_zone":
+      return setTimeZone(tx, ctx, { timeZone: p.timeZone as string }, { approval });
   }
 }

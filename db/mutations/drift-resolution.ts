@@ -1,7 +1,8 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import { can } from "@/lib/policy";
 import { TargetError } from "@/lib/targets/types";
-import { requireCapability } from "../authz";
+import { environmentInOrg, requireCapability, requireValuePermission } from "../authz";
 import { type TenantContext, withContext } from "../context";
 import { configurationDrift, environmentVariables } from "../schema";
 import { pushToTarget } from "./deploy";
@@ -37,7 +38,18 @@ export async function resolveDrift(
   const drift = await withContext(ctx, (tx) => openDrift(tx, ctx, input.id));
   if (input.action === "dismiss") {
     if (note.length < 3) throw new AppError("validation", { note: ["Say why you dismiss it"] });
-    await withContext(ctx, (tx) => closeDrift(tx, ctx, drift, "dismissed", note));
+    await withContext(ctx, async (tx) => {
+      // Closing it hides a difference: on-call, owners and admins anywhere, others where they may write.
+      if (!can(ctx.role, "drift:resolve"))
+        await requireValuePermission(
+          tx,
+          ctx,
+          null,
+          await environmentInOrg(tx, ctx, drift.environmentId),
+          "write",
+        );
+      await closeDrift(tx, ctx, drift, "dismissed", note);
+    });
     return { status: "resolved", resolution: "dismissed" };
   }
   if (!drift.targetId)
@@ -66,7 +78,13 @@ export async function resolveDrift(
   }
   if (!ADOPTABLE.has(drift.driftType))
     throw new AppError("validation", { form: ["Only a differing or unknown deployed value can be adopted"] });
-  const open = await withContext(ctx, (tx) => openTarget(tx, ctx, drift.targetId as string));
+  // Adopting reads the deployed value into the console (a proposal its author may reveal): only for those who
+  // may read this environment's values, checked before anything is fetched from the target.
+  const open = await withContext(ctx, async (tx) => {
+    const target = await openTarget(tx, ctx, drift.targetId as string);
+    await requireValuePermission(tx, ctx, drift.variableId, target.env, "read");
+    return target;
+  });
   let value: string | undefined;
   try {
     value = (await open.driver.values([drift.variableName])).get(drift.variableName);

@@ -2,14 +2,16 @@ import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { riskOf } from "@/lib/risk";
+import type { EnvironmentType } from "@/lib/roles";
 import type { environmentInput } from "@/lib/validation/environments";
 import { requireCapability } from "../authz";
 import type { Tx } from "../client";
 import type { TenantContext } from "../context";
-import { environments } from "../schema";
+import { environments, syncTargets } from "../schema";
 import { writeAudit } from "./audit";
 import { type Approval, approvedBy, deferChange, mustWait } from "./change-request-open";
 import type { ConsoleChange } from "./variables";
+import { refuseDuringWeddingHours } from "./wedding-lock";
 
 export type EnvironmentInput = z.infer<typeof environmentInput>;
 
@@ -18,7 +20,6 @@ const columns = (input: EnvironmentInput) => ({
   displayName: input.displayName,
   description: input.description ?? null,
   environmentType: input.environmentType,
-  isProduction: input.isProduction,
   weddingDayProtection: input.weddingDayProtection,
   deploymentBranch: input.deploymentBranch ?? null,
   deploymentUrl: input.deploymentUrl ?? null,
@@ -45,7 +46,11 @@ export async function createEnvironment(tx: Tx, ctx: TenantContext, input: Envir
   return row;
 }
 
-/** Updates an environment's settings; lifting its wedding-day protection is HIGH and waits for a reviewer. */
+/**
+ * Updates an environment's settings. Its type (which makes it production or not) and its wedding-day protection
+ * set the risk of every value there, so changing either is HIGH: it waits for a reviewer, and is refused while
+ * wedding hours are in force (the database refuses both too).
+ */
 export async function updateEnvironment(
   tx: Tx,
   ctx: TenantContext,
@@ -65,19 +70,30 @@ export async function updateEnvironment(
   const changed = Object.entries(next)
     .filter(([k, v]) => v !== current[k as keyof typeof current])
     .map(([k]) => k);
+  const retyped =
+    input.environmentType !== current.environmentType ||
+    input.weddingDayProtection !== current.weddingDayProtection;
+  if (retyped)
+    await refuseDuringWeddingHours(tx, ctx, `The type and protection of ${current.name} cannot change`);
   const risk = riskOf({
     action: "environment:update",
-    environmentType: input.environmentType,
-    protectionRemoved: current.weddingDayProtection && !input.weddingDayProtection,
+    from: {
+      environmentType: current.environmentType as EnvironmentType,
+      weddingDayProtection: current.weddingDayProtection,
+    },
+    to: { environmentType: input.environmentType, weddingDayProtection: input.weddingDayProtection },
   });
-  if (mustWait(risk, options.approval))
+  if (mustWait(risk, options.approval)) {
+    const targets = await targetCount(tx, id);
     return deferChange(tx, ctx, {
       action: "environment:update",
       payload: { id, expectedVersion, input },
-      summary: `${current.name}: ${risk.reasons.join("; ")}`,
+      summary: `${current.name}: ${risk.reasons.join("; ")}${targets > 0 ? `; ${targets} sync target(s) receive its values` : ""}`,
       risk,
       reason: options.reason,
+      resourceId: id,
     });
+  }
   const [row] = await tx
     .update(environments)
     .set({ ...next, version: sql`${environments.version} + 1`, updatedAt: new Date() })
@@ -97,4 +113,13 @@ export async function updateEnvironment(
     details: { name: input.name, changed_fields: changed, ...approvedBy(options.approval) },
   });
   return { status: "applied", id: row.id };
+}
+
+/** How many sync targets an environment has: the reviewer of a retype reads where its values go. */
+async function targetCount(tx: Tx, environmentId: string) {
+  const rows = await tx
+    .select({ id: syncTargets.id })
+    .from(syncTargets)
+    .where(eq(syncTargets.environmentId, environmentId));
+  return rows.length;
 }

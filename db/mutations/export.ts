@@ -1,18 +1,22 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { serializeDotenv, serializeJson } from "@/lib/dotenv";
+import { revealNeedsStepUp } from "@/lib/step-up";
 import { environmentInOrg, requireValuePermission } from "../authz";
 import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { orgKeys } from "../keyring";
 import { environmentVariables, environmentVariableValues } from "../schema";
-import { writeAudit } from "./audit";
+import { writeAudit, writeAudits } from "./audit";
+import { requireRecentAuth } from "./step-up";
 import { decryptWith } from "./values";
 
 export type ExportFormat = "env" | "json";
 
 /**
- * Every value of an environment that the caller may read, decrypted, as `.env` or JSON — audited as an
- * export (one row naming the environment, format and count; never the values).
+ * Every value of an environment that the caller may read, decrypted, as `.env` or JSON. An export reveals each
+ * value: it needs the same step-up as revealing any one of them (a recent re-authentication when one is
+ * wedding-critical in production), and it is audited as a reveal of every value (`decrypt`, with its hash) plus
+ * one `export` row naming the environment, format and count — never the values.
  */
 export async function exportEnvironment(
   tx: Tx,
@@ -26,13 +30,18 @@ export async function exportEnvironment(
     .select({
       variableId: environmentVariables.id,
       name: environmentVariables.name,
+      isWeddingCritical: environmentVariables.isWeddingCritical,
+      securityClassification: environmentVariables.securityClassification,
       encryptedValue: environmentVariableValues.encryptedValue,
       encryptionKeyId: environmentVariableValues.encryptionKeyId,
+      valueHash: environmentVariableValues.valueHash,
+      version: environmentVariableValues.version,
     })
     .from(environmentVariableValues)
     .innerJoin(environmentVariables, eq(environmentVariables.id, environmentVariableValues.variableId))
     .where(and(eq(environmentVariableValues.environmentId, env.id), isNull(environmentVariables.deletedAt)))
     .orderBy(asc(environmentVariables.name));
+  if (rows.some((r) => revealNeedsStepUp(r, env.environmentType))) await requireRecentAuth(tx, ctx);
   const keys = await orgKeys(tx, ctx.organizationId);
   const entries = rows.map((r) => ({
     key: r.name,
@@ -42,6 +51,18 @@ export async function exportEnvironment(
       environmentId: env.id,
     }),
   }));
+  await writeAudits(
+    tx,
+    ctx,
+    rows.map((r) => ({
+      action: "decrypt" as const,
+      resourceType: "value" as const,
+      variableId: r.variableId,
+      environmentId: env.id,
+      newValueHash: r.valueHash,
+      details: { name: r.name, environment: env.name, version: r.version, export: format },
+    })),
+  );
   await writeAudit(tx, ctx, {
     action: "export",
     resourceType: "environment",

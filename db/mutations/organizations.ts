@@ -11,21 +11,18 @@ export const DEFAULT_ENVIRONMENTS = [
     name: "development",
     displayName: "Development",
     environmentType: "development",
-    isProduction: false,
     weddingDayProtection: false,
   },
   {
     name: "staging",
     displayName: "Staging",
     environmentType: "staging",
-    isProduction: false,
     weddingDayProtection: false,
   },
   {
     name: "production",
     displayName: "Production",
     environmentType: "production",
-    isProduction: true,
     weddingDayProtection: true,
   },
 ] as const;

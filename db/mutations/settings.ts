@@ -11,14 +11,47 @@ import { organizations, protectionBlackouts, protectionWindows } from "../schema
 import { writeAudit } from "./audit";
 import { type Approval, approvedBy, deferChange, mustWait } from "./change-request-open";
 import type { ConsoleChange } from "./variables";
+import { lockedUntil, refuseDuringWeddingHours } from "./wedding-lock";
 
-export async function setTimeZone(tx: Tx, ctx: TenantContext, timeZone: string) {
-  requireCapability(ctx, "settings:manage");
+/**
+ * Changes the organization's time zone. It places every weekly window, so it is refused while wedding hours
+ * are in force (here and by the database) and is otherwise a HIGH change that waits for a reviewer.
+ */
+export async function setTimeZone(
+  tx: Tx,
+  ctx: TenantContext,
+  input: { timeZone: string; reason?: string },
+  options: { approval?: Approval } = {},
+): Promise<ConsoleChange<{ timeZone: string }>> {
+  if (!options.approval) requireCapability(ctx, "settings:manage");
+  const [org] = await tx
+    .select({ timeZone: organizations.timeZone })
+    .from(organizations)
+    .where(eq(organizations.id, ctx.organizationId));
+  if (!org) throw new AppError("not_found");
+  if (org.timeZone === input.timeZone) return { status: "applied", timeZone: org.timeZone };
+  await refuseDuringWeddingHours(tx, ctx, "The time zone cannot change");
+  const risk = riskOf({ action: "settings:time_zone", from: org.timeZone, to: input.timeZone });
+  if (mustWait(risk, options.approval))
+    return deferChange(tx, ctx, {
+      action: "settings:time_zone",
+      payload: { timeZone: input.timeZone },
+      summary: `Time zone ${org.timeZone} → ${input.timeZone}`,
+      risk,
+      reason: input.reason,
+      resourceId: ctx.organizationId,
+    });
   await tx
     .update(organizations)
-    .set({ timeZone, version: sql`${organizations.version} + 1`, updatedAt: new Date() })
+    .set({ timeZone: input.timeZone, version: sql`${organizations.version} + 1`, updatedAt: new Date() })
     .where(eq(organizations.id, ctx.organizationId));
-  await writeAudit(tx, ctx, { action: "update", resourceType: "settings", details: { time_zone: timeZone } });
+  await writeAudit(tx, ctx, {
+    action: "update",
+    resourceType: "settings",
+    riskLevel: risk.level,
+    details: { time_zone: { from: org.timeZone, to: input.timeZone }, ...approvedBy(options.approval) },
+  });
+  return { status: "applied", timeZone: input.timeZone };
 }
 
 export async function addWindow(tx: Tx, ctx: TenantContext, input: z.infer<typeof weeklyWindowInput>) {
@@ -44,12 +77,28 @@ export async function addWindow(tx: Tx, ctx: TenantContext, input: z.infer<typeo
   return row;
 }
 
-/** Refuses early, with the clear error, what the database refuses anyway while a window is in force. */
-async function assertNoWeddingHours(tx: Tx, ctx: TenantContext) {
-  const [row] = await tx.execute<{ locked: boolean }>(
-    sql`select is_wedding_hours(${ctx.organizationId}::uuid, now()) as locked`,
+/** Refuses early, with until when, removing a window or blackout that is itself in force (the database does too). */
+async function refuseWhileInForce(
+  tx: Tx,
+  ctx: TenantContext,
+  input: { kind: "window" | "blackout"; id: string },
+) {
+  const [row] = await tx.execute<{ until: string | null; tz: string }>(
+    input.kind === "window"
+      ? sql`select window_lock_until(w, now()) as until, o.time_zone as tz
+              from protection_windows w join organizations o on o.id = w.organization_id
+             where w.id = ${input.id} and w.organization_id = ${ctx.organizationId}`
+      : sql`select case when b.starts_at <= now() and b.ends_at > now() then b.ends_at end as until, o.time_zone as tz
+              from protection_blackouts b join organizations o on o.id = b.organization_id
+             where b.id = ${input.id} and b.organization_id = ${ctx.organizationId}`,
   );
-  if (row.locked) throw new AppError("locked:wedding_hours");
+  if (!row) throw new AppError("not_found");
+  if (row.until)
+    throw lockedUntil(
+      `This ${input.kind === "window" ? "weekly window" : "blackout"} cannot be changed or removed`,
+      new Date(row.until),
+      row.tz,
+    );
 }
 
 /**
@@ -63,7 +112,7 @@ export async function removeProtection(
   options: { reason?: string; approval?: Approval } = {},
 ): Promise<ConsoleChange<{ id: string }>> {
   if (!options.approval) requireCapability(ctx, "settings:manage");
-  await assertNoWeddingHours(tx, ctx);
+  await refuseWhileInForce(tx, ctx, input);
   const table = input.kind === "window" ? protectionWindows : protectionBlackouts;
   const [current] = await tx
     .select({ id: table.id })
@@ -78,6 +127,7 @@ export async function removeProtection(
       summary: `Remove a wedding-hours ${input.kind === "window" ? "weekly window" : "blackout"}: ${await describeProtection(tx, input)}`,
       risk,
       reason: options.reason,
+      resourceId: input.id,
     });
   const [row] = await tx
     .delete(table)

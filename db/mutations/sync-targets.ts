@@ -3,6 +3,8 @@ import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { openSecret, sealSecret } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
+import { riskOf } from "@/lib/risk";
+import type { EnvironmentType } from "@/lib/roles";
 import { fileTarget, resolveTargetPath } from "@/lib/targets/file-target";
 import { httpTarget } from "@/lib/targets/http-target";
 import { type TargetDriver, TargetError } from "@/lib/targets/types";
@@ -13,6 +15,7 @@ import { type TenantContext, withContext } from "../context";
 import { orgKeys } from "../keyring";
 import { syncTargets } from "../schema";
 import { writeAudit } from "./audit";
+import { type Approval, approvedBy, type Deferred, deferChange, mustWait } from "./change-request-open";
 
 /** File targets live under this folder of the console's server, and nowhere else. */
 export const targetRoot = () =>
@@ -34,17 +37,55 @@ export async function checkedLocation(input: Pick<TargetInput, "kind" | "locatio
   }
 }
 
+/** A production target waiting for approval: its input (no secret), its id and its secret, sealed for that id. */
+/** Added, or waiting for approval; a generated secret is shown to the author either way, this once. */
+export type TargetCreated = ({ status: "applied" } | Deferred) & { id: string; secret: string | null };
+
+export type DeferredTarget = {
+  id: string;
+  input: Omit<TargetInput, "secret">;
+  secretSealed: string;
+  encryptionKeyId: string;
+  secretGiven: boolean;
+};
+
 /**
  * Adds a target to an environment (owners and admins). Without a secret one is generated; for an HTTP
  * target it is returned this once so it can be given to the receiver, then only its sealed form is kept.
+ * A target of a production-tier environment receives production values: adding one is HIGH and waits for a
+ * reviewer (the target's id and sealed secret wait in the request; the generated secret is still shown now).
  */
-export async function createTarget(tx: Tx, ctx: TenantContext, input: TargetInput) {
-  requireCapability(ctx, "environment:manage");
+export async function createTarget(
+  tx: Tx,
+  ctx: TenantContext,
+  input: TargetInput,
+  options: { reason?: string; approval?: Approval; deferred?: DeferredTarget } = {},
+): Promise<TargetCreated> {
+  if (!options.approval) requireCapability(ctx, "environment:manage");
   const env = await environmentInOrg(tx, ctx, input.environmentId);
   const location = await checkedLocation(input);
-  const id = randomUUID();
-  const secret = input.secret ?? randomBytes(32).toString("base64url");
   const keys = await orgKeys(tx, ctx.organizationId);
+  const id = options.deferred?.id ?? randomUUID();
+  const secret = options.deferred ? null : (input.secret ?? randomBytes(32).toString("base64url"));
+  const sealed = options.deferred ?? {
+    secretSealed: sealSecret(keys.dataKey, secret as string, secretAad(ctx.organizationId, id)),
+    encryptionKeyId: keys.dataKeyId,
+    secretGiven: Boolean(input.secret),
+  };
+  const shown = !sealed.secretGiven && input.kind === "http" ? secret : null;
+  const risk = riskOf({ action: "target:create", environmentType: env.environmentType as EnvironmentType });
+  if (mustWait(risk, options.approval)) {
+    const { secret: _given, ...rest } = input;
+    const deferred = await deferChange(tx, ctx, {
+      action: "target:create",
+      payload: { id, input: { ...rest, location }, ...sealed } satisfies DeferredTarget,
+      summary: `New target ${input.name} of ${env.name} (${input.kind}): ${location}`.slice(0, 500),
+      risk,
+      reason: options.reason,
+      resourceId: id,
+    });
+    return { ...deferred, id, secret: shown };
+  }
   const [row] = await tx
     .insert(syncTargets)
     .values({
@@ -54,8 +95,8 @@ export async function createTarget(tx: Tx, ctx: TenantContext, input: TargetInpu
       name: input.name,
       kind: input.kind,
       location,
-      secretSealed: sealSecret(keys.dataKey, secret, secretAad(ctx.organizationId, id)),
-      encryptionKeyId: keys.dataKeyId,
+      secretSealed: sealed.secretSealed,
+      encryptionKeyId: sealed.encryptionKeyId,
       deleteUnmanaged: input.deleteUnmanaged,
       autoPush: input.autoPush,
       scanIntervalMinutes: input.scanIntervalMinutes,
@@ -70,6 +111,7 @@ export async function createTarget(tx: Tx, ctx: TenantContext, input: TargetInpu
     resourceType: "sync_target",
     resourceId: id,
     environmentId: env.id,
+    riskLevel: risk.level,
     details: {
       name: input.name,
       kind: input.kind,
@@ -77,10 +119,11 @@ export async function createTarget(tx: Tx, ctx: TenantContext, input: TargetInpu
       environment: env.name,
       delete_unmanaged: input.deleteUnmanaged,
       auto_push: input.autoPush,
-      secret: input.secret ? "given" : "generated",
+      secret: sealed.secretGiven ? "given" : "generated",
+      ...approvedBy(options.approval),
     },
   });
-  return { id, secret: !input.secret && input.kind === "http" ? secret : null };
+  return { status: "applied", id, secret: shown };
 }
 
 export type OpenTarget = {

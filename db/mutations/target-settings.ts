@@ -108,6 +108,7 @@ export async function updateTarget(
       summary: `${target.name} (${env.name}): ${risk.reasons.join("; ")}`,
       risk,
       reason: options.reason,
+      resourceId: target.id,
     });
   const changes = Object.fromEntries(changed.map((k) => [k, next[k]]));
   const saved = await saveTarget(

@@ -35,6 +35,11 @@ export type ValueWrite = {
   /** The version the writer saw; 0 = not set yet. Anything else is a conflict, never an overwrite. */
   expectedVersion: number;
   note?: string;
+  /**
+   * An approved proposal's own ciphertext (sealed for this row when it was asked for): written as it is, so the
+   * database can check it is exactly what the reviewer approved.
+   */
+  sealed?: { encryptedValue: string; encryptionKeyId: string; valueHash: string };
 };
 
 export type WrittenValue = { variableId: string; version: number; valueHash: string };
@@ -172,12 +177,15 @@ export async function writeValues(
   const keys = await orgKeys(tx, ctx.organizationId);
   const rows = checked.map((w) => ({
     write: w,
-    encryptedValue: encryptValue(keys.dataKey, w.value, {
-      organizationId: ctx.organizationId,
-      variableId: w.variable.id,
-      environmentId: env.id,
+    ...(w.sealed ?? {
+      encryptedValue: encryptValue(keys.dataKey, w.value, {
+        organizationId: ctx.organizationId,
+        variableId: w.variable.id,
+        environmentId: env.id,
+      }),
+      encryptionKeyId: keys.dataKeyId,
+      valueHash: hmacValue(keys.hmacKey, w.value),
     }),
-    valueHash: hmacValue(keys.hmacKey, w.value),
   }));
   const written: WrittenValue[] = [];
   const inserts = rows.filter((r) => r.write.expectedVersion === 0);
@@ -204,7 +212,7 @@ export async function writeValues(
           variableId: r.write.variable.id,
           environmentId: env.id,
           encryptedValue: r.encryptedValue,
-          encryptionKeyId: keys.dataKeyId,
+          encryptionKeyId: r.encryptionKeyId,
           valueHash: r.valueHash,
           validationStatus: r.write.status,
           changeNote: r.write.note ?? null,
@@ -238,16 +246,16 @@ export async function writeValues(
     const values = sql.join(
       batch.map(
         (r) =>
-          sql`(${r.write.variable.id}::uuid, ${r.write.expectedVersion}::int, ${r.encryptedValue}, ${r.valueHash}, ${r.write.status}::varchar, ${r.write.note ?? null}::varchar)`,
+          sql`(${r.write.variable.id}::uuid, ${r.write.expectedVersion}::int, ${r.encryptedValue}, ${r.encryptionKeyId}::varchar, ${r.valueHash}, ${r.write.status}::varchar, ${r.write.note ?? null}::varchar)`,
       ),
       sql`, `,
     );
     const updated = await tx.execute<{ variable_id: string; version: number; value_hash: string }>(sql`
       update environment_variable_values v
-         set encrypted_value = n.encrypted_value, value_hash = n.value_hash, encryption_key_id = ${keys.dataKeyId},
+         set encrypted_value = n.encrypted_value, value_hash = n.value_hash, encryption_key_id = n.key_id,
              validation_status = n.validation_status, change_note = n.note, version = v.version + 1,
              updated_by = ${ctx.userId}, updated_at = now()
-        from (values ${values}) as n(variable_id, expected, encrypted_value, value_hash, validation_status, note)
+        from (values ${values}) as n(variable_id, expected, encrypted_value, key_id, value_hash, validation_status, note)
        where v.environment_id = ${env.id} and v.variable_id = n.variable_id and v.version = n.expected
       returning v.variable_id, v.version, v.value_hash`);
     if (updated.length !== batch.length) {

@@ -1,12 +1,16 @@
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
+import { tagWidening } from "@/lib/access-widening";
+import { highestRisk } from "@/lib/approvals";
 import { AppError } from "@/lib/errors";
-import { type Classification, riskOf } from "@/lib/risk";
+import { can } from "@/lib/policy";
+import { type Classification, type Risk, riskOf } from "@/lib/risk";
+import type { EnvironmentType } from "@/lib/roles";
 import type { variableInput } from "@/lib/validation/variables";
-import { requireCapability } from "../authz";
+import { grantsFor, requireCapability } from "../authz";
 import type { Tx } from "../client";
 import type { TenantContext } from "../context";
-import { environmentVariables } from "../schema";
+import { environments, environmentVariables } from "../schema";
 import { writeAudit } from "./audit";
 import { type Approval, approvedBy, type Deferred, deferChange, mustWait } from "./change-request-open";
 
@@ -86,11 +90,19 @@ export async function updateVariable(
   const changed = Object.entries(next)
     .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(current[k as keyof typeof current]))
     .map(([k]) => k);
+  const widens = await widening(tx, ctx, current, input.tags);
+  if (widens && !options.approval && !can(ctx.role, "members:manage"))
+    throw new AppError("forbidden", {
+      tags: [
+        `This tag gives access to ${current.name}'s values through a grant (${widens.reasons.join("; ")}): only owners and admins grant access`,
+      ],
+    });
   const risk = riskOf({
     action: "variable:update",
     from: current.securityClassification as Classification,
     to: input.securityClassification,
     weddingCriticalRemoved: current.isWeddingCritical && !input.isWeddingCritical,
+    widens,
   });
   if (mustWait(risk, options.approval))
     return deferChange(tx, ctx, {
@@ -100,6 +112,7 @@ export async function updateVariable(
       risk,
       reason: options.reason,
       variableId: id,
+      resourceId: id,
     });
   const [row] = await tx
     .update(environmentVariables)
@@ -118,9 +131,61 @@ export async function updateVariable(
     resourceId: id,
     variableId: id,
     riskLevel: risk.level,
-    details: { name: input.name, changed_fields: changed, ...approvedBy(options.approval) },
+    details: {
+      name: input.name,
+      changed_fields: changed,
+      ...(widens ? { access_widened: widens.reasons } : {}),
+      ...approvedBy(options.approval),
+    },
   });
   return { status: "applied", ...row };
+}
+
+/** The tag-scoped grants a variable's new tags bring into reach, as the risk of granting them (null: none). */
+async function widening(tx: Tx, ctx: TenantContext, current: { id: string; tags: string[] }, tags: string[]) {
+  if (tags.every((t) => current.tags.includes(t))) return null;
+  const envs = await tx
+    .select({ name: environments.name, environmentType: environments.environmentType })
+    .from(environments)
+    .where(eq(environments.organizationId, ctx.organizationId));
+  return tagWidening({
+    grants: await grantsFor(tx, ctx),
+    variableId: current.id,
+    from: current.tags,
+    to: tags,
+    environments: envs,
+    now: new Date(),
+  });
+}
+
+/**
+ * Deleting a variable takes its values out of every deployment, and restoring it brings them back: the risk of
+ * deleting (or setting) each of its values, wherever it has one — also where the caller cannot read it.
+ */
+async function valuesRisk(
+  tx: Tx,
+  variable: { id: string; securityClassification: string; isWeddingCritical: boolean },
+  action: "value:set" | "value:delete",
+): Promise<Risk | null> {
+  const rows = await tx.execute<{ name: string; environment_type: string }>(sql`
+    select e.name, e.environment_type from environments e, lateral app_value_heads(e.id, array[${variable.id}]::uuid[]) h
+     where e.organization_id = (select organization_id from environment_variables where id = ${variable.id})`);
+  if (rows.length === 0) return null;
+  const risks = rows.map((r) => ({
+    env: r.name,
+    ...riskOf({
+      action,
+      classification: variable.securityClassification as Classification,
+      weddingCritical: variable.isWeddingCritical,
+      environmentType: r.environment_type as EnvironmentType,
+    }),
+  }));
+  const level = highestRisk(risks.map((r) => r.level));
+  const worst = risks.filter((r) => r.level === level).map((r) => r.env);
+  return {
+    level,
+    reasons: [`${action === "value:delete" ? "removes" : "brings back"} its value in ${worst.join(", ")}`],
+  };
 }
 
 /** Soft delete (restorable for 90 days); deleting a wedding-critical variable is HIGH and waits. */
@@ -138,6 +203,7 @@ export async function deleteVariable(
     action: "variable:delete",
     classification: current.securityClassification as Classification,
     weddingCritical: current.isWeddingCritical,
+    values: await valuesRisk(tx, current, "value:delete"),
   });
   if (mustWait(risk, options.approval))
     return deferChange(tx, ctx, {
@@ -147,6 +213,7 @@ export async function deleteVariable(
       risk,
       reason: options.reason,
       variableId: id,
+      resourceId: id,
     });
   const [row] = await tx
     .update(environmentVariables)
@@ -170,10 +237,24 @@ export async function deleteVariable(
   return { status: "applied", id: row.id };
 }
 
-export async function restoreVariable(tx: Tx, ctx: TenantContext, id: string) {
-  requireCapability(ctx, "variable:delete");
+/**
+ * Restores a soft-deleted variable with its values. That sets each value again: a variable with a HIGH or
+ * CRITICAL value somewhere waits for a reviewer (with a reason), like setting that value would.
+ */
+export async function restoreVariable(
+  tx: Tx,
+  ctx: TenantContext,
+  id: string,
+  options: { reason?: string; approval?: Approval } = {},
+): Promise<ConsoleChange<{ id: string }>> {
+  if (!options.approval) requireCapability(ctx, "variable:delete");
   const [current] = await tx
-    .select({ name: environmentVariables.name })
+    .select({
+      id: environmentVariables.id,
+      name: environmentVariables.name,
+      securityClassification: environmentVariables.securityClassification,
+      isWeddingCritical: environmentVariables.isWeddingCritical,
+    })
     .from(environmentVariables)
     .where(
       and(
@@ -185,17 +266,32 @@ export async function restoreVariable(tx: Tx, ctx: TenantContext, id: string) {
     );
   if (!current) throw new AppError("not_found");
   if (await nameTaken(tx, ctx, current.name)) throw nameConflict(current.name);
-  await tx
+  const risk = riskOf({ action: "variable:restore", values: await valuesRisk(tx, current, "value:set") });
+  if (mustWait(risk, options.approval))
+    return deferChange(tx, ctx, {
+      action: "variable:restore",
+      payload: { id },
+      summary: `Restore ${current.name} (${risk.reasons.join("; ")})`,
+      risk,
+      reason: options.reason,
+      variableId: id,
+      resourceId: id,
+    });
+  const [row] = await tx
     .update(environmentVariables)
     .set({ deletedAt: null, deletedBy: null, version: sql`${environmentVariables.version} + 1` })
-    .where(eq(environmentVariables.id, id));
+    .where(and(eq(environmentVariables.id, id), isNotNull(environmentVariables.deletedAt)))
+    .returning({ id: environmentVariables.id });
+  if (!row) throw new AppError("not_found");
   await writeAudit(tx, ctx, {
     action: "restore",
     resourceType: "variable",
     resourceId: id,
     variableId: id,
-    details: { name: current.name },
+    riskLevel: risk.level,
+    details: { name: current.name, ...approvedBy(options.approval) },
   });
+  return { status: "applied", id };
 }
 
 export async function liveVariable(tx: Tx, ctx: TenantContext, id: string) {

@@ -26,6 +26,9 @@ export const CHANGE_REQUEST_ACTIONS = [
   "policy:grant",
   "member:role",
   "target:update",
+  "target:create",
+  "variable:restore",
+  "settings:time_zone",
 ] as const;
 
 export const CHANGE_REQUEST_STATUSES = [
@@ -59,6 +62,11 @@ export const changeRequests = pgTable(
     action: varchar({ length: 40 }).notNull().default("values"),
     /** The validated input of a deferred console change (never a value or a secret). */
     payload: jsonb(),
+    /**
+     * What a deferred console change acts on (an environment, variable, target or organization): the database's
+     * own gate admits that change on that row only, in the transaction that approves it.
+     */
+    resourceId: uuid(),
     /** One line the reviewer reads: what it changes. */
     summary: varchar({ length: 500 }),
     reason: text().notNull(),

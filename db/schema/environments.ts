@@ -27,7 +27,10 @@ export const environments = pgTable(
     description: text(),
     environmentType: varchar({ length: 50 }).notNull(),
     isActive: boolean().notNull().default(true),
-    isProduction: boolean().notNull().default(false),
+    /** Follows the type (production and disaster recovery): never a flag of its own that could be flipped. */
+    isProduction: boolean()
+      .notNull()
+      .generatedAlwaysAs(sql`environment_type in ('production', 'disaster_recovery')`),
     weddingDayProtection: boolean().notNull().default(false),
     deploymentBranch: varchar({ length: 255 }),
     deploymentUrl: text(),

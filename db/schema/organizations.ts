@@ -115,6 +115,11 @@ export const protectionWindows = pgTable(
       "protection_windows_days_check",
       sql`${t.startDay} between 1 and 7 and ${t.endDay} between 1 and 7`,
     ),
+    // At most 4 days: a window in force cannot be removed, so one covering the whole week never could be.
+    check(
+      "protection_windows_length_check",
+      sql`mod(((${t.endDay} - 1) * 86400 + extract(epoch from ${t.endTime})) - ((${t.startDay} - 1) * 86400 + extract(epoch from ${t.startTime})) + 604800, 604800) between 1 and 345600`,
+    ),
   ],
 );
 
@@ -135,5 +140,7 @@ export const protectionBlackouts = pgTable(
   (t) => [
     index("idx_protection_blackouts_org").on(t.organizationId, t.endsAt),
     check("protection_blackouts_range_check", sql`${t.endsAt} > ${t.startsAt}`),
+    // At most 14 days: a blackout in force cannot be removed, so one lasting years would lock production for good.
+    check("protection_blackouts_length_check", sql`${t.endsAt} <= ${t.startsAt} + interval '14 days'`),
   ],
 );

@@ -14,7 +14,6 @@ export const environmentInput = z.object({
   displayName: requiredText(255, "Display name"),
   description: optionalText(2000),
   environmentType: z.enum(ENVIRONMENT_TYPES, { error: "Choose a type" }),
-  isProduction: checkbox,
   weddingDayProtection: checkbox,
   deploymentBranch: optionalText(255),
   deploymentUrl: optionalText(2000).refine(

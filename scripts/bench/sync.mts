@@ -32,7 +32,7 @@ export async function benchSync(
   const receiver = await startReceiver({ port: 0, file: deployedFile, secret, log: () => {} });
   let deployedBytes = 0;
   try {
-    const { id: targetId } = await withContext(ctx, (tx) =>
+    const created = await withContext(ctx, (tx) =>
       createTarget(
         tx,
         ctx,
@@ -46,6 +46,8 @@ export async function benchSync(
         }),
       ),
     );
+    if (created.status !== "applied") throw new Error("the bench target must be outside production");
+    const targetId = created.id;
     const push = async (expectSet: number) => {
       const outcome = await pushToTarget(ctx, { targetId });
       if (outcome.status !== "completed" || outcome.set !== expectSet)

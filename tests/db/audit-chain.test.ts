@@ -140,4 +140,48 @@ describe("the audit hash chain", () => {
     expect(verdict.brokenSeq).toBe(2);
     expect(verdict.reason).toMatch(/row 1 is missing/);
   });
+
+  it("notices the newest rows deleted: the verifier compares the walk with the anchored head", async () => {
+    const other = await makeOrg();
+    for (const name of ["HEAD_ONE", "HEAD_TWO"])
+      await withContext(other.owner, (tx) =>
+        createVariable(tx, other.owner, {
+          name,
+          variableType: "configuration",
+          securityClassification: "internal",
+          isRequired: false,
+          isWeddingCritical: false,
+          tags: [],
+        }),
+      );
+    const before = await verifyAuditChain(other.owner);
+    expect(before.brokenSeq).toBeNull();
+    const s = rawSql("super");
+    try {
+      await s.begin(async (tx) => {
+        await tx`set local session_replication_role = replica`;
+        await tx`delete from environment_variable_audit where organization_id = ${other.id}
+                  and seq = (select max(seq) from environment_variable_audit where organization_id = ${other.id})`;
+      });
+    } finally {
+      await s.end();
+    }
+    const verdict = await verifyAuditChain(other.owner);
+    expect(verdict.brokenSeq).toBe(before.checked);
+    expect(verdict.reason).toMatch(/missing.*head/);
+  });
+
+  it("the app role cannot move the anchored head", async () => {
+    const app = rawSql("app");
+    try {
+      await expect(
+        app.begin(async (tx) => {
+          await tx`select set_config('app.organization_id', ${org.id}, true)`;
+          await tx`update audit_chain_heads set seq = 1 where organization_id = ${org.id}`;
+        }),
+      ).rejects.toThrow(/permission denied/);
+    } finally {
+      await app.end();
+    }
+  });
 });

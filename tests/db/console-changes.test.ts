@@ -51,7 +51,6 @@ describe("console changes", () => {
       name: production.name,
       displayName: production.displayName,
       environmentType: "production" as const,
-      isProduction: true,
       weddingDayProtection: false,
     };
     const lift = (reason?: string) =>

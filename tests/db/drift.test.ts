@@ -297,17 +297,21 @@ describe("who may sync, and wedding hours", () => {
     const previous = process.env.RINGBEARER_SYNC_FILE_ROOT;
     process.env.RINGBEARER_SYNC_FILE_ROOT = dir;
     try {
-      const file = await withContext(org.owner, (tx) =>
-        createTarget(
-          tx,
-          org.owner,
-          targetInput.parse({
-            environmentId: org.env.production,
-            name: "prod",
-            kind: "dotenv_file",
-            location: "prod/production.env",
-            scanIntervalMinutes: "15",
-          }),
+      const file = await approveAs(
+        org,
+        await withContext(org.owner, (tx) =>
+          createTarget(
+            tx,
+            org.owner,
+            targetInput.parse({
+              environmentId: org.env.production,
+              name: "prod",
+              kind: "dotenv_file",
+              location: "prod/production.env",
+              scanIntervalMinutes: "15",
+            }),
+            { reason: "The production web tier's file" },
+          ),
         ),
       );
       await expect(

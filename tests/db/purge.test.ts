@@ -34,7 +34,13 @@ async function deletedVariable(name: string, envs: (keyof TestOrg["env"])[], day
         }),
       ),
     );
-  await withContext(org.owner, (tx) => deleteVariable(tx, org.owner, v.id, 1));
+  // Deleting a variable with a production value deletes that value: it waits for a reviewer (finding 7).
+  await approveAs(
+    org,
+    await withContext(org.owner, (tx) =>
+      deleteVariable(tx, org.owner, v.id, 1, { reason: "Retired with its integration" }),
+    ),
+  );
   const admin = rawSql("super");
   await admin`update environment_variables set deleted_at = now() - make_interval(days => ${daysAgo}) where id = ${v.id}`;
   await admin.end();

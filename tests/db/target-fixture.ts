@@ -8,7 +8,7 @@ import { createVariable } from "@/db/mutations/variables";
 import { httpTarget } from "@/lib/targets/http-target";
 import { targetInput } from "@/lib/validation/targets";
 import { startReceiver } from "@/scripts/target-receiver.mts";
-import type { TestOrg } from "./support";
+import { approveAs, type TestOrg } from "./support";
 
 /**
  * A deployment on loopback: the reference receiver serving a `.env` file in its own temporary folder, and
@@ -33,7 +33,7 @@ export async function loopbackDeployment(secret: string) {
   };
 }
 
-/** An HTTP target of one environment, added by the owner as the form would; returns its id. */
+/** An HTTP target of one environment, added by the owner as the form would (approved if it waits); its id. */
 export async function addHttpTarget(
   org: TestOrg,
   target: { environmentId: string; name: string; location: string; secret?: string; autoPush?: boolean },
@@ -48,8 +48,11 @@ export async function addHttpTarget(
         scanIntervalMinutes: "15",
         autoPush: target.autoPush ? "on" : undefined,
       }),
+      { reason: "A deployment for the tests" },
     ),
   );
+  // A production target waits for a reviewer, as in the console: approve it here.
+  await approveAs(org, created);
   return created.id;
 }
 

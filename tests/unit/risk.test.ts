@@ -112,18 +112,87 @@ const CASES: [string, RiskInput, RiskLevel][] = [
   ],
   [
     "remove production's wedding-day protection",
-    { action: "environment:update", environmentType: "production", protectionRemoved: true },
+    {
+      action: "environment:update",
+      from: { environmentType: "production", weddingDayProtection: true },
+      to: { environmentType: "production", weddingDayProtection: false },
+    },
     "HIGH",
   ],
   [
     "edit production's deploy URL",
-    { action: "environment:update", environmentType: "production", protectionRemoved: false },
+    {
+      action: "environment:update",
+      from: { environmentType: "production", weddingDayProtection: true },
+      to: { environmentType: "production", weddingDayProtection: true },
+    },
     "MEDIUM",
   ],
   [
     "edit a development environment",
-    { action: "environment:update", environmentType: "development", protectionRemoved: false },
+    {
+      action: "environment:update",
+      from: { environmentType: "development", weddingDayProtection: false },
+      to: { environmentType: "development", weddingDayProtection: false },
+    },
     "LOW",
+  ],
+  [
+    "retype production as development (the review's four-eyes bypass)",
+    {
+      action: "environment:update",
+      from: { environmentType: "production", weddingDayProtection: true },
+      to: { environmentType: "development", weddingDayProtection: true },
+    },
+    "HIGH",
+  ],
+  [
+    "retype development as production (values set there were never reviewed)",
+    {
+      action: "environment:update",
+      from: { environmentType: "development", weddingDayProtection: false },
+      to: { environmentType: "production", weddingDayProtection: false },
+    },
+    "HIGH",
+  ],
+  [
+    "add wedding-day protection",
+    {
+      action: "environment:update",
+      from: { environmentType: "staging", weddingDayProtection: false },
+      to: { environmentType: "staging", weddingDayProtection: true },
+    },
+    "HIGH",
+  ],
+  ["change the time zone", { action: "settings:time_zone", from: "UTC", to: "Europe/London" }, "HIGH"],
+  ["add a production sync target", { action: "target:create", environmentType: "production" }, "HIGH"],
+  ["add a staging sync target", { action: "target:create", environmentType: "staging" }, "LOW"],
+  [
+    "delete a variable whose production value is confidential",
+    {
+      action: "variable:delete",
+      classification: "confidential",
+      weddingCritical: false,
+      values: { level: "CRITICAL", reasons: ["confidential value in production"] },
+    },
+    "CRITICAL",
+  ],
+  [
+    "restore a variable with a confidential production value",
+    { action: "variable:restore", values: { level: "HIGH", reasons: ["confidential value"] } },
+    "HIGH",
+  ],
+  ["restore a variable without values", { action: "variable:restore", values: null }, "LOW"],
+  [
+    "tag a variable into a read grant",
+    {
+      action: "variable:update",
+      from: "confidential",
+      to: "confidential",
+      weddingCriticalRemoved: false,
+      widens: { level: "MEDIUM", reasons: ["#ops-visible gives role developer read"] },
+    },
+    "MEDIUM",
   ],
   ["shorten wedding hours", { action: "protection:change", loosens: true }, "HIGH"],
   ["add a blackout", { action: "protection:change", loosens: false }, "LOW"],

@@ -79,7 +79,7 @@ describe("environment input", () => {
   const env = { name: "qa", displayName: "QA", environmentType: "testing" };
 
   it("accepts a minimal environment", () => {
-    expect(environmentInput.parse(env)).toMatchObject({ name: "qa", isProduction: false });
+    expect(environmentInput.parse(env)).toMatchObject({ name: "qa", weddingDayProtection: false });
   });
 
   it("rejects upper-case names, unknown types and non-http URLs", () => {

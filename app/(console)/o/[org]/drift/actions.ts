@@ -12,11 +12,18 @@ import { runAction, runSteps } from "@/server/action";
 
 const target = z.object({ id: z.uuid("Unknown target") });
 
-/** Adds a target; a generated secret comes back this once (for an HTTP receiver). */
+/**
+ * Adds a target; a generated secret comes back this once (for an HTTP receiver). A production target waits for a
+ * reviewer, with the reason.
+ */
 export async function createTargetAction(org: string, _prev: unknown, form: FormData) {
-  return runAction(org, targetInput, form, (tx, ctx, input) => createTarget(tx, ctx, input), {
-    revalidate: "/drift",
-  });
+  return runAction(
+    org,
+    targetInput.and(z.object({ reason: optionalText(1000) })),
+    form,
+    (tx, ctx, { reason, ...input }) => createTarget(tx, ctx, input, { reason }),
+    { revalidate: "/drift" },
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import { blackoutInput, timeZoneInput, weeklyWindowInput } from "@/lib/validatio
 import { runAction } from "@/server/action";
 
 export async function setTimeZoneAction(org: string, _prev: unknown, form: FormData) {
-  return runAction(org, timeZoneInput, form, (tx, ctx, i) => setTimeZone(tx, ctx, i.timeZone), {
+  return runAction(org, timeZoneInput, form, (tx, ctx, i) => setTimeZone(tx, ctx, i), {
     revalidate: "/",
   });
 }
