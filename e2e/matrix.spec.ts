@@ -89,7 +89,7 @@ test("a .env with a multiline value imports, exports and re-imports unchanged", 
   await expect(page.getByRole("status")).toContainText("4 value(s) written (3 new variable(s))");
 
   const download = page.waitForEvent("download");
-  await page.getByRole("link", { name: "Download development.env" }).click();
+  await page.getByRole("button", { name: "Download development.env" }).click();
   const exported = await readFile(await (await download).path(), "utf8");
   expect(exported).toContain("E2E_CERT=");
   expect(exported).toContain("-----BEGIN CERTIFICATE-----");

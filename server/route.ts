@@ -8,7 +8,7 @@ import { currentUser, type Member, memberContextOf } from "./session";
 export function errorResponse(error: AppError) {
   return Response.json(
     {
-      error: { code: error.code, message: error.message },
+      error: { code: error.code, message: error.message, ...(error.meta ? { meta: error.meta } : {}) },
       ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
     },
     { status: error.status, headers: { "Cache-Control": "no-store" } },

@@ -23,6 +23,9 @@ const ACTION = {
   "policy:grant": "Access grant",
   "member:role": "Role change",
   "target:update": "Sync target settings",
+  "target:create": "New sync target",
+  "variable:restore": "Variable restore",
+  "settings:time_zone": "Time zone",
 } as const;
 const SOURCE = {
   edit: "Change",
@@ -126,7 +129,7 @@ export function RequestCard({ org, request: r, timeZone, now, viewer }: Props) {
                       ) : null}
                     </TD>
                     <TD>
-                      {pending && i.operation === "set" && (viewer.canApprove || mine) ? (
+                      {pending && i.operation === "set" && (viewer.canApprove || mine) && i.readable ? (
                         <RevealProposed org={org} id={r.id} variableId={i.variableId} name={i.name} />
                       ) : null}
                     </TD>

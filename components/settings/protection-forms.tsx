@@ -8,7 +8,7 @@ import {
   removeProtectionAction,
   setTimeZoneAction,
 } from "@/app/(console)/o/[org]/settings/actions";
-import { SentForApproval } from "@/components/approvals/sent-for-approval";
+import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -29,27 +29,36 @@ function useRefreshingForm(action: (state: State, form: FormData) => Promise<Sta
   return form;
 }
 
+/** The zone places every weekly window: a change waits for a reviewer, and is refused during wedding hours. */
 export function TimeZoneForm({ org, timeZone, zones }: { org: string; timeZone: string; zones: string[] }) {
   const { state, onSubmit, pending } = useRefreshingForm(setTimeZoneAction.bind(null, org));
+  const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   return (
-    <form onSubmit={onSubmit} className="flex items-end gap-3" aria-label="Time zone">
-      <Field
-        label="Time zone"
-        htmlFor="timeZone"
-        error={state && !state.ok ? state.fieldErrors?.timeZone : undefined}
-      >
-        <Select id="timeZone" name="timeZone" defaultValue={timeZone}>
-          {zones.map((z) => (
-            <option key={z} value={z}>
-              {z}
-            </option>
-          ))}
-        </Select>
-      </Field>
-      <Button type="submit" disabled={pending}>
-        Save time zone
-      </Button>
-      <FormMessage state={state} success="Saved." />
+    <form onSubmit={onSubmit} className="space-y-3" aria-label="Time zone">
+      {wasRequested(state) ? null : <FormMessage state={state} success="Saved." />}
+      <SentForApproval org={org} state={state} />
+      <div className="flex flex-wrap items-end gap-3">
+        <Field label="Time zone" htmlFor="timeZone" error={errors.timeZone}>
+          <Select id="timeZone" name="timeZone" defaultValue={timeZone}>
+            {zones.map((z) => (
+              <option key={z} value={z}>
+                {z}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field
+          label="Reason"
+          htmlFor="tz-reason"
+          error={errors.reason}
+          hint="A new zone moves every weekly window: a reviewer approves it"
+        >
+          <Input id="tz-reason" name="reason" autoComplete="off" maxLength={1000} />
+        </Field>
+        <Button type="submit" disabled={pending}>
+          Save time zone
+        </Button>
+      </div>
     </form>
   );
 }

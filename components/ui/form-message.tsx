@@ -10,9 +10,16 @@ export function FormMessage({ state, success }: { state: ActionResult<unknown> |
       </p>
     ) : null;
   }
+  // A refusal of the whole form (e.g. "locked until Sunday 23:59") says more than the code's message.
+  const details = state.fieldErrors?.form ?? [];
   return (
     <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
       {state.error.message}
+      {details.map((d) => (
+        <span key={d} className="block">
+          {d}
+        </span>
+      ))}
     </p>
   );
 }

@@ -79,10 +79,12 @@ export async function changeRequestList(ctx: TenantContext, filter: QueueFilter,
       risk_level: RiskLevel;
       current_version: number | null;
       current_hash: string | null;
+      readable: boolean;
     }>(sql`
       select i.change_request_id, i.variable_id, v.name, i.operation, i.base_version, i.base_value_hash,
              i.new_value_hash, i.validation_status, i.risk_level, cur.version as current_version,
-             cur.value_hash as current_hash
+             cur.value_hash as current_hash,
+             app_value_permission(i.variable_id, i.environment_id) >= 1 as readable
         from (select *, row_number() over (partition by change_request_id order by variable_id) as n
                 from ${changeRequestItems}
                where change_request_id = ${anyUuid(requests.map((r) => r.id))}) i
@@ -110,6 +112,8 @@ export async function changeRequestList(ctx: TenantContext, filter: QueueFilter,
           riskLevel: i.risk_level,
           currentVersion: i.current_version ?? 0,
           currentHash: i.current_hash,
+          /** The viewer may read values there, so may reveal the proposal (audited). */
+          readable: i.readable,
         })),
     }));
   });

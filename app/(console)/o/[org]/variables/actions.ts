@@ -41,10 +41,15 @@ export async function deleteVariableAction(org: string, form: FormData) {
   );
 }
 
+/** Restores a deleted variable with its values; one with a HIGH value waits for a reviewer (with the reason). */
 export async function restoreVariableAction(org: string, form: FormData) {
-  return runAction(org, z.object({ id: uuid }), form, (tx, ctx, i) => restoreVariable(tx, ctx, i.id), {
-    revalidate: "/variables",
-  });
+  return runAction(
+    org,
+    z.object({ id: uuid, reason: optionalText(1000) }),
+    form,
+    (tx, ctx, i) => restoreVariable(tx, ctx, i.id, { reason: i.reason }),
+    { revalidate: "/variables" },
+  );
 }
 
 const target = z.object({ variableId: uuid, environmentId: uuid });

@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { ImportForm } from "@/components/dotenv/import-form";
+import { ExportButtons } from "@/components/environments/export-buttons";
 import { PageHeader } from "@/components/ui/page-header";
 import { listEnvironments, valueAccess } from "@/db/queries/variables";
 import { atLeast } from "@/lib/policy";
@@ -11,34 +12,18 @@ export default async function DotenvPage(props: PageProps<"/o/[org]/environments
   const env = (await listEnvironments(member)).find((e) => e.id === id);
   if (!env) notFound();
   const permission = (await valueAccess(member, null))[env.id]?.permission ?? "none";
-  const exportUrl = (format: string) => `/api/o/${org}/environments/${env.id}/export?format=${format}`;
   return (
     <div className="max-w-4xl space-y-8">
       <PageHeader
         title={`${env.name}: import and export`}
-        description="Import a .env file into this environment, with a preview before anything is written; export its values as .env or JSON. Exports are audited."
+        description="Import a .env file into this environment, with a preview before anything is written; export its values as .env or JSON. An export reveals every value: it is audited as a reveal of each, and asks you to confirm it is you like a reveal does."
       />
       <section aria-labelledby="export-heading" className="space-y-2">
         <h2 id="export-heading" className="text-lg font-semibold">
           Export
         </h2>
         {atLeast(permission, "read") ? (
-          <div className="flex gap-3 text-sm">
-            <a
-              className="rounded-md border border-gray-300 bg-white px-3 py-1.5 font-medium"
-              href={exportUrl("env")}
-              download
-            >
-              Download {env.name}.env
-            </a>
-            <a
-              className="rounded-md border border-gray-300 bg-white px-3 py-1.5 font-medium"
-              href={exportUrl("json")}
-              download
-            >
-              Download {env.name}.json
-            </a>
-          </div>
+          <ExportButtons org={org} environment={{ id: env.id, name: env.name }} />
         ) : (
           <p className="text-sm text-gray-600">You cannot read the values of {env.name}.</p>
         )}
