@@ -69,16 +69,15 @@ export function DeletedVariables({ org, items, timeZone }: { org: string; items:
               </Button>
             </div>
             {outcome?.id === v.id && outcome.kind === "reason" ? (
-              <label className="block text-xs text-gray-700">
-                {outcome.text}
+              <div className="space-y-1 text-xs text-gray-700">
+                <label htmlFor={`restore-reason-${v.id}`}>{outcome.text}</label>
                 <Input
-                  aria-label={`Why restore ${v.name}`}
+                  id={`restore-reason-${v.id}`}
                   value={reason}
                   onChange={(e) => setReason(e.target.value)}
                   maxLength={1000}
-                  className="mt-1"
                 />
-              </label>
+              </div>
             ) : null}
             {outcome?.id === v.id && outcome.kind !== "reason" ? (
               <p role={outcome.kind === "error" ? "alert" : "status"} className="text-xs">
