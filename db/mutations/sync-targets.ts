@@ -3,8 +3,9 @@ import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { openSecret, sealSecret } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
-import { fileTarget, resolveTargetPath } from "@/lib/targets/file-target";
+import { organizationFileTarget } from "@/lib/targets/file-target";
 import { httpTarget } from "@/lib/targets/http-target";
+import { organizationFilePath } from "@/lib/targets/organization-folder";
 import { type TargetDriver, TargetError } from "@/lib/targets/types";
 import type { TargetInput } from "@/lib/validation/targets";
 import { environmentInOrg, requireCapability } from "../authz";
@@ -14,8 +15,11 @@ import { orgKeys } from "../keyring";
 import { syncTargets } from "../schema";
 import { writeAudit } from "./audit";
 
-/** File targets live under this folder of the console's server, and nowhere else. */
-export const targetRoot = () =>
+/**
+ * The folder all file targets live under; each organization has its own folder in it, named by its id
+ * (lib/targets/organization-folder.ts), and a location is only ever resolved inside that folder.
+ */
+const fileRoot = () =>
   path.resolve(
     process.env.RINGBEARER_SYNC_FILE_ROOT ?? path.join(process.env.RINGBEARER_DATA_DIR ?? ".data", "targets"),
   );
@@ -23,15 +27,30 @@ export const targetRoot = () =>
 export const secretAad = (organizationId: string, targetId: string) =>
   `ringbearer:target-secret:v1:${organizationId}:${targetId}`;
 
-export async function checkedLocation(input: Pick<TargetInput, "kind" | "location">) {
+/**
+ * The location to store, checked for the caller's organization: an HTTP URL without trailing slashes, or a
+ * file path that resolves inside the organization's own folder (a refusal is a field error on `location`).
+ */
+export async function checkedLocation(organizationId: string, input: Pick<TargetInput, "kind" | "location">) {
   if (input.kind === "http") return input.location.replace(/\/+$/, "");
   try {
-    await resolveTargetPath(targetRoot(), input.location);
+    organizationFilePath(fileRoot(), organizationId, input.location);
     return input.location;
   } catch (error) {
     if (error instanceof TargetError) throw new AppError("validation", { location: [error.message] });
     throw error;
   }
+}
+
+/** The driver of a stored target; a file target is bound to the organization that owns the row. */
+function driverOf(target: typeof syncTargets.$inferSelect, secret: string): TargetDriver {
+  if (target.kind === "http") return httpTarget({ url: target.location, secret });
+  return organizationFileTarget({
+    root: fileRoot(),
+    organizationId: target.organizationId,
+    location: target.location,
+    secret,
+  });
 }
 
 /**
@@ -41,7 +60,7 @@ export async function checkedLocation(input: Pick<TargetInput, "kind" | "locatio
 export async function createTarget(tx: Tx, ctx: TenantContext, input: TargetInput) {
   requireCapability(ctx, "environment:manage");
   const env = await environmentInOrg(tx, ctx, input.environmentId);
-  const location = await checkedLocation(input);
+  const location = await checkedLocation(ctx.organizationId, input);
   const id = randomUUID();
   const secret = input.secret ?? randomBytes(32).toString("base64url");
   const keys = await orgKeys(tx, ctx.organizationId);
@@ -90,7 +109,12 @@ export type OpenTarget = {
   driver: TargetDriver;
 };
 
-/** A target of the caller's organization with its secret opened and a driver to talk to it. */
+/**
+ * A target of the caller's organization with its secret opened and a driver to talk to it. Nothing is read
+ * here: a file target's path is resolved and checked at each call of its driver, so a refused location
+ * (a symlink out of the organization's folder, a location saved before the allow-list) fails that test,
+ * scan or push with its message, like an unreachable receiver.
+ */
 export async function openTarget(tx: Tx, ctx: TenantContext, id: string): Promise<OpenTarget> {
   const [target] = await tx
     .select()
@@ -102,11 +126,7 @@ export async function openTarget(tx: Tx, ctx: TenantContext, id: string): Promis
   const key = keys.byId.get(target.encryptionKeyId);
   if (!key) throw new Error(`data key ${target.encryptionKeyId} is not available`);
   const secret = openSecret(key, target.secretSealed, secretAad(ctx.organizationId, target.id));
-  const driver =
-    target.kind === "http"
-      ? httpTarget({ url: target.location, secret })
-      : fileTarget({ path: await resolveTargetPath(targetRoot(), target.location), secret });
-  return { target, env, secret, driver };
+  return { target, env, secret, driver: driverOf(target, secret) };
 }
 
 /** Records how the last contact with a target went (a test, a scan or a push). */
