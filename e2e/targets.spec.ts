@@ -1,7 +1,9 @@
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { asSuperuser } from "./db";
 import { asUser, ORG } from "./support";
 import { startTargetReceiver } from "./target";
 
@@ -70,5 +72,58 @@ test("an admin connects staging, pushes, changes the target's settings, rotates 
     await admin.context.close();
     await receiver.close();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a .env file target stays in the organization's folder: a look-alike path is refused at the field, a symlink out fails with a clear message", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const [{ id: orgId }] = await asSuperuser(
+    (sql) => sql<{ id: string }[]>`select id from organizations where slug = ${ORG}`,
+  );
+  // e2e/server.mjs: RINGBEARER_DATA_DIR=.data/e2e, so the file root is .data/e2e/targets.
+  const file = path.join(".data/e2e/targets", orgId, "e2e/dev.env");
+  const outside = await mkdtemp(path.join(os.tmpdir(), "rb-e2e-outside-"));
+  const stolen = path.join(outside, "other.env");
+  writeFileSync(stolen, "OTHER_ORG_KEY=not-yours\n");
+  const admin = await asUser(browser, "admin@demo.test");
+  const page = admin.page;
+  try {
+    await page.goto(`/o/${ORG}/drift`);
+    const add = page.getByRole("form", { name: "Add a sync target" });
+    await add.getByLabel("Environment").selectOption({ label: "development" });
+    await add.getByLabel("Target name").fill("file-dev");
+    await add.getByLabel("Kind").selectOption("dotenv_file");
+    await add.getByLabel("Location").fill("..\u2215other\u2215dev.env"); // U+2215 DIVISION SLASH
+    await add.getByRole("button", { name: "Add target" }).click();
+    await expect(add).toContainText("look-alike characters are refused");
+    await add.getByLabel("Location").fill("e2e/dev.env");
+    await add.getByRole("button", { name: "Add target" }).click();
+    const row = page
+      .getByRole("table", { name: "Sync targets" })
+      .getByRole("row")
+      .filter({ hasText: "file-dev" });
+    await expect(row).toBeVisible();
+    await row.getByRole("button", { name: "Push to file-dev" }).click();
+    await expect(row.getByRole("status")).toContainText(/Pushed \d+ key\(s\)/);
+    expect(existsSync(file)).toBe(true);
+
+    // An operator (or anyone with a shell) swaps the file for a symlink to a file outside the folder.
+    rmSync(file);
+    symlinkSync(stolen, file);
+    await row.getByRole("button", { name: "Test file-dev" }).click();
+    await expect(row.getByRole("alert")).toContainText("outside your organization's target folder");
+    await expect(row.getByRole("alert")).not.toContainText("Something went wrong");
+    await row.getByRole("button", { name: "Push to file-dev" }).click();
+    await expect(row.getByRole("alert")).toContainText("outside your organization's target folder");
+    expect(readFileSync(stolen, "utf8")).toBe("OTHER_ORG_KEY=not-yours\n");
+    await row.getByText("Settings", { exact: true }).click();
+    await row.getByRole("button", { name: "Deactivate target" }).click();
+    await expect(row).toContainText("inactive");
+  } finally {
+    await admin.context.close();
+    rmSync(file, { force: true });
+    await rm(outside, { recursive: true, force: true });
   }
 });

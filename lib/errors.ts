@@ -21,6 +21,14 @@ export const ERROR_CODES = {
     status: 409,
     message: "This target is deactivated: activate it to scan or push.",
   },
+  "refused:target": {
+    status: 422,
+    message: "The deployment target refused this; the details say why. Nothing was changed.",
+  },
+  "unavailable:target": {
+    status: 502,
+    message: "The deployment target could not be reached or did not answer as expected.",
+  },
   approval_required: {
     status: 403,
     message: "This change needs a reviewer's approval: send it as a change request with a reason.",

@@ -55,7 +55,7 @@ export function TargetForm({
         label="Location"
         htmlFor="t-location"
         error={e?.location}
-        hint="The receiver's URL, or a path under the server's target folder"
+        hint="The receiver's URL, or a path in your organization's folder on this server, e.g. web/production.env"
       >
         <Input id="t-location" name="location" autoComplete="off" />
       </Field>

@@ -5,8 +5,9 @@ import { openSecret, sealSecret } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import { riskOf } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
-import { fileTarget, resolveTargetPath } from "@/lib/targets/file-target";
+import { organizationFileTarget } from "@/lib/targets/file-target";
 import { httpTarget } from "@/lib/targets/http-target";
+import { organizationFilePath } from "@/lib/targets/organization-folder";
 import { type TargetDriver, TargetError } from "@/lib/targets/types";
 import type { TargetInput } from "@/lib/validation/targets";
 import { environmentInOrg, requireCapability } from "../authz";
@@ -17,8 +18,11 @@ import { syncTargets } from "../schema";
 import { writeAudit } from "./audit";
 import { type Approval, approvedBy, type Deferred, deferChange, mustWait } from "./change-request-open";
 
-/** File targets live under this folder of the console's server, and nowhere else. */
-export const targetRoot = () =>
+/**
+ * The folder all file targets live under; each organization has its own folder in it, named by its id
+ * (lib/targets/organization-folder.ts), and a location is only ever resolved inside that folder.
+ */
+const fileRoot = () =>
   path.resolve(
     process.env.RINGBEARER_SYNC_FILE_ROOT ?? path.join(process.env.RINGBEARER_DATA_DIR ?? ".data", "targets"),
   );
@@ -26,10 +30,14 @@ export const targetRoot = () =>
 export const secretAad = (organizationId: string, targetId: string) =>
   `ringbearer:target-secret:v1:${organizationId}:${targetId}`;
 
-export async function checkedLocation(input: Pick<TargetInput, "kind" | "location">) {
+/**
+ * The location to store, checked for the caller's organization: an HTTP URL without trailing slashes, or a
+ * file path that resolves inside the organization's own folder (a refusal is a field error on `location`).
+ */
+export async function checkedLocation(organizationId: string, input: Pick<TargetInput, "kind" | "location">) {
   if (input.kind === "http") return input.location.replace(/\/+$/, "");
   try {
-    await resolveTargetPath(targetRoot(), input.location);
+    organizationFilePath(fileRoot(), organizationId, input.location);
     return input.location;
   } catch (error) {
     if (error instanceof TargetError) throw new AppError("validation", { location: [error.message] });
@@ -37,10 +45,10 @@ export async function checkedLocation(input: Pick<TargetInput, "kind" | "locatio
   }
 }
 
-/** A production target waiting for approval: its input (no secret), its id and its secret, sealed for that id. */
 /** Added, or waiting for approval; a generated secret is shown to the author either way, this once. */
 export type TargetCreated = ({ status: "applied" } | Deferred) & { id: string; secret: string | null };
 
+/** A production target waiting for approval: its input (no secret), its id and its secret, sealed for that id. */
 export type DeferredTarget = {
   id: string;
   input: Omit<TargetInput, "secret">;
@@ -48,6 +56,17 @@ export type DeferredTarget = {
   encryptionKeyId: string;
   secretGiven: boolean;
 };
+
+/** The driver of a stored target; a file target is bound to the organization that owns the row. */
+function driverOf(target: typeof syncTargets.$inferSelect, secret: string): TargetDriver {
+  if (target.kind === "http") return httpTarget({ url: target.location, secret });
+  return organizationFileTarget({
+    root: fileRoot(),
+    organizationId: target.organizationId,
+    location: target.location,
+    secret,
+  });
+}
 
 /**
  * Adds a target to an environment (owners and admins). Without a secret one is generated; for an HTTP
@@ -63,7 +82,7 @@ export async function createTarget(
 ): Promise<TargetCreated> {
   if (!options.approval) requireCapability(ctx, "environment:manage");
   const env = await environmentInOrg(tx, ctx, input.environmentId);
-  const location = await checkedLocation(input);
+  const location = await checkedLocation(ctx.organizationId, input);
   const keys = await orgKeys(tx, ctx.organizationId);
   const id = options.deferred?.id ?? randomUUID();
   const secret = options.deferred ? null : (input.secret ?? randomBytes(32).toString("base64url"));
@@ -133,7 +152,12 @@ export type OpenTarget = {
   driver: TargetDriver;
 };
 
-/** A target of the caller's organization with its secret opened and a driver to talk to it. */
+/**
+ * A target of the caller's organization with its secret opened and a driver to talk to it. Nothing is read
+ * here: a file target's path is resolved and checked at each call of its driver, so a refused location
+ * (a symlink out of the organization's folder, a location saved before the allow-list) fails that test,
+ * scan or push with its message, like an unreachable receiver.
+ */
 export async function openTarget(tx: Tx, ctx: TenantContext, id: string): Promise<OpenTarget> {
   const [target] = await tx
     .select()
@@ -145,11 +169,7 @@ export async function openTarget(tx: Tx, ctx: TenantContext, id: string): Promis
   const key = keys.byId.get(target.encryptionKeyId);
   if (!key) throw new Error(`data key ${target.encryptionKeyId} is not available`);
   const secret = openSecret(key, target.secretSealed, secretAad(ctx.organizationId, target.id));
-  const driver =
-    target.kind === "http"
-      ? httpTarget({ url: target.location, secret })
-      : fileTarget({ path: await resolveTargetPath(targetRoot(), target.location), secret });
-  return { target, env, secret, driver };
+  return { target, env, secret, driver: driverOf(target, secret) };
 }
 
 /** Records how the last contact with a target went (a test, a scan or a push). */

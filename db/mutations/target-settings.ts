@@ -89,7 +89,7 @@ export async function updateTarget(
     throw new AppError("validation", { kind: ["A target's kind cannot change: add a new target instead"] });
   if (target.version !== input.version)
     throw new AppError("conflict:version", undefined, { version: target.version });
-  const location = await checkedLocation(input);
+  const location = await checkedLocation(ctx.organizationId, input);
   const next = { ...input, location };
   const changed = SETTINGS.filter((k) => next[k] !== target[k]);
   if (changed.length === 0) return { status: "applied", id: target.id, version: target.version };

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { lstatSync, mkdirSync, realpathSync } from "node:fs";
-import { open, readFile, rename, unlink } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { constants, realpathSync } from "node:fs";
+import { open, rename, unlink } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { type DotenvEntry, parseDotenv, serializeDotenv } from "@/lib/dotenv";
 import { ApplyRequest, deployedHash, describeIssues } from "@/lib/sync-protocol";
+import { organizationFilePath } from "./organization-folder";
 import { type DeployedState, type TargetChange, type TargetDriver, TargetError } from "./types";
 
 /** The names serializeDotenv can write; the protocol allows more, which a .env target has to refuse. */
@@ -50,14 +51,42 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   await folder.close().catch(() => {});
 }
 
-async function readEntries(file: string): Promise<DotenvEntry[]> {
-  let text: string;
+/**
+ * Reads the file without following a symlink in its last step (the path given is already the real one) and
+ * refuses anything but a plain file; with `singleLink`, also a file with other hard links, which could be
+ * another organization's file under a second name.
+ */
+async function readText(file: string, singleLink: boolean): Promise<string | null> {
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    text = await readFile(file, "utf8");
+    // O_NONBLOCK: a FIFO put in its place must not hang the console; it is refused below as not a file.
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    if (errorCode(error) === "ENOENT") return [];
+    if (errorCode(error) === "ENOENT") return null;
+    if (errorCode(error) === "ELOOP") throw new TargetError("refused", "The .env file is a symbolic link");
     throw new TargetError("io", `Could not read the .env file (${errorCode(error)})`);
   }
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new TargetError("io", "Could not read the .env file (EISDIR)");
+    if (!stat.isFile()) throw new TargetError("refused", "The .env file is not a plain file");
+    if (singleLink && stat.nlink > 1)
+      throw new TargetError(
+        "refused",
+        "The .env file has other hard links: another name could be another's file",
+      );
+    return await handle.readFile("utf8");
+  } catch (error) {
+    if (error instanceof TargetError) throw error;
+    throw new TargetError("io", `Could not read the .env file (${errorCode(error)})`);
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
+
+async function readEntries(file: string, singleLink: boolean): Promise<DotenvEntry[]> {
+  const text = await readText(file, singleLink);
+  if (text === null) return [];
   const { entries, problems } = parseDotenv(text);
   const [first] = problems;
   if (first) {
@@ -93,80 +122,63 @@ function applyChange(entries: DotenvEntry[], change: TargetChange): { key: strin
 }
 
 /**
- * A `.env` file on the console's own filesystem. Rewriting it keeps keys and their order but not comments,
- * blank lines or `export ` prefixes: the file is the deployment's, written the way serializeDotenv writes.
+ * A driver over the file `locate()` names, asked again at every read and write so a path checked once is
+ * not trusted later. Rewriting keeps keys and their order but not comments, blank lines or `export `
+ * prefixes: the file is the deployment's, written the way serializeDotenv writes.
  */
-export function fileTarget({ path, secret }: { path: string; secret: string }): TargetDriver {
-  const file = resolve(path);
+function fileDriver(locate: () => string, secret: string, singleLink: boolean): TargetDriver {
   const hashes = (entries: { key: string; value: string }[]): DeployedState =>
     new Map(entries.map((e) => [e.key, deployedHash(secret, e.value)]));
+  const entries = async () => readEntries(locate(), singleLink);
 
   return {
-    state: async () => hashes(await readEntries(file)),
+    state: async () => hashes(await entries()),
     async values(names) {
       const wanted = new Set(names);
-      const entries = await readEntries(file);
-      return new Map(entries.filter((e) => wanted.has(e.key)).map((e) => [e.key, e.value]));
+      return new Map((await entries()).filter((e) => wanted.has(e.key)).map((e) => [e.key, e.value]));
     },
-    apply: (change) =>
-      serialised(file, async () => {
+    async apply(change) {
+      const file = locate();
+      return serialised(file, async () => {
         checkChange(change);
-        const entries = await readEntries(file);
-        const next = applyChange(entries, change);
-        const before = serializeDotenv(entries);
+        const before = await readEntries(file, singleLink);
+        const next = applyChange(before, change);
         const after = serializeDotenv(next);
-        if (after !== before) await writeAtomically(file, after);
+        if (after !== serializeDotenv(before)) await writeAtomically(file, after);
         return hashes(next);
-      }),
+      });
+    },
   };
 }
 
-const isWithin = (root: string, path: string): boolean => {
-  const rel = relative(root, path);
-  return rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+/** The real path of `path` when it exists (so a symlinked file is followed once, here), else `path`. */
+const realOrGiven = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 };
 
-function refuse(given: string, why = "is outside the targets folder"): never {
-  throw new TargetError("refused", `"${given}" ${why}`);
-}
-
-/** The real path of `path`, refused when it (or, for a symlink, what it points at) is outside `realRoot`. */
-function realWithin(realRoot: string, path: string, given: string): string {
-  let real: string;
-  try {
-    real = realpathSync(path);
-  } catch {
-    refuse(given, "points at something that does not exist");
-  }
-  if (!isWithin(realRoot, real)) refuse(given);
-  return real;
+/** A `.env` file an operator names on their own server (the reference receiver's `--file`). */
+export function fileTarget({ path, secret }: { path: string; secret: string }): TargetDriver {
+  const file = resolve(path);
+  return fileDriver(() => realOrGiven(file), secret, false);
 }
 
 /**
- * The absolute path of a file target `relative` to `root`, refusing anything that would land outside root:
- * `..`, absolute paths elsewhere, and symlinks (in the folders or the file itself) pointing out. Creates the
- * missing folders, but only after checking that the deepest existing one is inside root.
+ * An organization's `.env` file target: `location` inside `<root>/<organization id>`, resolved and checked by
+ * organizationFilePath before every operation. A refusal there is a TargetError `refused` from the call.
  */
-export function resolveTargetPath(root: string, relativePath: string): string {
-  const base = resolve(root);
-  const target = resolve(base, relativePath);
-  if (!relativePath.trim() || relativePath.includes("\0") || target === base || !isWithin(base, target)) {
-    refuse(relativePath);
-  }
-  try {
-    mkdirSync(base, { recursive: true, mode: 0o700 });
-    const realRoot = realpathSync(base);
-    let existing = dirname(target);
-    while (!lstatSync(existing, { throwIfNoEntry: false })) existing = dirname(existing);
-    realWithin(realRoot, existing, relativePath);
-    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-    const file = join(realWithin(realRoot, dirname(target), relativePath), basename(target));
-    const stat = lstatSync(file, { throwIfNoEntry: false });
-    if (stat?.isSymbolicLink()) realWithin(realRoot, file, relativePath);
-    if (stat?.isDirectory()) refuse(relativePath, "is a folder");
-    return file;
-  } catch (error) {
-    if (error instanceof TargetError) throw error;
-    throw new TargetError("io", `Could not prepare the folder for "${relativePath}" (${errorCode(error)})`);
-  }
+export function organizationFileTarget(target: {
+  root: string;
+  organizationId: string;
+  location: string;
+  secret: string;
+}): TargetDriver {
+  return fileDriver(
+    () => organizationFilePath(target.root, target.organizationId, target.location),
+    target.secret,
+    true,
+  );
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fileLocationProblem } from "@/lib/targets/location";
 import { checkbox, optionalText } from "./fields";
 
 const trimmed = (v: unknown) => (typeof v === "string" ? v.trim() : v);
@@ -31,15 +32,18 @@ const targetFields = z.object({
     .max(1440, "At least once a day (1440 minutes)"),
 });
 
-/** The location must suit the kind: a receiver's URL without credentials, or a path under the target folder. */
+/**
+ * The location must suit the kind: a receiver's URL without credentials, or a relative path inside the
+ * organization's own target folder, spelled with the strict allow-list of lib/targets/location.ts.
+ */
 function checkLocation(t: { kind: "dotenv_file" | "http"; location: string }, ctx: z.RefinementCtx) {
   const issue = (message: string) => ctx.addIssue({ code: "custom", path: ["location"], message });
   if (t.kind === "http" && /^https?:\/\/[^/]*@/.test(t.location))
     issue("Leave credentials out of the URL: the shared secret authenticates the console");
   else if (t.kind === "http" && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(t.location))
     issue("Enter the receiver's http(s) URL, e.g. http://10.0.0.5:4400");
-  if (t.kind === "dotenv_file" && !/^[A-Za-z0-9_./-]+$/.test(t.location))
-    issue("A path under the server's target folder, e.g. web/production.env");
+  const problem = t.kind === "dotenv_file" ? fileLocationProblem(t.location) : null;
+  if (problem) issue(problem);
 }
 
 /** A sync target as the form sends it; the secret is optional (the console generates one if absent). */

@@ -290,6 +290,7 @@ describe("who may sync, and wedding hours", () => {
     });
     expect(bad.success).toBe(false);
     expect(Object.keys(bad.error?.flatten().fieldErrors ?? {}).sort()).toEqual([
+      "location",
       "name",
       "scanIntervalMinutes",
     ]);
@@ -316,17 +317,16 @@ describe("who may sync, and wedding hours", () => {
       );
       await expect(
         withContext(org.owner, (tx) =>
-          createTarget(
-            tx,
-            org.owner,
-            targetInput.parse({
-              environmentId: org.env.production,
-              name: "escape",
-              kind: "dotenv_file",
-              location: "../../etc/passwd",
-              scanIntervalMinutes: "15",
-            }),
-          ),
+          // As a caller that skips the form would send it: the database layer refuses it too.
+          createTarget(tx, org.owner, {
+            environmentId: org.env.production,
+            name: "escape",
+            kind: "dotenv_file",
+            location: "../../etc/passwd",
+            scanIntervalMinutes: 15,
+            deleteUnmanaged: false,
+            autoPush: false,
+          }),
         ),
       ).rejects.toSatisfy((e) => isCode("validation")(e) && Boolean((e as AppError).fieldErrors?.location));
       expect(await pushToTarget(owner, { targetId: file.id })).toMatchObject({ status: "completed" });

@@ -228,7 +228,28 @@ describe("sync target settings", () => {
     expect(targetSettings.safeParse({ ...base, version: "" }).success).toBe(false);
     expect(
       targetSettings.safeParse({ ...base, kind: "dotenv_file" }).error?.flatten().fieldErrors.location,
-    ).toEqual(["A path under the server's target folder, e.g. web/production.env"]);
+    ).toEqual([
+      "Use letters, digits, . _ - and / only: a path under your organization's target folder, e.g. web/production.env",
+    ]);
+  });
+  it("take a .env location only from the strict allow-list, saying what is wrong", () => {
+    const problem = (location: string) =>
+      targetSettings.safeParse({ ...base, kind: "dotenv_file", location }).error?.flatten().fieldErrors
+        .location;
+    expect(problem("web/production.env")).toBeUndefined();
+    expect(problem("  shop/.env  ")).toBeUndefined(); // trimmed
+    expect(problem("../other/x.env")).toEqual(["No . or .. in the path"]);
+    expect(problem("/srv/x.env")).toEqual([
+      "A path relative to your organization's target folder, without a leading /",
+    ]);
+    expect(problem("web/")).toEqual(["No empty folder names (a doubled / or a trailing /)"]);
+    expect(problem("web\\x.env")).toEqual(["Separate folders with /, not \\"]);
+    expect(problem("..\u2215x.env")).toEqual([
+      "Use plain ASCII letters, digits, . _ - and / only (look-alike characters are refused)",
+    ]);
+    expect(problem("x.env\u0000")).toEqual(["A path cannot contain a NUL character"]);
+    expect(problem("%2e%2e/x.env")).toHaveLength(1);
+    expect(problem(`${"a/".repeat(16)}x.env`)).toEqual(["At most 16 folders deep"]);
   });
   it("never carry a secret or an environment (those are not settings)", () => {
     const parsed = targetSettings.parse({ ...base, secret: "x".repeat(40), environmentId: base.id });
