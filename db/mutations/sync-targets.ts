@@ -3,6 +3,7 @@ import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { openSecret, sealSecret } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
+import { literalHostRefusal } from "@/lib/net/outbound-policy";
 import { fileTarget, resolveTargetPath } from "@/lib/targets/file-target";
 import { httpTarget } from "@/lib/targets/http-target";
 import { type TargetDriver, TargetError } from "@/lib/targets/types";
@@ -11,6 +12,7 @@ import { environmentInOrg, requireCapability } from "../authz";
 import type { Tx } from "../client";
 import { type TenantContext, withContext } from "../context";
 import { orgKeys } from "../keyring";
+import { outboundAllowlist } from "../outbound";
 import { syncTargets } from "../schema";
 import { writeAudit } from "./audit";
 
@@ -23,8 +25,28 @@ export const targetRoot = () =>
 export const secretAad = (organizationId: string, targetId: string) =>
   `ringbearer:target-secret:v1:${organizationId}:${targetId}`;
 
+/**
+ * The location as stored, refused with a field error when it cannot be used: an HTTP receiver whose host is
+ * a private, loopback or link-local address (or `localhost`) that the operator has not allowlisted — names are
+ * checked again on their resolved address at every connection — or a file path outside the target folder.
+ */
 export async function checkedLocation(input: Pick<TargetInput, "kind" | "location">) {
-  if (input.kind === "http") return input.location.replace(/\/+$/, "");
+  if (input.kind === "http") {
+    const location = input.location.replace(/\/+$/, "");
+    let host: string;
+    try {
+      host = new URL(location).hostname;
+    } catch {
+      throw new AppError("validation", { location: ["Enter the receiver's http(s) URL"] });
+    }
+    if (literalHostRefusal(host, outboundAllowlist()))
+      throw new AppError("validation", {
+        location: [
+          "Ringbearer does not connect to private, loopback or link-local addresses. Use the receiver's public address, or ask the operator to allow it (RINGBEARER_OUTBOUND_ALLOW)",
+        ],
+      });
+    return location;
+  }
   try {
     await resolveTargetPath(targetRoot(), input.location);
     return input.location;
@@ -104,7 +126,7 @@ export async function openTarget(tx: Tx, ctx: TenantContext, id: string): Promis
   const secret = openSecret(key, target.secretSealed, secretAad(ctx.organizationId, target.id));
   const driver =
     target.kind === "http"
-      ? httpTarget({ url: target.location, secret })
+      ? httpTarget({ url: target.location, secret, allow: outboundAllowlist() })
       : fileTarget({ path: await resolveTargetPath(targetRoot(), target.location), secret });
   return { target, env, secret, driver };
 }
