@@ -40,7 +40,7 @@ export function guardedFetch(allow: Allowlist, { resolve }: { resolve?: Resolver
   return async (url, { method, headers, body, signal }) => {
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConnectFailed("policy");
     const addresses = await allowedAddresses(url.hostname, allow, { resolve, signal });
-    signal?.throwIfAborted();
+    if (signal?.aborted) throw new ConnectFailed("timeout", { cause: signal.reason });
     const client = url.protocol === "https:" ? https : http;
     return new Promise<Response>((done, fail) => {
       let connected = false;
