@@ -10,6 +10,8 @@ const env = {
   RINGBEARER_PG_PORT: process.env.E2E_PG_PORT ?? "54400",
   // Deterministic on any day: no weekly window (the wedding-hours spec makes its own blackout).
   RINGBEARER_SEED_WEDDING_WINDOW: "false",
+  // The specs' target receivers listen on loopback, which the outbound policy refuses unless opened.
+  RINGBEARER_OUTBOUND_ALLOW: "127.0.0.1,::1,localhost",
 };
 delete env.DATABASE_URL;
 delete env.DATABASE_OWNER_URL;

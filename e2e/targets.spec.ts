@@ -19,6 +19,17 @@ test("an admin connects staging, pushes, changes the target's settings, rotates 
   try {
     await page.goto(`/o/${ORG}/drift`);
     const add = page.getByRole("form", { name: "Add a sync target" });
+    // The cloud metadata address (or any private one the operator did not allow) is refused at the field.
+    await add.getByLabel("Environment").selectOption({ label: "staging" });
+    await add.getByLabel("Target name").fill("metadata");
+    await add.getByLabel("Kind").selectOption("http");
+    await add.getByLabel("Location").fill("http://169.254.169.254/latest/meta-data");
+    await add.getByRole("button", { name: "Add target" }).click();
+    await expect(add).toContainText(
+      "Ringbearer does not connect to private, loopback or link-local addresses",
+    );
+    await expect(page.getByRole("row").filter({ hasText: "metadata" })).toHaveCount(0);
+
     await add.getByLabel("Environment").selectOption({ label: "staging" });
     await add.getByLabel("Target name").fill("web-staging");
     await add.getByLabel("Kind").selectOption("http");

@@ -1,7 +1,17 @@
-import net from "node:net";
 import postgres from "postgres";
+import { guardedSocket, type Resolver } from "./net/guarded-connect";
+import { type Allowlist, EMPTY_ALLOWLIST } from "./net/outbound-policy";
 
 export type ProbeResult = { status: "passed" | "failed" | "warning"; message: string; ms: number };
+
+export type ProbeOptions = {
+  /** Default 3 s. Every failure answers after the whole timeout, so timing does not tell them apart. */
+  timeoutMs?: number;
+  /** Hosts and ranges opened beyond public addresses (RINGBEARER_OUTBOUND_ALLOW); none by default. */
+  allow?: Allowlist;
+  /** For tests: how host names resolve. */
+  resolve?: Resolver;
+};
 
 const DEFAULT_PORTS: Record<string, number> = {
   "postgres:": 5432,
@@ -13,83 +23,77 @@ const DEFAULT_PORTS: Record<string, number> = {
   "mongodb:": 27017,
 };
 
-/** Why a connection failed, in words that never include the URL, the user or the password. */
+/** The one answer for a refused address, an unknown host, a closed port and a host that never answers. */
+export const COULD_NOT_CONNECT = "Could not connect";
+
+/**
+ * Why a connection failed, in words that never include the URL, the user or the password. Only a server that
+ * was reached and answered as PostgreSQL gets a more precise message.
+ */
 function reason(error: unknown): string {
-  const e = error as { code?: string; errno?: string };
-  switch (e?.code ?? e?.errno) {
-    case "ECONNREFUSED":
-      return "Connection refused: nothing is listening on that host and port";
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return "Host not found (DNS)";
-    case "CONNECT_TIMEOUT":
-    case "ETIMEDOUT":
-      return "Timed out";
+  switch ((error as { code?: string })?.code) {
     case "28P01":
     case "28000":
       return "Reached the server, but it refused the credentials";
     case "3D000":
       return "Reached the server, but the database does not exist";
     default:
-      return `Could not connect (${e?.code ?? "error"})`;
+      return COULD_NOT_CONNECT;
   }
-}
-
-function tcp(host: string, port: number, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    const fail = (error: Error & { code?: string }) => {
-      socket.destroy();
-      reject(error);
-    };
-    socket.setTimeout(timeoutMs, () => fail(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
-    socket.once("error", fail);
-    socket.once("connect", () => {
-      socket.end();
-      resolve();
-    });
-  });
 }
 
 /**
  * The on-demand connectivity check for database URLs: PostgreSQL gets a real login and `select 1`; other
- * databases a TCP connection to their host and port. Short timeout; the message never contains the URL.
+ * databases a TCP connection to their host and port. Under the outbound policy (lib/net): only public
+ * addresses unless allowlisted, checked on the address the socket connects to. A refused address, an unknown
+ * host, a closed port and a filtered one all answer "Could not connect" after the full timeout, so the check
+ * is no port scanner. The message never contains the URL.
  */
-export async function probeDatabaseUrl(raw: string, timeoutMs = 3000): Promise<ProbeResult> {
+export async function probeDatabaseUrl(raw: string, options: ProbeOptions = {}): Promise<ProbeResult> {
+  const { timeoutMs = 3000, allow = EMPTY_ALLOWLIST, resolve } = options;
   const started = performance.now();
-  const done = (status: ProbeResult["status"], message: string): ProbeResult => ({
-    status,
-    message,
-    ms: Math.round(performance.now() - started),
-  });
+  const elapsed = () => Math.round(performance.now() - started);
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    return done("failed", "Not a URL");
+    return { status: "failed", message: "Not a URL", ms: elapsed() };
   }
   const port = Number(url.port) || DEFAULT_PORTS[url.protocol];
   if (!url.hostname || !port)
-    return done("warning", `No network check for ${url.protocol.replace(":", "")} URLs`);
+    return {
+      status: "warning",
+      message: `No network check for ${url.protocol.replace(":", "")} URLs`,
+      ms: elapsed(),
+    };
+  const signal = AbortSignal.timeout(timeoutMs);
+  const connect = () => guardedSocket(url.hostname, port, allow, { resolve, signal });
   try {
     if (url.protocol === "postgres:" || url.protocol === "postgresql:") {
-      const sql = postgres(raw.trim(), {
+      const settings = {
         max: 1,
         connect_timeout: Math.ceil(timeoutMs / 1000),
         idle_timeout: 1,
         onnotice: () => {},
         connection: { application_name: "ringbearer-connectivity-check" },
-      });
+        // postgres.js's documented custom socket (absent from its types): the only way this client connects,
+        // to the checked address of the URL's host (whatever host list or socket path postgres.js reads from
+        // the URL), with the name kept for TLS verification.
+        socket: async () => Object.assign(await connect(), { host: url.hostname.replace(/^\[|\]$/g, "") }),
+      };
+      const sql = postgres(raw.trim(), settings);
       try {
         await sql`select 1`;
       } finally {
         await sql.end({ timeout: 1 }).catch(() => {});
       }
-      return done("passed", "Connected and ran select 1");
+      return { status: "passed", message: "Connected and ran select 1", ms: elapsed() };
     }
-    await tcp(url.hostname, port, timeoutMs);
-    return done("passed", "The host accepts connections on its port (TCP)");
+    (await connect()).end();
+    return { status: "passed", message: "The host accepts connections on its port (TCP)", ms: elapsed() };
   } catch (error) {
-    return done("failed", reason(error));
+    const remaining = timeoutMs - (performance.now() - started);
+    if (remaining > 0) await new Promise((done) => setTimeout(done, remaining));
+    return { status: "failed", message: reason(error), ms: elapsed() };
   }
 }

@@ -25,6 +25,8 @@ const db = await throwawayDatabase({ adminUrl: process.env.BENCH_DATABASE_ADMIN_
 process.env.DATABASE_URL = db.databaseUrl;
 process.env.DATABASE_OWNER_URL = db.ownerUrl;
 process.env.RINGBEARER_MASTER_KEY = randomBytes(32).toString("base64");
+// The sync section's receiver listens on loopback, which the outbound policy refuses unless opened.
+process.env.RINGBEARER_OUTBOUND_ALLOW = "127.0.0.1";
 
 // Imported after the environment is set: the app's modules read it on first use.
 const { withContext } = await import("@/db/context");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseAllowlist } from "@/lib/net/outbound-policy";
 
 const postgresUrl = z
   .string({ error: "is missing" })
@@ -21,6 +22,19 @@ const schema = z.object({
     .min(1, "must be a folder path")
     .refine((v) => !v.includes("\0"), "must be a folder path")
     .optional(),
+  RINGBEARER_OUTBOUND_ALLOW: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      try {
+        parseAllowlist(v);
+      } catch (error) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a comma-separated list of host names, IP addresses and CIDR ranges: ${(error as Error).message}`,
+        });
+      }
+    }),
 });
 
 export type AppEnv = z.infer<typeof schema>;

@@ -1,12 +1,14 @@
 import { and, eq } from "drizzle-orm";
-import type { ProbeResult } from "@/lib/connectivity";
+import { type ProbeResult, probeDatabaseUrl } from "@/lib/connectivity";
 import { AppError } from "@/lib/errors";
 import { environmentInOrg, requireValuePermission } from "../authz";
-import type { Tx } from "../client";
-import type { TenantContext } from "../context";
+import { type Database, getDb, type Tx } from "../client";
+import { type TenantContext, withContext } from "../context";
 import { orgKeys } from "../keyring";
+import { outboundAllowlist } from "../outbound";
 import { environmentVariableValues, variableValidations } from "../schema";
 import { writeAudit } from "./audit";
+import { isLimited, type Limit, recordFailure } from "./rate-limits";
 import { decryptWith } from "./values";
 import { liveVariable } from "./variables";
 
@@ -80,4 +82,33 @@ export async function recordConnectivity(
       ms: result.ms,
     },
   });
+}
+
+/** Connectivity checks per user: each one connects from the server, so they are few (10 per 15 minutes). */
+export const connectivityLimit = (userId: string): Limit => ({
+  key: `connectivity:${userId}`,
+  max: 10,
+  windowMinutes: 15,
+});
+
+/**
+ * The connectivity check of one stored database URL, as a user asks for it: rate-limited per user (every
+ * attempt counts, so it cannot be used to try credentials or ports at speed), then the value is read under the
+ * caller's permissions, probed outside any transaction under the outbound policy (lib/connectivity), and the
+ * result stored and audited.
+ */
+export async function checkConnectivity(
+  ctx: TenantContext,
+  t: Target,
+  { timeoutMs, database = getDb() }: { timeoutMs?: number; database?: Database } = {},
+): Promise<ProbeResult> {
+  const limit = connectivityLimit(ctx.userId);
+  if (await isLimited(database, limit)) throw new AppError("rate_limited");
+  await recordFailure(database, limit);
+  const { url, variable, env, version } = await withContext(ctx, (tx) => connectivityTarget(tx, ctx, t));
+  const result = await probeDatabaseUrl(url, { timeoutMs, allow: outboundAllowlist() });
+  await withContext(ctx, (tx) =>
+    recordConnectivity(tx, ctx, { ...t, name: variable.name, environment: env.name, version }, result),
+  );
+  return result;
 }

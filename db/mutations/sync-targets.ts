@@ -3,6 +3,7 @@ import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { openSecret, sealSecret } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
+import { literalHostRefusal } from "@/lib/net/outbound-policy";
 import { riskOf } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
 import { organizationFileTarget } from "@/lib/targets/file-target";
@@ -14,6 +15,7 @@ import { environmentInOrg, requireCapability } from "../authz";
 import type { Tx } from "../client";
 import { type TenantContext, withContext } from "../context";
 import { orgKeys } from "../keyring";
+import { outboundAllowlist } from "../outbound";
 import { syncTargets } from "../schema";
 import { writeAudit } from "./audit";
 import { type Approval, approvedBy, type Deferred, deferChange, mustWait } from "./change-request-open";
@@ -31,11 +33,27 @@ export const secretAad = (organizationId: string, targetId: string) =>
   `ringbearer:target-secret:v1:${organizationId}:${targetId}`;
 
 /**
- * The location to store, checked for the caller's organization: an HTTP URL without trailing slashes, or a
- * file path that resolves inside the organization's own folder (a refusal is a field error on `location`).
+ * The location as stored, refused with a field error when it cannot be used: an HTTP receiver whose host is
+ * a private, loopback or link-local address (or `localhost`) that the operator has not allowlisted — names are
+ * checked again on their resolved address at every connection — or a file path that does not resolve inside the organization's own folder.
  */
 export async function checkedLocation(organizationId: string, input: Pick<TargetInput, "kind" | "location">) {
-  if (input.kind === "http") return input.location.replace(/\/+$/, "");
+  if (input.kind === "http") {
+    const location = input.location.replace(/\/+$/, "");
+    let host: string;
+    try {
+      host = new URL(location).hostname;
+    } catch {
+      throw new AppError("validation", { location: ["Enter the receiver's http(s) URL"] });
+    }
+    if (literalHostRefusal(host, outboundAllowlist()))
+      throw new AppError("validation", {
+        location: [
+          "Ringbearer does not connect to private, loopback or link-local addresses. Use the receiver's public address, or ask the operator to allow it (RINGBEARER_OUTBOUND_ALLOW)",
+        ],
+      });
+    return location;
+  }
   try {
     organizationFilePath(fileRoot(), organizationId, input.location);
     return input.location;
@@ -59,7 +77,7 @@ export type DeferredTarget = {
 
 /** The driver of a stored target; a file target is bound to the organization that owns the row. */
 function driverOf(target: typeof syncTargets.$inferSelect, secret: string): TargetDriver {
-  if (target.kind === "http") return httpTarget({ url: target.location, secret });
+  if (target.kind === "http") return httpTarget({ url: target.location, secret, allow: outboundAllowlist() });
   return organizationFileTarget({
     root: fileRoot(),
     organizationId: target.organizationId,

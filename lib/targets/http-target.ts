@@ -12,12 +12,25 @@ import {
   ValuesResponse,
   verifyResponse,
 } from "@/lib/sync-protocol";
+import { ConnectFailed, type Resolver } from "../net/guarded-connect";
+import { guardedFetch, type Transport } from "../net/guarded-fetch";
+import { type Allowlist, EMPTY_ALLOWLIST, literalHostRefusal } from "../net/outbound-policy";
 import { type DeployedState, type TargetDriver, TargetError } from "./types";
 
 /** A guard against a runaway receiver, not a protocol limit: a values answer may exceed MAX_BODY_BYTES. */
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-type Options = { url: string; secret: string; timeoutMs?: number; fetch?: typeof fetch };
+type Options = {
+  url: string;
+  secret: string;
+  timeoutMs?: number;
+  /** Hosts and ranges opened beyond public addresses (the operator's RINGBEARER_OUTBOUND_ALLOW); none by default. */
+  allow?: Allowlist;
+  /** For tests: how host names resolve (the system resolver by default). */
+  resolve?: Resolver;
+  /** For tests: a transport instead of the guarded one (private IP literals are still refused before it). */
+  fetch?: Transport;
+};
 /** `requestSignature` is what we signed the request with: the answer must be signed together with it. */
 type Answer = { status: number; headers: Headers; text: string; requestSignature: string };
 
@@ -64,7 +77,7 @@ async function readLimited(response: Response): Promise<string> {
 const causeCode = (error: unknown): string | undefined => {
   const e = error as { code?: unknown; cause?: { code?: unknown } };
   const code = e?.cause?.code ?? e?.code;
-  return typeof code === "string" ? code : undefined;
+  return typeof code === "string" && /^[A-Z0-9_]{1,40}$/.test(code) ? code : undefined;
 };
 
 /**
@@ -72,23 +85,31 @@ const causeCode = (error: unknown): string | undefined => {
  * replay) and every answer must be signed back for that request, so a stranger on the path can neither push
  * values nor feed the console a fake or recorded state. Redirects are not followed: a signed body with values
  * must not be re-sent somewhere else.
+ *
+ * Outbound policy: only public addresses, unless allowlisted, checked on the address each connection actually
+ * uses (lib/net). A refused address, a name that does not resolve, a closed port and a host that does not
+ * answer all give the same answer, "Could not connect to host:port", so targets cannot map a network.
  */
 export function httpTarget({
   url,
   secret,
   timeoutMs = 5000,
-  fetch: fetchImpl = fetch,
+  allow = EMPTY_ALLOWLIST,
+  resolve,
+  fetch: transport = guardedFetch(allow, { resolve }),
 }: Options): TargetDriver {
   const seconds = `${timeoutMs / 1000} s`;
 
   function transportError(error: unknown, where: string): TargetError {
     if (error instanceof TargetError) return error;
+    if (error instanceof ConnectFailed)
+      return new TargetError("unreachable", `Could not connect to ${where}`);
     const name = (error as { name?: string })?.name;
     if (name === "TimeoutError" || name === "AbortError") {
       return new TargetError("timeout", `No answer within ${seconds}`);
     }
     const code = causeCode(error);
-    return new TargetError("unreachable", `Could not connect to ${where}${code ? ` (${code})` : ""}`);
+    return new TargetError("unreachable", `The connection to ${where} failed${code ? ` (${code})` : ""}`);
   }
 
   async function send(method: string, endpoint: string, payload?: unknown): Promise<Answer> {
@@ -106,8 +127,9 @@ export function httpTarget({
     const headers: Record<string, string> = { accept: "application/json", ...signed };
     if (body) headers["content-type"] = "application/json";
     const where = `${base.hostname}:${base.port || (base.protocol === "https:" ? "443" : "80")}`;
+    if (literalHostRefusal(base.hostname, allow)) throw transportError(new ConnectFailed("policy"), where);
     try {
-      const response = await fetchImpl(target, {
+      const response = await transport(target, {
         method,
         headers,
         body: body || undefined,
@@ -153,6 +175,12 @@ export function httpTarget({
   async function call<T>(method: string, endpoint: string, schema: z.ZodType<T>, payload?: unknown) {
     const answer = await send(method, endpoint, payload);
     const { status, headers, text, requestSignature } = answer;
+    if (status >= 300 && status < 400) {
+      throw new TargetError(
+        "refused",
+        `The target answered with a redirect (HTTP ${status}); redirects are not followed`,
+      );
+    }
     if (status === 401) throw unauthorized(answer);
     const check = verifyResponse({ secret, status, requestSignature, headers, body: text });
     if (!check.ok) {

@@ -41,7 +41,7 @@ function checkLocation(t: { kind: "dotenv_file" | "http"; location: string }, ct
   if (t.kind === "http" && /^https?:\/\/[^/]*@/.test(t.location))
     issue("Leave credentials out of the URL: the shared secret authenticates the console");
   else if (t.kind === "http" && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(t.location))
-    issue("Enter the receiver's http(s) URL, e.g. http://10.0.0.5:4400");
+    issue("Enter the receiver's http(s) URL, e.g. https://deploy.example.com:4400");
   const problem = t.kind === "dotenv_file" ? fileLocationProblem(t.location) : null;
   if (problem) issue(problem);
 }

@@ -12,6 +12,7 @@ import { withContext } from "@/db/context";
 import { pushToTarget } from "@/db/mutations/deploy";
 import { scanTarget } from "@/db/mutations/drift";
 import { createTarget } from "@/db/mutations/sync-targets";
+import { parseAllowlist } from "@/lib/net/outbound-policy";
 import { httpTarget } from "@/lib/targets/http-target";
 import { targetInput } from "@/lib/validation/targets";
 import { startReceiver } from "../target-receiver.mts";
@@ -78,7 +79,7 @@ export async function benchSync(
     });
     // The deployment changed behind the console's back: 100 values, spread over the key range, set directly
     // on the receiver. Before each run the previous change is undone and one untimed scan resolves it.
-    const behind = httpTarget({ url: receiver.url, secret });
+    const behind = httpTarget({ url: receiver.url, secret, allow: parseAllowlist("127.0.0.1") });
     const names = [...(await behind.state()).keys()].sort().filter((_, i) => i % 100 === 0);
     const original = Object.fromEntries(await behind.values(names));
     let round = 0;

@@ -10,6 +10,7 @@ import { resolveDrift } from "@/db/mutations/drift-resolution";
 import { createTarget, testTarget } from "@/db/mutations/sync-targets";
 import { setValue } from "@/db/mutations/values";
 import { createVariable } from "@/db/mutations/variables";
+import { outboundAllowlist } from "@/db/outbound";
 import { driftSummary, openDriftCount, unresolvedDrift } from "@/db/queries/drift";
 import { environmentHealth } from "@/db/queries/health";
 import { configurationDrift, deploymentSyncs, environmentVariableValues } from "@/db/schema";
@@ -73,7 +74,7 @@ beforeAll(async () => {
     secret: SECRET,
     log: () => {},
   });
-  behind = httpTarget({ url: receiver.url, secret: SECRET });
+  behind = httpTarget({ url: receiver.url, secret: SECRET, allow: outboundAllowlist() });
   ids.DATABASE_URL = await set("DATABASE_URL", "postgres://app@db.staging:5432/app");
   ids.STRIPE_SECRET_KEY = await set("STRIPE_SECRET_KEY", "sk_test_staging_1");
   ids.FEATURE_FLAGS = await set("FEATURE_FLAGS", "checkout,search");

@@ -5,6 +5,7 @@ import { withContext } from "@/db/context";
 import { createTarget } from "@/db/mutations/sync-targets";
 import { setValue } from "@/db/mutations/values";
 import { createVariable } from "@/db/mutations/variables";
+import { outboundAllowlist } from "@/db/outbound";
 import { httpTarget } from "@/lib/targets/http-target";
 import { targetInput } from "@/lib/validation/targets";
 import { startReceiver } from "@/scripts/target-receiver.mts";
@@ -25,7 +26,7 @@ export async function loopbackDeployment(secret: string) {
   return {
     url: receiver.url,
     receiver,
-    deployed: httpTarget({ url: receiver.url, secret }),
+    deployed: httpTarget({ url: receiver.url, secret, allow: outboundAllowlist() }),
     async close() {
       await receiver.close().catch(() => {}); // a test may have stopped it already
       await rm(dir, { recursive: true, force: true });

@@ -190,7 +190,7 @@ describe("a production target's risky settings", () => {
       ),
     ).toMatchObject({ status: "applied" });
 
-    const risky = await form({ deleteUnmanaged: "on", location: "http://10.0.0.9:4400" });
+    const risky = await form({ deleteUnmanaged: "on", location: "https://receiver-2.example:4400" });
     await expect(withContext(admin, (tx) => updateTarget(tx, admin, risky))).rejects.toSatisfy(
       (e) =>
         isCode("validation")(e) &&
@@ -210,7 +210,7 @@ describe("a production target's risky settings", () => {
     ).rejects.toSatisfy(isCode("forbidden"));
     await approveAs(org, waiting);
     expect(await row(prod)).toMatchObject({
-      location: "http://10.0.0.9:4400",
+      location: "https://receiver-2.example:4400",
       deleteUnmanaged: true,
       managedKeys: [],
       version: 3,

@@ -25,6 +25,18 @@ describe("configuration", () => {
     expect(attempt).not.toThrow(/not-a-key-but-secret/);
   });
 
+  it("checks the outbound allowlist entry by entry", () => {
+    expect(
+      parseEnv({ ...valid, RINGBEARER_OUTBOUND_ALLOW: "127.0.0.1, ::1,10.20.0.0/16,receiver.internal" }),
+    ).toMatchObject({ RINGBEARER_OUTBOUND_ALLOW: "127.0.0.1, ::1,10.20.0.0/16,receiver.internal" });
+    expect(parseEnv({ ...valid, RINGBEARER_OUTBOUND_ALLOW: "" })).toMatchObject({
+      RINGBEARER_OUTBOUND_ALLOW: "",
+    });
+    expect(() => parseEnv({ ...valid, RINGBEARER_OUTBOUND_ALLOW: "127.0.0.1,10.0.0.0/33" })).toThrow(
+      /RINGBEARER_OUTBOUND_ALLOW must be a comma-separated list .*"10\.0\.0\.0\/33"/,
+    );
+  });
+
   it("reads the role name from a database URL", () => {
     expect(roleFromUrl(valid.DATABASE_URL)).toBe("ringbearer_app");
     expect(roleFromUrl("postgres://127.0.0.1/db")).toBe("postgres");

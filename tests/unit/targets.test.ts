@@ -18,6 +18,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseDotenv } from "@/lib/dotenv";
+import type { Transport } from "@/lib/net/guarded-fetch";
+import { parseAllowlist } from "@/lib/net/outbound-policy";
 import { deployedHash, readHeader, SIGNATURE_HEADER, signResponse } from "@/lib/sync-protocol";
 import { fileTarget, organizationFileTarget } from "@/lib/targets/file-target";
 import { httpTarget } from "@/lib/targets/http-target";
@@ -25,6 +27,8 @@ import { organizationFilePath } from "@/lib/targets/organization-folder";
 import { TargetError } from "@/lib/targets/types";
 
 const SECRET = "targets-test-secret-0123456789";
+/** The receivers here listen on loopback, which the outbound policy refuses unless allowlisted. */
+const LOOPBACK = parseAllowlist("127.0.0.1,::1");
 const dir = mkdtempSync(join(tmpdir(), "ringbearer-targets-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -287,7 +291,7 @@ describe("httpTarget against misbehaving servers", () => {
   it("refuses an unsigned answer, and one signed with another secret", async () => {
     const body = JSON.stringify({ keys: {} });
     const unsigned = await fakeServer((_req, res) => res.writeHead(200).end(body));
-    const error = await failure(httpTarget({ url: unsigned.url, secret: SECRET }).state());
+    const error = await failure(httpTarget({ url: unsigned.url, secret: SECRET, allow: LOOPBACK }).state());
     expect(error).toMatchObject({ code: "bad_response", message: "response not signed by the target" });
     const otherSecret = await fakeServer((req, res) => {
       const requestSignature = signatureOf(req);
@@ -297,7 +301,9 @@ describe("httpTarget against misbehaving servers", () => {
       );
       res.end(body);
     });
-    expect(await failure(httpTarget({ url: otherSecret.url, secret: SECRET }).state())).toMatchObject({
+    expect(
+      await failure(httpTarget({ url: otherSecret.url, secret: SECRET, allow: LOOPBACK }).state()),
+    ).toMatchObject({
       code: "bad_response",
       message: expect.stringMatching(/^The target's answer is not signed for this request/),
     });
@@ -319,7 +325,7 @@ describe("httpTarget against misbehaving servers", () => {
       }
       res.writeHead(200, recorded.headers).end(recorded.body);
     });
-    const target = httpTarget({ url: server.url, secret: SECRET });
+    const target = httpTarget({ url: server.url, secret: SECRET, allow: LOOPBACK });
     expect(await target.state()).toEqual(new Map([["A", deployedHash(SECRET, "old")]]));
     const error = await failure(target.state());
     expect(error).toMatchObject({
@@ -333,7 +339,9 @@ describe("httpTarget against misbehaving servers", () => {
   it("times out on a server that never answers", async () => {
     const server = await fakeServer(() => {});
     const started = performance.now();
-    const error = await failure(httpTarget({ url: server.url, secret: SECRET, timeoutMs: 150 }).state());
+    const error = await failure(
+      httpTarget({ url: server.url, secret: SECRET, allow: LOOPBACK, timeoutMs: 150 }).state(),
+    );
     expect(error).toMatchObject({ code: "timeout", message: "No answer within 0.15 s" });
     expect(performance.now() - started).toBeLessThan(2000);
     await server.close();
@@ -348,11 +356,11 @@ describe("httpTarget against misbehaving servers", () => {
     const server = await fakeServer((_req, res) =>
       res.writeHead(307, { location: `${other.url}/v1/state` }).end(),
     );
-    const target = httpTarget({ url: server.url, secret: SECRET });
+    const target = httpTarget({ url: server.url, secret: SECRET, allow: LOOPBACK });
     const error = await failure(target.apply({ set: { A: "secret" }, delete: [] }));
     expect(error).toMatchObject({
-      code: "bad_response",
-      message: "response not signed by the target (HTTP 307)",
+      code: "refused",
+      message: "The target answered with a redirect (HTTP 307); redirects are not followed",
     });
     expect(elsewhere).toBe(0);
     await Promise.all([server.close(), other.close()]);
@@ -364,7 +372,7 @@ describe("httpTarget against misbehaving servers", () => {
       const requestSignature = signatureOf(req);
       res.writeHead(200, signResponse({ secret: SECRET, status: 200, requestSignature, body })).end(body);
     });
-    const error = await failure(httpTarget({ url: server.url, secret: SECRET }).state());
+    const error = await failure(httpTarget({ url: server.url, secret: SECRET, allow: LOOPBACK }).state());
     expect(error).toMatchObject({
       code: "bad_response",
       message: expect.stringMatching(/^The target's answer is malformed: keys\.A: /),
@@ -375,7 +383,7 @@ describe("httpTarget against misbehaving servers", () => {
 
   it("signs with the injected fetch, keeps a path prefix, and only returns the names asked for", async () => {
     const seen: { url: string; headers: Headers; body: string }[] = [];
-    const fakeFetch: typeof fetch = async (input, init) => {
+    const fakeFetch: Transport = async (input, init) => {
       const headers = new Headers(init?.headers);
       seen.push({ url: String(input), headers, body: String(init?.body) });
       const body = JSON.stringify({ values: { A: "1", NOT_ASKED: "2" } });

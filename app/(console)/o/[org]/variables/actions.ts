@@ -1,14 +1,13 @@
 "use server";
 
 import { z } from "zod";
-import { connectivityTarget, recordConnectivity } from "@/db/mutations/connectivity";
+import { checkConnectivity } from "@/db/mutations/connectivity";
 import { deleteValue, restoreVersion, revealValue, setValue } from "@/db/mutations/values";
 import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
-import { probeDatabaseUrl } from "@/lib/connectivity";
 import type { ActionResult } from "@/lib/errors";
 import { optionalText } from "@/lib/validation/fields";
 import { valueInput, variableInput } from "@/lib/validation/variables";
-import { runAction } from "@/server/action";
+import { runAction, runSteps } from "@/server/action";
 
 const uuid = z.uuid("Unknown id");
 const version = z.coerce.number().int().min(0);
@@ -96,15 +95,13 @@ export async function restoreVersionAction(
   });
 }
 
-/** On-demand connectivity check of a database URL (short timeout); the result is stored and audited. */
+/**
+ * On-demand connectivity check of a database URL (short timeout, rate-limited per user, under the outbound
+ * policy); the result is stored and audited. No transaction is held open while it connects.
+ */
 export async function checkConnectivityAction(
   org: string,
   input: { variableId: string; environmentId: string },
 ) {
-  return runAction(org, target, input, async (tx, ctx, t) => {
-    const { url, variable, env, version } = await connectivityTarget(tx, ctx, t);
-    const result = await probeDatabaseUrl(url);
-    await recordConnectivity(tx, ctx, { ...t, name: variable.name, environment: env.name, version }, result);
-    return result;
-  });
+  return runSteps(org, target, input, (ctx, t) => checkConnectivity(ctx, t));
 }
