@@ -1,19 +1,22 @@
 import { sql } from "drizzle-orm";
+import { jobRunnerProof } from "@/lib/crypto";
 import type { Role } from "@/lib/roles";
 import type { Database } from "./client";
 import { type TenantContext, withContext } from "./context";
+import { masterKey } from "./keyring";
 
 /** Who a background job acts as in one organization. */
 export type JobContext = { organizationId: string; userId: string };
 
 /**
- * One context per organization for background jobs (`job_contexts()`, migration 0015): an enabled owner, else
- * an admin. Jobs run in it like any request, so row-level security applies; organizations with neither are
- * left out.
+ * One context per organization for background jobs (`job_contexts(proof)`, migrations 0015 and 0021): an enabled
+ * owner, else an admin. Jobs run in it like any request, so row-level security applies; organizations with
+ * neither are left out. Only the job runner gets an answer: it proves itself with a key derived from the master
+ * key, which SQL run as the app role does not have.
  */
 export async function jobContexts(database: Database): Promise<JobContext[]> {
   const rows = await database.execute<{ organization_id: string; user_id: string }>(
-    sql`select organization_id, user_id from job_contexts()`,
+    sql`select organization_id, user_id from job_contexts(${jobRunnerProof(masterKey())})`,
   );
   return rows.map((r) => ({ organizationId: r.organization_id, userId: r.user_id }));
 }

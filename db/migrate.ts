@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
+import { jobRunnerProof, jobRunnerVerifier } from "@/lib/crypto";
 
 /**
  * Applies the migrations drizzle-kit generated (listed in migrations/meta/_journal.json, plus the
@@ -32,7 +33,15 @@ async function applied(sql: postgres.Sql): Promise<string[]> {
   return rows.map((r) => r.tag);
 }
 
-export async function migrate(ownerUrl: string, appRole: string): Promise<string[]> {
+/**
+ * Applies pending migrations; with the master key, also registers the job runner's key verifier (the SHA-256 of
+ * a key derived from it, migration 0021), so background jobs of this deployment can list their contexts.
+ */
+export async function migrate(
+  ownerUrl: string,
+  appRole: string,
+  options: { masterKey?: Buffer } = {},
+): Promise<string[]> {
   return withOwner(ownerUrl, async (sql) => {
     const done = new Set(await applied(sql));
     const ran: string[] = [];
@@ -45,6 +54,12 @@ export async function migrate(ownerUrl: string, appRole: string): Promise<string
         await tx`insert into ringbearer_migrations (tag) values (${tag})`;
       });
       ran.push(tag);
+    }
+    if (options.masterKey) {
+      const verifier = jobRunnerVerifier(jobRunnerProof(options.masterKey));
+      await sql`insert into job_runner_keys (id, verifier) values (1, ${verifier})
+        on conflict (id) do update set verifier = excluded.verifier, registered_at = now()
+        where job_runner_keys.verifier <> excluded.verifier`;
     }
     return ran;
   });

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from "node:crypto";
 
 /**
  * Envelope encryption: a master key (KEK) wraps per-organization keys; values are AES-256-GCM with a random
@@ -96,3 +103,14 @@ export const sealSecret = (kek: Buffer, plaintext: string, aad: string): string 
 
 export const openSecret = (kek: Buffer, sealed: string, aad: string): string =>
   open(kek, sealed, aad).toString("utf8");
+
+/**
+ * The background job runner's proof for `job_contexts()`: derived from the master key, so only a process holding
+ * it can list the organizations' job contexts. The database keeps only `jobRunnerVerifier(proof)`.
+ */
+export const jobRunnerProof = (kek: Buffer): string =>
+  createHmac("sha256", kek).update("ringbearer:job-runner:v1").digest("hex");
+
+/** SHA-256 of the proof (256 bits from an HMAC: nothing to guess from the hash). */
+export const jobRunnerVerifier = (proof: string): string =>
+  createHash("sha256").update(proof, "utf8").digest("hex");

