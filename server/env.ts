@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies } from "@/lib/client-address";
 
 const postgresUrl = z
   .string({ error: "is missing" })
@@ -21,6 +22,17 @@ const schema = z.object({
     .min(1, "must be a folder path")
     .refine((v) => !v.includes("\0"), "must be a folder path")
     .optional(),
+  /** Proxies whose X-Forwarded-For may be believed: IPs and CIDR ranges, or a hop count (lib/client-address.ts). */
+  RINGBEARER_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustedProxies(v);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : "is not valid" });
+      }
+    }),
 });
 
 export type AppEnv = z.infer<typeof schema>;
