@@ -8,7 +8,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
-import next from "next";
 import { parseTrustedProxies, prepareRequestHeaders } from "@/lib/client-address";
 
 const dev = process.argv.includes("--dev");
@@ -22,7 +21,12 @@ try {
   process.exit(1);
 }
 const token = randomBytes(32).toString("base64url");
-process.env.RINGBEARER_PROXY_TOKEN = token;
+// Set before Next loads, as `next start` / `next dev` do (a static import would load it first).
+Object.assign(process.env, {
+  RINGBEARER_PROXY_TOKEN: token,
+  NODE_ENV: process.env.NODE_ENV ?? (dev ? "development" : "production"),
+});
+const { default: next } = await import("next");
 
 const app = next({ dev, dir: process.cwd(), port });
 await app.prepare();
