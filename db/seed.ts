@@ -1,4 +1,4 @@
-import { and, count, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Role } from "@/lib/roles";
 import type { Database } from "./client";
 import { withContext } from "./context";
@@ -7,7 +7,7 @@ import { addDefaultWindow, addMember, createOrganization } from "./mutations/org
 import { createUser } from "./mutations/users";
 import { setValue } from "./mutations/values";
 import { createVariable, type VariableInput } from "./mutations/variables";
-import { environments, memberships, users } from "./schema";
+import { environments, memberships } from "./schema";
 
 export const DEMO_PASSWORD = "ringbearer-demo";
 export const DEMO_USERS: { email: string; name: string; role: Role }[] = [
@@ -93,8 +93,9 @@ const DEMO_VARIABLES: DemoVariable[] = [
 ];
 
 export async function isEmpty(database: Database): Promise<boolean> {
-  const [row] = await database.select({ n: count() }).from(users);
-  return row.n === 0;
+  // RLS shows the app role no user outside a request context: any_user_exists() (SECURITY DEFINER) answers.
+  const [row] = await database.execute<{ exists: boolean }>(sql`select any_user_exists() as exists`);
+  return !row.exists;
 }
 
 /** Seeds the demo organization: five users (one per persona), three environments, a few variables. */

@@ -36,19 +36,19 @@ test("an admin invites a newcomer, who creates an account and lands in the organ
   await page.goto(admin.link);
   await expect(page.getByRole("heading", { name: `Join ${ORG_NAME}` })).toBeVisible();
   await expect(page.getByText(/invited to join Demo Weddings Ltd as developer/)).toBeVisible();
-  const account = page.getByRole("form", { name: "Create your account" });
+  const account = page.getByRole("form", { name: "Accept the invitation" });
   await expect(account.getByLabel("Email")).toHaveValue("newcomer@demo.test");
   await account.getByLabel("Your name").fill("Nia Newcomer");
   await account.getByLabel("Password", { exact: true }).fill("too short");
   await account.getByLabel("Confirm password").fill("too short");
-  await account.getByRole("button", { name: "Create account and join" }).click();
+  await account.getByRole("button", { name: "Accept invitation" }).click();
   await expect(account.getByRole("alert").filter({ hasText: "At least 12 characters" })).toBeVisible();
   await account.getByLabel("Password", { exact: true }).fill("a long enough password");
   await account.getByLabel("Confirm password").fill("a long enough passwort");
-  await account.getByRole("button", { name: "Create account and join" }).click();
+  await account.getByRole("button", { name: "Accept invitation" }).click();
   await expect(account.getByRole("alert").filter({ hasText: "The passwords do not match" })).toBeVisible();
   await account.getByLabel("Confirm password").fill("a long enough password");
-  await account.getByRole("button", { name: "Create account and join" }).click();
+  await account.getByRole("button", { name: "Accept invitation" }).click();
   await expect(page).toHaveURL(new RegExp(`/o/${ORG}$`));
   await expect(page.getByText("newcomer@demo.test · developer")).toBeVisible();
 
@@ -97,7 +97,7 @@ test("an invitation refuses another signed-in account, stops working when revoke
   await Promise.all([admin.context.close(), dev.context.close(), guest.close()]);
 });
 
-test("an existing account signs in to accept and joins; inviting a member is refused", async ({
+test("an existing account accepts with its password through the same form; inviting a member is refused", async ({
   browser,
 }) => {
   // newcomer@demo.test has an account (the first test); take them out of the organization, then re-invite.
@@ -123,14 +123,76 @@ test("an existing account signs in to accept and joins; inviting a member is ref
   const guest = await browser.newContext();
   const page = await guest.newPage();
   await page.goto(again.link);
-  await page.getByRole("link", { name: "Sign in to accept" }).click();
-  await expect(page).toHaveURL(/\/login\?callbackUrl=/);
-  await page.getByLabel("Email").fill("newcomer@demo.test");
-  await page.getByLabel("Password").fill("a long enough password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(new RegExp(again.link));
-  await page.getByRole("button", { name: `Join ${ORG_NAME}` }).click();
+  // The same form as for a newcomer: a wrong password is refused like a sign-in, the right one joins.
+  const accept = page.getByRole("form", { name: "Accept the invitation" });
+  await accept.getByLabel("Your name").fill("Nia again");
+  await accept.getByLabel("Password", { exact: true }).fill("not the right password");
+  await accept.getByLabel("Confirm password").fill("not the right password");
+  await accept.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(accept.getByText(/could not be used to accept/)).toBeVisible();
+  await accept.getByLabel("Password", { exact: true }).fill("a long enough password");
+  await accept.getByLabel("Confirm password").fill("a long enough password");
+  await accept.getByRole("button", { name: "Accept invitation" }).click();
   await expect(page).toHaveURL(new RegExp(`/o/${ORG}$`));
   await expect(page.getByText("newcomer@demo.test · viewer")).toBeVisible();
   await Promise.all([again.context.close(), guest.close()]);
+});
+
+test("signed out, the invitation page is the same whether or not the email already has an account", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const existing = await invite(browser, "existing-elsewhere@demo.test", "viewer");
+  const fresh = await invite(browser, "nobody-yet@demo.test", "viewer");
+  // Give the first email an account, as if it belonged to someone in another organization.
+  const guest = await browser.newContext();
+  const setup = await guest.newPage();
+  await setup.goto(existing.link);
+  const form = setup.getByRole("form", { name: "Accept the invitation" });
+  await form.getByLabel("Your name").fill("Elsewhere");
+  await form.getByLabel("Password", { exact: true }).fill("a long enough password");
+  await form.getByLabel("Confirm password").fill("a long enough password");
+  await form.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(setup).toHaveURL(new RegExp(`/o/${ORG}$`));
+  await guest.close();
+  // Remove them again and re-invite: their account now exists, outside the organization.
+  const admin = await asUser(browser, "admin@demo.test");
+  await admin.page.goto(`/o/${ORG}/access`);
+  await admin.page
+    .getByRole("table", { name: "Members" })
+    .getByRole("button", { name: "Remove existing-elsewhere@demo.test" })
+    .click();
+  await expect(
+    admin.page
+      .getByRole("table", { name: "Members" })
+      .getByRole("row")
+      .filter({ hasText: "existing-elsewhere" }),
+  ).toHaveCount(0);
+  await admin.context.close();
+  const reinvited = await invite(browser, "existing-elsewhere@demo.test", "viewer");
+
+  const visitor = await browser.newContext();
+  const text = async (link: string, email: string, token: string) => {
+    const page = await visitor.newPage();
+    await page.goto(link);
+    const body = ((await page.locator("main").textContent()) ?? "")
+      .replaceAll(email, "EMAIL")
+      .replace(/valid until .*? \(UTC\)/, "valid until …");
+    const html = (await page.locator("main").innerHTML())
+      .replaceAll(email, "EMAIL")
+      .replaceAll(token, "TOKEN");
+    await page.close();
+    return { body, html: html.replace(/valid until [^<]*/g, "valid until …") };
+  };
+  const tokenOf = (link: string) => link.split("/").pop() ?? "";
+  const a = await text(reinvited.link, "existing-elsewhere@demo.test", tokenOf(reinvited.link));
+  const b = await text(fresh.link, "nobody-yet@demo.test", tokenOf(fresh.link));
+  expect(a.body).toBe(b.body);
+  expect(a.html).toBe(b.html);
+  await Promise.all([
+    existing.context.close(),
+    fresh.context.close(),
+    reinvited.context.close(),
+    visitor.close(),
+  ]);
 });

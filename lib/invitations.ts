@@ -32,8 +32,7 @@ export type AcceptStatus =
   | "revoked"
   | "expired"
   | "wrong_email"
-  | "unknown"
-  | "account_exists";
+  | "unknown";
 
 /** What the invitation page says for an invitation that cannot be accepted (any more). */
 export const INVITATION_GONE: Record<"used" | "revoked" | "expired" | "unknown", string> = {

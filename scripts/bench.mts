@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: one organization with 20 environments, 10,000 variables, 200,000 encrypted values and
  * 1,000,000 audit rows (set-based), then medians and p95 of what users wait for — through the same query
- * and mutation functions the console uses, over HTTP (time to first byte) against `next start`, and the
- * deployment sync (push, drift scan) of one environment to the reference receiver on loopback.
+ * and mutation functions the console uses, over HTTP (time to first byte) against the app as `npm start`
+ * serves it (scripts/serve.mts), and the deployment sync (push, drift scan) of one environment to the reference receiver on loopback.
  * Writes docs/benchmarks.md. `--quick` runs fewer repetitions; BENCH_DATABASE_ADMIN_URL uses that server.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -182,7 +182,8 @@ try {
   }
   const port = 3400 + Math.floor(Math.random() * 100);
   const base = `http://localhost:${port}`;
-  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
+  // Served as `npm start` serves it: through scripts/serve.mts (the client's address from the socket).
+  const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.mts"], {
     env: {
       ...process.env,
       NEXTAUTH_URL: base,

@@ -29,9 +29,10 @@ if (!dev && !existsSync(".next/BUILD_ID")) {
   }
 }
 
-const server = spawn(process.execPath, next([dev ? "dev" : "start", "-p", String(port)]), {
+// Served through scripts/serve.mts, which decides the client's address (trusted proxies only) before Next.
+const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.mts", ...(dev ? ["--dev"] : [])], {
   stdio: ["ignore", "pipe", "inherit"],
-  env: process.env,
+  env: { ...process.env, PORT: String(port) },
 });
 let announced = false;
 server.stdout.on("data", (chunk: Buffer) => {

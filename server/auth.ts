@@ -2,8 +2,11 @@ import "server-only";
 import type { NextAuthOptions, Session } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
-import { login, revokeSession, SESSION_LIMITS, touchSession } from "@/db/mutations/auth";
+import { revokeSession, SESSION_LIMITS, touchSession } from "@/db/mutations/auth";
+import { safeCallbackPath } from "@/lib/safe-callback";
+import { clientInfo } from "./client-info";
 import { log } from "./log";
+import { authorizeCredentials } from "./sign-in";
 
 declare module "next-auth" {
   interface Session {
@@ -21,7 +24,7 @@ declare module "next-auth/jwt" {
   }
 }
 
-const header = (headers: Record<string, unknown> | undefined, name: string) => {
+const header = (headers: Record<string, unknown> | undefined) => (name: string) => {
   const v = headers?.[name];
   return typeof v === "string" ? v : undefined;
 };
@@ -43,33 +46,20 @@ export const authOptions: NextAuthOptions = {
         password: { label: "Password", type: "password" },
         totp: { label: "Authentication code", type: "text" },
       },
+      // Every refusal is thrown as one fixed code — invalid, rate_limited, totp_required, totp_invalid,
+      // unavailable — which next-auth puts in the `error` parameter. Never a driver's message.
       async authorize(credentials, req) {
-        const email = credentials?.email ?? "";
-        const password = credentials?.password ?? "";
-        const totp = credentials?.totp ?? "";
-        if (!email || !password || email.length > 320 || password.length > 1024 || totp.length > 32)
-          return null;
-        const forwarded = header(req.headers, "x-forwarded-for")?.split(",")[0]?.trim();
-        const result = await login(getDb(), {
-          email,
-          password,
-          totp,
-          ip: forwarded || header(req.headers, "x-real-ip"),
-          userAgent: header(req.headers, "user-agent")?.slice(0, 500),
-        });
-        if (!result.ok) {
-          if (result.reason === "totp_required")
-            log.info({ event: "login_code_required" }, "sign-in needs a code");
-          else log.info({ event: "login_failed", reason: result.reason }, "sign-in refused");
-          // These reach the sign-in form as `error`: it then asks for the code, or says it was wrong.
-          if (result.reason !== "invalid") throw new Error(result.reason);
-          return null;
-        }
-        return { ...result.user, sid: result.sessionId };
+        const outcome = await authorizeCredentials(getDb(), credentials, clientInfo(header(req.headers)));
+        if (!outcome.ok) throw new Error(outcome.code);
+        return outcome.user;
       },
     }),
   ],
   callbacks: {
+    // Only a same-origin path is followed after signing in or out (no open redirect).
+    async redirect({ url, baseUrl }) {
+      return new URL(safeCallbackPath(url, [baseUrl]), baseUrl).toString();
+    },
     async jwt({ token, user }) {
       if (user) {
         token.uid = user.id;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies } from "@/lib/client-address";
 import { parseAllowlist } from "@/lib/net/outbound-policy";
 
 const postgresUrl = z
@@ -33,6 +34,17 @@ const schema = z.object({
           code: "custom",
           message: `must be a comma-separated list of host names, IP addresses and CIDR ranges: ${(error as Error).message}`,
         });
+      }
+    }),
+  /** Proxies whose X-Forwarded-For may be believed: IPs and CIDR ranges, or a hop count (lib/client-address.ts). */
+  RINGBEARER_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustedProxies(v);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : "is not valid" });
       }
     }),
 });

@@ -4,14 +4,17 @@ import { getDb } from "@/db/client";
 import { inviteLimit, isLimited, recordFailure } from "@/db/mutations/rate-limits";
 import { type InvitationView, invitationByToken } from "@/db/queries/invitations";
 import { INVITATION_TOKEN } from "@/lib/invitations";
+import { forwardingHeadersTrusted } from "./client-info";
 import { requestInfo } from "./session";
 
 /** The console's public origin for links: NEXTAUTH_URL, else the origin this request came to. */
 export async function publicOrigin(): Promise<string> {
   if (process.env.NEXTAUTH_URL) return new URL(process.env.NEXTAUTH_URL).origin;
   const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost";
-  const proto = h.get("x-forwarded-proto") ?? (host.startsWith("localhost") ? "http" : "https");
+  const forwarded = forwardingHeadersTrusted((name) => h.get(name));
+  const host = (forwarded ? h.get("x-forwarded-host") : null) ?? h.get("host") ?? "localhost";
+  const proto =
+    (forwarded ? h.get("x-forwarded-proto") : null) ?? (host.startsWith("localhost") ? "http" : "https");
   return `${proto}://${host}`;
 }
 

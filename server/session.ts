@@ -7,6 +7,7 @@ import { type TenantContext, withContext } from "@/db/context";
 import { liveEmergencySession } from "@/db/queries/emergency";
 import { membershipFor } from "@/db/queries/memberships";
 import { authOptions } from "./auth";
+import { clientInfo } from "./client-info";
 
 export type CurrentUser = { id: string; name: string; email: string; sessionId: string };
 
@@ -22,12 +23,10 @@ export const currentUser = cache(async (): Promise<CurrentUser | null> => {
   };
 });
 
+/** The client's address (never a client-supplied header: see server/client-info.ts) and user agent. */
 export async function requestInfo() {
   const h = await headers();
-  return {
-    ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || undefined,
-    userAgent: h.get("user-agent")?.slice(0, 500) || undefined,
-  };
+  return clientInfo((name) => h.get(name));
 }
 
 export type Member = TenantContext & {

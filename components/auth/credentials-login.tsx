@@ -3,11 +3,14 @@
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
+import { safeCallbackPath } from "@/lib/safe-callback";
 import { LoginForm } from "./login-form";
 
 const errors: Record<string, string> = {
+  invalid: "Email or password is not right.",
   CredentialsSignin: "Email or password is not right.",
-  rate_limited: "Too many failed attempts. Wait 15 minutes, then try again.",
+  rate_limited: "Too many failed attempts from here. Wait a few minutes, then try again.",
+  unavailable: "Signing in is not possible right now. Try again in a minute.",
   totp_invalid: "That code is not right, or it was already used. Wait for the next code, then try again.",
 };
 
@@ -32,7 +35,7 @@ export function CredentialsLogin({ callbackUrl }: { callbackUrl: string }) {
       .catch(() => undefined)
       .finally(() => setPending(false));
     if (result?.ok && !result.error) {
-      router.push(callbackUrl);
+      router.push(safeCallbackPath(callbackUrl, [window.location.origin]));
       router.refresh();
       return { keepPassword: true };
     }

@@ -2,78 +2,72 @@ import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { withContext } from "../context";
 import { sessions, users } from "../schema";
-import { consumeTotpCode, passwordMatches } from "./factors";
-import { clearFailures, limitKeys, overLimit, recordFailure } from "./login-limits";
+import { consumeTotpCode, verifyPassword } from "./factors";
+import { throttled } from "./login-limits";
 
 export { LOGIN_LIMITS } from "./login-limits";
 export const SESSION_LIMITS = { absoluteHours: 12, idleMinutes: 30 };
-
-// A real argon2id hash of a random string: unknown emails are verified against it so they take as long.
-const DUMMY_HASH =
-  "$argon2id$v=19$m=19456,t=2,p=1$eJoheMChkoQVeTHcAOjCfA$xRzifc0Q2NTLFaCUie9TJ6SqkxscZLTXElUShJY1t+A";
 
 export type LoginResult =
   | { ok: true; user: { id: string; email: string; name: string }; sessionId: string; mfa: boolean }
   | { ok: false; reason: "invalid" | "rate_limited" | "totp_required" | "totp_invalid" };
 
 /**
- * Verifies a password with argon2id and, for a user with two-factor authentication on, a single-use TOTP
- * code; rate-limited per email and per address (counters in PostgreSQL, so every app instance shares them);
- * opens a server-side session row on success. A wrong password or a wrong (or replayed) code counts as a
- * failure; a missing code after the right password does not (the form then asks for it).
+ * Verifies a password with argon2id (the hash never leaves PostgreSQL: see verifyPassword; an unknown email
+ * costs the same) and, for a user with two-factor authentication on, a single-use TOTP code; throttled per
+ * account and address, per address and per account with backoff (login-limits.ts, counters in PostgreSQL
+ * shared by every instance, each point taken before the password is evaluated); opens a server-side session
+ * row on success. A wrong password or a wrong (or replayed) code counts as a failure; a missing code after
+ * the right password does not (the form then asks for it).
  */
 export async function login(
   database: Database,
   input: { email: string; password: string; totp?: string; ip?: string; userAgent?: string },
 ): Promise<LoginResult> {
   const email = input.email.trim().toLowerCase();
-  const keys = limitKeys(email, input.ip);
-  if (await overLimit(database, keys)) return { ok: false, reason: "rate_limited" };
-  const [user] = await database
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      passwordHash: users.passwordHash,
-      disabledAt: users.disabledAt,
-      totpSecret: users.totpSecret,
-      totpEnabledAt: users.totpEnabledAt,
-      totpLastStep: users.totpLastStep,
-    })
-    .from(users)
-    .where(eq(users.email, email));
-  const valid = await passwordMatches(user?.passwordHash ?? DUMMY_HASH, input.password);
-  if (!user || !valid || user.disabledAt) {
-    await recordFailure(database, keys);
-    return { ok: false, reason: "invalid" };
-  }
-  const mfa = Boolean(user.totpEnabledAt);
-  if (mfa) {
-    if (!input.totp?.trim()) return { ok: false, reason: "totp_required" };
-    if (!(await consumeTotpCode(database, user, input.totp))) {
-      await recordFailure(database, keys);
-      return { ok: false, reason: "totp_invalid" };
-    }
-  }
-  await clearFailures(database, keys);
-  const sessionId = await withContext(
-    { userId: user.id },
-    async (tx) => {
-      const [row] = await tx
-        .insert(sessions)
-        .values({
-          userId: user.id,
-          expiresAt: sql`now() + make_interval(hours => ${SESSION_LIMITS.absoluteHours})`,
-          ipAddress: input.ip ?? null,
-          userAgent: input.userAgent ?? null,
-          mfa,
-        })
-        .returning({ id: sessions.id });
-      return row.id;
-    },
-    database,
-  );
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name }, sessionId, mfa };
+  const result = await throttled<LoginResult>(database, { account: email, address: input.ip }, async () => {
+    const user = await verifyPassword(database, email, input.password);
+    if (!user) return { outcome: "failure", value: { ok: false, reason: "invalid" } };
+    const mfa = Boolean(user.totpEnabledAt);
+    return withContext(
+      { userId: user.id, ip: input.ip, userAgent: input.userAgent },
+      async (tx) => {
+        if (mfa) {
+          if (!input.totp?.trim())
+            return {
+              outcome: "neutral" as const,
+              value: { ok: false as const, reason: "totp_required" as const },
+            };
+          if (!(await consumeTotpCode(tx, user, input.totp)))
+            return {
+              outcome: "failure" as const,
+              value: { ok: false as const, reason: "totp_invalid" as const },
+            };
+        }
+        const [row] = await tx
+          .insert(sessions)
+          .values({
+            userId: user.id,
+            expiresAt: sql`now() + make_interval(hours => ${SESSION_LIMITS.absoluteHours})`,
+            ipAddress: input.ip ?? null,
+            userAgent: input.userAgent ?? null,
+            mfa,
+          })
+          .returning({ id: sessions.id });
+        return {
+          outcome: "success" as const,
+          value: {
+            ok: true as const,
+            user: { id: user.id, email: user.email, name: user.name },
+            sessionId: row.id,
+            mfa,
+          },
+        };
+      },
+      database,
+    );
+  });
+  return result.limited ? { ok: false, reason: "rate_limited" } : result.value;
 }
 
 /** A session is live if not revoked, not past its absolute expiry, and used within the idle timeout. */

@@ -1,40 +1,103 @@
-import { verify } from "@node-rs/argon2";
+import { hash } from "@node-rs/argon2";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { DecryptionError } from "@/lib/crypto";
+import { parseHashPrefix } from "@/lib/password";
 import { checkTotp, openTotpSecret } from "@/lib/totp";
 import type { Database, Tx } from "../client";
 import type { RequestContext } from "../context";
 import { masterKey } from "../keyring";
 import { sessions, users } from "../schema";
-import { ARGON2_OPTIONS } from "./users";
 
 type Db = Database | Tx;
 
-/** What a user proves themselves with. Only for the server: never return this row to a client. */
-export async function factorsOf(db: Db, userId: string) {
-  const [row] = await db
+/** Who a password proved: what sign-in and step-up need — never the hash, which stays in PostgreSQL. */
+export type PasswordHolder = {
+  id: string;
+  email: string;
+  name: string;
+  totpSecret: string | null;
+  totpEnabledAt: Date | null;
+  totpLastStep: number | null;
+};
+
+/**
+ * The typed password hashed with the parameters and salt that password_params (SECURITY DEFINER) gives for
+ * the email: the stored hash's, or made-up, stable ones for an email without an account — so both cost one
+ * argon2id computation, and the result can serve as a new account's hash. Null if the stored hash is not an
+ * argon2id hash this app can recompute (it then matches no password).
+ */
+export async function passwordCandidate(db: Db, email: string, password: string): Promise<string | null> {
+  const [params] = await db.execute<{ prefix: string; digest_chars: number }>(
+    sql`select prefix, digest_chars from password_params(${email.trim().toLowerCase()})`,
+  );
+  const parsed = params ? parseHashPrefix(params.prefix, Number(params.digest_chars)) : null;
+  return parsed ? hash(password, parsed) : null;
+}
+
+/** The enabled user whose stored hash equals `candidate` (compared by password_check, in the database). */
+export async function verifyCandidate(
+  db: Db,
+  email: string,
+  candidate: string,
+): Promise<PasswordHolder | null> {
+  const [row] = await db.execute<{
+    id: string;
+    email: string;
+    name: string;
+    totp_secret: string | null;
+    totp_enabled_at: string | Date | null;
+    totp_last_step: string | number | null;
+  }>(
+    sql`select id, email, name, totp_secret, totp_enabled_at, totp_last_step from password_check(${email.trim().toLowerCase()}, ${candidate})`,
+  );
+  if (!row) return null;
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    totpSecret: row.totp_secret,
+    totpEnabledAt: row.totp_enabled_at ? new Date(row.totp_enabled_at) : null,
+    totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
+  };
+}
+
+/**
+ * Checks a password without the hash leaving PostgreSQL (lib/password.ts): the user it proves, or null.
+ */
+export async function verifyPassword(
+  db: Db,
+  email: string,
+  password: string,
+): Promise<PasswordHolder | null> {
+  const candidate = await passwordCandidate(db, email, password);
+  return candidate ? verifyCandidate(db, email, candidate) : null;
+}
+
+/**
+ * The signed-in user's own second factor (inside their request context: RLS shows a user only themselves
+ * and their organizations' members, and the sealed secret comes from my_totp_secret()). Never a hash.
+ */
+export async function factorsOf(tx: Tx, userId: string) {
+  const [row] = await tx
     .select({
       email: users.email,
-      passwordHash: users.passwordHash,
-      totpSecret: users.totpSecret,
       totpEnabledAt: users.totpEnabledAt,
       totpLastStep: users.totpLastStep,
       disabledAt: users.disabledAt,
+      totpSecret: sql<string | null>`my_totp_secret()`,
     })
     .from(users)
     .where(eq(users.id, userId));
   return row;
 }
 
-export const passwordMatches = (passwordHash: string, password: string): Promise<boolean> =>
-  verify(passwordHash, password, ARGON2_OPTIONS).catch(() => false);
-
 /**
  * Checks a TOTP code (±1 step) and consumes its time step: the conditional update succeeds only if the step
- * is later than the last one accepted, so a code works once, even when two requests race with it.
+ * is later than the last one accepted, so a code works once, even when two requests race with it. Runs in
+ * the user's own request context (RLS lets a user update only their own row).
  */
 export async function consumeTotpCode(
-  db: Db,
+  db: Tx,
   user: { id: string; totpSecret: string | null; totpLastStep: number | null },
   code: string,
 ): Promise<boolean> {

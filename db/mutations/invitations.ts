@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import {
@@ -14,7 +15,8 @@ import type { Database, Tx } from "../client";
 import { type RequestContext, setContext, type TenantContext, withContext } from "../context";
 import { invitations, memberships, users } from "../schema";
 import { writeAudit } from "./audit";
-import { createUser } from "./users";
+import { type PasswordHolder, passwordCandidate, verifyCandidate } from "./factors";
+import { throttled } from "./login-limits";
 
 const pending = () =>
   and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, sql`now()`));
@@ -110,51 +112,92 @@ export async function acceptInvitation(
   return withContext(ctx, (tx) => acceptIn(tx, hashInvitationToken(token), who.userId), database);
 }
 
-/** Thrown inside the transaction so the new account is rolled back with the refused acceptance. */
+/** Thrown inside the transaction so a new account is rolled back with a refused acceptance. */
 class Refused extends Error {
-  constructor(readonly result: AcceptResult) {
+  constructor(readonly result: PasswordAcceptResult) {
     super(result.status);
   }
 }
 
+export type PasswordAcceptResult = {
+  status: AcceptStatus | "invalid" | "rate_limited" | "totp_required";
+  slug: string | null;
+  email?: string;
+};
+
 /**
- * Creates the account for the invited email (argon2id) and joins, in one transaction: the email is the
- * invitation's, so a link can create only the account it was made for, and only while it is pending.
+ * The signed-out visitor's one form on an invitation: a password (and a name), which either creates the
+ * account for the invited email or — if that email already has one — proves it, exactly like a sign-in
+ * (same throttling, same answer for a wrong password). Either way the page and the answers do not tell
+ * whether the email had an account until the password is proved:
+ *
+ * - the typed password is hashed once, with the parameters password_params gives for the email (its real
+ *   salt, or the stand-in one for an email without an account), so both paths cost the same;
+ * - if password_check knows the hash, the password is proved: the existing account joins (or, with two-
+ *   factor authentication on, the visitor is asked to sign in with the code first);
+ * - otherwise the account is created with that hash (`on conflict do nothing`): if the email turns out to
+ *   have an account after all, the password was wrong — counted, answered `invalid`.
  */
-export async function createAccountAndAccept(
+export async function acceptWithPassword(
   database: Database,
   request: Omit<RequestContext, "userId" | "organizationId">,
   input: { token: string; name: string; password: string },
-): Promise<AcceptResult & { email?: string }> {
+): Promise<PasswordAcceptResult> {
   const tokenHash = hashInvitationToken(input.token);
-  try {
-    return await database.transaction(async (tx) => {
-      const [invitation] = await tx.execute<{ email: string; status: string }>(
-        sql`select email, status from invitation_by_token(${tokenHash})`,
-      );
-      if (!invitation) throw new Refused({ status: "unknown", slug: null });
-      if (invitation.status !== "pending")
-        throw new Refused({
-          status: invitation.status === "accepted" ? "used" : (invitation.status as AcceptStatus),
-          slug: null,
+  const [invitation] = await database.execute<{ email: string; status: string }>(
+    sql`select email, status from invitation_by_token(${tokenHash})`,
+  );
+  if (!invitation) return { status: "unknown", slug: null };
+  if (invitation.status !== "pending")
+    return {
+      status: invitation.status === "accepted" ? "used" : (invitation.status as AcceptStatus),
+      slug: null,
+    };
+  const email = invitation.email;
+  const outcome = await throttled<PasswordAcceptResult>(
+    database,
+    { account: email, address: request.ip },
+    async () => {
+      const { holder, candidate } = await proveOrPrepare(database, email, input.password);
+      try {
+        const result = await database.transaction(async (tx) => {
+          const userId = holder?.id ?? randomUUID();
+          // The new row is visible to its own context only (RLS), which ON CONFLICT needs to check it.
+          await setContext(tx, { ...request, userId });
+          if (!holder) {
+            const created = await tx
+              .insert(users)
+              .values({ id: userId, email, name: input.name, passwordHash: candidate })
+              .onConflictDoNothing({ target: users.email });
+            if (created.count === 0) throw new Refused({ status: "invalid", slug: null });
+          } else if (holder.totpEnabledAt) {
+            throw new Refused({ status: "totp_required", slug: null });
+          }
+          const accepted = await acceptIn(tx, tokenHash, userId);
+          if (accepted.status !== "accepted") throw new Refused(accepted);
+          return { ...accepted, email };
         });
-      const [existing] = await tx
-        .select({ id: users.id })
-        .from(users)
-        .where(eq(users.email, invitation.email));
-      if (existing) throw new Refused({ status: "account_exists", slug: null });
-      const user = await createUser(tx, {
-        email: invitation.email,
-        name: input.name,
-        password: input.password,
-      });
-      await setContext(tx, { ...request, userId: user.id });
-      const result = await acceptIn(tx, tokenHash, user.id);
-      if (result.status !== "accepted") throw new Refused(result);
-      return { ...result, email: invitation.email };
-    });
-  } catch (error) {
-    if (error instanceof Refused) return error.result;
-    throw error;
-  }
+        return { outcome: "success" as const, value: result };
+      } catch (error) {
+        if (!(error instanceof Refused)) throw error;
+        const status = error.result.status;
+        return {
+          outcome: status === "invalid" ? ("failure" as const) : ("neutral" as const),
+          value: error.result,
+        };
+      }
+    },
+  );
+  return outcome.limited ? { status: "rate_limited", slug: null } : outcome.value;
+}
+
+/** One argon2id computation: proves an existing account's password, or is the new account's hash. */
+async function proveOrPrepare(
+  database: Database,
+  email: string,
+  password: string,
+): Promise<{ holder: PasswordHolder | null; candidate: string }> {
+  const candidate = await passwordCandidate(database, email, password);
+  if (!candidate) throw new Error("password parameters unavailable");
+  return { holder: await verifyCandidate(database, email, candidate), candidate };
 }

@@ -5,8 +5,8 @@ import type { Database, Tx } from "../client";
 import { type RequestContext, withContext } from "../context";
 import { masterKey } from "../keyring";
 import { users } from "../schema";
-import { consumeTotpCode, factorsOf, markVerified, passwordMatches } from "./factors";
-import { clearFailures, limitKeys, overLimit, recordFailure } from "./login-limits";
+import { consumeTotpCode, factorsOf, markVerified, verifyPassword } from "./factors";
+import { throttled } from "./login-limits";
 import { requireRecentAuth } from "./step-up";
 
 /** A signed-in user acting on their own account (no organization): their session and where they are. */
@@ -17,10 +17,11 @@ const WRONG_PASSWORD = "That password is not right.";
 
 /** Whether two-factor authentication is on for the user, and since when. Never the secret. */
 export async function mfaStatus(database: Database, userId: string) {
-  const [row] = await database
-    .select({ enabledAt: users.totpEnabledAt })
-    .from(users)
-    .where(eq(users.id, userId));
+  const [row] = await withContext(
+    { userId },
+    (tx) => tx.select({ enabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, userId)),
+    database,
+  );
   return { enabled: Boolean(row?.enabledAt), enabledAt: row?.enabledAt ?? null };
 }
 
@@ -49,23 +50,27 @@ export async function beginTotpEnrolment(database: Database, ctx: UserContext) {
 }
 
 /**
- * Runs `attempt` unless the caller is over the sign-in limit; a refused attempt is counted (outside the
- * transaction, so it sticks) and reported as field errors; a successful one resets the email's counter.
+ * Runs `attempt` within the sign-in limits of the caller's account and address (login-limits.ts): a refused
+ * proof counts as a failed sign-in and is reported as field errors; a successful one starts the account's
+ * counts again.
  */
 async function limited<T>(
   database: Database,
   ctx: UserContext,
   attempt: () => Promise<{ ok: true; data: T } | { ok: false; fieldErrors: Record<string, string[]> }>,
 ): Promise<T> {
-  const keys = limitKeys((await factorsOf(database, ctx.userId))?.email ?? ctx.userId, ctx.ip);
-  if (await overLimit(database, keys)) throw new AppError("rate_limited");
-  const result = await attempt();
-  if (!result.ok) {
-    await recordFailure(database, keys);
-    throw new AppError("validation", result.fieldErrors);
-  }
-  await clearFailures(database, keys);
-  return result.data;
+  const email = await withContext(
+    { userId: ctx.userId },
+    async (tx) => (await factorsOf(tx, ctx.userId))?.email,
+    database,
+  );
+  const result = await throttled(database, { account: email ?? ctx.userId, address: ctx.ip }, async () => {
+    const value = await attempt();
+    return { outcome: value.ok ? ("success" as const) : ("failure" as const), value };
+  });
+  if (result.limited) throw new AppError("rate_limited");
+  if (!result.value.ok) throw new AppError("validation", result.value.fieldErrors);
+  return result.value.data;
 }
 
 /** Confirms enrolment with a current code from the app: two-factor authentication is on from now. */
@@ -102,7 +107,7 @@ async function prove(tx: Tx, ctx: UserContext, input: { password?: string; code?
   const fieldErrors: Record<string, string[]> = {};
   if (!factors) return { fieldErrors: { form: ["Sign in again."] } };
   if (!input.password && !input.code) return { factors, fieldErrors: { password: ["Enter your password."] } };
-  if (input.password && !(await passwordMatches(factors.passwordHash, input.password)))
+  if (input.password && !(await verifyPassword(tx, factors.email, input.password)))
     fieldErrors.password = [WRONG_PASSWORD];
   if (input.code) {
     if (!factors.totpEnabledAt) fieldErrors.code = ["Two-factor authentication is not on for you."];

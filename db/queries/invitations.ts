@@ -40,15 +40,6 @@ export async function invitationByToken(token: string): Promise<InvitationView |
   };
 }
 
-/** Whether someone already has an account with this email (users are global, not a tenant table). */
-export async function accountExists(email: string): Promise<boolean> {
-  const [row] = await getDb()
-    .select({ id: users.id })
-    .from(users)
-    .where(eq(users.email, email.toLowerCase()));
-  return Boolean(row);
-}
-
 const inviter = alias(users, "inviter");
 
 /** The organization's pending invitations (not accepted, revoked or expired), newest first. */

@@ -86,12 +86,19 @@ export const sessions = pgTable(
   (t) => [index("idx_sessions_user").on(t.userId, t.revokedAt)],
 );
 
-/** Failed sign-in counters per key (email, address) and fixed window. */
-export const loginAttempts = pgTable("login_attempts", {
-  key: text().primaryKey(),
-  windowStart: timestamp({ withTimezone: true }).notNull(),
-  failures: integer().notNull().default(0),
-});
+/**
+ * rate-limiter-flexible's Drizzle store (RateLimiterDrizzle): points used per key until `expire`, changed by
+ * one atomic upsert each (sign-in throttling, invitation lookups). Not a tenant table.
+ */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text().primaryKey(),
+    points: integer().notNull().default(0),
+    expire: timestamp({ withTimezone: true }),
+  },
+  (t) => [index("idx_rate_limits_expire").on(t.expire)],
+);
 
 /** Weekly wedding-hours rules in the organization's time zone; ISO days 1 = Monday … 7 = Sunday. */
 export const protectionWindows = pgTable(

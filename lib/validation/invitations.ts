@@ -21,8 +21,11 @@ const token = z.string({ error: "This invitation link is not valid" }).regex(INV
 /** "Join <organization>" as the signed-in user. */
 export const joinInput = z.object({ token });
 
-/** A new account for the invited email (the email is the invitation's, never typed). */
-export const newAccountInput = z
+/**
+ * Accepting signed out: a name and a password for the invited email (the email is the invitation's, never
+ * typed) — a new account's, or the existing account's password.
+ */
+export const passwordAcceptInput = z
   .object({
     token,
     name: requiredText(255, "Name"),

@@ -5,14 +5,14 @@ import { type TenantContext, withContext } from "@/db/context";
 import { login } from "@/db/mutations/auth";
 import {
   acceptInvitation,
-  createAccountAndAccept,
+  acceptWithPassword,
   createInvitation,
   revokeInvitation,
 } from "@/db/mutations/invitations";
 import { inviteLimit, isLimited, recordFailure } from "@/db/mutations/rate-limits";
 import { createUser } from "@/db/mutations/users";
 import { listMembers } from "@/db/queries/access";
-import { accountExists, invitationByToken, listPendingInvitations } from "@/db/queries/invitations";
+import { invitationByToken, listPendingInvitations } from "@/db/queries/invitations";
 import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/roles";
 import { db, expectDbError, makeOrg, PASSWORD, rawSql, type TestOrg, unique } from "./support";
@@ -32,6 +32,14 @@ const invite = (ctx: TenantContext, email: string, role: Role = "developer") =>
 const email = (prefix: string) => `${unique(prefix)}@invited.example`;
 const roleOf = async (o: TestOrg, userId: string) =>
   (await listMembers(o.owner)).find((m) => m.userId === userId)?.role;
+
+/** Whether an account exists for the email (as the superuser: the app role cannot tell). */
+async function accountExists(address: string): Promise<boolean> {
+  const [{ n }] = await superQuery<{ n: number }>("select count(*)::int as n from users where email = $1", [
+    address,
+  ]);
+  return n > 0;
+}
 
 async function superQuery<T extends object>(query: string, params: unknown[] = []): Promise<T[]> {
   const s = rawSql("super");
@@ -168,7 +176,7 @@ describe("accepting invitations", () => {
       status: "pending",
     });
     expect(Object.keys(view ?? {})).not.toContain("tokenHash");
-    const result = await createAccountAndAccept(
+    const result = await acceptWithPassword(
       db(),
       { ip: "198.51.100.20", userAgent: "test" },
       { token: created.token, name: "New Comer", password: "a long new password" },
@@ -206,7 +214,7 @@ describe("accepting invitations", () => {
 
     // Used: a second account cannot be made with it, and the joined user is told they are a member.
     expect(
-      await createAccountAndAccept(
+      await acceptWithPassword(
         db(),
         {},
         { token: created.token, name: "Again", password: "another long one" },
@@ -218,27 +226,47 @@ describe("accepting invitations", () => {
     expect(members).toHaveLength(1);
   });
 
-  it("an existing user joins as themselves; a new-account attempt for their email is refused", async () => {
+  it("an existing user joins by proving their password; a wrong one is a counted sign-in failure", async () => {
     const to = email("existing");
     const user = await createUser(db(), { email: to, name: "Existing", password: PASSWORD });
     const created = await invite(admin, to, "viewer");
-    expect(await accountExists(to)).toBe(true);
+    const ip = `198.51.100.${Math.floor(Math.random() * 250)}`;
     expect(
-      await createAccountAndAccept(
+      await acceptWithPassword(
         db(),
-        {},
+        { ip },
         { token: created.token, name: "Hijack", password: "a long password!" },
       ),
-    ).toMatchObject({ status: "account_exists" });
-    const [{ n }] = await superQuery<{ n: number }>("select count(*)::int as n from users where email = $1", [
-      to,
-    ]);
-    expect(n).toBe(1);
-    expect(await acceptInvitation(db(), { userId: user.id }, created.token)).toEqual({
-      status: "accepted",
-      slug: org.slug,
-    });
+    ).toMatchObject({ status: "invalid" });
+    const [{ n, name }] = await superQuery<{ n: number; name: string }>(
+      "select count(*)::int as n, min(name) as name from users where email = $1",
+      [to],
+    );
+    expect({ n, name }).toEqual({ n: 1, name: "Existing" });
+    expect(await roleOf(org, user.id)).toBeUndefined();
+    expect((await invitationByToken(created.token))?.status).toBe("pending");
+    expect(
+      await acceptWithPassword(db(), { ip }, { token: created.token, name: "Ignored", password: PASSWORD }),
+    ).toEqual({ status: "accepted", slug: org.slug, email: to });
     expect(await roleOf(org, user.id)).toBe("viewer");
+  });
+
+  it("throttles password guesses through an invitation like sign-in", async () => {
+    const to = email("guessed");
+    await createUser(db(), { email: to, name: "Guessed", password: PASSWORD });
+    const created = await invite(admin, to, "viewer");
+    const ip = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        acceptWithPassword(db(), { ip }, { token: created.token, name: "X", password: `guess number ${i}` }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === "invalid")).toHaveLength(5);
+    expect(answers.filter((a) => a.status === "rate_limited")).toHaveLength(7);
+    expect(await login(db(), { email: to, password: PASSWORD, ip })).toEqual({
+      ok: false,
+      reason: "rate_limited",
+    });
   });
 
   it("refuses the wrong email, and leaves the invitation pending for the right one", async () => {
@@ -261,7 +289,7 @@ describe("accepting invitations", () => {
     ]);
     expect((await invitationByToken(expired.token))?.status).toBe("expired");
     expect(
-      await createAccountAndAccept(
+      await acceptWithPassword(
         db(),
         {},
         { token: expired.token, name: "Late", password: "a long password!" },
@@ -288,7 +316,7 @@ describe("accepting invitations", () => {
     expect(await invitationByToken(bogus)).toBeNull();
     expect((await acceptInvitation(db(), { userId: user.id }, bogus)).status).toBe("unknown");
     expect(
-      await createAccountAndAccept(db(), {}, { token: bogus, name: "Nobody", password: "a long password!" }),
+      await acceptWithPassword(db(), {}, { token: bogus, name: "Nobody", password: "a long password!" }),
     ).toMatchObject({ status: "unknown" });
   });
 

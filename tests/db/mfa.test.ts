@@ -35,11 +35,10 @@ async function enrolled() {
 
 async function failuresFor(email: string) {
   const s = rawSql("super");
-  const [row] = await s<
-    { failures: number }[]
-  >`select failures from login_attempts where key = ${`email:${email}`}`;
+  const [row] = await s<{ points: number }[]>`
+    select points from rate_limits where key = ${`login-account:${email}`} and expire > now()`;
   await s.end();
-  return row?.failures ?? 0;
+  return row?.points ?? 0;
 }
 
 describe("two-factor enrolment", () => {
@@ -134,7 +133,7 @@ describe("sign-in with two-factor authentication", () => {
 
   it("counts wrong codes toward the sign-in limit", async () => {
     const { email, secret } = await enrolled();
-    for (let i = 0; i < LOGIN_LIMITS.perEmail; i++)
+    for (let i = 0; i < LOGIN_LIMITS.perAccountAddress; i++)
       expect((await login(db(), { email, password: PASSWORD, totp: "999999", ip: "203.0.113.60" })).ok).toBe(
         false,
       );

@@ -131,7 +131,7 @@ describe("step-up before revealing wedding-critical production values", () => {
   it("is rate-limited like sign-in", async () => {
     const ctx = await admin();
     await ageVerification(ctx.sessionId, 10);
-    for (let i = 0; i < LOGIN_LIMITS.perEmail; i++)
+    for (let i = 0; i < LOGIN_LIMITS.perAccountAddress; i++)
       await expect(reauthenticate(db(), ctx, { password: `guess-${i}` })).rejects.toSatisfy(
         isCode("validation"),
       );

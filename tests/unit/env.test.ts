@@ -37,6 +37,16 @@ describe("configuration", () => {
     );
   });
 
+  it("checks the trusted proxies setting and names the wrong entry", () => {
+    expect(parseEnv({ ...valid, RINGBEARER_TRUSTED_PROXIES: "10.0.0.0/8, ::1" })).toMatchObject({
+      RINGBEARER_TRUSTED_PROXIES: "10.0.0.0/8, ::1",
+    });
+    expect(parseEnv({ ...valid, RINGBEARER_TRUSTED_PROXIES: "1" })).toBeTruthy();
+    expect(() => parseEnv({ ...valid, RINGBEARER_TRUSTED_PROXIES: "10.0.0.0/8, proxy.lan" })).toThrow(
+      /RINGBEARER_TRUSTED_PROXIES "proxy.lan" is not an IP address or CIDR range/,
+    );
+  });
+
   it("reads the role name from a database URL", () => {
     expect(roleFromUrl(valid.DATABASE_URL)).toBe("ringbearer_app");
     expect(roleFromUrl("postgres://127.0.0.1/db")).toBe("postgres");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { policyInput } from "@/lib/validation/access";
 import { environmentInput } from "@/lib/validation/environments";
-import { invitationInput, joinInput, newAccountInput } from "@/lib/validation/invitations";
+import { invitationInput, joinInput, passwordAcceptInput } from "@/lib/validation/invitations";
 import { blackoutInput, timeZoneInput, weeklyWindowInput } from "@/lib/validation/settings";
 import { targetInput, targetSettings } from "@/lib/validation/targets";
 import { valueInput, variableInput } from "@/lib/validation/variables";
@@ -173,15 +173,15 @@ describe("invitation input", () => {
   it("asks a new account for a name and a confirmed password of 12 characters or more", () => {
     const token = "a".repeat(43);
     const ok = { token, name: "New Comer", password: "long enough pass", confirm: "long enough pass" };
-    expect(newAccountInput.safeParse(ok).success).toBe(true);
+    expect(passwordAcceptInput.safeParse(ok).success).toBe(true);
     expect(
-      fieldErrors(newAccountInput.safeParse({ ...ok, password: "short", confirm: "short" })),
+      fieldErrors(passwordAcceptInput.safeParse({ ...ok, password: "short", confirm: "short" })),
     ).toHaveProperty("password");
-    expect(fieldErrors(newAccountInput.safeParse({ ...ok, confirm: "something else" }))).toHaveProperty(
+    expect(fieldErrors(passwordAcceptInput.safeParse({ ...ok, confirm: "something else" }))).toHaveProperty(
       "confirm",
     );
-    expect(fieldErrors(newAccountInput.safeParse({ ...ok, name: "  " }))).toHaveProperty("name");
-    expect(fieldErrors(newAccountInput.safeParse({ ...ok, token: "../../etc" }))).toHaveProperty("token");
+    expect(fieldErrors(passwordAcceptInput.safeParse({ ...ok, name: "  " }))).toHaveProperty("name");
+    expect(fieldErrors(passwordAcceptInput.safeParse({ ...ok, token: "../../etc" }))).toHaveProperty("token");
     expect(joinInput.safeParse({ token: `${token}x` }).success).toBe(false);
   });
 });

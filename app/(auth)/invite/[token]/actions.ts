@@ -1,16 +1,19 @@
 "use server";
 
 import { getDb } from "@/db/client";
-import { acceptInvitation, createAccountAndAccept } from "@/db/mutations/invitations";
+import { acceptInvitation, acceptWithPassword } from "@/db/mutations/invitations";
 import { inviteLimit, isLimited, recordFailure } from "@/db/mutations/rate-limits";
 import { AppError } from "@/lib/errors";
 import { type AcceptStatus, INVITATION_GONE } from "@/lib/invitations";
-import { joinInput, newAccountInput } from "@/lib/validation/invitations";
+import { joinInput, passwordAcceptInput } from "@/lib/validation/invitations";
 import { runPublicAction } from "@/server/public-action";
 import { currentUser, requestInfo } from "@/server/session";
 
 /** Turns a refused acceptance into a typed error with the sentence the page shows. */
-async function refuse(status: AcceptStatus, ip: string | undefined): Promise<never> {
+async function refuse(
+  status: AcceptStatus | "invalid" | "rate_limited" | "totp_required",
+  ip: string | undefined,
+): Promise<never> {
   switch (status) {
     case "unknown":
       await recordFailure(getDb(), inviteLimit(ip));
@@ -23,9 +26,17 @@ async function refuse(status: AcceptStatus, ip: string | undefined): Promise<nev
       throw new AppError("forbidden", {
         form: ["This invitation is for another email address than the one you are signed in with."],
       });
-    case "account_exists":
+    case "invalid":
       throw new AppError("validation", {
-        form: ["An account already exists for this email: sign in to accept the invitation."],
+        password: [
+          "This password could not be used to accept. If this email already has a Ringbearer account, enter that account's password.",
+        ],
+      });
+    case "rate_limited":
+      throw new AppError("rate_limited");
+    case "totp_required":
+      throw new AppError("unauthorized", {
+        form: ["Two-factor authentication is on for this account: sign in with your code, then accept."],
       });
     default:
       throw new AppError("internal");
@@ -56,15 +67,16 @@ export async function joinInvitationAction(_prev: unknown, form: FormData) {
 }
 
 /**
- * Creates the invited account and joins; the browser then signs in with the password it just sent (it never
- * comes back from the server).
+ * The signed-out visitor's one form: creates the invited account, or proves the existing one's password like
+ * a sign-in (db/mutations/invitations.ts, acceptWithPassword), and joins; the browser then signs in with the
+ * password it just sent (it never comes back from the server). The answers do not tell which it was.
  */
-export async function createInvitedAccountAction(_prev: unknown, form: FormData) {
-  return runPublicAction(newAccountInput, form, async (input) => {
+export async function acceptWithPasswordAction(_prev: unknown, form: FormData) {
+  return runPublicAction(passwordAcceptInput, form, async (input) => {
     if (await currentUser())
-      throw new AppError("validation", { form: ["Sign out first to create a new account."] });
+      throw new AppError("validation", { form: ["Sign out first to accept this way."] });
     const info = await guard();
-    const result = await createAccountAndAccept(getDb(), info, input);
+    const result = await acceptWithPassword(getDb(), info, input);
     if (result.status !== "accepted") await refuse(result.status, info.ip);
     return { slug: result.slug ?? "", email: result.email ?? "" };
   });

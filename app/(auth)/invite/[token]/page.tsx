@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { InviteSignOut } from "@/components/invitations/invite-sign-out";
 import { JoinButton } from "@/components/invitations/join-button";
-import { NewAccountForm } from "@/components/invitations/new-account-form";
-import { accountExists } from "@/db/queries/invitations";
+import { PasswordAcceptForm } from "@/components/invitations/password-accept-form";
 import { organizationsFor } from "@/db/queries/memberships";
 import { formatInZone } from "@/lib/format";
 import { INVITATION_GONE } from "@/lib/invitations";
@@ -104,24 +103,20 @@ export default async function InvitePage(props: PageProps<"/invite/[token]">) {
         <JoinButton token={token} organization={inv.organizationName} />
       </Card>
     );
-  if (await accountExists(inv.email))
-    return (
-      <Card title={`Join ${inv.organizationName}`}>
-        {intro}
-        <p className="text-sm text-gray-700">You already have a Ringbearer account with this email.</p>
-        <Link
-          className="inline-flex w-full items-center justify-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500"
-          href={`/login?callbackUrl=${encodeURIComponent(`/invite/${token}`)}`}
-        >
-          Sign in to accept
-        </Link>
-      </Card>
-    );
   return (
     <Card title={`Join ${inv.organizationName}`}>
       {intro}
-      <p className="text-sm text-gray-700">Create your account to accept.</p>
-      <NewAccountForm token={token} email={inv.email} />
+      {/* The same page whether or not the email already has an account: nothing here tells which. */}
+      <p className="text-sm text-gray-700">
+        Choose a password to create your account, or enter your password if you already have one.
+      </p>
+      <PasswordAcceptForm token={token} email={inv.email} />
+      <p className="text-sm text-gray-700">
+        Two-factor authentication on your account?{" "}
+        <Link className={linkClass} href={`/login?callbackUrl=${encodeURIComponent(`/invite/${token}`)}`}>
+          Sign in to accept
+        </Link>
+      </p>
     </Card>
   );
 }

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState, useTransition } from "react";
-import { createInvitedAccountAction } from "@/app/(auth)/invite/[token]/actions";
+import { acceptWithPasswordAction } from "@/app/(auth)/invite/[token]/actions";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -13,11 +13,12 @@ import { refusal } from "./refusal";
 type Result = ActionResult<{ slug: string; email: string }>;
 
 /**
- * Creates the invited account (the email is the invitation's) and joins; then signs in with the password the
- * user just typed, which stays in this browser, and opens the organization. If signing in fails (e.g. the
- * sign-in limit), the account exists and the login page takes over.
+ * The signed-out invitee's one form, the same whether or not their email already has an account: a name and
+ * a password create the account, or prove the existing one (like a sign-in). Then the browser signs in with
+ * the password the user just typed, which stays in this browser, and opens the organization. If signing in
+ * fails (e.g. a second factor or the sign-in limit), the login page takes over.
  */
-export function NewAccountForm({ token, email }: { token: string; email: string }) {
+export function PasswordAcceptForm({ token, email }: { token: string; email: string }) {
   const router = useRouter();
   const [state, setState] = useState<Result | null>(null);
   const [pending, startTransition] = useTransition();
@@ -26,7 +27,7 @@ export function NewAccountForm({ token, email }: { token: string; email: string 
     const form = new FormData(event.currentTarget);
     const password = String(form.get("password") ?? "");
     startTransition(async () => {
-      const result = await createInvitedAccountAction(null, form);
+      const result = await acceptWithPasswordAction(null, form);
       setState(result);
       if (!result.ok) return;
       const target = `/o/${result.data.slug}`;
@@ -39,7 +40,7 @@ export function NewAccountForm({ token, email }: { token: string; email: string 
   };
   const e = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form onSubmit={onSubmit} aria-label="Create your account" className="space-y-4">
+    <form onSubmit={onSubmit} aria-label="Accept the invitation" className="space-y-4">
       <input type="hidden" name="token" value={token} />
       {state && !state.ok && !(e?.name || e?.password || e?.confirm) ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
@@ -48,7 +49,7 @@ export function NewAccountForm({ token, email }: { token: string; email: string 
       ) : null}
       {state?.ok ? (
         <p role="status" className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-800">
-          Account created. Signing you in…
+          Invitation accepted. Signing you in…
         </p>
       ) : null}
       <Field label="Email" htmlFor="n-email">
@@ -63,14 +64,19 @@ export function NewAccountForm({ token, email }: { token: string; email: string 
       <Field label="Your name" htmlFor="n-name" error={e?.name}>
         <Input id="n-name" name="name" autoComplete="name" required maxLength={255} />
       </Field>
-      <Field label="Password" htmlFor="n-password" hint="At least 12 characters" error={e?.password}>
+      <Field
+        label="Password"
+        htmlFor="n-password"
+        hint="At least 12 characters. If this email already has a Ringbearer account, use its password."
+        error={e?.password}
+      >
         <Input id="n-password" name="password" type="password" autoComplete="new-password" required />
       </Field>
       <Field label="Confirm password" htmlFor="n-confirm" error={e?.confirm}>
         <Input id="n-confirm" name="confirm" type="password" autoComplete="new-password" required />
       </Field>
       <Button type="submit" className="w-full" disabled={pending || state?.ok === true}>
-        {pending ? "Creating your account…" : "Create account and join"}
+        {pending ? "Accepting…" : "Accept invitation"}
       </Button>
     </form>
   );
