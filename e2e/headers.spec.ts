@@ -140,7 +140,9 @@ test("signing in and using the console breaks no rule of the policy", async ({ p
   // The virtualized matrix (positioned by inline styles).
   await page.getByRole("link", { name: "Matrix", exact: true }).click();
   await expect(page.getByRole("grid", { name: "Environment matrix" })).toBeVisible();
-  await expect(page.getByRole("gridcell", { name: /^NEXT_PUBLIC_POSTHOG_KEY in production:/ })).toBeVisible();
+  await expect(
+    page.getByRole("gridcell", { name: /^NEXT_PUBLIC_POSTHOG_KEY in development:/ }),
+  ).toBeVisible();
   // Two-factor enrolment: the QR code is a data: image.
   await page.getByRole("link", { name: "Account & sessions" }).click();
   const section = page.getByRole("region", { name: "Two-factor authentication" });
@@ -165,7 +167,7 @@ test("the audit chart draws under the policy", async ({ page }) => {
 type Captured = { url: string; headers: Record<string, string>; body: Buffer };
 
 /** Holds back the page's next server-action POST (it never reaches the server) so a test can replay it. */
-async function interceptAction(page: Page): Promise<Promise<Captured>> {
+async function interceptAction(page: Page): Promise<{ captured: Promise<Captured> }> {
   let resolve!: (c: Captured) => void;
   const captured = new Promise<Captured>((r) => {
     resolve = r;
@@ -187,7 +189,7 @@ async function interceptAction(page: Page): Promise<Promise<Captured>> {
       await route.abort();
     },
   );
-  return captured;
+  return { captured };
 }
 
 const PROBE = "ZZ_HEADERS_CSRF_PROBE";
@@ -210,9 +212,9 @@ test("a server action from another origin is refused with 403 and changes nothin
   await signIn(page, "admin@demo.test");
   await page.goto(`/o/${ORG}/variables/new`);
   await page.getByLabel("Name", { exact: true }).fill(PROBE);
-  const pending = await interceptAction(page);
+  const { captured } = await interceptAction(page);
   await page.getByRole("button", { name: "Create variable" }).click();
-  const action = await pending;
+  const action = await captured;
   await page.unroute((url) => url.pathname.startsWith(`/o/${ORG}/`));
   const own = new URL(action.url);
   const replay = (headers: Record<string, string>) =>
