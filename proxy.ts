@@ -2,6 +2,7 @@ import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server
 import { type NextRequestWithAuth, withAuth } from "next-auth/middleware";
 import { checkOrigin, ORIGIN_REFUSED, requestHost } from "@/lib/http/origin-check";
 import { isApiPath, newNonce, pageCsp, securityHeaders, servedOverHttps } from "@/lib/http/security-headers";
+import { log } from "@/server/log";
 
 /** Forwarded headers are believed only behind proxies the operator named (the server strips them otherwise). */
 const trustForwarded = () => Boolean(process.env.RINGBEARER_TRUSTED_PROXIES?.trim());
@@ -44,6 +45,19 @@ export default async function proxy(request: NextRequest, event: NextFetchEvent)
     }),
   });
   if (!verdict.ok) {
+    // Behind a reverse proxy that rewrites Host, every action lands here until the proxy passes Host through
+    // or RINGBEARER_TRUSTED_PROXIES names it: the log says which hosts were compared.
+    log.warn(
+      {
+        method: request.method,
+        // An invitation's path holds its token, which is never logged.
+        path: pathname.startsWith("/invite/") ? "/invite/[token]" : pathname.slice(0, 200),
+        reason: verdict.reason,
+        origin: request.headers.get("origin")?.slice(0, 200),
+        host: host?.slice(0, 200),
+      },
+      "request refused: origin",
+    );
     const refused = NextResponse.json(
       { error: { code: "forbidden", message: ORIGIN_REFUSED } },
       { status: 403, headers: { "Cache-Control": "no-store" } },
