@@ -166,30 +166,35 @@ test("the audit chart draws under the policy", async ({ page }) => {
 
 type Captured = { url: string; headers: Record<string, string>; body: Buffer };
 
-/** Holds back the page's next server-action POST (it never reaches the server) so a test can replay it. */
-async function interceptAction(page: Page): Promise<{ captured: Promise<Captured> }> {
+/**
+ * Holds back the page's next server-action POST (it never reaches the server) so a test can replay it; later
+ * requests go through.
+ */
+async function interceptAction(
+  page: Page,
+): Promise<{ captured: Promise<Captured>; stop: () => Promise<void> }> {
+  const consolePaths = (url: URL) => url.pathname.startsWith(`/o/${ORG}/`);
   let resolve!: (c: Captured) => void;
+  let done = false;
   const captured = new Promise<Captured>((r) => {
     resolve = r;
   });
-  await page.route(
-    (url) => url.pathname.startsWith(`/o/${ORG}/`),
-    async (route) => {
-      const r = route.request();
-      if (r.method() !== "POST" || !r.headers()["next-action"]) return route.fallback();
-      resolve({
-        url: r.url(),
-        headers: {
-          "next-action": r.headers()["next-action"],
-          "content-type": r.headers()["content-type"] ?? "",
-          accept: "text/x-component",
-        },
-        body: r.postDataBuffer() ?? Buffer.alloc(0),
-      });
-      await route.abort();
-    },
-  );
-  return { captured };
+  await page.route(consolePaths, async (route) => {
+    const r = route.request();
+    if (done || r.method() !== "POST" || !r.headers()["next-action"]) return route.fallback();
+    done = true;
+    resolve({
+      url: r.url(),
+      headers: {
+        "next-action": r.headers()["next-action"],
+        "content-type": r.headers()["content-type"] ?? "",
+        accept: "text/x-component",
+      },
+      body: r.postDataBuffer() ?? Buffer.alloc(0),
+    });
+    await route.abort();
+  });
+  return { captured, stop: () => page.unroute(consolePaths) };
 }
 
 const PROBE = "ZZ_HEADERS_CSRF_PROBE";
@@ -212,10 +217,11 @@ test("a server action from another origin is refused with 403 and changes nothin
   await signIn(page, "admin@demo.test");
   await page.goto(`/o/${ORG}/variables/new`);
   await page.getByLabel("Name", { exact: true }).fill(PROBE);
-  const { captured } = await interceptAction(page);
+  await page.getByLabel("Classification").selectOption("internal");
+  const intercept = await interceptAction(page);
   await page.getByRole("button", { name: "Create variable" }).click();
-  const action = await captured;
-  await page.unroute((url) => url.pathname.startsWith(`/o/${ORG}/`));
+  const action = await intercept.captured;
+  await intercept.stop();
   const own = new URL(action.url);
   const replay = (headers: Record<string, string>) =>
     page.request.post(action.url, {
@@ -240,4 +246,10 @@ test("a server action from another origin is refused with 403 and changes nothin
   const accepted = await replay({ origin: own.origin, "x-forwarded-host": "evil.example" });
   expect(accepted.status()).toBeLessThan(400);
   await expect.poll(probeRows).toBe(1);
+
+  // Leave the demo as other specs expect it (the matrix counts what production lacks).
+  await openVariable(page, PROBE);
+  await page.getByRole("button", { name: "Delete variable" }).click();
+  await page.getByRole("button", { name: "Confirm delete" }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${ORG}/variables$`));
 });
