@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -6,7 +7,10 @@ export const metadata: Metadata = {
   description: "Environment variables and secrets, encrypted, audited and locked during wedding hours.",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page is rendered per request: Next puts the request's CSP nonce (proxy.ts) on its scripts, which
+  // a page prerendered at build time could not carry (its scripts would be blocked).
+  await connection();
   return (
     <html lang="en">
       <body>{children}</body>

@@ -40,7 +40,10 @@ export function localInput(at: Date, timeZone: string) {
   return parts.replace(" ", "T");
 }
 
-/** Captures the next server-action POST a page makes, so a test can replay it as someone else. */
+/**
+ * Captures the next server-action POST a page makes, so a test can replay it as someone else. The replay keeps
+ * the console's own Origin, as the browser sent it: the proxy refuses an action POST without it.
+ */
 export function captureAction(page: Page) {
   return page
     .waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"]))
@@ -50,6 +53,7 @@ export function captureAction(page: Page) {
         "next-action": r.headers()["next-action"],
         "content-type": r.headers()["content-type"] ?? "",
         accept: "text/x-component",
+        origin: new URL(r.url()).origin,
       },
       body: r.postDataBuffer() ?? Buffer.alloc(0),
     }));
