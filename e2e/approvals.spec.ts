@@ -53,8 +53,15 @@ test("a developer's production change waits for a reviewer, who approves it; a s
   const card = request(reviewer.page, first);
   await expect(card).toContainText("CRITICAL");
   await expect(card).toContainText("RESEND_API_KEY");
-  await card.getByRole("button", { name: "Reveal proposed RESEND_API_KEY" }).click();
-  await expect(card.getByTestId("proposed-RESEND_API_KEY")).toHaveText("re_prod_rotated_e2e");
+  // A security reviewer reads no values (review finding 5), so cannot reveal a proposal either; someone who
+  // may read production's values can, through the same audited reveal.
+  await expect(card.getByRole("button", { name: "Reveal proposed RESEND_API_KEY" })).toHaveCount(0);
+  const admin = await asUser(browser, "admin@demo.test");
+  await admin.page.goto(`/o/${ORG}/approvals`);
+  const adminCard = request(admin.page, first);
+  await adminCard.getByRole("button", { name: "Reveal proposed RESEND_API_KEY" }).click();
+  await expect(adminCard.getByTestId("proposed-RESEND_API_KEY")).toHaveText("re_prod_rotated_e2e");
+  await admin.context.close();
 
   // A forged approval with the developer's session is refused: capture the reviewer's real request first.
   const approvals = `**/o/${ORG}/approvals`;
