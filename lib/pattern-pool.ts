@@ -66,9 +66,10 @@ export function createPatternPool(options: PoolOptions): PatternPool {
       name: "pattern-analysis",
       // The worker needs no secret: it gets none of the server's environment.
       env: { RECHECK_SYNC_BACKEND: "pure" },
+      // Plain Node: the parent's flags (a TypeScript loader, --input-type, …) are not the worker's business.
+      execArgv: [],
       resourceLimits: options.resourceLimits,
     });
-    worker.unref();
     const slot: Slot = { worker, ready: false, job: null, id: -1, timer: null };
     arm(slot, options.startLimitMs);
     worker.on("message", (reply: ({ id: number } & Analysis) | { ready: true }) => {
@@ -92,6 +93,8 @@ export function createPatternPool(options: PoolOptions): PatternPool {
       void retire(slot, crashed);
     });
     worker.on("exit", () => void retire(slot, crashed));
+    // After the listeners: attaching a "message" listener refs the worker again.
+    worker.unref();
     slots.add(slot);
     return slot;
   };
