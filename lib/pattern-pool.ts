@@ -26,6 +26,8 @@ export type PoolOptions = {
   /** How long a new worker may take to load recheck before it is terminated. */
   startLimitMs: number;
   resourceLimits: ResourceLimits;
+  /** The workers' nice value on Linux (0–19): higher leaves the CPU to the server's own thread first. */
+  niceness: number;
   /** Told when a worker fails (cannot start, runs out of memory, crashes); never given the pattern. */
   onFault?: (error: Error) => void;
 };
@@ -69,6 +71,7 @@ export function createPatternPool(options: PoolOptions): PatternPool {
       // Plain Node: the parent's flags (a TypeScript loader, --input-type, …) are not the worker's business.
       execArgv: [],
       resourceLimits: options.resourceLimits,
+      workerData: { niceness: options.niceness },
     });
     const slot: Slot = { worker, ready: false, job: null, id: -1, timer: null };
     arm(slot, options.startLimitMs);

@@ -4,7 +4,7 @@
  * terminates it if it overruns. Replies carry the verdict alone, never recheck's attack strings.
  */
 import { setPriority } from "node:os";
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { checkSync } from "recheck";
 
 /** The parts of recheck's diagnostics the pool needs. */
@@ -18,9 +18,9 @@ function summary(diagnostics) {
 
 // On Linux a thread has its own nice value: lowering this one leaves the server's thread ahead of it for
 // the CPU. (Elsewhere it would lower the whole process, so it is left alone.)
-if (process.platform === "linux") {
+if (process.platform === "linux" && workerData?.niceness) {
   try {
-    setPriority(10);
+    setPriority(workerData.niceness);
   } catch {
     // not allowed here: the analysis still runs, at normal priority
   }

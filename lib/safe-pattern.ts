@@ -1,12 +1,13 @@
+import { availableParallelism } from "node:os";
 import { type Analysis, createPatternPool, type PatternPool, type PoolOptions } from "./pattern-pool";
 
 /**
- * User-supplied validation patterns. ReDoS analysis is recheck's pure-JS checker, run in a worker thread
- * (lib/pattern-pool.ts) so that an analysis taking seconds never blocks requests: two workers, eight
- * analyses waiting at most (more are refused as busy), recheck's own 2 s limit inside the worker and a hard
- * 3 s limit from the server's thread, which terminates an overrunning worker. A pattern recheck cannot vouch
- * for (analysis timed out or overran, unsupported syntax, the worker crashed or ran out of memory) is
- * rejected: safe until proven. Verdicts are cached; "busy" is not (it is an answer about now).
+ * User-supplied validation patterns. ReDoS analysis is recheck's pure-JS checker, run in worker threads
+ * (lib/pattern-pool.ts) so that an analysis taking seconds never blocks requests: one or two workers at a
+ * lowered priority, ten analyses waiting at most (more are refused as busy), recheck's own 2 s limit inside
+ * the worker and a hard 2.5 s limit from the server's thread, which terminates an overrunning worker. A
+ * pattern recheck cannot vouch for (analysis timed out or overran, unsupported syntax, the worker crashed or
+ * ran out of memory) is rejected: safe until proven. Verdicts are cached; "busy" is not (it is about now).
  */
 
 export const MAX_PATTERN_LENGTH = 500;
@@ -15,11 +16,14 @@ const FLAGS = "u";
 const CACHE_SIZE = 200;
 
 export const POOL: PoolOptions = {
-  workers: 2,
-  queue: 8,
+  // At most two, and always one core left to serve requests (one worker on a two-core machine).
+  workers: Math.min(2, Math.max(1, availableParallelism() - 1)),
+  // Ten patterns submitted at once all get analysed; an eleventh waiting one is refused as busy.
+  queue: 10,
   checkTimeoutMs: 2_000,
   hardLimitMs: 2_500,
   startLimitMs: 10_000,
+  niceness: 10,
   // recheck's analyses here stay under 40 MiB of heap; a pattern that needs far more is refused.
   resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
   onFault: (error) =>

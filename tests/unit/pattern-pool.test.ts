@@ -13,6 +13,7 @@ const base: PoolOptions = {
   checkTimeoutMs: 2_000,
   hardLimitMs: 3_000,
   startLimitMs: 10_000,
+  niceness: 10,
   resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
 };
 
