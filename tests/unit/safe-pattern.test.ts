@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { judgePattern, MAX_MATCH_LENGTH, matchesPattern, POOL, patternProblem } from "@/lib/safe-pattern";
+import { watchEventLoop } from "../support/event-loop";
 
 describe("patternProblem", () => {
   it.each([
@@ -64,25 +65,9 @@ describe("matchesPattern", () => {
 /** Real patterns that recheck's pure backend cannot settle quickly (each runs into its time limit). */
 const SLOW_PATTERNS = Array.from({ length: 10 }, (_, i) => `^(a|b|ab){1,${31 + i}}c$`);
 
-/** Watches the event loop as a request would see it: the longest wait of a 10 ms timer, in ms. */
-function watchLag() {
-  let last = performance.now();
-  let worst = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last - 10);
-    last = now;
-  }, 10);
-  return async () => {
-    await new Promise((resolve) => setTimeout(resolve, 50)); // a loop blocked until now still shows up
-    clearInterval(timer);
-    return worst;
-  };
-}
-
 describe("pattern analysis off the event loop", () => {
   it("keeps the server responsive while ten slow patterns are analysed, and gives each a verdict", async () => {
-    const stop = watchLag();
+    const stop = watchEventLoop();
     const started = performance.now();
     const verdicts = await Promise.all(
       SLOW_PATTERNS.map(async (source) => ({
