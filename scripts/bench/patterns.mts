@@ -5,6 +5,7 @@
  * worker threads, so health should barely notice; before that, it answered in seconds.
  */
 import { readFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 // @ts-expect-error Next's compiled React client has no type declarations; it encodes action arguments.
 import { encodeReply } from "next/dist/compiled/react-server-dom-turbopack/client.node.js";
 import { type Result, stats } from "./measure.mts";
@@ -21,6 +22,8 @@ export type PatternBench = {
   verdicts: Record<string, number>;
   /** From the ten submissions to the last answer. */
   analysisMs: number;
+  /** The machine's 1-minute load average before and after the section (other processes count too). */
+  load: [number, number];
 };
 
 /** The id `next build` gave a server action, from its manifest. */
@@ -68,6 +71,7 @@ export async function benchPatterns(
   log: (m: string) => void,
 ): Promise<PatternBench> {
   const id = await actionId("variables/actions.ts", "createVariableAction");
+  const loadBefore = loadavg()[0];
   const submit = async (i: number) => {
     const form = new FormData();
     form.set("name", `BENCH_PATTERN_${i}`);
@@ -107,7 +111,7 @@ export async function benchPatterns(
   log(
     `GET /api/health while ${PATTERNS} patterns are analysed: median ${loaded.median.toFixed(1)} ms, ` +
       `p95 ${loaded.p95.toFixed(1)} ms (${loaded.runs} requests; answers ${JSON.stringify(verdicts)} ` +
-      `in ${(analysisMs / 1000).toFixed(1)} s)`,
+      `in ${(analysisMs / 1000).toFixed(1)} s; load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)})`,
   );
   return {
     results: [
@@ -116,5 +120,6 @@ export async function benchPatterns(
     ],
     verdicts,
     analysisMs,
+    load: [loadBefore, loadavg()[0]],
   };
 }

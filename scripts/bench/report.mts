@@ -92,8 +92,11 @@ One \`GET /api/health\` every 25 ms (full response), first idle, then while ten 
 recheck needs seconds for are submitted at once through the create-variable server action, as a browser
 sends it; sampling stops when the last submission is answered. Answers: ${Object.entries(r.patterns.verdicts)
     .map(([verdict, count]) => `${count} × "${verdict}"`)
-    .join(", ")}, the last after ${(r.patterns.analysisMs / 1000).toFixed(1)} s. The analysis runs in two
-worker threads with a hard time limit (\`lib/pattern-pool.ts\`), so requests keep being served meanwhile.
+    .join(
+      ", ",
+    )}, the last after ${(r.patterns.analysisMs / 1000).toFixed(1)} s. The machine's 1-minute load average was
+${r.patterns.load[0].toFixed(1)} before and ${r.patterns.load[1].toFixed(1)} after this section (${os.cpus().length} cores; other processes count). The analysis runs
+in worker threads with a hard time limit (\`lib/pattern-pool.ts\`), so requests keep being served meanwhile.
 `;
   await writeFile(FILE, report + notes);
 }
