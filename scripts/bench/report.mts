@@ -90,13 +90,13 @@ ${r.patterns.results.map(row).join("\n")}
 
 One \`GET /api/health\` every 25 ms (full response), first idle, then while ten validation patterns that
 recheck needs seconds for are submitted at once through the create-variable server action, as a browser
-sends it; sampling stops when the last submission is answered. Answers: ${Object.entries(r.patterns.verdicts)
+sends it; sampling stops when the last submission is answered. The analysis runs in worker threads with a
+hard time limit (\`lib/pattern-pool.ts\`), so requests keep being served meanwhile.
+
+- Answers: ${Object.entries(r.patterns.verdicts)
     .map(([verdict, count]) => `${count} × "${verdict}"`)
-    .join(
-      ", ",
-    )}, the last after ${(r.patterns.analysisMs / 1000).toFixed(1)} s. The machine's 1-minute load average was
-${r.patterns.load[0].toFixed(1)} before and ${r.patterns.load[1].toFixed(1)} after this section (${os.cpus().length} cores; other processes count). The analysis runs
-in worker threads with a hard time limit (\`lib/pattern-pool.ts\`), so requests keep being served meanwhile.
+    .join(", ")}; the last after ${(r.patterns.analysisMs / 1000).toFixed(1)} s.
+- Machine load (1-minute average; other processes count): ${r.patterns.load[0].toFixed(1)} before and ${r.patterns.load[1].toFixed(1)} after this section, on ${os.cpus().length} cores.
 `;
   await writeFile(FILE, report + notes);
 }
