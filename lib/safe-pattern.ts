@@ -1,40 +1,54 @@
-import { checkSync, type Diagnostics } from "recheck";
+import { availableParallelism } from "node:os";
+import { type Analysis, createPatternPool, type PatternPool, type PoolOptions } from "./pattern-pool";
 
 /**
- * User-supplied validation patterns. ReDoS analysis is recheck's in-process pure-JS backend (no worker, native
- * binary or JVM, so it behaves the same under Next.js bundling and in tests). A pattern recheck cannot
- * vouch for ("unknown": analysis timed out, unsupported, or crashed) is rejected too: safe until proven.
+ * User-supplied validation patterns. ReDoS analysis is recheck's pure-JS checker, run in worker threads
+ * (lib/pattern-pool.ts) so that an analysis taking seconds never blocks requests: one or two workers at a
+ * lowered priority, ten analyses waiting at most (more are refused as busy), recheck's own 2 s limit inside
+ * the worker and a hard 2.5 s limit from the server's thread, which terminates an overrunning worker. A
+ * pattern recheck cannot vouch for (analysis timed out or overran, unsupported syntax, the worker crashed or
+ * ran out of memory) is rejected: safe until proven. Verdicts are cached; "busy" is not (it is about now).
  */
 
 export const MAX_PATTERN_LENGTH = 500;
 export const MAX_MATCH_LENGTH = 64 * 1024;
 const FLAGS = "u";
-const CHECK_TIMEOUT_MS = 2_000;
 const CACHE_SIZE = 200;
 
+export const POOL: PoolOptions = {
+  // At most two, and always one core left to serve requests (one worker on a two-core machine).
+  workers: Math.min(2, Math.max(1, availableParallelism() - 1)),
+  // Ten patterns submitted at once all get analysed; an eleventh waiting one is refused as busy.
+  queue: 10,
+  checkTimeoutMs: 2_000,
+  hardLimitMs: 2_500,
+  startLimitMs: 10_000,
+  niceness: 10,
+  // recheck's analyses here stay under 40 MiB of heap; a pattern that needs far more is refused.
+  resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+  onFault: (error) =>
+    process.emitWarning(`validation pattern analysis worker failed: ${error.message}`, "PatternWorker"),
+};
+
 const INVALID = "Not a valid regular expression";
+const TOO_LONG = `Patterns are at most ${MAX_PATTERN_LENGTH} characters`;
 const EXPONENTIAL =
   "This pattern could take exponential time on some inputs (e.g. nested quantifiers); simplify it";
 const POLYNOMIAL =
   "This pattern could take polynomial time on long inputs (e.g. overlapping quantifiers like .*a.*); simplify it";
 const UNKNOWN =
-  "This pattern is too complex to prove safe (e.g. look-arounds or back-references); simplify it";
+  "This pattern is too complex to prove safe (e.g. look-arounds, back-references or long counted repeats); simplify it";
+const BUSY = "The pattern checker is busy with other patterns; try again in a moment";
 
-const cache = new Map<string, string | null>();
+/** Whether a pattern may be used; if not, why (for a person), and whether asking again later may help. */
+export type PatternVerdict = { usable: true } | { usable: false; retry: boolean; message: string };
 
-/** Runs recheck synchronously on its pure-JS backend, restoring the caller's backend setting afterwards. */
-function diagnose(source: string): Diagnostics | null {
-  const previous = process.env.RECHECK_SYNC_BACKEND;
-  process.env.RECHECK_SYNC_BACKEND = "pure";
-  try {
-    return checkSync(source, FLAGS, { timeout: CHECK_TIMEOUT_MS });
-  } catch {
-    return null;
-  } finally {
-    if (previous === undefined) delete process.env.RECHECK_SYNC_BACKEND;
-    else process.env.RECHECK_SYNC_BACKEND = previous;
-  }
-}
+const USABLE: PatternVerdict = { usable: true };
+const refused = (message: string, retry = false): PatternVerdict => ({ usable: false, retry, message });
+
+let pool: PatternPool | null = null;
+const cache = new Map<string, PatternVerdict>();
+const pending = new Map<string, Promise<PatternVerdict>>();
 
 /** Whether `source` compiles as a Unicode-mode regular expression. */
 function compiles(source: string): boolean {
@@ -46,30 +60,53 @@ function compiles(source: string): boolean {
   }
 }
 
-/** The problem with a pattern, uncached. */
-function findProblem(source: string): string | null {
-  if (source.length > MAX_PATTERN_LENGTH) return `Patterns are at most ${MAX_PATTERN_LENGTH} characters`;
-  if (!compiles(source)) return INVALID;
-  const result = diagnose(source);
-  if (result === null) return UNKNOWN;
-  if (result.status === "safe") return null;
-  if (result.status === "vulnerable") {
-    return result.complexity.type === "exponential" ? EXPONENTIAL : POLYNOMIAL;
+function verdictOf(analysis: Analysis): PatternVerdict {
+  switch (analysis.status) {
+    case "safe":
+      return USABLE;
+    case "vulnerable":
+      return refused(analysis.complexity === "exponential" ? EXPONENTIAL : POLYNOMIAL);
+    case "busy":
+      return refused(BUSY, true);
+    default:
+      return refused(analysis.reason === "invalid" ? INVALID : UNKNOWN);
   }
-  return result.error.kind === "invalid" ? INVALID : UNKNOWN;
+}
+
+/** The verdict on a pattern, uncached: cheap checks here, the analysis in a worker. */
+async function judge(source: string): Promise<PatternVerdict> {
+  if (source.length > MAX_PATTERN_LENGTH) return refused(TOO_LONG);
+  if (!compiles(source)) return refused(INVALID);
+  pool ??= createPatternPool(POOL);
+  return verdictOf(await pool.analyse(source, FLAGS));
+}
+
+/**
+ * The verdict on a validation pattern. Never blocks the event loop; answers within the hard limit once a
+ * worker takes the pattern. The same pattern asked for twice at once is analysed once.
+ */
+export async function judgePattern(source: string): Promise<PatternVerdict> {
+  const cached = cache.get(source);
+  if (cached) return cached;
+  const running = pending.get(source);
+  if (running) return running;
+  const verdict = judge(source).finally(() => pending.delete(source));
+  pending.set(source, verdict);
+  const answer = await verdict;
+  if (!(!answer.usable && answer.retry)) {
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(source, answer);
+  }
+  return answer;
 }
 
 /** Null when a validation pattern may be used; otherwise what is wrong with it, for a person. */
-export function patternProblem(source: string): string | null {
-  const cached = cache.get(source);
-  if (cached !== undefined) return cached;
-  const problem = findProblem(source);
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(source, problem);
-  return problem;
+export async function patternProblem(source: string): Promise<string | null> {
+  const verdict = await judgePattern(source);
+  return verdict.usable ? null : verdict.message;
 }
 
-/** Whether `value` matches a pattern that passed `patternProblem` (false for over-long values or bad patterns). */
+/** Whether `value` matches a pattern judged usable (false for over-long values or bad patterns). */
 export function matchesPattern(source: string, value: string): boolean {
   if (value.length > MAX_MATCH_LENGTH) return false;
   try {

@@ -1,4 +1,4 @@
-import { matchesPattern, patternProblem } from "./safe-pattern";
+import { judgePattern, matchesPattern } from "./safe-pattern";
 
 /**
  * Checks run on every value write. Messages describe what is wrong and never quote the value. Feature flags
@@ -237,9 +237,17 @@ export function checkJson(value: string): ValueCheck {
   }
 }
 
-/** Checks a value against the variable's own validation pattern, refusing to run an unsafe pattern. */
-export function checkPattern(pattern: string, value: string): ValueCheck {
-  if (patternProblem(pattern) !== null) {
+/**
+ * Checks a value against the variable's own validation pattern, refusing to run an unsafe pattern. The
+ * pattern's safety is proved off the event loop (usually answered from the cache); when the checker is too
+ * busy to answer, the value is refused for now rather than accepted unchecked.
+ */
+export async function checkPattern(pattern: string, value: string): Promise<ValueCheck> {
+  const verdict = await judgePattern(pattern);
+  if (!verdict.usable && verdict.retry) {
+    return result("format", "failed", "The validation pattern could not be checked just now; try again");
+  }
+  if (!verdict.usable) {
     return result(
       "format",
       "warning",
@@ -252,14 +260,14 @@ export function checkPattern(pattern: string, value: string): ValueCheck {
 }
 
 /** Every check that applies to a value of this type (with this pattern and these tags); [] when none apply. */
-export function checkValue(input: CheckInput): ValueCheck[] {
+export async function checkValue(input: CheckInput): Promise<ValueCheck[]> {
   const checks: ValueCheck[] = [];
   if (input.variableType === "database_url") checks.push(checkDatabaseUrl(input.value));
   if (input.variableType === "api_key") checks.push(...checkApiKey(input.value, input.environmentType));
   if (input.variableType === "feature_flag") checks.push(checkFeatureFlag(input.value));
   if (input.variableType === "configuration" && input.tags?.includes("json"))
     checks.push(checkJson(input.value));
-  if (input.validationPattern) checks.push(checkPattern(input.validationPattern, input.value));
+  if (input.validationPattern) checks.push(await checkPattern(input.validationPattern, input.value));
   return checks;
 }
 

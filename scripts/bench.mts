@@ -2,19 +2,24 @@
  * `npm run bench`: one organization with 20 environments, 10,000 variables, 200,000 encrypted values and
  * 1,000,000 audit rows (set-based), then medians and p95 of what users wait for — through the same query
  * and mutation functions the console uses, over HTTP (time to first byte) against the app as `npm start`
- * serves it (scripts/serve.mts), and the deployment sync (push, drift scan) of one environment to the reference receiver on loopback.
+ * serves it (scripts/serve.mts), the deployment sync (push, drift scan) of one environment to the reference
+ * receiver on loopback, and `/api/health` while ten validation patterns are analysed (`--only=patterns` runs
+ * just that section).
  * Writes docs/benchmarks.md. `--quick` runs fewer repetitions; BENCH_DATABASE_ADMIN_URL uses that server.
  */
-import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import postgres from "postgres";
 import { type Result, recorder, stats } from "./bench/measure.mts";
+import { benchPatterns } from "./bench/patterns.mts";
 import { writeReport } from "./bench/report.mts";
+import { withServer } from "./bench/server.mts";
 import { throwawayDatabase } from "./throwaway-db.mts";
 
 const quick = process.argv.includes("--quick");
+// `--only=patterns`: just the section on health during validation-pattern analysis (no data, no report).
+const onlyPatterns = process.argv.includes("--only=patterns");
 const RUNS = quick ? 5 : 30;
+const HEALTH_REQUESTS = quick ? 50 : 200;
 const SLOW_RUNS = quick ? 2 : 5;
 const ENVIRONMENTS = 20;
 const VARIABLES = 10_000;
@@ -47,9 +52,7 @@ const { getDb } = await import("@/db/client");
 const { benchSync } = await import("./bench/sync.mts");
 
 const PASSWORD = "bench-password-123";
-try {
-  // --- generate -------------------------------------------------------------------------------------
-  const genStarted = performance.now();
+const newOwner = async () => {
   const owner = await createUser(getDb(), { email: "bench@bench.test", name: "Bench", password: PASSWORD });
   const org = await createOrganization(getDb(), {
     slug: "bench",
@@ -58,6 +61,28 @@ try {
     ownerId: owner.id,
     defaultWindow: false,
   });
+  return { owner, org };
+};
+
+if (onlyPatterns) {
+  try {
+    await newOwner();
+    await withServer({ email: "bench@bench.test", password: PASSWORD }, log, (server) =>
+      benchPatterns(server, "bench", HEALTH_REQUESTS, log),
+    );
+  } finally {
+    await getDb()
+      .$client.end({ timeout: 5 })
+      .catch(() => {});
+    await db.drop();
+  }
+  process.exit(0);
+}
+
+try {
+  // --- generate -------------------------------------------------------------------------------------
+  const genStarted = performance.now();
+  const { owner, org } = await newOwner();
   const ctx = { userId: owner.id, organizationId: org.id, role: "owner" as const };
   const sql = postgres(db.superUrl, { max: 1, onnotice: () => {} });
   await sql`set session_replication_role = replica`; // bulk load: no per-row triggers
@@ -176,80 +201,44 @@ try {
 
   // --- measure (HTTP: time to first byte against next start) ---------------------------------------
   const http: typeof results = [];
-  if (!existsSync(".next/BUILD_ID")) {
-    log("no production build: running next build…");
-    spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit" });
-  }
-  const port = 3400 + Math.floor(Math.random() * 100);
-  const base = `http://localhost:${port}`;
-  // Served as `npm start` serves it: through scripts/serve.mts (the client's address from the socket).
-  const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.mts"], {
-    env: {
-      ...process.env,
-      NEXTAUTH_URL: base,
-      NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
-      PORT: String(port),
+  const patterns = await withServer(
+    { email: "bench@bench.test", password: PASSWORD },
+    log,
+    async (server) => {
+      const ttfb = async (path: string) => {
+        const t = performance.now();
+        const response = await fetch(`${server.base}${path}`, { headers: { cookie: server.cookie } });
+        const reader = response.body?.getReader();
+        await reader?.read();
+        const elapsed = performance.now() - t;
+        await reader?.cancel();
+        if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+        return elapsed;
+      };
+      const httpRecord = async (name: string, path: string, target?: number) => {
+        await ttfb(path);
+        const samples: number[] = [];
+        for (let i = 0; i < RUNS; i++) samples.push(await ttfb(path));
+        const r = stats(samples);
+        http.push({ name, target, ...r });
+        log(`${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms`);
+      };
+      await httpRecord("GET /o/bench/matrix (page shell, TTFB)", "/o/bench/matrix");
+      await httpRecord(
+        "GET /api/o/bench/matrix first page (TTFB)",
+        "/api/o/bench/matrix?offset=0&limit=100",
+        100,
+      );
+      await httpRecord(
+        "GET /api/o/bench/matrix?q=VAR_12 (TTFB)",
+        "/api/o/bench/matrix?offset=0&limit=100&q=VAR_12",
+        100,
+      );
+      await httpRecord("GET /o/bench/audit (TTFB)", "/o/bench/audit");
+      await httpRecord("GET /api/o/bench/audit/activity (30 days, TTFB)", "/api/o/bench/audit/activity");
+      return benchPatterns(server, "bench", HEALTH_REQUESTS, log);
     },
-    stdio: "ignore",
-  });
-  try {
-    for (let i = 0; i < 120; i++) {
-      if ((await fetch(`${base}/api/health`).catch(() => null))?.ok) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    const csrf = await fetch(`${base}/api/auth/csrf`);
-    let cookie = csrf.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const login = await fetch(`${base}/api/auth/callback/credentials`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-      body: new URLSearchParams({ csrfToken, email: "bench@bench.test", password: PASSWORD, json: "true" }),
-    });
-    cookie = [cookie, ...login.headers.getSetCookie().map((c) => c.split(";")[0])].join("; ");
-    const ttfb = async (path: string) => {
-      const t = performance.now();
-      const response = await fetch(`${base}${path}`, { headers: { cookie } });
-      const reader = response.body?.getReader();
-      await reader?.read();
-      const elapsed = performance.now() - t;
-      await reader?.cancel();
-      if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-      return elapsed;
-    };
-    const httpRecord = async (name: string, path: string, target?: number) => {
-      await ttfb(path);
-      const samples: number[] = [];
-      for (let i = 0; i < RUNS; i++) samples.push(await ttfb(path));
-      const r = stats(samples);
-      http.push({ name, target, ...r });
-      log(`${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms`);
-    };
-    await httpRecord("GET /o/bench/matrix (page shell, TTFB)", "/o/bench/matrix");
-    await httpRecord(
-      "GET /api/o/bench/matrix first page (TTFB)",
-      "/api/o/bench/matrix?offset=0&limit=100",
-      100,
-    );
-    await httpRecord(
-      "GET /api/o/bench/matrix?q=VAR_12 (TTFB)",
-      "/api/o/bench/matrix?offset=0&limit=100&q=VAR_12",
-      100,
-    );
-    await httpRecord("GET /o/bench/audit (TTFB)", "/o/bench/audit");
-    await httpRecord("GET /api/o/bench/audit/activity (30 days, TTFB)", "/api/o/bench/audit/activity");
-  } finally {
-    // Waited for: its background jobs must not scan the sync target created below.
-    const exited = new Promise((resolve) => server.once("exit", resolve));
-    if (server.exitCode === null && server.signalCode === null && server.kill("SIGTERM")) {
-      const stuck = setTimeout(() => server.kill("SIGKILL"), 20_000);
-      await exited;
-      clearTimeout(stuck);
-    }
-  }
+  );
 
   // --- measure (deployment sync: the first environment to the reference receiver, HTTP on loopback) -----
   const sync: Result[] = [];
@@ -274,6 +263,7 @@ try {
     http,
     sync,
     syncEnvironment: first.name,
+    patterns,
     deployedBytes,
   });
   log("wrote docs/benchmarks.md");

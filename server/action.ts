@@ -18,9 +18,12 @@ function toObject(input: Input): Record<string, unknown> {
   return out;
 }
 
-/** zod-parses an action's input; a refusal becomes field errors (`form` for the whole input). */
-export function parseInput<S extends z.ZodType>(schema: S, input: Input): z.infer<S> {
-  const parsed = schema.safeParse(toObject(input));
+/**
+ * zod-parses an action's input; a refusal becomes field errors (`form` for the whole input). Async, so a
+ * schema may check off the event loop (validation patterns are analysed in a worker thread).
+ */
+export async function parseInput<S extends z.ZodType>(schema: S, input: Input): Promise<z.infer<S>> {
+  const parsed = await schema.safeParseAsync(toObject(input));
   if (parsed.success) return parsed.data;
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of parsed.error.issues) {
@@ -78,7 +81,7 @@ export async function runSteps<S extends z.ZodType, R>(
   try {
     const user = await currentUser();
     if (!user) throw new AppError("unauthorized");
-    const parsed = parseInput(schema, input);
+    const parsed = await parseInput(schema, input);
     const member = await memberContextOf(user, org);
     if (!member) throw new AppError("forbidden");
     const { user: _u, org: _o, emergency: _e, ...ctx } = member;

@@ -19,7 +19,7 @@ export async function runPublicAction<S extends z.ZodType, R>(
     const raw: Record<string, unknown> = {};
     for (const [k, v] of input.entries())
       if (!k.startsWith("$ACTION")) raw[k] = typeof v === "string" ? v : undefined;
-    const parsed = schema.safeParse(raw);
+    const parsed = await schema.safeParseAsync(raw);
     if (!parsed.success) {
       const fieldErrors: Record<string, string[]> = {};
       for (const issue of parsed.error.issues) {

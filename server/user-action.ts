@@ -20,7 +20,7 @@ export async function runUserAction<S extends z.ZodType, R>(
   try {
     const user = await currentUser();
     if (!user) throw new AppError("unauthorized");
-    const data = parseInput(schema, input);
+    const data = await parseInput(schema, input);
     const ctx: UserContext = {
       userId: user.id,
       sessionId: user.sessionId,

@@ -83,15 +83,17 @@ async function analyse(tx: Tx, ctx: TenantContext, environmentId: string, text: 
     const variable = variables.get(entry.key);
     const now = variable ? current.get(variable.id) : undefined;
     expected[entry.key] = now?.version ?? 0;
-    const failed = checkValue({
-      variableType: (variable?.variableType ?? IMPORT_DEFAULTS.variableType) as Parameters<
-        typeof checkValue
-      >[0]["variableType"],
-      value: entry.value,
-      environmentType: env.environmentType as EnvironmentType,
-      validationPattern: variable?.validationPattern,
-      tags: variable?.tags ?? [],
-    }).filter((c) => c.status === "failed");
+    const failed = (
+      await checkValue({
+        variableType: (variable?.variableType ?? IMPORT_DEFAULTS.variableType) as Parameters<
+          typeof checkValue
+        >[0]["variableType"],
+        value: entry.value,
+        environmentType: env.environmentType as EnvironmentType,
+        validationPattern: variable?.validationPattern,
+        tags: variable?.tags ?? [],
+      })
+    ).filter((c) => c.status === "failed");
     const base = { line: entry.line, key: entry.key, newVariable: !variable };
     if (failed.length > 0) {
       lines.push({ ...base, status: "invalid", message: failed.map((f) => f.message).join("; ") });

@@ -3,7 +3,7 @@ import { encryptValue, hmacValue } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import type { RiskLevel } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
-import { checkValue, worstStatus } from "@/lib/value-checks";
+import { checkValue, type ValueCheck, worstStatus } from "@/lib/value-checks";
 import type { EnvironmentRef } from "../authz";
 import type { Tx } from "../client";
 import { setLocal, type TenantContext } from "../context";
@@ -127,8 +127,10 @@ export async function writeValues(
   if (!env.isActive) throw new AppError("validation", { form: ["This environment is inactive"] });
 
   const fieldErrors: Record<string, string[]> = {};
-  const checked = writes.map((w) => {
-    const checks = checkValue({
+  // One at a time: a pattern not yet proved safe waits for one analysis slot, never fills the queue.
+  const checked: (ValueWrite & { checks: ValueCheck[]; status: ReturnType<typeof worstStatus> })[] = [];
+  for (const w of writes) {
+    const checks = await checkValue({
       variableType: w.variable.variableType as Parameters<typeof checkValue>[0]["variableType"],
       value: w.value,
       environmentType: env.environmentType as EnvironmentType,
@@ -137,8 +139,8 @@ export async function writeValues(
     });
     const failed = checks.filter((c) => c.status === "failed");
     if (failed.length > 0) fieldErrors[fieldFor(w)] = failed.map((c) => c.message);
-    return { ...w, checks, status: worstStatus(checks) };
-  });
+    checked.push({ ...w, checks, status: worstStatus(checks) });
+  }
   const asked = gate.mode === "request" ? requestReason(options, gate.riskLevel) : null;
   if (asked?.error) Object.assign(fieldErrors, asked.error);
   if (Object.keys(fieldErrors).length > 0) throw new AppError("validation", fieldErrors);
@@ -284,7 +286,7 @@ async function recordChecks(
   tx: Tx,
   ctx: TenantContext,
   environmentId: string,
-  checked: { variable: WritableVariable; checks: ReturnType<typeof checkValue> }[],
+  checked: { variable: WritableVariable; checks: ValueCheck[] }[],
 ) {
   for (const batch of chunks(checked)) {
     await tx

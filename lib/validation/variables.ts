@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { patternProblem } from "../safe-pattern";
+import { MAX_PATTERN_LENGTH, patternProblem } from "../safe-pattern";
 import { checkbox, optionalText } from "./fields";
 
 export const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -29,9 +29,12 @@ const tags = z.preprocess(
     .max(20, "At most 20 tags"),
 );
 
-/** A validation pattern must compile and be safe to run (no catastrophic backtracking). */
-const pattern = optionalText(500).superRefine((p, ctx) => {
-  const problem = p === undefined ? null : patternProblem(p);
+/**
+ * A validation pattern must compile and be proved safe to run (no catastrophic backtracking). The proof runs
+ * in a worker thread, so this refinement is async: parse with `safeParseAsync`.
+ */
+const pattern = optionalText(MAX_PATTERN_LENGTH).superRefine(async (p, ctx) => {
+  const problem = p === undefined ? null : await patternProblem(p);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 

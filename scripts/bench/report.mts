@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import type { Result } from "./measure.mts";
+import type { PatternBench } from "./patterns.mts";
 
 export type Report = {
   quick: boolean;
@@ -20,6 +21,7 @@ export type Report = {
   sync: Result[];
   syncEnvironment: string;
   deployedBytes: number;
+  patterns: PatternBench;
 };
 
 const FILE = "docs/benchmarks.md";
@@ -79,6 +81,22 @@ and drift rows and audit written. A scan also decrypts the sensitive (confidenti
 of the production and disaster-recovery environments, to recognise a production secret deployed to a lower
 tier. The receiver (\`scripts/target-receiver.mts\`) runs in the bench's own process and writes its \`.env\`
 file (${(r.deployedBytes / 1024).toFixed(0)} KiB for ${n(r.data.variables)} keys) atomically, with fsync.
+
+## Health while validation patterns are analysed (\`next start\`, loopback)
+
+| request | median | p95 | requests | target |
+|---|---|---|---|---|
+${r.patterns.results.map(row).join("\n")}
+
+One \`GET /api/health\` every 25 ms (full response), first idle, then while ten validation patterns that
+recheck needs seconds for are submitted at once through the create-variable server action, as a browser
+sends it; sampling stops when the last submission is answered. The analysis runs in worker threads with a
+hard time limit (\`lib/pattern-pool.ts\`), so requests keep being served meanwhile.
+
+- Answers: ${Object.entries(r.patterns.verdicts)
+    .map(([verdict, count]) => `${count} × "${verdict}"`)
+    .join(", ")}; the last after ${(r.patterns.analysisMs / 1000).toFixed(1)} s.
+- Machine load (1-minute average; other processes count): ${r.patterns.load[0].toFixed(1)} before and ${r.patterns.load[1].toFixed(1)} after this section, on ${os.cpus().length} cores.
 `;
   await writeFile(FILE, report + notes);
 }

@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
 import { deleteValue, revealValue, setValue } from "@/db/mutations/values";
 import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
-import { environmentVariableAudit, valueVersions } from "@/db/schema";
+import { environmentVariableAudit, valueVersions, variableValidations } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { watchEventLoop } from "../support/event-loop";
 import { withSession } from "./session-fixture";
 import { applied, approveAs, makeOrg, rawSql, type TestOrg } from "./support";
 
@@ -154,6 +155,42 @@ describe("values", () => {
     );
     expect(applied(again).version).toBe(5);
   });
+
+  it("proves a stored pattern safe off the event loop when a value is written, and skips one it cannot", async () => {
+    // Stored without the save-time proof (createVariable takes parsed input), as by an earlier version.
+    const { id } = await withContext(org.owner, (tx) =>
+      createVariable(tx, org.owner, {
+        ...base,
+        variableType: "secret",
+        isWeddingCritical: false,
+        name: "SLOW_PATTERN_SECRET",
+        validationPattern: "^(a|b|ab){1,37}c$",
+      }),
+    );
+    const stop = watchEventLoop();
+    const written = await withContext(org.owner, (tx) =>
+      setValue(tx, org.owner, {
+        variableId: id,
+        environmentId: org.env.development,
+        value: "does-not-match",
+        expectedVersion: 0,
+      }),
+    );
+    expect(await stop()).toBeLessThan(200);
+    expect(written.status).toBe("applied");
+    const checks = await withContext(org.owner, (tx) =>
+      tx
+        .select({ status: variableValidations.validationStatus, message: variableValidations.errorMessage })
+        .from(variableValidations)
+        .where(
+          and(
+            eq(variableValidations.variableId, id),
+            eq(variableValidations.environmentId, org.env.development),
+          ),
+        ),
+    );
+    expect(checks).toEqual([{ status: "warning", message: expect.stringMatching(/not applied/) }]);
+  }, 20_000);
 
   it("stores no plaintext anywhere in the database", async () => {
     const secret = "sk_live_PLAINTEXT_CANARY_4242";

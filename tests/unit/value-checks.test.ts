@@ -224,8 +224,8 @@ const cases: Case[] = [
 ];
 
 describe("checkValue", () => {
-  it.each(cases)("%s", (_name, input, expected) => {
-    const checks = run(input);
+  it.each(cases)("%s", async (_name, input, expected) => {
+    const checks = await run(input);
     expect(checks).toEqual(expected.map((e) => expect.objectContaining(e)));
     for (const check of checks) {
       expect(check.message.length).toBeGreaterThan(0);
@@ -233,7 +233,7 @@ describe("checkValue", () => {
     }
   });
 
-  it("never echoes any part of a secret-looking value", () => {
+  it("never echoes any part of a secret-looking value", async () => {
     const secret = "hunter2-secret";
     const inputs: CheckInput[] = [
       { variableType: "database_url", environmentType: "production", value: `${secret}://x` },
@@ -249,7 +249,7 @@ describe("checkValue", () => {
       { variableType: "secret", environmentType: "production", value: secret, validationPattern: "^x$" },
     ];
     for (const input of inputs) {
-      for (const check of checkValue(input)) expect(check.message).not.toContain("hunter2");
+      for (const check of await checkValue(input)) expect(check.message).not.toContain("hunter2");
     }
   });
 });
