@@ -124,9 +124,26 @@ test("on a wedding Saturday, on-call sees a critical drift and resolves it by br
     await form.getByLabel("Kind").selectOption("http");
     await form.getByLabel("Location").fill(receiver.url);
     await form.getByLabel("Shared secret").fill(secret);
+    // Production values will be sent there: a second person approves the new target first (review finding 2).
+    await form.getByLabel("Reason").fill("The production web tier's receiver");
     await form.getByRole("button", { name: "Add target" }).click();
-    await expect(admin.page.getByRole("table", { name: "Sync targets" })).toContainText("web-prod");
+    await expect(form.getByRole("status")).toContainText("Sent for approval (HIGH risk)");
+    await expect(admin.page.getByRole("table", { name: "Sync targets" })).not.toContainText("web-prod");
     await admin.context.close();
+    const reviewer = await asUser(browser, "reviewer@demo.test");
+    await reviewer.page.goto(`/o/${ORG}/approvals`);
+    const request = reviewer.page
+      .getByRole("article", { name: /Change request: New sync target by admin@demo\.test/ })
+      .filter({ hasText: "The production web tier's receiver" });
+    await expect(request).toContainText(receiver.url);
+    await request.getByRole("button", { name: "Approve and apply" }).click();
+    await expect(
+      reviewer.page
+        .getByRole("region", { name: "Recently decided" })
+        .getByRole("article")
+        .filter({ hasText: "The production web tier's receiver" }),
+    ).toContainText("approved by reviewer@demo.test");
+    await reviewer.context.close();
 
     const oncall = await asUser(browser, "oncall@demo.test");
     await oncall.page.goto(`/o/${ORG}/drift`);
