@@ -5,7 +5,7 @@ import { atLeast } from "@/lib/policy";
 import { ENVIRONMENT_TYPES, type EnvironmentType, environmentTier } from "@/lib/roles";
 import { deployedHash } from "@/lib/sync-protocol";
 import { TargetError } from "@/lib/targets/types";
-import { valuePermission } from "../authz";
+import { requireValuePermission, valuePermission } from "../authz";
 import type { Tx } from "../client";
 import { type TenantContext, withContext } from "../context";
 import { configurationDrift, environments, environmentVariables, environmentVariableValues } from "../schema";
@@ -55,6 +55,9 @@ async function productionHashes(tx: Tx, ctx: TenantContext, open: OpenTarget) {
 export async function scanTarget(ctx: TenantContext, targetId: string): Promise<ScanResult> {
   const plan = await withContext(ctx, async (tx) => {
     const open = await openTarget(tx, ctx, targetId);
+    // A scan compares every value of the environment (decrypted in memory) with what is deployed: only for
+    // those who may read all of them; anyone else would record the values they cannot see as drift.
+    await requireValuePermission(tx, ctx, null, open.env, "read");
     requireActive(open);
     const values = await consoleValues(tx, ctx, open.env);
     const leaks = await productionHashes(tx, ctx, open);

@@ -266,6 +266,17 @@ describe("finding 6: every branch of drift resolution checks a permission", () =
   });
 });
 
+describe("finding 6 (same class): a scan needs read permission on the environment's values", () => {
+  it("viewers, security reviewers and developers cannot scan production's target; on-call can", async () => {
+    const [target] = await withContext(org.owner, (tx) =>
+      tx.execute<{ id: string }>(sql`select id from sync_targets where name = 'web-prod'`),
+    );
+    for (const ctx of [viewer, reviewer, dev])
+      await expect(scanTarget(ctx, target.id)).rejects.toSatisfy(isCode("forbidden"));
+    expect((await scanTarget(onCall, target.id)).ok).toBe(true);
+  });
+});
+
 describe("finding 12: export needs the same step-up as a reveal, and audits every value", () => {
   it("refuses a production export of wedding-critical values without a recent re-authentication", async () => {
     const o = await makeOrg();
