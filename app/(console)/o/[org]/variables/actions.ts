@@ -6,12 +6,12 @@ import { deleteValue, restoreVersion, revealValue, setValue } from "@/db/mutatio
 import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
 import { probeDatabaseUrl } from "@/lib/connectivity";
 import type { ActionResult } from "@/lib/errors";
-import { optionalText } from "@/lib/validation/fields";
+import { optionalText, versionNumber } from "@/lib/validation/fields";
 import { valueInput, variableInput } from "@/lib/validation/variables";
 import { runAction } from "@/server/action";
 
 const uuid = z.uuid("Unknown id");
-const version = z.coerce.number().int().min(0);
+const version = versionNumber();
 
 export async function createVariableAction(org: string, _prev: unknown, form: FormData) {
   return runAction(org, variableInput, form, (tx, ctx, input) => createVariable(tx, ctx, input), {
@@ -82,7 +82,7 @@ export async function restoreVersionAction(
   },
 ) {
   const schema = target.extend({
-    version: z.number().int().min(1),
+    version: versionNumber(1),
     expectedVersion: version,
     reason: valueInput.shape.note,
   });
