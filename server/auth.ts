@@ -3,6 +3,7 @@ import type { NextAuthOptions, Session } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
 import { login, revokeSession, SESSION_LIMITS, touchSession } from "@/db/mutations/auth";
+import { hasUnsafeCharacters } from "@/lib/validation/characters";
 import { log } from "./log";
 
 declare module "next-auth" {
@@ -49,6 +50,9 @@ export const authOptions: NextAuthOptions = {
         const totp = credentials?.totp ?? "";
         if (!email || !password || email.length > 320 || password.length > 1024 || totp.length > 32)
           return null;
+        // A NUL byte or a broken Unicode character cannot be a stored email or password: refused like a
+        // wrong one, before the database (which would answer with an error naming the query).
+        if ([email, password, totp].some(hasUnsafeCharacters)) return null;
         const forwarded = header(req.headers, "x-forwarded-for")?.split(",")[0]?.trim();
         const result = await login(getDb(), {
           email,
