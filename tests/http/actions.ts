@@ -43,7 +43,9 @@ function flightClient(): FlightClient {
   const g = globalThis as Record<string, unknown>;
   g.__next_chunk_load__ ??= () => Promise.resolve();
   g.__next_require__ ??= () => ({});
-  flight = requireHere(`next/dist/compiled/react-server-dom-${bundler()}/client.node`) as FlightClient;
+  // The production build of the client, like the server's: the development one expects debug rows.
+  const name = `react-server-dom-${bundler()}`;
+  flight = requireHere(`next/dist/compiled/${name}/cjs/${name}-client.node.production.js`) as FlightClient;
   return flight;
 }
 
@@ -83,7 +85,9 @@ export function listActions(): ActionEntry[] {
         filename: entry.filename,
         exportedName: entry.exportedName,
         page: pages[0] ?? null,
-        ...(pages[0] ? {} : { problem: `no page among its workers: ${Object.keys(entry.workers).join(", ")}` }),
+        ...(pages[0]
+          ? {}
+          : { problem: `no page among its workers: ${Object.keys(entry.workers).join(", ")}` }),
       };
     })
     .sort((a, b) => `${a.filename}#${a.exportedName}`.localeCompare(`${b.filename}#${b.exportedName}`));
@@ -117,6 +121,7 @@ export type CallOptions = {
   params?: PathParams;
   /** Send this body instead of encoding `args` (for malformed requests), with this content type. */
   raw?: { body: BodyInit; contentType?: string };
+  /** Extra headers; `"next-action": ""` leaves the action header out. */
   headers?: Record<string, string>;
 };
 
@@ -135,6 +140,8 @@ export async function callAction(
     "next-action": action.id,
     ...options.headers,
   };
+  // `next-action: ""` in options.headers: post it as a form does before JavaScript loaded (no header).
+  if (headers["next-action"] === "") delete headers["next-action"];
   let body: BodyInit;
   if (options.raw) {
     body = options.raw.body;
