@@ -105,19 +105,25 @@ async function runProbes(probes: Probe[]): Promise<string[]> {
 const report = (problems: string[]) =>
   expect(problems.slice(0, 40), `${problems.length} problem(s)`).toEqual([]);
 
-/** The requests for one action: bad arguments, bodies no browser sends, a body over the limit. */
-function actionProbes(action: ActionEntry): Probe[] {
+/**
+ * The requests for one action: bad arguments, bodies no browser sends, a body over the limit. The proxy
+ * refuses malformed bodies before the action's id matters, so each action gets half of them in turn (all
+ * of them across two actions), plus the two that name the action (forms posted without JavaScript).
+ */
+function actionProbes(action: ActionEntry, index: number): Probe[] {
   const call = (session: HttpSession, args: unknown[], extra = {}) =>
     callAction(session, action, args, { params, ...extra });
   const text = "text/plain;charset=UTF-8";
   const cases = argumentCases(ORG);
   return [
     ...cases.map((c) => ({ label: `admin, ${c.label}`, send: () => call(admin, c.args) })),
-    ...rawBodies(ORG, action.id).map((raw) => ({
-      label: `admin, raw ${raw.label}`,
-      send: () =>
-        call(admin, [], { raw: { body: raw.body, contentType: raw.contentType }, headers: raw.headers }),
-    })),
+    ...rawBodies(ORG, action.id)
+      .filter((raw, i) => raw.headers || i % 2 === index % 2)
+      .map((raw) => ({
+        label: `admin, raw ${raw.label}`,
+        send: () =>
+          call(admin, [], { raw: { body: raw.body, contentType: raw.contentType }, headers: raw.headers }),
+      })),
     {
       label: "admin, a body over the limit",
       send: () => call(admin, [], { raw: { body: OVERSIZED, contentType: text } }),
@@ -127,7 +133,7 @@ function actionProbes(action: ActionEntry): Probe[] {
       send: () => call(admin, [ORG, null, new FormData()], { path: "/login" }),
     },
     ...cases
-      .filter((_c, i) => i % 8 === 0)
+      .filter((_c, i) => i % 12 === 0)
       .map((c) => ({ label: `signed out, ${c.label}`, send: () => call(anonymous, c.args) })),
     {
       label: "signed out, raw not JSON",
@@ -145,10 +151,10 @@ describe("fuzz: server actions", () => {
     ).toEqual([]);
   });
 
-  it.each(actions.map((a) => [`${a.filename.replace(/^app\//, "")}#${a.exportedName}`, a] as const))(
+  it.each(actions.map((a, i) => [`${a.filename.replace(/^app\//, "")}#${a.exportedName}`, a, i] as const))(
     "%s",
-    async (_name, action) => {
-      const problems = await runProbes(actionProbes(action));
+    async (_name, action, index) => {
+      const problems = await runProbes(actionProbes(action, index));
       const who = JSON.parse((await admin.request("/api/auth/session")).body) as { user?: unknown };
       if (!who.user) problems.push("the admin's session ended: later probes would only test signing in");
       report(problems);
@@ -208,9 +214,12 @@ function pathVariants(template: string): { params: PathParams; queries: string[]
     if (template.includes(`[${name}]`))
       for (const b of bad) variants.push({ params: { ...good, [name]: b }, queries: [""], bodies: false });
   if (template.includes("[...nextauth]")) {
-    for (const p of ["signin", "signout", "callback/credentials"])
-      variants.push({ params: { ...good, nextauth: p }, queries: all.slice(0, 4), bodies: true });
-    for (const p of ["csrf", "providers", "error", "_log", "%00", "nope"])
+    variants.push({
+      params: { ...good, nextauth: "callback/credentials" },
+      queries: all.slice(0, 4),
+      bodies: true,
+    });
+    for (const p of ["signin", "signout", "csrf", "providers", "error", "_log", "%00", "nope"])
       variants.push({ params: { ...good, nextauth: p }, queries: all.slice(0, 2), bodies: false });
   }
   return variants;
