@@ -11,10 +11,17 @@ import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTION_BODY_LIMIT_BYTES } from "@/lib/limits";
 import { rawSql } from "../db/support";
-import { type ActionAnswer, type ActionEntry, callAction, listActions, type PathParams } from "./actions";
+import {
+  type ActionAnswer,
+  type ActionEntry,
+  callAction,
+  fillPath,
+  listActions,
+  type PathParams,
+} from "./actions";
 import { changedCounts, leakIn, rowCounter } from "./checks";
 import { argumentCases, BAD_STRINGS, rawBodies } from "./fuzz-inputs";
-import { listRoutes, routeMethods, routePath } from "./routes";
+import { listPages, listRoutes, routeMethods, routePath } from "./routes";
 import { HttpSession } from "./session";
 
 const ORG = "demo";
@@ -254,5 +261,32 @@ async function routeProbes(template: string): Promise<Probe[]> {
 describe("fuzz: API routes", () => {
   it.each(listRoutes().map((r) => [r.template] as const))("%s", async (template) => {
     report(await runProbes(await routeProbes(template)));
+  });
+});
+
+describe("fuzz: pages", () => {
+  it("every page answers malformed search parameters without a 5xx or a leak", async () => {
+    const names = [
+      "q",
+      "type",
+      "tag",
+      "status",
+      "user",
+      "env",
+      "severity",
+      "from",
+      "to",
+      "risk",
+      "before",
+      "callbackUrl",
+    ];
+    const values = ["a%00b", "%ED%A0%80", "2025-02-31", "x".repeat(3000)];
+    const probes: Probe[] = [];
+    for (const template of listPages())
+      for (const value of values) {
+        const path = `${fillPath(template, params)}?${names.map((n) => `${n}=${value}`).join("&")}`;
+        probes.push({ label: `admin GET ${path.slice(0, 120)}`, send: () => admin.request(path) });
+      }
+    report(await runProbes(probes));
   });
 });

@@ -29,6 +29,25 @@ export function listRoutes(): RouteEntry[] {
     .sort((a, b) => a.template.localeCompare(b.template));
 }
 
+/** Every page of the build (`page.tsx`), as path templates such as `/o/[org]/variables/[id]`. */
+export function listPages(): string[] {
+  const manifest = JSON.parse(readFileSync(".next/server/app-paths-manifest.json", "utf8")) as Record<
+    string,
+    string
+  >;
+  return Object.keys(manifest)
+    .filter((k) => k.endsWith("/page") && !k.startsWith("/_"))
+    .map((k) => {
+      const path = k
+        .replace(/\/page$/, "")
+        .split("/")
+        .filter((s) => s && !/^\(.*\)$/.test(s) && !s.startsWith("@"))
+        .join("/");
+      return `/${path}`;
+    })
+    .sort();
+}
+
 /** The methods a route implements (from OPTIONS → Allow), without OPTIONS and HEAD themselves. */
 export async function routeMethods(session: HttpSession, path: string): Promise<string[]> {
   const answer = await session.request(path, { method: "OPTIONS" });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
+import { listFilters, searchText } from "@/lib/search-params";
 import { policyInput } from "@/lib/validation/access";
 import { auditFilters } from "@/lib/validation/audit";
 import { hasUnsafeCharacters, isOrganizationSlug, unsafeInputPaths } from "@/lib/validation/characters";
@@ -199,5 +200,18 @@ describe("lengths and numbers", () => {
       "expectedVersion",
     );
     expect(errorsOf(valueInput, { value: "v", expectedVersion: "1e400" })).toHaveProperty("expectedVersion");
+  });
+});
+
+describe("page search parameters", () => {
+  it("drop a NUL or a lone surrogate instead of taking it to the database", () => {
+    expect(listFilters({ q: " stripe ", tag: NUL, type: LONE_HIGH, status: ["a", "b"] }, 100)).toEqual({
+      q: "stripe",
+      tag: undefined,
+      type: undefined,
+      classification: undefined,
+      status: undefined,
+    });
+    expect(searchText("x".repeat(300), 100)).toHaveLength(100);
   });
 });
