@@ -52,12 +52,13 @@ async function actionBodyRefusal(request: Request): Promise<Response | null> {
   const contentType = request.headers.get("content-type");
   const fetchAction = request.headers.has("next-action");
   if (request.method !== "POST" || (!fetchAction && !isMultipart(contentType))) return null;
-  const length = request.headers.get("content-length");
-  if (length === null || !/^\d+$/.test(length))
-    return refuse("validation", "A server action request needs a Content-Length.", 411);
-  if (Number(length) > ACTION_BODY_LIMIT_BYTES)
-    return refuse("too_large", `The request is larger than ${ACTION_BODY_LIMIT_BYTES / 1024 / 1024} MB.`);
+  const tooLarge = () =>
+    refuse("too_large", `The request is larger than ${ACTION_BODY_LIMIT_BYTES / 1024 / 1024} MB.`);
+  if (Number(request.headers.get("content-length") ?? 0) > ACTION_BODY_LIMIT_BYTES) return tooLarge();
+  // A body sent without a length (chunked) reaches the proxy cut at the limit (proxyClientMaxBodySize):
+  // cut JSON or a cut multipart form does not parse, so it is refused below rather than decoded.
   const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.length > ACTION_BODY_LIMIT_BYTES) return tooLarge();
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);

@@ -4,7 +4,14 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { rawSql } from "../db/support";
-import { type ActionEntry, callAction, listActions } from "./actions";
+import {
+  type ActionEntry,
+  callAction,
+  decodeActionAnswer,
+  encodeArgs,
+  fillPath,
+  listActions,
+} from "./actions";
 import { HttpSession } from "./session";
 
 let admin: HttpSession;
@@ -90,5 +97,46 @@ describe("the server actions' body limit", () => {
     );
     expect(overLimit.status).toBe(413);
     expect(JSON.parse(overLimit.body)).toMatchObject({ error: { code: "too_large" } });
+  });
+
+  it("takes a body sent without a length (chunked), and refuses one over the limit without a 500", async () => {
+    const previewAction = action("previewImportAction");
+    const send = async (chunks: string[]) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+          controller.close();
+        },
+      });
+      const response = await fetch(
+        `${admin.baseUrl}${fillPath(previewAction.page as string, { org: "demo", id: environmentId })}`,
+        {
+          method: "POST",
+          headers: {
+            cookie: admin.cookieHeader(),
+            origin: admin.baseUrl,
+            "next-action": previewAction.id,
+            "content-type": "text/plain;charset=UTF-8",
+          },
+          body,
+          duplex: "half",
+        } as RequestInit,
+      );
+      const answer = { status: response.status, headers: response.headers, body: await response.text() };
+      return { ...answer, ...(await decodeActionAnswer(answer)) };
+    };
+    const small = (await encodeArgs(["demo", { environmentId, text: "CHUNKED_KEY=1\n" }])) as string;
+    const ok = await send([small.slice(0, 10), small.slice(10)]);
+    expect(ok.result).toMatchObject({ ok: true, data: { counts: { new: 1 } } });
+
+    const huge = (await encodeArgs([
+      "demo",
+      { environmentId, text: "A=".concat("x".repeat(13_000_000)) },
+    ])) as string;
+    const parts = Array.from({ length: 13 }, (_, i) => huge.slice(i * 1_000_000, (i + 1) * 1_000_000));
+    parts.push(huge.slice(13_000_000));
+    const refused = await send(parts);
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBeLessThan(500);
   });
 });
