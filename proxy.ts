@@ -4,6 +4,7 @@ import { PROXY_TOKEN_HEADER } from "@/lib/client-address";
 import { checkOrigin, ORIGIN_REFUSED, requestHost } from "@/lib/http/origin-check";
 import { isApiPath, newNonce, pageCsp, securityHeaders, servedOverHttps } from "@/lib/http/security-headers";
 import { log } from "@/server/log";
+import { refuseMalformedRequest } from "@/server/request-guard";
 
 /**
  * Forwarded headers are believed only behind proxies the operator named, and only when the request came through
@@ -29,7 +30,8 @@ function withHeaders(response: Response, headers: Record<string, string>): Respo
 
 /**
  * Every request but static files passes here, before Next and next-auth:
- * 1. a request that can change something must come from the console's own origin, else 403 (nothing runs);
+ * 1. a request that can change something must come from the console's own origin, else 403 (nothing runs),
+ *    and a malformed one (URL, server action body) is refused with a 4xx;
  * 2. the request goes on with a fresh CSP nonce (Next puts it on its scripts) and, unless proxies are
  *    trusted, `X-Forwarded-Host` pinned to `Host` so Next's own action check and redirects cannot be steered;
  * 3. console paths keep next-auth's redirect of anonymous visitors to the sign-in page;
@@ -76,6 +78,10 @@ export default async function proxy(request: NextRequest, event: NextFetchEvent)
     );
     return withHeaders(refused, securityHeaders({ pathname, https }));
   }
+  // Malformed URLs and server action bodies (too large, not UTF-8, not what a browser sends) get a 4xx here;
+  // Next.js would answer 500.
+  const malformed = await refuseMalformedRequest(request);
+  if (malformed) return withHeaders(malformed, securityHeaders({ pathname, https }));
 
   const csp = api
     ? undefined

@@ -15,7 +15,8 @@ export function toAppError(error: unknown): unknown {
   // Drizzle wraps the driver's error ("Failed query: …") and keeps it as the cause.
   const outer = error as PgError & { cause?: PgError };
   const pg = outer?.code ? outer : (outer?.cause ?? outer);
-  switch (pg?.code) {
+  const code = typeof pg?.code === "string" ? pg.code : "";
+  switch (code) {
     case "RBW01":
       return new AppError("locked:wedding_hours");
     case "23505":
@@ -34,7 +35,13 @@ export function toAppError(error: unknown): unknown {
     case "57P01":
     case "57P03":
       return new AppError("unavailable:database");
-    default:
-      return error;
   }
+  // The last line behind input validation: data the database refused as data (class 22: a string too long,
+  // a NUL or invalid byte, text that is not a number or a date, a date out of range, a value out of range…)
+  // and program limits (class 54: too many parameters, too complex) are the caller's input, never a 500.
+  if (code.startsWith("22") || code.startsWith("54"))
+    return new AppError("validation", {
+      form: ["A value is too long, too large or not in a form it can be stored in."],
+    });
+  return error;
 }

@@ -43,6 +43,7 @@ export const ERROR_CODES = {
     message: "Confirm it is you: enter your password (or authentication code) to continue.",
   },
   rate_limited: { status: 429, message: "Too many attempts. Wait a few minutes, then try again." },
+  too_large: { status: 413, message: "The request is too large. Nothing was changed." },
   "unavailable:database": {
     status: 503,
     message: "The database is not answering. Nothing was changed; try again shortly.",

@@ -1,6 +1,7 @@
 /**
  * `npm test`: the whole suite in order, stopping at the first failure — lint and typecheck, unit tests,
- * database integration tests (real PostgreSQL), then the production build and Playwright end-to-end tests.
+ * database integration tests (real PostgreSQL), the production build, HTTP tests against that build (the
+ * fuzz over every action and route among them), then Playwright end-to-end tests.
  */
 import { spawnSync } from "node:child_process";
 
@@ -9,6 +10,7 @@ const steps: [string, string[]][] = [
   ["unit tests", ["npx", "vitest", "run", "--project", "unit"]],
   ["database integration tests", ["npx", "vitest", "run", "--project", "db"]],
   ["production build", ["npx", "next", "build"]],
+  ["HTTP tests against the build", ["npx", "vitest", "run", "--project", "http"]],
   ["end-to-end tests", ["npx", "playwright", "test"]],
 ];
 

@@ -5,12 +5,13 @@ import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
 import { toAppError } from "@/db/errors";
 import { type ActionResult, AppError, messageFor } from "@/lib/errors";
+import { UNSAFE_MESSAGE, unsafeInputPaths } from "@/lib/validation/characters";
 import { log } from "./log";
 import { currentUser, memberContextOf } from "./session";
 
 export type Input = FormData | Record<string, unknown>;
 
-function toObject(input: Input): Record<string, unknown> {
+function toObject(input: Input): unknown {
   if (!(input instanceof FormData)) return input;
   const out: Record<string, unknown> = {};
   for (const [k, v] of input.entries())
@@ -19,16 +20,23 @@ function toObject(input: Input): Record<string, unknown> {
 }
 
 /**
- * zod-parses an action's input; a refusal becomes field errors (`form` for the whole input). Async, so a
- * schema may check off the event loop (validation patterns are analysed in a worker thread).
+ * zod-parses an action's input; a refusal becomes field errors (`form` for the whole input). Before any
+ * schema, a string anywhere in the input (value or key, at any depth) with a NUL byte or a lone surrogate
+ * is refused, so no schema can forget it and nothing reaches the database that it would choke on. Async, so
+ * a schema may check off the event loop (validation patterns are analysed in a worker thread).
  */
 export async function parseInput<S extends z.ZodType>(schema: S, input: Input): Promise<z.infer<S>> {
-  const parsed = await schema.safeParseAsync(toObject(input));
+  const raw = toObject(input);
+  const unsafe = unsafeInputPaths(raw);
+  if (unsafe.length > 0)
+    throw new AppError("validation", Object.fromEntries(unsafe.map((path) => [path, [UNSAFE_MESSAGE]])));
+  const parsed = await schema.safeParseAsync(raw);
   if (parsed.success) return parsed.data;
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of parsed.error.issues) {
     const key = issue.path.join(".") || "form";
-    fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
+    if (!fieldErrors[key]?.includes(issue.message))
+      fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
   }
   throw new AppError("validation", fieldErrors);
 }

@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { toAppError } from "@/db/errors";
 import { type ActionResult, AppError } from "@/lib/errors";
-import { failure } from "./action";
+import { failure, parseInput } from "./action";
 import { log } from "./log";
 
 /**
@@ -16,19 +16,7 @@ export async function runPublicAction<S extends z.ZodType, R>(
   handler: (data: z.infer<S>) => Promise<R>,
 ): Promise<ActionResult<R>> {
   try {
-    const raw: Record<string, unknown> = {};
-    for (const [k, v] of input.entries())
-      if (!k.startsWith("$ACTION")) raw[k] = typeof v === "string" ? v : undefined;
-    const parsed = await schema.safeParseAsync(raw);
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path.join(".") || "form";
-        fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
-      }
-      throw new AppError("validation", fieldErrors);
-    }
-    return { ok: true, data: await handler(parsed.data) };
+    return { ok: true, data: await handler(await parseInput(schema, input)) };
   } catch (raw) {
     const error = toAppError(raw);
     if (error instanceof AppError) return failure(error);

@@ -1,7 +1,10 @@
 import "server-only";
+import type { z } from "zod";
 import { toAppError } from "@/db/errors";
 import { AppError } from "@/lib/errors";
+import { UNSAFE_MESSAGE, unsafeInputPaths } from "@/lib/validation/characters";
 import { log } from "./log";
+import { isWellFormedUrl } from "./request-guard";
 import { currentUser, type Member, memberContextOf } from "./session";
 
 /** JSON error for route handlers: the code and message, never a stack or a value. */
@@ -13,6 +16,33 @@ export function errorResponse(error: AppError) {
     },
     { status: error.status, headers: { "Cache-Control": "no-store" } },
   );
+}
+
+/**
+ * A route's query string, zod-parsed: malformed percent-encoding, NUL or lone surrogates anywhere are
+ * refused first (as in the action builder), then the schema's refusals become field errors (422).
+ * `omit` names parameters the route reads itself.
+ */
+export function parseQuery<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  omit: string[] = [],
+): z.infer<S> {
+  if (!isWellFormedUrl(request.url))
+    throw new AppError("validation", { form: ["The address is not valid (bad percent-encoding)."] });
+  const params: Record<string, string> = {};
+  for (const [k, v] of new URL(request.url).searchParams) if (!omit.includes(k)) params[k] = v;
+  const unsafe = unsafeInputPaths(params);
+  if (unsafe.length > 0)
+    throw new AppError("validation", Object.fromEntries(unsafe.map((p) => [p, [UNSAFE_MESSAGE]])));
+  const parsed = schema.safeParse(params);
+  if (parsed.success) return parsed.data;
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.join(".") || "form";
+    fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
+  }
+  throw new AppError("validation", fieldErrors);
 }
 
 /** Route handlers' wrapper: a live session and membership of the organization, typed errors as 4xx/5xx. */

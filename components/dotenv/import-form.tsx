@@ -9,6 +9,7 @@ import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Textarea } from "@/components/ui/textarea";
 import type { ImportPreview, ImportStatus } from "@/db/mutations/dotenv-import";
+import { DOTENV_IMPORT_MAX_BYTES } from "@/lib/limits";
 
 const TONE: Record<ImportStatus, "green" | "amber" | "neutral" | "red"> = {
   new: "green",
@@ -28,9 +29,17 @@ export function ImportForm({ org, environment }: { org: string; environment: { i
   const [pending, start] = useTransition();
   const stale = preview !== null && previewedText !== text;
 
+  /** Refused here, before sending: the server would refuse it too, and the upload would be for nothing. */
+  const tooLarge = () => {
+    if (new Blob([text]).size <= DOTENV_IMPORT_MAX_BYTES) return false;
+    setMessage({ ok: false, lines: ["At most 5 MB of .env text: split the file and import it in parts."] });
+    return true;
+  };
+
   const runPreview = () =>
     start(async () => {
       setMessage(null);
+      if (tooLarge()) return;
       const result = await previewImportAction(org, { environmentId: environment.id, text });
       if (result.ok) {
         setPreview(result.data);
@@ -46,7 +55,7 @@ export function ImportForm({ org, environment }: { org: string; environment: { i
 
   const apply = () =>
     start(async () => {
-      if (!preview) return;
+      if (!preview || tooLarge()) return;
       const result = await applyImportAction(org, {
         environmentId: environment.id,
         text,

@@ -1,10 +1,16 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { Role } from "@/lib/roles";
+import { isOrganizationSlug } from "@/lib/validation/characters";
 import { withContext } from "../context";
 import { memberships, organizations } from "../schema";
 
+/**
+ * The caller's membership of the organization named by a slug from a URL or an action's arguments; null for
+ * anything that is not a slug (a NUL byte, an object, 100k characters…) without asking the database.
+ */
 export async function membershipFor(userId: string, slug: string) {
+  if (!isOrganizationSlug(slug)) return null;
   return withContext({ userId }, async (tx) => {
     const [row] = await tx
       .select({

@@ -1,15 +1,15 @@
 import { z } from "zod";
 import { ROLES } from "../roles";
 import type { TimeRestriction } from "../time-restrictions";
-import { optionalText } from "./fields";
+import { isCalendarDay } from "./dates";
+import { optionalText, safeString } from "./fields";
 
 const TAG = /^[a-z0-9][a-z0-9_.-]*$/;
 
 /** "1,2,3" (the form's hidden field) or [1, 2, 3]: ISO days, 1 = Monday … 7 = Sunday, sorted, no repeats. */
 const days = z.preprocess(
   (v) => (typeof v === "string" ? v : Array.isArray(v) ? v.join(",") : ""),
-  z
-    .string()
+  safeString(100)
     .transform((s) =>
       s
         .split(",")
@@ -21,8 +21,7 @@ const days = z.preprocess(
 );
 
 /** A local time "HH:MM" (00:00–23:59); empty means not set. */
-const localTime = z
-  .string()
+const localTime = safeString(10)
   .trim()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM between 00:00 and 23:59")
   .optional()
@@ -53,8 +52,7 @@ export const policyInput = z
     tag: optionalText(50).refine((t) => t === undefined || TAG.test(t), "Tags use a-z, 0-9, _ . -"),
     environments: z.preprocess(
       (v) => (typeof v === "string" ? v : Array.isArray(v) ? v.join(",") : ""),
-      z
-        .string()
+      safeString(5100)
         .transform((s) => [
           ...new Set(
             s
@@ -63,12 +61,13 @@ export const policyInput = z
               .filter(Boolean),
           ),
         ])
-        .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_-]*$/, "Environment names are lower case")).max(50)),
+        .pipe(
+          z.array(safeString(100).regex(/^[a-z][a-z0-9_-]*$/, "Environment names are lower case")).max(50),
+        ),
     ),
-    expiresAt: z
-      .string()
+    expiresAt: safeString(10)
       .trim()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD")
+      .refine(isCalendarDay, "Use a real date, YYYY-MM-DD")
       .optional()
       .or(z.literal("").transform(() => undefined)),
     days,

@@ -1,14 +1,8 @@
 import { z } from "zod";
 import { AUDIT_ACTIONS, AUDIT_RESOURCES } from "../audit-vocabulary";
 import { RISK_LEVELS } from "../risk";
+import { optionalDay as day } from "./dates";
 import { queryText as text } from "./fields";
-
-const day = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD")
-  .optional()
-  .or(z.literal("").transform(() => undefined));
 
 /** Audit explorer filters, as they arrive in the URL. Unknown values are refused, not ignored. */
 export const auditFilters = z

@@ -1,14 +1,12 @@
 import { z } from "zod";
 import { ENVIRONMENT_TYPES } from "../roles";
-import { checkbox, optionalText, requiredText } from "./fields";
+import { checkbox, optionalText, requiredText, safeString } from "./fields";
 
 export const environmentInput = z.object({
   name: z.preprocess(
     (v) => (typeof v === "string" ? v.trim() : v),
-    z
-      .string({ error: "Name is required" })
+    safeString(100, "Name is required")
       .min(1, "Name is required")
-      .max(100, "At most 100 characters")
       .regex(/^[a-z][a-z0-9_-]*$/, "Use lower case letters, digits, - or _ (e.g. qa)"),
   ),
   displayName: requiredText(255, "Display name"),

@@ -1,20 +1,20 @@
 import { z } from "zod";
 import { INVITATION_TOKEN } from "../invitations";
 import { ROLES } from "../roles";
-import { requiredText } from "./fields";
+import { requiredText, safeString } from "./fields";
 
 /** An invitation from the Access page: who (email) and as what. */
 export const invitationInput = z.object({
   email: z.preprocess(
     (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
-    z.email({ error: "Enter an email address" }).max(320, "At most 320 characters"),
+    safeString(320, "Enter an email address").pipe(z.email({ error: "Enter an email address" })),
   ),
   role: z.enum(ROLES, { error: "Choose a role" }),
 });
 
 export type InvitationInput = z.infer<typeof invitationInput>;
 
-const token = z.string({ error: "This invitation link is not valid" }).regex(INVITATION_TOKEN, {
+const token = safeString(100, "This invitation link is not valid").regex(INVITATION_TOKEN, {
   error: "This invitation link is not valid",
 });
 
@@ -29,10 +29,7 @@ export const passwordAcceptInput = z
   .object({
     token,
     name: requiredText(255, "Name"),
-    password: z
-      .string({ error: "Choose a password" })
-      .min(12, "At least 12 characters")
-      .max(1024, "At most 1,024 characters"),
-    confirm: z.string({ error: "Repeat the password" }),
+    password: safeString(1024, "Choose a password").min(12, "At least 12 characters"),
+    confirm: safeString(1024, "Repeat the password"),
   })
   .refine((p) => p.password === p.confirm, { path: ["confirm"], message: "The passwords do not match" });

@@ -1,27 +1,25 @@
 import { z } from "zod";
-import { optionalText, requiredText } from "./fields";
+import { localDateTime } from "./dates";
+import { optionalText, requiredText, safeString } from "./fields";
 
 const zones = new Set(["UTC", ...Intl.supportedValuesOf("timeZone")]);
 
 /** A new time zone moves every weekly window: a four-eyes change, so it carries a reason. */
 export const timeZoneInput = z.object({
-  timeZone: z
-    .string()
-    .max(64)
-    .refine((tz) => zones.has(tz), "Choose a time zone from the list"),
+  timeZone: safeString(100).refine((tz) => zones.has(tz), "Choose a time zone from the list"),
   reason: optionalText(1000),
 });
 
 /** A weekly window in force cannot be removed; one this long or longer could never be (seconds in 4 days). */
 export const MAX_WINDOW_SECONDS = 4 * 86400;
-/** The same for blackouts, and how far ahead one may start. */
+/** The same for blackouts (a one-off lock, e.g. a flagship wedding; longer locks are several), and how far
+ * ahead one may start. */
 export const MAX_BLACKOUT_DAYS = 14;
 export const MAX_BLACKOUT_LEAD_DAYS = 366;
 
 const day = z.coerce.number({ error: "Choose a day" }).int().min(1, "Choose a day").max(7, "Choose a day");
 const hhmm = (max: string) =>
-  z
-    .string()
+  safeString(10)
     .trim()
     .regex(/^([01]\d|2[0-4]):[0-5]\d$/, "Use HH:MM, e.g. 18:00")
     .refine((t) => t <= max, `Latest is ${max}`);
@@ -53,27 +51,14 @@ export const weeklyWindowInput = z
       });
   });
 
-const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Choose a date and time");
-
-/**
- * A local date and time as an instant read as UTC, only for comparing lengths (a day's slack either way); NaN for
- * a date that does not exist (2025-02-31 would otherwise roll over into March).
- */
-const asUtc = (local: string) => {
-  const [y, mo, d, h, mi] = local.split(/[-T:]/).map(Number);
-  const at = new Date(Date.UTC(y, mo - 1, d, h, mi));
-  const real = at.getUTCFullYear() === y && at.getUTCMonth() === mo - 1 && at.getUTCDate() === d && h < 24;
-  return real ? at.getTime() : Number.NaN;
-};
+/** A local date and time (already a real one: `localDateTime`) read as UTC, to compare lengths in one zone. */
+const asUtc = (local: string) => Date.parse(`${local}:00Z`);
 
 export const blackoutInput = z
   .object({ startsAt: localDateTime, endsAt: localDateTime, reason: requiredText(200, "Reason") })
   .superRefine((b, ctx) => {
     const start = asUtc(b.startsAt);
     const end = asUtc(b.endsAt);
-    if (Number.isNaN(start)) ctx.addIssue({ code: "custom", path: ["startsAt"], message: "Not a real date" });
-    if (Number.isNaN(end)) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Not a real date" });
-    if (Number.isNaN(start) || Number.isNaN(end)) return;
     if (end <= start) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "Must be after the start" });
     else if (end - start > MAX_BLACKOUT_DAYS * 86400_000)
       ctx.addIssue({

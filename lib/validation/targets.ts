@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { fileLocationProblem } from "@/lib/targets/location";
-import { checkbox, optionalText } from "./fields";
+import { checkbox, optionalText, safeString, versionNumber } from "./fields";
 
 const trimmed = (v: unknown) => (typeof v === "string" ? v.trim() : v);
 
@@ -8,17 +8,12 @@ const targetFields = z.object({
   environmentId: z.uuid("Choose the environment"),
   name: z.preprocess(
     trimmed,
-    z
-      .string({ error: "Name is required" })
+    safeString(100, "Name is required")
       .min(1, "Name is required")
-      .max(100, "At most 100 characters")
       .regex(/^[a-z][a-z0-9_-]*$/, "Use lower case letters, digits, - or _ (e.g. web-1)"),
   ),
   kind: z.enum(["dotenv_file", "http"], { error: "Choose a kind of target" }),
-  location: z.preprocess(
-    trimmed,
-    z.string({ error: "Where is it?" }).min(1, "Where is it?").max(2000, "At most 2,000 characters"),
-  ),
+  location: z.preprocess(trimmed, safeString(2000, "Where is it?").min(1, "Where is it?")),
   secret: optionalText(500).refine(
     (v) => v === undefined || v.length >= 32,
     "A shared secret has at least 32 characters (leave it empty to generate one)",
@@ -53,7 +48,7 @@ export type TargetInput = z.infer<typeof targetInput>;
 /** A target's settings; its environment and kind stay as they were (the kind is sent to check the location). */
 export const targetSettings = targetFields
   .omit({ environmentId: true, secret: true })
-  .extend({ id: z.uuid("Unknown target"), version: z.coerce.number().int().min(1) })
+  .extend({ id: z.uuid("Unknown target"), version: versionNumber(1) })
   .superRefine(checkLocation);
 export type TargetSettings = z.infer<typeof targetSettings>;
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MAX_PATTERN_LENGTH, patternProblem } from "../safe-pattern";
-import { checkbox, optionalText } from "./fields";
+import { checkbox, optionalText, safeString, versionNumber } from "./fields";
 
 export const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
 const TAG = /^[a-z0-9][a-z0-9_.-]*$/;
@@ -19,14 +19,7 @@ const tags = z.preprocess(
       : Array.isArray(v)
         ? v
         : [],
-  z
-    .array(
-      z
-        .string()
-        .max(50, "Tags are at most 50 characters")
-        .regex(TAG, "Tags use a-z, 0-9, _ . - (e.g. payments)"),
-    )
-    .max(20, "At most 20 tags"),
+  z.array(safeString(50).regex(TAG, "Tags use a-z, 0-9, _ . - (e.g. payments)")).max(20, "At most 20 tags"),
 );
 
 /**
@@ -41,10 +34,8 @@ const pattern = optionalText(MAX_PATTERN_LENGTH).superRefine(async (p, ctx) => {
 export const variableInput = z.object({
   name: z.preprocess(
     (v) => (typeof v === "string" ? v.trim() : v),
-    z
-      .string({ error: "Name is required" })
+    safeString(255, "Name is required")
       .min(1, "Name is required")
-      .max(255, "At most 255 characters")
       .regex(VARIABLE_NAME, "Use UPPER_SNAKE_CASE: a capital letter, then capitals, digits or _"),
   ),
   displayName: optionalText(255),
@@ -62,7 +53,7 @@ export const variableInput = z.object({
 });
 
 export const valueInput = z.object({
-  value: z.string({ error: "Enter a value" }).max(65536, "Values are at most 64 KiB"),
-  expectedVersion: z.coerce.number().int().min(0),
+  value: safeString(65536, "Enter a value"),
+  expectedVersion: versionNumber(),
   note: optionalText(500),
 });

@@ -1,21 +1,30 @@
 import { z } from "zod";
 import { environmentHealth } from "@/db/queries/health";
 import { AppError } from "@/lib/errors";
-import { errorResponse, withMember } from "@/server/route";
+import { safeString } from "@/lib/validation/fields";
+import { errorResponse, parseQuery, withMember } from "@/server/route";
 
 export const dynamic = "force-dynamic";
 
-const query = z.object({ org: z.string().regex(/^[a-z0-9-]{1,63}$/, "Give the organization: ?org=<slug>") });
+const query = z.object({
+  org: safeString(63, "Give the organization: ?org=<slug>").regex(
+    /^[a-z0-9-]{1,63}$/,
+    "Give the organization: ?org=<slug>",
+  ),
+});
 
 /**
  * Health of each environment of an organization, for monitors (members only, like every organization
  * endpoint): status healthy / warning / critical with the reasons, the counts behind them and the last sync.
  */
 export async function GET(request: Request) {
-  const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success)
-    return errorResponse(new AppError("validation", { org: parsed.error.issues.map((i) => i.message) }));
-  return withMember(parsed.data.org, async (member) => {
+  let org: string;
+  try {
+    org = parseQuery(request, query).org;
+  } catch (error) {
+    return errorResponse(error instanceof AppError ? error : new AppError("validation"));
+  }
+  return withMember(org, async (member) => {
     const envs = await environmentHealth(member);
     const rank = { healthy: 0, warning: 1, critical: 2 } as const;
     const worst = envs.reduce<"healthy" | "warning" | "critical">(

@@ -7,7 +7,7 @@ import { changeRole, removeMember, revokeMemberSessions } from "@/db/mutations/m
 import { invitationLink } from "@/lib/invitations";
 import { ROLES } from "@/lib/roles";
 import { type PolicyInput, policyInput } from "@/lib/validation/access";
-import { optionalText } from "@/lib/validation/fields";
+import { optionalText, versionNumber } from "@/lib/validation/fields";
 import { invitationInput } from "@/lib/validation/invitations";
 import { runAction } from "@/server/action";
 import { publicOrigin } from "@/server/invitations";
@@ -25,7 +25,7 @@ export async function grantPolicyAction(org: string, _prev: unknown, form: FormD
 }
 
 export async function revokePolicyAction(org: string, _prev: unknown, form: FormData) {
-  const schema = z.object({ id: z.uuid(), version: z.coerce.number().int().min(1) });
+  const schema = z.object({ id: z.uuid(), version: versionNumber(1) });
   return runAction(org, schema, form, (tx, ctx, input) => revokePolicy(tx, ctx, input), {
     revalidate: "/access",
   });

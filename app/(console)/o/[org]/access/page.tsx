@@ -12,6 +12,7 @@ import { formatStamp } from "@/lib/format";
 import { canInviteAs } from "@/lib/invitations";
 import { can } from "@/lib/policy";
 import { ROLES } from "@/lib/roles";
+import { searchText } from "@/lib/search-params";
 import { describeTimeRestriction, isUnrestricted } from "@/lib/time-restrictions";
 import { requireMember } from "@/server/session";
 
@@ -20,7 +21,8 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
   const sp = await props.searchParams;
   const member = await requireMember(org);
   const manage = can(member.role, "members:manage");
-  const who = typeof sp.user === "string" && sp.user.length <= 320 ? sp.user : member.user.email;
+  const who =
+    (typeof sp.user === "string" && sp.user.length <= 320 && searchText(sp.user, 320)) || member.user.email;
   const [policies, members, envs, effective, invitations] = await Promise.all([
     listPolicies(member),
     listMembers(member),

@@ -8,23 +8,23 @@ import {
   rejectChangeRequest,
 } from "@/db/mutations/change-requests";
 import type { ActionResult } from "@/lib/errors";
+import { optionalText, requiredText } from "@/lib/validation/fields";
 import { runAction } from "@/server/action";
 
 const id = z.uuid("Unknown change request");
 
 export async function approveRequestAction(org: string, _prev: unknown, form: FormData) {
-  const schema = z.object({ id, note: z.string().trim().max(1000, "At most 1,000 characters").optional() });
+  const schema = z.object({ id, note: optionalText(1000) });
   return runAction(org, schema, form, (tx, ctx, i) => approveChangeRequest(tx, ctx, i), { revalidate: "/" });
 }
 
 export async function rejectRequestAction(org: string, _prev: unknown, form: FormData) {
   const schema = z.object({
     id,
-    note: z
-      .string({ error: "Tell the requester why" })
-      .trim()
-      .min(3, "Tell the requester why (at least 3 characters)")
-      .max(1000, "At most 1,000 characters"),
+    note: requiredText(1000, "Tell the requester why").refine(
+      (s) => s.length >= 3,
+      "Tell the requester why (at least 3 characters)",
+    ),
   });
   return runAction(org, schema, form, (tx, ctx, i) => rejectChangeRequest(tx, ctx, i), {
     revalidate: "/approvals",

@@ -2,16 +2,17 @@
 
 import { z } from "zod";
 import { promoteValues } from "@/db/mutations/promote";
+import { optionalText, versionNumber } from "@/lib/validation/fields";
 import { runAction } from "@/server/action";
 
 const promoteInput = z.object({
   fromEnvironmentId: z.uuid("Choose the source environment"),
   toEnvironmentId: z.uuid("Choose the target environment"),
   items: z
-    .array(z.object({ variableId: z.uuid(), expectedVersion: z.number().int().min(0) }))
+    .array(z.object({ variableId: z.uuid(), expectedVersion: versionNumber() }))
     .min(1, "Select at least one key to promote")
     .max(20_000),
-  note: z.string().trim().max(400).optional(),
+  note: optionalText(400),
 });
 
 /** Promotes the selected keys in one transaction: all of them, or none with the reason. */

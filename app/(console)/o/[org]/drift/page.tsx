@@ -22,6 +22,7 @@ import { listEnvironments, valueAccess } from "@/db/queries/variables";
 import { canPropose } from "@/lib/approvals";
 import { duration, formatStamp } from "@/lib/format";
 import { atLeast, can } from "@/lib/policy";
+import { searchText } from "@/lib/search-params";
 import { requireMember } from "@/server/session";
 
 const SEVERITY_TONE = { critical: "red", high: "red", medium: "amber", low: "neutral" } as const;
@@ -57,7 +58,7 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
   const sp = await props.searchParams;
   const member = await requireMember(org);
   const filter = {
-    environment: typeof sp.env === "string" && sp.env ? sp.env.slice(0, 100) : undefined,
+    environment: searchText(sp.env, 100),
     severity: SEVERITIES.find((s) => s === sp.severity) as Severity | undefined,
   };
   const filtered = Boolean(filter.environment || filter.severity);

@@ -6,15 +6,15 @@ import {
   endEmergencySession,
   openEmergencySession,
 } from "@/db/mutations/emergency";
+import { optionalText, requiredText } from "@/lib/validation/fields";
 import { runAction } from "@/server/action";
 
 const openInput = z.object({
   environmentId: z.uuid("Choose the locked environment"),
-  reason: z
-    .string({ error: "Say why" })
-    .trim()
-    .min(10, "Say why in at least 10 characters (it goes to the reviewers)")
-    .max(1000, "At most 1,000 characters"),
+  reason: requiredText(1000, "Say why").refine(
+    (s) => s.length >= 10,
+    "Say why in at least 10 characters (it goes to the reviewers)",
+  ),
   minutes: z.coerce.number().int().min(5, "At least 5 minutes").max(60, "At most 60 minutes"),
 });
 
@@ -30,7 +30,7 @@ export async function endEmergencyAction(org: string) {
 }
 
 export async function acknowledgeReviewAction(org: string, _prev: unknown, form: FormData) {
-  const schema = z.object({ id: z.uuid(), note: z.string().trim().max(500).optional() });
+  const schema = z.object({ id: z.uuid(), note: optionalText(500) });
   return runAction(org, schema, form, (tx, ctx, i) => acknowledgeEmergencyReview(tx, ctx, i), {
     revalidate: "/approvals",
   });

@@ -3,8 +3,9 @@
 import { z } from "zod";
 import { applyImport, previewImport } from "@/db/mutations/dotenv-import";
 import { createEnvironment, updateEnvironment } from "@/db/mutations/environments";
+import { DOTENV_IMPORT_MAX_BYTES } from "@/lib/limits";
 import { environmentInput } from "@/lib/validation/environments";
-import { optionalText } from "@/lib/validation/fields";
+import { optionalText, safeString, versionNumber } from "@/lib/validation/fields";
 import { runAction } from "@/server/action";
 
 export async function createEnvironmentAction(org: string, _prev: unknown, form: FormData) {
@@ -15,7 +16,7 @@ export async function createEnvironmentAction(org: string, _prev: unknown, form:
 
 export async function updateEnvironmentAction(org: string, _prev: unknown, form: FormData) {
   const schema = z
-    .object({ id: z.uuid(), version: z.coerce.number().int().min(1), reason: optionalText(1000) })
+    .object({ id: z.uuid(), version: versionNumber(1), reason: optionalText(1000) })
     .and(environmentInput);
   return runAction(
     org,
@@ -27,9 +28,14 @@ export async function updateEnvironmentAction(org: string, _prev: unknown, form:
   );
 }
 
+const TOO_BIG = "At most 5 MB of .env text";
+
 const importInput = z.object({
   environmentId: z.uuid("Unknown environment"),
-  text: z.string().max(5_000_000, "At most 5 MB of .env text").min(1, "Paste a .env file or choose one"),
+  // At most 5 MB of UTF-8 (a string has at most as many UTF-16 units as bytes, so the first check is cheap).
+  text: safeString(DOTENV_IMPORT_MAX_BYTES, "Paste a .env file or choose one", TOO_BIG)
+    .min(1, "Paste a .env file or choose one")
+    .refine((t) => Buffer.byteLength(t, "utf8") <= DOTENV_IMPORT_MAX_BYTES, TOO_BIG),
 });
 
 /** Dry run: what the import would do, line by line. Writes nothing and returns no values. */
@@ -42,8 +48,8 @@ export async function applyImportAction(
   input: { environmentId: string; text: string; expected: Record<string, number>; note?: string },
 ) {
   const schema = importInput.extend({
-    expected: z.record(z.string(), z.number().int().min(0)),
-    note: z.string().trim().max(400).optional(),
+    expected: z.record(safeString(255), versionNumber()),
+    note: optionalText(400),
   });
   return runAction(org, schema, input, (tx, ctx, i) => applyImport(tx, ctx, i), { revalidate: "/" });
 }

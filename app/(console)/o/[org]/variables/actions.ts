@@ -5,12 +5,12 @@ import { checkConnectivity } from "@/db/mutations/connectivity";
 import { deleteValue, restoreVersion, revealValue, setValue } from "@/db/mutations/values";
 import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
 import type { ActionResult } from "@/lib/errors";
-import { optionalText } from "@/lib/validation/fields";
+import { optionalText, versionNumber } from "@/lib/validation/fields";
 import { valueInput, variableInput } from "@/lib/validation/variables";
 import { runAction, runSteps } from "@/server/action";
 
 const uuid = z.uuid("Unknown id");
-const version = z.coerce.number().int().min(0);
+const version = versionNumber();
 
 export async function createVariableAction(org: string, _prev: unknown, form: FormData) {
   return runAction(org, variableInput, form, (tx, ctx, input) => createVariable(tx, ctx, input), {
@@ -86,7 +86,7 @@ export async function restoreVersionAction(
   },
 ) {
   const schema = target.extend({
-    version: z.number().int().min(1),
+    version: versionNumber(1),
     expectedVersion: version,
     reason: valueInput.shape.note,
   });

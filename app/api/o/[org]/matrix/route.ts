@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { matrixPage } from "@/db/queries/matrix";
-import { AppError } from "@/lib/errors";
 import { parseStatusFilter } from "@/lib/matrix";
 import { queryText as text } from "@/lib/validation/fields";
-import { withMember } from "@/server/route";
+import { parseQuery, withMember } from "@/server/route";
 
 export const dynamic = "force-dynamic";
 
@@ -22,13 +21,7 @@ export async function GET(request: Request, props: RouteContext<"/api/o/[org]/ma
   const { org } = await props.params;
   return withMember(org, async (member) => {
     const started = performance.now();
-    const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) fieldErrors[issue.path.join(".")] = [issue.message];
-      throw new AppError("validation", fieldErrors);
-    }
-    const { status, ...rest } = parsed.data;
+    const { status, ...rest } = parseQuery(request, query);
     const page = await matrixPage(member, { ...rest, status: parseStatusFilter(status) });
     return Response.json(page, {
       headers: {

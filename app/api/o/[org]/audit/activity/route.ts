@@ -1,7 +1,6 @@
 import { auditActivity } from "@/db/queries/audit";
-import { AppError } from "@/lib/errors";
 import { auditFilters } from "@/lib/validation/audit";
-import { withMember } from "@/server/route";
+import { parseQuery, withMember } from "@/server/route";
 
 export const dynamic = "force-dynamic";
 
@@ -9,11 +8,8 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, props: RouteContext<"/api/o/[org]/audit/activity">) {
   const { org } = await props.params;
   return withMember(org, async (member) => {
-    const { before: _b, ...params } = Object.fromEntries(new URL(request.url).searchParams);
-    const parsed = auditFilters.safeParse(params);
-    if (!parsed.success)
-      throw new AppError("validation", { form: [parsed.error.issues[0]?.message ?? "Bad filter"] });
-    const points = await auditActivity(member, parsed.data, member.org.timeZone);
+    const filters = parseQuery(request, auditFilters, ["before"]);
+    const points = await auditActivity(member, filters, member.org.timeZone);
     return Response.json({ points }, { headers: { "Cache-Control": "no-store" } });
   });
 }

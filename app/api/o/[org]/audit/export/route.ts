@@ -1,11 +1,13 @@
+import { z } from "zod";
 import { requireCapability } from "@/db/authz";
+import type { Tx } from "@/db/client";
 import { withContext } from "@/db/context";
 import { writeAudit } from "@/db/mutations/audit";
 import { type AuditRow, auditBatch } from "@/db/queries/audit";
 import { csvRow } from "@/lib/csv";
-import { AppError } from "@/lib/errors";
 import { auditFilters } from "@/lib/validation/audit";
-import { withMember } from "@/server/route";
+import { batchedDownload } from "@/server/batched-download";
+import { parseQuery, withMember } from "@/server/route";
 
 export const dynamic = "force-dynamic";
 
@@ -48,59 +50,43 @@ const cells = (r: AuditRow) => [
   r.rowHash,
 ];
 
+const formatQuery = z.object({
+  format: z.enum(["csv", "json"], { error: "Use format=csv or format=json" }).default("csv"),
+});
+
 /**
- * GET …/audit/export?format=csv|json&<filters> — the filtered audit rows, streamed newest first in batches
- * (keyset), audited as an export before the first byte. Audit rows hold hashes and metadata, never values.
+ * GET …/audit/export?format=csv|json&<filters> — the filtered audit rows, newest first in batches (keyset).
+ * The export's own audit row and the first batch are one transaction before the response starts: a failure
+ * there is a JSON error and leaves no audit row; a failure later ends the file with a marker
+ * (`server/batched-download.ts`). Audit rows hold hashes and metadata, never values.
  */
 export async function GET(request: Request, props: RouteContext<"/api/o/[org]/audit/export">) {
   const { org } = await props.params;
   return withMember(org, async (member) => {
-    const params = Object.fromEntries(new URL(request.url).searchParams);
-    const format =
-      params.format === "json" ? "json" : params.format === "csv" || !params.format ? "csv" : null;
-    if (!format) throw new AppError("validation", { format: ["Use format=csv or format=json"] });
-    const { format: _f, before: _b, ...rest } = params;
-    const parsed = auditFilters.safeParse(rest);
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string[]> = {};
-      for (const i of parsed.error.issues) fieldErrors[i.path.join(".") || "form"] = [i.message];
-      throw new AppError("validation", fieldErrors);
-    }
+    const { format } = parseQuery(request, formatQuery.loose());
+    const filters = parseQuery(request, auditFilters, ["format", "before"]);
     const { user: _u, org: o, emergency: _e, ...ctx } = member;
     requireCapability(ctx, "audit:read");
-    const filters = parsed.data;
-    await withContext(ctx, (tx) =>
-      writeAudit(tx, ctx, {
+    const { format: _f, before: _b, ...asked } = Object.fromEntries(new URL(request.url).searchParams);
+    const batch = (tx: Tx, before?: number) => auditBatch(tx, ctx, { ...filters, before }, o.timeZone, BATCH);
+    const first = await withContext(ctx, async (tx) => {
+      await writeAudit(tx, ctx, {
         action: "export",
         resourceType: "organization",
         resourceId: ctx.organizationId,
-        details: { what: "audit", format, filters: rest },
-      }),
-    );
-    const encoder = new TextEncoder();
-    let before: number | undefined;
-    let first = true;
-    const stream = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        controller.enqueue(encoder.encode(format === "csv" ? csvRow(HEADER) : "["));
-      },
-      async pull(controller) {
-        const rows = await withContext(ctx, (tx) =>
-          auditBatch(tx, ctx, { ...filters, before }, o.timeZone, BATCH),
-        );
-        for (const r of rows) {
-          const chunk = format === "csv" ? csvRow(cells(r)) : `${first ? "" : ","}\n${JSON.stringify(r)}`;
-          first = false;
-          controller.enqueue(encoder.encode(chunk));
-        }
-        if (rows.length < BATCH) {
-          if (format === "json") controller.enqueue(encoder.encode("\n]\n"));
-          controller.close();
-        } else before = rows[rows.length - 1].seq;
-      },
+        details: { what: "audit", format, filters: asked },
+      });
+      return batch(tx);
     });
     const stamp = new Date().toISOString().slice(0, 10);
-    return new Response(stream, {
+    return batchedDownload({
+      format,
+      first,
+      batchSize: BATCH,
+      next: (last) => withContext(ctx, (tx) => batch(tx, last.seq)),
+      csvHeader: csvRow(HEADER),
+      csvRow: (r) => csvRow(cells(r)),
+      context: { org, export: "audit", format },
       headers: {
         "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
         "Content-Disposition": `attachment; filename="audit-${org}-${stamp}.${format}"`,
