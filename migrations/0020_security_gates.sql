@@ -86,7 +86,11 @@ CREATE FUNCTION enforce_time_zone_change() RETURNS trigger LANGUAGE plpgsql AS $
 DECLARE until timestamptz;
 BEGIN
   IF NEW.time_zone IS DISTINCT FROM OLD.time_zone THEN
-    until := wedding_lock_until(OLD.id, now());
+    BEGIN
+      until := wedding_lock_until(OLD.id, now());
+    EXCEPTION WHEN invalid_parameter_value THEN
+      until := NULL; -- the old zone is unknown to PostgreSQL (e.g. restored from elsewhere): no window can apply
+    END;
     IF until IS NOT NULL THEN
       RAISE EXCEPTION 'locked:wedding_hours: the time zone cannot change while wedding hours are in force (until %)', until
         USING ERRCODE = 'RBW01';
