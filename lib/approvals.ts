@@ -1,4 +1,4 @@
-import { atLeast, type Permission } from "./policy";
+import { atLeast, can, type Permission } from "./policy";
 import { type Classification, needsApproval, RISK_LEVELS, type Risk, type RiskLevel, riskOf } from "./risk";
 import type { EnvironmentType, Role } from "./roles";
 
@@ -10,14 +10,13 @@ export type WriteMode = "apply" | "request" | "forbidden";
 
 /** Roles that may propose a change where they cannot write (seed 004: production through approvals only). */
 const PROPOSERS: readonly Role[] = ["owner", "admin", "lead", "developer", "on_call"];
-/** Roles that approve or reject other people's change requests. */
-const APPROVERS: readonly Role[] = ["owner", "admin", "security_reviewer"];
 
 export const CHANGE_REQUEST_DAYS = 7;
 export const REASON_MIN = 10;
 
 export const canPropose = (role: Role): boolean => PROPOSERS.includes(role);
-export const canApprove = (role: Role): boolean => APPROVERS.includes(role);
+/** Approve or reject other people's change requests (the capabilities table's `approvals:decide`). */
+export const canApprove = (role: Role): boolean => can(role, "approvals:decide");
 
 /**
  * How one value change goes through:

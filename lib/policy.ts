@@ -51,7 +51,8 @@ export type Capability =
   | "audit:read"
   | "members:manage"
   | "metadata:read"
-  | "drift:resolve";
+  | "drift:resolve"
+  | "approvals:decide";
 
 const CAPABILITIES: Record<Capability, readonly Role[]> = {
   "variable:create": ["owner", "admin", "lead", "developer"],
@@ -64,6 +65,8 @@ const CAPABILITIES: Record<Capability, readonly Role[]> = {
   "metadata:read": ["owner", "admin", "lead", "developer", "viewer", "security_reviewer", "on_call"],
   // Dismiss drift in any environment (on-call resolves it on weekends); others only where they may write.
   "drift:resolve": ["owner", "admin", "on_call"],
+  // Approve or reject others' change requests, acknowledge others' emergency changes (four eyes).
+  "approvals:decide": ["owner", "admin", "security_reviewer"],
 };
 
 export const can = (role: Role, capability: Capability): boolean => CAPABILITIES[capability].includes(role);

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
 import { toAppError } from "@/db/errors";
+import { type Declared, passes } from "@/lib/declared";
 import { type ActionResult, AppError, messageFor } from "@/lib/errors";
 import { UNSAFE_MESSAGE, unsafeInputPaths } from "@/lib/validation/characters";
 import { log } from "./log";
@@ -53,17 +54,24 @@ export function failure(error: AppError): ActionResult<never> {
   };
 }
 
+/** How an action runs: what it declares it needs (for each input, when its branches differ), what it refreshes. */
+export type ActionOptions<D> = {
+  /** Checked before the handler: a capability of the caller's role, or membership with the per-row check named. */
+  capability: Declared | ((data: D) => Declared);
+  revalidate?: string;
+};
+
 /**
- * The one path for writes: session → zod → membership and role → one transaction with the RLS context
- * (the handler writes its audit row in it) → typed result. Every action authorizes itself here and again
- * in the domain function; RLS and triggers are the last line.
+ * The one path for writes: session → zod → membership → the declared capability → one transaction with the RLS
+ * context (the handler writes its audit row in it) → typed result. The domain function checks again (and the
+ * per-row permissions); RLS and triggers are the last line.
  */
 export async function runAction<S extends z.ZodType, R>(
   org: string,
   schema: S,
   input: Input,
   handler: (tx: Tx, ctx: TenantContext, data: z.infer<S>) => Promise<R>,
-  options: { revalidate?: string } = {},
+  options: ActionOptions<z.infer<S>>,
 ): Promise<ActionResult<R>> {
   return runSteps(
     org,
@@ -84,7 +92,7 @@ export async function runSteps<S extends z.ZodType, R>(
   schema: S,
   input: Input,
   handler: (ctx: TenantContext, data: z.infer<S>) => Promise<R>,
-  options: { revalidate?: string } = {},
+  options: ActionOptions<z.infer<S>>,
 ): Promise<ActionResult<R>> {
   try {
     const user = await currentUser();
@@ -92,6 +100,9 @@ export async function runSteps<S extends z.ZodType, R>(
     const parsed = await parseInput(schema, input);
     const member = await memberContextOf(user, org);
     if (!member) throw new AppError("forbidden");
+    const declared =
+      typeof options.capability === "function" ? options.capability(parsed) : options.capability;
+    if (!passes(member.role, declared)) throw new AppError("forbidden");
     const { user: _u, org: _o, emergency: _e, ...ctx } = member;
     const data = await handler(ctx, parsed);
     if (options.revalidate) revalidatePath(`/o/${org}${options.revalidate}`, "layout");

@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { toAppError } from "@/db/errors";
+import { type Declared, passes } from "@/lib/declared";
 import { AppError } from "@/lib/errors";
 import { UNSAFE_MESSAGE, unsafeInputPaths } from "@/lib/validation/characters";
 import { log } from "./log";
@@ -45,13 +46,21 @@ export function parseQuery<S extends z.ZodType>(
   throw new AppError("validation", fieldErrors);
 }
 
-/** Route handlers' wrapper: a live session and membership of the organization, typed errors as 4xx/5xx. */
-export async function withMember(org: string, handler: (member: Member) => Promise<Response>) {
+/**
+ * Route handlers' wrapper: a live session, membership of the organization and the declared capability (as for
+ * actions: lib/declared.ts), typed errors as 4xx/5xx.
+ */
+export async function withMember(
+  org: string,
+  capability: Declared,
+  handler: (member: Member) => Promise<Response>,
+) {
   try {
     const user = await currentUser();
     if (!user) throw new AppError("unauthorized");
     const member = await memberContextOf(user, org);
     if (!member) throw new AppError("forbidden");
+    if (!passes(member.role, capability)) throw new AppError("forbidden");
     return await handler(member);
   } catch (raw) {
     const error = toAppError(raw);

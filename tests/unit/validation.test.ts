@@ -264,7 +264,7 @@ describe("sync target settings", () => {
     expect(problem("..\u2215x.env")).toEqual([
       "Use plain ASCII letters, digits, . _ - and / only (look-alike characters are refused)",
     ]);
-    expect(problem("x.env\u0000")).toEqual(["A path cannot contain a NUL character"]);
+    expect(problem("x.env\u0000")).toContain("A path cannot contain a NUL character");
     expect(problem("%2e%2e/x.env")).toHaveLength(1);
     expect(problem(`${"a/".repeat(16)}x.env`)).toEqual(["At most 16 folders deep"]);
   });

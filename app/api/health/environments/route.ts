@@ -24,7 +24,7 @@ export async function GET(request: Request) {
   } catch (error) {
     return errorResponse(error instanceof AppError ? error : new AppError("validation"));
   }
-  return withMember(org, async (member) => {
+  return withMember(org, "metadata:read", async (member) => {
     const envs = await environmentHealth(member);
     const rank = { healthy: 0, warning: 1, critical: 2 } as const;
     const worst = envs.reduce<"healthy" | "warning" | "critical">(

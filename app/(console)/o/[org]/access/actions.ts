@@ -20,13 +20,14 @@ export async function grantPolicyAction(org: string, _prev: unknown, form: FormD
     policyInput.and(reason),
     form,
     (tx, ctx, { reason, ...input }) => grantPolicy(tx, ctx, input as PolicyInput, { reason }),
-    { revalidate: "/access" },
+    { capability: "members:manage", revalidate: "/access" },
   );
 }
 
 export async function revokePolicyAction(org: string, _prev: unknown, form: FormData) {
   const schema = z.object({ id: z.uuid(), version: versionNumber(1) });
   return runAction(org, schema, form, (tx, ctx, input) => revokePolicy(tx, ctx, input), {
+    capability: "members:manage",
     revalidate: "/access",
   });
 }
@@ -39,16 +40,20 @@ export async function changeRoleAction(org: string, _prev: unknown, form: FormDa
     member.extend({ role: z.enum(ROLES, { error: "Choose a role" }), reason: optionalText(1000) }),
     form,
     (tx, ctx, { reason, ...i }) => changeRole(tx, ctx, i, { reason }),
-    { revalidate: "/access" },
+    { capability: "members:manage", revalidate: "/access" },
   );
 }
 
 export async function removeMemberAction(org: string, _prev: unknown, form: FormData) {
-  return runAction(org, member, form, (tx, ctx, i) => removeMember(tx, ctx, i), { revalidate: "/access" });
+  return runAction(org, member, form, (tx, ctx, i) => removeMember(tx, ctx, i), {
+    capability: "members:manage",
+    revalidate: "/access",
+  });
 }
 
 export async function revokeSessionsAction(org: string, _prev: unknown, form: FormData) {
   return runAction(org, member, form, (tx, ctx, i) => revokeMemberSessions(tx, ctx, i), {
+    capability: "members:manage",
     revalidate: "/access",
   });
 }
@@ -69,12 +74,13 @@ export async function inviteAction(org: string, _prev: unknown, form: FormData) 
         link: invitationLink(origin, invitation.token),
       };
     },
-    { revalidate: "/access" },
+    { capability: "members:manage", revalidate: "/access" },
   );
 }
 
 export async function revokeInvitationAction(org: string, _prev: unknown, form: FormData) {
   return runAction(org, z.object({ id: z.uuid() }), form, (tx, ctx, i) => revokeInvitation(tx, ctx, i), {
+    capability: "members:manage",
     revalidate: "/access",
   });
 }

@@ -7,6 +7,7 @@ import {
   cancelChangeRequest,
   rejectChangeRequest,
 } from "@/db/mutations/change-requests";
+import { memberOnly, OWN } from "@/lib/declared";
 import type { ActionResult } from "@/lib/errors";
 import { optionalText, requiredText } from "@/lib/validation/fields";
 import { runAction } from "@/server/action";
@@ -15,7 +16,10 @@ const id = z.uuid("Unknown change request");
 
 export async function approveRequestAction(org: string, _prev: unknown, form: FormData) {
   const schema = z.object({ id, note: optionalText(1000) });
-  return runAction(org, schema, form, (tx, ctx, i) => approveChangeRequest(tx, ctx, i), { revalidate: "/" });
+  return runAction(org, schema, form, (tx, ctx, i) => approveChangeRequest(tx, ctx, i), {
+    capability: "approvals:decide",
+    revalidate: "/",
+  });
 }
 
 export async function rejectRequestAction(org: string, _prev: unknown, form: FormData) {
@@ -27,12 +31,14 @@ export async function rejectRequestAction(org: string, _prev: unknown, form: For
     ),
   });
   return runAction(org, schema, form, (tx, ctx, i) => rejectChangeRequest(tx, ctx, i), {
+    capability: "approvals:decide",
     revalidate: "/approvals",
   });
 }
 
 export async function cancelRequestAction(org: string, _prev: unknown, form: FormData) {
   return runAction(org, z.object({ id }), form, (tx, ctx, i) => cancelChangeRequest(tx, ctx, i), {
+    capability: OWN,
     revalidate: "/",
   });
 }
@@ -42,7 +48,15 @@ export async function revealProposedAction(
   org: string,
   input: { id: string; variableId: string },
 ): Promise<ActionResult<{ value: string }>> {
-  return runAction(org, z.object({ id, variableId: z.uuid() }), input, (tx, ctx, i) =>
-    revealProposedValue(tx, ctx, i),
+  return runAction(
+    org,
+    z.object({ id, variableId: z.uuid() }),
+    input,
+    (tx, ctx, i) => revealProposedValue(tx, ctx, i),
+    {
+      capability: memberOnly(
+        "read permission on the value, and deciding or having asked (revealProposedValue)",
+      ),
+    },
   );
 }

@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { promoteValues } from "@/db/mutations/promote";
+import { VALUE_WRITE } from "@/lib/declared";
 import { optionalText, versionNumber } from "@/lib/validation/fields";
 import { runAction } from "@/server/action";
 
@@ -17,5 +18,8 @@ const promoteInput = z.object({
 
 /** Promotes the selected keys in one transaction: all of them, or none with the reason. */
 export async function promoteAction(org: string, input: z.input<typeof promoteInput>) {
-  return runAction(org, promoteInput, input, (tx, ctx, i) => promoteValues(tx, ctx, i), { revalidate: "/" });
+  return runAction(org, promoteInput, input, (tx, ctx, i) => promoteValues(tx, ctx, i), {
+    capability: VALUE_WRITE,
+    revalidate: "/",
+  });
 }

@@ -6,6 +6,7 @@ import {
   endEmergencySession,
   openEmergencySession,
 } from "@/db/mutations/emergency";
+import { memberOnly, OWN } from "@/lib/declared";
 import { optionalText, requiredText } from "@/lib/validation/fields";
 import { runAction } from "@/server/action";
 
@@ -21,17 +22,22 @@ const openInput = z.object({
 /** Break glass: emergency access to one locked environment, with a reason, for at most an hour. */
 export async function openEmergencyAction(org: string, _prev: unknown, form: FormData) {
   return runAction(org, openInput, form, (tx, ctx, i) => openEmergencySession(tx, ctx, i), {
+    capability: memberOnly("emergency: role or an emergency grant (openEmergencySession)"),
     revalidate: "/",
   });
 }
 
 export async function endEmergencyAction(org: string) {
-  return runAction(org, z.object({}), {}, (tx, ctx) => endEmergencySession(tx, ctx), { revalidate: "/" });
+  return runAction(org, z.object({}), {}, (tx, ctx) => endEmergencySession(tx, ctx), {
+    capability: OWN,
+    revalidate: "/",
+  });
 }
 
 export async function acknowledgeReviewAction(org: string, _prev: unknown, form: FormData) {
   const schema = z.object({ id: z.uuid(), note: optionalText(500) });
   return runAction(org, schema, form, (tx, ctx, i) => acknowledgeEmergencyReview(tx, ctx, i), {
+    capability: "approvals:decide",
     revalidate: "/approvals",
   });
 }

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { applyImport, previewImport } from "@/db/mutations/dotenv-import";
 import { createEnvironment, updateEnvironment } from "@/db/mutations/environments";
+import { VALUE_WRITE } from "@/lib/declared";
 import { DOTENV_IMPORT_MAX_BYTES } from "@/lib/limits";
 import { environmentInput } from "@/lib/validation/environments";
 import { optionalText, safeString, versionNumber } from "@/lib/validation/fields";
@@ -10,6 +11,7 @@ import { runAction } from "@/server/action";
 
 export async function createEnvironmentAction(org: string, _prev: unknown, form: FormData) {
   return runAction(org, environmentInput, form, (tx, ctx, input) => createEnvironment(tx, ctx, input), {
+    capability: "environment:manage",
     revalidate: "/",
   });
 }
@@ -24,7 +26,7 @@ export async function updateEnvironmentAction(org: string, _prev: unknown, form:
     form,
     (tx, ctx, { id, version, reason, ...input }) =>
       updateEnvironment(tx, ctx, id, version, input, { reason }),
-    { revalidate: "/" },
+    { capability: "environment:manage", revalidate: "/" },
   );
 }
 
@@ -40,7 +42,9 @@ const importInput = z.object({
 
 /** Dry run: what the import would do, line by line. Writes nothing and returns no values. */
 export async function previewImportAction(org: string, input: { environmentId: string; text: string }) {
-  return runAction(org, importInput, input, (tx, ctx, i) => previewImport(tx, ctx, i.environmentId, i.text));
+  return runAction(org, importInput, input, (tx, ctx, i) => previewImport(tx, ctx, i.environmentId, i.text), {
+    capability: VALUE_WRITE,
+  });
 }
 
 export async function applyImportAction(
@@ -51,5 +55,8 @@ export async function applyImportAction(
     expected: z.record(safeString(255), versionNumber()),
     note: optionalText(400),
   });
-  return runAction(org, schema, input, (tx, ctx, i) => applyImport(tx, ctx, i), { revalidate: "/" });
+  return runAction(org, schema, input, (tx, ctx, i) => applyImport(tx, ctx, i), {
+    capability: VALUE_WRITE,
+    revalidate: "/",
+  });
 }

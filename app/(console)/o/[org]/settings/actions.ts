@@ -8,12 +8,16 @@ import { runAction } from "@/server/action";
 
 export async function setTimeZoneAction(org: string, _prev: unknown, form: FormData) {
   return runAction(org, timeZoneInput, form, (tx, ctx, i) => setTimeZone(tx, ctx, i), {
+    capability: "settings:manage",
     revalidate: "/",
   });
 }
 
 export async function addWindowAction(org: string, _prev: unknown, form: FormData) {
-  return runAction(org, weeklyWindowInput, form, (tx, ctx, i) => addWindow(tx, ctx, i), { revalidate: "/" });
+  return runAction(org, weeklyWindowInput, form, (tx, ctx, i) => addWindow(tx, ctx, i), {
+    capability: "settings:manage",
+    revalidate: "/",
+  });
 }
 
 /** Removing a window or a blackout loosens wedding hours: it waits for a reviewer, with a reason. */
@@ -24,10 +28,13 @@ export async function removeProtectionAction(org: string, _prev: unknown, form: 
     schema,
     form,
     (tx, ctx, { reason, ...input }) => removeProtection(tx, ctx, input, { reason }),
-    { revalidate: "/" },
+    { capability: "settings:manage", revalidate: "/" },
   );
 }
 
 export async function addBlackoutAction(org: string, _prev: unknown, form: FormData) {
-  return runAction(org, blackoutInput, form, (tx, ctx, i) => addBlackout(tx, ctx, i), { revalidate: "/" });
+  return runAction(org, blackoutInput, form, (tx, ctx, i) => addBlackout(tx, ctx, i), {
+    capability: "settings:manage",
+    revalidate: "/",
+  });
 }

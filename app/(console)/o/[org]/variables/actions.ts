@@ -4,6 +4,7 @@ import { z } from "zod";
 import { checkConnectivity } from "@/db/mutations/connectivity";
 import { deleteValue, restoreVersion, revealValue, setValue } from "@/db/mutations/values";
 import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
+import { VALUE_READ, VALUE_WRITE } from "@/lib/declared";
 import type { ActionResult } from "@/lib/errors";
 import { optionalText, versionNumber } from "@/lib/validation/fields";
 import { valueInput, variableInput } from "@/lib/validation/variables";
@@ -14,6 +15,7 @@ const version = versionNumber();
 
 export async function createVariableAction(org: string, _prev: unknown, form: FormData) {
   return runAction(org, variableInput, form, (tx, ctx, input) => createVariable(tx, ctx, input), {
+    capability: "variable:create",
     revalidate: "/variables",
   });
 }
@@ -26,7 +28,7 @@ export async function updateVariableAction(org: string, _prev: unknown, form: Fo
     form,
     (tx, ctx, { id, version: expected, reason, ...input }) =>
       updateVariable(tx, ctx, id, expected, input, { reason }),
-    { revalidate: "/variables" },
+    { capability: "variable:update", revalidate: "/variables" },
   );
 }
 
@@ -36,7 +38,7 @@ export async function deleteVariableAction(org: string, form: FormData) {
     z.object({ id: uuid, version, reason: optionalText(1000) }),
     form,
     (tx, ctx, i) => deleteVariable(tx, ctx, i.id, i.version, { reason: i.reason }),
-    { revalidate: "/variables" },
+    { capability: "variable:delete", revalidate: "/variables" },
   );
 }
 
@@ -47,7 +49,7 @@ export async function restoreVariableAction(org: string, form: FormData) {
     z.object({ id: uuid, reason: optionalText(1000) }),
     form,
     (tx, ctx, i) => restoreVariable(tx, ctx, i.id, { reason: i.reason }),
-    { revalidate: "/variables" },
+    { capability: "variable:delete", revalidate: "/variables" },
   );
 }
 
@@ -55,6 +57,7 @@ const target = z.object({ variableId: uuid, environmentId: uuid });
 
 export async function setValueAction(org: string, _prev: unknown, form: FormData) {
   return runAction(org, target.and(valueInput), form, (tx, ctx, input) => setValue(tx, ctx, input), {
+    capability: VALUE_WRITE,
     revalidate: "/variables",
   });
 }
@@ -62,6 +65,7 @@ export async function setValueAction(org: string, _prev: unknown, form: FormData
 export async function deleteValueAction(org: string, _prev: unknown, form: FormData) {
   const schema = target.extend({ expectedVersion: version, note: valueInput.shape.note });
   return runAction(org, schema, form, (tx, ctx, input) => deleteValue(tx, ctx, input), {
+    capability: VALUE_WRITE,
     revalidate: "/variables",
   });
 }
@@ -71,7 +75,7 @@ export async function revealValueAction(
   org: string,
   input: { variableId: string; environmentId: string },
 ): Promise<ActionResult<{ value: string; version: number }>> {
-  return runAction(org, target, input, (tx, ctx, t) => revealValue(tx, ctx, t));
+  return runAction(org, target, input, (tx, ctx, t) => revealValue(tx, ctx, t), { capability: VALUE_READ });
 }
 
 /** Restores an earlier version of one environment's value as a new version. */
@@ -91,6 +95,7 @@ export async function restoreVersionAction(
     reason: valueInput.shape.note,
   });
   return runAction(org, schema, input, (tx, ctx, i) => restoreVersion(tx, ctx, i), {
+    capability: VALUE_WRITE,
     revalidate: "/variables",
   });
 }
@@ -103,5 +108,5 @@ export async function checkConnectivityAction(
   org: string,
   input: { variableId: string; environmentId: string },
 ) {
-  return runSteps(org, target, input, (ctx, t) => checkConnectivity(ctx, t));
+  return runSteps(org, target, input, (ctx, t) => checkConnectivity(ctx, t), { capability: VALUE_READ });
 }

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
  */
 export async function GET(request: Request, props: RouteContext<"/api/o/[org]/events">) {
   const { org } = await props.params;
-  return withMember(org, async (member) => {
+  return withMember(org, "metadata:read", async (member) => {
     const encoder = new TextEncoder();
     let cleanup = () => {};
     const stream = new ReadableStream<Uint8Array>({

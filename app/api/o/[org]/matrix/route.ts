@@ -19,7 +19,7 @@ const query = z.object({
 /** GET /api/o/[org]/matrix — one page of the environment matrix (states only; no values, no hashes). */
 export async function GET(request: Request, props: RouteContext<"/api/o/[org]/matrix">) {
   const { org } = await props.params;
-  return withMember(org, async (member) => {
+  return withMember(org, "metadata:read", async (member) => {
     const started = performance.now();
     const { status, ...rest } = parseQuery(request, query);
     const page = await matrixPage(member, { ...rest, status: parseStatusFilter(status) });

@@ -62,7 +62,7 @@ const formatQuery = z.object({
  */
 export async function GET(request: Request, props: RouteContext<"/api/o/[org]/audit/export">) {
   const { org } = await props.params;
-  return withMember(org, async (member) => {
+  return withMember(org, "audit:read", async (member) => {
     const { format } = parseQuery(request, formatQuery.loose());
     const filters = parseQuery(request, auditFilters, ["format", "before"]);
     const { user: _u, org: o, emergency: _e, ...ctx } = member;

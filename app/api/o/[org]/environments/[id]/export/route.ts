@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { withContext } from "@/db/context";
 import { exportEnvironment } from "@/db/mutations/export";
+import { VALUE_READ } from "@/lib/declared";
 import { AppError } from "@/lib/errors";
 import { parseQuery, withMember } from "@/server/route";
 
@@ -16,7 +17,7 @@ const query = z.object({
  */
 export async function GET(request: Request, props: RouteContext<"/api/o/[org]/environments/[id]/export">) {
   const { org, id } = await props.params;
-  return withMember(org, async (member) => {
+  return withMember(org, VALUE_READ, async (member) => {
     const { format } = parseQuery(request, query);
     if (!z.uuid().safeParse(id).success) throw new AppError("not_found");
     const { user: _u, org: _o, emergency: _e, ...ctx } = member;
