@@ -28,7 +28,8 @@ export type TestOrg = {
   slug: string;
   owner: TenantContext;
   env: Record<"development" | "staging" | "production", string>;
-  member: (role: Role) => Promise<TenantContext>;
+  /** A new member with this role (signs in with its email and PASSWORD). */
+  member: (role: Role) => Promise<TenantContext & { email: string }>;
 };
 
 /** A fresh organization with an owner, the three standard environments and no wedding-hours window. */
@@ -60,13 +61,10 @@ export async function makeOrg(): Promise<TestOrg> {
     owner: ctx,
     env,
     member: async (role: Role) => {
-      const u = await createUser(db(), {
-        email: `${unique(role)}@test.example`,
-        name: role,
-        password: PASSWORD,
-      });
+      const email = `${unique(role)}@test.example`;
+      const u = await createUser(db(), { email, name: role, password: PASSWORD });
       await addMember(db(), owner.id, org.id, u.id, role);
-      return { userId: u.id, organizationId: org.id, role };
+      return { userId: u.id, organizationId: org.id, role, email };
     },
   };
 }
