@@ -233,8 +233,9 @@ END $$;
 --> statement-breakpoint
 
 -- 6. Variables: soft delete takes every value of the variable out of the deployments, and restore brings them
---    back, so each is gated like deleting or setting those values; and a tag that brings a tag-scoped grant into
---    reach widens who may read (or write) the values, so it is authorized like that grant.
+--    back, so each is gated like deleting or setting those values; lowering the classification or the
+--    wedding-critical flag lowers every value's risk, so it is four-eyes here too; and a tag that brings a
+--    tag-scoped grant into reach widens who may read (or write) the values, so it is authorized like that grant.
 CREATE FUNCTION enforce_variable_gates() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   op text;
@@ -263,6 +264,15 @@ BEGIN
       RAISE EXCEPTION 'locked:wedding_hours: % has a value in a protected environment during wedding hours', OLD.name
         USING ERRCODE = 'RBW01';
     END IF;
+  END IF;
+  -- The value gate scores values by the classification and the wedding-critical flag: lowering either is HIGH
+  -- (as in lib/risk.ts), so the gate does not trust a flag the same user could lower a minute before.
+  IF ((CASE NEW.security_classification WHEN 'public' THEN 0 WHEN 'internal' THEN 1 WHEN 'confidential' THEN 2 ELSE 3 END)
+      < (CASE OLD.security_classification WHEN 'public' THEN 0 WHEN 'internal' THEN 1 WHEN 'confidential' THEN 2 ELSE 3 END)
+      OR (OLD.is_wedding_critical AND NOT NEW.is_wedding_critical))
+     AND NOT app_approved_change('variable:update', OLD.id) THEN
+    RAISE EXCEPTION 'approval_required: lowering the classification of % or removing its wedding-critical flag needs an approved change request', OLD.name
+      USING ERRCODE = 'RBR01';
   END IF;
   IF NEW.tags IS DISTINCT FROM OLD.tags AND NOT app_approved_change('variable:update', OLD.id) THEN
     SELECT max(CASE WHEN vap.permission_level IN ('admin', 'emergency') THEN 2
@@ -304,7 +314,8 @@ BEGIN
     RAISE EXCEPTION 'approval_required: a sync target of a production environment needs an approved change request'
       USING ERRCODE = 'RBR01';
   END IF;
-  IF TG_OP = 'UPDATE' AND (NEW.location IS DISTINCT FROM OLD.location OR NEW.environment_id IS DISTINCT FROM OLD.environment_id
+  IF TG_OP = 'UPDATE' AND (NEW.location IS DISTINCT FROM OLD.location OR NEW.kind IS DISTINCT FROM OLD.kind
+       OR NEW.environment_id IS DISTINCT FROM OLD.environment_id
        OR (NEW.delete_unmanaged AND NOT OLD.delete_unmanaged))
      AND NOT app_approved_change('target:update', NEW.id) THEN
     RAISE EXCEPTION 'approval_required: moving a production sync target or letting it delete keys needs an approved change request'

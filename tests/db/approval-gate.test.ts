@@ -148,3 +148,22 @@ describe("finding 7: soft delete and restore go through the same gate", () => {
     expect((await version()).deletedAt).toBeNull();
   });
 });
+
+describe("finding 2 (same class): the value gate does not trust a classification lowered a minute before", () => {
+  it("refuses lowering a classification or the wedding-critical flag in SQL without an approved request", async () => {
+    const id = await secret("HUBSPOT_PRIVATE_APP_TOKEN", true);
+    for (const change of [sql`security_classification = 'public'`, sql`is_wedding_critical = false`])
+      await expectDbError(
+        withContext(org.owner, (tx) =>
+          tx.execute(sql`update environment_variables set ${change} where id = ${id}`),
+        ),
+        /approval_required/,
+      );
+    // Raising it is fine.
+    await withContext(org.owner, (tx) =>
+      tx.execute(
+        sql`update environment_variables set security_classification = 'wedding_day_critical' where id = ${id}`,
+      ),
+    );
+  });
+});
