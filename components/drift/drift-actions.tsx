@@ -26,12 +26,16 @@ export function DriftActions({
   label,
   canPush,
   canAdopt,
+  canDismiss,
 }: {
   org: string;
   id: string;
   label: string;
   canPush: boolean;
+  /** Who may read the environment's values and write or propose there (the server checks again). */
   canAdopt: boolean;
+  /** On-call, owners and admins anywhere; others where they may write. */
+  canDismiss: boolean;
 }) {
   const router = useRouter();
   const { state, onSubmit, pending } = useActionForm<State>(resolveDriftAction.bind(null, org), null);
@@ -39,6 +43,8 @@ export function DriftActions({
     if (state?.ok) router.refresh();
   }, [state, router]);
   const errors = state && !state.ok ? Object.values(state.fieldErrors ?? {}).flat() : [];
+  if (!canPush && !canAdopt && !canDismiss)
+    return <p className="text-xs text-gray-600">You cannot resolve it.</p>;
   return (
     <form onSubmit={onSubmit} aria-label={`Resolve ${label}`} className="space-y-1">
       <input type="hidden" name="id" value={id} />
@@ -60,9 +66,11 @@ export function DriftActions({
             Adopt deployed value
           </Button>
         ) : null}
-        <Button type="submit" name="action" value="dismiss" size="sm" variant="ghost" disabled={pending}>
-          Dismiss
-        </Button>
+        {canDismiss ? (
+          <Button type="submit" name="action" value="dismiss" size="sm" variant="ghost" disabled={pending}>
+            Dismiss
+          </Button>
+        ) : null}
       </div>
       <FormMessage state={state} />
       {state?.ok ? (

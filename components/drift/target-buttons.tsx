@@ -14,12 +14,18 @@ export function TargetButtons({
   id,
   name,
   active,
+  canTest,
+  canScan,
   canPush,
 }: {
   org: string;
   id: string;
   name: string;
   active: boolean;
+  /** Owners and admins (who manage targets). */
+  canTest: boolean;
+  /** Whoever may read every value of the target's environment (a scan compares them all). */
+  canScan: boolean;
   canPush: boolean;
 }) {
   const router = useRouter();
@@ -40,17 +46,19 @@ export function TargetButtons({
   return (
     <div className="space-y-1">
       <div className="flex flex-wrap gap-2">
-        <Button
-          type="button"
-          size="sm"
-          variant="secondary"
-          disabled={pending}
-          onClick={() => run(testTargetAction)}
-          aria-label={`Test ${name}`}
-        >
-          Test
-        </Button>
-        {active ? (
+        {canTest ? (
+          <Button
+            type="button"
+            size="sm"
+            variant="secondary"
+            disabled={pending}
+            onClick={() => run(testTargetAction)}
+            aria-label={`Test ${name}`}
+          >
+            Test
+          </Button>
+        ) : null}
+        {active && canScan ? (
           <Button
             type="button"
             size="sm"

@@ -74,6 +74,7 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
   const now = new Date();
   const env = new Map(envs.map((e) => [e.id, e]));
   const writable = (environmentId: string) => atLeast(access[environmentId]?.permission ?? "none", "write");
+  const readable = (environmentId: string) => atLeast(access[environmentId]?.permission ?? "none", "read");
   const locked = (environmentId: string) => {
     const e = env.get(environmentId);
     return Boolean(e?.locked && !e.emergency);
@@ -158,9 +159,11 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
                         canAdopt={
                           Boolean(d.targetId) &&
                           (d.type === "value_mismatch" || d.type === "unexpected_variable") &&
+                          readable(d.environmentId) &&
                           (writable(d.environmentId) || canPropose(member.role)) &&
                           !lockedNow
                         }
+                        canDismiss={can(member.role, "drift:resolve") || writable(d.environmentId)}
                       />
                     </TD>
                   </TR>
@@ -236,6 +239,8 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
                       id={t.id}
                       name={t.name}
                       active={t.isActive}
+                      canTest={manage}
+                      canScan={readable(t.environmentId)}
                       canPush={writable(t.environmentId) && !locked(t.environmentId)}
                     />
                     {manage ? <TargetSettings org={org} target={t} /> : null}
