@@ -60,7 +60,7 @@ Produced by \`npm run bench\`${r.quick ? " --quick" : ""} on ${new Date().toISOS
 |---|---|---|---|---|
 ${r.server.map(row).join("\n")}
 
-## HTTP time to first byte (\`next start\`, signed in, loopback)
+## HTTP time to first byte (the app as \`npm start\` serves it, signed in, loopback)
 
 | request | median | p95 | runs | target |
 |---|---|---|---|---|
@@ -82,7 +82,7 @@ of the production and disaster-recovery environments, to recognise a production 
 tier. The receiver (\`scripts/target-receiver.mts\`) runs in the bench's own process and writes its \`.env\`
 file (${(r.deployedBytes / 1024).toFixed(0)} KiB for ${n(r.data.variables)} keys) atomically, with fsync.
 
-## Health while validation patterns are analysed (\`next start\`, loopback)
+## Health while validation patterns are analysed (the app as \`npm start\` serves it, loopback)
 
 | request | median | p95 | requests | target |
 |---|---|---|---|---|
