@@ -477,12 +477,12 @@ export const CASES: Record<string, Case> = {
   },
 
   // Invitations (public pages: the token is the authority)
-  ["app/(auth)/invite/[token]/actions.ts#joinInvitationAction"]: {
+  "app/(auth)/invite/[token]/actions.ts#joinInvitationAction": {
     // The invitation names someone else: every signed-in caller is refused; signed out, sign in first.
     allowed: [],
     args: async (w) => [null, form({ token: (await invitation(w)).token })],
   },
-  ["app/(auth)/invite/[token]/actions.ts#acceptWithPasswordAction"]: {
+  "app/(auth)/invite/[token]/actions.ts#acceptWithPasswordAction": {
     // Signed out, the invitee sets a password and joins; signed in, they are asked to sign out first.
     allowed: ["anonymous"],
     outcome: Object.fromEntries(SIGNED_IN.map((c) => [c, "code:validation"])),
