@@ -1,0 +1,146 @@
+/** The role matrix's expectations: Access and members, approvals, settings and wedding hours, break glass. */
+import {
+  emergencyReview,
+  form,
+  idleWindow,
+  invitation,
+  pendingRequest,
+  readGrant,
+  weddingHours,
+} from "../role-matrix-world";
+import { A, ADMIN, APPROVERS, type Case, MEMBERS } from "./common";
+
+export const GOVERNANCE: Record<string, Case> = {
+  // Access and members
+  [`${A}access/actions.ts#grantPolicyAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [
+      w.org.slug,
+      null,
+      form({ subject: "role", role: "viewer", permission: "read", scope: "all", environments: "staging" }),
+    ],
+  },
+  [`${A}access/actions.ts#revokePolicyAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [w.org.slug, null, form({ id: await readGrant(w), version: "1" })],
+  },
+  [`${A}access/actions.ts#changeRoleAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [
+      w.org.slug,
+      null,
+      form({ userId: (await w.org.member("viewer")).userId, role: "developer" }),
+    ],
+  },
+  [`${A}access/actions.ts#removeMemberAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [w.org.slug, null, form({ userId: (await w.org.member("viewer")).userId })],
+  },
+  [`${A}access/actions.ts#revokeSessionsAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [w.org.slug, null, form({ userId: (await w.org.member("viewer")).userId })],
+  },
+  [`${A}access/actions.ts#inviteAction`]: {
+    allowed: ADMIN,
+    args: async (w, c) => [
+      w.org.slug,
+      null,
+      form({ email: `${c.replace("_", "-")}-${Date.now()}@invited.example`, role: "developer" }),
+    ],
+  },
+  [`${A}access/actions.ts#revokeInvitationAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [w.org.slug, null, form({ id: (await invitation(w)).id })],
+  },
+
+  // Approvals
+  [`${A}approvals/actions.ts#approveRequestAction`]: {
+    allowed: APPROVERS,
+    args: async (w) => [w.org.slug, null, form({ id: (await pendingRequest(w)).id })],
+  },
+  [`${A}approvals/actions.ts#rejectRequestAction`]: {
+    allowed: APPROVERS,
+    args: async (w) => [w.org.slug, null, form({ id: (await pendingRequest(w)).id, note: "Not this way" })],
+  },
+  [`${A}approvals/actions.ts#cancelRequestAction`]: {
+    // Only whoever asked withdraws: here the developer's own request.
+    allowed: ["developer"],
+    args: async (w) => [w.org.slug, null, form({ id: (await pendingRequest(w, w.members.developer)).id })],
+  },
+  [`${A}approvals/actions.ts#revealProposedAction`]: {
+    // A production proposal by the developer: revealed by those who decide it or asked for it, and who may read
+    // production's values — here the admin only (finding 5: not the reviewer, who reads no values, nor the
+    // developer, who cannot read production).
+    allowed: ADMIN,
+    args: async (w) => {
+      const r = await pendingRequest(w, w.members.developer);
+      return [w.org.slug, { id: r.id, variableId: r.variableId }];
+    },
+  },
+
+  // Settings: time zone and wedding hours
+  [`${A}settings/actions.ts#setTimeZoneAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [
+      w.org.slug,
+      null,
+      form({ timeZone: "Europe/London", reason: "We are based in London" }),
+    ],
+  },
+  [`${A}settings/actions.ts#addWindowAction`]: {
+    allowed: ADMIN,
+    args: async (w) => {
+      // Three days from now, so it is not in force while the matrix runs.
+      const day = String(((new Date().getUTCDay() + 6 + 3) % 7) + 1);
+      return [
+        w.org.slug,
+        null,
+        form({ startDay: day, startTime: "02:00", endDay: day, endTime: "02:30", label: "Matrix" }),
+      ];
+    },
+  },
+  [`${A}settings/actions.ts#removeProtectionAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [
+      w.org.slug,
+      null,
+      form({ kind: "window", id: await idleWindow(w), reason: "Not needed any more" }),
+    ],
+  },
+  [`${A}settings/actions.ts#addBlackoutAction`]: {
+    allowed: ADMIN,
+    args: async (w) => {
+      const day = new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10);
+      return [
+        w.org.slug,
+        null,
+        form({ startsAt: `${day}T09:00`, endsAt: `${day}T21:00`, reason: "Wedding" }),
+      ];
+    },
+  },
+
+  // Break glass (during wedding hours)
+  [`${A}emergency/actions.ts#openEmergencyAction`]: {
+    allowed: ["admin", "on_call"],
+    fresh: true,
+    around: weddingHours,
+    args: async (w) => [
+      w.org.slug,
+      null,
+      form({
+        environmentId: w.org.env.production,
+        reason: "The payment key broke during the ceremony",
+        minutes: "15",
+      }),
+    ],
+  },
+  [`${A}emergency/actions.ts#endEmergencyAction`]: {
+    // Ends the caller's own session (none here: nothing to end, but every member may ask).
+    allowed: MEMBERS,
+    args: async (w) => [w.org.slug],
+  },
+  [`${A}emergency/actions.ts#acknowledgeReviewAction`]: {
+    allowed: APPROVERS,
+    args: async (w) => [w.org.slug, null, form({ id: await emergencyReview(w), note: "Seen" })],
+  },
+};
