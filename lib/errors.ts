@@ -13,6 +13,10 @@ export const ERROR_CODES = {
     status: 409,
     message: "This change request was already decided or withdrawn. Nothing was changed.",
   },
+  "conflict:no_change": {
+    status: 409,
+    message: "Nothing would change: that is already the current value. No request was opened.",
+  },
   "conflict:running": {
     status: 409,
     message: "A push to this target is already queued or running. Wait for it to finish, then try again.",
