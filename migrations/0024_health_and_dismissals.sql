@@ -84,3 +84,60 @@ ALTER TABLE configuration_drift ADD COLUMN dismissal_ended_at timestamptz;
 --> statement-breakpoint
 CREATE INDEX idx_config_drift_dismissed ON configuration_drift (organization_id, drift_key)
   WHERE resolution = 'dismissed' AND dismissal_ended_at IS NULL;
+--> statement-breakpoint
+-- 3. A value written back from an earlier version (a restore, applied at once or on approval) is audited as
+--    `restore`, not `update`/`create`: the write path sets app.value_action for that statement and clears it
+--    after. Any other setting is ignored (the row is then the plain create or update).
+CREATE FUNCTION value_action(plain text) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN current_setting('app.value_action', true) = 'restore' THEN 'restore' ELSE plain END
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION log_value_inserts() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  INSERT INTO value_versions (organization_id, variable_id, environment_id, version, operation,
+                              encrypted_value, encryption_key_id, value_hash, note, created_by)
+  SELECT n.organization_id, n.variable_id, n.environment_id, n.version, 'set', n.encrypted_value,
+         n.encryption_key_id, n.value_hash, n.change_note, app_user_id()
+    FROM new_rows n ORDER BY n.variable_id;
+  INSERT INTO environment_variable_audit (organization_id, variable_id, environment_id, user_id, action,
+    resource_type, resource_id, previous_value_hash, new_value_hash, change_details, security_context,
+    risk_level, emergency, ip_address, user_agent, session_id)
+  SELECT n.organization_id, n.variable_id, n.environment_id, app_user_id(), value_action('create'), 'value', n.id, NULL,
+    n.value_hash,
+    jsonb_build_object('table', TG_TABLE_NAME, 'operation', TG_OP, 'version', n.version,
+      'changed_fields', NULL, 'note', n.change_note),
+    jsonb_build_object('db_role', session_user, 'via', CASE WHEN app_user_id() IS NULL THEN 'direct_sql' ELSE 'app' END),
+    nullif(current_setting('app.risk_level', true), ''), app_emergency_session_id() IS NOT NULL,
+    coalesce(nullif(current_setting('app.ip', true), '')::inet, inet_client_addr()),
+    nullif(current_setting('app.user_agent', true), ''), nullif(current_setting('app.session_id', true), '')
+    FROM new_rows n ORDER BY n.variable_id;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION log_value_updates() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  INSERT INTO value_versions (organization_id, variable_id, environment_id, version, operation,
+                              encrypted_value, encryption_key_id, value_hash, note, created_by)
+  SELECT n.organization_id, n.variable_id, n.environment_id, n.version, 'set', n.encrypted_value,
+         n.encryption_key_id, n.value_hash, n.change_note, app_user_id()
+    FROM new_rows n ORDER BY n.variable_id;
+  INSERT INTO environment_variable_audit (organization_id, variable_id, environment_id, user_id, action,
+    resource_type, resource_id, previous_value_hash, new_value_hash, change_details, security_context,
+    risk_level, emergency, ip_address, user_agent, session_id)
+  SELECT n.organization_id, n.variable_id, n.environment_id, app_user_id(), value_action('update'), 'value', n.id,
+    o.value_hash, n.value_hash,
+    jsonb_build_object('table', TG_TABLE_NAME, 'operation', TG_OP, 'version', n.version,
+      'changed_fields', to_jsonb(array_remove(ARRAY[
+        CASE WHEN n.value_hash IS DISTINCT FROM o.value_hash THEN 'value' END,
+        CASE WHEN n.encryption_key_id IS DISTINCT FROM o.encryption_key_id THEN 'encryption_key_id' END,
+        CASE WHEN n.expires_at IS DISTINCT FROM o.expires_at THEN 'expires_at' END,
+        CASE WHEN n.validation_status IS DISTINCT FROM o.validation_status THEN 'validation_status' END,
+        CASE WHEN n.change_note IS DISTINCT FROM o.change_note THEN 'change_note' END], NULL)),
+      'note', n.change_note),
+    jsonb_build_object('db_role', session_user, 'via', CASE WHEN app_user_id() IS NULL THEN 'direct_sql' ELSE 'app' END),
+    nullif(current_setting('app.risk_level', true), ''), app_emergency_session_id() IS NOT NULL,
+    coalesce(nullif(current_setting('app.ip', true), '')::inet, inet_client_addr()),
+    nullif(current_setting('app.user_agent', true), ''), nullif(current_setting('app.session_id', true), '')
+    FROM new_rows n JOIN old_rows o ON o.id = n.id ORDER BY n.variable_id;
+  RETURN NULL;
+END $$;

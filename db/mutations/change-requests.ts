@@ -14,6 +14,7 @@ import {
   users,
 } from "../schema";
 import { writeAudit } from "./audit";
+import type { ChangeSource } from "./change-request-open";
 import { runDeferred } from "./deferred-changes";
 import { currentValues, type ValueWrite, writeValues } from "./value-writes";
 import { decryptWith } from "./values";
@@ -246,7 +247,11 @@ async function applyApproved(
         valueHash: item.newValueHash as string,
       },
     }));
-  await writeValues(tx, ctx, env, sets, { approved: true, fieldFor: (w) => w.variable.name });
+  await writeValues(tx, ctx, env, sets, {
+    approved: true,
+    fieldFor: (w) => w.variable.name,
+    source: request.source as ChangeSource,
+  });
   const deletes = items.filter((i) => i.item.operation === "delete");
   for (const { item, variable } of deletes) {
     await setLocal(tx, "app.change_note", valueNote(item.note));

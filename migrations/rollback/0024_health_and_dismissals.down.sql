@@ -1,4 +1,54 @@
--- Undoes 0024_health_and_dismissals: health runs with the caller's rights again; dismissals end at once.
+-- Undoes 0024_health_and_dismissals: health runs with the caller's rights again; dismissals end at once;
+-- restores are audited as updates again.
+CREATE OR REPLACE FUNCTION log_value_inserts() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  INSERT INTO value_versions (organization_id, variable_id, environment_id, version, operation,
+                              encrypted_value, encryption_key_id, value_hash, note, created_by)
+  SELECT n.organization_id, n.variable_id, n.environment_id, n.version, 'set', n.encrypted_value,
+         n.encryption_key_id, n.value_hash, n.change_note, app_user_id()
+    FROM new_rows n ORDER BY n.variable_id;
+  INSERT INTO environment_variable_audit (organization_id, variable_id, environment_id, user_id, action,
+    resource_type, resource_id, previous_value_hash, new_value_hash, change_details, security_context,
+    risk_level, emergency, ip_address, user_agent, session_id)
+  SELECT n.organization_id, n.variable_id, n.environment_id, app_user_id(), 'create', 'value', n.id, NULL,
+    n.value_hash,
+    jsonb_build_object('table', TG_TABLE_NAME, 'operation', TG_OP, 'version', n.version,
+      'changed_fields', NULL, 'note', n.change_note),
+    jsonb_build_object('db_role', session_user, 'via', CASE WHEN app_user_id() IS NULL THEN 'direct_sql' ELSE 'app' END),
+    nullif(current_setting('app.risk_level', true), ''), app_emergency_session_id() IS NOT NULL,
+    coalesce(nullif(current_setting('app.ip', true), '')::inet, inet_client_addr()),
+    nullif(current_setting('app.user_agent', true), ''), nullif(current_setting('app.session_id', true), '')
+    FROM new_rows n ORDER BY n.variable_id;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION log_value_updates() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  INSERT INTO value_versions (organization_id, variable_id, environment_id, version, operation,
+                              encrypted_value, encryption_key_id, value_hash, note, created_by)
+  SELECT n.organization_id, n.variable_id, n.environment_id, n.version, 'set', n.encrypted_value,
+         n.encryption_key_id, n.value_hash, n.change_note, app_user_id()
+    FROM new_rows n ORDER BY n.variable_id;
+  INSERT INTO environment_variable_audit (organization_id, variable_id, environment_id, user_id, action,
+    resource_type, resource_id, previous_value_hash, new_value_hash, change_details, security_context,
+    risk_level, emergency, ip_address, user_agent, session_id)
+  SELECT n.organization_id, n.variable_id, n.environment_id, app_user_id(), 'update', 'value', n.id,
+    o.value_hash, n.value_hash,
+    jsonb_build_object('table', TG_TABLE_NAME, 'operation', TG_OP, 'version', n.version,
+      'changed_fields', to_jsonb(array_remove(ARRAY[
+        CASE WHEN n.value_hash IS DISTINCT FROM o.value_hash THEN 'value' END,
+        CASE WHEN n.encryption_key_id IS DISTINCT FROM o.encryption_key_id THEN 'encryption_key_id' END,
+        CASE WHEN n.expires_at IS DISTINCT FROM o.expires_at THEN 'expires_at' END,
+        CASE WHEN n.validation_status IS DISTINCT FROM o.validation_status THEN 'validation_status' END,
+        CASE WHEN n.change_note IS DISTINCT FROM o.change_note THEN 'change_note' END], NULL)),
+      'note', n.change_note),
+    jsonb_build_object('db_role', session_user, 'via', CASE WHEN app_user_id() IS NULL THEN 'direct_sql' ELSE 'app' END),
+    nullif(current_setting('app.risk_level', true), ''), app_emergency_session_id() IS NOT NULL,
+    coalesce(nullif(current_setting('app.ip', true), '')::inet, inet_client_addr()),
+    nullif(current_setting('app.user_agent', true), ''), nullif(current_setting('app.session_id', true), '')
+    FROM new_rows n JOIN old_rows o ON o.id = n.id ORDER BY n.variable_id;
+  RETURN NULL;
+END $$;
+DROP FUNCTION value_action(text);
 DROP INDEX idx_config_drift_dismissed;
 ALTER TABLE configuration_drift DROP COLUMN dismissal_ended_at;
 DROP POLICY env_var_values_owner_read ON environment_variable_values;
