@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TenantContext } from "@/db/context";
 import { environmentHealth } from "@/db/queries/health";
+import { matrixPage } from "@/db/queries/matrix";
 import { makeOrg, rawSql } from "./support";
 import { valueFixture } from "./value-fixture";
 
@@ -96,5 +97,21 @@ describe("environment health is the same for every member", () => {
     } finally {
       await app.end();
     }
+  });
+
+  it("the matrix's status filters look only at environments the caller may read, never at what RLS hid", async () => {
+    const names = async (ctx: TenantContext, status: Parameters<typeof matrixPage>[1]["status"]) =>
+      (await matrixPage(ctx, { status, offset: 0, limit: 50 })).rows.map((r) => r.name);
+    // Production holds STRIPE_SECRET_KEY: the admin sees it is set there; a viewer cannot see production at all.
+    expect(await names(admin, { kind: "missing", environment: "production" })).not.toContain(
+      "STRIPE_SECRET_KEY",
+    );
+    expect(await names(viewer, { kind: "missing", environment: "production" })).toEqual([]);
+    // Required and missing somewhere the caller may read: development lacks both required variables.
+    expect(await names(viewer, { kind: "required_missing" })).toEqual([
+      "RESEND_API_KEY",
+      "STRIPE_SECRET_KEY",
+    ]);
+    expect(await names(viewer, { kind: "differs", environments: ["staging", "production"] })).toEqual([]);
   });
 });
