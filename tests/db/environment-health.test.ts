@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { TenantContext } from "@/db/context";
 import { environmentHealth } from "@/db/queries/health";
 import { matrixPage } from "@/db/queries/matrix";
+import { listVariables } from "@/db/queries/variables";
 import { makeOrg, rawSql } from "./support";
 import { valueFixture } from "./value-fixture";
 
@@ -113,5 +114,24 @@ describe("environment health is the same for every member", () => {
       "STRIPE_SECRET_KEY",
     ]);
     expect(await names(viewer, { kind: "differs", environments: ["staging", "production"] })).toEqual([]);
+  });
+
+  it("the variables list says 'hidden', not 'missing', where the caller may not see the values", async () => {
+    const cells = async (ctx: TenantContext) =>
+      Object.fromEntries(
+        (await listVariables(ctx, {})).map((v) => [
+          v.name,
+          v.setIn.includes(f.org.env.production)
+            ? "set"
+            : v.hiddenIn.includes(f.org.env.production)
+              ? "hidden"
+              : "missing",
+        ]),
+      );
+    expect(await cells(admin)).toMatchObject({ STRIPE_SECRET_KEY: "set", RESEND_API_KEY: "missing" });
+    expect(await cells(viewer)).toMatchObject({ STRIPE_SECRET_KEY: "hidden", RESEND_API_KEY: "hidden" });
+    expect((await listVariables(viewer, {})).every((v) => !v.hiddenIn.includes(f.org.env.staging))).toBe(
+      true,
+    );
   });
 });
