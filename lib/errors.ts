@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   },
   "conflict:no_change": {
     status: 409,
-    message: "Nothing would change: that is already the current value. No request was opened.",
+    message: "Nothing would change: that is already the current state. Nothing was requested or written.",
   },
   "conflict:running": {
     status: 409,

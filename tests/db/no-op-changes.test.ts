@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
 import { approveChangeRequest } from "@/db/mutations/change-requests";
+import { changeRole } from "@/db/mutations/members";
 import { setValue } from "@/db/mutations/values";
 import { changeRequests, environmentVariableAudit, environmentVariableValues } from "@/db/schema";
 import { approveAs } from "./support";
@@ -115,5 +116,31 @@ describe("a change request that changes nothing", () => {
     expect(change.status).toBe("requested");
     await approveAs(f.org, change);
     expect((await production("STRIPE_SECRET_KEY")).version).toBe(before.version + 1);
+  });
+
+  it("a role change to the role the member already has is refused, whether it would wait or apply", async () => {
+    const admin = await f.org.member("admin");
+    const requests = await requestCount();
+    for (const role of ["admin", "developer"] as const) {
+      const target = role === "admin" ? admin : developer;
+      await expect(
+        withContext(f.org.owner, (tx) =>
+          changeRole(tx, f.org.owner, { userId: target.userId, role }, { reason: "Make them what they are" }),
+        ),
+      ).rejects.toSatisfy(isCode("conflict:no_change"));
+    }
+    expect(await requestCount()).toBe(requests);
+    const memberAudits = await withContext(f.org.owner, (tx) =>
+      tx
+        .select({ id: environmentVariableAudit.id })
+        .from(environmentVariableAudit)
+        .where(
+          and(
+            eq(environmentVariableAudit.resourceType, "member"),
+            eq(environmentVariableAudit.action, "update"),
+          ),
+        ),
+    );
+    expect(memberAudits).toEqual([]);
   });
 });
