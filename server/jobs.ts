@@ -77,6 +77,8 @@ const queues: Queue[] = [
 export async function defineJobs(boss: PgBoss) {
   for (const { name, policy, ...options } of queues) {
     await boss.createQueue(name, { policy, ...options });
+    // Queues made by an earlier version get today's options too; updateQueue's type leaves heartbeatSeconds
+    // out, but its SQL sets it (tests/db/job-failures.test.ts checks an existing queue gets it).
     await boss.updateQueue(name, options);
   }
   await boss.schedule(QUEUES.purge, "0 */6 * * *", null, { tz: "UTC", missed: "once" });

@@ -47,13 +47,17 @@ describe("a job whose worker lost its database connection", () => {
   it("does not hold the exclusive drift-scan queue beyond 30 s: it is failed and the next run is queued", async () => {
     const queue = await boss();
     await defineJobs(queue);
+    // As a queue made by an earlier version: no heartbeat. Starting the jobs again gives it one.
+    const s = rawSql("super");
+    await s`update pgboss.queue set heartbeat_seconds = null, expire_seconds = 300`;
+    await defineJobs(queue);
+    expect(await queue.getQueue(QUEUES.driftScan)).toMatchObject({ heartbeatSeconds: 15 });
     const first = await queue.send(QUEUES.driftScan, {});
     expect(first).toBeTruthy();
     // Another server took the job, then its database connection dropped: it never records the outcome.
     const lost = await boss({ supervise: false, application_name: "ringbearer-jobs-lost" });
     const [taken] = await lost.fetch(QUEUES.driftScan);
     expect(taken?.id).toBe(first);
-    const s = rawSql("super");
     await s`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'ringbearer-jobs-lost'`;
     await s.end();
     await lost.stop({ graceful: false, close: true }).catch(() => {});
