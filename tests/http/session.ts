@@ -20,8 +20,13 @@ export class HttpSession {
   }
 
   /** Signs in over HTTP (GET /api/auth/csrf, then POST /api/auth/callback/credentials) and checks it took. */
-  static async signIn(email: string, password: string, extra: Record<string, string> = {}) {
-    const session = new HttpSession();
+  static async signIn(
+    email: string,
+    password: string,
+    extra: Record<string, string> = {},
+    baseUrl: string = inject("baseUrl"),
+  ) {
+    const session = new HttpSession(baseUrl);
     const csrf = await session.request("/api/auth/csrf");
     const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
     const answer = await session.request("/api/auth/callback/credentials", {
