@@ -1,5 +1,6 @@
 import { ConsoleShell } from "@/components/console/console-shell";
 import { LiveUpdates } from "@/components/console/live-updates";
+import { LockClock } from "@/components/console/lock-clock";
 import { SignOutButton } from "@/components/console/sign-out-button";
 import { WeddingBanner } from "@/components/console/wedding-banner";
 import { EmergencyBanner } from "@/components/emergency/emergency-banner";
@@ -61,6 +62,7 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
       }
     >
       <LiveUpdates org={org} />
+      {lock.until ? <LockClock endsInMs={lock.until.getTime() - Date.now()} /> : null}
       {props.children}
     </ConsoleShell>
   );
