@@ -73,7 +73,8 @@ test("an admin finds what production lacks, promotes it from staging, and the ce
   await expect(editor).toHaveCount(0);
   // On a phone the dialog fits the screen, centred, not pinned to the top-left corner.
   await page.setViewportSize({ width: 390, height: 844 });
-  await cell(page, "DATABASE_URL", "staging").click();
+  await expect(cell(page, "DATABASE_URL", "staging")).toBeFocused();
+  await page.keyboard.press("Enter");
   await expectCentred(page, editor);
   await page.keyboard.press("Escape");
 });
