@@ -6,8 +6,8 @@ import { asSuperuser } from "./db";
 import { asUser, captureAction, localInput, ORG, openVariable, valueRow } from "./support";
 import { startTargetReceiver } from "./target";
 
-// A lock ending is a time event, not a write: nothing notifies, the page schedules it from the end it shows.
-test("when wedding hours end, the banner clears and production unlocks without a reload", async ({
+// A lock starting or ending is a time event, not a write: nothing notifies it, the page schedules it.
+test("when wedding hours start and end, the banner and the lock follow without a reload", async ({
   browser,
 }) => {
   const { page, context } = await asUser(browser, "admin@demo.test");
@@ -16,18 +16,20 @@ test("when wedding hours end, the banner clears and production unlocks without a
     (sql) => sql<
       { id: string }[]
     >`insert into protection_blackouts (organization_id, starts_at, ends_at, reason)
-      select id, now() - interval '1 minute', now() + interval '8 seconds', 'E2E short blackout'
+      select id, now() + interval '8 seconds', now() + interval '16 seconds', 'E2E short blackout'
         from organizations where slug = ${ORG} returning id`,
   );
   try {
     await openVariable(page, "NEXT_PUBLIC_POSTHOG_KEY");
     const banner = page.getByText(/Wedding hours: production .*read-only until/);
     const edit = valueRow(page, "production").getByRole("button", { name: "Edit production value" });
-    await expect(banner).toBeVisible();
-    await expect(edit).toBeDisabled();
+    await expect(edit).toBeEnabled();
+    await expect(banner).toHaveCount(0);
     await page.evaluate(() => {
       (window as unknown as { sameDocument: boolean }).sameDocument = true;
     });
+    await expect(banner).toBeVisible({ timeout: 20_000 });
+    await expect(edit).toBeDisabled();
     await expect(banner).toBeHidden({ timeout: 20_000 });
     await expect(edit).toBeEnabled();
     await expect(valueRow(page, "production")).not.toContainText("locked: wedding hours");

@@ -7,16 +7,16 @@ import { useEffect } from "react";
 const MAX_DELAY = 2_147_000_000;
 
 /**
- * The end of a wedding-hours lock is a time event, not a database write: no change notification announces
- * it. The page knows how long the lock has left (measured on the server, so the browser's clock does not
- * matter) and refreshes itself when it ends: the banner goes, controls unlock, no reload. Also on returning
- * to a tab whose timers were throttled. A lock that continues (another window) renders a new end.
+ * The start and end of a wedding-hours lock are time events, not database writes: no change notification
+ * announces them. The page knows how long until the next one (measured on the server, so the browser's clock
+ * does not matter) and refreshes itself then: the banner comes or goes, controls lock or unlock, no reload.
+ * Also on returning to a tab whose timers were throttled. The refreshed page renders the next change.
  */
-export function LockClock({ endsInMs }: { endsInMs: number }) {
+export function LockClock({ changesInMs }: { changesInMs: number }) {
   const router = useRouter();
   useEffect(() => {
     // A little after the end, and never sooner than a second (a refresh that still finds the lock waits again).
-    const deadline = Date.now() + Math.max(endsInMs, 0) + 1000;
+    const deadline = Date.now() + Math.max(changesInMs, 0) + 1000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const due = () => Date.now() >= deadline;
     const wait = () => {
@@ -34,6 +34,6 @@ export function LockClock({ endsInMs }: { endsInMs: number }) {
       clearTimeout(timer);
       document.removeEventListener("visibilitychange", onVisible);
     };
-  }, [endsInMs, router]);
+  }, [changesInMs, router]);
   return null;
 }

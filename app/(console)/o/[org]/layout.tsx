@@ -23,6 +23,9 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
     reviewer ? decidableRequestCount(member) : Promise.resolve(0),
     openDriftCount(member),
   ]);
+  // The lock's end or the next lock's start, whichever comes first: the page refreshes itself then.
+  const changes = [lock.until, lock.nextStart].filter((d): d is Date => d !== null).map((d) => d.getTime());
+  const nextChange = changes.length > 0 ? Math.min(...changes) : null;
   return (
     <ConsoleShell
       orgSlug={org}
@@ -62,7 +65,7 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
       }
     >
       <LiveUpdates org={org} />
-      {lock.until ? <LockClock endsInMs={lock.until.getTime() - Date.now()} /> : null}
+      {nextChange ? <LockClock changesInMs={nextChange - Date.now()} /> : null}
       {props.children}
     </ConsoleShell>
   );
