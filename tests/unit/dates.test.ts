@@ -42,3 +42,14 @@ describe("dates and date-times", () => {
     expect(todayIn(at, "Europe/London")).toBe("2026-12-09");
   });
 });
+
+describe("a grant's expiry in the form", () => {
+  it("refuses a day already over everywhere; the organization's today is judged when it is stored", async () => {
+    const { policyInput } = await import("@/lib/validation/access");
+    const base = { subject: "role", role: "viewer", permission: "read", scope: "all", environments: "" };
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    expect(policyInput.safeParse({ ...base, expiresAt: day(-2) }).success).toBe(false);
+    // Tomorrow in UTC is still ahead in every zone: accepted here (grantPolicy checks the organization's zone).
+    expect(policyInput.safeParse({ ...base, expiresAt: day(2) }).success).toBe(true);
+  });
+});
