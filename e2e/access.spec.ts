@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { asUser, ORG, openVariable, valueRow } from "./support";
+import { asUser, localInput, ORG, openVariable, valueRow } from "./support";
 
 test("an admin grants viewers read on production, a viewer uses it, and the admin revokes it", async ({
   browser,
@@ -71,6 +71,9 @@ test("a time-restricted grant shows its window in the policies table", async ({ 
   await form.getByLabel("Role").selectOption("developer");
   await form.getByLabel("Permission").selectOption("read");
   await form.getByLabel("Environments").fill("production");
+  // An expiry date is the last day the grant applies, shown as that day (in the organization's zone).
+  const expiry = localInput(new Date(Date.now() + 10 * 86_400_000), "Europe/London").slice(0, 10);
+  await form.getByLabel("Expires").fill(expiry);
   await form.getByLabel("Start time").fill("09:00");
   await form.getByLabel("End time").fill("18:00");
   await form.getByRole("button", { name: "Grant access" }).click();
@@ -83,6 +86,9 @@ test("a time-restricted grant shows its window in the policies table", async ({ 
     .getByRole("row")
     .filter({ hasText: "role developer" });
   await expect(row).toContainText("Mon–Fri 09:00–18:00 Europe/London");
+  const [y, m, d] = expiry.split("-").map(Number);
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  await expect(row.getByRole("cell").nth(5)).toHaveText(`${d} ${months[m - 1]} ${y}`);
 
   await admin.page.getByLabel("Member", { exact: true }).selectOption("dev@demo.test");
   await admin.page.getByRole("button", { name: "Show" }).click();

@@ -1,10 +1,22 @@
 import { readFile } from "node:fs/promises";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 import { ORG, openVariable, signIn, valueRow } from "./support";
 
 const matrix = (page: Page) => page.getByRole("grid", { name: "Environment matrix" });
 const cell = (page: Page, variable: string, env: string) =>
   matrix(page).getByRole("gridcell", { name: new RegExp(`^${variable} in ${env}:`) });
+
+/** A modal dialog sits in the middle of the viewport and inside it. */
+async function expectCentred(page: Page, dialog: Locator) {
+  const box = await dialog.boundingBox();
+  const view = page.viewportSize();
+  if (!box || !view) throw new Error("the dialog is not laid out");
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(view.width);
+  expect(Math.abs(box.x - (view.width - box.x - box.width))).toBeLessThanOrEqual(2);
+  expect(box.y).toBeGreaterThan(0);
+  expect(box.y + box.height).toBeLessThanOrEqual(view.height);
+}
 
 test("an admin finds what production lacks, promotes it from staging, and the cells turn green", async ({
   page,
@@ -54,10 +66,17 @@ test("an admin finds what production lacks, promotes it from staging, and the ce
   await page.keyboard.press("Enter");
   const editor = page.getByRole("dialog", { name: "DATABASE_URL in staging" });
   await expect(editor.getByRole("img", { name: "masked value" })).toBeVisible();
+  await expectCentred(page, editor);
   await editor.getByRole("button", { name: "Reveal" }).click();
   await expect(editor.getByTestId("matrix-revealed")).toContainText("postgres://");
   await page.keyboard.press("Escape");
   await expect(editor).toHaveCount(0);
+  // On a phone the dialog fits the screen, centred, not pinned to the top-left corner.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(cell(page, "DATABASE_URL", "staging")).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expectCentred(page, editor);
+  await page.keyboard.press("Escape");
 });
 
 test("a .env with a multiline value imports, exports and re-imports unchanged", async ({ page }) => {

@@ -46,7 +46,29 @@ test("an admin connects staging, pushes, changes the target's settings, rotates 
     await expect(row.getByRole("status")).toContainText("Connected: 0 key(s) deployed");
     await row.getByRole("button", { name: "Push to web-staging" }).click();
     await expect(row.getByRole("status")).toContainText(/Pushed \d+ key\(s\), deleted 0/);
-    await expect(page.getByRole("table", { name: "Recent syncs" })).toContainText("completed");
+    const syncs = page.getByRole("table", { name: "Recent syncs" });
+    await expect(syncs).toContainText("completed");
+
+    // Rolling back pushes again: it asks first, naming the target, its environment and the versions it sends.
+    const rows = await syncs.getByRole("row").count();
+    await syncs
+      .getByRole("button", { name: /^Roll back to web-staging/ })
+      .first()
+      .click();
+    const confirm = page.getByRole("dialog", { name: /^Roll back web-staging/ });
+    await expect(confirm).toContainText("web-staging (staging)");
+    await expect(confirm).toContainText(/DATABASE_URL v\d+/);
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(confirm).toHaveCount(0);
+    await page.reload();
+    await expect(syncs.getByRole("row")).toHaveCount(rows);
+    await syncs
+      .getByRole("button", { name: /^Roll back to web-staging/ })
+      .first()
+      .click();
+    await confirm.getByRole("button", { name: "Roll back and push" }).click();
+    await expect(syncs.getByRole("row")).toHaveCount(rows + 1);
+    await expect(syncs.getByRole("row").nth(1)).toContainText("rollback");
 
     await row.getByText("Settings", { exact: true }).click();
     const settings = row.getByRole("form", { name: "Settings of web-staging" });
@@ -79,6 +101,12 @@ test("an admin connects staging, pushes, changes the target's settings, rotates 
     await expect(devRow).toBeVisible();
     await expect(devRow.getByText("Settings", { exact: true })).toHaveCount(0);
     await dev.context.close();
+    // A viewer cannot push anywhere: no rollback offered.
+    const viewer = await asUser(browser, "viewer@demo.test");
+    await viewer.page.goto(`/o/${ORG}/drift`);
+    await expect(viewer.page.getByRole("table", { name: "Recent syncs" })).toContainText("web-staging");
+    await expect(viewer.page.getByRole("button", { name: /Roll back/ })).toHaveCount(0);
+    await viewer.context.close();
   } finally {
     await admin.context.close();
     await receiver.close();

@@ -48,3 +48,30 @@ test("a viewer reads what they may, sees no edit controls, and a forged edit is 
   await anonymous.close();
   expect(ORG).toBe("demo");
 });
+
+test("each role is offered only the controls its capabilities allow, and told why", async ({ browser }) => {
+  // A viewer reads staging but cannot change it: compare shows the differences, no promotion.
+  const viewer = await asUser(browser, "viewer@demo.test");
+  await viewer.page.goto(`/o/${ORG}/compare?from=development&to=staging`);
+  await expect(viewer.page.getByRole("heading", { name: /development → staging/ })).toBeVisible();
+  await expect(viewer.page.getByText("Your role (viewer) cannot change values in staging.")).toBeVisible();
+  await expect(viewer.page.getByRole("checkbox", { name: /^Promote / })).toHaveCount(0);
+  await expect(viewer.page.getByRole("button", { name: /^Promote / })).toHaveCount(0);
+  // …and the matrix cell says so instead of offering an editor.
+  await viewer.page.goto(`/o/${ORG}/matrix?q=NEXT_PUBLIC_POSTHOG_KEY`);
+  await viewer.page
+    .getByRole("grid", { name: "Environment matrix" })
+    .getByRole("gridcell", { name: /^NEXT_PUBLIC_POSTHOG_KEY in staging:/ })
+    .click();
+  const cell = viewer.page.getByRole("dialog", { name: "NEXT_PUBLIC_POSTHOG_KEY in staging" });
+  await expect(cell).toContainText("Your role (viewer) cannot change values in staging.");
+  await expect(cell.getByLabel("New value")).toHaveCount(0);
+  await viewer.context.close();
+
+  // A security reviewer approves but does not edit: no value or detail controls on a variable.
+  const reviewer = await asUser(browser, "reviewer@demo.test");
+  await openVariable(reviewer.page, "NEXT_PUBLIC_POSTHOG_KEY");
+  await expect(reviewer.page.getByRole("button", { name: /^(Edit|Set|Delete) / })).toHaveCount(0);
+  await expect(reviewer.page.getByRole("button", { name: /Save/ })).toHaveCount(0);
+  await reviewer.context.close();
+});

@@ -2,8 +2,47 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { asSuperuser } from "./db";
 import { asUser, captureAction, localInput, ORG, openVariable, valueRow } from "./support";
 import { startTargetReceiver } from "./target";
+
+// A lock starting or ending is a time event, not a write: nothing notifies it, the page schedules it.
+test("when wedding hours start and end, the banner and the lock follow without a reload", async ({
+  browser,
+}) => {
+  const { page, context } = await asUser(browser, "admin@demo.test");
+  // A short blackout written straight into the database: no audit row, so no live event announces anything.
+  const [blackout] = await asSuperuser(
+    (sql) => sql<
+      { id: string }[]
+    >`insert into protection_blackouts (organization_id, starts_at, ends_at, reason)
+      select id, now() + interval '8 seconds', now() + interval '16 seconds', 'E2E short blackout'
+        from organizations where slug = ${ORG} returning id`,
+  );
+  try {
+    await openVariable(page, "NEXT_PUBLIC_POSTHOG_KEY");
+    const banner = page.getByText(/Wedding hours: production .*read-only until/);
+    const edit = valueRow(page, "production").getByRole("button", { name: "Edit production value" });
+    await expect(edit).toBeEnabled();
+    await expect(banner).toHaveCount(0);
+    await page.evaluate(() => {
+      (window as unknown as { sameDocument: boolean }).sameDocument = true;
+    });
+    await expect(banner).toBeVisible({ timeout: 20_000 });
+    await expect(edit).toBeDisabled();
+    await expect(banner).toBeHidden({ timeout: 20_000 });
+    await expect(edit).toBeEnabled();
+    await expect(valueRow(page, "production")).not.toContainText("locked: wedding hours");
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(
+      true,
+    );
+  } finally {
+    await context.close();
+    await asSuperuser(
+      (sql) => sql`delete from protection_blackouts where id = ${blackout.id} and ends_at <= now()`,
+    );
+  }
+});
 
 // Runs after every other spec (playwright.config: project dependency): it locks production until it ends.
 test("wedding hours lock production: banner, disabled controls, a crafted request refused", async ({
@@ -37,6 +76,26 @@ test("wedding hours lock production: banner, disabled controls, a crafted reques
       page.getByText(/Wedding hours: production .*read-only until .*\(Europe\/London\)/),
     ).toBeVisible();
   }
+  // The matrix and compare say so before anything is submitted: production's cells are read-only, with why.
+  await page.goto(`/o/${ORG}/matrix?q=NEXT_PUBLIC_POSTHOG_KEY`);
+  await page
+    .getByRole("grid", { name: "Environment matrix" })
+    .getByRole("gridcell", { name: /^NEXT_PUBLIC_POSTHOG_KEY in production:/ })
+    .click();
+  const cell = page.getByRole("dialog", { name: "NEXT_PUBLIC_POSTHOG_KEY in production" });
+  await expect(cell).toContainText(/Locked for wedding hours until .*\(Europe\/London\)/);
+  await expect(cell.getByRole("link", { name: "Break glass…" })).toBeVisible();
+  await expect(cell.getByLabel("New value")).toHaveCount(0);
+  await page.keyboard.press("Escape");
+  await page.goto(`/o/${ORG}/compare?from=staging&to=production`);
+  await expect(
+    page.getByText(/production is locked for wedding hours until .*\(Europe\/London\)/),
+  ).toBeVisible();
+  await expect(page.getByRole("checkbox", { name: "Promote NEXT_PUBLIC_POSTHOG_KEY" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: /Promote \d+ to production/ })).toBeDisabled();
+  await page.goto(`/o/${ORG}/compare?from=development&to=staging`);
+  await expect(page.getByText(/locked for wedding hours/)).toHaveCount(0);
+
   await openVariable(page, "NEXT_PUBLIC_POSTHOG_KEY");
   await expect(
     valueRow(page, "production").getByRole("button", { name: "Edit production value" }),
@@ -196,6 +255,12 @@ test("on a wedding Saturday, on-call sees a critical drift and resolves it by br
     await expect(oncall.page.getByRole("region", { name: "production health" })).toContainText("healthy");
     await oncall.page.getByRole("button", { name: "End emergency access" }).click();
     await oncall.context.close();
+    // A developer cannot write production: its syncs are listed, with no rollback offered.
+    const dev = await asUser(browser, "dev@demo.test");
+    await dev.page.goto(`/o/${ORG}/drift`);
+    await expect(dev.page.getByRole("table", { name: "Recent syncs" })).toContainText("web-prod");
+    await expect(dev.page.getByRole("button", { name: /^Roll back to web-prod/ })).toHaveCount(0);
+    await dev.context.close();
   } finally {
     await receiver.close();
     await rm(dir, { recursive: true, force: true });

@@ -1,14 +1,53 @@
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns";
 
-/** "Sun 29 Nov, 23:59 (Europe/London)": an instant shown in the organization's time zone. */
-export function formatInZone(at: Date, timeZone: string): string {
-  return `${format(new TZDate(at, timeZone), "EEE d MMM, HH:mm")} (${timeZone})`;
+/**
+ * The one place dates are formatted for people (docs/architecture.md, "Dates"). Always in the organization's
+ * time zone, never the server's or the browser's; one format for dates, one for date-times:
+ * - a date: "10 Dec 2026";
+ * - a date-time: "10 Dec 2026, 14:05", with " (Europe/London)" where the zone matters (a lock's end, a
+ *   break-glass session's end, a blackout, an invitation's validity).
+ * Date-only values ("2026-12-10", from a date input) are days in the organization's zone: never parse them
+ * with `new Date("2026-12-10")` (that is UTC midnight, the day before in the Americas).
+ */
+const DATE = "d MMM yyyy";
+const DATE_TIME = "d MMM yyyy, HH:mm";
+
+/** "10 Dec 2026": the day an instant falls on in the zone. */
+export function formatDate(at: Date, timeZone: string): string {
+  return format(new TZDate(at.getTime(), timeZone), DATE);
 }
 
-/** "2026-11-23 14:05": compact timestamps for tables, in the organization's time zone. */
-export function formatStamp(at: Date, timeZone: string): string {
-  return format(new TZDate(at, timeZone), "yyyy-MM-dd HH:mm");
+/** "10 Dec 2026, 14:05" in the zone; `{ zone: true }` adds " (Europe/London)". */
+export function formatDateTime(at: Date, timeZone: string, options: { zone?: boolean } = {}): string {
+  const text = format(new TZDate(at.getTime(), timeZone), DATE_TIME);
+  return options.zone ? `${text} (${timeZone})` : text;
+}
+
+/** "10 Dec 2026, 14:05 (Europe/London)": an instant where its zone matters. */
+export const formatInZone = (at: Date, timeZone: string): string =>
+  formatDateTime(at, timeZone, { zone: true });
+
+/** "10 Dec 2026, 14:05": timestamps in tables (the page says which zone). */
+export const formatStamp = (at: Date, timeZone: string): string => formatDateTime(at, timeZone);
+
+/**
+ * The last day something that ends at `end` applies ("expires 10 Dec" ends at 00:00 on the 11th): shown as
+ * that day, not the next one.
+ */
+export function formatLastDay(end: Date, timeZone: string): string {
+  return formatDate(new Date(end.getTime() - 1), timeZone);
+}
+
+/** The instant a date-only day ("2026-12-10") ends in the zone: 00:00 local on the next day. */
+export function endOfDayIn(day: string, timeZone: string): Date {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(new TZDate(y, m - 1, d + 1, 0, 0, 0, 0, timeZone).getTime());
+}
+
+/** "2026-12-10": today in the zone (compare with date-only input). */
+export function todayIn(at: Date, timeZone: string): string {
+  return format(new TZDate(at.getTime(), timeZone), "yyyy-MM-dd");
 }
 
 export const ISO_DAYS = [

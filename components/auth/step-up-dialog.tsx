@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
+import { modalClass } from "@/components/ui/modal";
 import type { ActionResult } from "@/lib/errors";
 
 type Props = {
@@ -59,7 +60,7 @@ export function StepUpDialog({ totp, onDone }: Props) {
       aria-labelledby="step-up-title"
       aria-describedby="step-up-why"
       onClose={() => finish(false)}
-      className="m-auto w-full max-w-sm rounded-lg p-0 shadow-xl backdrop:bg-gray-900/40"
+      className={modalClass("sm")}
     >
       <form onSubmit={submit} className="space-y-4 p-5" aria-label="Confirm it is you">
         <h2 id="step-up-title" className="text-base font-semibold">

@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import type { DiffCounts, DiffKind } from "@/lib/compare";
+import type { Control } from "@/lib/controls";
 
 type Row = {
   variableId: string;
@@ -32,10 +33,12 @@ type Props = {
   to: { id: string; name: string };
   rows: Row[];
   counts: DiffCounts;
+  /** Whether the caller may change values in the target now, or why not (lib/controls.ts). */
+  control: Control;
 };
 
 /** The differences between two environments; select keys and promote them from → to in one go. */
-export function PromoteForm({ org, from, to, rows, counts }: Props) {
+export function PromoteForm({ org, from, to, rows, counts, control }: Props) {
   const router = useRouter();
   const [showSame, setShowSame] = useState(false);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -52,6 +55,8 @@ export function PromoteForm({ org, from, to, rows, counts }: Props) {
       return next;
     });
   const allSelected = promotable.length > 0 && promotable.every((r) => selected.has(r.variableId));
+  const offered = control.state !== "hidden";
+  const locked = control.state === "locked";
 
   const promote = () =>
     start(async () => {
@@ -115,19 +120,40 @@ export function PromoteForm({ org, from, to, rows, counts }: Props) {
           ) : null}
         </div>
       ) : null}
+      {control.state === "hidden" ? (
+        <p className="text-sm text-gray-700">{control.reason}</p>
+      ) : control.state === "locked" ? (
+        <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950">
+          {to.name} is {control.reason.charAt(0).toLowerCase()}
+          {control.reason.slice(1)}{" "}
+          {control.breakGlass ? (
+            <a href={`/o/${org}/emergency`} className="font-medium underline">
+              Break glass…
+            </a>
+          ) : (
+            "Promotion waits until then."
+          )}
+        </p>
+      ) : control.approval ? (
+        <p className="text-sm text-gray-700">
+          Changes to {to.name} are sent for approval: a reviewer applies them.
+        </p>
+      ) : null}
       <Table aria-label="Differences">
         <THead>
           <TR>
             <TH className="w-10">
-              <input
-                type="checkbox"
-                aria-label="Select all promotable keys"
-                checked={allSelected}
-                disabled={promotable.length === 0}
-                onChange={() =>
-                  setSelected(allSelected ? new Set() : new Set(promotable.map((r) => r.variableId)))
-                }
-              />
+              {offered ? (
+                <input
+                  type="checkbox"
+                  aria-label="Select all promotable keys"
+                  checked={allSelected}
+                  disabled={promotable.length === 0 || locked}
+                  onChange={() =>
+                    setSelected(allSelected ? new Set() : new Set(promotable.map((r) => r.variableId)))
+                  }
+                />
+              ) : null}
             </TH>
             <TH>Key</TH>
             <TH>Status</TH>
@@ -148,11 +174,12 @@ export function PromoteForm({ org, from, to, rows, counts }: Props) {
               return (
                 <TR key={r.variableId}>
                   <TD>
-                    {canPromote ? (
+                    {canPromote && offered ? (
                       <input
                         type="checkbox"
                         aria-label={`Promote ${r.name}`}
                         checked={selected.has(r.variableId)}
+                        disabled={locked}
                         onChange={() => toggle(r.variableId)}
                       />
                     ) : null}
@@ -171,21 +198,23 @@ export function PromoteForm({ org, from, to, rows, counts }: Props) {
           )}
         </TBody>
       </Table>
-      <div className="flex flex-wrap items-end gap-3">
-        <label className="flex flex-col gap-1 text-sm" htmlFor="promote-note">
-          <span className="font-medium">Note (the reason, if it needs approval)</span>
-          <Input
-            id="promote-note"
-            value={note}
-            onChange={(e) => setNote(e.target.value)}
-            className="w-80"
-            maxLength={400}
-          />
-        </label>
-        <Button type="button" onClick={promote} disabled={pending || selected.size === 0}>
-          {pending ? "Promoting…" : `Promote ${selected.size} to ${to.name}`}
-        </Button>
-      </div>
+      {offered ? (
+        <div className="flex flex-wrap items-end gap-3">
+          <label className="flex flex-col gap-1 text-sm" htmlFor="promote-note">
+            <span className="font-medium">Note (the reason, if it needs approval)</span>
+            <Input
+              id="promote-note"
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              className="w-80"
+              maxLength={400}
+            />
+          </label>
+          <Button type="button" onClick={promote} disabled={pending || locked || selected.size === 0}>
+            {pending ? "Promoting…" : `Promote ${selected.size} to ${to.name}`}
+          </Button>
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -9,9 +9,11 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
+import { modalClass } from "@/components/ui/modal";
 import { Textarea } from "@/components/ui/textarea";
 import type { ValueChange } from "@/db/mutations/values";
 import type { MatrixEnvironment } from "@/db/queries/matrix";
+import type { Control } from "@/lib/controls";
 import type { ActionResult } from "@/lib/errors";
 import { maskedValue } from "@/lib/mask";
 
@@ -21,7 +23,8 @@ type Props = {
   environment: MatrixEnvironment;
   /** The version the matrix showed (0 = not set): the save is refused if it moved since. */
   version: number;
-  canWrite: boolean;
+  /** Whether the caller may change values there now, or why not (lib/controls.ts). */
+  control: Control;
   onClose: () => void;
   onSaved: () => void;
 };
@@ -29,7 +32,7 @@ type Props = {
 type SetState = ActionResult<ValueChange> | null;
 
 /** The value editor opened from a matrix cell: masked, an audited reveal, and a write conditional on the version. */
-export function CellEditor({ org, variable, environment, version, canWrite, onClose, onSaved }: Props) {
+export function CellEditor({ org, variable, environment, version, control, onClose, onSaved }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [revealed, setRevealed] = useState<string | null>(null);
   const [revealError, setRevealError] = useState<string | null>(null);
@@ -62,7 +65,7 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
       ref={dialog}
       onClose={onClose}
       aria-label={`${variable.name} in ${environment.name}`}
-      className="w-full max-w-xl rounded-lg p-0 shadow-xl backdrop:bg-gray-900/40"
+      className={modalClass()}
     >
       <div className="space-y-4 p-5">
         <div className="flex items-start justify-between gap-3">
@@ -105,7 +108,20 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
         {stepUp.dialog}
         {wasRequested(state) ? (
           <SentForApproval org={org} state={state} />
-        ) : canWrite ? (
+        ) : control.state === "hidden" ? (
+          <p className="text-sm text-gray-700">{control.reason}</p>
+        ) : control.state === "locked" ? (
+          <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950">
+            {control.reason}{" "}
+            {control.breakGlass ? (
+              <a href={`/o/${org}/emergency`} className="font-medium underline">
+                Break glass…
+              </a>
+            ) : (
+              "Changes wait until then."
+            )}
+          </p>
+        ) : (
           <form
             onSubmit={onSubmit}
             className="space-y-3"
@@ -143,11 +159,16 @@ export function CellEditor({ org, variable, environment, version, canWrite, onCl
             >
               <Input id="matrix-note" name="note" autoComplete="off" />
             </Field>
+            {control.approval ? (
+              <p className="text-sm text-gray-700">
+                Changes to {environment.name} are sent for approval: a reviewer applies them.
+              </p>
+            ) : null}
             <Button type="submit" size="sm" disabled={pending}>
               {pending ? "Saving…" : "Save value"}
             </Button>
           </form>
-        ) : null}
+        )}
       </div>
     </dialog>
   );

@@ -5,6 +5,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { CHANGE_EVENT } from "@/components/console/live-updates";
 import type { MatrixEnvironment, MatrixPage, MatrixRow } from "@/db/queries/matrix";
+import type { Control } from "@/lib/controls";
 import { CellEditor } from "./cell-editor";
 import { MatrixCellView } from "./matrix-cell";
 
@@ -14,7 +15,13 @@ const NAME_WIDTH = 300;
 const CELL_WIDTH = 132;
 
 type Filters = { q?: string; type?: string; classification?: string; tag?: string; status?: string };
-type Props = { org: string; filters: Filters; environments: MatrixEnvironment[]; canWrite: boolean };
+type Props = {
+  org: string;
+  filters: Filters;
+  environments: MatrixEnvironment[];
+  /** Per environment id: whether the caller may change values there now, or why not. */
+  controls: Record<string, Control>;
+};
 
 export function MatrixGrid(props: Props) {
   const [client] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000 } } }));
@@ -41,7 +48,7 @@ async function fetchPage(org: string, filters: Filters, page: number): Promise<M
  * fetched, so scrolling 10,000 variables never loads them all. A roving tab stop and arrow keys move
  * between cells; Enter or a click opens the value editor.
  */
-function Grid({ org, filters, environments, canWrite }: Props) {
+function Grid({ org, filters, environments, controls }: Props) {
   const queryClient = useQueryClient();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<{ row: number; col: number }>({ row: 0, col: 0 });
@@ -225,7 +232,12 @@ function Grid({ org, filters, environments, canWrite }: Props) {
           variable={{ id: editing.row.id, name: editing.row.name, variableType: editing.row.variableType }}
           environment={environments[editing.col]}
           version={editing.row.cells[editing.col]?.version ?? 0}
-          canWrite={canWrite}
+          control={
+            controls[environments[editing.col].id] ?? {
+              state: "hidden",
+              reason: `You cannot change values in ${environments[editing.col].name}.`,
+            }
+          }
           onClose={() => {
             setEditing(null);
             requestAnimationFrame(() =>

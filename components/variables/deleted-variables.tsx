@@ -5,6 +5,7 @@ import { useState, useTransition } from "react";
 import { restoreVariableAction } from "@/app/(console)/o/[org]/variables/actions";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { formatDate, formatStamp } from "@/lib/format";
 
 type Item = { id: string; name: string; deletedAt: Date | null };
 type Outcome = { id: string; kind: "error" | "reason" | "requested"; text: string };
@@ -51,9 +52,9 @@ export function DeletedVariables({ org, items, timeZone }: { org: string; items:
               <span>
                 <span className="font-mono">{v.name}</span>{" "}
                 <span className="text-gray-500">
-                  deleted {v.deletedAt ? v.deletedAt.toLocaleString("en-GB", { timeZone }) : ""}
+                  deleted {v.deletedAt ? formatStamp(v.deletedAt, timeZone) : ""}
                   {v.deletedAt
-                    ? ` · restorable until ${new Date(v.deletedAt.getTime() + 90 * 86_400_000).toLocaleDateString("en-GB", { timeZone })}`
+                    ? ` · restorable until ${formatDate(new Date(v.deletedAt.getTime() + 90 * 86_400_000), timeZone)}`
                     : ""}
                 </span>
               </span>

@@ -1,12 +1,20 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import { todayIn } from "@/lib/format";
 import { riskOf } from "@/lib/risk";
 import { describeTimeRestriction } from "@/lib/time-restrictions";
 import type { PolicyInput } from "@/lib/validation/access";
 import { requireCapability } from "../authz";
 import type { Tx } from "../client";
 import type { TenantContext } from "../context";
-import { environments, environmentVariables, memberships, users, variableAccessPolicies } from "../schema";
+import {
+  environments,
+  environmentVariables,
+  memberships,
+  organizations,
+  users,
+  variableAccessPolicies,
+} from "../schema";
 import { writeAudit } from "./audit";
 import { type Approval, approvedBy, deferChange, mustWait } from "./change-request-open";
 import type { ConsoleChange } from "./variables";
@@ -22,6 +30,15 @@ export async function grantPolicy(
   options: { reason?: string; approval?: Approval } = {},
 ): Promise<ConsoleChange<{ id: string }>> {
   if (!options.approval) requireCapability(ctx, "members:manage");
+  if (input.expiresAt) {
+    // The last day the grant applies, in the organization's zone: today or before is already over.
+    const [org] = await tx
+      .select({ timeZone: organizations.timeZone })
+      .from(organizations)
+      .where(eq(organizations.id, ctx.organizationId));
+    if (input.expiresAt <= todayIn(new Date(), org?.timeZone ?? "UTC"))
+      throw new AppError("validation", { expiresAt: ["Must be in the future"] });
+  }
   let userId: string | null = null;
   if (input.subject === "user") {
     const [member] = await tx
@@ -86,7 +103,10 @@ export async function grantPolicy(
       variableId,
       tag: input.scope === "tag" ? (input.tag ?? null) : null,
       environmentRestrictions: input.environments.length > 0 ? input.environments : null,
-      expiresAt: input.expiresAt ? sql`(${input.expiresAt}::date + 1)::timestamptz` : null,
+      // The end of that day in the organization's zone (not the session's): lib/format.ts, "Dates".
+      expiresAt: input.expiresAt
+        ? sql`((${input.expiresAt}::date + 1)::timestamp at time zone (select time_zone from organizations where id = ${ctx.organizationId}))`
+        : null,
       timeRestrictions: input.timeRestriction,
       emergencyOverride: input.permission === "emergency",
       grantedBy: ctx.userId,

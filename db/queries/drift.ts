@@ -121,7 +121,9 @@ export async function recentSyncs(ctx: TenantContext, limit = 20) {
         id: deploymentSyncs.id,
         targetId: deploymentSyncs.targetId,
         target: syncTargets.name,
+        environmentId: deploymentSyncs.environmentId,
         environment: environments.name,
+        environmentType: environments.environmentType,
         type: deploymentSyncs.syncType,
         status: deploymentSyncs.syncStatus,
         synced: deploymentSyncs.variablesSynced,
@@ -132,6 +134,11 @@ export async function recentSyncs(ctx: TenantContext, limit = 20) {
         errors: deploymentSyncs.errorLog,
         progress: sql<PushProgress | null>`${deploymentSyncs.syncDetails} -> 'progress'`,
         rollbackable: sql<boolean>`${deploymentSyncs.syncStatus} = 'completed' and ${deploymentSyncs.syncDetails} ? 'snapshot'`,
+        /** What a rollback to this sync would push: key → version (names and versions, never values). */
+        snapshot: sql<Record<
+          string,
+          { version: number }
+        > | null>`${deploymentSyncs.syncDetails} -> 'snapshot'`,
       })
       .from(deploymentSyncs)
       .innerJoin(environments, eq(environments.id, deploymentSyncs.environmentId))

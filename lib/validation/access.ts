@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { todayIn } from "../format";
 import { ROLES } from "../roles";
 import type { TimeRestriction } from "../time-restrictions";
 import { isCalendarDay } from "./dates";
@@ -95,7 +96,9 @@ export const policyInput = z
       ctx.addIssue({ code: "custom", path: ["variable"], message: "Enter the variable's name" });
     if (p.scope === "tag" && !p.tag)
       ctx.addIssue({ code: "custom", path: ["tag"], message: "Enter the tag" });
-    if (p.expiresAt && p.expiresAt <= new Date().toISOString().slice(0, 10))
+    // Whether the day is still ahead depends on the organization's zone (grantPolicy checks that); a day
+    // that is over even where today began last (UTC−12) is refused here already.
+    if (p.expiresAt && p.expiresAt <= todayIn(new Date(), "Etc/GMT+12"))
       ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "Must be in the future" });
   })
   .transform(({ days, from, to, ...p }) => ({

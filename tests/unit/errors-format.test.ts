@@ -30,9 +30,9 @@ describe("formatting", () => {
   const at = new Date("2026-11-29T23:59:00Z");
 
   it("shows instants in the organization's zone", () => {
-    expect(formatInZone(at, "Europe/London")).toBe("Sun 29 Nov, 23:59 (Europe/London)");
-    expect(formatInZone(at, "America/New_York")).toBe("Sun 29 Nov, 18:59 (America/New_York)");
-    expect(formatStamp(new Date("2026-07-04T12:00:00Z"), "Europe/London")).toBe("2026-07-04 13:00");
+    expect(formatInZone(at, "Europe/London")).toBe("29 Nov 2026, 23:59 (Europe/London)");
+    expect(formatInZone(at, "America/New_York")).toBe("29 Nov 2026, 18:59 (America/New_York)");
+    expect(formatStamp(new Date("2026-07-04T12:00:00Z"), "Europe/London")).toBe("4 Jul 2026, 13:00");
   });
 
   it("describes weekly windows with ISO days", () => {

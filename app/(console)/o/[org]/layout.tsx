@@ -1,5 +1,6 @@
 import { ConsoleShell } from "@/components/console/console-shell";
 import { LiveUpdates } from "@/components/console/live-updates";
+import { LockClock } from "@/components/console/lock-clock";
 import { SignOutButton } from "@/components/console/sign-out-button";
 import { WeddingBanner } from "@/components/console/wedding-banner";
 import { EmergencyBanner } from "@/components/emergency/emergency-banner";
@@ -22,6 +23,9 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
     reviewer ? decidableRequestCount(member) : Promise.resolve(0),
     openDriftCount(member),
   ]);
+  // The lock's end or the next lock's start, whichever comes first: the page refreshes itself then.
+  const changes = [lock.until, lock.nextStart].filter((d): d is Date => d !== null).map((d) => d.getTime());
+  const nextChange = changes.length > 0 ? Math.min(...changes) : null;
   return (
     <ConsoleShell
       orgSlug={org}
@@ -61,6 +65,7 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
       }
     >
       <LiveUpdates org={org} />
+      {nextChange ? <LockClock changesInMs={nextChange - Date.now()} /> : null}
       {props.children}
     </ConsoleShell>
   );

@@ -4,6 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { driftTrend, environmentHealth } from "@/db/queries/health";
+import { formatStamp } from "@/lib/format";
 import { requireMember } from "@/server/session";
 
 const tone = { healthy: "green", warning: "amber", critical: "red" } as const;
@@ -36,7 +37,7 @@ export default async function DashboardPage(props: PageProps<"/o/[org]">) {
                 <dt className="text-gray-500">Last sync</dt>
                 <dd>
                   {e.health.last_sync
-                    ? new Date(e.health.last_sync).toLocaleString("en-GB", { timeZone: member.org.timeZone })
+                    ? formatStamp(new Date(e.health.last_sync), member.org.timeZone)
                     : "never"}
                 </dd>
               </dl>

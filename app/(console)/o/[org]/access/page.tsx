@@ -8,7 +8,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { effectiveAccess, listMembers, listPolicies } from "@/db/queries/access";
 import { listPendingInvitations } from "@/db/queries/invitations";
 import { matrixEnvironments } from "@/db/queries/matrix";
-import { formatStamp } from "@/lib/format";
+import { formatLastDay, formatStamp } from "@/lib/format";
 import { canInviteAs } from "@/lib/invitations";
 import { can } from "@/lib/policy";
 import { ROLES } from "@/lib/roles";
@@ -186,7 +186,7 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
                         ? "always"
                         : `${describeTimeRestriction(p.timeRestriction)} ${tz}`}
                     </TD>
-                    <TD>{p.expiresAt ? formatStamp(p.expiresAt, tz) : "never"}</TD>
+                    <TD>{p.expiresAt ? formatLastDay(p.expiresAt, tz) : "never"}</TD>
                     <TD className="text-xs text-gray-600">
                       {p.grantedBy} · {formatStamp(p.grantedAt, tz)}
                     </TD>

@@ -4,6 +4,7 @@ import { toAppError } from "@/db/errors";
 import { compareEnvironments, parity } from "@/db/queries/compare";
 import { matrixEnvironments } from "@/db/queries/matrix";
 import { AppError } from "@/lib/errors";
+import { environmentControls } from "@/server/controls";
 import { requireMember } from "@/server/session";
 
 const pick = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
@@ -12,7 +13,8 @@ export default async function ComparePage(props: PageProps<"/o/[org]/compare">) 
   const { org } = await props.params;
   const search = await props.searchParams;
   const member = await requireMember(org);
-  const envs = (await matrixEnvironments(member)).filter((e) => e.readable);
+  const [all, controls] = await Promise.all([matrixEnvironments(member), environmentControls(member)]);
+  const envs = all.filter((e) => e.readable);
   const [lines] = await Promise.all([parity(member)]);
   const byName = (name: string | undefined) => envs.find((e) => e.name === name);
   const from = byName(pick(search.from)) ?? envs.at(-2);
@@ -97,6 +99,12 @@ export default async function ComparePage(props: PageProps<"/o/[org]/compare">) 
           to={{ id: result.to.id, name: result.to.name }}
           rows={result.rows}
           counts={result.counts}
+          control={
+            controls.get(result.to.id)?.valueChange ?? {
+              state: "hidden",
+              reason: `You cannot change values in ${result.to.name}.`,
+            }
+          }
         />
       ) : null}
     </div>

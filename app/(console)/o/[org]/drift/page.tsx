@@ -20,10 +20,15 @@ import {
 } from "@/db/queries/drift";
 import { listEnvironments, valueAccess } from "@/db/queries/variables";
 import { canPropose } from "@/lib/approvals";
+import type { Control } from "@/lib/controls";
 import { duration, formatStamp } from "@/lib/format";
 import { atLeast, can } from "@/lib/policy";
+import { type EnvironmentType, environmentTier } from "@/lib/roles";
 import { searchText } from "@/lib/search-params";
+import { environmentControls } from "@/server/controls";
 import { requireMember } from "@/server/session";
+
+const HIDDEN: Control = { state: "hidden", reason: "You cannot push there." };
 
 const SEVERITY_TONE = { critical: "red", high: "red", medium: "amber", low: "neutral" } as const;
 
@@ -62,13 +67,14 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
     severity: SEVERITIES.find((s) => s === sp.severity) as Severity | undefined,
   };
   const filtered = Boolean(filter.environment || filter.severity);
-  const [drift, counts, targets, syncs, envs, access] = await Promise.all([
+  const [drift, counts, targets, syncs, envs, access, controls] = await Promise.all([
     unresolvedDrift(member, filter),
     driftSummary(member),
     listTargets(member),
     recentSyncs(member),
     listEnvironments(member),
     valueAccess(member, null),
+    environmentControls(member),
   ]);
   const tz = member.org.timeZone;
   const now = new Date();
@@ -241,7 +247,7 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
                       active={t.isActive}
                       canTest={manage}
                       canScan={readable(t.environmentId)}
-                      canPush={writable(t.environmentId) && !locked(t.environmentId)}
+                      canPush={controls.get(t.environmentId)?.push.state === "enabled"}
                     />
                     {manage ? <TargetSettings org={org} target={t} /> : null}
                   </TD>
@@ -305,12 +311,19 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
                   </TD>
                   <TD className="text-xs">{s.startedBy}</TD>
                   <TD>
-                    {s.rollbackable && s.targetId ? (
+                    {s.rollbackable && s.targetId && s.target ? (
                       <RollbackButton
                         org={org}
                         targetId={s.targetId}
                         syncId={s.id}
-                        label={`${s.target} at ${formatStamp(s.startedAt, tz)}`}
+                        target={s.target}
+                        environment={s.environment}
+                        production={environmentTier(s.environmentType as EnvironmentType) === "production"}
+                        when={formatStamp(s.startedAt, tz)}
+                        keys={Object.entries(s.snapshot ?? {})
+                          .map(([name, k]) => ({ name, version: k.version }))
+                          .sort((a, b) => a.name.localeCompare(b.name))}
+                        control={controls.get(s.environmentId)?.push ?? HIDDEN}
                       />
                     ) : null}
                   </TD>

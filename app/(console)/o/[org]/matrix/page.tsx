@@ -3,8 +3,8 @@ import { MatrixGrid } from "@/components/matrix/matrix-grid";
 import { PageHeader } from "@/components/ui/page-header";
 import { VariableFilters } from "@/components/variables/variable-filters";
 import { matrixEnvironments } from "@/db/queries/matrix";
-import { canPropose } from "@/lib/approvals";
 import { listFilters } from "@/lib/search-params";
+import { environmentControls } from "@/server/controls";
 import { requireMember } from "@/server/session";
 
 export default async function MatrixPage(props: PageProps<"/o/[org]/matrix">) {
@@ -12,7 +12,7 @@ export default async function MatrixPage(props: PageProps<"/o/[org]/matrix">) {
   const sp = await props.searchParams;
   const member = await requireMember(org);
   const filters = listFilters(sp, 250);
-  const envs = await matrixEnvironments(member);
+  const [envs, controls] = await Promise.all([matrixEnvironments(member), environmentControls(member)]);
   const readable = envs.filter((e) => e.readable);
   const statusOptions: [string, string][] = [
     ["required_missing", "Required and missing somewhere"],
@@ -40,7 +40,12 @@ export default async function MatrixPage(props: PageProps<"/o/[org]/matrix">) {
         }
       />
       <VariableFilters {...filters} statusOptions={statusOptions} />
-      <MatrixGrid org={org} filters={filters} environments={envs} canWrite={canPropose(member.role)} />
+      <MatrixGrid
+        org={org}
+        filters={filters}
+        environments={envs}
+        controls={Object.fromEntries([...controls].map(([id, c]) => [id, c.valueChange]))}
+      />
     </div>
   );
 }

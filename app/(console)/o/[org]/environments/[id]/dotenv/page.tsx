@@ -4,6 +4,7 @@ import { ExportButtons } from "@/components/environments/export-buttons";
 import { PageHeader } from "@/components/ui/page-header";
 import { listEnvironments, valueAccess } from "@/db/queries/variables";
 import { atLeast } from "@/lib/policy";
+import { environmentControls } from "@/server/controls";
 import { requireMember } from "@/server/session";
 
 export default async function DotenvPage(props: PageProps<"/o/[org]/environments/[id]/dotenv">) {
@@ -12,6 +13,10 @@ export default async function DotenvPage(props: PageProps<"/o/[org]/environments
   const env = (await listEnvironments(member)).find((e) => e.id === id);
   if (!env) notFound();
   const permission = (await valueAccess(member, null))[env.id]?.permission ?? "none";
+  const control = (await environmentControls(member)).get(env.id)?.valueChange ?? {
+    state: "hidden",
+    reason: `You cannot change values in ${env.name}.`,
+  };
   return (
     <div className="max-w-4xl space-y-8">
       <PageHeader
@@ -32,12 +37,12 @@ export default async function DotenvPage(props: PageProps<"/o/[org]/environments
         <h2 id="import-heading" className="text-lg font-semibold">
           Import
         </h2>
-        {env.locked ? (
-          <p className="text-sm text-amber-800">{env.name} is read-only during wedding hours.</p>
-        ) : atLeast(permission, "write") ? (
+        {control.state === "enabled" ? (
           <ImportForm org={org} environment={{ id: env.id, name: env.name }} />
         ) : (
-          <p className="text-sm text-gray-600">You cannot write to {env.name}.</p>
+          <p className={`text-sm ${control.state === "locked" ? "text-amber-800" : "text-gray-600"}`}>
+            {control.reason}
+          </p>
         )}
       </section>
     </div>
