@@ -7,7 +7,8 @@ import { type Analysis, createPatternPool, type PatternPool, type PoolOptions } 
  * lowered priority, ten analyses waiting at most (more are refused as busy), recheck's own 2 s limit inside
  * the worker and a hard 2.5 s limit from the server's thread, which terminates an overrunning worker. A
  * pattern recheck cannot vouch for (analysis timed out or overran, unsupported syntax, the worker crashed or
- * ran out of memory) is rejected: safe until proven. Verdicts are cached; "busy" is not (it is about now).
+ * ran out of memory) is rejected: safe until proven. Verdicts are cached; "busy" and an analysis that did not
+ * finish are not (they are about now): a value checked against such a pattern is refused for now.
  */
 
 export const MAX_PATTERN_LENGTH = 500;
@@ -38,11 +39,14 @@ const POLYNOMIAL =
   "This pattern could take polynomial time on long inputs (e.g. overlapping quantifiers like .*a.*); simplify it";
 const UNKNOWN =
   "This pattern is too complex to prove safe (e.g. look-arounds, back-references or long counted repeats); simplify it";
+const UNFINISHED =
+  "This pattern is too complex to prove safe in the time allowed (or the checker is overloaded); simplify it or try again";
 const BUSY = "The pattern checker is busy with other patterns; try again in a moment";
 
 /** Whether a pattern may be used; if not, why (for a person), and whether asking again later may help. */
 export type PatternVerdict = { usable: true } | { usable: false; retry: boolean; message: string };
 
+const TRANSIENT = new Set(["timeout", "overran", "crashed", "cancel"]);
 const USABLE: PatternVerdict = { usable: true };
 const refused = (message: string, retry = false): PatternVerdict => ({ usable: false, retry, message });
 
@@ -69,6 +73,10 @@ function verdictOf(analysis: Analysis): PatternVerdict {
     case "busy":
       return refused(BUSY, true);
     default:
+      // An analysis that ran out of time, overran or lost its worker says as much about the machine's load as
+      // about the pattern: refused for now, never cached, so a value checked against it is refused, not
+      // accepted unchecked (lib/value-checks.ts).
+      if (TRANSIENT.has(analysis.reason)) return refused(UNFINISHED, true);
       return refused(analysis.reason === "invalid" ? INVALID : UNKNOWN);
   }
 }

@@ -240,7 +240,7 @@ export function checkJson(value: string): ValueCheck {
 /**
  * Checks a value against the variable's own validation pattern, refusing to run an unsafe pattern. The
  * pattern's safety is proved off the event loop (usually answered from the cache); when the checker is too
- * busy to answer, the value is refused for now rather than accepted unchecked.
+ * busy to answer, or its analysis did not finish, the value is refused for now rather than accepted unchecked.
  */
 export async function checkPattern(pattern: string, value: string): Promise<ValueCheck> {
   const verdict = await judgePattern(pattern);
