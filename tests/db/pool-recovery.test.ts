@@ -14,18 +14,19 @@ describe("a pooled connection whose socket died with a write pending", () => {
     const url = new URL(inject("databaseUrl"));
     const sockets: net.Socket[] = [];
     let handedOver: Promise<unknown> | undefined;
+    // The driver's own sockets, so the test can cut them (`socket` is a documented option its types lack).
+    const socket = () =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect(Number(url.port || 5432), url.hostname);
+        sockets.push(s);
+        s.once("connect", () => resolve(s));
+        s.once("error", reject);
+      });
     const sql = postgres(url.toString(), {
       max: 2,
       connect_timeout: 3,
       onnotice: () => {},
-      // The driver's own sockets, so the test can cut them.
-      socket: () =>
-        new Promise<net.Socket>((resolve, reject) => {
-          const socket = net.connect(Number(url.port || 5432), url.hostname);
-          sockets.push(socket);
-          socket.once("connect", () => resolve(socket));
-          socket.once("error", reject);
-        }),
+      ...({ socket } as object),
     });
     const code = (error: { code?: string }) => error.code;
     try {

@@ -15,13 +15,16 @@ export class HttpSession {
   }
 
   /** A session that is signed out (no cookies at all). */
-  static anonymous(): HttpSession {
-    return new HttpSession();
+  static anonymous(baseUrl?: string): HttpSession {
+    return new HttpSession(baseUrl);
   }
 
-  /** Signs in over HTTP (GET /api/auth/csrf, then POST /api/auth/callback/credentials) and checks it took. */
-  static async signIn(email: string, password: string, extra: Record<string, string> = {}) {
-    const session = new HttpSession();
+  /**
+   * Signs in over HTTP (GET /api/auth/csrf, then POST /api/auth/callback/credentials) and checks it took.
+   * `baseUrl` for an app other than the project's shared one.
+   */
+  static async signIn(email: string, password: string, extra: Record<string, string> = {}, baseUrl?: string) {
+    const session = new HttpSession(baseUrl);
     const csrf = await session.request("/api/auth/csrf");
     const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
     const answer = await session.request("/api/auth/callback/credentials", {
