@@ -16,7 +16,7 @@ import { type AppServer, startApp } from "./app-server";
 import { type Answer, HttpSession } from "./session";
 
 const PASSWORD = "ringbearer-demo";
-const DOWN_MS = 8_000;
+const DOWN_MS = 6_000;
 const RECOVER_WITHIN_MS = 15_000;
 const HOLD_MS = 60_000;
 
