@@ -50,10 +50,13 @@ export async function setContext(tx: Tx, ctx: RequestContext) {
     set_config('app.emergency_session_id', ${ctx.emergencySessionId ?? ""}, true)`);
 }
 
-/** Sets a per-transaction setting the triggers and policies read (risk, delete note, approved request). */
+/**
+ * Sets a per-transaction setting the triggers and policies read (risk, delete note, approved request, and
+ * `app.value_action` = `restore` while a restore writes, cleared after).
+ */
 export async function setLocal(
   tx: Tx,
-  name: "app.risk_level" | "app.change_note" | "app.change_request_id",
+  name: "app.risk_level" | "app.change_note" | "app.change_request_id" | "app.value_action",
   value: string,
 ) {
   await tx.execute(sql`select set_config(${name}, ${value}, true)`);

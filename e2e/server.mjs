@@ -18,6 +18,7 @@ delete env.DATABASE_OWNER_URL;
 delete env.RINGBEARER_MASTER_KEY;
 delete env.NEXTAUTH_SECRET;
 delete env.NEXTAUTH_URL;
-const child = spawn("npx", ["tsx", "scripts/start.mts"], { stdio: "inherit", env });
+const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.mts"], { stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));
+// The start script stops by itself when this process dies, even by kill -9 (it watches its parent).

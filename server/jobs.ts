@@ -7,6 +7,7 @@ import { scanTarget } from "@/db/mutations/drift";
 import { purgeAllOrganizations } from "@/db/mutations/purge";
 import { dueScanTargets, recordFailedScan } from "@/db/mutations/scheduled-scans";
 import { AppError } from "@/lib/errors";
+import { errorSummary, JobFailure, jobFailure, runJob, watchQueue } from "./job-errors";
 import { log } from "./log";
 
 /**
@@ -26,15 +27,30 @@ export type PushTargetJob = ScanTargetJob & { syncId: string };
 
 /**
  * `exclusive`: at most one job per queue (per target for scans) is queued or running, across instances.
- * No retries for scans: a failed scan is recorded and the target waits its interval.
+ * `heartbeatSeconds`: a running job's worker touches it every half interval; a job whose worker stopped
+ * touching it (the server died, or lost its database while it ran the job and could not record the outcome)
+ * is failed by the next supervision pass (every SUPERVISE_SECONDS) instead of holding its queue until it
+ * expires. No retries for scans: a failed scan is recorded and the target waits its interval; one the database
+ * interrupted is not recorded, so the next drift-scan queues it again. Pushes retry (the pending sync row is
+ * the claim: a push that had started is not repeated).
  */
+export const HEARTBEAT_SECONDS = 15;
+export const SUPERVISE_SECONDS = 10;
 const queues: Queue[] = [
-  { name: QUEUES.purge, policy: "exclusive", retryLimit: 1, retryDelay: 600, expireInSeconds: 3600 },
+  {
+    name: QUEUES.purge,
+    policy: "exclusive",
+    retryLimit: 2,
+    retryDelay: 600,
+    expireInSeconds: 3600,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
+  },
   {
     name: QUEUES.driftScan,
     policy: "exclusive",
     retryLimit: 0,
-    expireInSeconds: 300,
+    expireInSeconds: 120,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     deleteAfterSeconds: 3600,
   },
   {
@@ -42,13 +58,17 @@ const queues: Queue[] = [
     policy: "exclusive",
     retryLimit: 0,
     expireInSeconds: 300,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     deleteAfterSeconds: 86_400,
   },
   {
     name: QUEUES.pushTarget,
     policy: "exclusive",
-    retryLimit: 0,
+    retryLimit: 2,
+    retryDelay: 30,
+    retryBackoff: true,
     expireInSeconds: 600,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     deleteAfterSeconds: 86_400,
   },
 ];
@@ -57,6 +77,8 @@ const queues: Queue[] = [
 export async function defineJobs(boss: PgBoss) {
   for (const { name, policy, ...options } of queues) {
     await boss.createQueue(name, { policy, ...options });
+    // Queues made by an earlier version get today's options too; updateQueue's type leaves heartbeatSeconds
+    // out, but its SQL sets it (tests/db/job-failures.test.ts checks an existing queue gets it).
     await boss.updateQueue(name, options);
   }
   await boss.schedule(QUEUES.purge, "0 */6 * * *", null, { tz: "UTC", missed: "once" });
@@ -127,10 +149,15 @@ export async function pushTargetJob({ organizationId, targetId, syncId }: PushTa
       return { status: "not started", reason: error.code };
     }
     log.error({ ...fields, error: errorSummary(error) }, "automatic push failed");
-    await failPendingSync(ctx, syncId, "The push failed on our side; the server log has the details").catch(
-      () => {},
-    );
-    throw new Error("The push failed; the server log has the details");
+    const failure = jobFailure("push-target", error);
+    // Interrupted by the database: the row stays pending, and the retry takes it over.
+    if (failure.code !== "unavailable:database")
+      await failPendingSync(ctx, syncId, "The push failed on our side; the server log has the details").catch(
+        () => {},
+      );
+    throw failure.code === "internal"
+      ? new JobFailure("internal", "The push failed; the server log has the details")
+      : failure;
   }
 }
 
@@ -152,39 +179,22 @@ export async function scanTargetJob({ organizationId, targetId }: ScanTargetJob)
   } catch (error) {
     if (error instanceof AppError && error.code === "not_found") return { ok: false, message: "skipped" };
     log.error({ ...fields, error: errorSummary(error) }, "scheduled scan failed");
+    const failure = jobFailure("scan-target", error);
+    // Interrupted by the database: not a scan, so the next drift-scan queues the target again.
+    if (failure.code === "unavailable:database") throw failure;
     await recordFailedScan(ctx, targetId).catch(() => {});
-    throw new Error("The scan failed; the server log has the details");
+    throw new JobFailure(failure.code, "The scan failed; the server log has the details");
   }
 }
 
-/** Name, first line and database cause of an error: no query parameters, which could carry data. */
-function errorSummary(error: unknown) {
-  if (!(error instanceof Error)) return { message: String(error) };
-  const cause = error.cause as { message?: string; code?: string } | undefined;
-  return {
-    name: error.name,
-    message: error.message.split("\n")[0],
-    cause: cause?.message,
-    code: cause?.code,
-    stack: error.stack?.split("\n").filter((l) => l.trimStart().startsWith("at ")),
-  };
-}
-
-/** Logs a failed job (no values) and fails it with a message that carries nothing from the error. */
-async function logged<T>(event: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    log.error({ event, error: errorSummary(error) }, `${event} job failed`);
-    throw new Error(`The ${event} job failed; the server log has the details`);
-  }
-}
-
-/** Registers this instance's workers; pg-boss polls every `pollingIntervalSeconds` (2 s by default). */
+/**
+ * Registers this instance's workers; pg-boss polls every `pollingIntervalSeconds` (2 s by default). Every
+ * handler runs through runJob: what a failed job stores is a code and a message (server/job-errors.ts).
+ */
 export async function startWorkers(boss: PgBoss, options: { pollingIntervalSeconds?: number } = {}) {
-  await boss.work(QUEUES.purge, options, () => logged(QUEUES.purge, purgeJob));
+  await boss.work(QUEUES.purge, options, () => runJob(QUEUES.purge, purgeJob));
   await boss.work(QUEUES.driftScan, options, () =>
-    logged(QUEUES.driftScan, async () => ({
+    runJob(QUEUES.driftScan, async () => ({
       scans: await enqueueDueScans(boss),
       pushes: await enqueueAutoPushes(boss),
     })),
@@ -192,10 +202,10 @@ export async function startWorkers(boss: PgBoss, options: { pollingIntervalSecon
   await boss.work<ScanTargetJob>(
     QUEUES.scanTarget,
     { ...options, localConcurrency: 2 },
-    ([job]: Job<ScanTargetJob>[]) => scanTargetJob(job.data),
+    ([job]: Job<ScanTargetJob>[]) => runJob(QUEUES.scanTarget, () => scanTargetJob(job.data)),
   );
   await boss.work<PushTargetJob>(QUEUES.pushTarget, options, ([job]: Job<PushTargetJob>[]) =>
-    pushTargetJob(job.data),
+    runJob(QUEUES.pushTarget, () => pushTargetJob(job.data)),
   );
 }
 
@@ -209,6 +219,9 @@ export function createBoss(databaseUrl: string, options: Partial<ConstructorOpti
     reindex: false, // REINDEX needs the owner
     max: 4,
     application_name: "ringbearer-jobs",
+    // How often lapsed heartbeats and expired jobs are failed (pg-boss's default is a minute).
+    superviseIntervalSeconds: SUPERVISE_SECONDS,
+    monitorIntervalSeconds: SUPERVISE_SECONDS,
     ...options,
   });
 }
@@ -221,8 +234,7 @@ export async function startJobs() {
   if (state.ringbearerJobs || !url) return;
   const boss = createBoss(url);
   state.ringbearerJobs = boss;
-  boss.on("error", (error) => log.error({ event: "jobs", error: errorSummary(error) }, "job queue error"));
-  boss.on("warning", (warning) => log.warn({ event: "jobs", warning: warning.message }, "job queue warning"));
+  watchQueue(boss);
   try {
     await boss.start({ attempts: 5 });
     await defineJobs(boss);

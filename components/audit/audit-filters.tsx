@@ -1,30 +1,9 @@
+import { AUDIT_ACTIONS, AUDIT_RESOURCES } from "@/lib/audit-vocabulary";
 import type { AuditFilters } from "@/lib/validation/audit";
 
-const ACTIONS = [
-  "create",
-  "update",
-  "delete",
-  "decrypt",
-  "export",
-  "import",
-  "promote",
-  "restore",
-  "read",
-  "login",
-  "logout",
-  "sync",
-  "rotate",
-];
-const RESOURCES = [
-  "variable",
-  "value",
-  "environment",
-  "permission",
-  "member",
-  "settings",
-  "organization",
-  "session",
-];
+// The vocabulary the database CHECKs use: every action and resource the trail can hold can be filtered on.
+const ACTIONS = AUDIT_ACTIONS;
+const RESOURCES = AUDIT_RESOURCES;
 
 /** The explorer's filters as a GET form: the URL holds them, so a filtered view can be shared. */
 export function AuditFilterForm({

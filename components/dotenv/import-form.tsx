@@ -161,6 +161,9 @@ export function ImportForm({ org, environment }: { org: string; environment: { i
             Preview for {preview.environment}: {preview.counts.new} new, {preview.counts.changed} changed,{" "}
             {preview.counts.unchanged} unchanged, {preview.counts.invalid} invalid.
             {preview.counts.invalid > 0 ? " Fix the invalid lines to import." : ""}
+            {preview.counts.warnings > 0
+              ? ` ${preview.counts.warnings} line(s) with a warning: check them before you import.`
+              : ""}
           </p>
           <Table aria-label="Import preview">
             <THead>
@@ -184,6 +187,7 @@ export function ImportForm({ org, environment }: { org: string; environment: { i
                       ? "creates the variable (secret, confidential) "
                       : ""}
                     {l.message ?? ""}
+                    {l.warning ? <span className="block text-amber-800">Warning: {l.warning}</span> : null}
                   </TD>
                 </TR>
               ))}

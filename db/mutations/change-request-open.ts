@@ -42,6 +42,20 @@ export async function openChangeRequest(
   },
 ): Promise<OpenedRequest> {
   const keys = await orgKeys(tx, ctx.organizationId);
+  // A proposal that equals the current state changes nothing: it is dropped, and a request of nothing else is
+  // refused. Only where the requester may see the current hash: refusing otherwise would tell someone who
+  // cannot read the value what it is (an approval of such a no-op then writes nothing).
+  const hashed = input.items.map((item) => ({
+    item,
+    hash: item.value === null ? null : hmacValue(keys.hmacKey, item.value),
+  }));
+  const changes = hashed.filter(
+    ({ item, hash }) =>
+      !(item.value === null
+        ? item.base.version === 0
+        : item.base.valueHash !== null && hash === item.base.valueHash),
+  );
+  if (changes.length === 0) throw new AppError("conflict:no_change");
   const [request] = await tx
     .insert(changeRequests)
     .values({
@@ -55,9 +69,9 @@ export async function openChangeRequest(
       expiresAt: sql`now() + make_interval(days => ${CHANGE_REQUEST_DAYS})`,
     })
     .returning({ id: changeRequests.id, expiresAt: changeRequests.expiresAt });
-  for (let i = 0; i < input.items.length; i += 1000) {
+  for (let i = 0; i < changes.length; i += 1000) {
     await tx.insert(changeRequestItems).values(
-      input.items.slice(i, i + 1000).map((item) => ({
+      changes.slice(i, i + 1000).map(({ item, hash }) => ({
         organizationId: ctx.organizationId,
         changeRequestId: request.id,
         variableId: item.variableId,
@@ -74,7 +88,7 @@ export async function openChangeRequest(
                 environmentId: env.id,
               }),
         encryptionKeyId: item.value === null ? null : keys.dataKeyId,
-        newValueHash: item.value === null ? null : hmacValue(keys.hmacKey, item.value),
+        newValueHash: hash,
         validationStatus: item.validationStatus,
         riskLevel: item.riskLevel,
         note: item.note ?? null,
@@ -86,21 +100,21 @@ export async function openChangeRequest(
     resourceType: "change_request",
     resourceId: request.id,
     environmentId: env.id,
-    variableId: input.items.length === 1 ? input.items[0].variableId : null,
+    variableId: changes.length === 1 ? changes[0].item.variableId : null,
     riskLevel: input.riskLevel,
     details: {
       environment: env.name,
       source: input.source,
       reason: input.reason,
-      items: input.items.length,
-      keys: input.items.slice(0, 50).map((i) => `${i.name}${i.value === null ? " (delete)" : ""}`),
+      items: changes.length,
+      keys: changes.slice(0, 50).map(({ item: i }) => `${i.name}${i.value === null ? " (delete)" : ""}`),
       risk: input.riskReasons,
     },
   });
   return {
     id: request.id,
     riskLevel: input.riskLevel,
-    items: input.items.length,
+    items: changes.length,
     expiresAt: request.expiresAt,
   };
 }

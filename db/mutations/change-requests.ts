@@ -14,6 +14,7 @@ import {
   users,
 } from "../schema";
 import { writeAudit } from "./audit";
+import type { ChangeSource } from "./change-request-open";
 import { runDeferred } from "./deferred-changes";
 import { currentValues, type ValueWrite, writeValues } from "./value-writes";
 import { decryptWith } from "./values";
@@ -133,7 +134,9 @@ export async function approveChangeRequest(
   }
   try {
     // A savepoint: if a value moves between the check above and the writes, nothing of it stays.
-    return await tx.transaction(async (sp) => applyApproved(sp, ctx, request, env, items, input.note));
+    return await tx.transaction(async (sp) =>
+      applyApproved(sp, ctx, request, env, items, current, input.note),
+    );
   } catch (error) {
     const conflict = error instanceof AppError && error.code === "conflict:version";
     if (!(error instanceof StaleRequest) && !conflict) throw error;
@@ -207,9 +210,15 @@ async function applyApproved(
   request: Request,
   env: Awaited<ReturnType<typeof environmentInOrg>>,
   items: Awaited<ReturnType<typeof itemsOf>>,
+  current: Awaited<ReturnType<typeof currentValues>>,
   note: string | undefined,
 ): Promise<Decision> {
   await markApproved(tx, ctx, request, note);
+  // A proposed value that is already the current one (its requester could not see that) is not written: no
+  // new version and no value audit row for a change that changes nothing; the approval names it.
+  const unchanged = items.filter(
+    (i) => i.item.operation === "set" && i.item.newValueHash === current.get(i.variable.id)?.valueHash,
+  );
   const [requester] = await tx
     .select({ email: users.email })
     .from(users)
@@ -221,7 +230,7 @@ async function applyApproved(
     );
   const keys = await orgKeys(tx, ctx.organizationId);
   const sets: ValueWrite[] = items
-    .filter((i) => i.item.operation === "set")
+    .filter((i) => i.item.operation === "set" && !unchanged.includes(i))
     .map(({ item, variable }) => ({
       variable,
       value: decryptWith(keys, item.encryptionKeyId as string, item.newEncryptedValue as string, {
@@ -238,7 +247,11 @@ async function applyApproved(
         valueHash: item.newValueHash as string,
       },
     }));
-  await writeValues(tx, ctx, env, sets, { approved: true, fieldFor: (w) => w.variable.name });
+  await writeValues(tx, ctx, env, sets, {
+    approved: true,
+    fieldFor: (w) => w.variable.name,
+    source: request.source as ChangeSource,
+  });
   const deletes = items.filter((i) => i.item.operation === "delete");
   for (const { item, variable } of deletes) {
     await setLocal(tx, "app.change_note", valueNote(item.note));
@@ -264,11 +277,12 @@ async function applyApproved(
     details: {
       environment: env.name,
       requested_by: request.requestedBy,
-      applied: items.length,
+      applied: items.length - unchanged.length,
+      ...(unchanged.length > 0 ? { unchanged: unchanged.map((i) => i.variable.name) } : {}),
       note: note ?? null,
     },
   });
-  return { status: "approved", applied: items.length };
+  return { status: "approved", applied: items.length - unchanged.length };
 }
 
 /** Rejects a request with a note for the requester; nothing changes in the environment. */

@@ -25,11 +25,14 @@ export type ImportLine = {
   status: ImportStatus;
   newVariable: boolean;
   message?: string;
+  /** The line imports, but may not mean what it seems (an unquoted `#` cut the value short). */
+  warning?: string;
 };
 export type ImportPreview = {
   environment: string;
   lines: ImportLine[];
-  counts: Record<ImportStatus, number>;
+  /** Lines by status, and how many lines carry a warning. */
+  counts: Record<ImportStatus, number> & { warnings: number };
   /** The version of each key's value the preview saw (0 = none); the apply must still find these. */
   expected: Record<string, number>;
 };
@@ -58,7 +61,8 @@ async function analyse(tx: Tx, ctx: TenantContext, environmentId: string, text: 
   // Writers import; those who may only propose here send the import for approval (the apply decides).
   const { permission } = await valuePermission(tx, ctx, null, env);
   if (!atLeast(permission, "write") && !canPropose(ctx.role)) throw new AppError("forbidden");
-  const { entries, problems } = parseDotenv(text);
+  const { entries, problems, warnings } = parseDotenv(text);
+  const warningAt = new Map(warnings.map((w) => [w.line, w.message]));
   const variables = await variablesByName(
     tx,
     ctx,
@@ -94,7 +98,13 @@ async function analyse(tx: Tx, ctx: TenantContext, environmentId: string, text: 
         tags: variable?.tags ?? [],
       })
     ).filter((c) => c.status === "failed");
-    const base = { line: entry.line, key: entry.key, newVariable: !variable };
+    const warning = warningAt.get(entry.line);
+    const base = {
+      line: entry.line,
+      key: entry.key,
+      newVariable: !variable,
+      ...(warning ? { warning } : {}),
+    };
     if (failed.length > 0) {
       lines.push({ ...base, status: "invalid", message: failed.map((f) => f.message).join("; ") });
     } else if (now && now.valueHash === hmacValue(keys.hmacKey, entry.value)) {
@@ -117,7 +127,7 @@ async function analyse(tx: Tx, ctx: TenantContext, environmentId: string, text: 
     }
   }
   lines.sort((a, b) => a.line - b.line);
-  const counts: Record<ImportStatus, number> = { new: 0, changed: 0, unchanged: 0, invalid: 0 };
+  const counts = { new: 0, changed: 0, unchanged: 0, invalid: 0, warnings: warnings.length };
   for (const l of lines) counts[l.status] += 1;
   return { env, preview: { environment: env.name, lines, counts, expected }, writes };
 }

@@ -133,6 +133,9 @@ async function auditScan(tx: Tx, ctx: TenantContext, open: OpenTarget, details: 
 /**
  * Records findings under one scope (a target, or parity of an environment): new ones inserted, known ones
  * refreshed (last seen, severity, hashes), the scope's open drift that was not found again resolved `auto`.
+ * A dismissed drift is not reported again while a scan sees exactly it (same key, same expected and deployed
+ * hashes): its dismissal holds and only its last-seen time moves. The dismissal ends when a scan no longer
+ * sees it or sees a different difference under that key, which is then reported as new.
  */
 async function storeFindings(
   tx: Tx,
@@ -151,15 +154,33 @@ async function storeFindings(
     actual_value_hash: f.actualHash,
     details: f.details,
   }));
-  const inserted = rows.length
+  const found = recordset(rows);
+  // Dismissals in this scope that no finding matches exactly any more have ended.
+  await tx.execute(sql`
+    update configuration_drift d set dismissal_ended_at = now()
+     where d.organization_id = ${ctx.organizationId} and d.resolution = 'dismissed'
+       and d.dismissal_ended_at is null and d.drift_key like ${`${prefix}:%`}
+       and not exists (select 1 from ${found} where r.drift_key = d.drift_key
+                          and r.expected_value_hash is not distinct from d.expected_value_hash
+                          and r.actual_value_hash is not distinct from d.actual_value_hash)`);
+  // The rest still hold: seen again, not reported again.
+  const held = rows.length
+    ? await tx.execute<{ drift_key: string }>(sql`
+        update configuration_drift d set last_seen_at = now()
+         where d.organization_id = ${ctx.organizationId} and d.resolution = 'dismissed'
+           and d.dismissal_ended_at is null and d.drift_key like ${`${prefix}:%`}
+           and d.drift_key in (select r.drift_key from ${found})
+        returning d.drift_key`)
+    : [];
+  const dismissed = new Set(held.map((h) => h.drift_key));
+  const reported = rows.filter((r) => !dismissed.has(r.drift_key));
+  const inserted = reported.length
     ? await tx.execute<{ inserted: boolean }>(sql`
         insert into configuration_drift (organization_id, environment_id, target_id, drift_key, drift_type,
           variable_name, variable_id, drift_severity, expected_value_hash, actual_value_hash, details)
         select ${ctx.organizationId}, ${scope.environmentId}, ${scope.targetId}, r.drift_key, r.drift_type,
                r.variable_name, r.variable_id, r.drift_severity, r.expected_value_hash, r.actual_value_hash, r.details
-          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(drift_key text, drift_type text,
-               variable_name text, variable_id uuid, drift_severity text, expected_value_hash text,
-               actual_value_hash text, details jsonb)
+          from ${recordset(reported)}
         on conflict (organization_id, drift_key) where resolved_at is null do update
            set last_seen_at = now(), drift_severity = excluded.drift_severity,
                expected_value_hash = excluded.expected_value_hash, actual_value_hash = excluded.actual_value_hash,
@@ -176,6 +197,12 @@ async function storeFindings(
     returning id`);
   return { found: inserted.filter((r) => r.inserted).length, resolved: resolved.length };
 }
+
+/** Findings as rows `r` of a FROM clause. */
+const recordset = (rows: unknown[]) =>
+  sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(drift_key text, drift_type text,
+    variable_name text, variable_id uuid, drift_severity text, expected_value_hash text,
+    actual_value_hash text, details jsonb)`;
 
 /** Parity drift (seed 004): required variables the environment below has and this one lacks. */
 async function scanParity(tx: Tx, ctx: TenantContext, env: { id: string; environmentType: string }) {

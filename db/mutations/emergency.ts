@@ -28,6 +28,47 @@ async function endSessions(tx: Tx, ctx: TenantContext) {
 }
 
 /**
+ * Audits the end of each session. The bookkeeping itself is not an emergency change, so it is not flagged
+ * (no review item) — except that a session which changed nothing gets one flagged "ended without changes"
+ * row: every break-glass session then reaches a reviewer once, with its reason, as its changes or as that.
+ */
+async function auditEnded(
+  tx: Tx,
+  ctx: TenantContext,
+  ended: { id: string; environmentId: string }[],
+  how: "ended" | "replaced",
+) {
+  for (const s of ended) {
+    const [{ changes }] = await tx
+      .select({ changes: sql<number>`count(*)::int` })
+      .from(emergencyReviews)
+      .where(
+        and(
+          eq(emergencyReviews.organizationId, ctx.organizationId),
+          eq(emergencyReviews.emergencySessionId, s.id),
+        ),
+      );
+    // The review trigger names the session from the transaction's setting: this one (ended, so it opens nothing).
+    if (changes === 0) await sessionSetting(tx, s.id);
+    await writeAudit(
+      tx,
+      { ...ctx, emergencySessionId: changes === 0 ? s.id : undefined },
+      {
+        action: "update",
+        resourceType: "session",
+        resourceId: s.id,
+        environmentId: s.environmentId,
+        details: { emergency_session: true, ended: true, how, changes },
+      },
+    );
+    if (changes === 0) await sessionSetting(tx, ctx.emergencySessionId ?? "");
+  }
+}
+
+const sessionSetting = (tx: Tx, id: string) =>
+  tx.execute(sql`select set_config('app.emergency_session_id', ${id}, true)`);
+
+/**
  * Break-glass: during wedding hours, an owner, admin, on-call or emergency-granted user opens a session for
  * one locked environment with a written reason, for at most 60 minutes. Their writes there apply at once,
  * flagged `emergency`; each one opens a review item (database trigger). One session at a time.
@@ -63,34 +104,33 @@ export async function openEmergencySession(
       expiresAt: sql`now() + make_interval(mins => ${minutes})`,
     })
     .returning({ id: emergencySessions.id, expiresAt: emergencySessions.expiresAt });
-  await writeAudit(tx, ctx, {
-    action: "create",
-    resourceType: "session",
-    resourceId: session.id,
-    environmentId: env.id,
-    riskLevel: "HIGH",
-    details: {
-      emergency_session: true,
-      environment: env.name,
-      reason: input.reason,
-      minutes,
-      replaced: previous.map((p) => p.id),
+  await auditEnded(tx, ctx, previous, "replaced");
+  // Opening is not an emergency change either (the caller's previous session id must not flag it).
+  await writeAudit(
+    tx,
+    { ...ctx, emergencySessionId: undefined },
+    {
+      action: "create",
+      resourceType: "session",
+      resourceId: session.id,
+      environmentId: env.id,
+      riskLevel: "HIGH",
+      details: {
+        emergency_session: true,
+        environment: env.name,
+        reason: input.reason,
+        minutes,
+        replaced: previous.map((p) => p.id),
+      },
     },
-  });
+  );
   return { id: session.id, environment: env.name, expiresAt: session.expiresAt };
 }
 
 /** Ends the caller's emergency access now (expiry ends it too); the lock applies again at once. */
 export async function endEmergencySession(tx: Tx, ctx: TenantContext) {
   const ended = await endSessions(tx, ctx);
-  for (const s of ended)
-    await writeAudit(tx, ctx, {
-      action: "update",
-      resourceType: "session",
-      resourceId: s.id,
-      environmentId: s.environmentId,
-      details: { emergency_session: true, ended: true },
-    });
+  await auditEnded(tx, ctx, ended, "ended");
   return { ended: ended.length };
 }
 

@@ -48,6 +48,9 @@ export async function changeRole(
   const current = await membership(tx, ctx, input.userId);
   // Approved later: the role must still be what it was when the change was asked for.
   if (options.from && options.from !== current) throw new AppError("conflict:version");
+  // A change to the role they already have changes nothing: no request, no audit row.
+  if (input.role === current)
+    throw new AppError("conflict:no_change", { role: ["They already have this role"] });
   if (!options.approval && (current === "owner" || input.role === "owner") && ctx.role !== "owner")
     throw new AppError("forbidden");
   if (current === "owner" && input.role !== "owner" && (await owners(tx, ctx)) <= 1)

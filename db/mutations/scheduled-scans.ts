@@ -5,13 +5,19 @@ import { syncTargets } from "../schema";
 import { recordContact } from "./sync-targets";
 
 /**
- * The organization's active targets due for a scan: never scanned, or last scanned at least their
- * `scan_interval_minutes` ago (longest waiting first). Read in the organization's context: RLS applies.
+ * The organization's active targets due for a scan (`at`: now, or a given time for tests): never scanned, or
+ * scanned in a minute at least `scan_interval_minutes` before this one (longest waiting first). Counted in
+ * whole minutes because the drift-scan runs once a minute at no fixed second (pg-boss sends a cron occurrence
+ * within its 30-second pass): a target scanned 40 s into 10:00 is due again at the 10:01 run, even if that
+ * run starts at 10:01:05 — comparing exact times would skip that run and scan every other minute.
+ * Read in the organization's context: RLS applies.
  */
 export async function dueScanTargets(
   ctx: RequestContext & { organizationId: string },
   database: Database = getDb(),
+  at?: Date,
 ): Promise<string[]> {
+  const now = at ? sql`${at.toISOString()}::timestamptz` : sql`now()`;
   const rows = await withContext(
     ctx,
     (tx) =>
@@ -25,8 +31,8 @@ export async function dueScanTargets(
             or(
               isNull(syncTargets.lastScanAt),
               lte(
-                syncTargets.lastScanAt,
-                sql`now() - make_interval(mins => ${syncTargets.scanIntervalMinutes})`,
+                sql`date_trunc('minute', ${syncTargets.lastScanAt})`,
+                sql`date_trunc('minute', ${now}) - make_interval(mins => ${syncTargets.scanIntervalMinutes})`,
               ),
             ),
           ),

@@ -190,6 +190,9 @@ export async function writeValues(
     }),
   }));
   const written: WrittenValue[] = [];
+  // The audit trigger records these writes as a restore (not an update) while this is set.
+  const restoring = options.source === "restore";
+  if (restoring) await setLocal(tx, "app.value_action", "restore");
   const inserts = rows.filter((r) => r.write.expectedVersion === 0);
   const updates = rows.filter((r) => r.write.expectedVersion !== 0);
 
@@ -277,6 +280,7 @@ export async function writeValues(
     );
   }
 
+  if (restoring) await setLocal(tx, "app.value_action", "");
   await recordChecks(tx, ctx, env.id, checked);
   return { status: "applied", written, riskLevel: gate.riskLevel };
 }

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, desc, eq } from "drizzle-orm";
+import { and, arrayOverlaps, asc, desc, eq, inArray, isNull, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { effectivePermission, type TimeRestriction } from "@/lib/policy";
+import { effectivePermission, grantIsLive, type TimeRestriction } from "@/lib/policy";
 import type { EnvironmentType, Role } from "@/lib/roles";
 import { grantsFor } from "../authz";
 import { type TenantContext, withContext } from "../context";
@@ -57,7 +57,9 @@ export async function listMembers(ctx: TenantContext) {
 
 /**
  * What one member may do with values in each environment, and why (role baseline, then each matching grant)
- * — the same pure function the actions use. Variable- and tag-scoped grants are listed but apply per variable.
+ * — the same pure function the actions use, and the database agrees (tested against app_value_permission).
+ * Grants scoped to one variable or a tag apply to those variables only: `variables` lists each variable and
+ * environment where they give more than the environment's row says.
  */
 export async function effectiveAccess(ctx: TenantContext, email: string) {
   return withContext(ctx, async (tx) => {
@@ -67,7 +69,8 @@ export async function effectiveAccess(ctx: TenantContext, email: string) {
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(and(eq(memberships.organizationId, ctx.organizationId), eq(users.email, email.toLowerCase())));
     if (!member) return null;
-    const subject = { ...ctx, userId: member.userId, role: member.role as Role };
+    const role = member.role as Role;
+    const subject = { ...ctx, userId: member.userId, role };
     const grants = await grantsFor(tx, subject);
     const envs = await tx
       .select({ name: environments.name, type: environments.environmentType })
@@ -75,28 +78,57 @@ export async function effectiveAccess(ctx: TenantContext, email: string) {
       .where(eq(environments.organizationId, ctx.organizationId))
       .orderBy(...byTier);
     const now = new Date();
-    return {
-      role: member.role,
-      environments: envs.map((e) => ({
-        name: e.name,
-        ...effectivePermission({
-          role: member.role as Role,
-          userId: member.userId,
-          envType: e.type as EnvironmentType,
-          envName: e.name,
-          variableId: null,
-          grants,
-          now,
-          timeZone: grants.timeZone,
-        }),
-      })),
-      scoped: grants.filter(
-        (g) =>
-          g.isActive &&
-          (!g.expiresAt || g.expiresAt > now) &&
-          (g.userId === member.userId || g.role === member.role) &&
-          (g.variableId !== null || g.tag !== null),
-      ).length,
-    };
+    const permissionIn = (e: (typeof envs)[number], variable?: { id: string; tags: string[] }) =>
+      effectivePermission({
+        role,
+        userId: member.userId,
+        envType: e.type as EnvironmentType,
+        envName: e.name,
+        variableId: variable?.id ?? null,
+        variableTags: variable?.tags,
+        grants,
+        now,
+        timeZone: grants.timeZone,
+      });
+    const environmentRows = envs.map((e) => ({ name: e.name, ...permissionIn(e) }));
+    const scoped = grants.filter(
+      (g) =>
+        grantIsLive(g, now) &&
+        (g.userId === member.userId || g.role === member.role) &&
+        (g.variableId !== null || g.tag !== null),
+    );
+    const ids = scoped.flatMap((g) => (g.variableId ? [g.variableId] : []));
+    const tags = scoped.flatMap((g) => (g.tag ? [g.tag] : []));
+    const reached =
+      scoped.length === 0
+        ? []
+        : await tx
+            .select({
+              id: environmentVariables.id,
+              name: environmentVariables.name,
+              tags: environmentVariables.tags,
+            })
+            .from(environmentVariables)
+            .where(
+              and(
+                eq(environmentVariables.organizationId, ctx.organizationId),
+                isNull(environmentVariables.deletedAt),
+                or(
+                  ids.length > 0 ? inArray(environmentVariables.id, ids) : undefined,
+                  tags.length > 0 ? arrayOverlaps(environmentVariables.tags, tags) : undefined,
+                ),
+              ),
+            )
+            .orderBy(asc(environmentVariables.name));
+    const variables = reached.flatMap((v) =>
+      envs.flatMap((e, i) => {
+        const here = permissionIn(e, v);
+        const base = environmentRows[i];
+        return here.permission === base.permission && here.emergency === base.emergency
+          ? []
+          : [{ variable: v.name, environment: e.name, ...here }];
+      }),
+    );
+    return { role: member.role, environments: environmentRows, variables, scoped: scoped.length };
   });
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { can } from "@/lib/policy";
 import type { Tx } from "../client";
 import { type TenantContext, withContext } from "../context";
 import {
@@ -36,9 +37,14 @@ export async function liveEmergencySession(tx: Tx, ctx: { userId: string; organi
   return row ?? null;
 }
 
-/** Emergency changes not yet acknowledged, oldest first, with what changed (hashes only) and why. */
+/**
+ * Emergency changes not yet acknowledged, oldest first, with what changed (hashes only) and why. Reviewers and
+ * audit readers (on-call among them) see every open item; anyone else only their own, waiting for a reviewer.
+ * A session that changed nothing appears once, as `session_ended`.
+ */
 export async function openEmergencyReviews(ctx: TenantContext) {
-  return withContext(ctx, (tx) =>
+  const everyone = can(ctx.role, "approvals:decide") || can(ctx.role, "audit:read");
+  const rows = await withContext(ctx, (tx) =>
     tx
       .select({
         id: emergencyReviews.id,
@@ -47,6 +53,7 @@ export async function openEmergencyReviews(ctx: TenantContext) {
         actor: users.email,
         action: environmentVariableAudit.action,
         resourceType: environmentVariableAudit.resourceType,
+        details: environmentVariableAudit.changeDetails,
         variable: environmentVariables.name,
         environment: environments.name,
         previousValueHash: environmentVariableAudit.previousValueHash,
@@ -60,10 +67,24 @@ export async function openEmergencyReviews(ctx: TenantContext) {
       .leftJoin(environments, eq(environments.id, environmentVariableAudit.environmentId))
       .leftJoin(emergencySessions, eq(emergencySessions.id, emergencyReviews.emergencySessionId))
       .where(
-        and(eq(emergencyReviews.organizationId, ctx.organizationId), isNull(emergencyReviews.acknowledgedAt)),
+        and(
+          eq(emergencyReviews.organizationId, ctx.organizationId),
+          isNull(emergencyReviews.acknowledgedAt),
+          everyone ? undefined : eq(emergencyReviews.actorId, ctx.userId),
+        ),
       )
       .orderBy(emergencyReviews.createdAt),
   );
+  return rows.map(({ details, ...r }) => {
+    const ended = r.resourceType === "session" && (details as { ended?: boolean }).ended === true;
+    return {
+      ...r,
+      kind: ended ? ("session_ended" as const) : ("change" as const),
+      summary: ended
+        ? `Emergency access to ${r.environment ?? "an environment"} ended without changes`
+        : null,
+    };
+  });
 }
 
 /** How many emergency changes wait for acknowledgement (the Approvals badge). */

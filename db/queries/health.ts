@@ -5,7 +5,12 @@ import { environments } from "../schema";
 import { byTier } from "./environment-order";
 
 export type EnvironmentHealth = {
+  /** Counted over every row, whoever asks (the function runs as the owner): the same for every member. */
   missing_variables: number;
+  /** The missing required variables the caller may read in this environment, by name. */
+  missing_names: string[];
+  /** Missing required variables the caller may not read: counted, not named. */
+  missing_hidden: number;
   configuration_drift: number;
   critical_drift: number;
   failed_validations: number;
@@ -16,20 +21,25 @@ export type EnvironmentHealth = {
   status: "healthy" | "warning" | "critical";
 };
 
-/** Seed 000's get_environment_health for each environment of the organization. */
+/**
+ * Seed 000's get_environment_health for each environment of the organization. The function runs as the owner
+ * so RLS does not hide what the caller may not read (status and counts are the same for every member); it
+ * answers NULL to anyone who is not a member, whose rows are dropped here.
+ */
 export async function environmentHealth(ctx: TenantContext) {
-  return withContext(ctx, (tx) =>
+  const rows = await withContext(ctx, (tx) =>
     tx
       .select({
         id: environments.id,
         name: environments.name,
         weddingDayProtection: environments.weddingDayProtection,
-        health: sql<EnvironmentHealth>`get_environment_health(${environments.id})`,
+        health: sql<EnvironmentHealth | null>`get_environment_health(${environments.id})`,
       })
       .from(environments)
       .where(eq(environments.organizationId, ctx.organizationId))
       .orderBy(...byTier),
   );
+  return rows.filter((r): r is typeof r & { health: EnvironmentHealth } => r.health !== null);
 }
 
 /**

@@ -55,15 +55,24 @@ export async function matrixEnvironments(ctx: TenantContext): Promise<MatrixEnvi
   return withContext(ctx, (tx) => environmentsIn(tx, ctx));
 }
 
-function statusCondition(status: MatrixStatusFilter, envs: MatrixEnvironment[]): SQL {
+/**
+ * A status filter as SQL, over the environments the caller may read only: RLS hides the value rows of the
+ * others, so "missing" there would match every variable. A filter naming an unreadable environment matches
+ * nothing (the matrix shows those cells as hidden anyway).
+ */
+function statusCondition(status: MatrixStatusFilter, all: MatrixEnvironment[]): SQL {
+  const envs = all.filter((e) => e.readable);
   const idOf = (name: string) =>
     envs.find((e) => e.name === name)?.id ?? "00000000-0000-0000-0000-000000000000";
+  const readable = (name: string) => envs.some((e) => e.name === name);
   const valueIn = (envId: string) =>
     sql`exists (select 1 from environment_variable_values x where x.variable_id = ${v.id} and x.environment_id = ${envId})`;
   switch (status.kind) {
     case "missing":
+      if (!readable(status.environment)) return sql`false`;
       return sql`not ${valueIn(idOf(status.environment))}`;
     case "differs":
+      if (!status.environments.every(readable)) return sql`false`;
       return sql`exists (select 1 from environment_variable_values x join environment_variable_values y
         on y.variable_id = x.variable_id and y.environment_id = ${idOf(status.environments[1])}
         where x.variable_id = ${v.id} and x.environment_id = ${idOf(status.environments[0])}
@@ -72,6 +81,7 @@ function statusCondition(status: MatrixStatusFilter, envs: MatrixEnvironment[]):
       return sql`exists (select 1 from environment_variable_values x where x.variable_id = ${v.id} and x.validation_status = 'failed')`;
     case "required_missing": {
       const ids = envs.map((e) => e.id);
+      if (ids.length === 0) return sql`false`;
       return sql`${v.isRequired} and (select count(*) from environment_variable_values x
         where x.variable_id = ${v.id} and x.environment_id in ${ids}) < ${ids.length}`;
     }

@@ -30,7 +30,10 @@ const variableColumns = {
   updatedAt: environmentVariables.updatedAt,
 };
 
-/** Live variables with the environments where each has a value (from metadata; nothing decrypted). */
+/**
+ * Live variables with the environments where each has a value (from metadata; nothing decrypted), and those
+ * the caller may not see into (`hiddenIn`), where "not set" would be a guess.
+ */
 export async function listVariables(ctx: TenantContext, filters: VariableFilters) {
   const where: SQL[] = [
     eq(environmentVariables.organizationId, ctx.organizationId),
@@ -50,6 +53,11 @@ export async function listVariables(ctx: TenantContext, filters: VariableFilters
           string[]
         >`coalesce((select array_agg(v.environment_id::text) from ${environmentVariableValues} v
           where v.variable_id = environment_variables.id), '{}')`,
+        // Environments whose values the caller may not see (RLS hides their rows): neither set nor missing
+        // to them. Uncorrelated, so computed once per statement.
+        hiddenIn: sql<string[]>`coalesce((select array_agg(e.id::text) from environments e
+          where e.organization_id = ${ctx.organizationId}
+            and not (e.id = any ((select app_visible_env_ids())::uuid[]))), '{}')`,
       })
       .from(environmentVariables)
       .where(and(...where))

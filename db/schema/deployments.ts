@@ -141,9 +141,14 @@ export const configurationDrift = pgTable(
     resolution: varchar({ length: 20 }),
     resolvedBy: uuid().references(() => users.id),
     resolutionNotes: text(),
+    /** A dismissal holds while scans see the same drift; set when one no longer does (or sees another). */
+    dismissalEndedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index("idx_config_drift_unresolved").on(t.environmentId, t.resolvedAt).where(sql`resolved_at is null`),
+    index("idx_config_drift_dismissed")
+      .on(t.organizationId, t.driftKey)
+      .where(sql`resolution = 'dismissed' and dismissal_ended_at is null`),
     uniqueIndex("configuration_drift_open_key")
       .on(t.organizationId, t.driftKey)
       .where(sql`resolved_at is null`),

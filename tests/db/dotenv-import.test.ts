@@ -51,6 +51,24 @@ describe(".env import and export", () => {
     ]);
   });
 
+  it("warns in the preview where an unquoted # cuts a value short, never showing the value", async () => {
+    const preview = await withContext(org.owner, (tx) =>
+      previewImport(
+        tx,
+        org.owner,
+        org.env.development,
+        'WEBHOOK_SECRET=whsec_abc#def\nQUOTED_SECRET="whsec_abc#def"\nNOTED=plain # a comment\n',
+      ),
+    );
+    expect(preview.lines.map((l) => [l.line, l.key, l.status, l.warning ?? null])).toEqual([
+      [1, "WEBHOOK_SECRET", "new", expect.stringMatching(/"#".*comment.*Quote the value/)],
+      [2, "QUOTED_SECRET", "new", null],
+      [3, "NOTED", "new", null],
+    ]);
+    expect(preview.counts.warnings).toBe(1);
+    expect(JSON.stringify(preview)).not.toContain("whsec_abc");
+  });
+
   it("refuses the whole file when a line is invalid", async () => {
     await expect(
       withContext(org.owner, (tx) =>

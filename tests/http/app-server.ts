@@ -27,17 +27,31 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export type AppProcess = {
+  child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output: () => string;
+  /** Resolves with its exit code (or the signal that ended it) once it has exited. */
+  exited: Promise<number | NodeJS.Signals | null>;
+};
+
 /**
- * The production build, served as `npm start` serves it, on a free port with the given environment (DATABASE_URL and friends), resolved once
- * `/api/health` answers 200. Fails with the server's output if it exits or does not answer in time.
+ * The production build behind scripts/serve.mts, as `npm start` serves it, with the given environment on
+ * `port`, without waiting for it: for tests of how it starts and stops.
  */
-export async function startApp(env: Record<string, string>, opts: { timeoutMs?: number } = {}) {
+export function spawnApp(
+  env: Record<string, string>,
+  port: number,
+  url: string,
+  how: "serve" | "next start" = "serve",
+): AppProcess {
   if (!existsSync(".next/BUILD_ID"))
     throw new Error("No production build in .next: run `npx next build` first (npm test does).");
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  // As `npm start` serves it: the build behind scripts/serve.mts (the client's address from the socket).
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/serve.mts"], {
+  const args =
+    how === "serve"
+      ? ["--import", "tsx", "scripts/serve.mts"]
+      : ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"];
+  const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), NEXTAUTH_URL: url, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -47,31 +61,49 @@ export async function startApp(env: Record<string, string>, opts: { timeoutMs?: 
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal)),
+  );
+  return { child, output: () => output, exited };
+}
+
+/**
+ * The production build, served as `npm start` serves it, on a free port with the given environment (DATABASE_URL and friends), resolved once
+ * `/api/health` answers 200. Fails with the server's output if it exits or does not answer in time.
+ */
+export async function startApp(
+  env: Record<string, string>,
+  opts: { timeoutMs?: number; how?: "serve" | "next start" } = {},
+) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const { child, output, exited } = spawnApp(env, port, url, opts.how);
 
   const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`The app exited (${child.exitCode}):\n${output}`);
+    if (child.exitCode !== null) throw new Error(`The app exited (${child.exitCode}):\n${output()}`);
     const ok = await fetch(`${url}/api/health`)
       .then((r) => r.status === 200)
       .catch(() => false);
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`The app did not answer /api/health in time:\n${output}`);
+      throw new Error(`The app did not answer /api/health in time:\n${output()}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
 
   return {
     url,
-    output: () => output,
+    output,
+    pid: child.pid as number,
+    exited,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
     },
-  } satisfies AppServer;
+  } satisfies AppServer & Record<string, unknown>;
 }

@@ -11,6 +11,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** The production server under test, e.g. http://127.0.0.1:41234. */
     baseUrl: string;
+    /** The environment the server under test runs with (its database, master key and secrets). */
+    appEnv: Record<string, string>;
   }
 }
 
@@ -58,6 +60,7 @@ export default async function setup(project: TestProject) {
   project.provide("ownerUrl", db.ownerUrl);
   project.provide("superUrl", db.superUrl);
   project.provide("masterKey", env.RINGBEARER_MASTER_KEY);
+  project.provide("appEnv", env);
   return async () => {
     await app.stop();
     await cleanup();

@@ -23,7 +23,12 @@ export class HttpSession {
    * Signs in over HTTP (GET /api/auth/csrf, then POST /api/auth/callback/credentials) and checks it took.
    * `baseUrl` for an app other than the project's shared one.
    */
-  static async signIn(email: string, password: string, extra: Record<string, string> = {}, baseUrl?: string) {
+  static async signIn(
+    email: string,
+    password: string,
+    extra: Record<string, string> = {},
+    baseUrl: string = inject("baseUrl"),
+  ) {
     const session = new HttpSession(baseUrl);
     const csrf = await session.request("/api/auth/csrf");
     const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };

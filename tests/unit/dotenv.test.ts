@@ -34,7 +34,7 @@ const nastyEntries = () => Object.entries(NASTY).map(([key, value]) => ({ key, v
 describe("serializeDotenv / parseDotenv round trips", () => {
   it.each(Object.entries(NASTY))("round-trips %s exactly", (key, value) => {
     const text = serializeDotenv([{ key, value }]);
-    expect(parseDotenv(text)).toEqual({ entries: [{ key, value, line: 1 }], problems: [] });
+    expect(parseDotenv(text)).toEqual({ entries: [{ key, value, line: 1 }], problems: [], warnings: [] });
   });
 
   it("round-trips a whole file, one line per entry, in order", () => {
@@ -174,8 +174,47 @@ describe("parseDotenv", () => {
   });
 
   it("accepts an empty file", () => {
-    expect(parseDotenv("")).toEqual({ entries: [], problems: [] });
-    expect(parseDotenv("\n\n# only comments\n")).toEqual({ entries: [], problems: [] });
+    expect(parseDotenv("")).toEqual({ entries: [], problems: [], warnings: [] });
+    expect(parseDotenv("\n\n# only comments\n")).toEqual({ entries: [], problems: [], warnings: [] });
+  });
+});
+
+describe("a # in a value", () => {
+  const lines = [
+    "CUT=abc#def", // 1: unquoted, inside a word: a comment for dotenv, probably not what was meant
+    "URL=https://app.example/#/home", // 2
+    "EMPTY=#not-a-comment?", // 3
+    "COMMENTED=value # a comment", // 4: the usual trailing comment, no warning
+    "SPACED=  # nothing set yet", // 5
+    'DOUBLE="abc#def"', // 6: quoted values keep their #
+    "SINGLE='abc#def' # and a comment", // 7
+    "BACKTICK=`abc#def`", // 8
+    'MULTI="first#', // 9
+    'second#"', // 10
+  ];
+  const text = lines.join("\n");
+
+  it("reads every line exactly as the dotenv package does", () => {
+    const ours = Object.fromEntries(parseDotenv(text).entries.map((e) => [e.key, e.value]));
+    expect(ours).toEqual(parse(text));
+    expect(ours).toMatchObject({
+      CUT: "abc",
+      DOUBLE: "abc#def",
+      SINGLE: "abc#def",
+      MULTI: "first#\nsecond#",
+    });
+  });
+
+  it("warns, by line and key and never quoting the value, where an unquoted # cut a value short", () => {
+    const { warnings, problems } = parseDotenv(text);
+    expect(problems).toEqual([]);
+    expect(warnings.map((w) => [w.line, w.key])).toEqual([
+      [1, "CUT"],
+      [2, "URL"],
+      [3, "EMPTY"],
+    ]);
+    expect(warnings[0].message).toMatch(/"#".*comment.*quote/i);
+    for (const w of warnings) expect(w.message).not.toMatch(/abc|def|example|not-a-comment/);
   });
 });
 

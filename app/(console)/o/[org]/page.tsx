@@ -57,6 +57,14 @@ export default async function DashboardPage(props: PageProps<"/o/[org]">) {
                 </Link>
               ) : null}
               {e.health.missing_variables > 0 ? (
+                <p className="text-sm text-gray-800">
+                  Missing: {e.health.missing_names.join(", ")}
+                  {e.health.missing_hidden > 0
+                    ? `${e.health.missing_names.length > 0 ? " and " : ""}${e.health.missing_hidden} you may not read`
+                    : ""}
+                </p>
+              ) : null}
+              {e.health.missing_variables > 0 ? (
                 <Link href={`/o/${org}/variables`} className="text-sm text-indigo-700 hover:underline">
                   See missing variables
                 </Link>

@@ -101,10 +101,44 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
                 ))}
               </TBody>
             </Table>
-            {effective.scoped > 0 ? (
+            {effective.variables.length > 0 ? (
+              <Table aria-label="Access to single variables">
+                <THead>
+                  <TR>
+                    <TH>Variable</TH>
+                    <TH>Environment</TH>
+                    <TH>Values</TH>
+                    <TH>Why</TH>
+                  </TR>
+                </THead>
+                <TBody>
+                  {effective.variables.map((v) => (
+                    <TR key={`${v.variable}-${v.environment}`}>
+                      <TD className="font-mono">{v.variable}</TD>
+                      <TD className="font-mono">{v.environment}</TD>
+                      <TD>
+                        <Badge
+                          tone={
+                            v.permission === "none" ? "neutral" : v.permission === "read" ? "indigo" : "green"
+                          }
+                        >
+                          {v.permission}
+                        </Badge>
+                        {v.emergency ? (
+                          <span className="ml-1">
+                            <Badge tone="red">emergency</Badge>
+                          </span>
+                        ) : null}
+                      </TD>
+                      <TD className="text-gray-600">{v.reasons.join("; ")}</TD>
+                    </TR>
+                  ))}
+                </TBody>
+              </Table>
+            ) : effective.scoped > 0 ? (
               <p className="text-sm text-gray-600">
-                Plus {effective.scoped} grant(s) scoped to one variable or a tag, which apply to those
-                variables only.
+                Plus {effective.scoped} grant(s) scoped to one variable or a tag, which give no more than the
+                table above (or reach no variable yet).
               </p>
             ) : null}
           </>

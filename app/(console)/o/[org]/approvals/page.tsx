@@ -13,7 +13,7 @@ export default async function ApprovalsPage(props: PageProps<"/o/[org]/approvals
   const member = await requireMember(org);
   const reviewer = canApprove(member.role);
   const [reviews, waiting, mine, decided] = await Promise.all([
-    reviewer ? openEmergencyReviews(member) : [],
+    openEmergencyReviews(member),
     reviewer ? changeRequestList(member, "pending") : [],
     changeRequestList(member, "mine", 20),
     reviewer ? changeRequestList(member, "decided", 20) : [],
@@ -70,7 +70,8 @@ export default async function ApprovalsPage(props: PageProps<"/o/[org]/approvals
           <p className="text-sm text-gray-600">
             Security reviewers, admins and owners acknowledge emergency changes.
           </p>
-        ) : reviews.length === 0 ? (
+        ) : null}
+        {reviews.length === 0 ? (
           <p className="text-sm text-gray-600">Nothing to review.</p>
         ) : (
           <Table aria-label="Emergency changes">
@@ -92,15 +93,24 @@ export default async function ApprovalsPage(props: PageProps<"/o/[org]/approvals
                   <TD className="whitespace-nowrap">{formatStamp(r.createdAt, member.org.timeZone)}</TD>
                   <TD>{r.actor ?? "direct SQL"}</TD>
                   <TD>
-                    {r.action} {r.resourceType} <span className="font-mono text-xs">{r.variable ?? ""}</span>
-                    {r.environment ? ` in ${r.environment}` : ""}
+                    {r.summary ?? (
+                      <>
+                        {r.action} {r.resourceType}{" "}
+                        <span className="font-mono text-xs">{r.variable ?? ""}</span>
+                        {r.environment ? ` in ${r.environment}` : ""}
+                      </>
+                    )}
                   </TD>
                   <TD className="font-mono text-xs">
-                    {r.previousValueHash?.slice(0, 8) ?? "—"} → {r.newValueHash?.slice(0, 8) ?? "—"}
+                    {r.previousValueHash || r.newValueHash
+                      ? `${r.previousValueHash?.slice(0, 8) ?? "—"} → ${r.newValueHash?.slice(0, 8) ?? "—"}`
+                      : "no value changed"}
                   </TD>
                   <TD className="max-w-xs text-gray-700">{r.reason ?? ""}</TD>
                   <TD>
-                    {r.actorId === member.userId ? (
+                    {!reviewer ? (
+                      <span className="text-xs text-gray-500">waits for a reviewer</span>
+                    ) : r.actorId === member.userId ? (
                       <span className="text-xs text-gray-500">
                         your change: another reviewer acknowledges it
                       </span>

@@ -88,6 +88,10 @@ export default async function VariablesPage(props: PageProps<"/o/[org]/variables
                   <TD key={e.id}>
                     {v.setIn.includes(e.id) ? (
                       <span className="text-green-700">set</span>
+                    ) : v.hiddenIn.includes(e.id) ? (
+                      <span className="text-gray-500" title="You may not see this environment's values">
+                        hidden
+                      </span>
                     ) : (
                       <span className={v.isRequired ? "font-medium text-red-700" : "text-gray-400"}>
                         missing

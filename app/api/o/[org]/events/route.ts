@@ -1,4 +1,4 @@
-import { type LiveEvent, subscribe } from "@/server/live";
+import { type LiveEvent, registerStream, subscribe } from "@/server/live";
 import { withMember } from "@/server/route";
 
 export const dynamic = "force-dynamic";
@@ -6,6 +6,7 @@ export const dynamic = "force-dynamic";
 /**
  * GET /api/o/{org}/events — Server-Sent Events for the organization's members: `change` events naming what
  * changed (values, audit) and counts, never a value. A comment every 20 s keeps proxies from closing it.
+ * When the server shuts down every stream ends (the browser's EventSource reconnects to another instance).
  */
 export async function GET(request: Request, props: RouteContext<"/api/o/[org]/events">) {
   const { org } = await props.params;
@@ -14,6 +15,16 @@ export async function GET(request: Request, props: RouteContext<"/api/o/[org]/ev
     let cleanup = () => {};
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
+        let open = true;
+        let unregister = () => {};
+        const end = () => {
+          if (!open) return;
+          open = false;
+          cleanup();
+          try {
+            controller.close();
+          } catch {}
+        };
         const send = (text: string) => {
           try {
             controller.enqueue(encoder.encode(text));
@@ -31,13 +42,10 @@ export async function GET(request: Request, props: RouteContext<"/api/o/[org]/ev
         cleanup = () => {
           clearInterval(heartbeat);
           unsubscribe();
+          unregister();
         };
-        request.signal.addEventListener("abort", () => {
-          cleanup();
-          try {
-            controller.close();
-          } catch {}
-        });
+        unregister = registerStream(end);
+        request.signal.addEventListener("abort", end);
       },
       cancel() {
         cleanup();
