@@ -1,8 +1,11 @@
 import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server";
 import { type NextRequestWithAuth, withAuth } from "next-auth/middleware";
+import { databaseFailing } from "@/db/availability";
+import { probeDatabase } from "@/db/probe";
 import { PROXY_TOKEN_HEADER } from "@/lib/client-address";
 import { checkOrigin, ORIGIN_REFUSED, requestHost } from "@/lib/http/origin-check";
 import { isApiPath, newNonce, pageCsp, securityHeaders, servedOverHttps } from "@/lib/http/security-headers";
+import { databaseUnavailablePage, UNAVAILABLE_RETRY_SECONDS } from "@/lib/http/unavailable-page";
 import { log } from "@/server/log";
 import { refuseMalformedRequest } from "@/server/request-guard";
 
@@ -23,6 +26,9 @@ const trustForwarded = (request: NextRequest) => {
 const isConsolePath = (pathname: string) =>
   pathname === "/" || pathname === "/o" || pathname.startsWith("/o/");
 
+/** The nonce of a page's CSP (its style element needs it). */
+const nonceOf = (csp: string | undefined) => csp && /'nonce-([^']+)'/.exec(csp)?.[1];
+
 function withHeaders(response: Response, headers: Record<string, string>): Response {
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
@@ -34,7 +40,8 @@ function withHeaders(response: Response, headers: Record<string, string>): Respo
  *    and a malformed one (URL, server action body) is refused with a 4xx;
  * 2. the request goes on with a fresh CSP nonce (Next puts it on its scripts) and, unless proxies are
  *    trusted, `X-Forwarded-Host` pinned to `Host` so Next's own action check and redirects cannot be steered;
- * 3. console paths keep next-auth's redirect of anonymous visitors to the sign-in page;
+ * 3. console paths keep next-auth's redirect of anonymous visitors to the sign-in page, and signed-in users get
+ *    a "database unavailable, retrying" page (503) while the database is failing;
  * 4. the answer gets the security headers (lib/http/security-headers.ts).
  */
 export default async function proxy(request: NextRequest, event: NextFetchEvent) {
@@ -98,7 +105,25 @@ export default async function proxy(request: NextRequest, event: NextFetchEvent)
   };
 
   if (!isConsolePath(pathname)) return withHeaders(forward(), headers);
-  const signedIn = withAuth(() => forward(), { pages: { signIn: "/login" } });
+  // A signed-in user's page while the database is failing: "database unavailable, retrying" (503), not the
+  // sign-in page and not an error page. Costs nothing while requests get through (db/availability.ts).
+  const signedIn = withAuth(
+    async () => {
+      // Only page loads: a server action (a POST) runs and answers `unavailable:database` in its own shape.
+      const pageLoad = request.method === "GET" || request.method === "HEAD";
+      if (pageLoad && databaseFailing() && !(await probeDatabase({ reuse: true })))
+        return new NextResponse(databaseUnavailablePage(nonceOf(csp)), {
+          status: 503,
+          headers: {
+            "Content-Type": "text/html; charset=utf-8",
+            "Cache-Control": "no-store",
+            "Retry-After": String(UNAVAILABLE_RETRY_SECONDS),
+          },
+        });
+      return forward();
+    },
+    { pages: { signIn: "/login" } },
+  );
   const response = (await signedIn(request as NextRequestWithAuth, event)) ?? forward();
   return withHeaders(response, headers);
 }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Role } from "@/lib/roles";
+import { noteDatabaseOutcome } from "./availability";
 import { type Database, getDb, type Tx } from "./client";
 
 /** Who is asking, for RLS (set per transaction) and for the audit rows written in it. */
@@ -17,17 +18,26 @@ export type TenantContext = RequestContext & { organizationId: string; role: Rol
 
 /**
  * Runs `fn` in one transaction whose RLS context is the caller: policies read these settings, and the
- * audit triggers record them. Everything inside commits or rolls back together.
+ * audit triggers record them. Everything inside commits or rolls back together. How it ended is noted for
+ * /api/health and the console's pages (db/availability.ts).
  */
 export async function withContext<T>(
   ctx: RequestContext,
   fn: (tx: Tx) => Promise<T>,
   database: Database = getDb(),
 ): Promise<T> {
-  return database.transaction(async (tx) => {
-    await setContext(tx, ctx);
-    return fn(tx);
-  });
+  const startedAt = Date.now();
+  try {
+    const result = await database.transaction(async (tx) => {
+      await setContext(tx, ctx);
+      return fn(tx);
+    });
+    noteDatabaseOutcome(undefined, startedAt);
+    return result;
+  } catch (error) {
+    noteDatabaseOutcome(error, startedAt);
+    throw error;
+  }
 }
 
 export async function setContext(tx: Tx, ctx: RequestContext) {

@@ -3,6 +3,49 @@ import { TargetError } from "@/lib/targets/types";
 
 type PgError = { code?: string; message?: string; constraint_name?: string };
 
+/** The driver's and the socket's codes for "no usable connection" (postgres.js names its own in capitals). */
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+]);
+
+const codeOf = (error: unknown): string => {
+  // Drizzle wraps the driver's error ("Failed query: …") and keeps it as the cause.
+  const outer = error as PgError & { cause?: PgError };
+  const pg = outer?.code ? outer : (outer?.cause ?? outer);
+  return typeof pg?.code === "string" ? pg.code : "";
+};
+
+/**
+ * True when the database could not be used at all — refused, dropped, timed out, shutting down or starting,
+ * out of connections, a statement cancelled by `statement_timeout` — as opposed to a refusal of the query
+ * itself. Such a failure is never "no session", "not a member" or "not found": it is `unavailable:database`.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = codeOf(error);
+  return (
+    CONNECTION_CODES.has(code) ||
+    code.startsWith("08") || // connection exception
+    code === "57P01" || // admin shutdown
+    code === "57P02" || // crash shutdown
+    code === "57P03" || // cannot connect now (starting up, shutting down)
+    code === "57P05" || // idle session timeout
+    code === "57014" || // statement_timeout (or a cancel)
+    code === "25P03" || // idle_in_transaction_session_timeout
+    code === "53300" // too many connections
+  );
+}
+
 /** Maps what PostgreSQL refused to a typed error; anything unknown is rethrown (logged, shown as internal). */
 export function toAppError(error: unknown): unknown {
   if (error instanceof AppError) return error;
@@ -12,10 +55,7 @@ export function toAppError(error: unknown): unknown {
     return new AppError(error.code === "refused" ? "refused:target" : "unavailable:target", {
       form: [error.message],
     });
-  // Drizzle wraps the driver's error ("Failed query: …") and keeps it as the cause.
-  const outer = error as PgError & { cause?: PgError };
-  const pg = outer?.code ? outer : (outer?.cause ?? outer);
-  const code = typeof pg?.code === "string" ? pg.code : "";
+  const code = codeOf(error);
   switch (code) {
     case "RBW01":
       return new AppError("locked:wedding_hours");
@@ -28,14 +68,8 @@ export function toAppError(error: unknown): unknown {
       return new AppError("forbidden");
     case "RBR01":
       return new AppError("approval_required");
-    case "ECONNREFUSED":
-    case "CONNECTION_CLOSED":
-    case "CONNECTION_ENDED":
-    case "CONNECT_TIMEOUT":
-    case "57P01":
-    case "57P03":
-      return new AppError("unavailable:database");
   }
+  if (isDatabaseUnavailable(error)) return new AppError("unavailable:database");
   // The last line behind input validation: data the database refused as data (class 22: a string too long,
   // a NUL or invalid byte, text that is not a number or a date, a date out of range, a value out of range…)
   // and program limits (class 54: too many parameters, too complex) are the caller's input, never a 500.

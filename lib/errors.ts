@@ -60,12 +60,20 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export const messageFor = (code: ErrorCode): string => ERROR_CODES[code].message;
 export const statusFor = (code: ErrorCode): number => ERROR_CODES[code].status;
 
+/** The digest of a page's error when the database did not answer (see AppError.digest). */
+export const UNAVAILABLE_DIGEST = "unavailable:database";
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly fieldErrors?: Record<string, string[]>;
   /** Safe details for the caller (e.g. the current version in a conflict); never a value. */
   readonly meta?: Record<string, unknown>;
+  /**
+   * What a page's error boundary receives of an error thrown while rendering (Next keeps a digest that is
+   * set, and sends nothing else): set for the codes a page tells apart, e.g. `unavailable:database`.
+   */
+  readonly digest?: string;
 
   constructor(code: ErrorCode, fieldErrors?: Record<string, string[]>, meta?: Record<string, unknown>) {
     super(messageFor(code));
@@ -74,6 +82,7 @@ export class AppError extends Error {
     this.status = statusFor(code);
     this.fieldErrors = fieldErrors;
     this.meta = meta;
+    if (code === UNAVAILABLE_DIGEST) this.digest = UNAVAILABLE_DIGEST;
   }
 }
 

@@ -21,6 +21,8 @@ export type ThrowawayDatabase = {
   ownerUrl: string;
   /** A superuser on the same database (bypasses RLS: for set-up only). */
   superUrl: string;
+  /** The embedded server itself, to stop and start under a running app (absent on an external ADMIN_URL). */
+  server?: { stop: () => Promise<void>; start: () => Promise<void> };
   drop: () => Promise<void>;
 };
 
@@ -40,7 +42,8 @@ export async function throwawayDatabase(
       user: "postgres",
       password: PASSWORD,
       authMethod: "scram-sha-256",
-      persistent: false,
+      // Kept across a stop (a restart test starts it again); drop() removes the folder.
+      persistent: true,
       createPostgresUser: process.getuid?.() === 0,
       initdbFlags: ["--encoding=UTF8", "--locale=C"],
       postgresFlags: ["-c", "listen_addresses=127.0.0.1", ...(opts.fsync ? [] : ["-c", "fsync=off"])],
@@ -77,6 +80,10 @@ export async function throwawayDatabase(
     databaseUrl: urlFor(`${prefix}_app`),
     ownerUrl,
     superUrl: adminDb.toString(),
+    server: embedded && {
+      stop: () => (embedded as EmbeddedPostgres).stop(),
+      start: () => (embedded as EmbeddedPostgres).start(),
+    },
     drop: async () => {
       const sql = postgres(superUrl as string, { max: 1, onnotice: () => {} });
       await sql.unsafe(`drop database if exists "${database}" with (force)`).catch(() => {});

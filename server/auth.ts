@@ -2,6 +2,7 @@ import "server-only";
 import type { NextAuthOptions, Session } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
+import { isDatabaseUnavailable } from "@/db/errors";
 import { revokeSession, SESSION_LIMITS, touchSession } from "@/db/mutations/auth";
 import { safeCallbackPath } from "@/lib/safe-callback";
 import { clientInfo } from "./client-info";
@@ -12,6 +13,11 @@ declare module "next-auth" {
   interface Session {
     user?: { id: string; name?: string | null; email?: string | null };
     sid?: string;
+    /**
+     * Set when the session could not be checked (the database did not answer): the caller is neither signed
+     * in nor signed out, and the cookie stays. `currentUser()` turns it into that error.
+     */
+    unverified?: "unavailable:database" | "internal";
   }
   interface User {
     sid?: string;
@@ -69,10 +75,16 @@ export const authOptions: NextAuthOptions = {
     },
     async session({ session, token }): Promise<Session> {
       if (!token.uid || !token.sid) return { expires: session.expires };
-      const live = await touchSession(getDb(), token.uid, token.sid).catch((error: unknown) => {
-        log.error({ err: error }, "session check failed");
-        return false;
-      });
+      let live: boolean;
+      try {
+        live = await touchSession(getDb(), token.uid, token.sid);
+      } catch (error) {
+        // Not "signed out": the cookie is kept (a thrown error here would make next-auth delete it) and the
+        // caller is told the session could not be checked.
+        const unavailable = isDatabaseUnavailable(error);
+        log.error({ err: unavailable ? { code: "unavailable:database" } : error }, "session check failed");
+        return { expires: session.expires, unverified: unavailable ? "unavailable:database" : "internal" };
+      }
       if (!live) return { expires: session.expires };
       return { ...session, user: { ...session.user, id: token.uid }, sid: token.sid };
     },

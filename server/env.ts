@@ -1,11 +1,21 @@
 import { z } from "zod";
 import { parseTrustedProxies } from "@/lib/client-address";
 import { parseMasterKey } from "@/lib/crypto";
+import { parseTimeoutSeconds } from "@/lib/db/session-timeouts";
 import { parseAllowlist } from "@/lib/net/outbound-policy";
 
 const postgresUrl = z
   .string({ error: "is missing" })
   .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// URL");
+
+/** RINGBEARER_DB_STATEMENT_TIMEOUT and friends: whole seconds, 0 turns one off (lib/db/session-timeouts.ts). */
+const timeoutSeconds = z
+  .string()
+  .optional()
+  .superRefine((v, ctx) => {
+    const parsed = parseTimeoutSeconds(v, 0);
+    if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+  });
 
 const schema = z.object({
   DATABASE_URL: postgresUrl,
@@ -51,6 +61,9 @@ const schema = z.object({
         ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : "is not valid" });
       }
     }),
+  RINGBEARER_DB_STATEMENT_TIMEOUT: timeoutSeconds,
+  RINGBEARER_DB_IDLE_IN_TRANSACTION_TIMEOUT: timeoutSeconds,
+  RINGBEARER_DB_CLIENT_CHECK_INTERVAL: timeoutSeconds,
 });
 
 export type AppEnv = z.infer<typeof schema>;

@@ -6,14 +6,20 @@ import { cache } from "react";
 import { type TenantContext, withContext } from "@/db/context";
 import { liveEmergencySession } from "@/db/queries/emergency";
 import { membershipFor } from "@/db/queries/memberships";
+import { AppError } from "@/lib/errors";
 import { authOptions } from "./auth";
 import { clientInfo } from "./client-info";
 
 export type CurrentUser = { id: string; name: string; email: string; sessionId: string };
 
-/** The signed-in user whose server-side session is live, or null. Cached per page render (see memberContextOf). */
+/**
+ * The signed-in user whose server-side session is live, or null. Cached per page render (see memberContextOf).
+ * When the session could not be checked (the database is down) it throws `unavailable:database` — never null,
+ * which would send a signed-in user to the sign-in page.
+ */
 export const currentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getServerSession(authOptions);
+  if (session?.unverified) throw new AppError(session.unverified);
   if (!session?.user?.id || !session.sid) return null;
   return {
     id: session.user.id,

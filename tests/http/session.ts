@@ -15,11 +15,14 @@ export class HttpSession {
   }
 
   /** A session that is signed out (no cookies at all). */
-  static anonymous(): HttpSession {
-    return new HttpSession();
+  static anonymous(baseUrl?: string): HttpSession {
+    return new HttpSession(baseUrl);
   }
 
-  /** Signs in over HTTP (GET /api/auth/csrf, then POST /api/auth/callback/credentials) and checks it took. */
+  /**
+   * Signs in over HTTP (GET /api/auth/csrf, then POST /api/auth/callback/credentials) and checks it took.
+   * `baseUrl` for an app other than the project's shared one.
+   */
   static async signIn(
     email: string,
     password: string,

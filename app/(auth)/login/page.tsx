@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { CredentialsLogin } from "@/components/auth/credentials-login";
 import { LoginCard } from "@/components/auth/login-card";
+import { AppError } from "@/lib/errors";
 import { safeCallbackPath } from "@/lib/safe-callback";
 import { currentUser } from "@/server/session";
 
@@ -13,10 +14,20 @@ export default async function LoginPage(props: PageProps<"/login">) {
     sp.callbackUrl,
     process.env.NEXTAUTH_URL ? [process.env.NEXTAUTH_URL] : [],
   );
-  if (await currentUser()) redirect(callbackUrl);
+  // A session that could not be checked (the database is down) is not a reason to fail the sign-in page.
+  const user = await currentUser().catch((error: unknown) => {
+    if (error instanceof AppError && error.code === "unavailable:database") return "unavailable" as const;
+    throw error;
+  });
+  if (user && user !== "unavailable") redirect(callbackUrl);
   return (
     <main className="flex min-h-screen items-center justify-center bg-gray-50 p-6">
       <LoginCard>
+        {user === "unavailable" && (
+          <p role="status" className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+            Database unavailable — Ringbearer cannot reach its database right now. Try again shortly.
+          </p>
+        )}
         <CredentialsLogin callbackUrl={callbackUrl} />
       </LoginCard>
     </main>
