@@ -73,3 +73,18 @@ ALTER FUNCTION log_value_deletes() SET plan_cache_mode = force_custom_plan;
 ALTER FUNCTION notify_value_changes() SET plan_cache_mode = force_custom_plan;
 --> statement-breakpoint
 ALTER FUNCTION notify_audit_rows() SET plan_cache_mode = force_custom_plan;
+--> statement-breakpoint
+-- 2. Backups (`npm run backup`, finding 8) read every row as the owner role. RLS is forced, so the owner sees
+--    nothing without an organization context. The owner's own sessions may now read every row: session_user =
+--    current_user holds when the owner logged in itself, not inside a SECURITY DEFINER function the app role
+--    calls (there session_user is the app role), so no definer function sees more than before. The owner could
+--    always turn RLS off on its tables; this lets a backup read without taking a lock to do so.
+DO $$
+DECLARE t text;
+BEGIN
+  FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relforcerowsecurity ORDER BY 1 LOOP
+    EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO %I USING (session_user = current_user)',
+                   t || '_owner_backup_read', t, current_user);
+  END LOOP;
+END $$;

@@ -1,4 +1,12 @@
--- Undoes 0023_stable_bulk_plans: the triggers plan as before.
+-- Undoes 0023_stable_bulk_plans: the owner's backup read policies go, and the triggers plan as before.
+DO $$
+DECLARE p record;
+BEGIN
+  FOR p IN SELECT policyname, tablename FROM pg_policies
+            WHERE schemaname = 'public' AND policyname LIKE '%\_owner\_backup\_read' LOOP
+    EXECUTE format('DROP POLICY %I ON %I', p.policyname, p.tablename);
+  END LOOP;
+END $$;
 ALTER FUNCTION log_value_inserts() RESET plan_cache_mode;
 ALTER FUNCTION log_value_updates() RESET plan_cache_mode;
 ALTER FUNCTION log_value_deletes() RESET plan_cache_mode;
