@@ -46,6 +46,23 @@ export async function orgKeys(tx: Tx, organizationId: string, kek: Buffer = mast
     })
     .from(encryptionKeys)
     .where(and(eq(encryptionKeys.organizationId, organizationId)));
+  return unwrapOrgKeys(rows, organizationId, kek);
+}
+
+export type WrappedKeyRow = {
+  keyId: string;
+  keyType: string;
+  keyStatus: string;
+  keyVersion: number;
+  wrappedKey: string;
+  kekFingerprint: string;
+};
+
+/**
+ * Unwraps an organization's key rows with the master key; refuses, naming the fingerprint, when they were
+ * wrapped by another master key (also used by the restore, which reads the rows itself).
+ */
+export function unwrapOrgKeys(rows: WrappedKeyRow[], organizationId: string, kek: Buffer): OrgKeys {
   const fingerprint = keyFingerprint(kek);
   const byId = new Map<string, Buffer>();
   let active: { keyId: string; version: number } | undefined;

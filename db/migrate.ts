@@ -12,7 +12,8 @@ const dir = path.join(process.cwd(), "migrations");
 
 type Journal = { entries: { idx: number; tag: string }[] };
 
-async function journal(): Promise<string[]> {
+/** The migrations this code knows, in the order they apply. */
+export async function journal(): Promise<string[]> {
   const raw = await readFile(path.join(dir, "meta", "_journal.json"), "utf8");
   return (JSON.parse(raw) as Journal).entries.sort((a, b) => a.idx - b.idx).map((e) => e.tag);
 }
@@ -34,19 +35,20 @@ async function applied(sql: postgres.Sql): Promise<string[]> {
 }
 
 /**
- * Applies pending migrations; with the master key, also registers the job runner's key verifier (the SHA-256 of
- * a key derived from it, migration 0021), so background jobs of this deployment can list their contexts.
+ * Applies pending migrations (`only`: just these, as a restore does up to its backup's version), then ANALYZE;
+ * with the master key, also registers the job runner's key verifier (the SHA-256 of a key derived from it,
+ * migration 0021), so background jobs of this deployment can list their contexts.
  */
 export async function migrate(
   ownerUrl: string,
   appRole: string,
-  options: { masterKey?: Buffer } = {},
+  options: { masterKey?: Buffer; only?: ReadonlySet<string> } = {},
 ): Promise<string[]> {
   return withOwner(ownerUrl, async (sql) => {
     const done = new Set(await applied(sql));
     const ran: string[] = [];
     for (const tag of await journal()) {
-      if (done.has(tag)) continue;
+      if (done.has(tag) || (options.only && !options.only.has(tag))) continue;
       const body = await readFile(path.join(dir, `${tag}.sql`), "utf8");
       await sql.begin(async (tx) => {
         await tx`select set_config('ringbearer.app_role', ${appRole}, true)`;
@@ -55,6 +57,8 @@ export async function migrate(
       });
       ran.push(tag);
     }
+    // Fresh planner statistics for what the migrations created or rewrote (autovacuum would take a while).
+    if (ran.length > 0) await sql`analyze`;
     if (options.masterKey) {
       const verifier = jobRunnerVerifier(jobRunnerProof(options.masterKey));
       await sql`insert into job_runner_keys (id, verifier) values (1, ${verifier})

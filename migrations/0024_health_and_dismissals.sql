@@ -92,7 +92,8 @@ CREATE FUNCTION value_action(plain text) RETURNS text LANGUAGE sql STABLE AS $$
   SELECT CASE WHEN current_setting('app.value_action', true) = 'restore' THEN 'restore' ELSE plain END
 $$;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION log_value_inserts() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+CREATE OR REPLACE FUNCTION log_value_inserts() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
   INSERT INTO value_versions (organization_id, variable_id, environment_id, version, operation,
                               encrypted_value, encryption_key_id, value_hash, note, created_by)
@@ -114,7 +115,8 @@ BEGIN
   RETURN NULL;
 END $$;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION log_value_updates() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+CREATE OR REPLACE FUNCTION log_value_updates() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
   INSERT INTO value_versions (organization_id, variable_id, environment_id, version, operation,
                               encrypted_value, encryption_key_id, value_hash, note, created_by)

@@ -4,7 +4,7 @@
  * and mutation functions the console uses, over HTTP (time to first byte) against the app as `npm start`
  * serves it (scripts/serve.mts), the deployment sync (push, drift scan) of one environment to the reference
  * receiver on loopback, and `/api/health` while ten validation patterns are analysed (`--only=patterns` runs
- * just that section).
+ * just that section), and the first 10,000-line import into a freshly migrated database against the warm one.
  * Writes docs/benchmarks.md. `--quick` runs fewer repetitions; BENCH_DATABASE_ADMIN_URL uses that server.
  */
 import { randomBytes } from "node:crypto";
@@ -50,6 +50,7 @@ const { matrixPage } = await import("@/db/queries/matrix");
 const { encryptValue, hmacValue } = await import("@/lib/crypto");
 const { getDb } = await import("@/db/client");
 const { benchSync } = await import("./bench/sync.mts");
+const { benchFreshImport } = await import("./bench/fresh-import.mts");
 
 const PASSWORD = "bench-password-123";
 const newOwner = async () => {
@@ -189,6 +190,18 @@ try {
     );
   };
   await record("import 10,000 .env lines (preview + apply, one transaction)", SLOW_RUNS, importOnce, 5000);
+  // The first import into a freshly migrated database (a new database per run, on the same server).
+  const fresh: Result[] = [];
+  const adminUrl = new URL(db.superUrl);
+  adminUrl.pathname = "/postgres";
+  await benchFreshImport({
+    adminUrl: adminUrl.toString(),
+    masterKey: process.env.RINGBEARER_MASTER_KEY as string,
+    lines: VARIABLES,
+    runs: SLOW_RUNS,
+    record,
+    into: fresh,
+  });
   await record("audit list first page (of 1,000,000+ rows)", RUNS, () => recentAudit(ctx, 100), 100);
   await record("audit page 200 deep, filtered by action (keyset)", RUNS, async () => {
     let before: number | undefined;
@@ -260,6 +273,10 @@ try {
       generatedSeconds: generated,
     },
     server: results,
+    fresh: {
+      result: fresh[0],
+      warm: results.find((r) => r.name.startsWith("import 10,000 .env lines")),
+    },
     http,
     sync,
     syncEnvironment: first.name,

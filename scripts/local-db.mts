@@ -31,7 +31,11 @@ export type LocalDatabase = {
 
 const hex = (n: number) => randomBytes(n).toString("hex");
 
-export async function loadSecrets(dataDir: string): Promise<LocalSecrets> {
+/** The data folder's secrets, generated on first use (`initial` supplies some, e.g. a restore's master key). */
+export async function loadSecrets(
+  dataDir: string,
+  initial: Partial<LocalSecrets> = {},
+): Promise<LocalSecrets> {
   const file = path.join(dataDir, "secrets.json");
   // Traversable but not listable: as root, embedded PostgreSQL runs as the `postgres` user and needs to
   // reach its own folder inside; the secrets file itself is 0600.
@@ -39,7 +43,7 @@ export async function loadSecrets(dataDir: string): Promise<LocalSecrets> {
   await chmod(dataDir, 0o711);
   if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as LocalSecrets;
   const secrets: LocalSecrets = {
-    masterKey: randomBytes(32).toString("base64"),
+    masterKey: initial.masterKey ?? randomBytes(32).toString("base64"),
     nextauthSecret: randomBytes(32).toString("base64"),
     superPassword: hex(16),
     ownerPassword: hex(16),

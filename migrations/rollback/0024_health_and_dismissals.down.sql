@@ -1,6 +1,7 @@
 -- Undoes 0024_health_and_dismissals: health runs with the caller's rights again; dismissals end at once;
 -- restores are audited as updates again.
-CREATE OR REPLACE FUNCTION log_value_inserts() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+CREATE OR REPLACE FUNCTION log_value_inserts() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
   INSERT INTO value_versions (organization_id, variable_id, environment_id, version, operation,
                               encrypted_value, encryption_key_id, value_hash, note, created_by)
@@ -21,7 +22,8 @@ BEGIN
     FROM new_rows n ORDER BY n.variable_id;
   RETURN NULL;
 END $$;
-CREATE OR REPLACE FUNCTION log_value_updates() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+CREATE OR REPLACE FUNCTION log_value_updates() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
   INSERT INTO value_versions (organization_id, variable_id, environment_id, version, operation,
                               encrypted_value, encryption_key_id, value_hash, note, created_by)

@@ -17,6 +17,8 @@ export type Report = {
     generatedSeconds: number;
   };
   server: Result[];
+  /** The first import into a freshly migrated database, and the import on the generated (warm) data. */
+  fresh: { result: Result; warm?: Result };
   http: Result[];
   sync: Result[];
   syncEnvironment: string;
@@ -59,6 +61,17 @@ Produced by \`npm run bench\`${r.quick ? " --quick" : ""} on ${new Date().toISOS
 | operation | median | p95 | runs | target |
 |---|---|---|---|---|
 ${r.server.map(row).join("\n")}
+
+## The first import into a freshly migrated database
+
+| operation | median | p95 | runs | target |
+|---|---|---|---|---|
+${row(r.fresh.result)}
+
+A new database on the same server for every run, migrated and never analysed; an organization; six small
+imports on the one connection (a console session's first edits: the triggers plan on nearly empty tables);
+then 10,000 new keys, preview and apply, each creating its variable, value, history and audit rows.
+${r.fresh.warm ? `Median ${(r.fresh.result.median / r.fresh.warm.median).toFixed(2)} × the warm import above (${r.fresh.warm.median.toFixed(1)} ms, same run; it writes 10,000 values into existing, analysed tables of 10,000 variables × 20 environments).` : ""}
 
 ## HTTP time to first byte (the app as \`npm start\` serves it, signed in, loopback)
 

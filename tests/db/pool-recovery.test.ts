@@ -72,10 +72,11 @@ describe("a pooled connection whose socket died with a write pending", () => {
       const started = Date.now();
       const outcome = await Promise.race([
         sql`select 1`.catch((error: { code?: string }) => error.code),
-        new Promise((r) => setTimeout(() => r("still waiting"), 5_000)),
+        new Promise((r) => setTimeout(() => r("still waiting"), 8_000)),
       ]);
       expect(outcome).toBe("CONNECTION_CLOSED");
-      expect(Date.now() - started).toBeLessThan(3_000);
+      // connect_timeout is 1 s: it gives up about then (a loaded machine adds seconds, never minutes).
+      expect(Date.now() - started).toBeLessThan(6_000);
       // With a backoff between attempts, not thousands of them.
       expect(accepted).toBeLessThan(50);
     } finally {
