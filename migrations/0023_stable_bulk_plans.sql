@@ -74,6 +74,13 @@ ALTER FUNCTION notify_value_changes() SET plan_cache_mode = force_custom_plan;
 --> statement-breakpoint
 ALTER FUNCTION notify_audit_rows() SET plan_cache_mode = force_custom_plan;
 --> statement-breakpoint
+-- The other statement-level notices too (drift scans and bulk approvals write many rows at once).
+ALTER FUNCTION notify_change_requests() SET plan_cache_mode = force_custom_plan;
+--> statement-breakpoint
+ALTER FUNCTION notify_drift() SET plan_cache_mode = force_custom_plan;
+--> statement-breakpoint
+ALTER FUNCTION notify_syncs() SET plan_cache_mode = force_custom_plan;
+--> statement-breakpoint
 -- 2. Backups (`npm run backup`, finding 8) read every row as the owner role. RLS is forced, so the owner sees
 --    nothing without an organization context. The owner's own sessions may now read every row: session_user =
 --    current_user holds when the owner logged in itself, not inside a SECURITY DEFINER function the app role

@@ -12,6 +12,9 @@ ALTER FUNCTION log_value_updates() RESET plan_cache_mode;
 ALTER FUNCTION log_value_deletes() RESET plan_cache_mode;
 ALTER FUNCTION notify_value_changes() RESET plan_cache_mode;
 ALTER FUNCTION notify_audit_rows() RESET plan_cache_mode;
+ALTER FUNCTION notify_change_requests() RESET plan_cache_mode;
+ALTER FUNCTION notify_drift() RESET plan_cache_mode;
+ALTER FUNCTION notify_syncs() RESET plan_cache_mode;
 CREATE OR REPLACE FUNCTION enforce_value_approval() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   op text := CASE TG_OP WHEN 'DELETE' THEN 'delete' ELSE 'set' END;
