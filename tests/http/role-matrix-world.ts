@@ -80,6 +80,8 @@ export async function variable(
     classification?: "public" | "internal" | "confidential" | "wedding_day_critical";
     type?: "secret" | "database_url";
     values?: Partial<Record<"development" | "staging" | "production", string>>;
+    /** Written after `values`, as version 2 (e.g. to have an earlier version to restore). */
+    thenValues?: Partial<Record<"development" | "staging" | "production", string>>;
   } = {},
 ) {
   const { org } = world;
@@ -93,7 +95,11 @@ export async function variable(
       tags: [],
     }),
   );
-  for (const [env, value] of Object.entries(opts.values ?? {}))
+  const writes = [
+    ...Object.entries(opts.values ?? {}).map(([env, value]) => ({ env, value, expectedVersion: 0 })),
+    ...Object.entries(opts.thenValues ?? {}).map(([env, value]) => ({ env, value, expectedVersion: 1 })),
+  ];
+  for (const { env, value, expectedVersion } of writes)
     await approveAs(
       org,
       await withContext(org.owner, (tx) =>
@@ -101,7 +107,7 @@ export async function variable(
           variableId: created.id,
           environmentId: org.env[env as keyof TestOrg["env"]],
           value,
-          expectedVersion: 0,
+          expectedVersion,
           note: "Set up for the role matrix",
         }),
       ),

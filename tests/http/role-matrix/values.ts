@@ -91,14 +91,15 @@ export const VALUES: Record<string, Case> = {
   [`${A}variables/actions.ts#restoreVersionAction`]: {
     allowed: STAGING_WRITERS,
     args: async (w) => {
-      const v = await variable(w, { values: { staging: "first" } });
+      // Restoring the current version would change nothing (refused as conflict:no_change).
+      const v = await variable(w, { values: { staging: "first" }, thenValues: { staging: "second" } });
       return [
         w.org.slug,
         {
           variableId: v.id,
           environmentId: w.org.env.staging,
           version: 1,
-          expectedVersion: 1,
+          expectedVersion: 2,
           reason: "Back to the first value",
         },
       ];
