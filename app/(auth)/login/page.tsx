@@ -4,7 +4,7 @@ import { LoginCard } from "@/components/auth/login-card";
 import { safeCallbackPath } from "@/lib/safe-callback";
 import { currentUser } from "@/server/session";
 
-export const metadata = { title: "Sign in · Ringbearer" };
+export const metadata = { title: "Sign in" };
 
 export default async function LoginPage(props: PageProps<"/login">) {
   const sp = await props.searchParams;

@@ -8,6 +8,8 @@ import { requireMember } from "@/server/session";
 
 const tone = { healthy: "green", warning: "amber", critical: "red" } as const;
 
+export const metadata = { title: "Dashboard" };
+
 export default async function DashboardPage(props: PageProps<"/o/[org]">) {
   const { org } = await props.params;
   const member = await requireMember(org);
