@@ -27,7 +27,6 @@ export function RollbackButton({
         size="sm"
         variant="ghost"
         disabled={pending}
-        aria-label={`Roll back to ${label}`}
         onClick={() =>
           start(async () => {
             const r = await rollbackAction(org, { id: targetId, syncId });
@@ -36,7 +35,7 @@ export function RollbackButton({
           })
         }
       >
-        Roll back to this
+        Roll back to this<span className="sr-only"> ({label})</span>
       </Button>
       {text ? (
         <span role="status" className="text-xs text-gray-700">
