@@ -3,10 +3,14 @@ import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const systemChromium = "/usr/bin/chromium";
+/** A phone held upright (390×844, as an iPhone 13/14), with touch. */
+const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 /**
  * End-to-end tests drive a real browser against `npm start` on a fresh embedded database (its own data
- * folder), exactly as a user would run it. The wedding-hours flow runs last: it locks production.
+ * folder), exactly as a user would run it. Tests tagged @phone (each persona's main flow, the axe pass over
+ * every page) run again at phone size after the desktop run. The wedding-hours flows run last: they lock
+ * production. Everything shares one database, so a flow that runs twice makes its own unique names.
  */
 export default defineConfig({
   testDir: "e2e",
@@ -37,7 +41,15 @@ export default defineConfig({
   },
   projects: [
     { name: "console", testIgnore: /wedding-hours/ },
-    { name: "wedding-hours", testMatch: /wedding-hours/, dependencies: ["console"] },
+    { name: "phone", use: phone, grep: /@phone/, testIgnore: /wedding-hours/, dependencies: ["console"] },
+    { name: "wedding-hours", testMatch: /wedding-hours/, dependencies: ["phone"] },
+    {
+      name: "wedding-hours-phone",
+      use: phone,
+      testMatch: /wedding-hours/,
+      grep: /@phone/,
+      dependencies: ["wedding-hours"],
+    },
   ],
   webServer: {
     command: "node e2e/server.mjs",

@@ -2,8 +2,10 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import "./globals.css";
 
+// Each page names itself ("Variables · Demo Weddings Ltd — Ringbearer"): the organization's layout adds its
+// name, this template the product's. The icon is app/icon.svg.
 export const metadata: Metadata = {
-  title: "Ringbearer",
+  title: { default: "Ringbearer", template: "%s — Ringbearer" },
   description: "Environment variables and secrets, encrypted, audited and locked during wedding hours.",
 };
 

@@ -1,5 +1,7 @@
 import Link from "next/link";
 
+export const metadata = { title: "Not found" };
+
 export default function NotFound() {
   return (
     <main className="mx-auto max-w-lg p-10">

@@ -2,6 +2,8 @@ import { redirect } from "next/navigation";
 import { organizationsFor } from "@/db/queries/memberships";
 import { currentUser } from "@/server/session";
 
+export const metadata = { title: "No organization yet" };
+
 /** Home: the signed-in user's first organization. */
 export default async function Home() {
   const user = await currentUser();

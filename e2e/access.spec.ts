@@ -55,7 +55,7 @@ test("an admin changes a member's role and signs a member out everywhere", async
   await dev.getByRole("button", { name: "Change role" }).click();
   await expect(dev.getByRole("cell").nth(1)).toHaveText("developer");
 
-  await members.getByRole("button", { name: "Sign out viewer@demo.test everywhere" }).click();
+  await members.getByRole("button", { name: "Sign out everywhere (viewer@demo.test)" }).click();
   await expect(admin.page.getByText("Signed out everywhere.")).toBeVisible();
   await viewer.page.goto(`/o/${ORG}/variables`);
   await expect(viewer.page).toHaveURL(/\/login/);

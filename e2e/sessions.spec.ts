@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { asUser, ORG } from "./support";
 
-test("a user sees where they are signed in and signs out the other sessions", async ({ browser }) => {
+test("a user sees where they are signed in and signs out the other sessions", { tag: "@phone" }, async ({
+  browser,
+}) => {
   const laptop = await asUser(browser, "dev@demo.test");
   const phone = await asUser(browser, "dev@demo.test");
   await laptop.page.getByRole("link", { name: "Sessions" }).click();

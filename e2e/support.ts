@@ -1,4 +1,4 @@
-import { type Browser, expect, type Page } from "@playwright/test";
+import { type Browser, expect, type Page, type TestInfo } from "@playwright/test";
 
 export const DEMO_PASSWORD = "ringbearer-demo";
 export const ORG = "demo";
@@ -16,6 +16,27 @@ export async function asUser(browser: Browser, email: string) {
   const page = await context.newPage();
   await signIn(page, email);
   return { context, page };
+}
+
+/**
+ * The flows tagged @phone run twice on one database (desktop, then the phone projects): what they create is
+ * named with this suffix ("" on desktop, "_PHONE" on a phone) so the second run does not meet the first's.
+ */
+export const runSuffix = (info: TestInfo) => (info.project.use.isMobile ? "_PHONE" : "");
+
+/** On a phone the navigation sits behind the Menu button: open it (nothing to do on a wider screen). */
+export async function openMenu(page: Page) {
+  const menu = page.getByRole("button", { name: /^Menu/ });
+  if ((await menu.isVisible()) && (await menu.getAttribute("aria-expanded")) !== "true") await menu.click();
+}
+
+/** Follows one of the console's navigation links, through the menu on a phone. */
+export async function navigate(page: Page, label: string) {
+  await openMenu(page);
+  await page
+    .getByRole("navigation", { name: "Console" })
+    .getByRole("link", { name: label, exact: true })
+    .click();
 }
 
 export async function openVariable(page: Page, name: string) {

@@ -52,7 +52,7 @@ test("an admin connects staging, pushes, changes the target's settings, rotates 
     // Rolling back pushes again: it asks first, naming the target, its environment and the versions it sends.
     const rows = await syncs.getByRole("row").count();
     await syncs
-      .getByRole("button", { name: /^Roll back to web-staging/ })
+      .getByRole("button", { name: /^Roll back to this \(web-staging/ })
       .first()
       .click();
     const confirm = page.getByRole("dialog", { name: /^Roll back web-staging/ });
@@ -63,7 +63,7 @@ test("an admin connects staging, pushes, changes the target's settings, rotates 
     await page.reload();
     await expect(syncs.getByRole("row")).toHaveCount(rows);
     await syncs
-      .getByRole("button", { name: /^Roll back to web-staging/ })
+      .getByRole("button", { name: /^Roll back to this \(web-staging/ })
       .first()
       .click();
     await confirm.getByRole("button", { name: "Roll back and push" }).click();

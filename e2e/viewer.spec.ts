@@ -1,53 +1,61 @@
 import { expect, test } from "@playwright/test";
-import { asUser, captureAction, ORG, openVariable, valueRow } from "./support";
+import { asUser, captureAction, navigate, ORG, openVariable, valueRow } from "./support";
 
-test("a viewer reads what they may, sees no edit controls, and a forged edit is refused", async ({
-  browser,
-}) => {
-  // The admin's real "save value" request, captured to be replayed with the viewer's session.
-  const admin = await asUser(browser, "admin@demo.test");
-  await openVariable(admin.page, "FEATURE_NEW_BOOKING_FLOW");
-  await valueRow(admin.page, "development").getByRole("button", { name: "Edit development value" }).click();
-  await admin.page.getByLabel("New development value").fill("false");
-  const captured = captureAction(admin.page);
-  await admin.page.getByRole("button", { name: "Save value" }).click();
-  const request = await captured;
-  await expect(valueRow(admin.page, "development")).toContainText("v2");
+test(
+  "a viewer reads what they may, sees no edit controls, and a forged edit is refused",
+  {
+    tag: "@phone",
+  },
+  async ({ browser }, testInfo) => {
+    // The admin's real "save value" request, captured to be replayed with the viewer's session. The phone run
+    // (the same database, after the desktop one) sets the other value.
+    const value = testInfo.project.use.isMobile ? "true" : "false";
+    const admin = await asUser(browser, "admin@demo.test");
+    await openVariable(admin.page, "FEATURE_NEW_BOOKING_FLOW");
+    const before = Number((await valueRow(admin.page, "development").textContent())?.match(/v(\d+)/)?.[1]);
+    const saved = `v${before + 1}`;
+    await valueRow(admin.page, "development").getByRole("button", { name: "Edit development value" }).click();
+    await admin.page.getByLabel("New development value").fill(value);
+    const captured = captureAction(admin.page);
+    await admin.page.getByRole("button", { name: "Save value" }).click();
+    const request = await captured;
+    await expect(valueRow(admin.page, "development")).toContainText(saved);
 
-  const viewer = await asUser(browser, "viewer@demo.test");
-  await viewer.page.getByRole("link", { name: "Variables", exact: true }).click();
-  await expect(viewer.page.getByRole("link", { name: "New variable" })).toHaveCount(0);
-  await openVariable(viewer.page, "FEATURE_NEW_BOOKING_FLOW");
-  const dev = valueRow(viewer.page, "development");
-  await expect(dev.getByRole("button", { name: /Edit|Set|Delete/ })).toHaveCount(0);
-  await expect(viewer.page.getByRole("button", { name: "Delete variable" })).toHaveCount(0);
-  await dev.getByRole("button", { name: "Reveal development value" }).click();
-  await expect(viewer.page.getByTestId("revealed-development")).toHaveText("false");
-  // Production is beyond a viewer: no reveal.
-  await expect(valueRow(viewer.page, "production").getByRole("button", { name: /Reveal/ })).toHaveCount(0);
+    const viewer = await asUser(browser, "viewer@demo.test");
+    await navigate(viewer.page, "Variables");
+    await expect(viewer.page.getByRole("link", { name: "New variable" })).toHaveCount(0);
+    await openVariable(viewer.page, "FEATURE_NEW_BOOKING_FLOW");
+    const dev = valueRow(viewer.page, "development");
+    await expect(dev.getByRole("button", { name: /Edit|Set|Delete/ })).toHaveCount(0);
+    await expect(viewer.page.getByRole("button", { name: "Delete variable" })).toHaveCount(0);
+    await dev.getByRole("button", { name: "Reveal development value" }).click();
+    await expect(viewer.page.getByTestId("revealed-development")).toHaveText(value);
+    // Production is beyond a viewer: no reveal.
+    await expect(valueRow(viewer.page, "production").getByRole("button", { name: /Reveal/ })).toHaveCount(0);
 
-  const forged = await viewer.page.request.post(request.url, {
-    headers: request.headers,
-    data: request.body,
-  });
-  expect(forged.status()).toBeLessThan(500);
-  expect(await forged.text()).toContain("forbidden");
-  await admin.page.reload();
-  await expect(valueRow(admin.page, "development")).toContainText("v2");
-  await admin.context.close();
-  await viewer.context.close();
+    const forged = await viewer.page.request.post(request.url, {
+      headers: request.headers,
+      data: request.body,
+    });
+    expect(forged.status()).toBeLessThan(500);
+    expect(await forged.text()).toContain("forbidden");
+    await admin.page.reload();
+    await expect(valueRow(admin.page, "development")).toContainText(saved);
+    await admin.context.close();
+    await viewer.context.close();
 
-  const anonymous = await browser.newContext();
-  const res = await anonymous.request.post(request.url, {
-    headers: request.headers,
-    data: request.body,
-    maxRedirects: 0,
-  });
-  expect(res.status()).toBeLessThan(500);
-  expect(await res.text()).not.toContain('"ok":true');
-  await anonymous.close();
-  expect(ORG).toBe("demo");
-});
+    const anonymous = await browser.newContext();
+    const res = await anonymous.request.post(request.url, {
+      headers: request.headers,
+      data: request.body,
+      maxRedirects: 0,
+    });
+    expect(res.status()).toBeLessThan(500);
+    expect(await res.text()).not.toContain('"ok":true');
+    await anonymous.close();
+    expect(ORG).toBe("demo");
+  },
+);
 
 test("each role is offered only the controls its capabilities allow, and told why", async ({ browser }) => {
   // A viewer reads staging but cannot change it: compare shows the differences, no promotion.

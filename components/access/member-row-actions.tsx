@@ -62,14 +62,8 @@ export function MemberRowActions({
         </form>
         <form onSubmit={revoke.onSubmit}>
           <input type="hidden" name="userId" value={userId} />
-          <Button
-            type="submit"
-            size="sm"
-            variant="ghost"
-            disabled={revoke.pending}
-            aria-label={`Sign out ${email} everywhere`}
-          >
-            Revoke sessions
+          <Button type="submit" size="sm" variant="ghost" disabled={revoke.pending}>
+            Sign out everywhere<span className="sr-only"> ({email})</span>
           </Button>
         </form>
         <form onSubmit={remove.onSubmit}>

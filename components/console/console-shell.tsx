@@ -1,4 +1,4 @@
-import { SidebarNav } from "./sidebar-nav";
+import { ConsoleNav } from "./console-nav";
 
 type Props = {
   orgSlug: string;
@@ -12,20 +12,28 @@ type Props = {
   children: React.ReactNode;
 };
 
+/**
+ * The console's frame: a skip link first, the navigation (a side bar from `md` up, a menu below it), the
+ * user's bar, the banner of the moment, and the page in `<main id="main">`.
+ */
 export function ConsoleShell({ orgSlug, orgName, userSlot, bannerSlot, waiting, drift, children }: Props) {
   return (
-    <div className="flex min-h-screen">
-      <aside className="w-56 shrink-0 bg-gray-900 px-3 py-5 text-white">
-        <p className="px-3 text-lg font-semibold tracking-tight">Ringbearer</p>
-        <p className="mb-6 px-3 text-xs text-gray-400">{orgName}</p>
-        <SidebarNav orgSlug={orgSlug} waiting={waiting} drift={drift} />
-      </aside>
+    <div className="min-h-screen md:flex">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:font-medium focus:text-indigo-800 focus:shadow-lg focus:outline-none focus:ring-2 focus:ring-indigo-500"
+      >
+        Skip to main content
+      </a>
+      <ConsoleNav orgSlug={orgSlug} orgName={orgName} waiting={waiting} drift={drift} />
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex items-center justify-end border-b border-gray-200 bg-white px-6 py-3">
+        <header className="flex items-center justify-end border-b border-gray-200 bg-white px-4 py-3 md:px-6">
           {userSlot}
         </header>
         {bannerSlot}
-        <main className="flex-1 px-6 py-6">{children}</main>
+        <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 focus:outline-none md:px-6">
+          {children}
+        </main>
       </div>
     </div>
   );

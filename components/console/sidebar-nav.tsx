@@ -35,7 +35,7 @@ function CountBadge({ count, label, tone }: { count: number; label: string; tone
       role="status"
       aria-label={label}
       className={`pointer-events-none absolute right-2 top-1.5 rounded-full px-1.5 text-xs font-semibold ${
-        tone === "red" ? "bg-red-500 text-white" : "bg-amber-400 text-gray-900"
+        tone === "red" ? "bg-red-700 text-white" : "bg-amber-400 text-gray-900"
       }`}
     >
       {count}

@@ -45,7 +45,7 @@ export function DriftSummary({ org, counts }: { org: string; counts: Count[] }) 
                       {n}
                     </Link>
                   ) : (
-                    <span className="text-gray-400">0</span>
+                    <span className="text-quiet">0</span>
                   )}
                 </TD>
               );

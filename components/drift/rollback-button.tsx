@@ -56,10 +56,9 @@ export function RollbackButton(props: Props) {
         variant="ghost"
         disabled={pending || control.state === "locked"}
         title={control.state === "locked" ? control.reason : undefined}
-        aria-label={`Roll back to ${target} at ${when}`}
         onClick={() => setAsking(true)}
       >
-        Roll back to this
+        Roll back to this<span className="sr-only"> ({`${target} at ${when}`})</span>
       </Button>
       {control.state === "locked" ? <span className="text-xs text-amber-800">{control.reason}</span> : null}
       {text ? (

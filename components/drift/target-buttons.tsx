@@ -67,7 +67,7 @@ export function TargetButtons({
             onClick={() => run(scanTargetAction)}
             aria-label={`Scan ${name}`}
           >
-            Scan now
+            Scan
           </Button>
         ) : null}
         {active && canPush ? (

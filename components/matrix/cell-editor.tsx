@@ -91,12 +91,19 @@ export function CellEditor({ org, variable, environment, version, control, onClo
                 </Button>
               </>
             ) : (
-              <pre
-                data-testid="matrix-revealed"
-                className="max-h-40 flex-1 overflow-auto whitespace-pre-wrap break-all rounded bg-amber-50 px-2 py-1 font-mono text-sm"
+              <section
+                aria-label="Revealed value"
+                // biome-ignore lint/a11y/noNoninteractiveTabindex: a long value scrolls; keyboard users scroll it too
+                tabIndex={0}
+                className="max-h-40 flex-1 overflow-auto rounded bg-amber-50 px-2 py-1 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
               >
-                {revealed}
-              </pre>
+                <pre
+                  data-testid="matrix-revealed"
+                  className="whitespace-pre-wrap break-all font-mono text-sm"
+                >
+                  {revealed}
+                </pre>
+              </section>
             )}
           </div>
         ) : null}

@@ -2,7 +2,7 @@ import type { MatrixCell } from "@/db/queries/matrix";
 import { CELL_LABELS } from "@/lib/matrix";
 
 const STYLE = {
-  missing: "text-gray-400",
+  missing: "text-quiet",
   set: "bg-green-50 text-green-800",
   same: "bg-green-50 text-green-700",
   differs: "bg-amber-50 text-amber-900",
@@ -35,7 +35,7 @@ export function MatrixCellView({ id, cell, required, label, width, focused, onFo
           : CELL_LABELS[cell.state];
   const style =
     cell === undefined || cell === null
-      ? "text-gray-300"
+      ? "text-quiet"
       : state === "missing" && required
         ? "bg-red-50 font-medium text-red-700"
         : STYLE[cell.state];
@@ -44,22 +44,20 @@ export function MatrixCellView({ id, cell, required, label, width, focused, onFo
       role="gridcell"
       id={id}
       tabIndex={focused ? 0 : -1}
-      aria-label={
-        cell
-          ? `${label}: ${text}${cell.version ? `, v${cell.version}` : ""}${cell.warning ? ", check warning" : ""}`
-          : label
-      }
       data-state={cell ? (state === "missing" && required ? "required-missing" : state) : undefined}
       onFocus={onFocus}
       onClick={onOpen}
       className={`flex cursor-pointer items-center px-3 text-xs focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-indigo-500 ${style}`}
       style={{ width }}
     >
+      {/* Named from its content, so the name holds the words shown ("DATABASE_URL in staging: set v2"). */}
+      <span className="sr-only">{label}: </span>
       {text}
-      {cell?.version ? <span className="ml-1 text-[10px] opacity-60">v{cell.version}</span> : null}
+      {cell?.version ? <span className="ml-1 text-[10px]">v{cell.version}</span> : null}
       {cell?.warning ? (
         <span className="ml-1 text-amber-700" title="Passed with a warning: open the variable for details">
-          ⚠
+          <span aria-hidden="true">⚠</span>
+          <span className="sr-only">, check warning</span>
         </span>
       ) : null}
     </div>

@@ -11,7 +11,8 @@ import { MatrixCellView } from "./matrix-cell";
 
 const PAGE = 100;
 const ROW_HEIGHT = 36;
-const NAME_WIDTH = 300;
+/** The sticky name column: 300 px, but never more than 40% of a phone's width. */
+const NAME_WIDTH = "min(300px, 40vw)";
 const CELL_WIDTH = 132;
 
 type Filters = { q?: string; type?: string; classification?: string; tag?: string; status?: string };
@@ -131,7 +132,7 @@ function Grid({ org, filters, environments, controls }: Props) {
       </p>
     );
   }
-  const width = NAME_WIDTH + environments.length * CELL_WIDTH;
+  const width = `calc(${NAME_WIDTH} + ${environments.length * CELL_WIDTH}px)`;
   return (
     <div className="space-y-2">
       <p className="text-sm text-gray-600" aria-live="polite">

@@ -14,7 +14,7 @@ export function Banner({
   return (
     <div
       role={tone === "danger" ? "alert" : "status"}
-      className={`border-b px-6 py-3 text-sm ${tones[tone]}`}
+      className={`border-b px-4 py-3 text-sm md:px-6 ${tones[tone]}`}
     >
       {children}
     </div>

@@ -1,9 +1,9 @@
 import type { ButtonHTMLAttributes } from "react";
 
 const variants = {
-  primary: "bg-indigo-600 text-white hover:bg-indigo-500",
+  primary: "bg-indigo-600 text-white hover:bg-indigo-700",
   secondary: "border border-gray-300 bg-white text-gray-900 hover:bg-gray-50",
-  danger: "bg-red-600 text-white hover:bg-red-500",
+  danger: "bg-red-600 text-white hover:bg-red-700",
   ghost: "text-gray-700 hover:bg-gray-100",
 } as const;
 const sizes = { sm: "px-2.5 py-1 text-sm", md: "px-3 py-2 text-sm" } as const;

@@ -1,10 +1,19 @@
 import type { HTMLAttributes, TableHTMLAttributes, TdHTMLAttributes, ThHTMLAttributes } from "react";
 
+/**
+ * A table that scrolls sideways inside its own box on a narrow screen, never the page. The box is a named,
+ * focusable region so keyboard users can scroll it too (arrow keys once it has focus).
+ */
 export function Table({ className = "", ...props }: TableHTMLAttributes<HTMLTableElement>) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
+    <section
+      aria-label={props["aria-label"] ? `${props["aria-label"]} (table)` : "Table"}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+      tabIndex={0}
+      className="overflow-x-auto rounded-lg border border-gray-200 bg-white focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+    >
       <table className={`min-w-full divide-y divide-gray-200 text-sm ${className}`} {...props} />
-    </div>
+    </section>
   );
 }
 export const THead = (props: HTMLAttributes<HTMLTableSectionElement>) => (

@@ -123,14 +123,18 @@ export function ValueRow({
         {!environment.isActive ? <Badge tone="neutral">inactive</Badge> : null}
         <div className="min-w-0 flex-1 font-mono text-sm">
           {!value ? (
-            <span className="text-gray-400">not set</span>
+            <span className="text-quiet">not set</span>
           ) : revealed !== null ? (
-            <pre
-              className="max-h-40 overflow-auto whitespace-pre-wrap break-all rounded bg-amber-50 px-2 py-1"
-              data-testid={`revealed-${environment.name}`}
+            <section
+              aria-label={`${environment.name} value, revealed`}
+              // biome-ignore lint/a11y/noNoninteractiveTabindex: a long value scrolls; keyboard users scroll it too
+              tabIndex={0}
+              className="max-h-40 overflow-auto rounded bg-amber-50 px-2 py-1 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
             >
-              {revealed}
-            </pre>
+              <pre className="whitespace-pre-wrap break-all" data-testid={`revealed-${environment.name}`}>
+                {revealed}
+              </pre>
+            </section>
           ) : (
             <span role="img" aria-label="masked value">
               {maskedValue()}
@@ -142,7 +146,7 @@ export function ValueRow({
             v{value.version} · {value.hash} · {value.updated}
           </span>
         ) : null}
-        <div className="flex gap-2">
+        <div className="flex flex-wrap gap-2">
           {value && canRead ? (
             revealed === null ? (
               <Button
@@ -168,15 +172,9 @@ export function ValueRow({
             )
           ) : null}
           {value && canRead && connectivity ? (
-            <Button
-              type="button"
-              variant="secondary"
-              size="sm"
-              onClick={testConnection}
-              disabled={probing}
-              aria-label={`Test ${environment.name} connection`}
-            >
+            <Button type="button" variant="secondary" size="sm" onClick={testConnection} disabled={probing}>
               {probing ? "Testing…" : "Test connection"}
+              <span className="sr-only"> ({environment.name})</span>
             </Button>
           ) : null}
           {canSet ? (

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { safeCallbackPath } from "@/lib/safe-callback";
 import { currentUser } from "@/server/session";
 
-export const metadata = { title: "Sign in · Ringbearer" };
+export const metadata = { title: "Sign in" };
 
 export default async function LoginPage(props: PageProps<"/login">) {
   const sp = await props.searchParams;

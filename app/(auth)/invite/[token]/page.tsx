@@ -10,7 +10,7 @@ import { lookupInvitation } from "@/server/invitations";
 import { currentUser } from "@/server/session";
 
 // The token is in this page's URL: never send it on as a Referer.
-export const metadata: Metadata = { title: "Invitation · Ringbearer", referrer: "no-referrer" };
+export const metadata: Metadata = { title: "Invitation", referrer: "no-referrer" };
 
 function Card({ title, children }: { title: string; children: React.ReactNode }) {
   return (

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { ConsoleShell } from "@/components/console/console-shell";
 import { LiveUpdates } from "@/components/console/live-updates";
 import { LockClock } from "@/components/console/lock-clock";
@@ -11,7 +12,14 @@ import { lockStatus } from "@/db/queries/protection";
 import { canApprove } from "@/lib/approvals";
 import { formatInZone } from "@/lib/format";
 import { canUseEmergency } from "@/lib/policy";
-import { requireMember } from "@/server/session";
+import { memberContext, requireMember } from "@/server/session";
+
+/** Every console page's title names the page (its own metadata), then the organization, then the product. */
+export async function generateMetadata(props: LayoutProps<"/o/[org]">): Promise<Metadata> {
+  const { org } = await props.params;
+  const name = (await memberContext(org))?.org.name ?? org;
+  return { title: { default: name, template: `%s · ${name} — Ringbearer` } };
+}
 
 export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
   const { org } = await props.params;
@@ -33,8 +41,8 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
       waiting={{ reviews, requests }}
       drift={drift}
       userSlot={
-        <div className="flex items-center gap-3 text-sm">
-          <span>
+        <div className="flex flex-wrap items-center justify-end gap-x-3 gap-y-1 text-sm">
+          <span className="min-w-0 break-words">
             <span className="font-medium">{member.user.name}</span>{" "}
             <span className="text-gray-500">
               {member.user.email} · {member.role.replace("_", " ")}

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { DriftSparkline } from "@/components/dashboard/drift-sparkline";
 import { Badge } from "@/components/ui/badge";
@@ -5,9 +6,16 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { driftTrend, environmentHealth } from "@/db/queries/health";
 import { formatStamp } from "@/lib/format";
-import { requireMember } from "@/server/session";
+import { memberContext, requireMember } from "@/server/session";
 
 const tone = { healthy: "green", warning: "amber", critical: "red" } as const;
+
+/** The organization's own page: its layout's title template applies only below it, so the title is whole. */
+export async function generateMetadata(props: PageProps<"/o/[org]">): Promise<Metadata> {
+  const { org } = await props.params;
+  const name = (await memberContext(org))?.org.name ?? org;
+  return { title: { absolute: `Dashboard · ${name} — Ringbearer` } };
+}
 
 export default async function DashboardPage(props: PageProps<"/o/[org]">) {
   const { org } = await props.params;

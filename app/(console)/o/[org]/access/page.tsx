@@ -16,6 +16,8 @@ import { searchText } from "@/lib/search-params";
 import { describeTimeRestriction, isUnrestricted } from "@/lib/time-restrictions";
 import { requireMember } from "@/server/session";
 
+export const metadata = { title: "Access" };
+
 export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
   const { org } = await props.params;
   const sp = await props.searchParams;

@@ -12,6 +12,8 @@ import { mySessions } from "@/db/mutations/sessions";
 import { formatStamp } from "@/lib/format";
 import { requireMember } from "@/server/session";
 
+export const metadata = { title: "Account & sessions" };
+
 export default async function AccountPage(props: PageProps<"/o/[org]/account">) {
   const { org } = await props.params;
   const member = await requireMember(org);

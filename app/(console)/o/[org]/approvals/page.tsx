@@ -8,6 +8,8 @@ import { canApprove } from "@/lib/approvals";
 import { formatStamp } from "@/lib/format";
 import { requireMember } from "@/server/session";
 
+export const metadata = { title: "Approvals" };
+
 export default async function ApprovalsPage(props: PageProps<"/o/[org]/approvals">) {
   const { org } = await props.params;
   const member = await requireMember(org);

@@ -12,6 +12,8 @@ import { requireMember } from "@/server/session";
 
 const RISK_TONE = { LOW: "neutral", MEDIUM: "indigo", HIGH: "amber", CRITICAL: "red" } as const;
 
+export const metadata = { title: "Audit" };
+
 export default async function AuditPage(props: PageProps<"/o/[org]/audit">) {
   const { org } = await props.params;
   const sp = await props.searchParams;

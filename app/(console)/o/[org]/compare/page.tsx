@@ -9,6 +9,8 @@ import { requireMember } from "@/server/session";
 
 const pick = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
 
+export const metadata = { title: "Compare" };
+
 export default async function ComparePage(props: PageProps<"/o/[org]/compare">) {
   const { org } = await props.params;
   const search = await props.searchParams;

@@ -58,6 +58,8 @@ function runningInWords(status: string, progress: PushProgress | null) {
   return "reading what is deployed…";
 }
 
+export const metadata = { title: "Drift" };
+
 export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
   const { org } = await props.params;
   const sp = await props.searchParams;

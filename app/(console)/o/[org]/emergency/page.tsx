@@ -5,6 +5,8 @@ import { formatInZone } from "@/lib/format";
 import { canUseEmergency } from "@/lib/policy";
 import { requireMember } from "@/server/session";
 
+export const metadata = { title: "Break glass" };
+
 export default async function EmergencyPage(props: PageProps<"/o/[org]/emergency">) {
   const { org } = await props.params;
   const member = await requireMember(org);

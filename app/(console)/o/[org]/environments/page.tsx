@@ -7,6 +7,8 @@ import { listEnvironments } from "@/db/queries/variables";
 import { can } from "@/lib/policy";
 import { requireMember } from "@/server/session";
 
+export const metadata = { title: "Environments" };
+
 export default async function EnvironmentsPage(props: PageProps<"/o/[org]/environments">) {
   const { org } = await props.params;
   const member = await requireMember(org);
@@ -55,9 +57,8 @@ export default async function EnvironmentsPage(props: PageProps<"/o/[org]/enviro
                 <Link
                   href={`/o/${org}/environments/${e.id}/dotenv`}
                   className="text-indigo-700 hover:underline"
-                  aria-label={`Import or export ${e.name}`}
                 >
-                  .env
+                  .env<span className="sr-only">: import or export {e.name}</span>
                 </Link>
                 {manage ? (
                   <Link

@@ -7,6 +7,8 @@ import { listFilters } from "@/lib/search-params";
 import { environmentControls } from "@/server/controls";
 import { requireMember } from "@/server/session";
 
+export const metadata = { title: "Matrix" };
+
 export default async function MatrixPage(props: PageProps<"/o/[org]/matrix">) {
   const { org } = await props.params;
   const sp = await props.searchParams;

@@ -11,6 +11,8 @@ import { describeWindow, formatInZone } from "@/lib/format";
 import { can } from "@/lib/policy";
 import { requireMember } from "@/server/session";
 
+export const metadata = { title: "Settings" };
+
 export default async function SettingsPage(props: PageProps<"/o/[org]/settings">) {
   const { org } = await props.params;
   const member = await requireMember(org);

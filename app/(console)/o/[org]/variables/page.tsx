@@ -10,6 +10,8 @@ import { can } from "@/lib/policy";
 import { listFilters } from "@/lib/search-params";
 import { requireMember } from "@/server/session";
 
+export const metadata = { title: "Variables" };
+
 export default async function VariablesPage(props: PageProps<"/o/[org]/variables">) {
   const { org } = await props.params;
   const sp = await props.searchParams;
@@ -93,7 +95,7 @@ export default async function VariablesPage(props: PageProps<"/o/[org]/variables
                         hidden
                       </span>
                     ) : (
-                      <span className={v.isRequired ? "font-medium text-red-700" : "text-gray-400"}>
+                      <span className={v.isRequired ? "font-medium text-red-700" : "text-quiet"}>
                         missing
                       </span>
                     )}

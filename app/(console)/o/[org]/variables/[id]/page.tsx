@@ -1,4 +1,6 @@
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -13,14 +15,25 @@ import { formatStamp } from "@/lib/format";
 import { can } from "@/lib/policy";
 import { type Classification, needsApproval, riskOf } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
-import { requireMember } from "@/server/session";
+import { memberContext, requireMember } from "@/server/session";
+
+const UUID = /^[0-9a-f-]{36}$/i;
+/** Once per request: the title and the page read the same variable. */
+const detailOf = cache(variableDetail);
+
+export async function generateMetadata(props: PageProps<"/o/[org]/variables/[id]">): Promise<Metadata> {
+  const { org, id } = await props.params;
+  const member = await memberContext(org);
+  const detail = member && UUID.test(id) ? await detailOf(member, id) : null;
+  return { title: `${detail?.variable.name ?? "Variable"} · Variables` };
+}
 
 export default async function VariablePage(props: PageProps<"/o/[org]/variables/[id]">) {
   const { org, id } = await props.params;
   const member = await requireMember(org);
-  if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
+  if (!UUID.test(id)) notFound();
   const [detail, envs, access, waiting] = await Promise.all([
-    variableDetail(member, id),
+    detailOf(member, id),
     listEnvironments(member),
     valueAccess(member, id),
     pendingForVariable(member, id),

@@ -4,6 +4,8 @@ import { VariableForm } from "@/components/variables/variable-form";
 import { can } from "@/lib/policy";
 import { requireMember } from "@/server/session";
 
+export const metadata = { title: "New variable · Variables" };
+
 export default async function NewVariablePage(props: PageProps<"/o/[org]/variables/new">) {
   const { org } = await props.params;
   const member = await requireMember(org);

@@ -1,16 +1,30 @@
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { ImportForm } from "@/components/dotenv/import-form";
 import { ExportButtons } from "@/components/environments/export-buttons";
 import { PageHeader } from "@/components/ui/page-header";
 import { listEnvironments, valueAccess } from "@/db/queries/variables";
 import { atLeast } from "@/lib/policy";
 import { environmentControls } from "@/server/controls";
-import { requireMember } from "@/server/session";
+import { memberContext, requireMember } from "@/server/session";
+
+/** Once per request: the title and the page read the same list. */
+const environmentsOf = cache(listEnvironments);
+
+export async function generateMetadata(
+  props: PageProps<"/o/[org]/environments/[id]/dotenv">,
+): Promise<Metadata> {
+  const { org, id } = await props.params;
+  const member = await memberContext(org);
+  const env = member ? (await environmentsOf(member)).find((e) => e.id === id) : undefined;
+  return { title: `${env ? `${env.name}: import and export` : "Import and export"} · Environments` };
+}
 
 export default async function DotenvPage(props: PageProps<"/o/[org]/environments/[id]/dotenv">) {
   const { org, id } = await props.params;
   const member = await requireMember(org);
-  const env = (await listEnvironments(member)).find((e) => e.id === id);
+  const env = (await environmentsOf(member)).find((e) => e.id === id);
   if (!env) notFound();
   const permission = (await valueAccess(member, null))[env.id]?.permission ?? "none";
   const control = (await environmentControls(member)).get(env.id)?.valueChange ?? {
