@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { asSuperuser } from "./db";
 import { expectAccessible } from "./axe";
+import { asSuperuser } from "./db";
 import {
   asUser,
   captureAction,
