@@ -186,6 +186,11 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
         <h2 id="targets-heading" className="text-lg font-semibold">
           Sync targets
         </h2>
+        {/* The form comes before the list: scans refresh the list live, and a form below it would move under
+            the user's finger while they fill it in (on a phone, rows change height as they wrap). */}
+        {manage ? (
+          <TargetForm org={org} environments={envs.map((e) => ({ id: e.id, name: e.name }))} />
+        ) : null}
         {targets.length === 0 ? (
           <p className="text-sm text-gray-600">
             No target yet. Run <code>npm run target -- --port 4400 --file ./deployed.env</code> next to a
@@ -258,9 +263,6 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
             </TBody>
           </Table>
         )}
-        {manage ? (
-          <TargetForm org={org} environments={envs.map((e) => ({ id: e.id, name: e.name }))} />
-        ) : null}
       </section>
 
       <section aria-labelledby="syncs-heading" className="space-y-3">
