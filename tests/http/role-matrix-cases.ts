@@ -40,6 +40,8 @@ export const ROUTES: Record<
     allowed: STAGING_READERS,
     path: (w) => `/api/o/${w.org.slug}/environments/${w.org.env.staging}/export?format=env`,
   },
+  // The console's icon (app/icon.svg): a static file, for every browser before it signs in.
+  "/icon.svg": { allowed: [...SIGNED_IN, "anonymous"], path: () => "/icon.svg", public: true },
   // next-auth's own endpoints (sign-in, session, sign-out) are public by design, tested by the sign-in tests.
   "/api/auth/[...nextauth]": {
     allowed: [...SIGNED_IN, "anonymous"],
