@@ -26,6 +26,9 @@ test(
     const run = testInfo.project.use.isMobile ? " (phone)" : "";
     const first = `Resend rotated our API key after the incident${run}`;
     const second = `Alternative key in case the first one fails${run}`;
+    // …and so are the values: approving the value production already holds writes nothing (a no-op).
+    const rotated = `re_prod_rotated_e2e${run ? "_phone" : ""}`;
+    const alternative = `re_prod_alternative_e2e${run ? "_phone" : ""}`;
     const reviewer = await asUser(browser, "reviewer@demo.test");
     const dev = await asUser(browser, "dev@demo.test");
 
@@ -37,15 +40,15 @@ test(
     await expect(production).toContainText("Changes here need a reviewer's approval (CRITICAL risk)");
     await expect(production.getByRole("button", { name: /Reveal/ })).toHaveCount(0);
     await production.getByRole("button", { name: "Edit production value" }).click();
-    await dev.page.getByLabel("New production value").fill("re_prod_rotated_e2e");
+    await dev.page.getByLabel("New production value").fill(rotated);
     await dev.page.getByRole("button", { name: "Request approval" }).click();
     await expect(dev.page.getByText(/say why in at least 10 characters/)).toBeVisible();
-    await expect(dev.page.getByLabel("New production value")).toHaveValue("re_prod_rotated_e2e");
+    await expect(dev.page.getByLabel("New production value")).toHaveValue(rotated);
     await dev.page.getByLabel("Reason for the reviewer").fill(first);
     await dev.page.getByRole("button", { name: "Request approval" }).click();
     await expect(production.getByRole("status")).toContainText("Sent for approval (CRITICAL risk)");
     await expect(production).toContainText("Change by dev@demo.test waits for approval (CRITICAL)");
-    await propose(dev.page, "re_prod_alternative_e2e", second);
+    await propose(dev.page, alternative, second);
 
     // The reviewer's badge updates live, without a reload (on a phone, in the menu).
     await openMenu(reviewer.page);
@@ -68,7 +71,7 @@ test(
     await admin.page.goto(`/o/${ORG}/approvals`);
     const adminCard = request(admin.page, first);
     await adminCard.getByRole("button", { name: "Reveal proposed RESEND_API_KEY" }).click();
-    await expect(adminCard.getByTestId("proposed-RESEND_API_KEY")).toHaveText("re_prod_rotated_e2e");
+    await expect(adminCard.getByTestId("proposed-RESEND_API_KEY")).toHaveText(rotated);
 
     // A forged approval with the developer's session is refused: capture the reviewer's real request first.
     const approvals = `**/o/${ORG}/approvals`;
@@ -107,7 +110,7 @@ test(
     await openVariable(admin.page, "RESEND_API_KEY");
     await expect(valueRow(admin.page, "production")).toContainText(applied);
     await valueRow(admin.page, "production").getByRole("button", { name: "Reveal production value" }).click();
-    await expect(admin.page.getByTestId("revealed-production")).toHaveText("re_prod_rotated_e2e");
+    await expect(admin.page.getByTestId("revealed-production")).toHaveText(rotated);
 
     // The second request was based on the version before: it cannot be applied any more.
     await reviewer.page.goto(`/o/${ORG}/approvals`);
