@@ -182,7 +182,9 @@ test("signed out, the invitation page is the same whether or not the email alrea
       .replaceAll(email, "EMAIL")
       .replaceAll(token, "TOKEN");
     await page.close();
-    return { body, html: html.replace(/valid until [^<]*/g, "valid until …") };
+    // The expiry is a minute apart when the two invitations straddle one: up to the end of its sentence,
+    // React's text separators (<!-- -->) included.
+    return { body, html: html.replace(/valid until (?:[^<]|<!-- -->)*/g, "valid until …") };
   };
   const tokenOf = (link: string) => link.split("/").pop() ?? "";
   const a = await text(reinvited.link, "existing-elsewhere@demo.test", tokenOf(reinvited.link));
