@@ -85,18 +85,7 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
                   <TR key={e.name}>
                     <TD className="font-mono">{e.name}</TD>
                     <TD>
-                      <Badge
-                        tone={
-                          e.permission === "none" ? "neutral" : e.permission === "read" ? "indigo" : "green"
-                        }
-                      >
-                        {e.permission}
-                      </Badge>
-                      {e.emergency ? (
-                        <span className="ml-1">
-                          <Badge tone="red">emergency</Badge>
-                        </span>
-                      ) : null}
+                      <PermissionBadge permission={e.permission} emergency={e.emergency} />
                     </TD>
                     <TD className="text-gray-600">{e.reasons.join("; ")}</TD>
                   </TR>
@@ -119,18 +108,7 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
                       <TD className="font-mono">{v.variable}</TD>
                       <TD className="font-mono">{v.environment}</TD>
                       <TD>
-                        <Badge
-                          tone={
-                            v.permission === "none" ? "neutral" : v.permission === "read" ? "indigo" : "green"
-                          }
-                        >
-                          {v.permission}
-                        </Badge>
-                        {v.emergency ? (
-                          <span className="ml-1">
-                            <Badge tone="red">emergency</Badge>
-                          </span>
-                        ) : null}
+                        <PermissionBadge permission={v.permission} emergency={v.emergency} />
                       </TD>
                       <TD className="text-gray-600">{v.reasons.join("; ")}</TD>
                     </TR>
@@ -263,5 +241,21 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
         </section>
       ) : null}
     </div>
+  );
+}
+
+/** A permission (none, read, write) and whether break-glass gives it. */
+function PermissionBadge({ permission, emergency }: { permission: string; emergency?: boolean }) {
+  return (
+    <>
+      <Badge tone={permission === "none" ? "neutral" : permission === "read" ? "indigo" : "green"}>
+        {permission}
+      </Badge>
+      {emergency ? (
+        <span className="ml-1">
+          <Badge tone="red">emergency</Badge>
+        </span>
+      ) : null}
+    </>
   );
 }
