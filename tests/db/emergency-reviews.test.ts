@@ -2,10 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
 import { endEmergencySession, openEmergencySession } from "@/db/mutations/emergency";
 import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import { openEmergencyReviews } from "@/db/queries/emergency";
 import { withSession } from "./session-fixture";
-import { approveAs, makeOrg, startWeddingHours, type TestOrg } from "./support";
+import { makeOrg, productionSecret, startWeddingHours, type TestOrg } from "./support";
 
 let org: TestOrg;
 let variableId: string;
@@ -25,30 +24,12 @@ const end = (ctx: TenantContext) => withContext(ctx, (tx) => endEmergencySession
 
 beforeAll(async () => {
   org = await makeOrg();
-  variableId = (
-    await withContext(org.owner, (tx) =>
-      createVariable(tx, org.owner, {
-        name: "RESEND_API_KEY",
-        variableType: "secret",
-        securityClassification: "confidential",
-        isRequired: true,
-        isWeddingCritical: false,
-        tags: [],
-      }),
-    )
-  ).id;
-  await approveAs(
-    org,
-    await withContext(org.owner, (tx) =>
-      setValue(tx, org.owner, {
-        variableId,
-        environmentId: org.env.production,
-        value: "re_live_old",
-        expectedVersion: 0,
-        note: "Resend key from the dashboard",
-      }),
-    ),
-  );
+  variableId = await productionSecret(org, {
+    name: "RESEND_API_KEY",
+    classification: "confidential",
+    value: "re_live_old",
+    note: "Resend key from the dashboard",
+  });
   onCall = await withSession(await org.member("on_call"));
   otherOnCall = await withSession(await org.member("on_call"));
   developer = await org.member("developer");

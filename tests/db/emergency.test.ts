@@ -9,12 +9,11 @@ import {
 } from "@/db/mutations/emergency";
 import { markVerified } from "@/db/mutations/factors";
 import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import { liveEmergencySession, openEmergencyReviews } from "@/db/queries/emergency";
 import { environmentVariableAudit } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { ageVerification, withSession } from "./session-fixture";
-import { approveAs, makeOrg, startWeddingHours, type TestOrg } from "./support";
+import { makeOrg, productionSecret, startWeddingHours, type TestOrg } from "./support";
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 
@@ -24,30 +23,12 @@ let onCall: TenantContext;
 
 beforeAll(async () => {
   org = await makeOrg();
-  variableId = (
-    await withContext(org.owner, (tx) =>
-      createVariable(tx, org.owner, {
-        name: "STRIPE_WEBHOOK_SECRET",
-        variableType: "secret",
-        securityClassification: "wedding_day_critical",
-        isRequired: true,
-        isWeddingCritical: true,
-        tags: [],
-      }),
-    )
-  ).id;
-  await approveAs(
-    org,
-    await withContext(org.owner, (tx) =>
-      setValue(tx, org.owner, {
-        variableId,
-        environmentId: org.env.production,
-        value: "whsec_old",
-        expectedVersion: 0,
-        note: "Webhook secret from the Stripe dashboard",
-      }),
-    ),
-  );
+  variableId = await productionSecret(org, {
+    name: "STRIPE_WEBHOOK_SECRET",
+    classification: "wedding_day_critical",
+    value: "whsec_old",
+    note: "Webhook secret from the Stripe dashboard",
+  });
   // Break-glass needs a session that proved who it is in the last five minutes (step-up).
   onCall = await withSession(await org.member("on_call"));
 });

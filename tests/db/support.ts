@@ -7,7 +7,8 @@ import { type TenantContext, withContext } from "@/db/context";
 import { approveChangeRequest } from "@/db/mutations/change-requests";
 import { addMember, createOrganization } from "@/db/mutations/organizations";
 import { createUser } from "@/db/mutations/users";
-import type { ValueChange } from "@/db/mutations/values";
+import { setValue, type ValueChange } from "@/db/mutations/values";
+import { createVariable } from "@/db/mutations/variables";
 import { environments, protectionBlackouts } from "@/db/schema";
 import type { Role } from "@/lib/roles";
 
@@ -115,3 +116,38 @@ export async function approveAs<C extends { status: string } | ValueChange>(org:
   return change;
 }
 const reviewers: Record<string, TenantContext> = {};
+
+/** A required secret with a production value, set by the owner (approved when that needs a reviewer). */
+export async function productionSecret(
+  org: TestOrg,
+  opts: {
+    name: string;
+    classification: "confidential" | "wedding_day_critical";
+    value: string;
+    note: string;
+  },
+) {
+  const { id } = await withContext(org.owner, (tx) =>
+    createVariable(tx, org.owner, {
+      name: opts.name,
+      variableType: "secret",
+      securityClassification: opts.classification,
+      isRequired: true,
+      isWeddingCritical: opts.classification === "wedding_day_critical",
+      tags: [],
+    }),
+  );
+  await approveAs(
+    org,
+    await withContext(org.owner, (tx) =>
+      setValue(tx, org.owner, {
+        variableId: id,
+        environmentId: org.env.production,
+        value: opts.value,
+        expectedVersion: 0,
+        note: opts.note,
+      }),
+    ),
+  );
+  return id;
+}
