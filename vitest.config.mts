@@ -29,12 +29,25 @@ export default defineConfig({
         test: {
           name: "http",
           include: ["tests/http/**/*.test.ts"],
+          exclude: ["tests/http/database-restart.test.ts"],
           environment: "node",
           globalSetup: ["tests/http/global-setup.ts"],
           setupFiles: ["tests/db/setup-env.ts"],
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+        },
+      },
+      {
+        // Its own PostgreSQL and production server (it stops the database): no shared setup, and `npm test`
+        // runs it beside the end-to-end tests.
+        extends: true,
+        test: {
+          name: "restart",
+          include: ["tests/http/database-restart.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
     ],

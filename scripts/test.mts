@@ -2,28 +2,70 @@
  * `npm test`: the whole suite in order, stopping at the first failure — lint and typecheck, unit tests,
  * database integration tests (real PostgreSQL), the production build, HTTP tests against that build (the
  * fuzz over every action and route among them), then Playwright end-to-end tests.
+ *
+ * The database-restart test (its own PostgreSQL and server, mostly waiting: the database is down for seconds,
+ * then a minute of light traffic) runs beside the end-to-end tests rather than before them; its output is
+ * printed when it ends, and a failure fails the run like any other step.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 
-const steps: [string, string[]][] = [
+type Step = [string, string[]];
+const steps: Step[] = [
   ["check (lint + typecheck)", ["npm", "run", "check"]],
   ["unit tests", ["npx", "vitest", "run", "--project", "unit"]],
   ["database integration tests", ["npx", "vitest", "run", "--project", "db"]],
   ["production build", ["npx", "next", "build"]],
   ["HTTP tests against the build", ["npx", "vitest", "run", "--project", "http"]],
-  ["end-to-end tests", ["npx", "playwright", "test"]],
 ];
+const beside: Step = ["database restart under the running build", ["npx", "vitest", "run", "--project", "restart"]];
+const last: Step = ["end-to-end tests", ["npx", "playwright", "test"]];
 
 const started = performance.now();
-for (const [name, [cmd, ...args]] of steps) {
+const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
+const fail = (name: string, since: number, status: number | null): never => {
+  console.error(`\n✖ ${name} failed after ${seconds(since)}s`);
+  process.exit(status || 1);
+};
+
+function run([name, [cmd, ...args]]: Step) {
   const t = performance.now();
   console.log(`\n▶ ${name}`);
   const result = spawnSync(cmd, args, { stdio: "inherit", env: process.env });
-  const secs = ((performance.now() - t) / 1000).toFixed(1);
-  if (result.status !== 0) {
-    console.error(`\n✖ ${name} failed after ${secs}s`);
-    process.exit(result.status ?? 1);
-  }
-  console.log(`✔ ${name} (${secs}s)`);
+  if (result.status !== 0) fail(name, t, result.status);
+  console.log(`✔ ${name} (${seconds(t)}s)`);
 }
+
+/** Starts a step in the background, its output held back; the promise settles with its status and output. */
+function start([name, [cmd, ...args]]: Step) {
+  const t = performance.now();
+  console.log(`\n▶ ${name} (in the background; its output follows when it ends)`);
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
+  const output: Buffer[] = [];
+  child.stdout.on("data", (d: Buffer) => output.push(d));
+  child.stderr.on("data", (d: Buffer) => output.push(d));
+  return {
+    name,
+    since: t,
+    done: new Promise<{ status: number | null; output: string }>((resolve) =>
+      child.on("close", (status) => resolve({ status, output: Buffer.concat(output).toString() })),
+    ),
+    stop: () => child.kill("SIGTERM"),
+  };
+}
+
+for (const step of steps) run(step);
+const background = start(beside);
+const t = performance.now();
+console.log(`\n▶ ${last[0]}`);
+const e2e = spawnSync(last[1][0], last[1].slice(1), { stdio: "inherit", env: process.env });
+if (e2e.status !== 0) {
+  background.stop();
+  await background.done;
+  fail(last[0], t, e2e.status);
+}
+console.log(`✔ ${last[0]} (${seconds(t)}s)`);
+const { status, output } = await background.done;
+console.log(`\n▶ ${background.name}: its output\n${output}`);
+if (status !== 0) fail(background.name, background.since, status);
+console.log(`✔ ${background.name} (${seconds(background.since)}s, beside the end-to-end tests)`);
 console.log(`\nAll checks passed in ${((performance.now() - started) / 1000).toFixed(0)}s`);

@@ -95,7 +95,7 @@ export function CellEditor({ org, variable, environment, version, control, onClo
                 aria-label="Revealed value"
                 // biome-ignore lint/a11y/noNoninteractiveTabindex: a long value scrolls; keyboard users scroll it too
                 tabIndex={0}
-                className="max-h-40 flex-1 overflow-auto rounded bg-amber-50 px-2 py-1 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+                className="max-h-40 flex-1 relative overflow-auto rounded bg-amber-50 px-2 py-1 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
               >
                 <pre
                   data-testid="matrix-revealed"

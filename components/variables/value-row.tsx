@@ -129,7 +129,7 @@ export function ValueRow({
               aria-label={`${environment.name} value, revealed`}
               // biome-ignore lint/a11y/noNoninteractiveTabindex: a long value scrolls; keyboard users scroll it too
               tabIndex={0}
-              className="max-h-40 overflow-auto rounded bg-amber-50 px-2 py-1 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+              className="max-h-40 relative overflow-auto rounded bg-amber-50 px-2 py-1 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
             >
               <pre className="whitespace-pre-wrap break-all" data-testid={`revealed-${environment.name}`}>
                 {revealed}
