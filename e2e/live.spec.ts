@@ -8,8 +8,8 @@ test("a change in one browser shows in another within two seconds, without a rel
   await openVariable(b.page, "RESEND_API_KEY");
   const before = ((await valueRow(b.page, "development").textContent()) ?? "").match(/v(\d+)/)?.[1];
   const next = `v${Number(before) + 1}`;
-  // Let B's event stream connect before the change.
-  await b.page.waitForTimeout(500);
+  // B's event stream is open (and subscribed) before the change.
+  await expect(b.page.locator("html")).toHaveAttribute("data-live", "connected");
 
   await valueRow(a.page, "development").getByRole("button", { name: "Edit development value" }).click();
   await a.page.getByLabel("New development value").fill("re_dev_live_update");

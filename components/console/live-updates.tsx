@@ -8,13 +8,21 @@ export const CHANGE_EVENT = "ringbearer:change";
 /**
  * Subscribes to the organization's change events (SSE; the browser reconnects by itself, e.g. after a server
  * restart) and refreshes what is on screen: server components via router.refresh(), client caches (the
- * matrix's TanStack Query pages) via a window event.
+ * matrix's TanStack Query pages) via a window event. `<html data-live>` says whether the stream is connected
+ * ("connected", "reconnecting"): the subscription exists once the stream is open.
  */
 export function LiveUpdates({ org }: { org: string }) {
   const router = useRouter();
   useEffect(() => {
     const source = new EventSource(`/api/o/${org}/events`);
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const root = document.documentElement;
+    source.onopen = () => {
+      root.dataset.live = "connected";
+    };
+    source.onerror = () => {
+      root.dataset.live = "reconnecting";
+    };
     source.addEventListener("change", (message) => {
       clearTimeout(timer);
       timer = setTimeout(() => {
@@ -27,6 +35,7 @@ export function LiveUpdates({ org }: { org: string }) {
     return () => {
       clearTimeout(timer);
       source.close();
+      delete root.dataset.live;
     };
   }, [org, router]);
   return null;
