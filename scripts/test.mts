@@ -17,7 +17,10 @@ const steps: Step[] = [
   ["production build", ["npx", "next", "build"]],
   ["HTTP tests against the build", ["npx", "vitest", "run", "--project", "http"]],
 ];
-const beside: Step = ["database restart under the running build", ["npx", "vitest", "run", "--project", "restart"]];
+const beside: Step = [
+  "database restart under the running build",
+  ["npx", "vitest", "run", "--project", "restart"],
+];
 const last: Step = ["end-to-end tests", ["npx", "playwright", "test"]];
 
 const started = performance.now();
