@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
+import type { OrgCapability } from "@/lib/capabilities";
 import { AppError } from "@/lib/errors";
 import {
   type AccessGrant,
-  type Capability,
   can,
   effectivePermission,
   type Permission,
@@ -13,7 +13,8 @@ import type { Tx } from "./client";
 import type { TenantContext } from "./context";
 import { environments, environmentVariables, organizations, variableAccessPolicies } from "./schema";
 
-export function requireCapability(ctx: TenantContext, capability: Capability) {
+/** An organization-wide capability of the caller's role (lib/capabilities.ts); per-tier ones go per row. */
+export function requireCapability(ctx: TenantContext, capability: OrgCapability) {
   if (!can(ctx.role, capability)) throw new AppError("forbidden");
 }
 

@@ -26,6 +26,8 @@ export async function withContext<T>(
   fn: (tx: Tx) => Promise<T>,
   database: Database = getDb(),
 ): Promise<T> {
+  const shared = (ctx as Shares)[SHARED];
+  if (shared && shared.database === database && sameSettings(shared.ctx, ctx)) return fn(shared.tx);
   const startedAt = Date.now();
   try {
     const result = await database.transaction(async (tx) => {
@@ -38,6 +40,27 @@ export async function withContext<T>(
     noteDatabaseOutcome(error, startedAt);
     throw error;
   }
+}
+
+const SHARED = Symbol("the transaction a page's reads share");
+type Shares = { [SHARED]?: { tx: Tx; ctx: RequestContext; database: Database } };
+
+const SETTINGS = ["userId", "organizationId", "sessionId", "ip", "userAgent", "emergencySessionId"] as const;
+const sameSettings = (a: RequestContext, b: RequestContext) => SETTINGS.every((k) => a[k] === b[k]);
+
+/**
+ * Runs a page's reads in one transaction. `fn` receives the caller's context with that transaction attached:
+ * each query helper given it (they all go through withContext) runs its statements in the shared transaction
+ * instead of opening its own, so a page costs one round of BEGIN/set_config/COMMIT, not one per helper. A
+ * context copied with different settings (another organization, no emergency session) opens its own, as before.
+ * For reads only: pass the original context, never this one, to anything that writes.
+ */
+export async function withReads<C extends RequestContext, T>(
+  ctx: C,
+  fn: (reads: C) => Promise<T>,
+  database: Database = getDb(),
+): Promise<T> {
+  return withContext(ctx, (tx) => fn({ ...ctx, [SHARED]: { tx, ctx, database } }), database);
 }
 
 export async function setContext(tx: Tx, ctx: RequestContext) {

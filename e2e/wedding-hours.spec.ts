@@ -1,3 +1,4 @@
+// Longer than 300 lines: the wedding-hours flows share one lock that the first flow sets and later ones rely on (they run in order).
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";

@@ -1,3 +1,4 @@
+import { allowsEverywhere } from "./capabilities";
 import { atLeast, can, type Permission } from "./policy";
 import { type Classification, needsApproval, RISK_LEVELS, type Risk, type RiskLevel, riskOf } from "./risk";
 import type { EnvironmentType, Role } from "./roles";
@@ -8,13 +9,11 @@ import type { EnvironmentType, Role } from "./roles";
  */
 export type WriteMode = "apply" | "request" | "forbidden";
 
-/** Roles that may propose a change where they cannot write (seed 004: production through approvals only). */
-const PROPOSERS: readonly Role[] = ["owner", "admin", "lead", "developer", "on_call"];
-
 export const CHANGE_REQUEST_DAYS = 7;
 export const REASON_MIN = 10;
 
-export const canPropose = (role: Role): boolean => PROPOSERS.includes(role);
+/** Roles that may propose a change where they cannot write (seed 004: production through approvals only). */
+export const canPropose = (role: Role): boolean => allowsEverywhere(role, "value:propose");
 /** Approve or reject other people's change requests (the capabilities table's `approvals:decide`). */
 export const canApprove = (role: Role): boolean => can(role, "approvals:decide");
 

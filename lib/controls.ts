@@ -1,4 +1,5 @@
 import { canPropose } from "./approvals";
+import { CAPABILITY_WORDS } from "./capabilities";
 import { formatInZone } from "./format";
 import { atLeast, type Capability, can, canUseEmergency, type Permission } from "./policy";
 import type { Role } from "./roles";
@@ -30,6 +31,8 @@ type EnvironmentInput = {
   lock: Lock;
   /** The caller holds a live break-glass session for this environment. */
   emergency: boolean;
+  /** A live emergency grant lets the caller break glass here whatever the role (lib/capabilities.ts). */
+  emergencyGrant?: boolean;
 };
 
 const locked = (input: EnvironmentInput): Control | null =>
@@ -37,7 +40,7 @@ const locked = (input: EnvironmentInput): Control | null =>
     ? {
         state: "locked",
         reason: `Locked for wedding hours until ${formatInZone(input.lock.until, input.lock.timeZone)}.`,
-        breakGlass: canUseEmergency(input.role),
+        breakGlass: canUseEmergency(input.role) || input.emergencyGrant === true,
       }
     : null;
 
@@ -58,19 +61,6 @@ export function pushControl(input: EnvironmentInput): Control {
     return { state: "hidden", reason: `Pushing to ${input.environment} needs write permission there.` };
   return locked(input) ?? { state: "enabled", approval: false };
 }
-
-const CAPABILITY_WORDS: Record<Capability, string> = {
-  "variable:create": "create variables",
-  "variable:update": "edit variables",
-  "variable:delete": "delete variables",
-  "environment:manage": "manage environments and sync targets",
-  "settings:manage": "change the organization's settings",
-  "audit:read": "read the audit trail",
-  "members:manage": "manage members and access",
-  "metadata:read": "read this organization",
-  "drift:resolve": "resolve drift",
-  "approvals:decide": "approve or reject changes",
-};
 
 /** A control that needs one capability of the caller's role (the table the action builder checks). */
 export function capabilityControl(role: Role, capability: Capability): Control {

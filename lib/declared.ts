@@ -1,24 +1,36 @@
-import { type Capability, can } from "./policy";
+import { allowsEverywhere, type OrgCapability, type TieredCapability } from "./capabilities";
 import type { Role } from "./roles";
 
 /**
- * What an entry point (server action, API route) declares it needs before its handler runs: a capability of the
- * caller's role, checked by the builder; or membership alone, for permissions that depend on the row (a value's
- * read or write permission, the caller's own session or request), with the name of the check that enforces
- * them. Either way it is declared, so an entry point cannot forget one (review finding 6).
+ * What an entry point (server action, route handler) declares it needs; the action builder (server/entry/)
+ * requires one by type and checks it before the handler runs:
+ * - `"public"`: nobody in particular (sign-in, invitation by token; the handler checks the token and limits);
+ * - `"signed-in"`: a live session, in no organization (the caller's own account);
+ * - `"member"`: a member of the organization, for what is the caller's own (sessions, requests, break-glass);
+ * - an organization-wide capability of the caller's role (lib/capabilities.ts), checked by the builder;
+ * - a capability that depends on the environment (`{ capability: "value:write", enforcedBy }`): membership in
+ *   the builder, then the named service check decides in the row's tier, with grants and break-glass.
  */
-export type Declared = Capability | { member: string };
+export type PerRow = { capability: TieredCapability; enforcedBy: string };
+export type MemberDeclared = "member" | OrgCapability | PerRow;
+export type Declared = "public" | "signed-in" | MemberDeclared;
 
-/** Membership is enough here; `enforcedBy` names the per-row check that decides (for readers of the code). */
-export const memberOnly = (enforcedBy: string): Declared => ({ member: enforcedBy });
+/** A capability checked per row by the named check (for readers of the code and docs/security.md). */
+export const perRow = (capability: TieredCapability, enforcedBy: string): PerRow => ({
+  capability,
+  enforcedBy,
+});
 
-/** Whether a role passes the declared check (a membership declaration always does: the row check decides). */
-export const passes = (role: Role, declared: Declared): boolean =>
-  typeof declared === "string" ? can(role, declared) : true;
+/** Whether a member's role passes what was declared (a per-row declaration leaves it to the row's check). */
+export const passes = (role: Role, declared: MemberDeclared): boolean =>
+  typeof declared === "string" && declared !== "member" ? allowsEverywhere(role, declared) : true;
 
-/** A value's read permission in its environment (role baseline, grants, break-glass), checked per row. */
-export const VALUE_READ = memberOnly("read permission on the value (requireValuePermission)");
+/** A value's read permission in its environment (table, grants, break-glass), checked per row. */
+export const VALUE_READ = perRow("value:read", "requireValuePermission");
 /** A value's write permission, or the right to propose it for approval, checked per row by the value gate. */
-export const VALUE_WRITE = memberOnly("write or propose on the value (the value gate, writeValues)");
+export const VALUE_WRITE = perRow(
+  "value:write",
+  "the value gate (writeValues): write, or propose for approval",
+);
 /** What belongs to the caller: their own sessions, change requests, break-glass session. */
-export const OWN = memberOnly("the caller's own session, request or break-glass session");
+export const OWN = "member" as const;

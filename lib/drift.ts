@@ -14,6 +14,9 @@ export const DRIFT_TYPES = [
 export type DriftType = (typeof DRIFT_TYPES)[number];
 export const DRIFT_SEVERITIES = ["low", "medium", "high", "critical"] as const;
 export type DriftSeverity = (typeof DRIFT_SEVERITIES)[number];
+/** The same, worst first (the order lists and summaries show them in). */
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const satisfies readonly DriftSeverity[];
+export type Severity = DriftSeverity;
 
 /** One key the console expects on a target, with its deployed hash under the target's secret. */
 export type ExpectedKey = {

@@ -37,6 +37,11 @@ export const ERROR_CODES = {
     status: 403,
     message: "This change needs a reviewer's approval: send it as a change request with a reason.",
   },
+  "invalid:change_request": {
+    status: 422,
+    message:
+      "This change request's stored content is not valid, so it was not applied. Reject it and ask again.",
+  },
   "locked:wedding_hours": {
     status: 423,
     message: "This environment is read-only during wedding hours. Emergencies need break-glass.",

@@ -1,3 +1,4 @@
+import { allows, allowsEverywhere, type Capability } from "./capabilities";
 import { type EnvironmentType, environmentTier, type Role } from "./roles";
 import {
   describeTimeRestriction,
@@ -9,8 +10,9 @@ import {
 export type { TimeRestriction } from "./time-restrictions";
 
 /**
- * The permission model (seed 004), as pure functions. The same baseline lives in SQL
- * (`baseline_permission`) for RLS; tests run one table of cases against both.
+ * The permission model (seed 004), as pure functions over the capabilities table (lib/capabilities.ts), with
+ * grants and break-glass sessions widening it. The same baseline lives in SQL (`baseline_permission`,
+ * `app_value_permission`) for RLS; tests/db/capabilities.test.ts compares them for every role and tier.
  */
 export const PERMISSIONS = ["none", "read", "write", "admin"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -20,56 +22,22 @@ export const atLeast = (have: Permission, need: Permission): boolean =>
 
 const maxOf = (a: Permission, b: Permission): Permission => (atLeast(a, b) ? a : b);
 
+/** The role's permission on values in an environment of this type: the capabilities table's `value:*` rows. */
 export function baselinePermission(role: Role, envType: EnvironmentType): Permission {
   const tier = environmentTier(envType);
-  switch (role) {
-    case "owner":
-    case "admin":
-      return "admin";
-    case "on_call":
-      return "read";
-    case "security_reviewer":
-      return "none";
-    case "lead":
-      return tier === "production" ? "read" : "admin";
-    case "developer":
-      return tier === "production" ? "none" : "write";
-    case "viewer":
-      return tier === "production" ? "none" : "read";
-  }
+  if (allows(role, "value:admin", tier)) return "admin";
+  if (allows(role, "value:write", tier)) return "write";
+  if (allows(role, "value:read", tier)) return "read";
+  return "none";
 }
 
-export const canUseEmergency = (role: Role): boolean =>
-  role === "owner" || role === "admin" || role === "on_call";
+/** Who may open a break-glass session (besides holders of an emergency grant). */
+export const canUseEmergency = (role: Role): boolean => allowsEverywhere(role, "emergency:open");
 
-export type Capability =
-  | "variable:create"
-  | "variable:update"
-  | "variable:delete"
-  | "environment:manage"
-  | "settings:manage"
-  | "audit:read"
-  | "members:manage"
-  | "metadata:read"
-  | "drift:resolve"
-  | "approvals:decide";
+export type { Capability } from "./capabilities";
 
-const CAPABILITIES: Record<Capability, readonly Role[]> = {
-  "variable:create": ["owner", "admin", "lead", "developer"],
-  "variable:update": ["owner", "admin", "lead", "developer"],
-  "variable:delete": ["owner", "admin", "lead"],
-  "environment:manage": ["owner", "admin"],
-  "settings:manage": ["owner", "admin"],
-  "members:manage": ["owner", "admin"],
-  "audit:read": ["owner", "admin", "lead", "security_reviewer", "on_call"],
-  "metadata:read": ["owner", "admin", "lead", "developer", "viewer", "security_reviewer", "on_call"],
-  // Dismiss drift in any environment (on-call resolves it on weekends); others only where they may write.
-  "drift:resolve": ["owner", "admin", "on_call"],
-  // Approve or reject others' change requests, acknowledge others' emergency changes (four eyes).
-  "approvals:decide": ["owner", "admin", "security_reviewer"],
-};
-
-export const can = (role: Role, capability: Capability): boolean => CAPABILITIES[capability].includes(role);
+/** Whether the role has the capability in every tier (organization-wide capabilities: lib/capabilities.ts). */
+export const can = (role: Role, capability: Capability): boolean => allowsEverywhere(role, capability);
 
 /** A grant from variable_access_policies, beyond the role baseline. */
 export type AccessGrant = {

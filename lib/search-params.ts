@@ -22,3 +22,10 @@ export function listFilters(sp: Record<string, Param>, max: number) {
     status: searchText(sp.status, max),
   };
 }
+
+/** A 1-based page number from the URL: a whole number from 1 to 100,000; anything else is page 1. */
+export function pageNumber(value: Param): number {
+  if (typeof value !== "string" || !/^\d{1,6}$/.test(value)) return 1;
+  const n = Number(value);
+  return n >= 1 && n <= 100_000 ? n : 1;
+}

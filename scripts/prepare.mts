@@ -15,21 +15,29 @@ import { type LocalDatabase, startLocalDatabase } from "./local-db.mts";
 
 export type Prepared = { local?: LocalDatabase; seeded: boolean; port: number };
 
+/**
+ * The database to use: DATABASE_URL's, or, when it is unset, the embedded PostgreSQL started here, whose URLs and
+ * secrets are put in the environment. Nothing is migrated (`npm run db:rollback` uses just this).
+ */
+export async function resolveDatabase(log: (m: string) => void): Promise<LocalDatabase | undefined> {
+  const env = process.env;
+  if (env.DATABASE_URL) return undefined;
+  const dataDir = path.resolve(env.RINGBEARER_DATA_DIR ?? ".data");
+  const pgPort = Number(env.RINGBEARER_PG_PORT ?? 54329);
+  log(
+    `Starting the embedded PostgreSQL in ${path.relative(process.cwd(), dataDir) || "."} (port ${pgPort})…`,
+  );
+  const local = await startLocalDatabase(dataDir, pgPort, log);
+  env.DATABASE_URL = local.databaseUrl;
+  env.DATABASE_OWNER_URL = local.ownerUrl;
+  env.RINGBEARER_MASTER_KEY ??= local.secrets.masterKey;
+  env.NEXTAUTH_SECRET ??= local.secrets.nextauthSecret;
+  return local;
+}
+
 export async function prepare(opts: { seed: boolean; log: (m: string) => void }): Promise<Prepared> {
   const env = process.env;
-  let local: LocalDatabase | undefined;
-  if (!env.DATABASE_URL) {
-    const dataDir = path.resolve(env.RINGBEARER_DATA_DIR ?? ".data");
-    const pgPort = Number(env.RINGBEARER_PG_PORT ?? 54329);
-    opts.log(
-      `Starting the embedded PostgreSQL in ${path.relative(process.cwd(), dataDir) || "."} (port ${pgPort})…`,
-    );
-    local = await startLocalDatabase(dataDir, pgPort, opts.log);
-    env.DATABASE_URL = local.databaseUrl;
-    env.DATABASE_OWNER_URL = local.ownerUrl;
-    env.RINGBEARER_MASTER_KEY ??= local.secrets.masterKey;
-    env.NEXTAUTH_SECRET ??= local.secrets.nextauthSecret;
-  }
+  const local = await resolveDatabase(opts.log);
   env.PORT ??= "3000";
   env.NEXTAUTH_URL ??= `http://localhost:${env.PORT}`;
   const config = parseEnv(env);

@@ -8,7 +8,7 @@ export type DownloadFormat = "csv" | "json";
 /**
  * A download streamed in batches (keyset pages), such that a failure is never a silent partial file:
  * - the first batch is read before the response exists, so a failure there is an ordinary JSON error with
- *   its status (the caller's `withMember` answers it) — never a 200 with a truncated body;
+ *   its status (the route builder, `orgRoute`, answers it) — never a 200 with a truncated body;
  * - a failure after the first byte is logged and ends the body with a visible marker: CSV gets a last line
  *   `# export failed: <code>`, JSON an element `{"error":{…}}` and no closing bracket, so the file does not
  *   parse as complete.

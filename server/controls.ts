@@ -25,6 +25,7 @@ export async function environmentControls(member: Member): Promise<Map<string, E
         environment: e.name,
         lock: e.locked && lock.until ? { until: lock.until, timeZone: lock.timeZone } : null,
         emergency: e.emergency,
+        emergencyGrant: access[e.id]?.emergency ?? false,
       } as const;
       return [e.id, { valueChange: valueChangeControl(input), push: pushControl(input) }];
     }),

@@ -76,6 +76,16 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
   throw new Error(`Ringbearer cannot start; fix its environment variables:\n${lines.join("\n")}`);
 }
 
+/** Just the database URLs (for `npm run db:rollback`, which needs no keys), named like parseEnv's. */
+export function parseDatabaseEnv(source: Record<string, string | undefined>) {
+  const result = schema.pick({ DATABASE_URL: true, DATABASE_OWNER_URL: true }).safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`);
+  throw new Error(
+    `Ringbearer cannot reach its database; fix its environment variables:\n${lines.join("\n")}`,
+  );
+}
+
 export function roleFromUrl(url: string): string {
   return decodeURIComponent(new URL(url).username) || "postgres";
 }

@@ -11,8 +11,9 @@ import { errorSummary, JobFailure, jobFailure, runJob, watchQueue } from "./job-
 import { log } from "./log";
 
 /**
- * Background jobs on pg-boss (a queue in PostgreSQL, schema `pgboss`, created by migration 0015): every app
- * instance runs the same workers and schedules, and PostgreSQL hands each job to exactly one of them.
+ * Background jobs on pg-boss (a queue in PostgreSQL, schema `pgboss`, which pg-boss creates and migrates as the
+ * owner at migrate time: db/job-schema.ts): every app instance runs the same workers and schedules, and
+ * PostgreSQL hands each job to exactly one of them.
  * Each job acts in an organization's job context (an owner, else an admin), so row-level security applies.
  */
 export const QUEUES = {
@@ -209,7 +210,10 @@ export async function startWorkers(boss: PgBoss, options: { pollingIntervalSecon
   );
 }
 
-/** pg-boss as the app role, on the schema migration 0015 created: it migrates nothing and owns nothing. */
+/**
+ * pg-boss as the app role, on the schema pg-boss made at migrate time (db/job-schema.ts): it migrates nothing
+ * and owns nothing; it refuses to start on a schema at another version than its own ("requires migrations").
+ */
 export function createBoss(databaseUrl: string, options: Partial<ConstructorOptions> = {}) {
   return new PgBoss({
     connectionString: databaseUrl,

@@ -1,7 +1,6 @@
 "use client";
 
 import { useState } from "react";
-import { grantPolicyAction } from "@/app/(console)/o/[org]/access/actions";
 import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
@@ -11,6 +10,7 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import type { ActionResult } from "@/lib/errors";
 import { ROLES } from "@/lib/roles";
+import { grantPolicyAction } from "@/server/actions/access";
 import { TimeWindowFields } from "./time-window-fields";
 
 /** Grant access beyond a role's baseline: to a user or a role, over all variables, one, or a tag. */

@@ -1,6 +1,5 @@
 "use client";
 
-import { inviteAction } from "@/app/(console)/o/[org]/access/actions";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -9,6 +8,7 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import type { ActionResult } from "@/lib/errors";
 import type { Role } from "@/lib/roles";
+import { inviteAction } from "@/server/actions/access";
 import { InviteLink } from "./invite-link";
 
 type Created = { email: string; role: string; expiresAt: string; link: string };

@@ -1,16 +1,12 @@
 "use client";
 
-import {
-  changeRoleAction,
-  removeMemberAction,
-  revokeSessionsAction,
-} from "@/app/(console)/o/[org]/access/actions";
 import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import type { ActionResult } from "@/lib/errors";
 import { ROLES } from "@/lib/roles";
+import { changeRoleAction, removeMemberAction, revokeSessionsAction } from "@/server/actions/access";
 
 type State = ActionResult<unknown> | null;
 

@@ -1,10 +1,10 @@
 "use client";
 
-import { revokePolicyAction } from "@/app/(console)/o/[org]/access/actions";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import type { ActionResult } from "@/lib/errors";
+import { revokePolicyAction } from "@/server/actions/access";
 
 export function RevokeButton({
   org,

@@ -1,10 +1,10 @@
 "use client";
 
-import { revokeInvitationAction } from "@/app/(console)/o/[org]/access/actions";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import type { ActionResult } from "@/lib/errors";
+import { revokeInvitationAction } from "@/server/actions/access";
 
 export function RevokeInvitationButton({ org, id, email }: { org: string; id: string; email: string }) {
   const { state, onSubmit, pending } = useActionForm<ActionResult<void> | null>(

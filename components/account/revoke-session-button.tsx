@@ -2,11 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import { revokeSessionAction } from "@/app/(console)/o/[org]/account/actions";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import type { ActionResult } from "@/lib/errors";
+import { revokeSessionAction } from "@/server/actions/account";
 
 /** Signs out one session (`sessionId`) or all the others. */
 export function RevokeSessionButton({

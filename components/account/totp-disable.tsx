@@ -2,13 +2,13 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import { disableTotpAction } from "@/app/(console)/o/[org]/account/mfa-actions";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/errors";
+import { disableTotpAction } from "@/server/actions/mfa";
 
 /** Turning two-factor authentication off: a current code from the app, or the password. */
 export function TotpDisable() {

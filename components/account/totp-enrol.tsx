@@ -2,7 +2,6 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
-import { beginTotpAction, confirmTotpAction } from "@/app/(console)/o/[org]/account/mfa-actions";
 import { useStepUp } from "@/components/auth/use-step-up";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
@@ -10,6 +9,7 @@ import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/errors";
+import { beginTotpAction, confirmTotpAction } from "@/server/actions/mfa";
 
 type Material = { secret: string; uri: string; qr: string };
 

@@ -1,16 +1,12 @@
 "use client";
 
-import {
-  approveRequestAction,
-  cancelRequestAction,
-  rejectRequestAction,
-} from "@/app/(console)/o/[org]/approvals/actions";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import type { Decision } from "@/db/mutations/change-requests";
 import type { ActionResult } from "@/lib/errors";
+import { approveRequestAction, cancelRequestAction, rejectRequestAction } from "@/server/actions/approvals";
 
 type State = ActionResult<Decision> | null;
 

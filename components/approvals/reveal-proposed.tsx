@@ -1,9 +1,9 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { revealProposedAction } from "@/app/(console)/o/[org]/approvals/actions";
 import { useStepUp } from "@/components/auth/use-step-up";
 import { Button } from "@/components/ui/button";
+import { revealProposedAction } from "@/server/actions/approvals";
 
 /** The proposed value, masked until a deliberate, audited reveal. */
 export function RevealProposed({

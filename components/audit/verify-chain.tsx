@@ -1,9 +1,9 @@
 "use client";
 
-import { verifyAuditAction } from "@/app/(console)/o/[org]/audit/actions";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/errors";
+import { verifyAuditAction } from "@/server/actions/audit";
 
 type Verdict = { checked: number; brokenSeq: number | null; brokenId: string | null; reason: string | null };
 

@@ -1,13 +1,13 @@
 "use client";
 
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { reauthenticateAction } from "@/app/(console)/o/[org]/account/mfa-actions";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { modalClass } from "@/components/ui/modal";
 import type { ActionResult } from "@/lib/errors";
+import { reauthenticateAction } from "@/server/actions/mfa";
 
 type Props = {
   /** The user has two-factor authentication: they may answer with a code instead of the password. */

@@ -2,13 +2,13 @@
 
 import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition } from "react";
-import { promoteAction } from "@/app/(console)/o/[org]/compare/actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import type { DiffCounts, DiffKind } from "@/lib/compare";
 import type { Control } from "@/lib/controls";
+import { promoteAction } from "@/server/actions/compare";
 
 type Row = {
   variableId: string;

@@ -2,7 +2,6 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { applyImportAction, previewImportAction } from "@/app/(console)/o/[org]/environments/actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -10,6 +9,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Textarea } from "@/components/ui/textarea";
 import type { ImportPreview, ImportStatus } from "@/db/mutations/dotenv-import";
 import { DOTENV_IMPORT_MAX_BYTES } from "@/lib/limits";
+import { applyImportAction, previewImportAction } from "@/server/actions/environments";
 
 const TONE: Record<ImportStatus, "green" | "amber" | "neutral" | "red"> = {
   new: "green",

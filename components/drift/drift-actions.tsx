@@ -2,13 +2,13 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import { resolveDriftAction } from "@/app/(console)/o/[org]/drift/actions";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import type { Resolution } from "@/db/mutations/drift-resolution";
 import type { ActionResult } from "@/lib/errors";
+import { resolveDriftAction } from "@/server/actions/drift";
 
 type State = ActionResult<Resolution> | null;
 

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { SEVERITIES, type Severity } from "@/db/queries/drift";
+import { SEVERITIES, type Severity } from "@/lib/drift";
 
 type Count = { environment: string; severity: Severity; count: number };
 

@@ -2,10 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, useTransition } from "react";
-import { rollbackAction } from "@/app/(console)/o/[org]/drift/actions";
 import { Button } from "@/components/ui/button";
 import { modalClass } from "@/components/ui/modal";
 import type { Control } from "@/lib/controls";
+import { rollbackAction } from "@/server/actions/drift";
 
 const LISTED = 12;
 

@@ -2,9 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { pushTargetAction, scanTargetAction, testTargetAction } from "@/app/(console)/o/[org]/drift/actions";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/errors";
+import { pushTargetAction, scanTargetAction, testTargetAction } from "@/server/actions/drift";
 
 type Outcome = { ok?: boolean; status?: string; message: string };
 

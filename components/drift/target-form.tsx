@@ -1,6 +1,5 @@
 "use client";
 
-import { createTargetAction } from "@/app/(console)/o/[org]/drift/actions";
 import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { ShownOnceSecret } from "@/components/drift/shown-once-secret";
 import { useActionForm } from "@/components/forms/use-action-form";
@@ -11,6 +10,7 @@ import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import type { ActionResult } from "@/lib/errors";
+import { createTargetAction } from "@/server/actions/drift";
 
 type State = ActionResult<{ status: string; secret: string | null }> | null;
 

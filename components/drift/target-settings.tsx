@@ -2,11 +2,6 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
-import {
-  rotateSecretAction,
-  setTargetActiveAction,
-  updateTargetAction,
-} from "@/app/(console)/o/[org]/drift/actions";
 import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { ShownOnceSecret } from "@/components/drift/shown-once-secret";
 import { useActionForm } from "@/components/forms/use-action-form";
@@ -16,6 +11,7 @@ import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/errors";
+import { rotateSecretAction, setTargetActiveAction, updateTargetAction } from "@/server/actions/drift";
 
 export type TargetSettingsView = {
   id: string;

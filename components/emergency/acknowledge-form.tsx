@@ -1,11 +1,11 @@
 "use client";
 
-import { acknowledgeReviewAction } from "@/app/(console)/o/[org]/emergency/actions";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/errors";
+import { acknowledgeReviewAction } from "@/server/actions/emergency";
 
 /** Acknowledge one emergency change, with an optional note (not allowed for the person who made it). */
 export function AcknowledgeForm({ org, id, label }: { org: string; id: string; label: string }) {

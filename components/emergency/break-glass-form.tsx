@@ -2,7 +2,6 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import { openEmergencyAction } from "@/app/(console)/o/[org]/emergency/actions";
 import { useStepUp } from "@/components/auth/use-step-up";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
@@ -11,6 +10,7 @@ import { FormMessage } from "@/components/ui/form-message";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import type { ActionResult } from "@/lib/errors";
+import { openEmergencyAction } from "@/server/actions/emergency";
 
 type State = ActionResult<{ id: string; environment: string; expiresAt: Date }> | null;
 

@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
-import { endEmergencyAction } from "@/app/(console)/o/[org]/emergency/actions";
 import { Button } from "@/components/ui/button";
+import { endEmergencyAction } from "@/server/actions/emergency";
 
 const remaining = (until: number, now: number) => {
   const s = Math.max(0, Math.floor((until - now) / 1000));

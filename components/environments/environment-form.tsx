@@ -2,10 +2,6 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import {
-  createEnvironmentAction,
-  updateEnvironmentAction,
-} from "@/app/(console)/o/[org]/environments/actions";
 import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
@@ -15,6 +11,7 @@ import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import type { ActionResult } from "@/lib/errors";
+import { createEnvironmentAction, updateEnvironmentAction } from "@/server/actions/environments";
 
 type Environment = {
   id: string;

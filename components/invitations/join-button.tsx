@@ -2,9 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { joinInvitationAction } from "@/app/(auth)/invite/[token]/actions";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/errors";
+import { joinInvitationAction } from "@/server/actions/invitations";
 import { refusal } from "./refusal";
 
 /** The signed-in invitee joins; on success they land in the organization. */

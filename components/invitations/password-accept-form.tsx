@@ -3,11 +3,11 @@
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState, useTransition } from "react";
-import { acceptWithPasswordAction } from "@/app/(auth)/invite/[token]/actions";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/errors";
+import { acceptWithPasswordAction } from "@/server/actions/invitations";
 import { refusal } from "./refusal";
 
 type Result = ActionResult<{ slug: string; email: string }>;

@@ -1,44 +1,51 @@
 "use client";
 
-import { useEffect, useRef, useState, useTransition } from "react";
-import { revealValueAction, setValueAction } from "@/app/(console)/o/[org]/variables/actions";
+import { useEffect, useRef } from "react";
 import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
-import { useStepUp } from "@/components/auth/use-step-up";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
-import { FormMessage } from "@/components/ui/form-message";
-import { Input } from "@/components/ui/input";
 import { modalClass } from "@/components/ui/modal";
-import { Textarea } from "@/components/ui/textarea";
+import { RevealError, useValueReveal, ValueDisplay } from "@/components/values/use-value-reveal";
+import type { ValueActions } from "@/components/values/value-actions";
+import { ValueEditor } from "@/components/values/value-editor";
 import type { ValueChange } from "@/db/mutations/values";
 import type { MatrixEnvironment } from "@/db/queries/matrix";
 import type { Control } from "@/lib/controls";
 import type { ActionResult } from "@/lib/errors";
-import { maskedValue } from "@/lib/mask";
 
 type Props = {
   org: string;
+  actions: ValueActions;
   variable: { id: string; name: string; variableType: string };
   environment: MatrixEnvironment;
   /** The version the matrix showed (0 = not set): the save is refused if it moved since. */
   version: number;
   /** Whether the caller may change values there now, or why not (lib/controls.ts). */
   control: Control;
+  /** The change waits for a reviewer, at this risk (lib/approvals.ts valueChangeMode), as on the variable page. */
+  approval: { risk: string } | null;
   onClose: () => void;
   onSaved: () => void;
 };
 
 type SetState = ActionResult<ValueChange> | null;
 
-/** The value editor opened from a matrix cell: masked, an audited reveal, and a write conditional on the version. */
-export function CellEditor({ org, variable, environment, version, control, onClose, onSaved }: Props) {
+/** A matrix cell's value in a dialog: masked, an audited reveal, and the value editor (lock and role permitting). */
+export function CellEditor({
+  org,
+  actions,
+  variable,
+  environment,
+  version,
+  control,
+  approval,
+  onClose,
+  onSaved,
+}: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const [revealed, setRevealed] = useState<string | null>(null);
-  const [revealError, setRevealError] = useState<string | null>(null);
-  const [revealing, startReveal] = useTransition();
-  const { state, onSubmit, pending } = useActionForm<SetState>(setValueAction.bind(null, org), null);
-  const stepUp = useStepUp();
+  const target = { variableId: variable.id, environmentId: environment.id };
+  const reveal = useValueReveal(() => actions.revealValue(org, target));
+  const { state, onSubmit, pending } = useActionForm<SetState>(actions.setValue.bind(null, org), null);
 
   useEffect(() => {
     dialog.current?.showModal();
@@ -49,16 +56,6 @@ export function CellEditor({ org, variable, environment, version, control, onClo
       onClose();
     }
   }, [state, onSaved, onClose]);
-
-  const reveal = () =>
-    startReveal(async () => {
-      setRevealError(null);
-      const result = await stepUp.withStepUp(() =>
-        revealValueAction(org, { variableId: variable.id, environmentId: environment.id }),
-      );
-      if (result.ok) setRevealed(result.data.value);
-      else setRevealError(result.error.message);
-    });
 
   return (
     <dialog
@@ -81,38 +78,22 @@ export function CellEditor({ org, variable, environment, version, control, onClo
         </div>
         {version ? (
           <div className="flex items-center gap-3">
-            {revealed === null ? (
-              <>
-                <span role="img" aria-label="masked value" className="font-mono">
-                  {maskedValue()}
-                </span>
-                <Button type="button" variant="secondary" size="sm" onClick={reveal} disabled={revealing}>
-                  {revealing ? "Revealing…" : "Reveal"}
-                </Button>
-              </>
-            ) : (
-              <section
-                aria-label="Revealed value"
-                // biome-ignore lint/a11y/noNoninteractiveTabindex: a long value scrolls; keyboard users scroll it too
-                tabIndex={0}
-                className="max-h-40 flex-1 relative overflow-auto rounded bg-amber-50 px-2 py-1 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+            <ValueDisplay value={reveal.value} label="Revealed value" testId="matrix-revealed" />
+            {reveal.value === null ? (
+              <Button
+                type="button"
+                variant="secondary"
+                size="sm"
+                onClick={reveal.show}
+                disabled={reveal.pending}
               >
-                <pre
-                  data-testid="matrix-revealed"
-                  className="whitespace-pre-wrap break-all font-mono text-sm"
-                >
-                  {revealed}
-                </pre>
-              </section>
-            )}
+                {reveal.pending ? "Revealing…" : "Reveal"}
+              </Button>
+            ) : null}
           </div>
         ) : null}
-        {revealError ? (
-          <p role="alert" className="text-sm text-red-700">
-            {revealError}
-          </p>
-        ) : null}
-        {stepUp.dialog}
+        <RevealError error={reveal.error} />
+        {reveal.dialog}
         {wasRequested(state) ? (
           <SentForApproval org={org} state={state} />
         ) : control.state === "hidden" ? (
@@ -129,52 +110,24 @@ export function CellEditor({ org, variable, environment, version, control, onClo
             )}
           </p>
         ) : (
-          <form
+          <ValueEditor
+            environmentId={environment.id}
+            variableId={variable.id}
+            label="value"
+            formName={`Set ${variable.name} in ${environment.name}`}
+            baseVersion={version}
+            currentVersion={version}
+            multiline={variable.variableType === "configuration"}
+            approval={approval ?? (control.approval ? {} : null)}
+            state={state}
+            saving={pending}
             onSubmit={onSubmit}
-            className="space-y-3"
-            aria-label={`Set ${variable.name} in ${environment.name}`}
-          >
-            <input type="hidden" name="variableId" value={variable.id} />
-            <input type="hidden" name="environmentId" value={environment.id} />
-            <input type="hidden" name="expectedVersion" value={version} />
-            <FormMessage state={state} />
-            {state && !state.ok && typeof state.error.meta?.currentVersion === "number" ? (
-              <p className="text-sm text-gray-700">
-                It is now at v{state.error.meta.currentVersion}. Close and reopen the cell to edit the current
-                value.
-              </p>
-            ) : null}
-            <Field
-              label="New value"
-              htmlFor="matrix-value"
-              error={state && !state.ok ? state.fieldErrors?.value : undefined}
-            >
-              <Textarea
-                id="matrix-value"
-                name="value"
-                rows={variable.variableType === "configuration" ? 6 : 2}
-                autoComplete="off"
-                spellCheck={false}
-                className="font-mono"
-              />
-            </Field>
-            <Field
-              label="Change note"
-              htmlFor="matrix-note"
-              hint="Required when the change needs a reviewer's approval: it is the reason they read."
-              error={state && !state.ok ? state.fieldErrors?.note : undefined}
-            >
-              <Input id="matrix-note" name="note" autoComplete="off" />
-            </Field>
-            {control.approval ? (
-              <p className="text-sm text-gray-700">
-                Changes to {environment.name} are sent for approval: a reviewer applies them.
-              </p>
-            ) : null}
-            <Button type="submit" size="sm" disabled={pending}>
-              {pending ? "Saving…" : "Save value"}
-            </Button>
-          </form>
+            onReload={() => {
+              // The matrix refreshes; the cell reopens on the version it holds now.
+              onSaved();
+              dialog.current?.close();
+            }}
+          />
         )}
       </div>
     </dialog>

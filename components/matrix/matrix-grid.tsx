@@ -4,8 +4,13 @@ import { QueryClient, QueryClientProvider, useQueries, useQueryClient } from "@t
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { CHANGE_EVENT } from "@/components/console/live-updates";
+import type { ValueActions } from "@/components/values/value-actions";
 import type { MatrixEnvironment, MatrixPage, MatrixRow } from "@/db/queries/matrix";
+import { valueChangeMode } from "@/lib/approvals";
 import type { Control } from "@/lib/controls";
+import type { Permission } from "@/lib/policy";
+import type { Classification } from "@/lib/risk";
+import type { EnvironmentType, Role } from "@/lib/roles";
 import { CellEditor } from "./cell-editor";
 import { MatrixCellView } from "./matrix-cell";
 
@@ -22,7 +27,27 @@ type Props = {
   environments: MatrixEnvironment[];
   /** Per environment id: whether the caller may change values there now, or why not. */
   controls: Record<string, Control>;
+  /** The caller's role and, per environment id, permission and break-glass session: whether a change waits. */
+  role: Role;
+  access: Record<string, { permission: Permission; emergency: boolean }>;
+  actions: ValueActions;
 };
+
+/** Whether setting this value waits for a reviewer, and at what risk (the variable page says the same). */
+function approvalFor(props: Props, row: MatrixRow, env: MatrixEnvironment) {
+  const access = props.access[env.id];
+  if (!access) return null;
+  const { mode, risk } = valueChangeMode({
+    role: props.role,
+    permission: access.permission,
+    action: "value:set",
+    classification: row.securityClassification as Classification,
+    weddingCritical: row.isWeddingCritical,
+    environmentType: env.environmentType as EnvironmentType,
+    emergency: access.emergency,
+  });
+  return mode === "request" ? { risk: risk.level } : null;
+}
 
 export function MatrixGrid(props: Props) {
   const [client] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000 } } }));
@@ -49,7 +74,8 @@ async function fetchPage(org: string, filters: Filters, page: number): Promise<M
  * fetched, so scrolling 10,000 variables never loads them all. A roving tab stop and arrow keys move
  * between cells; Enter or a click opens the value editor.
  */
-function Grid({ org, filters, environments, controls }: Props) {
+function Grid(props: Props) {
+  const { org, filters, environments, controls } = props;
   const queryClient = useQueryClient();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<{ row: number; col: number }>({ row: 0, col: 0 });
@@ -230,6 +256,8 @@ function Grid({ org, filters, environments, controls }: Props) {
       {editing ? (
         <CellEditor
           org={org}
+          actions={props.actions}
+          approval={approvalFor(props, editing.row, environments[editing.col])}
           variable={{ id: editing.row.id, name: editing.row.name, variableType: editing.row.variableType }}
           environment={environments[editing.col]}
           version={editing.row.cells[editing.col]?.version ?? 0}

@@ -2,12 +2,6 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import {
-  addBlackoutAction,
-  addWindowAction,
-  removeProtectionAction,
-  setTimeZoneAction,
-} from "@/app/(console)/o/[org]/settings/actions";
 import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
@@ -17,6 +11,12 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import type { ActionResult } from "@/lib/errors";
 import { ISO_DAYS } from "@/lib/format";
+import {
+  addBlackoutAction,
+  addWindowAction,
+  removeProtectionAction,
+  setTimeZoneAction,
+} from "@/server/actions/settings";
 
 type State = ActionResult<unknown> | null;
 

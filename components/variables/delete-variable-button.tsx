@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { deleteVariableAction } from "@/app/(console)/o/[org]/variables/actions";
 import { Button } from "@/components/ui/button";
+import { deleteVariableAction } from "@/server/actions/variables";
 
 /** Soft delete with a confirmation; the variable stays restorable for 90 days. */
 export function DeleteVariableButton({

@@ -2,10 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { restoreVariableAction } from "@/app/(console)/o/[org]/variables/actions";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { formatDate, formatStamp } from "@/lib/format";
+import { restoreVariableAction } from "@/server/actions/variables";
 
 type Item = { id: string; name: string; deletedAt: Date | null };
 type Outcome = { id: string; kind: "error" | "reason" | "requested"; text: string };

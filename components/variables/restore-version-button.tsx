@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { restoreVersionAction } from "@/app/(console)/o/[org]/variables/actions";
 import { Button } from "@/components/ui/button";
+import { restoreVersionAction } from "@/server/actions/variables";
 
 type Props = {
   org: string;

@@ -2,27 +2,23 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
-import {
-  checkConnectivityAction,
-  deleteValueAction,
-  revealValueAction,
-  setValueAction,
-} from "@/app/(console)/o/[org]/variables/actions";
 import { SentForApproval } from "@/components/approvals/sent-for-approval";
-import { useStepUp } from "@/components/auth/use-step-up";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
+import { RevealError, useValueReveal, ValueDisplay } from "@/components/values/use-value-reveal";
+import type { ValueRowActions } from "@/components/values/value-actions";
+import { ValueEditor } from "@/components/values/value-editor";
 import type { ValueChange } from "@/db/mutations/values";
 import type { WriteMode } from "@/lib/approvals";
 import type { ActionResult } from "@/lib/errors";
-import { maskedValue } from "@/lib/mask";
 import { DeleteRequestForm } from "./delete-request-form";
-import { ValueEditor } from "./value-editor";
 
 type Props = {
   org: string;
+  /** The server actions, from the page (components do not import app/). */
+  actions: ValueRowActions;
   variableId: string;
   environment: { id: string; name: string; locked: boolean; isActive: boolean };
   value: { version: number; hash: string; updated: string } | null;
@@ -46,6 +42,7 @@ type ChangeState = ActionResult<ValueChange> | null;
 /** One environment's value: masked until a deliberate, audited reveal; edits are conditional on its version. */
 export function ValueRow({
   org,
+  actions,
   variableId,
   environment,
   value,
@@ -59,11 +56,8 @@ export function ValueRow({
   checks = [],
 }: Props) {
   const router = useRouter();
-  const [revealed, setRevealed] = useState<string | null>(null);
-  const [revealError, setRevealError] = useState<string | null>(null);
   /** The version the editor was opened on: live refreshes update `value`, never what the save expects. */
   const [editing, setEditing] = useState<{ baseVersion: number } | null>(null);
-  const [revealing, startReveal] = useTransition();
   const [probe, setProbe] = useState<{ ok: boolean; text: string } | null>(null);
   const [probing, startProbe] = useTransition();
   const [deleting, setDeleting] = useState(false);
@@ -71,43 +65,34 @@ export function ValueRow({
     state,
     onSubmit,
     pending: saving,
-  } = useActionForm<ChangeState>(setValueAction.bind(null, org), null);
-  const del = useActionForm<ChangeState>(deleteValueAction.bind(null, org), null);
+  } = useActionForm<ChangeState>(actions.setValue.bind(null, org), null);
+  const del = useActionForm<ChangeState>(actions.deleteValue.bind(null, org), null);
+  const target = { variableId, environmentId: environment.id };
+  const reveal = useValueReveal(() => actions.revealValue(org, target));
   const open = !environment.locked && environment.isActive;
   const canSet = setMode !== "forbidden";
-  const stepUp = useStepUp();
   const label = `${environment.name} value`;
   const approval = setMode === "request";
 
   useEffect(() => {
     if (state?.ok) {
       setEditing(null);
-      setRevealed(null);
+      reveal.hide();
       router.refresh();
     }
-  }, [state, router]);
+  }, [state, router, reveal.hide]);
   useEffect(() => {
     if (del.state?.ok) {
       setDeleting(false);
-      setRevealed(null);
+      reveal.hide();
       router.refresh();
     }
-  }, [del.state, router]);
-
-  const reveal = () =>
-    startReveal(async () => {
-      setRevealError(null);
-      const result = await stepUp.withStepUp(() =>
-        revealValueAction(org, { variableId, environmentId: environment.id }),
-      );
-      if (result.ok) setRevealed(result.data.value);
-      else setRevealError(result.error.message);
-    });
+  }, [del.state, router, reveal.hide]);
 
   const testConnection = () =>
     startProbe(async () => {
       setProbe(null);
-      const result = await checkConnectivityAction(org, { variableId, environmentId: environment.id });
+      const result = await actions.checkConnectivity(org, target);
       setProbe(
         result.ok
           ? { ok: result.data.status === "passed", text: `${result.data.message} (${result.data.ms} ms)` }
@@ -122,23 +107,14 @@ export function ValueRow({
         {environment.locked ? <Badge tone="amber">locked: wedding hours</Badge> : null}
         {!environment.isActive ? <Badge tone="neutral">inactive</Badge> : null}
         <div className="min-w-0 flex-1 font-mono text-sm">
-          {!value ? (
-            <span className="text-quiet">not set</span>
-          ) : revealed !== null ? (
-            <section
-              aria-label={`${environment.name} value, revealed`}
-              // biome-ignore lint/a11y/noNoninteractiveTabindex: a long value scrolls; keyboard users scroll it too
-              tabIndex={0}
-              className="max-h-40 relative overflow-auto rounded bg-amber-50 px-2 py-1 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
-            >
-              <pre className="whitespace-pre-wrap break-all" data-testid={`revealed-${environment.name}`}>
-                {revealed}
-              </pre>
-            </section>
+          {value ? (
+            <ValueDisplay
+              value={reveal.value}
+              label={`${environment.name} value, revealed`}
+              testId={`revealed-${environment.name}`}
+            />
           ) : (
-            <span role="img" aria-label="masked value">
-              {maskedValue()}
-            </span>
+            <span className="text-quiet">not set</span>
           )}
         </div>
         {value ? (
@@ -148,23 +124,23 @@ export function ValueRow({
         ) : null}
         <div className="flex flex-wrap gap-2">
           {value && canRead ? (
-            revealed === null ? (
+            reveal.value === null ? (
               <Button
                 type="button"
                 variant="secondary"
                 size="sm"
-                onClick={reveal}
-                disabled={revealing}
+                onClick={reveal.show}
+                disabled={reveal.pending}
                 aria-label={`Reveal ${label}`}
               >
-                {revealing ? "Revealing…" : "Reveal"}
+                {reveal.pending ? "Revealing…" : "Reveal"}
               </Button>
             ) : (
               <Button
                 type="button"
                 variant="secondary"
                 size="sm"
-                onClick={() => setRevealed(null)}
+                onClick={reveal.hide}
                 aria-label={`Hide ${label}`}
               >
                 Hide
@@ -258,13 +234,9 @@ export function ValueRow({
           Connectivity: {probe.text}
         </p>
       ) : null}
-      {revealError ? (
-        <p role="alert" className="text-sm text-red-700">
-          {revealError}
-        </p>
-      ) : null}
+      <RevealError error={reveal.error} />
       <FormMessage state={del.state} />
-      {stepUp.dialog}
+      {reveal.dialog}
       {deleting && value && open ? (
         <DeleteRequestForm
           environmentId={environment.id}

@@ -2,7 +2,6 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import { createVariableAction, updateVariableAction } from "@/app/(console)/o/[org]/variables/actions";
 import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
@@ -13,6 +12,7 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import type { ActionResult } from "@/lib/errors";
+import { createVariableAction, updateVariableAction } from "@/server/actions/variables";
 
 type Variable = {
   id: string;

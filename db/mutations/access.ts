@@ -16,7 +16,7 @@ import {
   variableAccessPolicies,
 } from "../schema";
 import { writeAudit } from "./audit";
-import { type Approval, approvedBy, deferChange, mustWait } from "./change-request-open";
+import { type Approval, approvedBy, approvedChange, deferChange, mustWait } from "./change-request-open";
 import type { ConsoleChange } from "./variables";
 
 /**
@@ -29,7 +29,8 @@ export async function grantPolicy(
   input: PolicyInput,
   options: { reason?: string; approval?: Approval } = {},
 ): Promise<ConsoleChange<{ id: string }>> {
-  if (!options.approval) requireCapability(ctx, "members:manage");
+  const approved = await approvedChange(tx, ctx, options.approval, "policy:grant", null);
+  if (!approved) requireCapability(ctx, "members:manage");
   if (input.expiresAt) {
     // The last day the grant applies, in the organization's zone: today or before is already over.
     const [org] = await tx
@@ -82,9 +83,9 @@ export async function grantPolicy(
   const to = input.subject === "user" ? input.email : `role ${input.role}`;
   const scope =
     input.scope === "all" ? "all variables" : input.scope === "tag" ? `#${input.tag}` : input.variable;
-  if (options.approval && (userId === ctx.userId || (input.subject === "role" && input.role === ctx.role)))
+  if (approved && (userId === ctx.userId || (input.subject === "role" && input.role === ctx.role)))
     throw new AppError("forbidden", { form: ["You cannot approve access that would be granted to you"] });
-  if (mustWait(risk, options.approval))
+  if (mustWait(risk, approved))
     return deferChange(tx, ctx, {
       action: "policy:grant",
       payload: input,

@@ -7,6 +7,7 @@ import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { orgKeys } from "../keyring";
 import { type CHANGE_REQUEST_ACTIONS, changeRequestItems, changeRequests } from "../schema";
+import { verifiedRequest } from "./approval-verify";
 import { writeAudit } from "./audit";
 
 export type ChangeSource = "edit" | "delete" | "restore" | "promote" | "import" | "drift";
@@ -121,14 +122,31 @@ export async function openChangeRequest(
 
 export type DeferredAction = Exclude<(typeof CHANGE_REQUEST_ACTIONS)[number], "values">;
 
-/** Set when a domain function runs because a reviewer approved it: skip the gate, name the request. */
+/** Carried into a domain function that replays an approved request: names the request, which the gate verifies. */
 export type Approval = { requestId: string };
 
 /** The outcome of a console change that may wait for approval. */
 export type Deferred = { status: "requested"; requestId: string; riskLevel: RiskLevel };
 
-/** Whether a change must wait for a reviewer: HIGH or CRITICAL, and not already the approved request itself. */
-export const mustWait = (risk: Risk, approval?: Approval) => !approval && needsApproval(risk.level);
+/**
+ * Whether an approval carried into a domain function admits this change. It is never taken on trust: the stored
+ * request must be in this organization, approved by the caller in this transaction, not their own, not expired,
+ * for this action and this row (approval-verify.ts); anything else is refused with `approval_required`.
+ */
+export async function approvedChange(
+  tx: Tx,
+  ctx: TenantContext,
+  approval: Approval | undefined,
+  action: DeferredAction,
+  resourceId: string | null,
+): Promise<boolean> {
+  if (!approval) return false;
+  await verifiedRequest(tx, ctx, approval.requestId, { action, resourceId });
+  return true;
+}
+
+/** Whether a change must wait for a reviewer: HIGH or CRITICAL, and not already the verified approved request. */
+export const mustWait = (risk: Risk, approved: boolean) => !approved && needsApproval(risk.level);
 
 /** What an audit row of an approved change adds to its details. */
 export const approvedBy = (approval?: Approval) => (approval ? { change_request: approval.requestId } : {});

@@ -6,13 +6,7 @@ import { environmentInOrg } from "../authz";
 import type { Tx } from "../client";
 import { setLocal, type TenantContext } from "../context";
 import { orgKeys } from "../keyring";
-import {
-  changeRequestItems,
-  changeRequests,
-  environmentVariables,
-  environmentVariableValues,
-  users,
-} from "../schema";
+import { changeRequestItems, changeRequests, environmentVariables, users } from "../schema";
 import { writeAudit } from "./audit";
 import type { ChangeSource } from "./change-request-open";
 import { runDeferred } from "./deferred-changes";
@@ -96,12 +90,6 @@ export type Decision =
   | { status: "stale"; moved: string[] }
   | { status: "expired" };
 
-class StaleRequest extends Error {
-  constructor(readonly moved: string[]) {
-    super("stale");
-  }
-}
-
 /**
  * Approves a request and applies it in the same transaction (through the one value write path, admitted by
  * the approved request in the database); or marks it stale, applying nothing, if a value it was based on
@@ -138,12 +126,8 @@ export async function approveChangeRequest(
       applyApproved(sp, ctx, request, env, items, current, input.note),
     );
   } catch (error) {
-    const conflict = error instanceof AppError && error.code === "conflict:version";
-    if (!(error instanceof StaleRequest) && !conflict) throw error;
-    const names =
-      error instanceof StaleRequest
-        ? error.moved
-        : ((error.meta?.conflicts as { name: string }[] | undefined) ?? []).map((c) => c.name);
+    if (!(error instanceof AppError && error.code === "conflict:version")) throw error;
+    const names = ((error.meta?.conflicts as { name: string }[] | undefined) ?? []).map((c) => c.name);
     await close(tx, ctx, request, "stale", { moved: names });
     return { status: "stale", moved: names };
   }
@@ -229,44 +213,21 @@ async function applyApproved(
       500,
     );
   const keys = await orgKeys(tx, ctx.organizationId);
-  const sets: ValueWrite[] = items
-    .filter((i) => i.item.operation === "set" && !unchanged.includes(i))
+  // Sets and deletes go through the one write path together, carrying the request: the gate verifies it covers
+  // exactly these rows and writes the approved ciphertext itself.
+  const writes: ValueWrite[] = items
+    .filter((i) => !unchanged.includes(i))
     .map(({ item, variable }) => ({
       variable,
-      value: decryptWith(keys, item.encryptionKeyId as string, item.newEncryptedValue as string, {
-        organizationId: ctx.organizationId,
-        variableId: variable.id,
-        environmentId: env.id,
-      }),
+      value: item.operation === "delete" ? null : openProposal(keys, item, variable.id, env.id, ctx),
       expectedVersion: item.baseVersion,
       note: valueNote(item.note),
-      // The approved ciphertext itself: the database admits exactly it (and its key and hash), nothing else.
-      sealed: {
-        encryptedValue: item.newEncryptedValue as string,
-        encryptionKeyId: item.encryptionKeyId as string,
-        valueHash: item.newValueHash as string,
-      },
     }));
-  await writeValues(tx, ctx, env, sets, {
-    approved: true,
+  await writeValues(tx, ctx, env, writes, {
+    approval: { requestId: request.id },
     fieldFor: (w) => w.variable.name,
     source: request.source as ChangeSource,
   });
-  const deletes = items.filter((i) => i.item.operation === "delete");
-  for (const { item, variable } of deletes) {
-    await setLocal(tx, "app.change_note", valueNote(item.note));
-    const [row] = await tx
-      .delete(environmentVariableValues)
-      .where(
-        and(
-          eq(environmentVariableValues.variableId, variable.id),
-          eq(environmentVariableValues.environmentId, env.id),
-          eq(environmentVariableValues.version, item.baseVersion),
-        ),
-      )
-      .returning({ id: environmentVariableValues.id });
-    if (!row) throw new StaleRequest([variable.name]);
-  }
   await writeAudit(tx, ctx, {
     action: "approve",
     resourceType: "change_request",
@@ -283,6 +244,28 @@ async function applyApproved(
     },
   });
   return { status: "approved", applied: items.length - unchanged.length };
+}
+
+/**
+ * A proposed value, decrypted for its checks (its AAD binds it to its row): one that does not open was altered
+ * where it is stored, and the request is refused, never applied.
+ */
+function openProposal(
+  keys: Awaited<ReturnType<typeof orgKeys>>,
+  item: { newEncryptedValue: string | null; encryptionKeyId: string | null },
+  variableId: string,
+  environmentId: string,
+  ctx: TenantContext,
+) {
+  try {
+    return decryptWith(keys, item.encryptionKeyId as string, item.newEncryptedValue as string, {
+      organizationId: ctx.organizationId,
+      variableId,
+      environmentId,
+    });
+  } catch {
+    throw new AppError("invalid:change_request", { form: ["A proposed value does not open for its row"] });
+  }
 }
 
 /** Rejects a request with a note for the requester; nothing changes in the environment. */

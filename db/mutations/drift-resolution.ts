@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { allows } from "@/lib/capabilities";
 import { AppError } from "@/lib/errors";
-import { can } from "@/lib/policy";
+import { type EnvironmentType, environmentTier } from "@/lib/roles";
 import { TargetError } from "@/lib/targets/types";
 import { environmentInOrg, requireCapability, requireValuePermission } from "../authz";
 import { type TenantContext, withContext } from "../context";
@@ -39,15 +40,11 @@ export async function resolveDrift(
   if (input.action === "dismiss") {
     if (note.length < 3) throw new AppError("validation", { note: ["Say why you dismiss it"] });
     await withContext(ctx, async (tx) => {
-      // Closing it hides a difference: on-call, owners and admins anywhere, others where they may write.
-      if (!can(ctx.role, "drift:resolve"))
-        await requireValuePermission(
-          tx,
-          ctx,
-          null,
-          await environmentInOrg(tx, ctx, drift.environmentId),
-          "write",
-        );
+      // Closing it hides a difference: `drift:resolve` in the environment's tier (the capabilities table),
+      // or write there through a grant or break-glass.
+      const env = await environmentInOrg(tx, ctx, drift.environmentId);
+      if (!allows(ctx.role, "drift:resolve", environmentTier(env.environmentType as EnvironmentType)))
+        await requireValuePermission(tx, ctx, null, env, "write");
       await closeDrift(tx, ctx, drift, "dismissed", note);
     });
     return { status: "resolved", resolution: "dismissed" };

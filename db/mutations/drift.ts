@@ -1,3 +1,4 @@
+// Longer than 300 lines: scanning, recording and resolving drift in one module until db/mutations is split into a drift service and its repository (issue 13, next step).
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { type DriftFinding, detectDrift, detectParity, driftKey, type ExpectedKey } from "@/lib/drift";
 import { AppError } from "@/lib/errors";

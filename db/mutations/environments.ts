@@ -9,7 +9,7 @@ import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { environments, syncTargets } from "../schema";
 import { writeAudit } from "./audit";
-import { type Approval, approvedBy, deferChange, mustWait } from "./change-request-open";
+import { type Approval, approvedBy, approvedChange, deferChange, mustWait } from "./change-request-open";
 import type { ConsoleChange } from "./variables";
 import { refuseDuringWeddingHours } from "./wedding-lock";
 
@@ -59,7 +59,8 @@ export async function updateEnvironment(
   input: EnvironmentInput,
   options: { reason?: string; approval?: Approval } = {},
 ): Promise<ConsoleChange<{ id: string }>> {
-  if (!options.approval) requireCapability(ctx, "environment:manage");
+  const approved = await approvedChange(tx, ctx, options.approval, "environment:update", id);
+  if (!approved) requireCapability(ctx, "environment:manage");
   const [current] = await tx
     .select()
     .from(environments)
@@ -83,7 +84,7 @@ export async function updateEnvironment(
     },
     to: { environmentType: input.environmentType, weddingDayProtection: input.weddingDayProtection },
   });
-  if (mustWait(risk, options.approval)) {
+  if (mustWait(risk, approved)) {
     const targets = await targetCount(tx, id);
     return deferChange(tx, ctx, {
       action: "environment:update",

@@ -7,7 +7,7 @@ import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { memberships, sessions, users } from "../schema";
 import { writeAudit } from "./audit";
-import { type Approval, approvedBy, deferChange, mustWait } from "./change-request-open";
+import { type Approval, approvedBy, approvedChange, deferChange, mustWait } from "./change-request-open";
 import type { ConsoleChange } from "./variables";
 
 async function membership(tx: Tx, ctx: TenantContext, userId: string) {
@@ -37,11 +37,12 @@ export async function changeRole(
   input: { userId: string; role: Role },
   options: { reason?: string; approval?: Approval; from?: Role } = {},
 ): Promise<ConsoleChange<{ role: Role }>> {
-  if (!options.approval) requireCapability(ctx, "members:manage");
+  const approved = await approvedChange(tx, ctx, options.approval, "member:role", null);
+  if (!approved) requireCapability(ctx, "members:manage");
   if (input.userId === ctx.userId)
     throw new AppError(
-      options.approval ? "forbidden" : "validation",
-      options.approval
+      approved ? "forbidden" : "validation",
+      approved
         ? { form: ["You cannot approve a change of your own role"] }
         : { role: ["You cannot change your own role"] },
     );
@@ -51,12 +52,12 @@ export async function changeRole(
   // A change to the role they already have changes nothing: no request, no audit row.
   if (input.role === current)
     throw new AppError("conflict:no_change", { role: ["They already have this role"] });
-  if (!options.approval && (current === "owner" || input.role === "owner") && ctx.role !== "owner")
+  if (!approved && (current === "owner" || input.role === "owner") && ctx.role !== "owner")
     throw new AppError("forbidden");
   if (current === "owner" && input.role !== "owner" && (await owners(tx, ctx)) <= 1)
     throw new AppError("validation", { role: ["An organization keeps at least one owner"] });
   const risk = riskOf({ action: "member:role", to: input.role });
-  if (mustWait(risk, options.approval)) {
+  if (mustWait(risk, approved)) {
     const [who] = await tx.select({ email: users.email }).from(users).where(eq(users.id, input.userId));
     return deferChange(tx, ctx, {
       action: "member:role",

@@ -9,7 +9,7 @@ import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { organizations, protectionBlackouts, protectionWindows } from "../schema";
 import { writeAudit } from "./audit";
-import { type Approval, approvedBy, deferChange, mustWait } from "./change-request-open";
+import { type Approval, approvedBy, approvedChange, deferChange, mustWait } from "./change-request-open";
 import type { ConsoleChange } from "./variables";
 import { lockedUntil, refuseDuringWeddingHours } from "./wedding-lock";
 
@@ -23,7 +23,8 @@ export async function setTimeZone(
   input: { timeZone: string; reason?: string },
   options: { approval?: Approval } = {},
 ): Promise<ConsoleChange<{ timeZone: string }>> {
-  if (!options.approval) requireCapability(ctx, "settings:manage");
+  const approved = await approvedChange(tx, ctx, options.approval, "settings:time_zone", ctx.organizationId);
+  if (!approved) requireCapability(ctx, "settings:manage");
   const [org] = await tx
     .select({ timeZone: organizations.timeZone })
     .from(organizations)
@@ -32,7 +33,7 @@ export async function setTimeZone(
   if (org.timeZone === input.timeZone) return { status: "applied", timeZone: org.timeZone };
   await refuseDuringWeddingHours(tx, ctx, "The time zone cannot change");
   const risk = riskOf({ action: "settings:time_zone", from: org.timeZone, to: input.timeZone });
-  if (mustWait(risk, options.approval))
+  if (mustWait(risk, approved))
     return deferChange(tx, ctx, {
       action: "settings:time_zone",
       payload: { timeZone: input.timeZone },
@@ -111,7 +112,8 @@ export async function removeProtection(
   input: { kind: "window" | "blackout"; id: string },
   options: { reason?: string; approval?: Approval } = {},
 ): Promise<ConsoleChange<{ id: string }>> {
-  if (!options.approval) requireCapability(ctx, "settings:manage");
+  const approved = await approvedChange(tx, ctx, options.approval, "protection:remove", input.id);
+  if (!approved) requireCapability(ctx, "settings:manage");
   await refuseWhileInForce(tx, ctx, input);
   const table = input.kind === "window" ? protectionWindows : protectionBlackouts;
   const [current] = await tx
@@ -120,7 +122,7 @@ export async function removeProtection(
     .where(and(eq(table.id, input.id), eq(table.organizationId, ctx.organizationId)));
   if (!current) throw new AppError("not_found");
   const risk = riskOf({ action: "protection:change", loosens: true });
-  if (mustWait(risk, options.approval))
+  if (mustWait(risk, approved))
     return deferChange(tx, ctx, {
       action: "protection:remove",
       payload: input,

@@ -18,7 +18,14 @@ import { orgKeys } from "../keyring";
 import { outboundAllowlist } from "../outbound";
 import { syncTargets } from "../schema";
 import { writeAudit } from "./audit";
-import { type Approval, approvedBy, type Deferred, deferChange, mustWait } from "./change-request-open";
+import {
+  type Approval,
+  approvedBy,
+  approvedChange,
+  type Deferred,
+  deferChange,
+  mustWait,
+} from "./change-request-open";
 
 /**
  * The folder all file targets live under; each organization has its own folder in it, named by its id
@@ -98,7 +105,14 @@ export async function createTarget(
   input: TargetInput,
   options: { reason?: string; approval?: Approval; deferred?: DeferredTarget } = {},
 ): Promise<TargetCreated> {
-  if (!options.approval) requireCapability(ctx, "environment:manage");
+  const approved = await approvedChange(
+    tx,
+    ctx,
+    options.approval,
+    "target:create",
+    options.deferred?.id ?? null,
+  );
+  if (!approved) requireCapability(ctx, "environment:manage");
   const env = await environmentInOrg(tx, ctx, input.environmentId);
   const location = await checkedLocation(ctx.organizationId, input);
   const keys = await orgKeys(tx, ctx.organizationId);
@@ -111,7 +125,7 @@ export async function createTarget(
   };
   const shown = !sealed.secretGiven && input.kind === "http" ? secret : null;
   const risk = riskOf({ action: "target:create", environmentType: env.environmentType as EnvironmentType });
-  if (mustWait(risk, options.approval)) {
+  if (mustWait(risk, approved)) {
     const { secret: _given, ...rest } = input;
     const deferred = await deferChange(tx, ctx, {
       action: "target:create",

@@ -11,15 +11,15 @@ import type { TenantContext } from "../context";
 import { orgKeys } from "../keyring";
 import { configurationDrift, syncTargets } from "../schema";
 import { writeAudit } from "./audit";
-import { type Approval, approvedBy, deferChange, mustWait } from "./change-request-open";
+import { type Approval, approvedBy, approvedChange, deferChange, mustWait } from "./change-request-open";
 import { checkedLocation, secretAad } from "./sync-targets";
 import type { ConsoleChange } from "./variables";
 
 type Target = typeof syncTargets.$inferSelect;
 
 /** The target of the caller's organization, for owners and admins (or a reviewer replaying an approval). */
-async function targetFor(tx: Tx, ctx: TenantContext, id: string, approval?: Approval): Promise<Target> {
-  if (!approval) requireCapability(ctx, "environment:manage");
+async function targetFor(tx: Tx, ctx: TenantContext, id: string, approved = false): Promise<Target> {
+  if (!approved) requireCapability(ctx, "environment:manage");
   const [target] = await tx
     .select()
     .from(syncTargets)
@@ -84,7 +84,8 @@ export async function updateTarget(
   input: TargetSettings,
   options: { reason?: string; approval?: Approval } = {},
 ): Promise<ConsoleChange<{ id: string; version: number }>> {
-  const target = await targetFor(tx, ctx, input.id, options.approval);
+  const approved = await approvedChange(tx, ctx, options.approval, "target:update", input.id);
+  const target = await targetFor(tx, ctx, input.id, approved);
   if (input.kind !== target.kind)
     throw new AppError("validation", { kind: ["A target's kind cannot change: add a new target instead"] });
   if (target.version !== input.version)
@@ -101,7 +102,7 @@ export async function updateTarget(
     locationChanged: moved,
     deleteUnmanagedEnabled: next.deleteUnmanaged && !target.deleteUnmanaged,
   });
-  if (mustWait(risk, options.approval))
+  if (mustWait(risk, approved))
     return deferChange(tx, ctx, {
       action: "target:update",
       payload: { input: next },

@@ -6,7 +6,7 @@ import type { EnvironmentType } from "@/lib/roles";
 import { grantsFor } from "../authz";
 import type { Tx } from "../client";
 import type { TenantContext } from "../context";
-import type { TargetEnvironment, WritableVariable, WriteOptions } from "./value-writes";
+import type { TargetEnvironment, WritableVariable, WriteOptions } from "./value-types";
 
 /**
  * How a batch of value changes goes through (lib/approvals): at once, as one change request, or refused.

@@ -1,71 +1,41 @@
-import { and, eq, max, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import { coverageRefusal } from "@/lib/approval-check";
 import { encryptValue, hmacValue } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import type { RiskLevel } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
 import { checkValue, type ValueCheck, worstStatus } from "@/lib/value-checks";
-import type { EnvironmentRef } from "../authz";
 import type { Tx } from "../client";
 import { setLocal, type TenantContext } from "../context";
 import { orgKeys } from "../keyring";
-import {
-  type environmentVariables,
-  environmentVariableValues,
-  valueVersions,
-  variableValidations,
-} from "../schema";
-import { anyUuid, uuidArray } from "../sql-lists";
-import { type ChangeSource, type OpenedRequest, openChangeRequest } from "./change-request-open";
+import { approvedItems, verifiedRequest } from "./approval-verify";
+import { type OpenedRequest, openChangeRequest } from "./change-request-open";
 import { gateChanges, requestReason } from "./value-gate";
+import {
+  conflictError,
+  currentValues,
+  deleteValues,
+  insertValues,
+  recordChecks,
+  type SealedRow,
+  updateValues,
+  type WrittenValue,
+} from "./value-rows";
+import type { TargetEnvironment, ValueWrite, WriteOptions } from "./value-types";
 
-export type WritableVariable = Pick<
-  typeof environmentVariables.$inferSelect,
-  | "id"
-  | "name"
-  | "variableType"
-  | "validationPattern"
-  | "tags"
-  | "securityClassification"
-  | "isWeddingCritical"
->;
-
-export type ValueWrite = {
-  variable: WritableVariable;
-  value: string;
-  /** The version the writer saw; 0 = not set yet. Anything else is a conflict, never an overwrite. */
-  expectedVersion: number;
-  note?: string;
-  /**
-   * An approved proposal's own ciphertext (sealed for this row when it was asked for): written as it is, so the
-   * database can check it is exactly what the reviewer approved.
-   */
-  sealed?: { encryptedValue: string; encryptionKeyId: string; valueHash: string };
-};
-
-export type WrittenValue = { variableId: string; version: number; valueHash: string };
-
-export type TargetEnvironment = EnvironmentRef & { isActive: boolean };
-
-export type WriteOptions = {
-  /** The form field an error about one write belongs to (`value` for one editor, the key for a batch). */
-  fieldFor?: (w: ValueWrite) => string;
-  /** Why: required (≥ 10 characters) when the batch needs approval; it becomes the request's reason. */
-  reason?: string;
-  /** The form field that holds the reason. */
-  reasonField?: string;
-  source?: ChangeSource;
-  /** Applying an approved change request (its id is in the transaction's context): it authorizes the writes. */
-  approved?: boolean;
-};
+export type {
+  CarriedApproval,
+  TargetEnvironment,
+  ValueWrite,
+  WritableVariable,
+  WriteOptions,
+} from "./value-types";
+export { currentValues, type WrittenValue };
 
 /** Either the values were written, or the whole batch waits in a change request for a reviewer. */
 export type WriteOutcome =
   | { status: "applied"; written: WrittenValue[]; riskLevel: RiskLevel }
   | { status: "requested"; request: OpenedRequest };
-
-const CHUNK = 1000;
-const chunks = <T>(items: T[]): T[][] =>
-  Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
 
 /** Whether wedding hours lock the environment now, and whether the caller's emergency session opens it. */
 async function lockState(tx: Tx, environmentId: string) {
@@ -82,26 +52,17 @@ export async function assertNotLocked(tx: Tx, environmentId: string) {
   return row;
 }
 
-/**
- * Current version and hash of each variable's value in one environment, also where the caller cannot read
- * it (they may still propose a change): the hash is then null (`app_value_heads`).
- */
-export async function currentValues(tx: Tx, environmentId: string, variableIds: string[]) {
-  const found = new Map<string, { version: number; valueHash: string | null }>();
-  if (variableIds.length === 0) return found;
-  const rows = await tx.execute<{ variable_id: string; version: number; value_hash: string | null }>(
-    sql`select variable_id, version, value_hash from app_value_heads(${environmentId}, ${uuidArray(variableIds)})`,
-  );
-  for (const r of rows) found.set(r.variable_id, { version: r.version, valueHash: r.value_hash });
-  return found;
-}
+type Checked = ValueWrite & { checks: ValueCheck[]; status: ReturnType<typeof worstStatus> | null };
 
 /**
- * The one write path for values, for one or ten thousand: the wedding-hours lock, permission and risk per
- * change (a HIGH or CRITICAL change, or one proposed without write access, turns the whole batch into one
- * change request), the type and pattern checks (a failed check refuses the whole batch), optimistic
- * versions (any mismatch refuses the whole batch), then encryption under the organization's data key with
- * each row as AAD. History and audit rows are written by the database trigger, in the caller's transaction.
+ * The one write path for values — set, delete, restore, import, promote, adopt and an approved change request
+ * all come here, for one value or ten thousand. In order: the wedding-hours lock; the approval gate (permission
+ * and risk per change: a HIGH or CRITICAL change, or one proposed without write access, turns the whole batch
+ * into one change request), or, for a batch that applies an approved request, the verification of that request;
+ * an inactive environment is refused; the type and pattern checks of each new value (a failed check refuses the
+ * whole batch); optimistic versions (any mismatch refuses the whole batch); then encryption under the
+ * organization's data key with each row as AAD. History and audit rows are written by the database trigger, in
+ * the caller's transaction.
  */
 export async function writeValues(
   tx: Tx,
@@ -115,21 +76,37 @@ export async function writeValues(
   const lock = await lockState(tx, env.id);
   // The lock first: during wedding hours the useful answer is "locked, break glass", not "forbidden".
   if (lock.locked && !lock.emergency) throw new AppError("locked:wedding_hours");
-  const gate = options.approved
-    ? { mode: "apply" as const, risks: [], riskLevel: "LOW" as RiskLevel, reasons: new Set<string>() }
+  // An approval is verified, never trusted: the approver may lack write access, the request stands for it.
+  const approval = options.approval
+    ? await verifiedRequest(tx, ctx, options.approval.requestId, { action: "values", environmentId: env.id })
+    : null;
+  const gate = approval
+    ? {
+        mode: "apply" as const,
+        risks: [],
+        riskLevel: approval.riskLevel as RiskLevel,
+        reasons: new Set<string>(),
+      }
     : await gateChanges(
         tx,
         ctx,
         env,
-        writes.map((w) => ({ variable: w.variable, action: "value:set" as const })),
+        writes.map((w) => ({
+          variable: w.variable,
+          action: w.value === null ? ("value:delete" as const) : ("value:set" as const),
+        })),
         lock.emergency,
       );
   if (!env.isActive) throw new AppError("validation", { form: ["This environment is inactive"] });
 
   const fieldErrors: Record<string, string[]> = {};
   // One at a time: a pattern not yet proved safe waits for one analysis slot, never fills the queue.
-  const checked: (ValueWrite & { checks: ValueCheck[]; status: ReturnType<typeof worstStatus> })[] = [];
+  const checked: Checked[] = [];
   for (const w of writes) {
+    if (w.value === null) {
+      checked.push({ ...w, checks: [], status: null });
+      continue;
+    }
     const checks = await checkValue({
       variableType: w.variable.variableType as Parameters<typeof checkValue>[0]["variableType"],
       value: w.value,
@@ -150,12 +127,17 @@ export async function writeValues(
     env.id,
     writes.map((w) => w.variable.id),
   );
-  const conflicts = writes.filter((w) => (current.get(w.variable.id)?.version ?? 0) !== w.expectedVersion);
+  // A delete needs a value to delete; any other version mismatch is a conflict, never an overwrite.
+  const conflicts = writes.filter(
+    (w) =>
+      (current.get(w.variable.id)?.version ?? 0) !== w.expectedVersion ||
+      (w.value === null && !current.has(w.variable.id)),
+  );
   if (conflicts.length > 0) throw conflictError(conflicts, current);
 
   if (gate.mode === "request") {
     const request = await openChangeRequest(tx, ctx, env, {
-      source: options.source ?? "edit",
+      source: options.source ?? (writes.every((w) => w.value === null) ? "delete" : "edit"),
       reason: asked?.reason ?? "",
       riskLevel: gate.riskLevel,
       riskReasons: [...gate.reasons],
@@ -174,12 +156,43 @@ export async function writeValues(
     });
     return { status: "requested", request };
   }
-  if (!options.approved) await setLocal(tx, "app.risk_level", gate.riskLevel);
 
   const keys = await orgKeys(tx, ctx.organizationId);
-  const rows = checked.map((w) => ({
+  // An approved request's own ciphertext (sealed for this row when it was asked for) is written as it is, so the
+  // database can check it is exactly what the reviewer approved; the gate checks first that it covers this batch.
+  let sealed: Map<string, { encryptedValue: string; encryptionKeyId: string; valueHash: string }> | null =
+    null;
+  if (approval && options.approval) {
+    const items = await approvedItems(tx, options.approval.requestId);
+    const refusal = coverageRefusal(
+      items,
+      writes.map((w) => ({
+        variableId: w.variable.id,
+        operation: w.value === null ? "delete" : "set",
+        expectedVersion: w.expectedVersion,
+        valueHash: w.value === null ? null : hmacValue(keys.hmacKey, w.value),
+      })),
+      env.id,
+      new Map([...current].map(([id, c]) => [id, c.valueHash])),
+    );
+    if (refusal) throw new AppError("approval_required", { form: [refusal] });
+    sealed = new Map(
+      items.map((i) => [
+        i.variableId,
+        {
+          encryptedValue: i.newEncryptedValue as string,
+          encryptionKeyId: i.encryptionKeyId as string,
+          valueHash: i.newValueHash as string,
+        },
+      ]),
+    );
+  }
+  await setLocal(tx, "app.risk_level", gate.riskLevel);
+
+  const sets = checked.filter((w): w is Checked & { value: string; status: string } => w.value !== null);
+  const rows: SealedRow[] = sets.map((w) => ({
     write: w,
-    ...(w.sealed ?? {
+    ...(sealed?.get(w.variable.id) ?? {
       encryptedValue: encryptValue(keys.dataKey, w.value, {
         organizationId: ctx.organizationId,
         variableId: w.variable.id,
@@ -189,147 +202,29 @@ export async function writeValues(
       valueHash: hmacValue(keys.hmacKey, w.value),
     }),
   }));
-  const written: WrittenValue[] = [];
   // The audit trigger records these writes as a restore (not an update) while this is set.
   const restoring = options.source === "restore";
   if (restoring) await setLocal(tx, "app.value_action", "restore");
-  const inserts = rows.filter((r) => r.write.expectedVersion === 0);
-  const updates = rows.filter((r) => r.write.expectedVersion !== 0);
-
-  for (const batch of chunks(inserts)) {
-    // A value deleted earlier continues its version numbers, so history stays one sequence.
-    const last = await tx
-      .select({ variableId: valueVersions.variableId, v: max(valueVersions.version) })
-      .from(valueVersions)
-      .where(
-        and(
-          eq(valueVersions.environmentId, env.id),
-          sql`${valueVersions.variableId} = ${anyUuid(batch.map((r) => r.write.variable.id))}`,
-        ),
-      )
-      .groupBy(valueVersions.variableId);
-    const lastVersion = new Map(last.map((l) => [l.variableId, l.v ?? 0]));
-    const inserted = await tx
-      .insert(environmentVariableValues)
-      .values(
-        batch.map((r) => ({
-          organizationId: ctx.organizationId,
-          variableId: r.write.variable.id,
-          environmentId: env.id,
-          encryptedValue: r.encryptedValue,
-          encryptionKeyId: r.encryptionKeyId,
-          valueHash: r.valueHash,
-          validationStatus: r.write.status,
-          changeNote: r.write.note ?? null,
-          version: (lastVersion.get(r.write.variable.id) ?? 0) + 1,
-          createdBy: ctx.userId,
-          updatedBy: ctx.userId,
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({
-        variableId: environmentVariableValues.variableId,
-        version: environmentVariableValues.version,
-        valueHash: environmentVariableValues.valueHash,
-      });
-    if (inserted.length !== batch.length) {
-      const done = new Set(inserted.map((i) => i.variableId));
-      const lost = batch.filter((r) => !done.has(r.write.variable.id)).map((r) => r.write);
-      throw conflictError(
-        lost,
-        await currentValues(
-          tx,
-          env.id,
-          lost.map((w) => w.variable.id),
-        ),
-      );
-    }
-    written.push(...inserted);
-  }
-
-  for (const batch of chunks(updates)) {
-    const values = sql.join(
-      batch.map(
-        (r) =>
-          sql`(${r.write.variable.id}::uuid, ${r.write.expectedVersion}::int, ${r.encryptedValue}, ${r.encryptionKeyId}::varchar, ${r.valueHash}, ${r.write.status}::varchar, ${r.write.note ?? null}::varchar)`,
-      ),
-      sql`, `,
-    );
-    const updated = await tx.execute<{ variable_id: string; version: number; value_hash: string }>(sql`
-      update environment_variable_values v
-         set encrypted_value = n.encrypted_value, value_hash = n.value_hash, encryption_key_id = n.key_id,
-             validation_status = n.validation_status, change_note = n.note, version = v.version + 1,
-             updated_by = ${ctx.userId}, updated_at = now()
-        from (values ${values}) as n(variable_id, expected, encrypted_value, key_id, value_hash, validation_status, note)
-       where v.environment_id = ${env.id} and v.variable_id = n.variable_id and v.version = n.expected
-      returning v.variable_id, v.version, v.value_hash`);
-    if (updated.length !== batch.length) {
-      const done = new Set(updated.map((u) => u.variable_id));
-      const lost = batch.filter((r) => !done.has(r.write.variable.id)).map((r) => r.write);
-      throw conflictError(
-        lost,
-        await currentValues(
-          tx,
-          env.id,
-          lost.map((w) => w.variable.id),
-        ),
-      );
-    }
-    written.push(
-      ...updated.map((u) => ({ variableId: u.variable_id, version: u.version, valueHash: u.value_hash })),
-    );
-  }
-
+  const written = [
+    ...(await insertValues(
+      tx,
+      ctx,
+      env.id,
+      rows.filter((r) => r.write.expectedVersion === 0),
+    )),
+    ...(await updateValues(
+      tx,
+      ctx,
+      env.id,
+      rows.filter((r) => r.write.expectedVersion !== 0),
+    )),
+  ];
   if (restoring) await setLocal(tx, "app.value_action", "");
-  await recordChecks(tx, ctx, env.id, checked);
+  await deleteValues(
+    tx,
+    env.id,
+    checked.filter((w) => w.value === null),
+  );
+  await recordChecks(tx, ctx, env.id, sets);
   return { status: "applied", written, riskLevel: gate.riskLevel };
-}
-
-/** Keeps the latest check results per variable × environment (older ones are replaced). */
-async function recordChecks(
-  tx: Tx,
-  ctx: TenantContext,
-  environmentId: string,
-  checked: { variable: WritableVariable; checks: ValueCheck[] }[],
-) {
-  for (const batch of chunks(checked)) {
-    await tx
-      .delete(variableValidations)
-      .where(
-        and(
-          eq(variableValidations.environmentId, environmentId),
-          sql`${variableValidations.variableId} = ${anyUuid(batch.map((c) => c.variable.id))}`,
-          sql`${variableValidations.validationType} <> 'connectivity'`,
-        ),
-      );
-    const rows = batch.flatMap((c) =>
-      c.checks.map((check) => ({
-        organizationId: ctx.organizationId,
-        variableId: c.variable.id,
-        environmentId,
-        validationType: check.type,
-        validationStatus: check.status,
-        validationDetails: { message: check.message },
-        errorMessage: check.status === "passed" ? null : check.message,
-      })),
-    );
-    if (rows.length > 0) await tx.insert(variableValidations).values(rows);
-  }
-}
-
-function conflictError(
-  lost: ValueWrite[],
-  current: Map<string, { version: number; valueHash: string | null }>,
-) {
-  const first = lost[0];
-  const now = current.get(first.variable.id);
-  return new AppError("conflict:version", undefined, {
-    currentVersion: now?.version ?? 0,
-    currentHash: now?.valueHash ?? null,
-    conflicts: lost.map((w) => ({
-      name: w.variable.name,
-      expectedVersion: w.expectedVersion,
-      currentVersion: current.get(w.variable.id)?.version ?? 0,
-    })),
-  });
 }

@@ -4,14 +4,12 @@ import { AppError } from "@/lib/errors";
 import type { RiskLevel } from "@/lib/risk";
 import { environmentInOrg, requireValuePermission } from "../authz";
 import type { Tx } from "../client";
-import { setLocal, type TenantContext } from "../context";
+import type { TenantContext } from "../context";
 import { orgKeys } from "../keyring";
 import { environmentVariableValues, valueVersions } from "../schema";
 import { writeAudit } from "./audit";
-import { openChangeRequest } from "./change-request-open";
 import { requireStepUpForReveal } from "./step-up";
-import { gateChanges, requestReason } from "./value-gate";
-import { assertNotLocked, type WriteOutcome, writeValues } from "./value-writes";
+import { type WriteOutcome, writeValues } from "./value-writes";
 import { liveVariable } from "./variables";
 
 type Target = { variableId: string; environmentId: string };
@@ -40,13 +38,6 @@ async function currentValue(tx: Tx, t: Target) {
   return row;
 }
 
-function conflict(current: { version: number; valueHash: string } | undefined) {
-  return new AppError("conflict:version", undefined, {
-    currentVersion: current?.version ?? 0,
-    currentHash: current?.valueHash ?? null,
-  });
-}
-
 /** A value change either applied (its new version) or waits as a change request. */
 export type ValueChange =
   | { status: "applied"; version: number; valueHash: string | null }
@@ -56,6 +47,8 @@ function outcome(result: WriteOutcome): ValueChange {
   if (result.status === "requested")
     return { status: "requested", requestId: result.request.id, riskLevel: result.request.riskLevel };
   const [row] = result.written;
+  // A deletion writes no row: the value is gone (version 0).
+  if (!row) return { status: "applied", version: 0, valueHash: null };
   return { status: "applied", version: row.version, valueHash: row.valueHash };
 }
 
@@ -117,53 +110,22 @@ export async function restoreVersion(
   );
 }
 
-/** Deletes a value at `expectedVersion`; a HIGH or CRITICAL deletion waits for approval (note = reason). */
+/** Deletes a value at `expectedVersion` through the one write path; a HIGH or CRITICAL deletion waits for approval (note = reason). */
 export async function deleteValue(
   tx: Tx,
   ctx: TenantContext,
   input: Target & { expectedVersion: number; note?: string },
 ): Promise<ValueChange> {
   const { variable, env } = await target(tx, ctx, input);
-  const lock = await assertNotLocked(tx, env.id);
-  const gate = await gateChanges(tx, ctx, env, [{ variable, action: "value:delete" }], lock.emergency);
-  const asked = gate.mode === "request" ? requestReason({ reason: input.note }, gate.riskLevel) : null;
-  if (asked?.error) throw new AppError("validation", asked.error);
-  const current = await currentValue(tx, input);
-  if (!current || current.version !== input.expectedVersion) throw conflict(current);
-  if (gate.mode === "request") {
-    const request = await openChangeRequest(tx, ctx, env, {
-      source: "delete",
-      reason: asked?.reason ?? "",
-      riskLevel: gate.riskLevel,
-      riskReasons: [...gate.reasons],
-      items: [
-        {
-          variableId: variable.id,
-          name: variable.name,
-          value: null,
-          base: { version: current.version, valueHash: current.valueHash },
-          validationStatus: null,
-          riskLevel: gate.riskLevel,
-          note: input.note,
-        },
-      ],
-    });
-    return { status: "requested", requestId: request.id, riskLevel: request.riskLevel };
-  }
-  await setLocal(tx, "app.risk_level", gate.riskLevel);
-  if (input.note) await setLocal(tx, "app.change_note", input.note);
-  const [row] = await tx
-    .delete(environmentVariableValues)
-    .where(
-      and(
-        eq(environmentVariableValues.variableId, variable.id),
-        eq(environmentVariableValues.environmentId, env.id),
-        eq(environmentVariableValues.version, input.expectedVersion),
-      ),
-    )
-    .returning({ id: environmentVariableValues.id });
-  if (!row) throw conflict(await currentValue(tx, input));
-  return { status: "applied", version: 0, valueHash: null };
+  return outcome(
+    await writeValues(
+      tx,
+      ctx,
+      env,
+      [{ variable, value: null, expectedVersion: input.expectedVersion, note: input.note }],
+      { reason: input.note, source: "delete" },
+    ),
+  );
 }
 
 /** The audited reveal: the only path by which a plaintext value leaves the server. */

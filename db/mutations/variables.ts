@@ -1,3 +1,4 @@
+// Longer than 300 lines: create, update, delete, restore and purge of variables in one module until db/mutations is split into a variables service and its repository (issue 13, next step).
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { tagWidening } from "@/lib/access-widening";
@@ -12,7 +13,14 @@ import type { Tx } from "../client";
 import type { TenantContext } from "../context";
 import { environments, environmentVariables } from "../schema";
 import { writeAudit } from "./audit";
-import { type Approval, approvedBy, type Deferred, deferChange, mustWait } from "./change-request-open";
+import {
+  type Approval,
+  approvedBy,
+  approvedChange,
+  type Deferred,
+  deferChange,
+  mustWait,
+} from "./change-request-open";
 
 export type VariableInput = z.infer<typeof variableInput>;
 
@@ -81,7 +89,8 @@ export async function updateVariable(
   input: VariableInput,
   options: { reason?: string; approval?: Approval } = {},
 ): Promise<ConsoleChange<{ id: string; version: number }>> {
-  if (!options.approval) requireCapability(ctx, "variable:update");
+  const approved = await approvedChange(tx, ctx, options.approval, "variable:update", id);
+  if (!approved) requireCapability(ctx, "variable:update");
   const current = await liveVariable(tx, ctx, id);
   if (current.version !== expectedVersion) throw new AppError("conflict:version");
   if (input.name !== current.name && (await nameTaken(tx, ctx, input.name, id)))
@@ -91,7 +100,7 @@ export async function updateVariable(
     .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(current[k as keyof typeof current]))
     .map(([k]) => k);
   const widens = await widening(tx, ctx, current, input.tags);
-  if (widens && !options.approval && !can(ctx.role, "members:manage"))
+  if (widens && !approved && !can(ctx.role, "members:manage"))
     throw new AppError("forbidden", {
       tags: [
         `This tag gives access to ${current.name}'s values through a grant (${widens.reasons.join("; ")}): only owners and admins grant access`,
@@ -104,7 +113,7 @@ export async function updateVariable(
     weddingCriticalRemoved: current.isWeddingCritical && !input.isWeddingCritical,
     widens,
   });
-  if (mustWait(risk, options.approval))
+  if (mustWait(risk, approved))
     return deferChange(tx, ctx, {
       action: "variable:update",
       payload: { id, expectedVersion, input },
@@ -196,7 +205,8 @@ export async function deleteVariable(
   expectedVersion: number,
   options: { reason?: string; approval?: Approval } = {},
 ): Promise<ConsoleChange<{ id: string }>> {
-  if (!options.approval) requireCapability(ctx, "variable:delete");
+  const approved = await approvedChange(tx, ctx, options.approval, "variable:delete", id);
+  if (!approved) requireCapability(ctx, "variable:delete");
   const current = await liveVariable(tx, ctx, id);
   if (current.version !== expectedVersion) throw new AppError("conflict:version");
   const risk = riskOf({
@@ -205,7 +215,7 @@ export async function deleteVariable(
     weddingCritical: current.isWeddingCritical,
     values: await valuesRisk(tx, current, "value:delete"),
   });
-  if (mustWait(risk, options.approval))
+  if (mustWait(risk, approved))
     return deferChange(tx, ctx, {
       action: "variable:delete",
       payload: { id, expectedVersion },
@@ -247,7 +257,8 @@ export async function restoreVariable(
   id: string,
   options: { reason?: string; approval?: Approval } = {},
 ): Promise<ConsoleChange<{ id: string }>> {
-  if (!options.approval) requireCapability(ctx, "variable:delete");
+  const approved = await approvedChange(tx, ctx, options.approval, "variable:restore", id);
+  if (!approved) requireCapability(ctx, "variable:delete");
   const [current] = await tx
     .select({
       id: environmentVariables.id,
@@ -267,7 +278,7 @@ export async function restoreVariable(
   if (!current) throw new AppError("not_found");
   if (await nameTaken(tx, ctx, current.name)) throw nameConflict(current.name);
   const risk = riskOf({ action: "variable:restore", values: await valuesRisk(tx, current, "value:set") });
-  if (mustWait(risk, options.approval))
+  if (mustWait(risk, approved))
     return deferChange(tx, ctx, {
       action: "variable:restore",
       payload: { id },

@@ -121,6 +121,23 @@ export async function changeRequestList(ctx: TenantContext, filter: QueueFilter,
 
 export type ChangeRequestRow = Awaited<ReturnType<typeof changeRequestList>>[number];
 
+/** Every pending, unexpired request (the approvals queue shows the oldest first and says how many wait). */
+export async function pendingRequestCount(ctx: TenantContext): Promise<number> {
+  const [row] = await withContext(ctx, (tx) =>
+    tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(changeRequests)
+      .where(
+        and(
+          eq(changeRequests.organizationId, ctx.organizationId),
+          eq(changeRequests.status, "pending"),
+          gt(changeRequests.expiresAt, sql`now()`),
+        ),
+      ),
+  );
+  return row.n;
+}
+
 /** Requests the caller could decide now (pending, not expired, not their own): the Approvals badge. */
 export async function decidableRequestCount(ctx: TenantContext): Promise<number> {
   const [row] = await withContext(ctx, (tx) =>

@@ -1,5 +1,6 @@
 import "server-only";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import type { Severity } from "@/lib/drift";
 import { type TenantContext, withContext } from "../context";
 import { configurationDrift, deploymentSyncs, environments, syncTargets, users } from "../schema";
 import { byTier } from "./environment-order";
@@ -38,12 +39,22 @@ export async function listTargets(ctx: TenantContext) {
 
 const SEVERITY_RANK = sql`case ${configurationDrift.driftSeverity} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`;
 
-export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES } from "@/lib/drift";
+export type { Severity };
 export type DriftFilter = { environment?: string; severity?: Severity };
 
-/** Unresolved drift, worst first, with where it was seen (optionally one environment and/or severity). */
-export async function unresolvedDrift(ctx: TenantContext, filter: DriftFilter = {}) {
+/** How many rows of unresolved drift one page shows. */
+export const DRIFT_PAGE = 100;
+
+/**
+ * One page of unresolved drift, worst first, with where it was seen (optionally one environment and/or
+ * severity). driftSummary's counts give the total to page through.
+ */
+export async function unresolvedDrift(
+  ctx: TenantContext,
+  filter: DriftFilter = {},
+  window: { offset: number; limit: number } = { offset: 0, limit: DRIFT_PAGE },
+) {
   return withContext(ctx, (tx) =>
     tx
       .select({
@@ -71,8 +82,9 @@ export async function unresolvedDrift(ctx: TenantContext, filter: DriftFilter = 
           filter.severity ? eq(configurationDrift.driftSeverity, filter.severity) : undefined,
         ),
       )
-      .orderBy(SEVERITY_RANK, ...byTier, configurationDrift.variableName)
-      .limit(500),
+      .orderBy(SEVERITY_RANK, ...byTier, configurationDrift.variableName, configurationDrift.id)
+      .limit(window.limit)
+      .offset(window.offset),
   );
 }
 

@@ -30,11 +30,10 @@ const variableColumns = {
   updatedAt: environmentVariables.updatedAt,
 };
 
-/**
- * Live variables with the environments where each has a value (from metadata; nothing decrypted), and those
- * the caller may not see into (`hiddenIn`), where "not set" would be a guess.
- */
-export async function listVariables(ctx: TenantContext, filters: VariableFilters) {
+/** How many rows of the variables list one page shows. */
+export const VARIABLES_PAGE = 100;
+
+function variableWhere(ctx: TenantContext, filters: VariableFilters): SQL[] {
   const where: SQL[] = [
     eq(environmentVariables.organizationId, ctx.organizationId),
     isNull(environmentVariables.deletedAt),
@@ -44,6 +43,29 @@ export async function listVariables(ctx: TenantContext, filters: VariableFilters
   if (filters.classification)
     where.push(eq(environmentVariables.securityClassification, filters.classification));
   if (filters.tag) where.push(arrayContains(environmentVariables.tags, [filters.tag]));
+  return where;
+}
+
+/** How many live variables match the filters (the list pages through them). */
+export async function countVariables(ctx: TenantContext, filters: VariableFilters): Promise<number> {
+  const [row] = await withContext(ctx, (tx) =>
+    tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(environmentVariables)
+      .where(and(...variableWhere(ctx, filters))),
+  );
+  return row?.n ?? 0;
+}
+
+/**
+ * One page of live variables (by name) with the environments where each has a value (from metadata; nothing
+ * decrypted), and those the caller may not see into (`hiddenIn`), where "not set" would be a guess.
+ */
+export async function listVariables(
+  ctx: TenantContext,
+  filters: VariableFilters,
+  window: { offset: number; limit: number } = { offset: 0, limit: VARIABLES_PAGE },
+) {
   return withContext(ctx, (tx) =>
     tx
       .select({
@@ -60,9 +82,11 @@ export async function listVariables(ctx: TenantContext, filters: VariableFilters
             and not (e.id = any ((select app_visible_env_ids())::uuid[]))), '{}')`,
       })
       .from(environmentVariables)
-      .where(and(...where))
-      .orderBy(asc(environmentVariables.name))
-      .limit(500),
+      .where(and(...variableWhere(ctx, filters)))
+      // Names are unique among live variables; the id keeps pages stable all the same.
+      .orderBy(asc(environmentVariables.name), asc(environmentVariables.id))
+      .limit(window.limit)
+      .offset(window.offset),
   );
 }
 
@@ -173,9 +197,11 @@ export async function valueAccess(ctx: TenantContext, variableId: string | null)
       .select({ id: environments.id, name: environments.name, environmentType: environments.environmentType })
       .from(environments)
       .where(eq(environments.organizationId, ctx.organizationId));
-    const out: Record<string, { permission: Permission }> = {};
-    for (const env of envs)
-      out[env.id] = { permission: (await valuePermission(tx, ctx, variableId, env)).permission };
+    const out: Record<string, { permission: Permission; emergency: boolean }> = {};
+    for (const env of envs) {
+      const { permission, emergency } = await valuePermission(tx, ctx, variableId, env);
+      out[env.id] = { permission, emergency };
+    }
     return out;
   });
 }

@@ -10,6 +10,9 @@ export const timeZoneInput = z.object({
   reason: optionalText(1000),
 });
 
+/** A weekly window or a blackout to remove (a four-eyes change: the form adds a reason). */
+export const protectionRef = z.object({ kind: z.enum(["window", "blackout"]), id: z.uuid() });
+
 /** A weekly window in force cannot be removed; one this long or longer could never be (seconds in 4 days). */
 export const MAX_WINDOW_SECONDS = 4 * 86400;
 /** The same for blackouts (a one-off lock, e.g. a flagship wedding; longer locks are several), and how far

@@ -45,6 +45,9 @@ function checkLocation(t: { kind: "dotenv_file" | "http"; location: string }, ct
 export const targetInput = targetFields.superRefine(checkLocation);
 export type TargetInput = z.infer<typeof targetInput>;
 
+/** A new target as a change request keeps it: the form's fields without the secret (it waits sealed). */
+export const targetCreation = targetFields.omit({ secret: true }).superRefine(checkLocation);
+
 /** A target's settings; its environment and kind stay as they were (the kind is sent to check the location). */
 export const targetSettings = targetFields
   .omit({ environmentId: true, secret: true })

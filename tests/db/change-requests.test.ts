@@ -1,3 +1,4 @@
+// Longer than 300 lines: one change request's whole life (propose, decide, apply, stale, expired) on one shared fixture; split by stage it would repeat that fixture.
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";

@@ -1,3 +1,4 @@
+// Longer than 300 lines: the drift scan against one set of deployed files and its fixture; the cases read as one story.
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";

@@ -1,3 +1,4 @@
+// Longer than 300 lines: every read path (reveal, export, history, compare) against the same grants, one table of cases.
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";

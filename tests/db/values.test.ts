@@ -5,7 +5,7 @@ import { deleteValue, revealValue, setValue } from "@/db/mutations/values";
 import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
 import { environmentVariableAudit, valueVersions, variableValidations } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { watchEventLoop } from "../support/event-loop";
+import { RESPONSIVE_MS, watchEventLoop } from "../support/event-loop";
 import { withSession } from "./session-fixture";
 import { applied, approveAs, makeOrg, rawSql, type TestOrg } from "./support";
 
@@ -182,7 +182,7 @@ describe("values", () => {
     ).rejects.toSatisfy(
       (e) => isCode("validation")(e) && /try again/.test(JSON.stringify((e as AppError).fieldErrors)),
     );
-    expect(await stop()).toBeLessThan(200);
+    expect(await stop()).toBeLessThan(RESPONSIVE_MS);
   }, 20_000);
 
   it("applies a stored pattern proved unsafe as a warning (stored by an earlier version), not as a check", async () => {

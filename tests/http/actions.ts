@@ -15,7 +15,7 @@ import type { Answer, HttpSession } from "./session";
 
 export type ActionEntry = {
   id: string;
-  /** Source file, e.g. `app/(console)/o/[org]/variables/actions.ts`. */
+  /** Source file, e.g. `server/actions/variables.ts`. */
   filename: string;
   exportedName: string;
   /** The page path template to POST to, e.g. `/o/[org]/variables`; null when none could be derived. */

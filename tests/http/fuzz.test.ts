@@ -57,6 +57,10 @@ function judge(label: string, answer: ActionAnswer): { problems: string[]; refus
   const problems: string[] = [];
   const say = (what: string) => problems.push(`${label}: ${what}`);
   if (answer.status >= 500) say(`status ${answer.status} ${answer.body.slice(0, 200)}`);
+  // A page streams behind its loading.tsx: an error thrown after the skeleton was sent cannot change the
+  // status (200) and travels as a digest for the error boundary instead (notFound/redirect are NEXT_…).
+  const streamed = /data-dgst="(?!NEXT_)([^"]*)"/.exec(answer.body);
+  if (streamed) say(`a streamed server error (digest ${streamed[1]})`);
   // A download that succeeded holds the organization's own data (a DATABASE_URL value says "postgres").
   const download = answer.status < 300 && /attachment/.test(answer.headers.get("content-disposition") ?? "");
   const leak = leakIn(`${answer.headers.get("location") ?? ""}\n${download ? "" : answer.body}`);
@@ -279,6 +283,7 @@ describe("fuzz: pages", () => {
       "risk",
       "before",
       "callbackUrl",
+      "page",
     ];
     const values = ["a%00b", "%ED%A0%80", "2025-02-31", "x".repeat(3000)];
     const probes: Probe[] = [];

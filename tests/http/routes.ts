@@ -9,6 +9,8 @@ import type { HttpSession } from "./session";
 export type RouteEntry = {
   /** e.g. `/api/o/[org]/audit/export` */
   template: string;
+  /** Its source file, e.g. `app/api/o/[org]/audit/export/route.ts` (set by listRoutes). */
+  source?: string;
 };
 
 /** Every route handler (each `route.ts` under `app/`) of the build. */
@@ -20,6 +22,7 @@ export function listRoutes(): RouteEntry[] {
   return Object.keys(manifest)
     .filter((k) => k.endsWith("/route"))
     .map((k) => ({
+      source: `app${k}.ts`,
       template: k
         .replace(/\/route$/, "")
         .split("/")

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { parseInput } from "@/server/action";
+import { parseInput } from "@/server/entry/input";
 
 /** The refusal parseInput throws (it may be sync or async). */
 const refusal = async (run: () => unknown) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { judgePattern, MAX_MATCH_LENGTH, matchesPattern, POOL, patternProblem } from "@/lib/safe-pattern";
-import { watchEventLoop } from "../support/event-loop";
+import { RESPONSIVE_MS, watchEventLoop } from "../support/event-loop";
 
 describe("patternProblem", () => {
   it.each([
@@ -75,7 +75,7 @@ describe("pattern analysis off the event loop", () => {
         ms: performance.now() - started,
       })),
     );
-    expect(await stop()).toBeLessThan(200);
+    expect(await stop()).toBeLessThan(RESPONSIVE_MS);
     for (const { problem } of verdicts) expect(problem).toMatch(/too complex to prove safe/);
     // Each analysis ends within the hard limit: the last of ten within ten limits shared by the workers.
     const bound = Math.ceil(SLOW_PATTERNS.length / POOL.workers) * POOL.hardLimitMs + POOL.startLimitMs;

@@ -1,3 +1,4 @@
+// Longer than 300 lines: the reference receiver's whole protocol against one running receiver.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";

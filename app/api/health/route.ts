@@ -1,5 +1,6 @@
 import { databaseFailing } from "@/db/availability";
 import { probeDatabase } from "@/db/probe";
+import { publicRoute } from "@/server/entry/route";
 import { log } from "@/server/log";
 
 export const dynamic = "force-dynamic";
@@ -10,18 +11,21 @@ export const dynamic = "force-dynamic";
  * as long as the latest request of this instance failed to reach the database (db/availability.ts), even if
  * the probe's own connection answered.
  */
-export async function GET() {
-  const started = performance.now();
-  const reachable = await probeDatabase();
-  const failing = databaseFailing();
-  if (reachable && !failing)
+export const GET = publicRoute({
+  capability: "public",
+  run: async () => {
+    const started = performance.now();
+    const reachable = await probeDatabase();
+    const failing = databaseFailing();
+    if (reachable && !failing)
+      return Response.json(
+        { status: "ok", database: "ok", latencyMs: Math.round(performance.now() - started) },
+        { headers: { "Cache-Control": "no-store" } },
+      );
+    log.warn({ event: "health", reachable, failing }, "health check: database unavailable");
     return Response.json(
-      { status: "ok", database: "ok", latencyMs: Math.round(performance.now() - started) },
-      { headers: { "Cache-Control": "no-store" } },
+      { status: "error", database: "unavailable", error: { code: "unavailable:database" } },
+      { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "5" } },
     );
-  log.warn({ event: "health", reachable, failing }, "health check: database unavailable");
-  return Response.json(
-    { status: "error", database: "unavailable", error: { code: "unavailable:database" } },
-    { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "5" } },
-  );
-}
+  },
+});

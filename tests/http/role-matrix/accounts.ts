@@ -4,45 +4,45 @@ import { A, AUDITORS, type Case, MEMBERS, SIGNED_IN } from "./common";
 
 export const ACCOUNTS: Record<string, Case> = {
   // Audit and the caller's own account
-  [`${A}audit/actions.ts#verifyAuditAction`]: {
+  [`${A}audit.ts#verifyAuditAction`]: {
     allowed: AUDITORS,
     args: async (w) => [w.org.slug, null, new FormData()],
   },
-  [`${A}account/actions.ts#revokeSessionAction`]: {
+  [`${A}account.ts#revokeSessionAction`]: {
     // The caller's own other sessions (there are none): every member may.
     allowed: MEMBERS,
     args: async (w) => [w.org.slug, null, form({ others: "true" })],
   },
-  [`${A}account/mfa-actions.ts#beginTotpAction`]: {
+  [`${A}mfa.ts#beginTotpAction`]: {
     // One's own account, in no organization: anyone signed in, a member of another organization included.
     allowed: SIGNED_IN,
     fresh: true,
     args: async () => [],
   },
-  [`${A}account/mfa-actions.ts#confirmTotpAction`]: {
+  [`${A}mfa.ts#confirmTotpAction`]: {
     allowed: [],
     // A code that is not the current one: refused as a wrong code, never for who the caller is.
     outcome: Object.fromEntries(SIGNED_IN.map((c) => [c, "code:validation"])),
     args: async () => [null, form({ code: "000000" })],
   },
-  [`${A}account/mfa-actions.ts#disableTotpAction`]: {
+  [`${A}mfa.ts#disableTotpAction`]: {
     allowed: [],
     // Two-factor is off for all of them: "already off", for anyone signed in.
     outcome: Object.fromEntries(SIGNED_IN.map((c) => [c, "code:validation"])),
     args: async () => [null, form({ password: "correct horse battery staple" })],
   },
-  [`${A}account/mfa-actions.ts#reauthenticateAction`]: {
+  [`${A}mfa.ts#reauthenticateAction`]: {
     allowed: SIGNED_IN,
     args: async () => [{ password: "correct horse battery staple" }],
   },
 
   // Invitations (public pages: the token is the authority)
-  "app/(auth)/invite/[token]/actions.ts#joinInvitationAction": {
+  [`${A}invitations.ts#joinInvitationAction`]: {
     // The invitation names someone else: every signed-in caller is refused; signed out, sign in first.
     allowed: [],
     args: async (w) => [null, form({ token: (await invitation(w)).token })],
   },
-  "app/(auth)/invite/[token]/actions.ts#acceptWithPasswordAction": {
+  [`${A}invitations.ts#acceptWithPasswordAction`]: {
     // Signed out, the invitee sets a password and joins; signed in, they are asked to sign out first.
     allowed: ["anonymous"],
     outcome: Object.fromEntries(SIGNED_IN.map((c) => [c, "code:validation"])),

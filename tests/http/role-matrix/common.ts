@@ -30,4 +30,5 @@ export const STAGING_WRITERS = ["admin", "on_call", "developer"] as const;
 export const STAGING_READERS = ["admin", "on_call", "developer", "viewer"] as const;
 export const AUDITORS = ["admin", "security_reviewer", "on_call"] as const;
 
-export const A = "app/(console)/o/[org]/";
+/** Where the server actions live (the role matrix names each `file#export`). */
+export const A = "server/actions/";

@@ -4,7 +4,7 @@ import { A, ADMIN, type Case, STAGING_READERS } from "./common";
 
 export const DEPLOYMENTS: Record<string, Case> = {
   // Drift and deployment targets
-  [`${A}drift/actions.ts#createTargetAction`]: {
+  [`${A}drift.ts#createTargetAction`]: {
     allowed: ADMIN,
     args: async (w, c) => [
       w.org.slug,
@@ -19,7 +19,7 @@ export const DEPLOYMENTS: Record<string, Case> = {
       }),
     ],
   },
-  [`${A}drift/actions.ts#updateTargetAction`]: {
+  [`${A}drift.ts#updateTargetAction`]: {
     allowed: ADMIN,
     args: async (w) => {
       const t = await target(w);
@@ -37,36 +37,36 @@ export const DEPLOYMENTS: Record<string, Case> = {
       ];
     },
   },
-  [`${A}drift/actions.ts#rotateSecretAction`]: {
+  [`${A}drift.ts#rotateSecretAction`]: {
     allowed: ADMIN,
     args: async (w) => [w.org.slug, null, form({ id: (await target(w)).id })],
   },
-  [`${A}drift/actions.ts#setTargetActiveAction`]: {
+  [`${A}drift.ts#setTargetActiveAction`]: {
     allowed: ADMIN,
     args: async (w) => [w.org.slug, { id: (await target(w)).id, active: false }],
   },
-  [`${A}drift/actions.ts#testTargetAction`]: {
+  [`${A}drift.ts#testTargetAction`]: {
     allowed: ADMIN,
     args: async (w) => [w.org.slug, { id: (await target(w)).id }],
   },
-  [`${A}drift/actions.ts#scanTargetAction`]: {
+  [`${A}drift.ts#scanTargetAction`]: {
     // Reads every staging value to compare: those who may read them all.
     allowed: STAGING_READERS,
     args: async (w) => [w.org.slug, { id: (await target(w)).id }],
   },
-  [`${A}drift/actions.ts#pushTargetAction`]: {
+  [`${A}drift.ts#pushTargetAction`]: {
     // Writes staging's values out: those who may write there (on-call may only propose).
     allowed: ["admin", "developer"],
     args: async (w) => [w.org.slug, { id: (await target(w)).id }],
   },
-  [`${A}drift/actions.ts#rollbackAction`]: {
+  [`${A}drift.ts#rollbackAction`]: {
     allowed: ["admin", "developer"],
     args: async (w) => {
       const t = await target(w);
       return [w.org.slug, { id: t.id, syncId: await completedSync(w, t.id) }];
     },
   },
-  [`${A}drift/actions.ts#resolveDriftAction`]: {
+  [`${A}drift.ts#resolveDriftAction`]: {
     // Dismiss: on-call and admins anywhere, others where they may write (developers in staging).
     allowed: ["admin", "on_call", "developer"],
     args: async (w) => [

@@ -12,7 +12,7 @@ import { A, ADMIN, APPROVERS, type Case, MEMBERS } from "./common";
 
 export const GOVERNANCE: Record<string, Case> = {
   // Access and members
-  [`${A}access/actions.ts#grantPolicyAction`]: {
+  [`${A}access.ts#grantPolicyAction`]: {
     allowed: ADMIN,
     args: async (w) => [
       w.org.slug,
@@ -20,11 +20,11 @@ export const GOVERNANCE: Record<string, Case> = {
       form({ subject: "role", role: "viewer", permission: "read", scope: "all", environments: "staging" }),
     ],
   },
-  [`${A}access/actions.ts#revokePolicyAction`]: {
+  [`${A}access.ts#revokePolicyAction`]: {
     allowed: ADMIN,
     args: async (w) => [w.org.slug, null, form({ id: await readGrant(w), version: "1" })],
   },
-  [`${A}access/actions.ts#changeRoleAction`]: {
+  [`${A}access.ts#changeRoleAction`]: {
     allowed: ADMIN,
     args: async (w) => [
       w.org.slug,
@@ -32,15 +32,15 @@ export const GOVERNANCE: Record<string, Case> = {
       form({ userId: (await w.org.member("viewer")).userId, role: "developer" }),
     ],
   },
-  [`${A}access/actions.ts#removeMemberAction`]: {
+  [`${A}access.ts#removeMemberAction`]: {
     allowed: ADMIN,
     args: async (w) => [w.org.slug, null, form({ userId: (await w.org.member("viewer")).userId })],
   },
-  [`${A}access/actions.ts#revokeSessionsAction`]: {
+  [`${A}access.ts#revokeSessionsAction`]: {
     allowed: ADMIN,
     args: async (w) => [w.org.slug, null, form({ userId: (await w.org.member("viewer")).userId })],
   },
-  [`${A}access/actions.ts#inviteAction`]: {
+  [`${A}access.ts#inviteAction`]: {
     allowed: ADMIN,
     args: async (w, c) => [
       w.org.slug,
@@ -48,26 +48,26 @@ export const GOVERNANCE: Record<string, Case> = {
       form({ email: `${c.replace("_", "-")}-${Date.now()}@invited.example`, role: "developer" }),
     ],
   },
-  [`${A}access/actions.ts#revokeInvitationAction`]: {
+  [`${A}access.ts#revokeInvitationAction`]: {
     allowed: ADMIN,
     args: async (w) => [w.org.slug, null, form({ id: (await invitation(w)).id })],
   },
 
   // Approvals
-  [`${A}approvals/actions.ts#approveRequestAction`]: {
+  [`${A}approvals.ts#approveRequestAction`]: {
     allowed: APPROVERS,
     args: async (w) => [w.org.slug, null, form({ id: (await pendingRequest(w)).id })],
   },
-  [`${A}approvals/actions.ts#rejectRequestAction`]: {
+  [`${A}approvals.ts#rejectRequestAction`]: {
     allowed: APPROVERS,
     args: async (w) => [w.org.slug, null, form({ id: (await pendingRequest(w)).id, note: "Not this way" })],
   },
-  [`${A}approvals/actions.ts#cancelRequestAction`]: {
+  [`${A}approvals.ts#cancelRequestAction`]: {
     // Only whoever asked withdraws: here the developer's own request.
     allowed: ["developer"],
     args: async (w) => [w.org.slug, null, form({ id: (await pendingRequest(w, w.members.developer)).id })],
   },
-  [`${A}approvals/actions.ts#revealProposedAction`]: {
+  [`${A}approvals.ts#revealProposedAction`]: {
     // A production proposal by the developer: revealed by those who decide it or asked for it, and who may read
     // production's values — here the admin only (finding 5: not the reviewer, who reads no values, nor the
     // developer, who cannot read production).
@@ -79,7 +79,7 @@ export const GOVERNANCE: Record<string, Case> = {
   },
 
   // Settings: time zone and wedding hours
-  [`${A}settings/actions.ts#setTimeZoneAction`]: {
+  [`${A}settings.ts#setTimeZoneAction`]: {
     allowed: ADMIN,
     args: async (w) => [
       w.org.slug,
@@ -87,7 +87,7 @@ export const GOVERNANCE: Record<string, Case> = {
       form({ timeZone: "Europe/London", reason: "We are based in London" }),
     ],
   },
-  [`${A}settings/actions.ts#addWindowAction`]: {
+  [`${A}settings.ts#addWindowAction`]: {
     allowed: ADMIN,
     args: async (w) => {
       // Three days from now, so it is not in force while the matrix runs.
@@ -99,7 +99,7 @@ export const GOVERNANCE: Record<string, Case> = {
       ];
     },
   },
-  [`${A}settings/actions.ts#removeProtectionAction`]: {
+  [`${A}settings.ts#removeProtectionAction`]: {
     allowed: ADMIN,
     args: async (w) => [
       w.org.slug,
@@ -107,7 +107,7 @@ export const GOVERNANCE: Record<string, Case> = {
       form({ kind: "window", id: await idleWindow(w), reason: "Not needed any more" }),
     ],
   },
-  [`${A}settings/actions.ts#addBlackoutAction`]: {
+  [`${A}settings.ts#addBlackoutAction`]: {
     allowed: ADMIN,
     args: async (w) => {
       const day = new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10);
@@ -120,7 +120,7 @@ export const GOVERNANCE: Record<string, Case> = {
   },
 
   // Break glass (during wedding hours)
-  [`${A}emergency/actions.ts#openEmergencyAction`]: {
+  [`${A}emergency.ts#openEmergencyAction`]: {
     allowed: ["admin", "on_call"],
     fresh: true,
     around: weddingHours,
@@ -134,12 +134,12 @@ export const GOVERNANCE: Record<string, Case> = {
       }),
     ],
   },
-  [`${A}emergency/actions.ts#endEmergencyAction`]: {
+  [`${A}emergency.ts#endEmergencyAction`]: {
     // Ends the caller's own session (none here: nothing to end, but every member may ask).
     allowed: MEMBERS,
     args: async (w) => [w.org.slug],
   },
-  [`${A}emergency/actions.ts#acknowledgeReviewAction`]: {
+  [`${A}emergency.ts#acknowledgeReviewAction`]: {
     allowed: APPROVERS,
     args: async (w) => [w.org.slug, null, form({ id: await emergencyReview(w), note: "Seen" })],
   },

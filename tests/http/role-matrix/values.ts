@@ -4,7 +4,7 @@ import { A, ADMIN, type Case, STAGING_READERS, STAGING_WRITERS } from "./common"
 
 export const VALUES: Record<string, Case> = {
   // Variables and values
-  [`${A}variables/actions.ts#createVariableAction`]: {
+  [`${A}variables.ts#createVariableAction`]: {
     allowed: ["admin", "developer"],
     args: async (w, c) => [
       w.org.slug,
@@ -16,7 +16,7 @@ export const VALUES: Record<string, Case> = {
       }),
     ],
   },
-  [`${A}variables/actions.ts#updateVariableAction`]: {
+  [`${A}variables.ts#updateVariableAction`]: {
     allowed: ["admin", "developer"],
     args: async (w) => {
       const v = await variable(w);
@@ -37,18 +37,18 @@ export const VALUES: Record<string, Case> = {
       ];
     },
   },
-  [`${A}variables/actions.ts#deleteVariableAction`]: {
+  [`${A}variables.ts#deleteVariableAction`]: {
     allowed: ADMIN,
     args: async (w) => {
       const v = await variable(w);
       return [w.org.slug, form({ id: v.id, version: String(v.version) })];
     },
   },
-  [`${A}variables/actions.ts#restoreVariableAction`]: {
+  [`${A}variables.ts#restoreVariableAction`]: {
     allowed: ADMIN,
     args: async (w) => [w.org.slug, form({ id: await deletedVariable(w) })],
   },
-  [`${A}variables/actions.ts#setValueAction`]: {
+  [`${A}variables.ts#setValueAction`]: {
     allowed: STAGING_WRITERS,
     args: async (w) => {
       const v = await variable(w);
@@ -65,7 +65,7 @@ export const VALUES: Record<string, Case> = {
       ];
     },
   },
-  [`${A}variables/actions.ts#deleteValueAction`]: {
+  [`${A}variables.ts#deleteValueAction`]: {
     allowed: STAGING_WRITERS,
     args: async (w) => {
       const v = await variable(w, { values: { staging: "to-delete" } });
@@ -81,14 +81,14 @@ export const VALUES: Record<string, Case> = {
       ];
     },
   },
-  [`${A}variables/actions.ts#revealValueAction`]: {
+  [`${A}variables.ts#revealValueAction`]: {
     allowed: STAGING_READERS,
     args: async (w) => {
       const v = await variable(w, { values: { staging: "to-reveal" } });
       return [w.org.slug, { variableId: v.id, environmentId: w.org.env.staging }];
     },
   },
-  [`${A}variables/actions.ts#restoreVersionAction`]: {
+  [`${A}variables.ts#restoreVersionAction`]: {
     allowed: STAGING_WRITERS,
     args: async (w) => {
       // Restoring the current version would change nothing (refused as conflict:no_change).
@@ -105,7 +105,7 @@ export const VALUES: Record<string, Case> = {
       ];
     },
   },
-  [`${A}variables/actions.ts#checkConnectivityAction`]: {
+  [`${A}variables.ts#checkConnectivityAction`]: {
     allowed: STAGING_READERS,
     args: async (w) => {
       const v = await variable(w, {
@@ -117,7 +117,7 @@ export const VALUES: Record<string, Case> = {
   },
 
   // Environments and .env import
-  [`${A}environments/actions.ts#createEnvironmentAction`]: {
+  [`${A}environments.ts#createEnvironmentAction`]: {
     allowed: ADMIN,
     args: async (w, c) => [
       w.org.slug,
@@ -129,7 +129,7 @@ export const VALUES: Record<string, Case> = {
       }),
     ],
   },
-  [`${A}environments/actions.ts#updateEnvironmentAction`]: {
+  [`${A}environments.ts#updateEnvironmentAction`]: {
     allowed: ADMIN,
     args: async (w) => {
       const [env] = await w.superSql<{ version: number }[]>`
@@ -148,11 +148,11 @@ export const VALUES: Record<string, Case> = {
       ];
     },
   },
-  [`${A}environments/actions.ts#previewImportAction`]: {
+  [`${A}environments.ts#previewImportAction`]: {
     allowed: STAGING_WRITERS,
     args: async (w) => [w.org.slug, { environmentId: w.org.env.staging, text: "PREVIEWED_KEY=1\n" }],
   },
-  [`${A}environments/actions.ts#applyImportAction`]: {
+  [`${A}environments.ts#applyImportAction`]: {
     // A key that exists (on-call may propose values, not create variables).
     allowed: STAGING_WRITERS,
     args: async (w) => {
@@ -173,7 +173,7 @@ export const VALUES: Record<string, Case> = {
   },
 
   // Compare and promote
-  [`${A}compare/actions.ts#promoteAction`]: {
+  [`${A}compare.ts#promoteAction`]: {
     allowed: STAGING_WRITERS,
     args: async (w) => {
       const v = await variable(w, { values: { development: "from-dev" } });

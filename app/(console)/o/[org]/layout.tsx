@@ -5,6 +5,7 @@ import { LockClock } from "@/components/console/lock-clock";
 import { SignOutButton } from "@/components/console/sign-out-button";
 import { WeddingBanner } from "@/components/console/wedding-banner";
 import { EmergencyBanner } from "@/components/emergency/emergency-banner";
+import { withReads } from "@/db/context";
 import { decidableRequestCount } from "@/db/queries/change-requests";
 import { openDriftCount } from "@/db/queries/drift";
 import { openEmergencyReviewCount } from "@/db/queries/emergency";
@@ -25,12 +26,14 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
   const { org } = await props.params;
   const member = await requireMember(org);
   const reviewer = canApprove(member.role);
-  const [lock, reviews, requests, drift] = await Promise.all([
-    lockStatus(member),
-    reviewer ? openEmergencyReviewCount(member) : Promise.resolve(0),
-    reviewer ? decidableRequestCount(member) : Promise.resolve(0),
-    openDriftCount(member),
-  ]);
+  const [lock, reviews, requests, drift] = await withReads(member, (r) =>
+    Promise.all([
+      lockStatus(r),
+      reviewer ? openEmergencyReviewCount(r) : Promise.resolve(0),
+      reviewer ? decidableRequestCount(r) : Promise.resolve(0),
+      openDriftCount(r),
+    ]),
+  );
   // The lock's end or the next lock's start, whichever comes first: the page refreshes itself then.
   const changes = [lock.until, lock.nextStart].filter((d): d is Date => d !== null).map((d) => d.getTime());
   const nextChange = changes.length > 0 ? Math.min(...changes) : null;

@@ -4,6 +4,7 @@ import { DriftSparkline } from "@/components/dashboard/drift-sparkline";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { withReads } from "@/db/context";
 import { driftTrend, environmentHealth } from "@/db/queries/health";
 import { formatStamp } from "@/lib/format";
 import { memberContext, requireMember } from "@/server/session";
@@ -20,10 +21,9 @@ export async function generateMetadata(props: PageProps<"/o/[org]">): Promise<Me
 export default async function DashboardPage(props: PageProps<"/o/[org]">) {
   const { org } = await props.params;
   const member = await requireMember(org);
-  const [envs, trend] = await Promise.all([
-    environmentHealth(member),
-    driftTrend(member, member.org.timeZone),
-  ]);
+  const [envs, trend] = await withReads(member, (r) =>
+    Promise.all([environmentHealth(r), driftTrend(r, member.org.timeZone)]),
+  );
   return (
     <div className="space-y-6">
       <PageHeader title="Dashboard" description={`${member.org.name}: health of each environment.`} />

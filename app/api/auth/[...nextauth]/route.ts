@@ -1,8 +1,9 @@
 import NextAuth from "next-auth";
 import { AppError } from "@/lib/errors";
 import { authOptions } from "@/server/auth";
+import { errorResponse } from "@/server/entry/input";
+import { publicRoute, type RouteContext } from "@/server/entry/route";
 import { log } from "@/server/log";
-import { errorResponse } from "@/server/route";
 
 const nextAuth = NextAuth(authOptions);
 
@@ -46,10 +47,10 @@ const refusal = () =>
  * that is not a URL, a malformed JSON body (SyntaxError), a URL it cannot parse (ERR_INVALID_URL) — is
  * refused as `validation` (422).
  */
-async function handler(request: Request, context: { params: Promise<{ nextauth: string[] }> }) {
+async function handler(request: Request, context: RouteContext) {
   if (badCallbackUrl(request)) return refusal();
   try {
-    return await nextAuth(request, context);
+    return await nextAuth(request, context as { params: Promise<{ nextauth: string[] }> });
   } catch (error) {
     const invalidUrl = (error as { code?: unknown })?.code === "ERR_INVALID_URL";
     if (!(error instanceof SyntaxError) && !invalidUrl) throw error;
@@ -58,4 +59,6 @@ async function handler(request: Request, context: { params: Promise<{ nextauth: 
   }
 }
 
-export { handler as GET, handler as POST };
+/** next-auth's own endpoints (sign-in, session, CSRF) are open to anyone; next-auth checks what it must. */
+export const GET = publicRoute({ capability: "public", run: handler });
+export const POST = publicRoute({ capability: "public", run: handler });

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { environmentHealth } from "@/db/queries/health";
-import { AppError } from "@/lib/errors";
 import { safeString } from "@/lib/validation/fields";
-import { errorResponse, parseQuery, withMember } from "@/server/route";
+import { parseQuery } from "@/server/entry/input";
+import { orgRoute } from "@/server/entry/route";
 
 export const dynamic = "force-dynamic";
 
@@ -17,14 +17,10 @@ const query = z.object({
  * Health of each environment of an organization, for monitors (members only, like every organization
  * endpoint): status healthy / warning / critical with the reasons, the counts behind them and the last sync.
  */
-export async function GET(request: Request) {
-  let org: string;
-  try {
-    org = parseQuery(request, query).org;
-  } catch (error) {
-    return errorResponse(error instanceof AppError ? error : new AppError("validation"));
-  }
-  return withMember(org, "metadata:read", async (member) => {
+export const GET = orgRoute({
+  capability: "metadata:read",
+  org: (request) => parseQuery(request, query).org,
+  run: async ({ member }) => {
     const envs = await environmentHealth(member);
     const rank = { healthy: 0, warning: 1, critical: 2 } as const;
     const worst = envs.reduce<"healthy" | "warning" | "critical">(
@@ -39,5 +35,5 @@ export async function GET(request: Request) {
       },
       { headers: { "Cache-Control": "no-store" } },
     );
-  });
-}
+  },
+});

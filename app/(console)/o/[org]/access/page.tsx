@@ -5,6 +5,7 @@ import { RevokeButton } from "@/components/access/revoke-button";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { withReads } from "@/db/context";
 import { effectiveAccess, listMembers, listPolicies } from "@/db/queries/access";
 import { listPendingInvitations } from "@/db/queries/invitations";
 import { matrixEnvironments } from "@/db/queries/matrix";
@@ -25,13 +26,15 @@ export default async function AccessPage(props: PageProps<"/o/[org]/access">) {
   const manage = can(member.role, "members:manage");
   const who =
     (typeof sp.user === "string" && sp.user.length <= 320 && searchText(sp.user, 320)) || member.user.email;
-  const [policies, members, envs, effective, invitations] = await Promise.all([
-    listPolicies(member),
-    listMembers(member),
-    matrixEnvironments(member),
-    manage || who === member.user.email ? effectiveAccess(member, who) : Promise.resolve(null),
-    manage ? listPendingInvitations(member) : Promise.resolve([]),
-  ]);
+  const [policies, members, envs, effective, invitations] = await withReads(member, (r) =>
+    Promise.all([
+      listPolicies(r),
+      listMembers(r),
+      matrixEnvironments(r),
+      manage || who === member.user.email ? effectiveAccess(r, who) : Promise.resolve(null),
+      manage ? listPendingInvitations(r) : Promise.resolve([]),
+    ]),
+  );
   const tz = member.org.timeZone;
   return (
     <div className="space-y-8">

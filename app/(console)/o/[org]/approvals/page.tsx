@@ -2,7 +2,8 @@ import { RequestCard } from "@/components/approvals/request-card";
 import { AcknowledgeForm } from "@/components/emergency/acknowledge-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { type ChangeRequestRow, changeRequestList } from "@/db/queries/change-requests";
+import { withReads } from "@/db/context";
+import { type ChangeRequestRow, changeRequestList, pendingRequestCount } from "@/db/queries/change-requests";
 import { openEmergencyReviews } from "@/db/queries/emergency";
 import { canApprove } from "@/lib/approvals";
 import { formatStamp } from "@/lib/format";
@@ -10,16 +11,23 @@ import { requireMember } from "@/server/session";
 
 export const metadata = { title: "Approvals" };
 
+/** The queue shows the oldest waiting requests first, this many at a time; the lists of past ones, the latest. */
+const QUEUE = 50;
+const RECENT = 20;
+
 export default async function ApprovalsPage(props: PageProps<"/o/[org]/approvals">) {
   const { org } = await props.params;
   const member = await requireMember(org);
   const reviewer = canApprove(member.role);
-  const [reviews, waiting, mine, decided] = await Promise.all([
-    openEmergencyReviews(member),
-    reviewer ? changeRequestList(member, "pending") : [],
-    changeRequestList(member, "mine", 20),
-    reviewer ? changeRequestList(member, "decided", 20) : [],
-  ]);
+  const [reviews, waiting, waitingTotal, mine, decided] = await withReads(member, (r) =>
+    Promise.all([
+      openEmergencyReviews(r),
+      reviewer ? changeRequestList(r, "pending", QUEUE) : [],
+      reviewer ? pendingRequestCount(r) : 0,
+      changeRequestList(r, "mine", RECENT),
+      reviewer ? changeRequestList(r, "decided", RECENT) : [],
+    ]),
+  );
   const now = new Date();
   const viewer = { userId: member.userId, canApprove: reviewer };
   const cards = (rows: ChangeRequestRow[]) =>
@@ -42,8 +50,13 @@ export default async function ApprovalsPage(props: PageProps<"/o/[org]/approvals
       {reviewer ? (
         <section aria-labelledby="waiting-requests" className="space-y-3">
           <h2 id="waiting-requests" className="text-lg font-semibold">
-            Change requests waiting ({waiting.length})
+            Change requests waiting ({waitingTotal})
           </h2>
+          {waitingTotal > waiting.length ? (
+            <p className="text-sm text-gray-700">
+              Showing the {waiting.length} oldest of {waitingTotal}: the next appear as these are decided.
+            </p>
+          ) : null}
           {waiting.length === 0 ? (
             <p className="text-sm text-gray-600">Nothing waits for approval.</p>
           ) : (
@@ -61,7 +74,12 @@ export default async function ApprovalsPage(props: PageProps<"/o/[org]/approvals
             promotion or an import.
           </p>
         ) : (
-          cards(mine)
+          <>
+            {mine.length === RECENT ? (
+              <p className="text-sm text-gray-700">Your {RECENT} most recent requests.</p>
+            ) : null}
+            {cards(mine)}
+          </>
         )}
       </section>
       <section aria-labelledby="emergency-reviews" className="space-y-3">
@@ -135,6 +153,9 @@ export default async function ApprovalsPage(props: PageProps<"/o/[org]/approvals
           <h2 id="decided-requests" className="text-lg font-semibold">
             Recently decided
           </h2>
+          <p className="text-sm text-gray-700">
+            The latest {decided.length} decisions; the audit trail keeps them all.
+          </p>
           {cards(decided)}
         </section>
       ) : null}

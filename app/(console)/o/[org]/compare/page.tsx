@@ -1,5 +1,6 @@
 import { PromoteForm } from "@/components/compare/promote-form";
 import { PageHeader } from "@/components/ui/page-header";
+import { withReads } from "@/db/context";
 import { toAppError } from "@/db/errors";
 import { compareEnvironments, parity } from "@/db/queries/compare";
 import { matrixEnvironments } from "@/db/queries/matrix";
@@ -15,9 +16,11 @@ export default async function ComparePage(props: PageProps<"/o/[org]/compare">) 
   const { org } = await props.params;
   const search = await props.searchParams;
   const member = await requireMember(org);
-  const [all, controls] = await Promise.all([matrixEnvironments(member), environmentControls(member)]);
+  // The page's reads in one transaction; the comparison (which may refuse) in its own.
+  const [all, controls, lines] = await withReads(member, (r) =>
+    Promise.all([matrixEnvironments(r), environmentControls(r), parity(r)]),
+  );
   const envs = all.filter((e) => e.readable);
-  const [lines] = await Promise.all([parity(member)]);
   const byName = (name: string | undefined) => envs.find((e) => e.name === name);
   const from = byName(pick(search.from)) ?? envs.at(-2);
   const to = byName(pick(search.to)) ?? envs.at(-1);

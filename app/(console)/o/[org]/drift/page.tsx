@@ -1,18 +1,20 @@
 import Link from "next/link";
 import { DriftActions } from "@/components/drift/drift-actions";
 import { DriftSummary } from "@/components/drift/drift-summary";
-import { RollbackButton } from "@/components/drift/rollback-button";
+import { SyncHistory } from "@/components/drift/sync-history";
 import { TargetButtons } from "@/components/drift/target-buttons";
 import { TargetForm } from "@/components/drift/target-form";
 import { TargetSettings } from "@/components/drift/target-settings";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pager } from "@/components/ui/pager";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { withReads } from "@/db/context";
 import {
+  DRIFT_PAGE,
   type DriftRow,
   driftSummary,
   listTargets,
-  type PushProgress,
   recentSyncs,
   SEVERITIES,
   type Severity,
@@ -20,15 +22,15 @@ import {
 } from "@/db/queries/drift";
 import { listEnvironments, valueAccess } from "@/db/queries/variables";
 import { canPropose } from "@/lib/approvals";
-import type { Control } from "@/lib/controls";
 import { duration, formatStamp } from "@/lib/format";
+import { pageWindow } from "@/lib/paging";
 import { atLeast, can } from "@/lib/policy";
-import { type EnvironmentType, environmentTier } from "@/lib/roles";
-import { searchText } from "@/lib/search-params";
+import { pageNumber, searchText } from "@/lib/search-params";
 import { environmentControls } from "@/server/controls";
 import { requireMember } from "@/server/session";
 
-const HIDDEN: Control = { state: "hidden", reason: "You cannot push there." };
+/** The sync history shows the latest pushes; the audit trail keeps every one. */
+const RECENT_SYNCS = 20;
 
 const SEVERITY_TONE = { critical: "red", high: "red", medium: "amber", low: "neutral" } as const;
 
@@ -50,14 +52,6 @@ function driftInWords(d: DriftRow) {
   }
 }
 
-/** A running push in words: queued, reading the target, or sending its difference. */
-function runningInWords(status: string, progress: PushProgress | null) {
-  if (status === "pending") return "queued";
-  if (progress?.phase === "sending")
-    return `sending ${progress.set ?? 0} key(s), deleting ${progress.delete ?? 0}…`;
-  return "reading what is deployed…";
-}
-
 export const metadata = { title: "Drift" };
 
 export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
@@ -69,15 +63,34 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
     severity: SEVERITIES.find((s) => s === sp.severity) as Severity | undefined,
   };
   const filtered = Boolean(filter.environment || filter.severity);
-  const [drift, counts, targets, syncs, envs, access, controls] = await Promise.all([
-    unresolvedDrift(member, filter),
-    driftSummary(member),
-    listTargets(member),
-    recentSyncs(member),
-    listEnvironments(member),
-    valueAccess(member, null),
-    environmentControls(member),
-  ]);
+  // One transaction for all of the page's reads (db/context.ts withReads); the counts place the page.
+  const [window, drift, counts, targets, syncs, envs, access, controls] = await withReads(
+    member,
+    async (r) => {
+      const [counts, ...rest] = await Promise.all([
+        driftSummary(r),
+        listTargets(r),
+        recentSyncs(r, RECENT_SYNCS),
+        listEnvironments(r),
+        valueAccess(r, null),
+        environmentControls(r),
+      ]);
+      const total = counts
+        .filter((c) => !filter.environment || c.environment === filter.environment)
+        .filter((c) => !filter.severity || c.severity === filter.severity)
+        .reduce((n, c) => n + c.count, 0);
+      const window = pageWindow(pageNumber(sp.page), DRIFT_PAGE, total);
+      return [window, await unresolvedDrift(r, filter, window), counts, ...rest] as const;
+    },
+  );
+  const pageHref = (page: number) => {
+    const q = new URLSearchParams();
+    if (filter.environment) q.set("env", filter.environment);
+    if (filter.severity) q.set("severity", filter.severity);
+    if (page > 1) q.set("page", String(page));
+    const query = q.toString();
+    return `/o/${org}/drift${query ? `?${query}` : ""}`;
+  };
   const tz = member.org.timeZone;
   const now = new Date();
   const env = new Map(envs.map((e) => [e.id, e]));
@@ -102,13 +115,14 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
         {filtered ? (
           <p className="text-sm text-gray-700">
             Showing {filter.severity ?? "all"} drift in {filter.environment ?? "every environment"} (
-            {drift.length}
+            {window.total}
             ).{" "}
             <Link href={`/o/${org}/drift`} className="text-indigo-700 hover:underline">
               Show all
             </Link>
           </p>
         ) : null}
+        {window.pages > 1 ? <Pager noun="drift findings" window={window} href={pageHref} /> : null}
         {drift.length === 0 ? (
           <p className="text-sm text-gray-600">
             {filtered
@@ -265,78 +279,7 @@ export default async function DriftPage(props: PageProps<"/o/[org]/drift">) {
         )}
       </section>
 
-      <section aria-labelledby="syncs-heading" className="space-y-3">
-        <h2 id="syncs-heading" className="text-lg font-semibold">
-          Recent syncs
-        </h2>
-        {syncs.length === 0 ? (
-          <p className="text-sm text-gray-600">Nothing pushed yet.</p>
-        ) : (
-          <Table aria-label="Recent syncs">
-            <THead>
-              <TR>
-                <TH>When</TH>
-                <TH>Target</TH>
-                <TH>Kind</TH>
-                <TH>Status</TH>
-                <TH>Keys</TH>
-                <TH>By</TH>
-                <TH>
-                  <span className="sr-only">Roll back</span>
-                </TH>
-              </TR>
-            </THead>
-            <TBody>
-              {syncs.map((s) => (
-                <TR key={s.id}>
-                  <TD className="whitespace-nowrap">{formatStamp(s.startedAt, tz)}</TD>
-                  <TD>
-                    {s.target ?? "—"} ({s.environment})
-                  </TD>
-                  <TD>{s.type}</TD>
-                  <TD>
-                    <Badge
-                      tone={s.status === "completed" ? "green" : s.status === "failed" ? "red" : "indigo"}
-                    >
-                      {s.status}
-                    </Badge>
-                    {s.status === "pending" || s.status === "in_progress" ? (
-                      <div className="text-xs text-indigo-800" role="status">
-                        {runningInWords(s.status, s.progress)}
-                      </div>
-                    ) : null}
-                    {s.errors?.length ? (
-                      <div className="text-xs text-red-700">{s.errors.join(" ")}</div>
-                    ) : null}
-                  </TD>
-                  <TD>
-                    {s.synced} changed{s.failed ? `, ${s.failed} failed` : ""}
-                    {s.durationMs !== null ? ` · ${s.durationMs} ms` : ""}
-                  </TD>
-                  <TD className="text-xs">{s.startedBy}</TD>
-                  <TD>
-                    {s.rollbackable && s.targetId && s.target ? (
-                      <RollbackButton
-                        org={org}
-                        targetId={s.targetId}
-                        syncId={s.id}
-                        target={s.target}
-                        environment={s.environment}
-                        production={environmentTier(s.environmentType as EnvironmentType) === "production"}
-                        when={formatStamp(s.startedAt, tz)}
-                        keys={Object.entries(s.snapshot ?? {})
-                          .map(([name, k]) => ({ name, version: k.version }))
-                          .sort((a, b) => a.name.localeCompare(b.name))}
-                        control={controls.get(s.environmentId)?.push ?? HIDDEN}
-                      />
-                    ) : null}
-                  </TD>
-                </TR>
-              ))}
-            </TBody>
-          </Table>
-        )}
-      </section>
+      <SyncHistory org={org} syncs={syncs} timeZone={tz} controls={controls} recent={RECENT_SYNCS} />
     </div>
   );
 }

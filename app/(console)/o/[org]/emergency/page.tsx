@@ -1,6 +1,6 @@
 import { BreakGlassForm } from "@/components/emergency/break-glass-form";
 import { PageHeader } from "@/components/ui/page-header";
-import { listEnvironments } from "@/db/queries/variables";
+import { listEnvironments, valueAccess } from "@/db/queries/variables";
 import { formatInZone } from "@/lib/format";
 import { canUseEmergency } from "@/lib/policy";
 import { requireMember } from "@/server/session";
@@ -10,7 +10,14 @@ export const metadata = { title: "Break glass" };
 export default async function EmergencyPage(props: PageProps<"/o/[org]/emergency">) {
   const { org } = await props.params;
   const member = await requireMember(org);
-  const locked = (await listEnvironments(member)).filter((e) => e.locked);
+  const byRole = canUseEmergency(member.role);
+  // Break glass: by role (the capabilities table's emergency:open), or through an emergency grant there.
+  const [envs, access] = await Promise.all([
+    listEnvironments(member),
+    byRole ? Promise.resolve(null) : valueAccess(member, null),
+  ]);
+  const granted = access ? envs.filter((e) => access[e.id]?.emergency) : envs;
+  const locked = granted.filter((e) => e.locked);
   return (
     <div className="space-y-6">
       <PageHeader
@@ -22,7 +29,7 @@ export default async function EmergencyPage(props: PageProps<"/o/[org]/emergency
           You have emergency access to <strong>{member.emergency.environment}</strong> until{" "}
           {formatInZone(member.emergency.expiresAt, member.org.timeZone)}.
         </p>
-      ) : !canUseEmergency(member.role) ? (
+      ) : granted.length === 0 ? (
         <p className="text-sm text-gray-600">
           Your role cannot break glass. Ask the on-call engineer or an admin (an access policy can grant
           emergency access).

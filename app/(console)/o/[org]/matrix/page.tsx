@@ -2,8 +2,11 @@ import Link from "next/link";
 import { MatrixGrid } from "@/components/matrix/matrix-grid";
 import { PageHeader } from "@/components/ui/page-header";
 import { VariableFilters } from "@/components/variables/variable-filters";
+import { withReads } from "@/db/context";
 import { matrixEnvironments } from "@/db/queries/matrix";
+import { listEnvironments, valueAccess } from "@/db/queries/variables";
 import { listFilters } from "@/lib/search-params";
+import { revealValueAction, setValueAction } from "@/server/actions/variables";
 import { environmentControls } from "@/server/controls";
 import { requireMember } from "@/server/session";
 
@@ -14,7 +17,9 @@ export default async function MatrixPage(props: PageProps<"/o/[org]/matrix">) {
   const sp = await props.searchParams;
   const member = await requireMember(org);
   const filters = listFilters(sp, 250);
-  const [envs, controls] = await Promise.all([matrixEnvironments(member), environmentControls(member)]);
+  const [envs, controls, access, live] = await withReads(member, (r) =>
+    Promise.all([matrixEnvironments(r), environmentControls(r), valueAccess(r, null), listEnvironments(r)]),
+  );
   const readable = envs.filter((e) => e.readable);
   const statusOptions: [string, string][] = [
     ["required_missing", "Required and missing somewhere"],
@@ -47,6 +52,11 @@ export default async function MatrixPage(props: PageProps<"/o/[org]/matrix">) {
         filters={filters}
         environments={envs}
         controls={Object.fromEntries([...controls].map(([id, c]) => [id, c.valueChange]))}
+        role={member.role}
+        access={Object.fromEntries(
+          live.map((e) => [e.id, { permission: access[e.id]?.permission ?? "none", emergency: e.emergency }]),
+        )}
+        actions={{ setValue: setValueAction, revealValue: revealValueAction }}
       />
     </div>
   );

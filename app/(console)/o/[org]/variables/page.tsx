@@ -2,12 +2,21 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pager } from "@/components/ui/pager";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { DeletedVariables } from "@/components/variables/deleted-variables";
 import { VariableFilters } from "@/components/variables/variable-filters";
-import { listDeletedVariables, listEnvironments, listVariables } from "@/db/queries/variables";
+import { withReads } from "@/db/context";
+import {
+  countVariables,
+  listDeletedVariables,
+  listEnvironments,
+  listVariables,
+  VARIABLES_PAGE,
+} from "@/db/queries/variables";
+import { pageWindow } from "@/lib/paging";
 import { can } from "@/lib/policy";
-import { listFilters } from "@/lib/search-params";
+import { listFilters, pageNumber } from "@/lib/search-params";
 import { requireMember } from "@/server/session";
 
 export const metadata = { title: "Variables" };
@@ -17,11 +26,23 @@ export default async function VariablesPage(props: PageProps<"/o/[org]/variables
   const sp = await props.searchParams;
   const member = await requireMember(org);
   const { status: _status, ...filters } = listFilters(sp, 100);
-  const [variables, envs, deleted] = await Promise.all([
-    listVariables(member, filters),
-    listEnvironments(member),
-    can(member.role, "variable:delete") ? listDeletedVariables(member) : Promise.resolve([]),
-  ]);
+  // One transaction: the count places the page (a page past the end shows the last one), then its rows.
+  const [window, variables, envs, deleted] = await withReads(member, async (r) => {
+    const [total, envs, deleted] = await Promise.all([
+      countVariables(r, filters),
+      listEnvironments(r),
+      can(member.role, "variable:delete") ? listDeletedVariables(r) : Promise.resolve([]),
+    ]);
+    const window = pageWindow(pageNumber(sp.page), VARIABLES_PAGE, total);
+    return [window, await listVariables(r, filters, window), envs, deleted] as const;
+  });
+  const pageHref = (page: number) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(filters)) if (v) q.set(k, v);
+    if (page > 1) q.set("page", String(page));
+    const query = q.toString();
+    return `/o/${org}/variables${query ? `?${query}` : ""}`;
+  };
   return (
     <div className="space-y-6">
       <PageHeader
@@ -42,6 +63,9 @@ export default async function VariablesPage(props: PageProps<"/o/[org]/variables
       {variables.length === 0 ? (
         <EmptyState title="No variables match" description="Change the filters, or create a variable." />
       ) : (
+        <Pager noun="variables" window={window} href={pageHref} />
+      )}
+      {variables.length === 0 ? null : (
         <Table aria-label="Variables">
           <THead>
             <TR>

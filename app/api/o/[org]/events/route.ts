@@ -1,5 +1,5 @@
+import { orgRoute } from "@/server/entry/route";
 import { type LiveEvent, registerStream, subscribe } from "@/server/live";
-import { withMember } from "@/server/route";
 
 export const dynamic = "force-dynamic";
 
@@ -8,9 +8,9 @@ export const dynamic = "force-dynamic";
  * changed (values, audit) and counts, never a value. A comment every 20 s keeps proxies from closing it.
  * When the server shuts down every stream ends (the browser's EventSource reconnects to another instance).
  */
-export async function GET(request: Request, props: RouteContext<"/api/o/[org]/events">) {
-  const { org } = await props.params;
-  return withMember(org, "metadata:read", async (member) => {
+export const GET = orgRoute({
+  capability: "metadata:read",
+  run: async ({ request, member }) => {
     const encoder = new TextEncoder();
     let cleanup = () => {};
     const stream = new ReadableStream<Uint8Array>({
@@ -59,5 +59,5 @@ export async function GET(request: Request, props: RouteContext<"/api/o/[org]/ev
         "X-Accel-Buffering": "no",
       },
     });
-  });
-}
+  },
+});

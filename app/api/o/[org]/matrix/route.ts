@@ -2,7 +2,7 @@ import { z } from "zod";
 import { matrixPage } from "@/db/queries/matrix";
 import { parseStatusFilter } from "@/lib/matrix";
 import { queryText as text } from "@/lib/validation/fields";
-import { parseQuery, withMember } from "@/server/route";
+import { orgRoute } from "@/server/entry/route";
 
 export const dynamic = "force-dynamic";
 
@@ -17,11 +17,11 @@ const query = z.object({
 });
 
 /** GET /api/o/[org]/matrix — one page of the environment matrix (states only; no values, no hashes). */
-export async function GET(request: Request, props: RouteContext<"/api/o/[org]/matrix">) {
-  const { org } = await props.params;
-  return withMember(org, "metadata:read", async (member) => {
+export const GET = orgRoute({
+  capability: "metadata:read",
+  query,
+  run: async ({ member, query: { status, ...rest } }) => {
     const started = performance.now();
-    const { status, ...rest } = parseQuery(request, query);
     const page = await matrixPage(member, { ...rest, status: parseStatusFilter(status) });
     return Response.json(page, {
       headers: {
@@ -29,5 +29,5 @@ export async function GET(request: Request, props: RouteContext<"/api/o/[org]/ma
         "Server-Timing": `db;dur=${(performance.now() - started).toFixed(1)}`,
       },
     });
-  });
-}
+  },
+});

@@ -8,6 +8,7 @@ import { DeleteVariableButton } from "@/components/variables/delete-variable-but
 import { ValueHistory } from "@/components/variables/value-history";
 import { ValueRow } from "@/components/variables/value-row";
 import { VariableForm } from "@/components/variables/variable-form";
+import { withReads } from "@/db/context";
 import { pendingForVariable } from "@/db/queries/change-requests";
 import { listEnvironments, valueAccess, valueHeads, variableDetail } from "@/db/queries/variables";
 import { valueChangeMode } from "@/lib/approvals";
@@ -15,10 +16,23 @@ import { formatStamp } from "@/lib/format";
 import { can } from "@/lib/policy";
 import { type Classification, needsApproval, riskOf } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
+import {
+  checkConnectivityAction,
+  deleteValueAction,
+  revealValueAction,
+  setValueAction,
+} from "@/server/actions/variables";
 import { memberContext, requireMember } from "@/server/session";
 
 const UUID = /^[0-9a-f-]{36}$/i;
-/** Once per request: the title and the page read the same variable. */
+/** What each value row calls (components/values/value-actions.ts). */
+const VALUE_ACTIONS = {
+  setValue: setValueAction,
+  deleteValue: deleteValueAction,
+  revealValue: revealValueAction,
+  checkConnectivity: checkConnectivityAction,
+};
+/** The title's read (the page reads the variable again, in its own transaction with the rest). */
 const detailOf = cache(variableDetail);
 
 export async function generateMetadata(props: PageProps<"/o/[org]/variables/[id]">): Promise<Metadata> {
@@ -32,20 +46,28 @@ export default async function VariablePage(props: PageProps<"/o/[org]/variables/
   const { org, id } = await props.params;
   const member = await requireMember(org);
   if (!UUID.test(id)) notFound();
-  const [detail, envs, access, waiting] = await Promise.all([
-    detailOf(member, id),
-    listEnvironments(member),
-    valueAccess(member, id),
-    pendingForVariable(member, id),
-  ]);
+  // One transaction for the page's reads. Nothing in it waits for another transaction: with every pool
+  // connection held by a page waiting for a second one, pages would wait on each other.
+  const [detail, envs, access, waiting, heads] = await withReads(member, async (r) => {
+    const [detail, envs, access, waiting] = await Promise.all([
+      variableDetail(r, id),
+      listEnvironments(r),
+      valueAccess(r, id),
+      pendingForVariable(r, id),
+    ]);
+    // Where the caller cannot read a value, its head (version, no hash) still shows that it is set.
+    const unread = envs.filter((e) => !detail?.values.some((v) => v.environmentId === e.id));
+    const heads = detail
+      ? await valueHeads(
+          r,
+          id,
+          unread.map((e) => e.id),
+        )
+      : {};
+    return [detail, envs, access, waiting, heads] as const;
+  });
   if (!detail) notFound();
   const { variable, values, history, checks } = detail;
-  // Where the caller cannot read a value, its head (version, no hash) still shows that it is set.
-  const heads = await valueHeads(
-    member,
-    variable.id,
-    envs.filter((e) => !values.some((v) => v.environmentId === e.id)).map((e) => e.id),
-  );
   const tz = member.org.timeZone;
   const canEdit = can(member.role, "variable:update");
   const changeMode = (env: (typeof envs)[number], action: "value:set" | "value:delete") =>
@@ -110,6 +132,7 @@ export default async function VariablePage(props: PageProps<"/o/[org]/variables/
                 <ValueRow
                   key={env.id}
                   org={org}
+                  actions={VALUE_ACTIONS}
                   variableId={variable.id}
                   environment={{
                     id: env.id,

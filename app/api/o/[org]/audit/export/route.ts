@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { requireCapability } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import { withContext } from "@/db/context";
 import { writeAudit } from "@/db/mutations/audit";
@@ -7,7 +6,8 @@ import { type AuditRow, auditBatch } from "@/db/queries/audit";
 import { csvRow } from "@/lib/csv";
 import { auditFilters } from "@/lib/validation/audit";
 import { batchedDownload } from "@/server/batched-download";
-import { parseQuery, withMember } from "@/server/route";
+import { parseQuery } from "@/server/entry/input";
+import { orgRoute } from "@/server/entry/route";
 
 export const dynamic = "force-dynamic";
 
@@ -60,13 +60,13 @@ const formatQuery = z.object({
  * there is a JSON error and leaves no audit row; a failure later ends the file with a marker
  * (`server/batched-download.ts`). Audit rows hold hashes and metadata, never values.
  */
-export async function GET(request: Request, props: RouteContext<"/api/o/[org]/audit/export">) {
-  const { org } = await props.params;
-  return withMember(org, "audit:read", async (member) => {
+export const GET = orgRoute({
+  capability: "audit:read",
+  run: async ({ request, params, member }) => {
+    const org = String(params.org);
     const { format } = parseQuery(request, formatQuery.loose());
     const filters = parseQuery(request, auditFilters, ["format", "before"]);
     const { user: _u, org: o, emergency: _e, ...ctx } = member;
-    requireCapability(ctx, "audit:read");
     const { format: _f, before: _b, ...asked } = Object.fromEntries(new URL(request.url).searchParams);
     const batch = (tx: Tx, before?: number) => auditBatch(tx, ctx, { ...filters, before }, o.timeZone, BATCH);
     const first = await withContext(ctx, async (tx) => {
@@ -94,5 +94,5 @@ export async function GET(request: Request, props: RouteContext<"/api/o/[org]/au
         "X-Content-Type-Options": "nosniff",
       },
     });
-  });
-}
+  },
+});

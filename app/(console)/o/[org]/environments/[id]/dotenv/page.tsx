@@ -4,6 +4,7 @@ import { cache } from "react";
 import { ImportForm } from "@/components/dotenv/import-form";
 import { ExportButtons } from "@/components/environments/export-buttons";
 import { PageHeader } from "@/components/ui/page-header";
+import { withReads } from "@/db/context";
 import { listEnvironments, valueAccess } from "@/db/queries/variables";
 import { atLeast } from "@/lib/policy";
 import { environmentControls } from "@/server/controls";
@@ -24,10 +25,13 @@ export async function generateMetadata(
 export default async function DotenvPage(props: PageProps<"/o/[org]/environments/[id]/dotenv">) {
   const { org, id } = await props.params;
   const member = await requireMember(org);
-  const env = (await environmentsOf(member)).find((e) => e.id === id);
+  const [envs, access, controls] = await withReads(member, (r) =>
+    Promise.all([environmentsOf(r), valueAccess(r, null), environmentControls(r)]),
+  );
+  const env = envs.find((e) => e.id === id);
   if (!env) notFound();
-  const permission = (await valueAccess(member, null))[env.id]?.permission ?? "none";
-  const control = (await environmentControls(member)).get(env.id)?.valueChange ?? {
+  const permission = access[env.id]?.permission ?? "none";
+  const control = controls.get(env.id)?.valueChange ?? {
     state: "hidden",
     reason: `You cannot change values in ${env.name}.`,
   };

@@ -3,7 +3,7 @@ import { withContext } from "@/db/context";
 import { exportEnvironment } from "@/db/mutations/export";
 import { VALUE_READ } from "@/lib/declared";
 import { AppError } from "@/lib/errors";
-import { parseQuery, withMember } from "@/server/route";
+import { orgRoute } from "@/server/entry/route";
 
 export const dynamic = "force-dynamic";
 
@@ -15,10 +15,11 @@ const query = z.object({
  * GET …/export?format=env|json — every readable value of the environment, decrypted; audited as an export.
  * The whole body is built before the response starts, so any failure is a JSON error with its status.
  */
-export async function GET(request: Request, props: RouteContext<"/api/o/[org]/environments/[id]/export">) {
-  const { org, id } = await props.params;
-  return withMember(org, VALUE_READ, async (member) => {
-    const { format } = parseQuery(request, query);
+export const GET = orgRoute({
+  capability: VALUE_READ,
+  query,
+  run: async ({ params, member, query: { format } }) => {
+    const id = String(params.id);
     if (!z.uuid().safeParse(id).success) throw new AppError("not_found");
     const { user: _u, org: _o, emergency: _e, ...ctx } = member;
     const result = await withContext(ctx, (tx) => exportEnvironment(tx, ctx, id, format));
@@ -30,5 +31,5 @@ export async function GET(request: Request, props: RouteContext<"/api/o/[org]/en
         "X-Content-Type-Options": "nosniff",
       },
     });
-  });
-}
+  },
+});

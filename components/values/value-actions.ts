@@ -1,0 +1,28 @@
+import type { ValueChange } from "@/db/mutations/values";
+import type { ActionResult } from "@/lib/errors";
+
+/** One value: a variable in an environment. */
+export type ValueTarget = { variableId: string; environmentId: string };
+
+type FormAction = (org: string, prev: unknown, form: FormData) => Promise<ActionResult<ValueChange>>;
+
+/**
+ * The server actions the value editor calls, handed down by the page that renders it (components do not
+ * import app/): set (a form: variableId, environmentId, expectedVersion, value, note) and the audited reveal.
+ */
+export type ValueActions = {
+  setValue: FormAction;
+  revealValue: (
+    org: string,
+    target: ValueTarget,
+  ) => Promise<ActionResult<{ value: string; version: number }>>;
+};
+
+/** The variable page's row offers more: delete (a form like set) and a connectivity check. */
+export type ValueRowActions = ValueActions & {
+  deleteValue: FormAction;
+  checkConnectivity: (
+    org: string,
+    target: ValueTarget,
+  ) => Promise<ActionResult<{ status: string; message: string; ms: number }>>;
+};

@@ -1,0 +1,89 @@
+import "server-only";
+import type { z } from "zod";
+import { type ActionResult, AppError, messageFor } from "@/lib/errors";
+import { UNSAFE_MESSAGE, unsafeInputPaths } from "@/lib/validation/characters";
+import { isWellFormedUrl } from "../request-guard";
+
+export type Input = FormData | Record<string, unknown>;
+
+function toObject(input: Input): unknown {
+  if (!(input instanceof FormData)) return input;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of input.entries())
+    if (!k.startsWith("$ACTION")) out[k] = typeof v === "string" ? v : undefined;
+  return out;
+}
+
+function fieldErrorsOf(issues: z.core.$ZodIssue[]): Record<string, string[]> {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of issues) {
+    const key = issue.path.join(".") || "form";
+    if (!fieldErrors[key]?.includes(issue.message))
+      fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
+  }
+  return fieldErrors;
+}
+
+const refuseUnsafe = (raw: unknown) => {
+  const unsafe = unsafeInputPaths(raw);
+  if (unsafe.length > 0)
+    throw new AppError("validation", Object.fromEntries(unsafe.map((path) => [path, [UNSAFE_MESSAGE]])));
+};
+
+/**
+ * zod-parses an action's input; a refusal becomes field errors (`form` for the whole input). Before any
+ * schema, a string anywhere in the input (value or key, at any depth) with a NUL byte or a lone surrogate
+ * is refused, so no schema can forget it and nothing reaches the database that it would choke on. Async, so
+ * a schema may check off the event loop (validation patterns are analysed in a worker thread).
+ */
+export async function parseInput<S extends z.ZodType>(schema: S, input: Input): Promise<z.infer<S>> {
+  const raw = toObject(input);
+  refuseUnsafe(raw);
+  const parsed = await schema.safeParseAsync(raw);
+  if (parsed.success) return parsed.data;
+  throw new AppError("validation", fieldErrorsOf(parsed.error.issues));
+}
+
+/**
+ * A route's query string, zod-parsed: malformed percent-encoding, NUL or lone surrogates anywhere are
+ * refused first (as for actions), then the schema's refusals become field errors (422).
+ * `omit` names parameters the route reads itself.
+ */
+export function parseQuery<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  omit: string[] = [],
+): z.infer<S> {
+  if (!isWellFormedUrl(request.url))
+    throw new AppError("validation", { form: ["The address is not valid (bad percent-encoding)."] });
+  const params: Record<string, string> = {};
+  for (const [k, v] of new URL(request.url).searchParams) if (!omit.includes(k)) params[k] = v;
+  refuseUnsafe(params);
+  const parsed = schema.safeParse(params);
+  if (parsed.success) return parsed.data;
+  throw new AppError("validation", fieldErrorsOf(parsed.error.issues));
+}
+
+/** An action's refusal, typed: the code, its message, field errors. */
+export function failure(error: AppError): ActionResult<never> {
+  return {
+    ok: false,
+    error: {
+      code: error.code,
+      message: error.message || messageFor(error.code),
+      ...(error.meta ? { meta: error.meta } : {}),
+    },
+    ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
+  };
+}
+
+/** JSON error for route handlers: the code and message, never a stack or a value. */
+export function errorResponse(error: AppError) {
+  return Response.json(
+    {
+      error: { code: error.code, message: error.message, ...(error.meta ? { meta: error.meta } : {}) },
+      ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
+    },
+    { status: error.status, headers: { "Cache-Control": "no-store" } },
+  );
+}
