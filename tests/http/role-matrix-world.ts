@@ -247,3 +247,24 @@ export async function weddingHours(world: World) {
     });
   };
 }
+
+/**
+ * Stops the server's background work from writing while a refused call is watched: every target counts as
+ * just scanned and none pushes on its own (a target the admin just created would be scanned at the next
+ * minute), then it waits until no scan or push job is queued or running.
+ */
+export async function quiesce(superSql: postgres.Sql) {
+  await superSql`
+    update sync_targets set last_scan_at = now(), auto_push = false
+    where last_scan_at is null or last_scan_at < now() - interval '30 seconds' or auto_push`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const [{ busy }] = await superSql<{ busy: number }[]>`
+      select count(*)::int as busy from pgboss.job
+      where name in ('scan-target', 'push-target')
+        and (state = 'active' or (state in ('created', 'retry') and start_after <= now()))`;
+    if (busy === 0) return;
+    if (Date.now() > deadline) throw new Error(`${busy} background jobs still queued or running after 60 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -12,7 +12,7 @@ import { rawSql } from "../db/support";
 import { type ActionEntry, callAction, listActions } from "./actions";
 import { leakIn } from "./checks";
 import { CASES, type Outcome, ROUTES } from "./role-matrix-cases";
-import { CALLERS, type Caller, makeWorld, signInAll, type World } from "./role-matrix-world";
+import { CALLERS, type Caller, makeWorld, quiesce, signInAll, type World } from "./role-matrix-world";
 import { listRoutes } from "./routes";
 
 /** Tables whose rows change on every request whoever asks (session last-seen times, rate counters). */
@@ -78,6 +78,7 @@ describe("the role matrix", () => {
       for (const caller of CALLERS) {
         const want = expected(entry, caller);
         const args = await entry.args(world, caller);
+        if (want !== "ok") await quiesce(superSql);
         const before = want === "ok" ? null : await digests();
         const answer = await callAction(world.sessions[caller], action, args, {
           params: { org: world.org.slug, id: world.org.env.staging, token: "A".repeat(43) },
@@ -126,6 +127,7 @@ describe("the API routes' role matrix", () => {
     const problems: string[] = [];
     for (const caller of CALLERS) {
       const allowed = route.allowed.includes(caller);
+      if (!allowed) await quiesce(superSql);
       const before = allowed ? null : await digests();
       const answer = await world.sessions[caller].request(route.path(world));
       const say = (what: string) => problems.push(`${caller}: ${what}`);
