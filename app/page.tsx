@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { organizationsFor } from "@/db/queries/memberships";
+import { organizationsFor } from "@/db/repos/memberships";
 import { currentUser } from "@/server/session";
 
 export const metadata = { title: "No organization yet" };

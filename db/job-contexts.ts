@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
+import { masterKey } from "@/db/vault";
 import { jobRunnerProof } from "@/lib/crypto";
 import type { Role } from "@/lib/roles";
 import type { Database } from "./client";
 import { type TenantContext, withContext } from "./context";
-import { masterKey } from "./keyring";
 
 /** Who a background job acts as in one organization. */
 export type JobContext = { organizationId: string; userId: string };

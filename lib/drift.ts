@@ -3,7 +3,7 @@ import type { Tier } from "./roles";
 
 /**
  * Drift (seed 000 `configuration_drift`): what is deployed on a target compared with what the console holds,
- * by hash, never by value. Pure rules; the scan in db/mutations/drift.ts feeds them and stores the findings.
+ * by hash, never by value. Pure rules; the scan in server/drift/drift.ts feeds them and stores the findings.
  */
 export const DRIFT_TYPES = [
   "missing_variable",

@@ -39,14 +39,14 @@ process.env.RINGBEARER_OUTBOUND_ALLOW = "127.0.0.1";
 
 // Imported after the environment is set: the app's modules read it on first use.
 const { withContext } = await import("@/db/context");
-const { orgKeys } = await import("@/db/keyring");
-const { createOrganization } = await import("@/db/mutations/organizations");
-const { createUser } = await import("@/db/mutations/users");
-const { applyImport, previewImport } = await import("@/db/mutations/dotenv-import");
-const { exportEnvironment } = await import("@/db/mutations/export");
-const { auditActivity, auditPage, recentAudit } = await import("@/db/queries/audit");
-const { compareEnvironments } = await import("@/db/queries/compare");
-const { matrixPage } = await import("@/db/queries/matrix");
+const { orgKeys } = await import("@/db/vault");
+const { createOrganization } = await import("@/server/organizations/organizations");
+const { createUser } = await import("@/server/auth/users");
+const { applyImport, previewImport } = await import("@/server/values/dotenv-import");
+const { exportEnvironment } = await import("@/server/values/export");
+const { auditActivity, auditPage, recentAudit } = await import("@/db/repos/audit");
+const { compareEnvironments } = await import("@/db/repos/compare");
+const { matrixPage } = await import("@/db/repos/matrix");
 const { encryptValue, hmacValue } = await import("@/lib/crypto");
 const { getDb } = await import("@/db/client");
 const { benchSync } = await import("./bench/sync.mts");

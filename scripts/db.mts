@@ -5,8 +5,8 @@
  */
 import { createDb } from "@/db/client";
 import { rollback } from "@/db/migrate";
-import { isEmpty, seedDemo } from "@/db/seed";
 import { parseDatabaseEnv, roleFromUrl } from "@/server/env";
+import { isEmpty, seedDemo } from "@/server/seed";
 import type { LocalDatabase } from "./local-db.mts";
 import { prepare, resolveDatabase } from "./prepare.mts";
 

@@ -8,9 +8,9 @@ import { createDb } from "@/db/client";
 import { masterKeyMismatch } from "@/db/master-key-check";
 import { migrate } from "@/db/migrate";
 import { appRoleProblems } from "@/db/role-check";
-import { isEmpty, seedDemo } from "@/db/seed";
 import { parseMasterKey } from "@/lib/crypto";
 import { parseEnv, roleFromUrl } from "@/server/env";
+import { isEmpty, seedDemo } from "@/server/seed";
 import { type LocalDatabase, startLocalDatabase } from "./local-db.mts";
 
 export type Prepared = { local?: LocalDatabase; seeded: boolean; port: number };

@@ -6,8 +6,8 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { DEMO_PASSWORD, DEMO_USERS } from "@/db/seed";
 import { describeError } from "@/lib/errors";
+import { DEMO_PASSWORD, DEMO_USERS } from "@/server/seed";
 import { watchParent } from "./parent-watch.mts";
 import { prepare } from "./prepare.mts";
 

@@ -1,6 +1,6 @@
 import "server-only";
-import { lockStatus } from "@/db/queries/protection";
-import { listEnvironments, valueAccess } from "@/db/queries/variables";
+import { lockStatus } from "@/db/repos/protection";
+import { listEnvironments, valueAccess } from "@/db/repos/variables";
 import { type Control, pushControl, valueChangeControl } from "@/lib/controls";
 import type { Member } from "./session";
 

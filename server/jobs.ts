@@ -1,12 +1,12 @@
 import { type ConstructorOptions, type Job, PgBoss, type Queue } from "pg-boss";
 import { getDb } from "@/db/client";
 import { jobContext, jobContexts } from "@/db/job-contexts";
-import { failPendingSync, queueAutoPushes } from "@/db/mutations/auto-push";
-import { pushToTarget } from "@/db/mutations/deploy";
-import { scanTarget } from "@/db/mutations/drift";
-import { purgeAllOrganizations } from "@/db/mutations/purge";
-import { dueScanTargets, recordFailedScan } from "@/db/mutations/scheduled-scans";
 import { AppError } from "@/lib/errors";
+import { failPendingSync, queueAutoPushes } from "@/server/deploy/auto-push";
+import { pushToTarget } from "@/server/deploy/deploy";
+import { scanTarget } from "@/server/drift/drift";
+import { dueScanTargets, recordFailedScan } from "@/server/drift/scheduled-scans";
+import { purgeAllOrganizations } from "@/server/variables/purge";
 import { errorSummary, JobFailure, jobFailure, runJob, watchQueue } from "./job-errors";
 import { log } from "./log";
 
@@ -86,7 +86,7 @@ export async function defineJobs(boss: PgBoss) {
   await boss.schedule(QUEUES.driftScan, "* * * * *", null, { tz: "UTC" });
 }
 
-/** purge: variables deleted more than 90 days ago lose their values and history (db/mutations/purge.ts). */
+/** purge: variables deleted more than 90 days ago lose their values and history (server/variables/purge.ts). */
 export async function purgeJob() {
   const result = await purgeAllOrganizations(getDb());
   if (result.purged > 0) log.info({ event: "purge", ...result }, "purged deleted variables past retention");
@@ -110,7 +110,7 @@ export async function enqueueDueScans(boss: Pick<PgBoss, "send">) {
 
 /**
  * Also each minute: queues an automated push for each target that pushes on its own and whose environment
- * changed since its last push (db/mutations/auto-push.ts); its `pending` sync row is the claim.
+ * changed since its last push (server/deploy/auto-push.ts); its `pending` sync row is the claim.
  */
 export async function enqueueAutoPushes(boss: Pick<PgBoss, "send">) {
   const queued: string[] = [];
@@ -162,7 +162,7 @@ export async function pushTargetJob({ organizationId, targetId, syncId }: PushTa
   }
 }
 
-/** scan-target: scans one target in its organization's job context (db/mutations/drift.ts `scanTarget`). */
+/** scan-target: scans one target in its organization's job context (server/drift/drift.ts `scanTarget`). */
 export async function scanTargetJob({ organizationId, targetId }: ScanTargetJob) {
   const fields = { event: "scan-target", organizationId, targetId };
   const found = await jobContext(getDb(), organizationId);

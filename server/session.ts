@@ -4,10 +4,10 @@ import { redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { cache } from "react";
 import { type TenantContext, withContext } from "@/db/context";
-import { liveEmergencySession } from "@/db/queries/emergency";
-import { membershipFor } from "@/db/queries/memberships";
+import { liveEmergencySession } from "@/db/repos/emergency";
+import { membershipFor } from "@/db/repos/memberships";
 import { AppError } from "@/lib/errors";
-import { authOptions } from "./auth";
+import { authOptions } from "@/server/auth/next-auth";
 import { clientInfo } from "./client-info";
 
 export type CurrentUser = { id: string; name: string; email: string; sessionId: string };

@@ -4,9 +4,9 @@ import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
-import type { Decision } from "@/db/mutations/change-requests";
 import type { ActionResult } from "@/lib/errors";
 import { approveRequestAction, cancelRequestAction, rejectRequestAction } from "@/server/actions/approvals";
+import type { Decision } from "@/server/approvals/change-requests";
 
 type State = ActionResult<Decision> | null;
 

@@ -1,7 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import type { ChangeRequestRow } from "@/db/queries/change-requests";
+import type { ChangeRequestRow } from "@/db/repos/change-requests";
 import { duration, formatStamp } from "@/lib/format";
 import { DecisionForms, WithdrawForm } from "./decision-forms";
 import { RevealProposed } from "./reveal-proposed";

@@ -7,9 +7,9 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Textarea } from "@/components/ui/textarea";
-import type { ImportPreview, ImportStatus } from "@/db/mutations/dotenv-import";
 import { DOTENV_IMPORT_MAX_BYTES } from "@/lib/limits";
 import { applyImportAction, previewImportAction } from "@/server/actions/environments";
+import type { ImportPreview, ImportStatus } from "@/server/values/dotenv-import";
 
 const TONE: Record<ImportStatus, "green" | "amber" | "neutral" | "red"> = {
   new: "green",

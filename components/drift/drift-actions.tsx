@@ -6,9 +6,9 @@ import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
-import type { Resolution } from "@/db/mutations/drift-resolution";
 import type { ActionResult } from "@/lib/errors";
 import { resolveDriftAction } from "@/server/actions/drift";
+import type { Resolution } from "@/server/drift/drift-resolution";
 
 type State = ActionResult<Resolution> | null;
 

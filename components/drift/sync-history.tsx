@@ -1,6 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import type { PushProgress, recentSyncs } from "@/db/queries/drift";
+import type { PushProgress, recentSyncs } from "@/db/repos/drift";
 import type { Control } from "@/lib/controls";
 import { formatStamp } from "@/lib/format";
 import { type EnvironmentType, environmentTier } from "@/lib/roles";

@@ -8,10 +8,10 @@ import { modalClass } from "@/components/ui/modal";
 import { RevealError, useValueReveal, ValueDisplay } from "@/components/values/use-value-reveal";
 import type { ValueActions } from "@/components/values/value-actions";
 import { ValueEditor } from "@/components/values/value-editor";
-import type { ValueChange } from "@/db/mutations/values";
-import type { MatrixEnvironment } from "@/db/queries/matrix";
+import type { MatrixEnvironment } from "@/db/repos/matrix";
 import type { Control } from "@/lib/controls";
 import type { ActionResult } from "@/lib/errors";
+import type { ValueChange } from "@/server/values/values";
 
 type Props = {
   org: string;

@@ -1,4 +1,4 @@
-import type { MatrixCell } from "@/db/queries/matrix";
+import type { MatrixCell } from "@/db/repos/matrix";
 import { CELL_LABELS } from "@/lib/matrix";
 
 const STYLE = {

@@ -5,7 +5,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { CHANGE_EVENT } from "@/components/console/live-updates";
 import type { ValueActions } from "@/components/values/value-actions";
-import type { MatrixEnvironment, MatrixPage, MatrixRow } from "@/db/queries/matrix";
+import type { MatrixEnvironment, MatrixPage, MatrixRow } from "@/db/repos/matrix";
 import { valueChangeMode } from "@/lib/approvals";
 import type { Control } from "@/lib/controls";
 import type { Permission } from "@/lib/policy";

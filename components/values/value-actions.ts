@@ -1,5 +1,5 @@
-import type { ValueChange } from "@/db/mutations/values";
 import type { ActionResult } from "@/lib/errors";
+import type { ValueChange } from "@/server/values/values";
 
 /** One value: a variable in an environment. */
 export type ValueTarget = { variableId: string; environmentId: string };

@@ -6,8 +6,8 @@ import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
-import type { ValueChange } from "@/db/mutations/values";
 import type { ActionResult } from "@/lib/errors";
+import type { ValueChange } from "@/server/values/values";
 
 type Props = {
   environmentId: string;

@@ -10,9 +10,9 @@ import { FormMessage } from "@/components/ui/form-message";
 import { RevealError, useValueReveal, ValueDisplay } from "@/components/values/use-value-reveal";
 import type { ValueRowActions } from "@/components/values/value-actions";
 import { ValueEditor } from "@/components/values/value-editor";
-import type { ValueChange } from "@/db/mutations/values";
 import type { WriteMode } from "@/lib/approvals";
 import type { ActionResult } from "@/lib/errors";
+import type { ValueChange } from "@/server/values/values";
 import { DeleteRequestForm } from "./delete-request-form";
 
 type Props = {

@@ -1,6 +1,6 @@
 import type postgres from "postgres";
+import { unwrapOrgKeys } from "@/db/vault";
 import { decryptValue, hashesEqual, hmacValue, keyFingerprint } from "@/lib/crypto";
-import { unwrapOrgKeys } from "../keyring";
 import { copyOutStatement } from "./catalog";
 import { copyDigest, copyOut } from "./digest";
 import { BackupError, type Manifest, type TableEntry } from "./manifest";

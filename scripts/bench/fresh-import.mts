@@ -22,9 +22,9 @@ export async function benchFreshImport(opts: {
 }) {
   const { createDb } = await import("@/db/client");
   const { withContext } = await import("@/db/context");
-  const { createOrganization } = await import("@/db/mutations/organizations");
-  const { createUser } = await import("@/db/mutations/users");
-  const { applyImport, previewImport } = await import("@/db/mutations/dotenv-import");
+  const { createOrganization } = await import("@/server/organizations/organizations");
+  const { createUser } = await import("@/server/auth/users");
+  const { applyImport, previewImport } = await import("@/server/values/dotenv-import");
   let current: { db: ThrowawayDatabase; app: Database } | undefined;
   let run: (() => Promise<void>) | undefined;
   const release = async () => {

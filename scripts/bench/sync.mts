@@ -9,12 +9,12 @@ import os from "node:os";
 import path from "node:path";
 import type { TenantContext } from "@/db/context";
 import { withContext } from "@/db/context";
-import { pushToTarget } from "@/db/mutations/deploy";
-import { scanTarget } from "@/db/mutations/drift";
-import { createTarget } from "@/db/mutations/sync-targets";
 import { parseAllowlist } from "@/lib/net/outbound-policy";
 import { httpTarget } from "@/lib/targets/http-target";
 import { targetInput } from "@/lib/validation/targets";
+import { pushToTarget } from "@/server/deploy/deploy";
+import { scanTarget } from "@/server/drift/drift";
+import { createTarget } from "@/server/targets/sync-targets";
 import { startReceiver } from "../target-receiver.mts";
 import type { Record, Result } from "./measure.mts";
 

@@ -1,15 +1,15 @@
 "use server";
 
 import { z } from "zod";
-import { grantPolicy, revokePolicy } from "@/db/mutations/access";
-import { createInvitation, revokeInvitation } from "@/db/mutations/invitations";
-import { changeRole, removeMember, revokeMemberSessions } from "@/db/mutations/members";
 import { invitationLink } from "@/lib/invitations";
 import { type PolicyInput, policyInput, roleChange } from "@/lib/validation/access";
 import { optionalText, versionNumber } from "@/lib/validation/fields";
 import { invitationInput } from "@/lib/validation/invitations";
+import { grantPolicy, revokePolicy } from "@/server/access/access";
+import { publicOrigin } from "@/server/access/invitation-requests";
+import { createInvitation, revokeInvitation } from "@/server/access/invitations";
+import { changeRole, removeMember, revokeMemberSessions } from "@/server/access/members";
 import { orgAction } from "@/server/entry/action";
-import { publicOrigin } from "@/server/invitations";
 
 const reason = z.object({ reason: optionalText(1000) });
 const manage = { call: "form", capability: "members:manage", revalidate: "/access" } as const;

@@ -1,8 +1,8 @@
 "use server";
 
 import { z } from "zod";
-import { revokeMySessions } from "@/db/mutations/sessions";
 import { OWN } from "@/lib/declared";
+import { revokeMySessions } from "@/server/auth/sessions";
 import { orgAction } from "@/server/entry/action";
 
 export const revokeSessionAction = orgAction({

@@ -1,14 +1,14 @@
 "use server";
 
 import { z } from "zod";
-import { revealProposedValue } from "@/db/mutations/change-request-reveal";
+import { OWN, perRow } from "@/lib/declared";
+import { optionalText, requiredText } from "@/lib/validation/fields";
+import { revealProposedValue } from "@/server/approvals/change-request-reveal";
 import {
   approveChangeRequest,
   cancelChangeRequest,
   rejectChangeRequest,
-} from "@/db/mutations/change-requests";
-import { OWN, perRow } from "@/lib/declared";
-import { optionalText, requiredText } from "@/lib/validation/fields";
+} from "@/server/approvals/change-requests";
 import { orgAction } from "@/server/entry/action";
 
 const id = z.uuid("Unknown change request");

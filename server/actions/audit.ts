@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { verifyChainIn } from "@/db/queries/audit";
+import { verifyChainIn } from "@/db/repos/audit";
 import { orgAction } from "@/server/entry/action";
 
 export const verifyAuditAction = orgAction({

@@ -1,10 +1,10 @@
 "use server";
 
 import { z } from "zod";
-import { promoteValues } from "@/db/mutations/promote";
 import { VALUE_WRITE } from "@/lib/declared";
 import { optionalText, versionNumber } from "@/lib/validation/fields";
 import { orgAction } from "@/server/entry/action";
+import { promoteValues } from "@/server/values/promote";
 
 const promoteInput = z.object({
   fromEnvironmentId: z.uuid("Choose the source environment"),

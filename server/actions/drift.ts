@@ -1,15 +1,15 @@
 "use server";
 
 import { z } from "zod";
-import { pushToTarget } from "@/db/mutations/deploy";
-import { scanTarget } from "@/db/mutations/drift";
-import { resolveDrift } from "@/db/mutations/drift-resolution";
-import { createTarget, testTarget } from "@/db/mutations/sync-targets";
-import { rotateTargetSecret, setTargetActive, updateTarget } from "@/db/mutations/target-settings";
 import { perRow } from "@/lib/declared";
 import { optionalText } from "@/lib/validation/fields";
 import { targetInput, targetSecret, targetSettings } from "@/lib/validation/targets";
+import { pushToTarget } from "@/server/deploy/deploy";
+import { scanTarget } from "@/server/drift/drift";
+import { resolveDrift } from "@/server/drift/drift-resolution";
 import { orgAction, orgSteps } from "@/server/entry/action";
+import { createTarget, testTarget } from "@/server/targets/sync-targets";
+import { rotateTargetSecret, setTargetActive, updateTarget } from "@/server/targets/target-settings";
 
 const target = z.object({ id: z.uuid("Unknown target") });
 const PUSH = perRow("value:write", "pushToTarget: write in the target's environment");

@@ -1,13 +1,13 @@
 "use server";
 
 import { z } from "zod";
+import { OWN, perRow } from "@/lib/declared";
+import { optionalText, requiredText } from "@/lib/validation/fields";
 import {
   acknowledgeEmergencyReview,
   endEmergencySession,
   openEmergencySession,
-} from "@/db/mutations/emergency";
-import { OWN, perRow } from "@/lib/declared";
-import { optionalText, requiredText } from "@/lib/validation/fields";
+} from "@/server/emergency/emergency";
 import { orgAction } from "@/server/entry/action";
 
 const openInput = z.object({

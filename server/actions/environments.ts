@@ -1,13 +1,13 @@
 "use server";
 
 import { z } from "zod";
-import { applyImport, previewImport } from "@/db/mutations/dotenv-import";
-import { createEnvironment, updateEnvironment } from "@/db/mutations/environments";
 import { VALUE_WRITE } from "@/lib/declared";
 import { DOTENV_IMPORT_MAX_BYTES } from "@/lib/limits";
 import { environmentInput } from "@/lib/validation/environments";
 import { optionalText, safeString, versionNumber } from "@/lib/validation/fields";
 import { orgAction } from "@/server/entry/action";
+import { createEnvironment, updateEnvironment } from "@/server/environments/environments";
+import { applyImport, previewImport } from "@/server/values/dotenv-import";
 
 export const createEnvironmentAction = orgAction({
   call: "form",

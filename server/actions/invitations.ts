@@ -1,11 +1,11 @@
 "use server";
 
 import { getDb } from "@/db/client";
-import { acceptInvitation, acceptWithPassword } from "@/db/mutations/invitations";
-import { inviteLimit, isLimited, recordFailure } from "@/db/mutations/rate-limits";
 import { AppError } from "@/lib/errors";
 import { type AcceptStatus, INVITATION_GONE } from "@/lib/invitations";
 import { joinInput, passwordAcceptInput } from "@/lib/validation/invitations";
+import { acceptInvitation, acceptWithPassword } from "@/server/access/invitations";
+import { inviteLimit, isLimited, recordFailure } from "@/server/auth/rate-limits";
 import { publicAction, userAction } from "@/server/entry/action";
 import { currentUser, requestInfo } from "@/server/session";
 
@@ -69,7 +69,7 @@ export const joinInvitationAction = userAction({
 
 /**
  * The signed-out visitor's one form: creates the invited account, or proves the existing one's password like
- * a sign-in (db/mutations/invitations.ts, acceptWithPassword), and joins; the browser then signs in with the
+ * a sign-in (server/access/invitations.ts, acceptWithPassword), and joins; the browser then signs in with the
  * password it just sent (it never comes back from the server). The answers do not tell which it was.
  */
 export const acceptWithPasswordAction = publicAction({

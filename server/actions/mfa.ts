@@ -2,9 +2,9 @@
 
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp, reauthenticate } from "@/db/mutations/mfa";
 import { qrDataUri } from "@/lib/qr";
 import { groupSecret, normalizeCode } from "@/lib/totp";
+import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp, reauthenticate } from "@/server/auth/mfa";
 import { userAction } from "@/server/entry/action";
 import { log } from "@/server/log";
 

@@ -1,9 +1,9 @@
 "use server";
 
-import { addBlackout, addWindow, removeProtection, setTimeZone } from "@/db/mutations/settings";
 import { optionalText } from "@/lib/validation/fields";
 import { blackoutInput, protectionRef, timeZoneInput, weeklyWindowInput } from "@/lib/validation/settings";
 import { orgAction } from "@/server/entry/action";
+import { addBlackout, addWindow, removeProtection, setTimeZone } from "@/server/organizations/settings";
 
 const settings = { call: "form", capability: "settings:manage", revalidate: "/" } as const;
 

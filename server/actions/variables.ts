@@ -1,13 +1,18 @@
 "use server";
 
 import { z } from "zod";
-import { checkConnectivity } from "@/db/mutations/connectivity";
-import { deleteValue, restoreVersion, revealValue, setValue } from "@/db/mutations/values";
-import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
 import { VALUE_READ, VALUE_WRITE } from "@/lib/declared";
 import { optionalText, versionNumber } from "@/lib/validation/fields";
 import { valueInput, variableInput } from "@/lib/validation/variables";
 import { orgAction, orgSteps } from "@/server/entry/action";
+import { checkConnectivity } from "@/server/targets/connectivity";
+import { deleteValue, restoreVersion, revealValue, setValue } from "@/server/values/values";
+import {
+  createVariable,
+  deleteVariable,
+  restoreVariable,
+  updateVariable,
+} from "@/server/variables/variables";
 
 const uuid = z.uuid("Unknown id");
 const version = versionNumber();

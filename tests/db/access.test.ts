@@ -2,12 +2,12 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TenantContext } from "@/db/context";
 import { withContext } from "@/db/context";
-import { grantPolicy, revokePolicy } from "@/db/mutations/access";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
-import { effectiveAccess, listPolicies } from "@/db/queries/access";
+import { effectiveAccess, listPolicies } from "@/db/repos/access";
 import { AppError } from "@/lib/errors";
 import { policyInput } from "@/lib/validation/access";
+import { grantPolicy, revokePolicy } from "@/server/access/access";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { approveAs, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;

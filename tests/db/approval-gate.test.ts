@@ -1,9 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
-import { setValue, type ValueChange } from "@/db/mutations/values";
-import { createVariable, deleteVariable, restoreVariable } from "@/db/mutations/variables";
 import { changeRequestItems, environmentVariables } from "@/db/schema";
+import { setValue, type ValueChange } from "@/server/values/values";
+import { createVariable, deleteVariable, restoreVariable } from "@/server/variables/variables";
 import { approveAs, expectDbError, makeOrg, type TestOrg } from "./support";
 
 /**

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { applyImport, previewImport } from "@/db/mutations/dotenv-import";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
-import { verifyAuditChain } from "@/db/queries/audit";
+import { verifyAuditChain } from "@/db/repos/audit";
 import { environmentVariableAudit } from "@/db/schema";
+import { applyImport, previewImport } from "@/server/values/dotenv-import";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { makeOrg, rawSql, type TestOrg } from "./support";
 
 let org: TestOrg;

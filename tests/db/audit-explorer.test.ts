@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { revealValue, setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
-import { auditActivity, auditPage } from "@/db/queries/audit";
+import { auditActivity, auditPage } from "@/db/repos/audit";
 import { AppError } from "@/lib/errors";
 import { auditFilters } from "@/lib/validation/audit";
+import { revealValue, setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { makeOrg, type TestOrg } from "./support";
 
 let org: TestOrg;

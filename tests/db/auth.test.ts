@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LOGIN_LIMITS, login, revokeSession, touchSession } from "@/db/mutations/auth";
-import { createUser } from "@/db/mutations/users";
+import { LOGIN_LIMITS, login, revokeSession, touchSession } from "@/server/auth/auth";
+import { createUser } from "@/server/auth/users";
 import { db, PASSWORD, rawSql, unique } from "./support";
 
 describe("sign-in", () => {

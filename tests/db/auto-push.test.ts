@@ -3,12 +3,12 @@ import type { PgBoss } from "pg-boss";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { withContext } from "@/db/context";
-import { queueAutoPushes } from "@/db/mutations/auto-push";
-import { pushToTarget } from "@/db/mutations/deploy";
-import { setValue } from "@/db/mutations/values";
 import { deploymentSyncs } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { queueAutoPushes } from "@/server/deploy/auto-push";
+import { pushToTarget } from "@/server/deploy/deploy";
 import { createBoss, defineJobs, enqueueAutoPushes, QUEUES, startWorkers } from "@/server/jobs";
+import { setValue } from "@/server/values/values";
 import { makeOrg, rawSql, startWeddingHours, type TestOrg } from "./support";
 import { addHttpTarget, loopbackDeployment, until, variableWithValue } from "./target-fixture";
 

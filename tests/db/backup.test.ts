@@ -9,9 +9,9 @@ import { BackupError, type Manifest } from "@/db/backup/manifest";
 import { restoreBackup } from "@/db/backup/restore";
 import { createDb, type Database } from "@/db/client";
 import { withContext } from "@/db/context";
-import { revealValue, setValue } from "@/db/mutations/values";
-import { verifyChainIn } from "@/db/queries/audit";
+import { verifyChainIn } from "@/db/repos/audit";
 import { parseMasterKey } from "@/lib/crypto";
+import { revealValue, setValue } from "@/server/values/values";
 import { rawSql } from "./support";
 import { valueFixture } from "./value-fixture";
 

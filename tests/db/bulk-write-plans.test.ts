@@ -3,8 +3,8 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Database } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
-import { applyImport, previewImport } from "@/db/mutations/dotenv-import";
 import * as schema from "@/db/schema";
+import { applyImport, previewImport } from "@/server/values/dotenv-import";
 import { makeOrg, type TestOrg } from "./support";
 
 /**

@@ -1,10 +1,10 @@
 import type { TransactionSql } from "postgres";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { setValue } from "@/db/mutations/values";
 import { allows, allowsEverywhere, type Capability } from "@/lib/capabilities";
 import { effectivePermission, PERMISSIONS } from "@/lib/policy";
 import { type EnvironmentType, environmentTier, ROLES, type Role } from "@/lib/roles";
+import { setValue } from "@/server/values/values";
 import { withSession } from "./session-fixture";
 import { makeOrg, productionSecret, rawSql, type TestOrg } from "./support";
 

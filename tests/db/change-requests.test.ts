@@ -2,18 +2,18 @@
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
-import { revealProposedValue } from "@/db/mutations/change-request-reveal";
-import {
-  approveChangeRequest,
-  cancelChangeRequest,
-  rejectChangeRequest,
-} from "@/db/mutations/change-requests";
-import { deleteValue, revealValue, setValue, type ValueChange } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import { changeRequests, environmentVariableAudit } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { type Classification, RISK_LEVELS, riskOf } from "@/lib/risk";
 import { ENVIRONMENT_TYPES } from "@/lib/roles";
+import { revealProposedValue } from "@/server/approvals/change-request-reveal";
+import {
+  approveChangeRequest,
+  cancelChangeRequest,
+  rejectChangeRequest,
+} from "@/server/approvals/change-requests";
+import { deleteValue, revealValue, setValue, type ValueChange } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { withSession } from "./session-fixture";
 import { approveAs, expectDbError, makeOrg, rawSql, startWeddingHours, type TestOrg } from "./support";
 

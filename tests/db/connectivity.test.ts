@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { withContext } from "@/db/context";
-import { checkConnectivity } from "@/db/mutations/connectivity";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import { environmentVariableAudit, variableValidations } from "@/db/schema";
 import { probeDatabaseUrl } from "@/lib/connectivity";
 import { AppError } from "@/lib/errors";
+import { checkConnectivity } from "@/server/targets/connectivity";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { makeOrg, type TestOrg } from "./support";
 
 let org: TestOrg;

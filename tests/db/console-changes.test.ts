@@ -1,16 +1,16 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
-import { grantPolicy } from "@/db/mutations/access";
-import { approveChangeRequest } from "@/db/mutations/change-requests";
-import { updateEnvironment } from "@/db/mutations/environments";
-import { removeProtection } from "@/db/mutations/settings";
-import type { ValueChange } from "@/db/mutations/values";
-import { createVariable, updateVariable } from "@/db/mutations/variables";
 import { environments, protectionWindows } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { Classification } from "@/lib/risk";
 import { policyInput } from "@/lib/validation/access";
+import { grantPolicy } from "@/server/access/access";
+import { approveChangeRequest } from "@/server/approvals/change-requests";
+import { updateEnvironment } from "@/server/environments/environments";
+import { removeProtection } from "@/server/organizations/settings";
+import type { ValueChange } from "@/server/values/values";
+import { createVariable, updateVariable } from "@/server/variables/variables";
 import { approveAs, makeOrg, type TestOrg } from "./support";
 
 /** HIGH console changes (not values) wait as change requests and are replayed on approval. */

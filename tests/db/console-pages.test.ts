@@ -3,9 +3,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import type { Member } from "@/server/session";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { renderServer } from "./page-render";
 import { makeOrg, type TestOrg } from "./support";
 

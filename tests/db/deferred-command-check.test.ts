@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
-import { approveChangeRequest, cancelChangeRequest } from "@/db/mutations/change-requests";
-import { updateEnvironment } from "@/db/mutations/environments";
-import { changeRole } from "@/db/mutations/members";
 import { environments, memberships } from "@/db/schema";
+import { changeRole } from "@/server/access/members";
+import { approveChangeRequest, cancelChangeRequest } from "@/server/approvals/change-requests";
+import { updateEnvironment } from "@/server/environments/environments";
 import { rawSql, type TestOrg } from "./support";
 import { refusal, requestId, writePathWorld } from "./write-path-fixture";
 

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { applyImport, previewImport } from "@/db/mutations/dotenv-import";
-import { exportEnvironment } from "@/db/mutations/export";
-import { restoreVersion } from "@/db/mutations/values";
 import { environmentVariableAudit } from "@/db/schema";
+import { applyImport, previewImport } from "@/server/values/dotenv-import";
+import { exportEnvironment } from "@/server/values/export";
+import { restoreVersion } from "@/server/values/values";
 import { applied, type TestOrg } from "./support";
 import { isCode, valueFixture } from "./value-fixture";
 

@@ -1,10 +1,10 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { pushToTarget } from "@/db/mutations/deploy";
-import { scanTarget } from "@/db/mutations/drift";
-import { resolveDrift } from "@/db/mutations/drift-resolution";
 import { configurationDrift } from "@/db/schema";
+import { pushToTarget } from "@/server/deploy/deploy";
+import { scanTarget } from "@/server/drift/drift";
+import { resolveDrift } from "@/server/drift/drift-resolution";
 import { makeOrg, type TestOrg } from "./support";
 import { addHttpTarget, loopbackDeployment, variableWithValue } from "./target-fixture";
 

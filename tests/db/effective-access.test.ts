@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
-import { grantPolicy } from "@/db/mutations/access";
-import { createVariable } from "@/db/mutations/variables";
-import { effectiveAccess } from "@/db/queries/access";
+import { effectiveAccess } from "@/db/repos/access";
 import { policyInput } from "@/lib/validation/access";
+import { grantPolicy } from "@/server/access/access";
+import { createVariable } from "@/server/variables/variables";
 import { approveAs, makeOrg, type TestOrg } from "./support";
 
 let org: TestOrg;

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
-import { endEmergencySession, openEmergencySession } from "@/db/mutations/emergency";
-import { setValue } from "@/db/mutations/values";
-import { openEmergencyReviews } from "@/db/queries/emergency";
+import { openEmergencyReviews } from "@/db/repos/emergency";
+import { endEmergencySession, openEmergencySession } from "@/server/emergency/emergency";
+import { setValue } from "@/server/values/values";
 import { withSession } from "./session-fixture";
 import { makeOrg, productionSecret, startWeddingHours, type TestOrg } from "./support";
 

@@ -2,16 +2,16 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TenantContext } from "@/db/context";
 import { withContext } from "@/db/context";
+import { liveEmergencySession, openEmergencyReviews } from "@/db/repos/emergency";
+import { environmentVariableAudit } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { markVerified } from "@/server/auth/factors";
 import {
   acknowledgeEmergencyReview,
   endEmergencySession,
   openEmergencySession,
-} from "@/db/mutations/emergency";
-import { markVerified } from "@/db/mutations/factors";
-import { setValue } from "@/db/mutations/values";
-import { liveEmergencySession, openEmergencyReviews } from "@/db/queries/emergency";
-import { environmentVariableAudit } from "@/db/schema";
-import { AppError } from "@/lib/errors";
+} from "@/server/emergency/emergency";
+import { setValue } from "@/server/values/values";
 import { ageVerification, withSession } from "./session-fixture";
 import { makeOrg, productionSecret, startWeddingHours, type TestOrg } from "./support";
 

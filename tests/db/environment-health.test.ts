@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TenantContext } from "@/db/context";
-import { environmentHealth } from "@/db/queries/health";
-import { matrixPage } from "@/db/queries/matrix";
-import { listVariables } from "@/db/queries/variables";
+import { environmentHealth } from "@/db/repos/health";
+import { matrixPage } from "@/db/repos/matrix";
+import { listVariables } from "@/db/repos/variables";
 import { makeOrg, rawSql } from "./support";
 import { valueFixture } from "./value-fixture";
 

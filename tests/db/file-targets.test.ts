@@ -5,13 +5,13 @@ import path from "node:path";
 import { and, eq, isNull, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { pushToTarget } from "@/db/mutations/deploy";
-import { scanTarget } from "@/db/mutations/drift";
-import { createTarget, testTarget } from "@/db/mutations/sync-targets";
-import { updateTarget } from "@/db/mutations/target-settings";
 import { configurationDrift, syncTargets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { type TargetInput, type TargetSettings, targetInput, targetSettings } from "@/lib/validation/targets";
+import { pushToTarget } from "@/server/deploy/deploy";
+import { scanTarget } from "@/server/drift/drift";
+import { createTarget, testTarget } from "@/server/targets/sync-targets";
+import { updateTarget } from "@/server/targets/target-settings";
 import { makeOrg, type TestOrg } from "./support";
 import { variableWithValue } from "./target-fixture";
 

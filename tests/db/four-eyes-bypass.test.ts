@@ -1,13 +1,13 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
-import { updateEnvironment } from "@/db/mutations/environments";
-import { createTarget } from "@/db/mutations/sync-targets";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import { environments, syncTargets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { targetInput } from "@/lib/validation/targets";
+import { updateEnvironment } from "@/server/environments/environments";
+import { createTarget } from "@/server/targets/sync-targets";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { approveAs, expectDbError, makeOrg, startWeddingHours, type TestOrg } from "./support";
 
 /**

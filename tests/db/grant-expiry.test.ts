@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { grantPolicy } from "@/db/mutations/access";
-import { listPolicies } from "@/db/queries/access";
+import { listPolicies } from "@/db/repos/access";
 import { policyInput } from "@/lib/validation/access";
+import { grantPolicy } from "@/server/access/access";
 import { makeOrg, rawSql } from "./support";
 
 /** "YYYY-MM-DD HH:mm" of an instant in a zone (Intl, independent of the code under test). */

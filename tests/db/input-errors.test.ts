@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
 import { toAppError } from "@/db/errors";
-import { createEnvironment } from "@/db/mutations/environments";
 import { AppError } from "@/lib/errors";
+import { createEnvironment } from "@/server/environments/environments";
 import { makeOrg } from "./support";
 
 const refusal = (promise: Promise<unknown>) =>

@@ -1,7 +1,7 @@
 import { type TenantContext, withContext } from "@/db/context";
-import { createInvitation } from "@/db/mutations/invitations";
-import { listMembers } from "@/db/queries/access";
+import { listMembers } from "@/db/repos/access";
 import type { Role } from "@/lib/roles";
+import { createInvitation } from "@/server/access/invitations";
 import { rawSql, type TestOrg, unique } from "./support";
 
 /** Helpers of the invitation tests (creating, listing and accepting invitations). */

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
-import { revokeInvitation } from "@/db/mutations/invitations";
-import { invitationByToken, listPendingInvitations } from "@/db/queries/invitations";
+import { invitationByToken, listPendingInvitations } from "@/db/repos/invitations";
 import { AppError } from "@/lib/errors";
+import { revokeInvitation } from "@/server/access/invitations";
 import { email, invite, superQuery } from "./invitation-fixture";
 import { makeOrg, rawSql, type TestOrg } from "./support";
 

@@ -6,9 +6,9 @@
 import { Writable } from "node:stream";
 import type { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { masterKey } from "@/db/keyring";
-import { dueScanTargets } from "@/db/mutations/scheduled-scans";
+import { masterKey } from "@/db/vault";
 import { jobRunnerProof } from "@/lib/crypto";
+import { dueScanTargets } from "@/server/drift/scheduled-scans";
 import { watchQueue } from "@/server/job-errors";
 import { createBoss, defineJobs, QUEUES, startWorkers } from "@/server/jobs";
 import { createLogger } from "@/server/log";

@@ -1,8 +1,8 @@
 import postgres from "postgres";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { withContext } from "@/db/context";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { makeOrg, type TestOrg } from "./support";
 
 let org: TestOrg;

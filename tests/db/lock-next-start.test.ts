@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { nextLockStart } from "@/db/queries/protection";
+import { nextLockStart } from "@/db/repos/protection";
 import { protectionBlackouts, protectionWindows } from "@/db/schema";
 import { makeOrg, rawSql, type TestOrg } from "./support";
 

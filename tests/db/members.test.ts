@@ -2,12 +2,12 @@ import { and, eq, isNull } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TenantContext } from "@/db/context";
 import { withContext } from "@/db/context";
-import { login } from "@/db/mutations/auth";
-import { approveChangeRequest } from "@/db/mutations/change-requests";
-import { changeRole, removeMember, revokeMemberSessions } from "@/db/mutations/members";
-import { listMembers } from "@/db/queries/access";
+import { listMembers } from "@/db/repos/access";
 import { sessions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { changeRole, removeMember, revokeMemberSessions } from "@/server/access/members";
+import { approveChangeRequest } from "@/server/approvals/change-requests";
+import { login } from "@/server/auth/auth";
 import { approveAs, db, makeOrg, PASSWORD, rawSql, type TestOrg } from "./support";
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;

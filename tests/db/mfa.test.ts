@@ -1,14 +1,14 @@
 import { generate } from "otplib";
 import { describe, expect, it } from "vitest";
-import { LOGIN_LIMITS, login } from "@/db/mutations/auth";
+import { LOGIN_LIMITS, login } from "@/server/auth/auth";
 import {
   beginTotpEnrolment,
   confirmTotpEnrolment,
   disableTotp,
   mfaStatus,
   type UserContext,
-} from "@/db/mutations/mfa";
-import { createUser } from "@/db/mutations/users";
+} from "@/server/auth/mfa";
+import { createUser } from "@/server/auth/users";
 import { ageVerification, sessionRow, withSession } from "./session-fixture";
 import { db, PASSWORD, rawSql, unique } from "./support";
 import { isCode } from "./value-fixture";

@@ -1,10 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
-import { approveChangeRequest } from "@/db/mutations/change-requests";
-import { changeRole } from "@/db/mutations/members";
-import { setValue } from "@/db/mutations/values";
 import { changeRequests, environmentVariableAudit, environmentVariableValues } from "@/db/schema";
+import { changeRole } from "@/server/access/members";
+import { approveChangeRequest } from "@/server/approvals/change-requests";
+import { setValue } from "@/server/values/values";
 import { approveAs } from "./support";
 import { isCode, valueFixture } from "./value-fixture";
 

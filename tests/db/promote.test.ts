@@ -1,15 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { approveChangeRequest } from "@/db/mutations/change-requests";
-import { applyImport } from "@/db/mutations/dotenv-import";
-import { promoteValues } from "@/db/mutations/promote";
-import { restoreVersion } from "@/db/mutations/values";
-import { updateVariable } from "@/db/mutations/variables";
-import { compareEnvironments, parity } from "@/db/queries/compare";
-import { matrixPage } from "@/db/queries/matrix";
+import { compareEnvironments, parity } from "@/db/repos/compare";
+import { matrixPage } from "@/db/repos/matrix";
 import { environmentVariableValues, variableValidations } from "@/db/schema";
 import type { AppError } from "@/lib/errors";
+import { approveChangeRequest } from "@/server/approvals/change-requests";
+import { applyImport } from "@/server/values/dotenv-import";
+import { promoteValues } from "@/server/values/promote";
+import { restoreVersion } from "@/server/values/values";
+import { updateVariable } from "@/server/variables/variables";
 import { approveAs, startWeddingHours, type TestOrg } from "./support";
 import { isCode, valueFixture } from "./value-fixture";
 

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { purgeAllOrganizations } from "@/db/mutations/purge";
-import { setValue } from "@/db/mutations/values";
-import { createVariable, deleteVariable, restoreVariable } from "@/db/mutations/variables";
 import { environmentVariableAudit } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { setValue } from "@/server/values/values";
+import { purgeAllOrganizations } from "@/server/variables/purge";
+import { createVariable, deleteVariable, restoreVariable } from "@/server/variables/variables";
 import { approveAs, db, makeOrg, rawSql, startWeddingHours, type TestOrg } from "./support";
 
 let org: TestOrg;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { restoreVersion, setValue } from "@/db/mutations/values";
-import { auditPage, verifyAuditChain } from "@/db/queries/audit";
+import { auditPage, verifyAuditChain } from "@/db/repos/audit";
+import { restoreVersion, setValue } from "@/server/values/values";
 import { approveAs } from "./support";
 import { valueFixture } from "./value-fixture";
 

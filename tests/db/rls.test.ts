@@ -1,8 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import {
   environments,
   environmentVariableAudit,
@@ -10,6 +8,8 @@ import {
   environmentVariableValues,
   organizations,
 } from "@/db/schema";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { approveAs, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 
 const variable = {

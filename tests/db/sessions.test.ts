@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { login, touchSession } from "@/db/mutations/auth";
-import { mySessions, revokeMySessions } from "@/db/mutations/sessions";
 import { AppError } from "@/lib/errors";
+import { login, touchSession } from "@/server/auth/auth";
+import { mySessions, revokeMySessions } from "@/server/auth/sessions";
 import { db, makeOrg, PASSWORD, rawSql, type TestOrg } from "./support";
 
 let org: TestOrg;

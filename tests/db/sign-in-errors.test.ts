@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createDb } from "@/db/client";
-import { createUser } from "@/db/mutations/users";
-import { authorizeCredentials } from "@/server/sign-in";
+import { authorizeCredentials } from "@/server/auth/sign-in";
+import { createUser } from "@/server/auth/users";
 import { db, PASSWORD, unique } from "./support";
 
 const ip = () => `198.18.200.${Math.floor(Math.random() * 250)}`;

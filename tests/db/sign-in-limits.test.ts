@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LOGIN_LIMITS, login } from "@/db/mutations/auth";
-import { createUser } from "@/db/mutations/users";
+import { LOGIN_LIMITS, login } from "@/server/auth/auth";
+import { createUser } from "@/server/auth/users";
 import { db, PASSWORD, unique } from "./support";
 
 const newUser = async (prefix: string) => {

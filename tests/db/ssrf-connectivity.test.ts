@@ -1,10 +1,10 @@
 import { createServer, type Server } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { withContext } from "@/db/context";
-import { checkConnectivity } from "@/db/mutations/connectivity";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import { AppError } from "@/lib/errors";
+import { checkConnectivity } from "@/server/targets/connectivity";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { makeOrg, type TestOrg } from "./support";
 
 /**

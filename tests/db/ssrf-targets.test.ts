@@ -3,13 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { pushToTarget } from "@/db/mutations/deploy";
-import { scanTarget } from "@/db/mutations/drift";
-import { createTarget, testTarget } from "@/db/mutations/sync-targets";
-import { updateTarget } from "@/db/mutations/target-settings";
 import { AppError } from "@/lib/errors";
 import { targetInput, targetSettings } from "@/lib/validation/targets";
 import { type Receiver, startReceiver } from "@/scripts/target-receiver.mts";
+import { pushToTarget } from "@/server/deploy/deploy";
+import { scanTarget } from "@/server/drift/drift";
+import { createTarget, testTarget } from "@/server/targets/sync-targets";
+import { updateTarget } from "@/server/targets/target-settings";
 import { makeOrg, type TestOrg } from "./support";
 import { variableWithValue } from "./target-fixture";
 

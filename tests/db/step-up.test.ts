@@ -1,12 +1,12 @@
 import { generate } from "otplib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
-import { LOGIN_LIMITS } from "@/db/mutations/auth";
-import { beginTotpEnrolment, confirmTotpEnrolment, reauthenticate } from "@/db/mutations/mfa";
-import { revokeMySessions } from "@/db/mutations/sessions";
-import { revealValue, setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import type { AppError } from "@/lib/errors";
+import { LOGIN_LIMITS } from "@/server/auth/auth";
+import { beginTotpEnrolment, confirmTotpEnrolment, reauthenticate } from "@/server/auth/mfa";
+import { revokeMySessions } from "@/server/auth/sessions";
+import { revealValue, setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { ageVerification, sessionRow, withSession } from "./session-fixture";
 import { approveAs, db, makeOrg, PASSWORD, type TestOrg } from "./support";
 import { isCode } from "./value-fixture";

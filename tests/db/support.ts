@@ -4,13 +4,13 @@ import postgres from "postgres";
 import { inject } from "vitest";
 import { getDb } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
-import { approveChangeRequest } from "@/db/mutations/change-requests";
-import { addMember, createOrganization } from "@/db/mutations/organizations";
-import { createUser } from "@/db/mutations/users";
-import { setValue, type ValueChange } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import { environments, protectionBlackouts } from "@/db/schema";
 import type { Role } from "@/lib/roles";
+import { approveChangeRequest } from "@/server/approvals/change-requests";
+import { createUser } from "@/server/auth/users";
+import { addMember, createOrganization } from "@/server/organizations/organizations";
+import { setValue, type ValueChange } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 
 export const db = () => getDb();
 export const PASSWORD = "correct horse battery staple";

@@ -2,13 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { withContext } from "@/db/context";
-import { createTarget } from "@/db/mutations/sync-targets";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
-import { outboundAllowlist } from "@/db/outbound";
 import { httpTarget } from "@/lib/targets/http-target";
 import { targetInput } from "@/lib/validation/targets";
 import { startReceiver } from "@/scripts/target-receiver.mts";
+import { outboundAllowlist } from "@/server/outbound";
+import { createTarget } from "@/server/targets/sync-targets";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { approveAs, type TestOrg } from "./support";
 
 /**

@@ -1,15 +1,15 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { approveChangeRequest } from "@/db/mutations/change-requests";
-import { pushToTarget } from "@/db/mutations/deploy";
-import { scanTarget } from "@/db/mutations/drift";
-import { dueScanTargets } from "@/db/mutations/scheduled-scans";
-import { testTarget } from "@/db/mutations/sync-targets";
-import { rotateTargetSecret, setTargetActive, updateTarget } from "@/db/mutations/target-settings";
 import { configurationDrift, environmentVariableAudit, syncTargets } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { targetSettings } from "@/lib/validation/targets";
+import { approveChangeRequest } from "@/server/approvals/change-requests";
+import { pushToTarget } from "@/server/deploy/deploy";
+import { scanTarget } from "@/server/drift/drift";
+import { dueScanTargets } from "@/server/drift/scheduled-scans";
+import { testTarget } from "@/server/targets/sync-targets";
+import { rotateTargetSecret, setTargetActive, updateTarget } from "@/server/targets/target-settings";
 import { approveAs, makeOrg, type TestOrg } from "./support";
 import { addHttpTarget, loopbackDeployment, variableWithValue } from "./target-fixture";
 

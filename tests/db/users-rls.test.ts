@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { login } from "@/db/mutations/auth";
+import { login } from "@/server/auth/auth";
 import { db, makeOrg, PASSWORD, rawSql, type TestOrg } from "./support";
 
 let a: TestOrg;

@@ -1,7 +1,7 @@
 import { withContext } from "@/db/context";
-import { revealValue, setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import { AppError } from "@/lib/errors";
+import { revealValue, setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { approveAs, makeOrg, type TestOrg } from "./support";
 
 export const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;

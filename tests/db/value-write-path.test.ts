@@ -2,11 +2,11 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { environmentInOrg } from "@/db/authz";
 import { type TenantContext, withContext } from "@/db/context";
-import { approveChangeRequest } from "@/db/mutations/change-requests";
-import { changeRole } from "@/db/mutations/members";
-import { type CarriedApproval, type ValueWrite, writeValues } from "@/db/mutations/value-writes";
-import { deleteValue, setValue } from "@/db/mutations/values";
-import { updateVariable } from "@/db/mutations/variables";
+import { changeRole } from "@/server/access/members";
+import { approveChangeRequest } from "@/server/approvals/change-requests";
+import { type CarriedApproval, type ValueWrite, writeValues } from "@/server/values/value-writes";
+import { deleteValue, setValue } from "@/server/values/values";
+import { updateVariable } from "@/server/variables/variables";
 import { applied, makeOrg, rawSql, type TestOrg } from "./support";
 import { refusal, requestId, variable, variableRow, writePathWorld } from "./write-path-fixture";
 

@@ -1,10 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { deleteValue, revealValue, setValue } from "@/db/mutations/values";
-import { createVariable, deleteVariable, restoreVariable, updateVariable } from "@/db/mutations/variables";
 import { environmentVariableAudit, valueVersions, variableValidations } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { deleteValue, revealValue, setValue } from "@/server/values/values";
+import {
+  createVariable,
+  deleteVariable,
+  restoreVariable,
+  updateVariable,
+} from "@/server/variables/variables";
 import { RESPONSIVE_MS, watchEventLoop } from "../support/event-loop";
 import { withSession } from "./session-fixture";
 import { applied, approveAs, makeOrg, rawSql, type TestOrg } from "./support";

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
-import { listVariables } from "@/db/queries/variables";
+import { listVariables } from "@/db/repos/variables";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { makeOrg, type TestOrg } from "./support";
 
 let org: TestOrg;

@@ -1,10 +1,10 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import { emergencySessions, environments, environmentVariableAudit, protectionWindows } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import {
   applied,
   approveAs,

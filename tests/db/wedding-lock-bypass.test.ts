@@ -1,10 +1,10 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { addBlackout, removeProtection, setTimeZone } from "@/db/mutations/settings";
 import { organizations, protectionBlackouts, protectionWindows } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { blackoutInput } from "@/lib/validation/settings";
+import { addBlackout, removeProtection, setTimeZone } from "@/server/organizations/settings";
 import { approveAs, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 
 /**

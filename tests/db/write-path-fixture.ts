@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
-import { currentValues } from "@/db/mutations/value-writes";
-import { setValue } from "@/db/mutations/values";
-import { createVariable } from "@/db/mutations/variables";
 import { environmentVariables } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { Classification } from "@/lib/risk";
+import { currentValues } from "@/server/values/value-writes";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
 import { approveAs, makeOrg, type TestOrg } from "./support";
 
 /** The error `code`, with a `form` message matching `form` when given. */

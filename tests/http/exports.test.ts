@@ -6,8 +6,8 @@
  */
 import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createOrganization } from "@/db/mutations/organizations";
-import { createUser } from "@/db/mutations/users";
+import { createUser } from "@/server/auth/users";
+import { createOrganization } from "@/server/organizations/organizations";
 import { db, PASSWORD, rawSql, unique } from "../db/support";
 import { HttpSession } from "./session";
 

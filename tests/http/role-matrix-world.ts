@@ -6,13 +6,13 @@
 import { randomBytes } from "node:crypto";
 import type postgres from "postgres";
 import { type TenantContext, withContext } from "@/db/context";
-import { grantPolicy } from "@/db/mutations/access";
-import { createInvitation } from "@/db/mutations/invitations";
-import { createTarget } from "@/db/mutations/sync-targets";
-import { setValue } from "@/db/mutations/values";
-import { createVariable, deleteVariable } from "@/db/mutations/variables";
 import { policyInput } from "@/lib/validation/access";
 import { targetInput } from "@/lib/validation/targets";
+import { grantPolicy } from "@/server/access/access";
+import { createInvitation } from "@/server/access/invitations";
+import { createTarget } from "@/server/targets/sync-targets";
+import { setValue } from "@/server/values/values";
+import { createVariable, deleteVariable } from "@/server/variables/variables";
 import { approveAs, makeOrg, PASSWORD, type TestOrg, unique } from "../db/support";
 import { HttpSession } from "./session";
 

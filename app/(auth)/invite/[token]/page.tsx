@@ -3,10 +3,10 @@ import Link from "next/link";
 import { InviteSignOut } from "@/components/invitations/invite-sign-out";
 import { JoinButton } from "@/components/invitations/join-button";
 import { PasswordAcceptForm } from "@/components/invitations/password-accept-form";
-import { organizationsFor } from "@/db/queries/memberships";
+import { organizationsFor } from "@/db/repos/memberships";
 import { formatInZone } from "@/lib/format";
 import { INVITATION_GONE } from "@/lib/invitations";
-import { lookupInvitation } from "@/server/invitations";
+import { lookupInvitation } from "@/server/access/invitation-requests";
 import { currentUser } from "@/server/session";
 
 // The token is in this page's URL: never send it on as a Referer.

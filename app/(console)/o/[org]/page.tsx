@@ -5,7 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { withReads } from "@/db/context";
-import { driftTrend, environmentHealth } from "@/db/queries/health";
+import { driftTrend, environmentHealth } from "@/db/repos/health";
 import { formatStamp } from "@/lib/format";
 import { memberContext, requireMember } from "@/server/session";
 

@@ -1,6 +1,6 @@
 import NextAuth from "next-auth";
 import { AppError } from "@/lib/errors";
-import { authOptions } from "@/server/auth";
+import { authOptions } from "@/server/auth/next-auth";
 import { errorResponse } from "@/server/entry/input";
 import { publicRoute, type RouteContext } from "@/server/entry/route";
 import { log } from "@/server/log";

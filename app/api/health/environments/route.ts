@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { environmentHealth } from "@/db/queries/health";
+import { environmentHealth } from "@/db/repos/health";
 import { safeString } from "@/lib/validation/fields";
 import { parseQuery } from "@/server/entry/input";
 import { orgRoute } from "@/server/entry/route";

@@ -7,9 +7,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { withContext } from "@/db/context";
-import { mfaStatus } from "@/db/mutations/mfa";
-import { mySessions } from "@/db/mutations/sessions";
 import { formatStamp } from "@/lib/format";
+import { mfaStatus } from "@/server/auth/mfa";
+import { mySessions } from "@/server/auth/sessions";
 import { requireMember } from "@/server/session";
 
 export const metadata = { title: "Account & sessions" };

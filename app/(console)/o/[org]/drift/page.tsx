@@ -19,8 +19,8 @@ import {
   SEVERITIES,
   type Severity,
   unresolvedDrift,
-} from "@/db/queries/drift";
-import { listEnvironments, valueAccess } from "@/db/queries/variables";
+} from "@/db/repos/drift";
+import { listEnvironments, valueAccess } from "@/db/repos/variables";
 import { canPropose } from "@/lib/approvals";
 import { duration, formatStamp } from "@/lib/format";
 import { pageWindow } from "@/lib/paging";

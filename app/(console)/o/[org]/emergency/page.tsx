@@ -1,6 +1,6 @@
 import { BreakGlassForm } from "@/components/emergency/break-glass-form";
 import { PageHeader } from "@/components/ui/page-header";
-import { listEnvironments, valueAccess } from "@/db/queries/variables";
+import { listEnvironments, valueAccess } from "@/db/repos/variables";
 import { formatInZone } from "@/lib/format";
 import { canUseEmergency } from "@/lib/policy";
 import { requireMember } from "@/server/session";

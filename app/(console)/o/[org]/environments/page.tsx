@@ -3,7 +3,7 @@ import { EnvironmentForm } from "@/components/environments/environment-form";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { listEnvironments } from "@/db/queries/variables";
+import { listEnvironments } from "@/db/repos/variables";
 import { can } from "@/lib/policy";
 import { requireMember } from "@/server/session";
 

@@ -6,7 +6,7 @@ import {
 } from "@/components/settings/protection-forms";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { protectionSettings } from "@/db/queries/protection";
+import { protectionSettings } from "@/db/repos/protection";
 import { describeWindow, formatInZone } from "@/lib/format";
 import { can } from "@/lib/policy";
 import { requireMember } from "@/server/session";

@@ -13,7 +13,7 @@ import {
   listEnvironments,
   listVariables,
   VARIABLES_PAGE,
-} from "@/db/queries/variables";
+} from "@/db/repos/variables";
 import { pageWindow } from "@/lib/paging";
 import { can } from "@/lib/policy";
 import { listFilters, pageNumber } from "@/lib/search-params";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { matrixPage } from "@/db/queries/matrix";
+import { matrixPage } from "@/db/repos/matrix";
 import { parseStatusFilter } from "@/lib/matrix";
 import { queryText as text } from "@/lib/validation/fields";
 import { orgRoute } from "@/server/entry/route";

@@ -3,7 +3,7 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { EnvironmentForm } from "@/components/environments/environment-form";
 import { PageHeader } from "@/components/ui/page-header";
-import { listEnvironments } from "@/db/queries/variables";
+import { listEnvironments } from "@/db/repos/variables";
 import { can } from "@/lib/policy";
 import { memberContext, requireMember } from "@/server/session";
 

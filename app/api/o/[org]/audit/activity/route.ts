@@ -1,4 +1,4 @@
-import { auditActivity } from "@/db/queries/audit";
+import { auditActivity } from "@/db/repos/audit";
 import { auditFilters } from "@/lib/validation/audit";
 import { orgRoute } from "@/server/entry/route";
 

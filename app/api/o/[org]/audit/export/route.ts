@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { Tx } from "@/db/client";
 import { withContext } from "@/db/context";
-import { writeAudit } from "@/db/mutations/audit";
-import { type AuditRow, auditBatch } from "@/db/queries/audit";
+import { type AuditRow, auditBatch } from "@/db/repos/audit";
 import { csvRow } from "@/lib/csv";
 import { auditFilters } from "@/lib/validation/audit";
+import { writeAudit } from "@/server/audit/audit";
 import { batchedDownload } from "@/server/batched-download";
 import { parseQuery } from "@/server/entry/input";
 import { orgRoute } from "@/server/entry/route";

@@ -5,7 +5,7 @@ import { ImportForm } from "@/components/dotenv/import-form";
 import { ExportButtons } from "@/components/environments/export-buttons";
 import { PageHeader } from "@/components/ui/page-header";
 import { withReads } from "@/db/context";
-import { listEnvironments, valueAccess } from "@/db/queries/variables";
+import { listEnvironments, valueAccess } from "@/db/repos/variables";
 import { atLeast } from "@/lib/policy";
 import { environmentControls } from "@/server/controls";
 import { memberContext, requireMember } from "@/server/session";

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { withContext } from "@/db/context";
-import { exportEnvironment } from "@/db/mutations/export";
 import { VALUE_READ } from "@/lib/declared";
 import { AppError } from "@/lib/errors";
 import { orgRoute } from "@/server/entry/route";
+import { exportEnvironment } from "@/server/values/export";
 
 export const dynamic = "force-dynamic";
 

@@ -1,0 +1,38 @@
+import "server-only";
+import { and, asc, eq } from "drizzle-orm";
+import { withContext } from "@/db/context";
+import { memberships, organizations } from "@/db/schema";
+import type { Role } from "@/lib/roles";
+import { isOrganizationSlug } from "@/lib/validation/characters";
+
+/**
+ * The caller's membership of the organization named by a slug from a URL or an action's arguments; null for
+ * anything that is not a slug (a NUL byte, an object, 100k characters…) without asking the database.
+ */
+export async function membershipFor(userId: string, slug: string) {
+  if (!isOrganizationSlug(slug)) return null;
+  return withContext({ userId }, async (tx) => {
+    const [row] = await tx
+      .select({
+        organizationId: organizations.id,
+        name: organizations.name,
+        timeZone: organizations.timeZone,
+        role: memberships.role,
+      })
+      .from(memberships)
+      .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+      .where(and(eq(memberships.userId, userId), eq(organizations.slug, slug)));
+    return row ? { ...row, role: row.role as Role } : null;
+  });
+}
+
+export async function organizationsFor(userId: string) {
+  return withContext({ userId }, (tx) =>
+    tx
+      .select({ slug: organizations.slug, name: organizations.name, role: memberships.role })
+      .from(memberships)
+      .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+      .where(eq(memberships.userId, userId))
+      .orderBy(asc(organizations.name)),
+  );
+}

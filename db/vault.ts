@@ -1,0 +1,90 @@
+import { and, eq } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { encryptionKeys } from "@/db/schema";
+import { generateKey, keyFingerprint, parseMasterKey, unwrapKey, wrapKey } from "@/lib/crypto";
+
+/** An organization's unwrapped keys, held in memory only while the process runs. */
+export type OrgKeys = { dataKeyId: string; dataKey: Buffer; hmacKey: Buffer; byId: Map<string, Buffer> };
+
+const cache = new Map<string, Buffer>();
+
+export function masterKey(): Buffer {
+  const raw = process.env.RINGBEARER_MASTER_KEY;
+  if (!raw) throw new Error("RINGBEARER_MASTER_KEY is not set");
+  return parseMasterKey(raw);
+}
+
+const aadFor = (organizationId: string, keyId: string) => `ringbearer:key:v1:${organizationId}:${keyId}`;
+
+/** Creates the organization's first data key and its HMAC key, wrapped by the master key. */
+export async function createOrgKeys(tx: Tx, organizationId: string, kek: Buffer = masterKey()) {
+  const fingerprint = keyFingerprint(kek);
+  for (const keyType of ["data", "hmac"] as const) {
+    const keyId = `${keyType}:${organizationId}:1`;
+    await tx.insert(encryptionKeys).values({
+      organizationId,
+      keyId,
+      keyType,
+      keyVersion: 1,
+      keyStatus: "active",
+      wrappedKey: wrapKey(kek, generateKey(), aadFor(organizationId, keyId)),
+      kekFingerprint: fingerprint,
+    });
+  }
+}
+
+/** Loads and unwraps the organization's keys (RLS limits the rows to the current organization). */
+export async function orgKeys(tx: Tx, organizationId: string, kek: Buffer = masterKey()): Promise<OrgKeys> {
+  const rows = await tx
+    .select({
+      keyId: encryptionKeys.keyId,
+      keyType: encryptionKeys.keyType,
+      keyStatus: encryptionKeys.keyStatus,
+      keyVersion: encryptionKeys.keyVersion,
+      wrappedKey: encryptionKeys.wrappedKey,
+      kekFingerprint: encryptionKeys.kekFingerprint,
+    })
+    .from(encryptionKeys)
+    .where(and(eq(encryptionKeys.organizationId, organizationId)));
+  return unwrapOrgKeys(rows, organizationId, kek);
+}
+
+export type WrappedKeyRow = {
+  keyId: string;
+  keyType: string;
+  keyStatus: string;
+  keyVersion: number;
+  wrappedKey: string;
+  kekFingerprint: string;
+};
+
+/**
+ * Unwraps an organization's key rows with the master key; refuses, naming the fingerprint, when they were
+ * wrapped by another master key (also used by the restore, which reads the rows itself).
+ */
+export function unwrapOrgKeys(rows: WrappedKeyRow[], organizationId: string, kek: Buffer): OrgKeys {
+  const fingerprint = keyFingerprint(kek);
+  const byId = new Map<string, Buffer>();
+  let active: { keyId: string; version: number } | undefined;
+  let hmacKey: Buffer | undefined;
+  for (const row of rows) {
+    if (row.keyStatus === "revoked") continue;
+    if (row.kekFingerprint !== fingerprint) {
+      throw new Error(
+        `encryption key ${row.keyId} was wrapped by a different master key (fingerprint ${row.kekFingerprint}); ` +
+          "start Ringbearer with the RINGBEARER_MASTER_KEY this database was created with",
+      );
+    }
+    const cacheKey = `${fingerprint}:${row.keyId}`;
+    const key = cache.get(cacheKey) ?? unwrapKey(kek, row.wrappedKey, aadFor(organizationId, row.keyId));
+    cache.set(cacheKey, key);
+    if (row.keyType === "hmac") hmacKey = key;
+    if (row.keyType === "data") {
+      byId.set(row.keyId, key);
+      if (row.keyStatus === "active" && (!active || row.keyVersion > active.version))
+        active = { keyId: row.keyId, version: row.keyVersion };
+    }
+  }
+  if (!active || !hmacKey) throw new Error(`organization ${organizationId} has no active encryption keys`);
+  return { dataKeyId: active.keyId, dataKey: byId.get(active.keyId) as Buffer, hmacKey, byId };
+}

@@ -1,0 +1,130 @@
+import { hash } from "@node-rs/argon2";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import type { Database, Tx } from "@/db/client";
+import type { RequestContext } from "@/db/context";
+import { sessions, users } from "@/db/schema";
+import { masterKey } from "@/db/vault";
+import { DecryptionError } from "@/lib/crypto";
+import { parseHashPrefix } from "@/lib/password";
+import { checkTotp, openTotpSecret } from "@/lib/totp";
+
+type Db = Database | Tx;
+
+/** Who a password proved: what sign-in and step-up need — never the hash, which stays in PostgreSQL. */
+export type PasswordHolder = {
+  id: string;
+  email: string;
+  name: string;
+  totpSecret: string | null;
+  totpEnabledAt: Date | null;
+  totpLastStep: number | null;
+};
+
+/**
+ * The typed password hashed with the parameters and salt that password_params (SECURITY DEFINER) gives for
+ * the email: the stored hash's, or made-up, stable ones for an email without an account — so both cost one
+ * argon2id computation, and the result can serve as a new account's hash. Null if the stored hash is not an
+ * argon2id hash this app can recompute (it then matches no password).
+ */
+export async function passwordCandidate(db: Db, email: string, password: string): Promise<string | null> {
+  const [params] = await db.execute<{ prefix: string; digest_chars: number }>(
+    sql`select prefix, digest_chars from password_params(${email.trim().toLowerCase()})`,
+  );
+  const parsed = params ? parseHashPrefix(params.prefix, Number(params.digest_chars)) : null;
+  return parsed ? hash(password, parsed) : null;
+}
+
+/** The enabled user whose stored hash equals `candidate` (compared by password_check, in the database). */
+export async function verifyCandidate(
+  db: Db,
+  email: string,
+  candidate: string,
+): Promise<PasswordHolder | null> {
+  const [row] = await db.execute<{
+    id: string;
+    email: string;
+    name: string;
+    totp_secret: string | null;
+    totp_enabled_at: string | Date | null;
+    totp_last_step: string | number | null;
+  }>(
+    sql`select id, email, name, totp_secret, totp_enabled_at, totp_last_step from password_check(${email.trim().toLowerCase()}, ${candidate})`,
+  );
+  if (!row) return null;
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    totpSecret: row.totp_secret,
+    totpEnabledAt: row.totp_enabled_at ? new Date(row.totp_enabled_at) : null,
+    totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
+  };
+}
+
+/**
+ * Checks a password without the hash leaving PostgreSQL (lib/password.ts): the user it proves, or null.
+ */
+export async function verifyPassword(
+  db: Db,
+  email: string,
+  password: string,
+): Promise<PasswordHolder | null> {
+  const candidate = await passwordCandidate(db, email, password);
+  return candidate ? verifyCandidate(db, email, candidate) : null;
+}
+
+/**
+ * The signed-in user's own second factor (inside their request context: RLS shows a user only themselves
+ * and their organizations' members, and the sealed secret comes from my_totp_secret()). Never a hash.
+ */
+export async function factorsOf(tx: Tx, userId: string) {
+  const [row] = await tx
+    .select({
+      email: users.email,
+      totpEnabledAt: users.totpEnabledAt,
+      totpLastStep: users.totpLastStep,
+      disabledAt: users.disabledAt,
+      totpSecret: sql<string | null>`my_totp_secret()`,
+    })
+    .from(users)
+    .where(eq(users.id, userId));
+  return row;
+}
+
+/**
+ * Checks a TOTP code (±1 step) and consumes its time step: the conditional update succeeds only if the step
+ * is later than the last one accepted, so a code works once, even when two requests race with it. Runs in
+ * the user's own request context (RLS lets a user update only their own row).
+ */
+export async function consumeTotpCode(
+  db: Tx,
+  user: { id: string; totpSecret: string | null; totpLastStep: number | null },
+  code: string,
+): Promise<boolean> {
+  if (!user.totpSecret) return false;
+  let secret: string;
+  try {
+    secret = openTotpSecret(masterKey(), user.id, user.totpSecret);
+  } catch (error) {
+    // Sealed for another user, or under another master key: no code can match it (fail closed).
+    if (error instanceof DecryptionError) return false;
+    throw error;
+  }
+  const check = await checkTotp(secret, code, { afterStep: user.totpLastStep });
+  if (!check.ok) return false;
+  const [row] = await db
+    .update(users)
+    .set({ totpLastStep: check.step })
+    .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, check.step))))
+    .returning({ id: users.id });
+  return Boolean(row);
+}
+
+/** The caller's session has just proved who it is (and, with a code, its second factor). */
+export async function markVerified(tx: Tx, ctx: RequestContext, withCode: boolean) {
+  if (!ctx.sessionId) return;
+  await tx
+    .update(sessions)
+    .set({ verifiedAt: sql`now()`, ...(withCode ? { mfa: true } : {}) })
+    .where(and(eq(sessions.id, ctx.sessionId), eq(sessions.userId, ctx.userId), isNull(sessions.revokedAt)));
+}

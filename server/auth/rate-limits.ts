@@ -1,0 +1,85 @@
+import { RateLimiterDrizzle, RateLimiterRes } from "rate-limiter-flexible";
+import type { Database } from "@/db/client";
+import { rateLimits } from "@/db/schema";
+
+/**
+ * Counters in PostgreSQL through rate-limiter-flexible's Drizzle store (`rate_limits`: one row per key with
+ * the points used and when its window ends). Each change is one atomic upsert, so every app instance shares
+ * the counts and concurrent requests cannot both take the last point. Written through the pool (the
+ * `database`, not a `tx`), so a refused attempt stays counted when the request's transaction rolls back.
+ * Keys are namespaced by their caller, e.g. `invite:<address>`.
+ */
+export type Limit = { key: string; max: number; windowMinutes: number };
+
+/** Invitation pages and their actions: unknown or malformed tokens per address. */
+export const inviteLimit = (ip: string | undefined): Limit => ({
+  key: `invite:${ip ?? "unknown"}`,
+  max: 20,
+  windowMinutes: 15,
+});
+
+const limiters = new WeakMap<Database, Map<string, RateLimiterDrizzle>>();
+
+/** One limiter per database, window and size (the store keeps the counts; this only holds settings). */
+export function limiterFor(database: Database, points: number, durationSeconds: number, prefix: string) {
+  let byShape = limiters.get(database);
+  if (!byShape) {
+    byShape = new Map();
+    limiters.set(database, byShape);
+  }
+  const shape = `${prefix}:${points}:${durationSeconds}`;
+  let limiter = byShape.get(shape);
+  if (!limiter) {
+    limiter = new RateLimiterDrizzle({
+      storeClient: database,
+      schema: rateLimits,
+      points,
+      duration: durationSeconds,
+      keyPrefix: prefix,
+    });
+    byShape.set(shape, limiter);
+  }
+  return limiter;
+}
+
+const limiterOf = (database: Database, limit: Limit) =>
+  limiterFor(database, limit.max, limit.windowMinutes * 60, `${limit.windowMinutes}m`);
+
+export async function isLimited(database: Database, limit: Limit): Promise<boolean> {
+  const res = await limiterOf(database, limit).get(limit.key);
+  return (res?.consumedPoints ?? 0) >= limit.max;
+}
+
+export async function recordFailure(database: Database, limit: Limit): Promise<void> {
+  await limiterOf(database, limit).penalty(limit.key, 1);
+}
+
+export type Reservation = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * Takes one point before the attempt is evaluated (atomic): refused when the window's points are used up,
+ * and then the point is given back. Pair with `release` when the attempt should not count.
+ */
+export async function reserve(database: Database, limit: Limit): Promise<Reservation> {
+  const limiter = limiterOf(database, limit);
+  try {
+    await limiter.consume(limit.key, 1);
+    return { ok: true };
+  } catch (error) {
+    if (!(error instanceof RateLimiterRes)) throw error;
+    await release(database, limit);
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+  }
+}
+
+/** Gives a reserved point back (never below zero: a window that ended meanwhile is removed instead). */
+export async function release(database: Database, limit: Limit): Promise<void> {
+  const limiter = limiterOf(database, limit);
+  const res = await limiter.reward(limit.key, 1);
+  if (res.consumedPoints < 0) await limiter.delete(limit.key);
+}
+
+/** Starts the key's count again (e.g. after a successful sign-in). */
+export async function clearLimit(database: Database, limit: Limit): Promise<void> {
+  await limiterOf(database, limit).delete(limit.key);
+}

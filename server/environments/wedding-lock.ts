@@ -1,0 +1,28 @@
+import { sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import type { TenantContext } from "@/db/context";
+import { AppError } from "@/lib/errors";
+import { formatInZone } from "@/lib/format";
+
+/** The refusal while wedding hours are in force: what cannot happen, and until when (in the organization's zone). */
+export function lockedUntil(what: string, until: Date, timeZone: string): AppError {
+  return new AppError(
+    "locked:wedding_hours",
+    { form: [`${what} while wedding hours are in force, until ${formatInZone(until, timeZone)}.`] },
+    { until: until.toISOString() },
+  );
+}
+
+/** When the organization's current wedding-hours lock ends (null when none is in force), and its time zone. */
+async function weddingLockNow(tx: Tx, organizationId: string) {
+  const [row] = await tx.execute<{ until: string | null; tz: string }>(sql`
+    select wedding_lock_until(${organizationId}::uuid, now()) as until,
+           (select time_zone from organizations where id = ${organizationId}) as tz`);
+  return { until: row.until ? new Date(row.until) : null, timeZone: row.tz ?? "UTC" };
+}
+
+/** Refuses early, with until when, what the database refuses anyway while any window is in force. */
+export async function refuseDuringWeddingHours(tx: Tx, ctx: TenantContext, what: string) {
+  const { until, timeZone } = await weddingLockNow(tx, ctx.organizationId);
+  if (until) throw lockedUntil(what, until, timeZone);
+}

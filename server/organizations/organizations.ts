@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import type { Database, Tx } from "@/db/client";
+import { withContext } from "@/db/context";
+import { environments, memberships, organizations, protectionWindows } from "@/db/schema";
+import { createOrgKeys } from "@/db/vault";
+import type { Role } from "@/lib/roles";
+import { writeAudit } from "@/server/audit/audit";
+
+export const DEFAULT_ENVIRONMENTS = [
+  {
+    name: "development",
+    displayName: "Development",
+    environmentType: "development",
+    weddingDayProtection: false,
+  },
+  {
+    name: "staging",
+    displayName: "Staging",
+    environmentType: "staging",
+    weddingDayProtection: false,
+  },
+  {
+    name: "production",
+    displayName: "Production",
+    environmentType: "production",
+    weddingDayProtection: true,
+  },
+] as const;
+
+/**
+ * Creates an organization with its owner, its keys, the seed's default wedding-hours window
+ * (Friday 18:00 to the end of Sunday, in its time zone) and the three standard environments.
+ */
+export async function createOrganization(
+  database: Database,
+  input: { slug: string; name: string; timeZone: string; ownerId: string; defaultWindow?: boolean },
+) {
+  const organizationId = randomUUID();
+  const ctx = { userId: input.ownerId, organizationId, role: "owner" as Role };
+  await withContext(
+    ctx,
+    async (tx) => {
+      await tx
+        .insert(organizations)
+        .values({ id: organizationId, slug: input.slug, name: input.name, timeZone: input.timeZone });
+      await tx.insert(memberships).values({ organizationId, userId: input.ownerId, role: "owner" });
+      await createOrgKeys(tx, organizationId);
+      if (input.defaultWindow !== false) await addDefaultWindow(tx, organizationId, input.ownerId);
+      await tx.insert(environments).values(DEFAULT_ENVIRONMENTS.map((e) => ({ ...e, organizationId })));
+      await writeAudit(tx, ctx, {
+        action: "create",
+        resourceType: "organization",
+        resourceId: organizationId,
+        details: { slug: input.slug },
+      });
+    },
+    database,
+  );
+  return { id: organizationId };
+}
+
+/** The seed's wedding hours: Friday 18:00 to the end of Sunday in the organization's time zone. */
+export async function addDefaultWindow(tx: Tx, organizationId: string, userId: string) {
+  await tx.insert(protectionWindows).values({
+    organizationId,
+    label: "Wedding weekend",
+    startDay: 5,
+    startTime: "18:00",
+    endDay: 7,
+    endTime: "24:00:00",
+    createdBy: userId,
+  });
+}
+
+export async function addMember(
+  database: Database,
+  actorId: string,
+  organizationId: string,
+  userId: string,
+  role: Role,
+) {
+  await withContext(
+    { userId: actorId, organizationId },
+    async (tx) => {
+      await tx.insert(memberships).values({ organizationId, userId, role });
+      await writeAudit(
+        tx,
+        { userId: actorId, organizationId },
+        {
+          action: "create",
+          resourceType: "member",
+          resourceId: userId,
+          details: { role },
+        },
+      );
+    },
+    database,
+  );
+}

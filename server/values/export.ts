@@ -1,0 +1,75 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { environmentInOrg, requireValuePermission } from "@/db/authz";
+import type { Tx } from "@/db/client";
+import type { TenantContext } from "@/db/context";
+import { environmentVariables, environmentVariableValues } from "@/db/schema";
+import { orgKeys } from "@/db/vault";
+import { serializeDotenv, serializeJson } from "@/lib/dotenv";
+import { revealNeedsStepUp } from "@/lib/step-up";
+import { writeAudit, writeAudits } from "@/server/audit/audit";
+import { requireRecentAuth } from "@/server/auth/step-up";
+import { decryptWith } from "@/server/values/values";
+
+export type ExportFormat = "env" | "json";
+
+/**
+ * Every value of an environment that the caller may read, decrypted, as `.env` or JSON. An export reveals each
+ * value: it needs the same step-up as revealing any one of them (a recent re-authentication when one is
+ * wedding-critical in production), and it is audited as a reveal of every value (`decrypt`, with its hash) plus
+ * one `export` row naming the environment, format and count — never the values.
+ */
+export async function exportEnvironment(
+  tx: Tx,
+  ctx: TenantContext,
+  environmentId: string,
+  format: ExportFormat,
+) {
+  const env = await environmentInOrg(tx, ctx, environmentId);
+  await requireValuePermission(tx, ctx, null, env, "read");
+  const rows = await tx
+    .select({
+      variableId: environmentVariables.id,
+      name: environmentVariables.name,
+      isWeddingCritical: environmentVariables.isWeddingCritical,
+      securityClassification: environmentVariables.securityClassification,
+      encryptedValue: environmentVariableValues.encryptedValue,
+      encryptionKeyId: environmentVariableValues.encryptionKeyId,
+      valueHash: environmentVariableValues.valueHash,
+      version: environmentVariableValues.version,
+    })
+    .from(environmentVariableValues)
+    .innerJoin(environmentVariables, eq(environmentVariables.id, environmentVariableValues.variableId))
+    .where(and(eq(environmentVariableValues.environmentId, env.id), isNull(environmentVariables.deletedAt)))
+    .orderBy(asc(environmentVariables.name));
+  if (rows.some((r) => revealNeedsStepUp(r, env.environmentType))) await requireRecentAuth(tx, ctx);
+  const keys = await orgKeys(tx, ctx.organizationId);
+  const entries = rows.map((r) => ({
+    key: r.name,
+    value: decryptWith(keys, r.encryptionKeyId, r.encryptedValue, {
+      organizationId: ctx.organizationId,
+      variableId: r.variableId,
+      environmentId: env.id,
+    }),
+  }));
+  await writeAudits(
+    tx,
+    ctx,
+    rows.map((r) => ({
+      action: "decrypt" as const,
+      resourceType: "value" as const,
+      variableId: r.variableId,
+      environmentId: env.id,
+      newValueHash: r.valueHash,
+      details: { name: r.name, environment: env.name, version: r.version, export: format },
+    })),
+  );
+  await writeAudit(tx, ctx, {
+    action: "export",
+    resourceType: "environment",
+    resourceId: env.id,
+    environmentId: env.id,
+    details: { environment: env.name, format, count: entries.length },
+  });
+  const body = format === "json" ? serializeJson(entries) : serializeDotenv(entries);
+  return { filename: `${env.name}.${format === "json" ? "json" : "env"}`, body, count: entries.length };
+}

@@ -1,0 +1,165 @@
+import { and, eq } from "drizzle-orm";
+import { environmentInOrg, requireValuePermission } from "@/db/authz";
+import type { Tx } from "@/db/client";
+import type { TenantContext } from "@/db/context";
+import { environmentVariableValues, valueVersions } from "@/db/schema";
+import { orgKeys } from "@/db/vault";
+import { decryptValue } from "@/lib/crypto";
+import { AppError } from "@/lib/errors";
+import type { RiskLevel } from "@/lib/risk";
+import { writeAudit } from "@/server/audit/audit";
+import { requireStepUpForReveal } from "@/server/auth/step-up";
+import { type WriteOutcome, writeValues } from "@/server/values/value-writes";
+import { liveVariable } from "@/server/variables/variables";
+
+type Target = { variableId: string; environmentId: string };
+
+async function target(tx: Tx, ctx: TenantContext, t: Target) {
+  const variable = await liveVariable(tx, ctx, t.variableId);
+  const env = await environmentInOrg(tx, ctx, t.environmentId);
+  return { variable, env };
+}
+
+async function currentValue(tx: Tx, t: Target) {
+  const [row] = await tx
+    .select({
+      version: environmentVariableValues.version,
+      valueHash: environmentVariableValues.valueHash,
+      encryptedValue: environmentVariableValues.encryptedValue,
+      encryptionKeyId: environmentVariableValues.encryptionKeyId,
+    })
+    .from(environmentVariableValues)
+    .where(
+      and(
+        eq(environmentVariableValues.variableId, t.variableId),
+        eq(environmentVariableValues.environmentId, t.environmentId),
+      ),
+    );
+  return row;
+}
+
+/** A value change either applied (its new version) or waits as a change request. */
+export type ValueChange =
+  | { status: "applied"; version: number; valueHash: string | null }
+  | { status: "requested"; requestId: string; riskLevel: RiskLevel };
+
+function outcome(result: WriteOutcome): ValueChange {
+  if (result.status === "requested")
+    return { status: "requested", requestId: result.request.id, riskLevel: result.request.riskLevel };
+  const [row] = result.written;
+  // A deletion writes no row: the value is gone (version 0).
+  if (!row) return { status: "applied", version: 0, valueHash: null };
+  return { status: "applied", version: row.version, valueHash: row.valueHash };
+}
+
+/**
+ * Sets a value if it is still at `expectedVersion` (0 = not set yet): checked, encrypted and versioned by
+ * the shared write path; a HIGH or CRITICAL change waits for approval with the note as its reason.
+ */
+export async function setValue(
+  tx: Tx,
+  ctx: TenantContext,
+  input: Target & { value: string; expectedVersion: number; note?: string },
+): Promise<ValueChange> {
+  const { variable, env } = await target(tx, ctx, input);
+  return outcome(
+    await writeValues(
+      tx,
+      ctx,
+      env,
+      [{ variable, value: input.value, expectedVersion: input.expectedVersion, note: input.note }],
+      { reason: input.note, source: "edit" },
+    ),
+  );
+}
+
+/** Restores an earlier version as a new version (the old ciphertext is decrypted and re-encrypted). */
+export async function restoreVersion(
+  tx: Tx,
+  ctx: TenantContext,
+  input: Target & { version: number; expectedVersion: number; reason?: string },
+): Promise<ValueChange> {
+  const { variable, env } = await target(tx, ctx, input);
+  await requireValuePermission(tx, ctx, variable.id, env, "read");
+  const [old] = await tx
+    .select({
+      encryptedValue: valueVersions.encryptedValue,
+      encryptionKeyId: valueVersions.encryptionKeyId,
+    })
+    .from(valueVersions)
+    .where(
+      and(
+        eq(valueVersions.variableId, variable.id),
+        eq(valueVersions.environmentId, env.id),
+        eq(valueVersions.version, input.version),
+      ),
+    );
+  if (!old?.encryptedValue || !old.encryptionKeyId) throw new AppError("not_found");
+  const value = decryptWith(await orgKeys(tx, ctx.organizationId), old.encryptionKeyId, old.encryptedValue, {
+    organizationId: ctx.organizationId,
+    variableId: variable.id,
+    environmentId: env.id,
+  });
+  const note = [`Restored v${input.version}`, input.reason].filter(Boolean).join(": ");
+  return outcome(
+    await writeValues(tx, ctx, env, [{ variable, value, expectedVersion: input.expectedVersion, note }], {
+      reason: input.reason,
+      reasonField: "reason",
+      source: "restore",
+    }),
+  );
+}
+
+/** Deletes a value at `expectedVersion` through the one write path; a HIGH or CRITICAL deletion waits for approval (note = reason). */
+export async function deleteValue(
+  tx: Tx,
+  ctx: TenantContext,
+  input: Target & { expectedVersion: number; note?: string },
+): Promise<ValueChange> {
+  const { variable, env } = await target(tx, ctx, input);
+  return outcome(
+    await writeValues(
+      tx,
+      ctx,
+      env,
+      [{ variable, value: null, expectedVersion: input.expectedVersion, note: input.note }],
+      { reason: input.note, source: "delete" },
+    ),
+  );
+}
+
+/** The audited reveal: the only path by which a plaintext value leaves the server. */
+export async function revealValue(tx: Tx, ctx: TenantContext, input: Target) {
+  const { variable, env } = await target(tx, ctx, input);
+  await requireValuePermission(tx, ctx, variable.id, env, "read");
+  await requireStepUpForReveal(tx, ctx, variable, env);
+  const current = await currentValue(tx, input);
+  if (!current) throw new AppError("not_found");
+  const keys = await orgKeys(tx, ctx.organizationId);
+  const value = decryptWith(keys, current.encryptionKeyId, current.encryptedValue, {
+    organizationId: ctx.organizationId,
+    variableId: variable.id,
+    environmentId: env.id,
+  });
+  await writeAudit(tx, ctx, {
+    action: "decrypt",
+    resourceType: "value",
+    variableId: variable.id,
+    environmentId: env.id,
+    newValueHash: current.valueHash,
+    details: { name: variable.name, environment: env.name, version: current.version },
+  });
+  return { value, version: current.version };
+}
+
+/** Decrypts with whichever of the organization's data keys encrypted it. */
+export function decryptWith(
+  keys: Awaited<ReturnType<typeof orgKeys>>,
+  keyId: string,
+  ciphertext: string,
+  row: Parameters<typeof decryptValue>[2],
+) {
+  const key = keys.byId.get(keyId);
+  if (!key) throw new Error(`data key ${keyId} is not available`);
+  return decryptValue(key, ciphertext, row);
+}
