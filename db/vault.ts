@@ -1,7 +1,28 @@
 import { and, eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { encryptionKeys } from "@/db/schema";
-import { generateKey, keyFingerprint, parseMasterKey, unwrapKey, wrapKey } from "@/lib/crypto";
+import {
+  DecryptionError,
+  decryptValue,
+  encryptValue,
+  generateKey,
+  hmacValue,
+  keyFingerprint,
+  openSecret,
+  parseMasterKey,
+  sealSecret,
+  unwrapKey,
+  type ValueContext,
+  wrapKey,
+} from "@/lib/crypto";
+import { openTotpSecret, sealTotpSecret } from "@/lib/totp";
+
+/**
+ * The vault: the only place that holds keys and encrypts or decrypts (checked by npm run layers). Services ask
+ * it for an organization's vault and get operations, never keys: values are encrypted under the active data
+ * key with their organization, variable and environment as associated data; targets' shared secrets are sealed
+ * the same way under an AAD naming the target; users' TOTP secrets are sealed under the master key itself.
+ */
 
 /** An organization's unwrapped keys, held in memory only while the process runs. */
 export type OrgKeys = { dataKeyId: string; dataKey: Buffer; hmacKey: Buffer; byId: Map<string, Buffer> };
@@ -88,3 +109,43 @@ export function unwrapOrgKeys(rows: WrappedKeyRow[], organizationId: string, kek
   if (!active || !hmacKey) throw new Error(`organization ${organizationId} has no active encryption keys`);
   return { dataKeyId: active.keyId, dataKey: byId.get(active.keyId) as Buffer, hmacKey, byId };
 }
+
+/** Something encrypted, with the id of the data key that encrypted it. */
+export type Sealed = { ciphertext: string; keyId: string };
+
+export type OrgVault = {
+  /** The keyed hash (HMAC) of a value: compares values without decrypting them; never a plain hash. */
+  hash(plaintext: string): string;
+  encryptValue(plaintext: string, at: ValueContext): Sealed;
+  decryptValue(sealed: Sealed, at: ValueContext): string;
+  sealSecret(plaintext: string, aad: string): Sealed;
+  openSecret(sealed: Sealed, aad: string): string;
+};
+
+function keyOf(keys: OrgKeys, keyId: string): Buffer {
+  const key = keys.byId.get(keyId);
+  if (!key) throw new DecryptionError(`data key ${keyId} is not available`);
+  return key;
+}
+
+/** The organization's vault for this transaction (its keys are unwrapped once and cached by id). */
+export async function orgVault(tx: Tx, organizationId: string): Promise<OrgVault> {
+  const keys = await orgKeys(tx, organizationId);
+  return {
+    hash: (plaintext) => hmacValue(keys.hmacKey, plaintext),
+    encryptValue: (plaintext, at) => ({
+      ciphertext: encryptValue(keys.dataKey, plaintext, at),
+      keyId: keys.dataKeyId,
+    }),
+    decryptValue: ({ ciphertext, keyId }, at) => decryptValue(keyOf(keys, keyId), ciphertext, at),
+    sealSecret: (plaintext, aad) => ({
+      ciphertext: sealSecret(keys.dataKey, plaintext, aad),
+      keyId: keys.dataKeyId,
+    }),
+    openSecret: ({ ciphertext, keyId }, aad) => openSecret(keyOf(keys, keyId), ciphertext, aad),
+  };
+}
+
+/** A user's TOTP seed, sealed under the master key with an AAD naming the user. */
+export const sealTotp = (userId: string, secret: string) => sealTotpSecret(masterKey(), userId, secret);
+export const openTotp = (userId: string, sealed: string) => openTotpSecret(masterKey(), userId, sealed);

@@ -1,7 +1,8 @@
 import "server-only";
 import { lockStatus } from "@/db/repos/protection";
-import { listEnvironments, valueAccess } from "@/db/repos/variables";
+import { listEnvironments } from "@/db/repos/variables";
 import { type Control, pushControl, valueChangeControl } from "@/lib/controls";
+import { valueAccess } from "@/server/values/value-access";
 import type { Member } from "./session";
 
 export type EnvironmentControls = { valueChange: Control; push: Control };

@@ -1,9 +1,9 @@
 import "server-only";
 import { and, arrayOverlaps, asc, desc, eq, inArray, isNull, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { grantsFor } from "@/db/authz";
 import { type TenantContext, withContext } from "@/db/context";
 import { byTier } from "@/db/repos/environment-order";
+import { grantsFor } from "@/db/repos/grants";
 import { environments, environmentVariables, memberships, users, variableAccessPolicies } from "@/db/schema";
 import { effectivePermission, grantIsLive, type TimeRestriction } from "@/lib/policy";
 import type { EnvironmentType, Role } from "@/lib/roles";

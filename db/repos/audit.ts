@@ -1,6 +1,5 @@
 import "server-only";
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
-import { requireCapability } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
 import { environments, environmentVariableAudit, environmentVariables, users } from "@/db/schema";
@@ -78,41 +77,28 @@ export async function auditBatch(
     .limit(limit);
 }
 
-export async function auditPage(ctx: TenantContext, f: Partial<AuditFilters>, timeZone: string, limit = 50) {
-  requireCapability(ctx, "audit:read");
-  const rows = await withContext(ctx, (tx) => auditBatch(tx, ctx, f, timeZone, limit + 1));
-  return { rows: rows.slice(0, limit), nextBefore: rows.length > limit ? rows[limit - 1].seq : null };
-}
-
-/** The newest audit rows (for tests and the dashboard). */
-export async function recentAudit(ctx: TenantContext, limit = 100) {
-  return (await auditPage(ctx, {}, "UTC", limit)).rows;
-}
-
-/** Activity per day and action for the chart: the filtered rows of the last `days` days (or the range). */
-export async function auditActivity(
+/** Activity per day and action: the filtered rows of the last `days` days (or the range). */
+export async function auditActivityRows(
+  tx: Tx,
   ctx: TenantContext,
   f: Partial<AuditFilters>,
   timeZone: string,
-  days = 30,
+  days: number,
 ) {
-  requireCapability(ctx, "audit:read");
-  return withContext(ctx, async (tx) => {
-    const w = where(ctx, f, timeZone);
-    if (!f.from) w.push(sql`${a.createdAt} >= now() - make_interval(days => ${days})`);
-    const rows = await tx
-      .select({
-        day: sql<string>`((${a.createdAt} at time zone ${timeZone})::date)::text`,
-        action: a.action,
-        n: sql<number>`count(*)::int`,
-      })
-      .from(a)
-      .where(and(...w))
-      .groupBy(sql`1`, a.action)
-      .orderBy(sql`1`);
-    return rows;
-  });
+  const w = where(ctx, f, timeZone);
+  if (!f.from) w.push(sql`${a.createdAt} >= now() - make_interval(days => ${days})`);
+  return tx
+    .select({
+      day: sql<string>`((${a.createdAt} at time zone ${timeZone})::date)::text`,
+      action: a.action,
+      n: sql<number>`count(*)::int`,
+    })
+    .from(a)
+    .where(and(...w))
+    .groupBy(sql`1`, a.action)
+    .orderBy(sql`1`);
 }
+
 export type ChainVerdict = {
   checked: number;
   brokenSeq: number | null;

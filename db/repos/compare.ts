@@ -1,10 +1,9 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { environmentInOrg, requireValuePermission } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
 import { anyUuid } from "@/db/sql-lists";
-import { countDiffs, type DiffKind, diffKind, paritySummary } from "@/lib/compare";
+import { type DiffKind, diffKind, paritySummary } from "@/lib/compare";
 
 export type CompareRow = {
   variableId: string;
@@ -51,18 +50,6 @@ export async function compareRows(tx: Tx, ctx: TenantContext, fromId: string, to
       toVersion: r.to_version ?? 0,
     }),
   );
-}
-
-/** Compares two environments the caller may read (both, or the comparison would mislead). */
-export async function compareEnvironments(ctx: TenantContext, fromId: string, toId: string) {
-  return withContext(ctx, async (tx) => {
-    const from = await environmentInOrg(tx, ctx, fromId);
-    const to = await environmentInOrg(tx, ctx, toId);
-    await requireValuePermission(tx, ctx, null, from, "read");
-    await requireValuePermission(tx, ctx, null, to, "read");
-    const rows = await compareRows(tx, ctx, from.id, to.id);
-    return { from, to, rows, counts: countDiffs(rows.map((r) => r.kind)) };
-  });
 }
 
 export type ParityLine = {

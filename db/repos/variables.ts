@@ -1,6 +1,5 @@
 import "server-only";
 import { and, arrayContains, asc, desc, eq, ilike, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
-import { valuePermission } from "@/db/authz";
 import { type TenantContext, withContext } from "@/db/context";
 import { byTier } from "@/db/repos/environment-order";
 import {
@@ -11,7 +10,6 @@ import {
   valueVersions,
   variableValidations,
 } from "@/db/schema";
-import type { Permission } from "@/lib/policy";
 
 export type VariableFilters = { q?: string; type?: string; classification?: string; tag?: string };
 
@@ -188,22 +186,6 @@ export async function listEnvironments(ctx: TenantContext) {
       .where(eq(environments.organizationId, ctx.organizationId))
       .orderBy(...byTier),
   );
-}
-
-/** What the caller may do per environment for one variable (for enabling controls; actions re-check). */
-export async function valueAccess(ctx: TenantContext, variableId: string | null) {
-  return withContext(ctx, async (tx) => {
-    const envs = await tx
-      .select({ id: environments.id, name: environments.name, environmentType: environments.environmentType })
-      .from(environments)
-      .where(eq(environments.organizationId, ctx.organizationId));
-    const out: Record<string, { permission: Permission; emergency: boolean }> = {};
-    for (const env of envs) {
-      const { permission, emergency } = await valuePermission(tx, ctx, variableId, env);
-      out[env.id] = { permission, emergency };
-    }
-    return out;
-  });
 }
 
 /**

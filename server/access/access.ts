@@ -1,5 +1,4 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { requireCapability } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import {
@@ -23,6 +22,7 @@ import {
   mustWait,
 } from "@/server/approvals/change-request-open";
 import { writeAudit } from "@/server/audit/audit";
+import { requireCapability } from "@/server/authz";
 import type { ConsoleChange } from "@/server/variables/variables";
 
 /**

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { requireCapability } from "@/db/authz";
 import type { Database, Tx } from "@/db/client";
 import { type RequestContext, setContext, type TenantContext, withContext } from "@/db/context";
 import { invitations, memberships, users } from "@/db/schema";
@@ -17,6 +16,7 @@ import type { InvitationInput } from "@/lib/validation/invitations";
 import { writeAudit } from "@/server/audit/audit";
 import { type PasswordHolder, passwordCandidate, verifyCandidate } from "@/server/auth/factors";
 import { throttled } from "@/server/auth/login-limits";
+import { requireCapability } from "@/server/authz";
 
 const pending = () =>
   and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, sql`now()`));

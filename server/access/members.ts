@@ -1,5 +1,4 @@
 import { and, count, eq, isNull } from "drizzle-orm";
-import { requireCapability } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { memberships, sessions, users } from "@/db/schema";
@@ -14,6 +13,7 @@ import {
   mustWait,
 } from "@/server/approvals/change-request-open";
 import { writeAudit } from "@/server/audit/audit";
+import { requireCapability } from "@/server/authz";
 import type { ConsoleChange } from "@/server/variables/variables";
 
 async function membership(tx: Tx, ctx: TenantContext, userId: string) {

@@ -1,13 +1,14 @@
 import { and, eq } from "drizzle-orm";
-import { environmentInOrg, requireValuePermission } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
+import { environmentInOrg } from "@/db/repos/grants";
 import { changeRequestItems, changeRequests, environments, environmentVariables } from "@/db/schema";
 import { orgKeys } from "@/db/vault";
 import { canApprove } from "@/lib/approvals";
 import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/server/audit/audit";
 import { requireStepUpForReveal } from "@/server/auth/step-up";
+import { requireValuePermission } from "@/server/authz";
 import { decryptWith } from "@/server/values/values";
 
 /**

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
-import { environmentInOrg } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import { setLocal, type TenantContext } from "@/db/context";
+import { environmentInOrg } from "@/db/repos/grants";
 import { changeRequestItems, changeRequests, environmentVariables, users } from "@/db/schema";
 import { orgKeys } from "@/db/vault";
 import { canApprove, currentStatus, decisionRefusal } from "@/lib/approvals";

@@ -3,10 +3,10 @@ import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database, Tx } from "@/db/client";
 import type { RequestContext } from "@/db/context";
 import { sessions, users } from "@/db/schema";
-import { masterKey } from "@/db/vault";
+import { openTotp } from "@/db/vault";
 import { DecryptionError } from "@/lib/crypto";
 import { parseHashPrefix } from "@/lib/password";
-import { checkTotp, openTotpSecret } from "@/lib/totp";
+import { checkTotp } from "@/lib/totp";
 
 type Db = Database | Tx;
 
@@ -104,7 +104,7 @@ export async function consumeTotpCode(
   if (!user.totpSecret) return false;
   let secret: string;
   try {
-    secret = openTotpSecret(masterKey(), user.id, user.totpSecret);
+    secret = openTotp(user.id, user.totpSecret);
   } catch (error) {
     // Sealed for another user, or under another master key: no code can match it (fail closed).
     if (error instanceof DecryptionError) return false;

@@ -2,9 +2,9 @@ import { eq, sql } from "drizzle-orm";
 import type { Database, Tx } from "@/db/client";
 import { type RequestContext, withContext } from "@/db/context";
 import { users } from "@/db/schema";
-import { masterKey } from "@/db/vault";
+import { sealTotp } from "@/db/vault";
 import { AppError } from "@/lib/errors";
-import { newTotpSecret, sealTotpSecret, totpUri } from "@/lib/totp";
+import { newTotpSecret, totpUri } from "@/lib/totp";
 import { consumeTotpCode, factorsOf, markVerified, verifyPassword } from "@/server/auth/factors";
 import { throttled } from "@/server/auth/login-limits";
 import { requireRecentAuth } from "@/server/auth/step-up";
@@ -41,7 +41,7 @@ export async function beginTotpEnrolment(database: Database, ctx: UserContext) {
       const secret = newTotpSecret();
       await tx
         .update(users)
-        .set({ totpSecret: sealTotpSecret(masterKey(), ctx.userId, secret), totpLastStep: null })
+        .set({ totpSecret: sealTotp(ctx.userId, secret), totpLastStep: null })
         .where(eq(users.id, ctx.userId));
       return { secret, uri: totpUri(secret, factors?.email ?? "") };
     },

@@ -1,5 +1,4 @@
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
-import { requireValuePermission } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
 import { deploymentSyncs, syncTargets } from "@/db/schema";
@@ -7,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { deployedHash } from "@/lib/sync-protocol";
 import { TargetError } from "@/lib/targets/types";
 import { writeAudit } from "@/server/audit/audit";
+import { requireValuePermission } from "@/server/authz";
 import { openTarget, recordContact, requireActive } from "@/server/targets/sync-targets";
 import { consoleValues, type DesiredKey, type Snapshot, snapshotValues } from "@/server/targets/target-state";
 import { assertNotLocked } from "@/server/values/value-writes";

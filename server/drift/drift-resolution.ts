@@ -1,11 +1,12 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { environmentInOrg, requireCapability, requireValuePermission } from "@/db/authz";
 import { type TenantContext, withContext } from "@/db/context";
+import { environmentInOrg } from "@/db/repos/grants";
 import { configurationDrift, environmentVariables } from "@/db/schema";
 import { allows } from "@/lib/capabilities";
 import { AppError } from "@/lib/errors";
 import { type EnvironmentType, environmentTier } from "@/lib/roles";
 import { TargetError } from "@/lib/targets/types";
+import { requireCapability, requireValuePermission } from "@/server/authz";
 import { pushToTarget } from "@/server/deploy/deploy";
 import { closeDrift, openDrift } from "@/server/drift/drift";
 import { openTarget } from "@/server/targets/sync-targets";

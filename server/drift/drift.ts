@@ -1,6 +1,5 @@
 // Longer than 300 lines: scanning, recording and resolving drift in one module until db/mutations is split into a drift service and its repository (issue 13, next step).
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import { requireValuePermission, valuePermission } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
 import {
@@ -16,6 +15,7 @@ import { ENVIRONMENT_TYPES, type EnvironmentType, environmentTier } from "@/lib/
 import { deployedHash } from "@/lib/sync-protocol";
 import { TargetError } from "@/lib/targets/types";
 import { writeAudit } from "@/server/audit/audit";
+import { requireValuePermission, valuePermission } from "@/server/authz";
 import { type OpenTarget, openTarget, recordContact, requireActive } from "@/server/targets/sync-targets";
 import { consoleValues } from "@/server/targets/target-state";
 

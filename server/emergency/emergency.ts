@@ -1,12 +1,13 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { environmentInOrg, valuePermission } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
+import { environmentInOrg } from "@/db/repos/grants";
 import { emergencyReviews, emergencySessions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { canUseEmergency } from "@/lib/policy";
 import { writeAudit } from "@/server/audit/audit";
 import { requireRecentAuth } from "@/server/auth/step-up";
+import { valuePermission } from "@/server/authz";
 
 export const MAX_EMERGENCY_MINUTES = 60;
 

@@ -1,6 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { requireCapability } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { organizations, protectionBlackouts, protectionWindows } from "@/db/schema";
@@ -16,6 +15,7 @@ import {
   mustWait,
 } from "@/server/approvals/change-request-open";
 import { writeAudit } from "@/server/audit/audit";
+import { requireCapability } from "@/server/authz";
 import { lockedUntil, refuseDuringWeddingHours } from "@/server/environments/wedding-lock";
 import type { ConsoleChange } from "@/server/variables/variables";
 

@@ -1,13 +1,14 @@
 import { and, eq } from "drizzle-orm";
-import { environmentInOrg, requireValuePermission } from "@/db/authz";
 import { type Database, getDb, type Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
+import { environmentInOrg } from "@/db/repos/grants";
 import { environmentVariableValues, variableValidations } from "@/db/schema";
 import { orgKeys } from "@/db/vault";
 import { type ProbeResult, probeDatabaseUrl } from "@/lib/connectivity";
 import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/server/audit/audit";
 import { isLimited, type Limit, recordFailure } from "@/server/auth/rate-limits";
+import { requireValuePermission } from "@/server/authz";
 import { outboundAllowlist } from "@/server/outbound";
 import { decryptWith } from "@/server/values/values";
 import { liveVariable } from "@/server/variables/variables";

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
-import { environmentInOrg, requireCapability } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
+import { environmentInOrg } from "@/db/repos/grants";
 import { syncTargets } from "@/db/schema";
 import { orgKeys } from "@/db/vault";
 import { openSecret, sealSecret } from "@/lib/crypto";
@@ -25,6 +25,7 @@ import {
   mustWait,
 } from "@/server/approvals/change-request-open";
 import { writeAudit } from "@/server/audit/audit";
+import { requireCapability } from "@/server/authz";
 import { outboundAllowlist } from "@/server/outbound";
 
 /**

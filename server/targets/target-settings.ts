@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { environmentInOrg, requireCapability } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
+import { environmentInOrg } from "@/db/repos/grants";
 import { configurationDrift, syncTargets } from "@/db/schema";
 import { orgKeys } from "@/db/vault";
 import { sealSecret } from "@/lib/crypto";
@@ -18,6 +18,7 @@ import {
   mustWait,
 } from "@/server/approvals/change-request-open";
 import { writeAudit } from "@/server/audit/audit";
+import { requireCapability } from "@/server/authz";
 import { checkedLocation, secretAad } from "@/server/targets/sync-targets";
 import type { ConsoleChange } from "@/server/variables/variables";
 

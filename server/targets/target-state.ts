@@ -1,5 +1,4 @@
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import { requireValuePermission } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { deploymentSyncs, environmentVariables, environmentVariableValues, valueVersions } from "@/db/schema";
@@ -7,6 +6,7 @@ import { anyName } from "@/db/sql-lists";
 import { orgKeys } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import type { Classification } from "@/lib/risk";
+import { requireValuePermission } from "@/server/authz";
 import type { OpenTarget } from "@/server/targets/sync-targets";
 import { decryptWith } from "@/server/values/values";
 

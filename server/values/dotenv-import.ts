@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { environmentInOrg, requireCapability, valuePermission } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
+import { environmentInOrg } from "@/db/repos/grants";
 import { environmentVariables } from "@/db/schema";
 import { anyName } from "@/db/sql-lists";
 import { orgKeys } from "@/db/vault";
@@ -13,6 +13,7 @@ import { atLeast } from "@/lib/policy";
 import type { EnvironmentType } from "@/lib/roles";
 import { checkValue } from "@/lib/value-checks";
 import { writeAudit, writeAudits } from "@/server/audit/audit";
+import { requireCapability, valuePermission } from "@/server/authz";
 import { currentValues, type ValueWrite, writeValues } from "@/server/values/value-writes";
 
 /** Keys that are not variables yet are created with these (safe) defaults; edit them afterwards. */

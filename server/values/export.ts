@@ -1,13 +1,14 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { environmentInOrg, requireValuePermission } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
+import { environmentInOrg } from "@/db/repos/grants";
 import { environmentVariables, environmentVariableValues } from "@/db/schema";
 import { orgKeys } from "@/db/vault";
 import { serializeDotenv, serializeJson } from "@/lib/dotenv";
 import { revealNeedsStepUp } from "@/lib/step-up";
 import { writeAudit, writeAudits } from "@/server/audit/audit";
 import { requireRecentAuth } from "@/server/auth/step-up";
+import { requireValuePermission } from "@/server/authz";
 import { decryptWith } from "@/server/values/values";
 
 export type ExportFormat = "env" | "json";

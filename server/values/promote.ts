@@ -1,12 +1,13 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { environmentInOrg, requireValuePermission } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { compareRows } from "@/db/repos/compare";
+import { environmentInOrg } from "@/db/repos/grants";
 import { environmentVariables, environmentVariableValues } from "@/db/schema";
 import { anyUuid } from "@/db/sql-lists";
 import { orgKeys } from "@/db/vault";
 import { AppError } from "@/lib/errors";
+import { requireValuePermission } from "@/server/authz";
 import { writeValues } from "@/server/values/value-writes";
 import { decryptWith } from "@/server/values/values";
 

@@ -1,6 +1,6 @@
-import { grantsFor } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
+import { grantsFor } from "@/db/repos/grants";
 import { batchMode, highestRisk, REASON_MIN, valueChangeMode } from "@/lib/approvals";
 import { AppError } from "@/lib/errors";
 import { atLeast, effectivePermission } from "@/lib/policy";

@@ -1,4 +1,4 @@
-import type { EnvironmentRef } from "@/db/authz";
+import type { EnvironmentRef } from "@/db/repos/grants";
 import type { environmentVariables } from "@/db/schema";
 import type { ChangeSource } from "@/server/approvals/change-request-open";
 

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
-import { environmentInOrg, requireValuePermission } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
+import { environmentInOrg } from "@/db/repos/grants";
 import { environmentVariableValues, valueVersions } from "@/db/schema";
 import { orgKeys } from "@/db/vault";
 import { decryptValue } from "@/lib/crypto";
@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import type { RiskLevel } from "@/lib/risk";
 import { writeAudit } from "@/server/audit/audit";
 import { requireStepUpForReveal } from "@/server/auth/step-up";
+import { requireValuePermission } from "@/server/authz";
 import { type WriteOutcome, writeValues } from "@/server/values/value-writes";
 import { liveVariable } from "@/server/variables/variables";
 

@@ -1,9 +1,9 @@
 // Longer than 300 lines: create, update, delete, restore and purge of variables in one module until db/mutations is split into a variables service and its repository (issue 13, next step).
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { grantsFor, requireCapability } from "@/db/authz";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
+import { grantsFor } from "@/db/repos/grants";
 import { environments, environmentVariables } from "@/db/schema";
 import { tagWidening } from "@/lib/access-widening";
 import { highestRisk } from "@/lib/approvals";
@@ -21,6 +21,7 @@ import {
   mustWait,
 } from "@/server/approvals/change-request-open";
 import { writeAudit } from "@/server/audit/audit";
+import { requireCapability } from "@/server/authz";
 
 export type VariableInput = z.infer<typeof variableInput>;
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { auditActivity, auditPage } from "@/db/repos/audit";
 import { AppError } from "@/lib/errors";
 import { auditFilters } from "@/lib/validation/audit";
+import { auditActivity, auditPage } from "@/server/audit/audit-reads";
 import { revealValue, setValue } from "@/server/values/values";
 import { createVariable } from "@/server/variables/variables";
 import { makeOrg, type TestOrg } from "./support";

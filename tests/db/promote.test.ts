@@ -1,11 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { compareEnvironments, parity } from "@/db/repos/compare";
+import { parity } from "@/db/repos/compare";
 import { matrixPage } from "@/db/repos/matrix";
 import { environmentVariableValues, variableValidations } from "@/db/schema";
 import type { AppError } from "@/lib/errors";
 import { approveChangeRequest } from "@/server/approvals/change-requests";
+import { compareEnvironments } from "@/server/values/compare";
 import { applyImport } from "@/server/values/dotenv-import";
 import { promoteValues } from "@/server/values/promote";
 import { restoreVersion } from "@/server/values/values";

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
-import { auditPage, verifyAuditChain } from "@/db/repos/audit";
+import { verifyAuditChain } from "@/db/repos/audit";
+import { auditPage } from "@/server/audit/audit-reads";
 import { restoreVersion, setValue } from "@/server/values/values";
 import { approveAs } from "./support";
 import { valueFixture } from "./value-fixture";

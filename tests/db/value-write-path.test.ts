@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { environmentInOrg } from "@/db/authz";
 import { type TenantContext, withContext } from "@/db/context";
+import { environmentInOrg } from "@/db/repos/grants";
 import { changeRole } from "@/server/access/members";
 import { approveChangeRequest } from "@/server/approvals/change-requests";
 import { type CarriedApproval, type ValueWrite, writeValues } from "@/server/values/value-writes";

@@ -4,10 +4,10 @@ import { VerifyChain } from "@/components/audit/verify-chain";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { auditPage } from "@/db/repos/audit";
 import { formatStamp } from "@/lib/format";
 import { can } from "@/lib/policy";
 import { type AuditFilters, auditFilters } from "@/lib/validation/audit";
+import { auditPage } from "@/server/audit/audit-reads";
 import { requireMember } from "@/server/session";
 
 const RISK_TONE = { LOW: "neutral", MEDIUM: "indigo", HIGH: "amber", CRITICAL: "red" } as const;

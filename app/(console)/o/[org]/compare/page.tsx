@@ -2,11 +2,12 @@ import { PromoteForm } from "@/components/compare/promote-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { withReads } from "@/db/context";
 import { toAppError } from "@/db/errors";
-import { compareEnvironments, parity } from "@/db/repos/compare";
+import { parity } from "@/db/repos/compare";
 import { matrixEnvironments } from "@/db/repos/matrix";
 import { AppError } from "@/lib/errors";
 import { environmentControls } from "@/server/controls";
 import { requireMember } from "@/server/session";
+import { compareEnvironments } from "@/server/values/compare";
 
 const pick = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
 

@@ -20,7 +20,7 @@ import {
   type Severity,
   unresolvedDrift,
 } from "@/db/repos/drift";
-import { listEnvironments, valueAccess } from "@/db/repos/variables";
+import { listEnvironments } from "@/db/repos/variables";
 import { canPropose } from "@/lib/approvals";
 import { duration, formatStamp } from "@/lib/format";
 import { pageWindow } from "@/lib/paging";
@@ -28,6 +28,7 @@ import { atLeast, can } from "@/lib/policy";
 import { pageNumber, searchText } from "@/lib/search-params";
 import { environmentControls } from "@/server/controls";
 import { requireMember } from "@/server/session";
+import { valueAccess } from "@/server/values/value-access";
 
 /** The sync history shows the latest pushes; the audit trail keeps every one. */
 const RECENT_SYNCS = 20;

@@ -1,9 +1,10 @@
 import { BreakGlassForm } from "@/components/emergency/break-glass-form";
 import { PageHeader } from "@/components/ui/page-header";
-import { listEnvironments, valueAccess } from "@/db/repos/variables";
+import { listEnvironments } from "@/db/repos/variables";
 import { formatInZone } from "@/lib/format";
 import { canUseEmergency } from "@/lib/policy";
 import { requireMember } from "@/server/session";
+import { valueAccess } from "@/server/values/value-access";
 
 export const metadata = { title: "Break glass" };
 

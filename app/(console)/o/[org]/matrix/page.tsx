@@ -4,11 +4,12 @@ import { PageHeader } from "@/components/ui/page-header";
 import { VariableFilters } from "@/components/variables/variable-filters";
 import { withReads } from "@/db/context";
 import { matrixEnvironments } from "@/db/repos/matrix";
-import { listEnvironments, valueAccess } from "@/db/repos/variables";
+import { listEnvironments } from "@/db/repos/variables";
 import { listFilters } from "@/lib/search-params";
 import { revealValueAction, setValueAction } from "@/server/actions/variables";
 import { environmentControls } from "@/server/controls";
 import { requireMember } from "@/server/session";
+import { valueAccess } from "@/server/values/value-access";
 
 export const metadata = { title: "Matrix" };
 

@@ -10,7 +10,7 @@ import { ValueRow } from "@/components/variables/value-row";
 import { VariableForm } from "@/components/variables/variable-form";
 import { withReads } from "@/db/context";
 import { pendingForVariable } from "@/db/repos/change-requests";
-import { listEnvironments, valueAccess, valueHeads, variableDetail } from "@/db/repos/variables";
+import { listEnvironments, valueHeads, variableDetail } from "@/db/repos/variables";
 import { valueChangeMode } from "@/lib/approvals";
 import { formatStamp } from "@/lib/format";
 import { can } from "@/lib/policy";
@@ -23,6 +23,7 @@ import {
   setValueAction,
 } from "@/server/actions/variables";
 import { memberContext, requireMember } from "@/server/session";
+import { valueAccess } from "@/server/values/value-access";
 
 const UUID = /^[0-9a-f-]{36}$/i;
 /** What each value row calls (components/values/value-actions.ts). */

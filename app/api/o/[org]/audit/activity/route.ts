@@ -1,5 +1,5 @@
-import { auditActivity } from "@/db/repos/audit";
 import { auditFilters } from "@/lib/validation/audit";
+import { auditActivity } from "@/server/audit/audit-reads";
 import { orgRoute } from "@/server/entry/route";
 
 export const dynamic = "force-dynamic";

@@ -5,10 +5,11 @@ import { ImportForm } from "@/components/dotenv/import-form";
 import { ExportButtons } from "@/components/environments/export-buttons";
 import { PageHeader } from "@/components/ui/page-header";
 import { withReads } from "@/db/context";
-import { listEnvironments, valueAccess } from "@/db/repos/variables";
+import { listEnvironments } from "@/db/repos/variables";
 import { atLeast } from "@/lib/policy";
 import { environmentControls } from "@/server/controls";
 import { memberContext, requireMember } from "@/server/session";
+import { valueAccess } from "@/server/values/value-access";
 
 /** Once per request: the title and the page read the same list. */
 const environmentsOf = cache(listEnvironments);

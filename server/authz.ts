@@ -1,0 +1,47 @@
+import "server-only";
+import type { Tx } from "@/db/client";
+import type { TenantContext } from "@/db/context";
+import { type EnvironmentRef, emergencyCovers, grantsFor, variableTags } from "@/db/repos/grants";
+import type { OrgCapability } from "@/lib/capabilities";
+import { AppError } from "@/lib/errors";
+import { can, effectivePermission, type Permission } from "@/lib/policy";
+
+/** An organization-wide capability of the caller's role (lib/capabilities.ts); per-tier ones go per row. */
+export function requireCapability(ctx: TenantContext, capability: OrgCapability) {
+  if (!can(ctx.role, capability)) throw new AppError("forbidden");
+}
+
+/** What the caller may do with one variable's value in one environment (baseline role + access policies). */
+export async function valuePermission(
+  tx: Tx,
+  ctx: TenantContext,
+  variableId: string | null,
+  env: EnvironmentRef,
+) {
+  const grants = await grantsFor(tx, ctx);
+  return effectivePermission({
+    role: ctx.role,
+    userId: ctx.userId,
+    envType: env.environmentType as Parameters<typeof effectivePermission>[0]["envType"],
+    envName: env.name,
+    variableId,
+    variableTags: variableId ? await variableTags(tx, variableId) : [],
+    grants,
+    now: new Date(),
+    timeZone: grants.timeZone,
+    emergencySession: ctx.emergencySessionId ? await emergencyCovers(tx, env.id) : false,
+  });
+}
+
+/** Refuses (forbidden) unless the caller has at least `need` on the value. */
+export async function requireValuePermission(
+  tx: Tx,
+  ctx: TenantContext,
+  variableId: string | null,
+  env: EnvironmentRef,
+  need: Permission,
+) {
+  const { permission } = await valuePermission(tx, ctx, variableId, env);
+  const order: Permission[] = ["none", "read", "write", "admin"];
+  if (order.indexOf(permission) < order.indexOf(need)) throw new AppError("forbidden");
+}
