@@ -1,4 +1,3 @@
-import "server-only";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { type EnvironmentRef, emergencyCovers, grantsFor, variableTags } from "@/db/repos/grants";
