@@ -19,6 +19,13 @@ const decider = alias(users, "decider");
 
 export type QueueFilter = "pending" | "mine" | "decided";
 
+/** A request that waits for a decision: pending and not expired, in the caller's organization. */
+const waiting = (ctx: TenantContext) => [
+  eq(changeRequests.organizationId, ctx.organizationId),
+  eq(changeRequests.status, "pending"),
+  gt(changeRequests.expiresAt, sql`now()`),
+];
+
 /**
  * Change requests for the approvals page, newest decisions or oldest waiting first, each with its first
  * items: what changes (hashes only, never a value), the version it was based on and where that value is now.
@@ -27,11 +34,7 @@ export async function changeRequestList(ctx: TenantContext, filter: QueueFilter,
   return withContext(ctx, async (tx) => {
     const where =
       filter === "pending"
-        ? and(
-            eq(changeRequests.organizationId, ctx.organizationId),
-            eq(changeRequests.status, "pending"),
-            gt(changeRequests.expiresAt, sql`now()`),
-          )
+        ? and(...waiting(ctx))
         : filter === "mine"
           ? and(
               eq(changeRequests.organizationId, ctx.organizationId),
@@ -121,39 +124,25 @@ export async function changeRequestList(ctx: TenantContext, filter: QueueFilter,
 
 export type ChangeRequestRow = Awaited<ReturnType<typeof changeRequestList>>[number];
 
-/** Every pending, unexpired request (the approvals queue shows the oldest first and says how many wait). */
-export async function pendingRequestCount(ctx: TenantContext): Promise<number> {
+/** How many requests wait for a decision; with `notMine`, only those the caller did not ask for. */
+async function waitingCount(ctx: TenantContext, notMine: boolean): Promise<number> {
   const [row] = await withContext(ctx, (tx) =>
     tx
       .select({ n: sql<number>`count(*)::int` })
       .from(changeRequests)
-      .where(
-        and(
-          eq(changeRequests.organizationId, ctx.organizationId),
-          eq(changeRequests.status, "pending"),
-          gt(changeRequests.expiresAt, sql`now()`),
-        ),
-      ),
+      .where(and(...waiting(ctx), notMine ? ne(changeRequests.requestedBy, ctx.userId) : undefined)),
   );
   return row.n;
 }
 
+/** Every pending, unexpired request (the approvals queue shows the oldest first and says how many wait). */
+export async function pendingRequestCount(ctx: TenantContext): Promise<number> {
+  return waitingCount(ctx, false);
+}
+
 /** Requests the caller could decide now (pending, not expired, not their own): the Approvals badge. */
 export async function decidableRequestCount(ctx: TenantContext): Promise<number> {
-  const [row] = await withContext(ctx, (tx) =>
-    tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(changeRequests)
-      .where(
-        and(
-          eq(changeRequests.organizationId, ctx.organizationId),
-          eq(changeRequests.status, "pending"),
-          gt(changeRequests.expiresAt, sql`now()`),
-          ne(changeRequests.requestedBy, ctx.userId),
-        ),
-      ),
-  );
-  return row.n;
+  return waitingCount(ctx, true);
 }
 
 /** Pending requests touching one variable, per environment (the variable page says a change is waiting). */
@@ -171,14 +160,7 @@ export async function pendingForVariable(ctx: TenantContext, variableId: string)
       .from(changeRequestItems)
       .innerJoin(changeRequests, eq(changeRequests.id, changeRequestItems.changeRequestId))
       .innerJoin(users, eq(users.id, changeRequests.requestedBy))
-      .where(
-        and(
-          eq(changeRequestItems.variableId, variableId),
-          eq(changeRequests.organizationId, ctx.organizationId),
-          eq(changeRequests.status, "pending"),
-          gt(changeRequests.expiresAt, sql`now()`),
-        ),
-      )
+      .where(and(eq(changeRequestItems.variableId, variableId), ...waiting(ctx)))
       .orderBy(changeRequests.createdAt),
   );
 }

@@ -1,7 +1,6 @@
-import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { changeRequestItems, changeRequests } from "@/db/schema";
+import { requestForGate, requestItemsForGate } from "@/db/repos/approvals";
 import { type ApprovalExpectation, approvalRefusal, type StoredApproval } from "@/lib/approval-check";
 import { AppError } from "@/lib/errors";
 
@@ -17,26 +16,7 @@ export async function verifiedRequest(
   expect: Omit<ApprovalExpectation, "organizationId" | "userId">,
 ) {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(requestId);
-  const [row] = !uuid
-    ? []
-    : await tx
-        .select({
-          organizationId: changeRequests.organizationId,
-          requestedBy: changeRequests.requestedBy,
-          decidedBy: changeRequests.decidedBy,
-          status: changeRequests.status,
-          action: changeRequests.action,
-          environmentId: changeRequests.environmentId,
-          resourceId: changeRequests.resourceId,
-          expiresAt: changeRequests.expiresAt,
-          riskLevel: changeRequests.riskLevel,
-          // decided_at = now(): the approval was made in this transaction, and it is the one the database admits.
-          approvedHere: sql<boolean>`coalesce(${changeRequests.decidedAt} = now(), false)
-        and ${changeRequests.id}::text = current_setting('app.change_request_id', true)`,
-          now: sql<Date>`now()`.mapWith(changeRequests.expiresAt),
-        })
-        .from(changeRequests)
-        .where(and(eq(changeRequests.id, requestId), eq(changeRequests.organizationId, ctx.organizationId)));
+  const row = !uuid ? undefined : await requestForGate(tx, ctx.organizationId, requestId);
   const stored: StoredApproval | undefined = row;
   const refusal = approvalRefusal(
     stored,
@@ -49,16 +29,5 @@ export async function verifiedRequest(
 
 /** A value change request's items, as the gate compares them with the batch it is asked to admit. */
 export async function approvedItems(tx: Tx, requestId: string) {
-  return tx
-    .select({
-      variableId: changeRequestItems.variableId,
-      environmentId: changeRequestItems.environmentId,
-      operation: changeRequestItems.operation,
-      baseVersion: changeRequestItems.baseVersion,
-      newValueHash: changeRequestItems.newValueHash,
-      newEncryptedValue: changeRequestItems.newEncryptedValue,
-      encryptionKeyId: changeRequestItems.encryptionKeyId,
-    })
-    .from(changeRequestItems)
-    .where(eq(changeRequestItems.changeRequestId, requestId));
+  return requestItemsForGate(tx, requestId);
 }

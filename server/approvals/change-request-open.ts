@@ -1,10 +1,9 @@
-import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { type CHANGE_REQUEST_ACTIONS, changeRequestItems, changeRequests } from "@/db/schema";
-import { orgKeys } from "@/db/vault";
+import { insertDeferredRequest, insertRequestItems, insertValueRequest } from "@/db/repos/approvals";
+import type { CHANGE_REQUEST_ACTIONS } from "@/db/schema";
+import { orgVault } from "@/db/vault";
 import { CHANGE_REQUEST_DAYS, REASON_MIN } from "@/lib/approvals";
-import { encryptValue, hmacValue } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import { needsApproval, type Risk, type RiskLevel } from "@/lib/risk";
 import { verifiedRequest } from "@/server/approvals/approval-verify";
@@ -42,13 +41,13 @@ export async function openChangeRequest(
     items: ProposedItem[];
   },
 ): Promise<OpenedRequest> {
-  const keys = await orgKeys(tx, ctx.organizationId);
+  const vault = await orgVault(tx, ctx.organizationId);
   // A proposal that equals the current state changes nothing: it is dropped, and a request of nothing else is
   // refused. Only where the requester may see the current hash: refusing otherwise would tell someone who
   // cannot read the value what it is (an approval of such a no-op then writes nothing).
   const hashed = input.items.map((item) => ({
     item,
-    hash: item.value === null ? null : hmacValue(keys.hmacKey, item.value),
+    hash: item.value === null ? null : vault.hash(item.value),
   }));
   const changes = hashed.filter(
     ({ item, hash }) =>
@@ -57,9 +56,9 @@ export async function openChangeRequest(
         : item.base.valueHash !== null && hash === item.base.valueHash),
   );
   if (changes.length === 0) throw new AppError("conflict:no_change");
-  const [request] = await tx
-    .insert(changeRequests)
-    .values({
+  const request = await insertValueRequest(
+    tx,
+    {
       organizationId: ctx.organizationId,
       environmentId: env.id,
       requestedBy: ctx.userId,
@@ -67,12 +66,21 @@ export async function openChangeRequest(
       reason: input.reason,
       riskLevel: input.riskLevel,
       riskReasons: input.riskReasons,
-      expiresAt: sql`now() + make_interval(days => ${CHANGE_REQUEST_DAYS})`,
-    })
-    .returning({ id: changeRequests.id, expiresAt: changeRequests.expiresAt });
-  for (let i = 0; i < changes.length; i += 1000) {
-    await tx.insert(changeRequestItems).values(
-      changes.slice(i, i + 1000).map(({ item, hash }) => ({
+    },
+    CHANGE_REQUEST_DAYS,
+  );
+  await insertRequestItems(
+    tx,
+    changes.map(({ item, hash }) => {
+      const sealed =
+        item.value === null
+          ? null
+          : vault.encryptValue(item.value, {
+              organizationId: ctx.organizationId,
+              variableId: item.variableId,
+              environmentId: env.id,
+            });
+      return {
         organizationId: ctx.organizationId,
         changeRequestId: request.id,
         variableId: item.variableId,
@@ -80,22 +88,15 @@ export async function openChangeRequest(
         operation: item.value === null ? "delete" : "set",
         baseVersion: item.base.version,
         baseValueHash: item.base.valueHash,
-        newEncryptedValue:
-          item.value === null
-            ? null
-            : encryptValue(keys.dataKey, item.value, {
-                organizationId: ctx.organizationId,
-                variableId: item.variableId,
-                environmentId: env.id,
-              }),
-        encryptionKeyId: item.value === null ? null : keys.dataKeyId,
+        newEncryptedValue: sealed?.ciphertext ?? null,
+        encryptionKeyId: sealed?.keyId ?? null,
         newValueHash: hash,
         validationStatus: item.validationStatus,
         riskLevel: item.riskLevel,
         note: item.note ?? null,
-      })),
-    );
-  }
+      };
+    }),
+  );
   await writeAudit(tx, ctx, {
     action: "create",
     resourceType: "change_request",
@@ -176,9 +177,9 @@ export async function deferChange(
         `This change needs a reviewer's approval (${input.risk.level} risk: ${input.risk.reasons.join(", ")}): say why in at least ${REASON_MIN} characters`,
       ],
     });
-  const [request] = await tx
-    .insert(changeRequests)
-    .values({
+  const request = await insertDeferredRequest(
+    tx,
+    {
       organizationId: ctx.organizationId,
       requestedBy: ctx.userId,
       source: "console",
@@ -189,9 +190,9 @@ export async function deferChange(
       reason,
       riskLevel: input.risk.level,
       riskReasons: input.risk.reasons,
-      expiresAt: sql`now() + make_interval(days => ${CHANGE_REQUEST_DAYS})`,
-    })
-    .returning({ id: changeRequests.id });
+    },
+    CHANGE_REQUEST_DAYS,
+  );
   await writeAudit(tx, ctx, {
     action: "create",
     resourceType: "change_request",

@@ -1,15 +1,13 @@
-import { and, eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
+import { proposalForReveal } from "@/db/repos/approvals";
 import { environmentInOrg } from "@/db/repos/grants";
-import { changeRequestItems, changeRequests, environments, environmentVariables } from "@/db/schema";
-import { orgKeys } from "@/db/vault";
+import { orgVault } from "@/db/vault";
 import { canApprove } from "@/lib/approvals";
 import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/server/audit/audit";
 import { requireStepUpForReveal } from "@/server/auth/step-up";
 import { requireValuePermission } from "@/server/authz";
-import { decryptWith } from "@/server/values/values";
 
 /**
  * The audited reveal of a proposed value, for the reviewers who decide the request and for its requester, when
@@ -21,28 +19,7 @@ export async function revealProposedValue(
   ctx: TenantContext,
   input: { id: string; variableId: string },
 ) {
-  const [row] = await tx
-    .select({
-      request: changeRequests,
-      item: changeRequestItems,
-      variable: {
-        name: environmentVariables.name,
-        isWeddingCritical: environmentVariables.isWeddingCritical,
-        securityClassification: environmentVariables.securityClassification,
-      },
-      environmentType: environments.environmentType,
-    })
-    .from(changeRequestItems)
-    .innerJoin(changeRequests, eq(changeRequests.id, changeRequestItems.changeRequestId))
-    .innerJoin(environmentVariables, eq(environmentVariables.id, changeRequestItems.variableId))
-    .innerJoin(environments, eq(environments.id, changeRequestItems.environmentId))
-    .where(
-      and(
-        eq(changeRequests.id, input.id),
-        eq(changeRequests.organizationId, ctx.organizationId),
-        eq(changeRequestItems.variableId, input.variableId),
-      ),
-    );
+  const row = await proposalForReveal(tx, ctx.organizationId, input);
   if (!row) throw new AppError("not_found");
   if (!canApprove(ctx.role) && row.request.requestedBy !== ctx.userId) throw new AppError("forbidden");
   // The same read permission as revealing the value there: a proposal is a value of that environment (a
@@ -60,10 +37,9 @@ export async function revealProposedValue(
     throw new AppError("validation", { form: ["This change deletes the value: there is nothing to reveal"] });
   // Bound for production and wedding-critical: the same step-up as revealing the live value.
   await requireStepUpForReveal(tx, ctx, row.variable, { environmentType: row.environmentType });
-  const value = decryptWith(
-    await orgKeys(tx, ctx.organizationId),
-    row.item.encryptionKeyId,
-    row.item.newEncryptedValue,
+  const vault = await orgVault(tx, ctx.organizationId);
+  const value = vault.decryptValue(
+    { ciphertext: row.item.newEncryptedValue, keyId: row.item.encryptionKeyId },
     {
       organizationId: ctx.organizationId,
       variableId: input.variableId,

@@ -1,9 +1,15 @@
-import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { setLocal, type TenantContext } from "@/db/context";
+import {
+  type ChangeRequest,
+  closePendingRequest,
+  lockRequest,
+  markRequestApproved,
+  requestItemsWithVariables,
+  userEmail,
+} from "@/db/repos/approvals";
 import { environmentInOrg } from "@/db/repos/grants";
-import { changeRequestItems, changeRequests, environmentVariables, users } from "@/db/schema";
-import { orgKeys } from "@/db/vault";
+import { type OrgVault, orgVault } from "@/db/vault";
 import { canApprove, currentStatus, decisionRefusal } from "@/lib/approvals";
 import { AppError } from "@/lib/errors";
 import type { RiskLevel } from "@/lib/risk";
@@ -11,56 +17,24 @@ import type { ChangeSource } from "@/server/approvals/change-request-open";
 import { runDeferred } from "@/server/approvals/deferred-changes";
 import { writeAudit } from "@/server/audit/audit";
 import { currentValues, type ValueWrite, writeValues } from "@/server/values/value-writes";
-import { decryptWith } from "@/server/values/values";
 
-type Request = typeof changeRequests.$inferSelect;
+type Request = ChangeRequest;
 
 /** The request, locked for this transaction so two reviewers cannot decide it at once. */
 async function lockedRequest(tx: Tx, ctx: TenantContext, id: string): Promise<Request> {
-  const [row] = await tx
-    .select()
-    .from(changeRequests)
-    .where(and(eq(changeRequests.id, id), eq(changeRequests.organizationId, ctx.organizationId)))
-    .for("update");
+  const row = await lockRequest(tx, ctx.organizationId, id);
   if (!row) throw new AppError("not_found");
   return row;
-}
-
-async function itemsOf(tx: Tx, requestId: string) {
-  return tx
-    .select({
-      item: changeRequestItems,
-      variable: {
-        id: environmentVariables.id,
-        name: environmentVariables.name,
-        variableType: environmentVariables.variableType,
-        validationPattern: environmentVariables.validationPattern,
-        tags: environmentVariables.tags,
-        securityClassification: environmentVariables.securityClassification,
-        isWeddingCritical: environmentVariables.isWeddingCritical,
-        deletedAt: environmentVariables.deletedAt,
-      },
-    })
-    .from(changeRequestItems)
-    .innerJoin(environmentVariables, eq(environmentVariables.id, changeRequestItems.variableId))
-    .where(eq(changeRequestItems.changeRequestId, requestId))
-    .orderBy(environmentVariables.name);
 }
 
 type Closing = "stale" | "expired" | "cancelled" | "rejected";
 
 /** Closes a pending request without applying it, with its audit row. */
 async function close(tx: Tx, ctx: TenantContext, request: Request, status: Closing, details = {}) {
-  await tx
-    .update(changeRequests)
-    .set({
-      status,
-      decidedBy: ctx.userId,
-      decidedAt: sql`now()`,
-      decisionNote: "note" in details ? (details.note as string | null) : null,
-      version: sql`${changeRequests.version} + 1`,
-    })
-    .where(and(eq(changeRequests.id, request.id), eq(changeRequests.status, "pending")));
+  await closePendingRequest(tx, request.id, status, {
+    decidedBy: ctx.userId,
+    decisionNote: "note" in details ? (details.note as string | null) : null,
+  });
   await writeAudit(tx, ctx, {
     action: status === "rejected" ? "reject" : "update",
     resourceType: "change_request",
@@ -106,7 +80,7 @@ export async function approveChangeRequest(
   if (request.action !== "values" || !request.environmentId)
     return approveDeferred(tx, ctx, request, input.note);
   const env = await environmentInOrg(tx, ctx, request.environmentId);
-  const items = await itemsOf(tx, request.id);
+  const items = await requestItemsWithVariables(tx, request.id);
   const gone = items.filter((i) => i.variable.deletedAt).map((i) => i.variable.name);
   const current = await currentValues(
     tx,
@@ -135,16 +109,7 @@ export async function approveChangeRequest(
 
 /** Marks the request approved by the caller in this transaction: the database then admits its writes. */
 async function markApproved(tx: Tx, ctx: TenantContext, request: Request, note: string | undefined) {
-  await tx
-    .update(changeRequests)
-    .set({
-      status: "approved",
-      decidedBy: ctx.userId,
-      decidedAt: sql`now()`,
-      decisionNote: note ?? null,
-      version: sql`${changeRequests.version} + 1`,
-    })
-    .where(eq(changeRequests.id, request.id));
+  await markRequestApproved(tx, request.id, { decidedBy: ctx.userId, decisionNote: note ?? null });
   await setLocal(tx, "app.change_request_id", request.id);
   await setLocal(tx, "app.risk_level", request.riskLevel);
 }
@@ -193,7 +158,7 @@ async function applyApproved(
   ctx: TenantContext,
   request: Request,
   env: Awaited<ReturnType<typeof environmentInOrg>>,
-  items: Awaited<ReturnType<typeof itemsOf>>,
+  items: Awaited<ReturnType<typeof requestItemsWithVariables>>,
   current: Awaited<ReturnType<typeof currentValues>>,
   note: string | undefined,
 ): Promise<Decision> {
@@ -203,23 +168,20 @@ async function applyApproved(
   const unchanged = items.filter(
     (i) => i.item.operation === "set" && i.item.newValueHash === current.get(i.variable.id)?.valueHash,
   );
-  const [requester] = await tx
-    .select({ email: users.email })
-    .from(users)
-    .where(eq(users.id, request.requestedBy));
+  const requester = await userEmail(tx, request.requestedBy);
   const valueNote = (itemNote: string | null) =>
-    `Change request ${request.id.slice(0, 8)} by ${requester?.email ?? "?"}: ${itemNote ?? request.reason}`.slice(
+    `Change request ${request.id.slice(0, 8)} by ${requester ?? "?"}: ${itemNote ?? request.reason}`.slice(
       0,
       500,
     );
-  const keys = await orgKeys(tx, ctx.organizationId);
+  const vault = await orgVault(tx, ctx.organizationId);
   // Sets and deletes go through the one write path together, carrying the request: the gate verifies it covers
   // exactly these rows and writes the approved ciphertext itself.
   const writes: ValueWrite[] = items
     .filter((i) => !unchanged.includes(i))
     .map(({ item, variable }) => ({
       variable,
-      value: item.operation === "delete" ? null : openProposal(keys, item, variable.id, env.id, ctx),
+      value: item.operation === "delete" ? null : openProposal(vault, item, variable.id, env.id, ctx),
       expectedVersion: item.baseVersion,
       note: valueNote(item.note),
     }));
@@ -251,18 +213,15 @@ async function applyApproved(
  * where it is stored, and the request is refused, never applied.
  */
 function openProposal(
-  keys: Awaited<ReturnType<typeof orgKeys>>,
+  vault: OrgVault,
   item: { newEncryptedValue: string | null; encryptionKeyId: string | null },
   variableId: string,
   environmentId: string,
   ctx: TenantContext,
 ) {
   try {
-    return decryptWith(keys, item.encryptionKeyId as string, item.newEncryptedValue as string, {
-      organizationId: ctx.organizationId,
-      variableId,
-      environmentId,
-    });
+    const sealed = { ciphertext: item.newEncryptedValue as string, keyId: item.encryptionKeyId as string };
+    return vault.decryptValue(sealed, { organizationId: ctx.organizationId, variableId, environmentId });
   } catch {
     throw new AppError("invalid:change_request", { form: ["A proposed value does not open for its row"] });
   }

@@ -1,7 +1,7 @@
 import type { Tx } from "@/db/client";
 import type { RequestContext } from "@/db/context";
+import { insertAuditRows } from "@/db/repos/audit-writes";
 import type { AUDIT_ACTIONS, AUDIT_RESOURCES } from "@/db/schema";
-import { environmentVariableAudit } from "@/db/schema";
 
 export type AuditEntry = {
   action: (typeof AUDIT_ACTIONS)[number];
@@ -30,26 +30,25 @@ export async function writeAudits(
   ctx: RequestContext & { organizationId: string },
   entries: AuditEntry[],
 ) {
-  for (let i = 0; i < entries.length; i += 1000) {
-    await tx.insert(environmentVariableAudit).values(
-      entries.slice(i, i + 1000).map((entry) => ({
-        organizationId: ctx.organizationId,
-        userId: ctx.userId,
-        action: entry.action,
-        resourceType: entry.resourceType,
-        resourceId: entry.resourceId ?? null,
-        variableId: entry.variableId ?? null,
-        environmentId: entry.environmentId ?? null,
-        previousValueHash: entry.previousValueHash ?? null,
-        newValueHash: entry.newValueHash ?? null,
-        changeDetails: entry.details ?? {},
-        securityContext: { role: "role" in ctx ? ctx.role : undefined, via: "app" },
-        riskLevel: entry.riskLevel ?? null,
-        emergency: Boolean(ctx.emergencySessionId),
-        ipAddress: ctx.ip || null,
-        userAgent: ctx.userAgent || null,
-        sessionId: ctx.sessionId || null,
-      })),
-    );
-  }
+  await insertAuditRows(
+    tx,
+    entries.map((entry) => ({
+      organizationId: ctx.organizationId,
+      userId: ctx.userId,
+      action: entry.action,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId ?? null,
+      variableId: entry.variableId ?? null,
+      environmentId: entry.environmentId ?? null,
+      previousValueHash: entry.previousValueHash ?? null,
+      newValueHash: entry.newValueHash ?? null,
+      changeDetails: entry.details ?? {},
+      securityContext: { role: "role" in ctx ? ctx.role : undefined, via: "app" },
+      riskLevel: entry.riskLevel ?? null,
+      emergency: Boolean(ctx.emergencySessionId),
+      ipAddress: ctx.ip || null,
+      userAgent: ctx.userAgent || null,
+      sessionId: ctx.sessionId || null,
+    })),
+  );
 }

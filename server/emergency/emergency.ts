@@ -1,8 +1,15 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
+import {
+  acknowledgeReview,
+  endLiveSessions,
+  environmentLocked,
+  insertEmergencySession,
+  reviewByActor,
+  sessionReviewCount,
+  setEmergencySessionSetting,
+} from "@/db/repos/emergency-sessions";
 import { environmentInOrg } from "@/db/repos/grants";
-import { emergencyReviews, emergencySessions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { canUseEmergency } from "@/lib/policy";
 import { writeAudit } from "@/server/audit/audit";
@@ -10,23 +17,6 @@ import { requireRecentAuth } from "@/server/auth/step-up";
 import { valuePermission } from "@/server/authz";
 
 export const MAX_EMERGENCY_MINUTES = 60;
-
-/** Ends the caller's live emergency sessions in this organization; returns how many. */
-async function endSessions(tx: Tx, ctx: TenantContext) {
-  const ended = await tx
-    .update(emergencySessions)
-    .set({ endedAt: new Date() })
-    .where(
-      and(
-        eq(emergencySessions.organizationId, ctx.organizationId),
-        eq(emergencySessions.userId, ctx.userId),
-        isNull(emergencySessions.endedAt),
-        gt(emergencySessions.expiresAt, new Date()),
-      ),
-    )
-    .returning({ id: emergencySessions.id, environmentId: emergencySessions.environmentId });
-  return ended;
-}
 
 /**
  * Audits the end of each session. The bookkeeping itself is not an emergency change, so it is not flagged
@@ -40,17 +30,9 @@ async function auditEnded(
   how: "ended" | "replaced",
 ) {
   for (const s of ended) {
-    const [{ changes }] = await tx
-      .select({ changes: sql<number>`count(*)::int` })
-      .from(emergencyReviews)
-      .where(
-        and(
-          eq(emergencyReviews.organizationId, ctx.organizationId),
-          eq(emergencyReviews.emergencySessionId, s.id),
-        ),
-      );
+    const changes = await sessionReviewCount(tx, ctx.organizationId, s.id);
     // The review trigger names the session from the transaction's setting: this one (ended, so it opens nothing).
-    if (changes === 0) await sessionSetting(tx, s.id);
+    if (changes === 0) await setEmergencySessionSetting(tx, s.id);
     await writeAudit(
       tx,
       { ...ctx, emergencySessionId: changes === 0 ? s.id : undefined },
@@ -62,12 +44,9 @@ async function auditEnded(
         details: { emergency_session: true, ended: true, how, changes },
       },
     );
-    if (changes === 0) await sessionSetting(tx, ctx.emergencySessionId ?? "");
+    if (changes === 0) await setEmergencySessionSetting(tx, ctx.emergencySessionId ?? "");
   }
 }
-
-const sessionSetting = (tx: Tx, id: string) =>
-  tx.execute(sql`select set_config('app.emergency_session_id', ${id}, true)`);
 
 /**
  * Break-glass: during wedding hours, an owner, admin, on-call or emergency-granted user opens a session for
@@ -86,25 +65,20 @@ export async function openEmergencySession(
   const env = await environmentInOrg(tx, ctx, input.environmentId);
   const granted = canUseEmergency(ctx.role) || (await valuePermission(tx, ctx, null, env)).emergency;
   if (!granted) throw new AppError("forbidden");
-  const [lock] = await tx.execute<{ locked: boolean }>(sql`select app_env_locked(${env.id}) as locked`);
-  if (!lock.locked)
+  if (!(await environmentLocked(tx, env.id)))
     throw new AppError("validation", {
       environmentId: [`${env.name} is not locked now: change it normally, no emergency access is needed`],
     });
   await requireRecentAuth(tx, ctx);
   const minutes = Math.min(Math.max(Math.round(input.minutes), 5), MAX_EMERGENCY_MINUTES);
-  const previous = await endSessions(tx, ctx);
-  const [session] = await tx
-    .insert(emergencySessions)
-    .values({
-      organizationId: ctx.organizationId,
-      userId: ctx.userId,
-      environmentId: env.id,
-      reason: input.reason,
-      startedAt: sql`now()`,
-      expiresAt: sql`now() + make_interval(mins => ${minutes})`,
-    })
-    .returning({ id: emergencySessions.id, expiresAt: emergencySessions.expiresAt });
+  const previous = await endLiveSessions(tx, ctx);
+  const session = await insertEmergencySession(tx, {
+    organizationId: ctx.organizationId,
+    userId: ctx.userId,
+    environmentId: env.id,
+    reason: input.reason,
+    minutes,
+  });
   await auditEnded(tx, ctx, previous, "replaced");
   // Opening is not an emergency change either (the caller's previous session id must not flag it).
   await writeAudit(
@@ -130,7 +104,7 @@ export async function openEmergencySession(
 
 /** Ends the caller's emergency access now (expiry ends it too); the lock applies again at once. */
 export async function endEmergencySession(tx: Tx, ctx: TenantContext) {
-  const ended = await endSessions(tx, ctx);
+  const ended = await endLiveSessions(tx, ctx);
   await auditEnded(tx, ctx, ended, "ended");
   return { ended: ended.length };
 }
@@ -144,24 +118,10 @@ export async function acknowledgeEmergencyReview(
   input: { id: string; note?: string },
 ) {
   if (!REVIEWERS.has(ctx.role)) throw new AppError("forbidden");
-  const [row] = await tx
-    .update(emergencyReviews)
-    .set({ acknowledgedBy: ctx.userId, acknowledgedAt: new Date(), note: input.note ?? null })
-    .where(
-      and(
-        eq(emergencyReviews.id, input.id),
-        eq(emergencyReviews.organizationId, ctx.organizationId),
-        isNull(emergencyReviews.acknowledgedAt),
-        sql`${emergencyReviews.actorId} is distinct from ${ctx.userId}`,
-      ),
-    )
-    .returning({ id: emergencyReviews.id, auditId: emergencyReviews.auditId });
+  const row = await acknowledgeReview(tx, ctx, { id: input.id, note: input.note ?? null });
   if (!row) {
-    const [mine] = await tx
-      .select({ id: emergencyReviews.id })
-      .from(emergencyReviews)
-      .where(and(eq(emergencyReviews.id, input.id), eq(emergencyReviews.actorId, ctx.userId)));
-    if (mine) throw new AppError("forbidden", { form: ["You cannot acknowledge your own emergency change"] });
+    if (await reviewByActor(tx, input.id, ctx.userId))
+      throw new AppError("forbidden", { form: ["You cannot acknowledge your own emergency change"] });
     throw new AppError("conflict:version", { form: ["Already acknowledged, or no longer there"] });
   }
   await writeAudit(tx, ctx, {
