@@ -1,4 +1,3 @@
-import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { environmentVariables } from "@/db/schema";

@@ -1,4 +1,3 @@
-import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { configurationDrift } from "@/db/schema";

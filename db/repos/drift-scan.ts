@@ -1,4 +1,3 @@
-import "server-only";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { environments, environmentVariables, environmentVariableValues } from "@/db/schema";

@@ -1,4 +1,3 @@
-import "server-only";
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { deploymentSyncs } from "@/db/schema";

@@ -1,4 +1,3 @@
-import "server-only";
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { environmentVariables, environmentVariableValues, valueVersions } from "@/db/schema";

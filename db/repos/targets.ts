@@ -1,4 +1,3 @@
-import "server-only";
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { syncTargets } from "@/db/schema";
