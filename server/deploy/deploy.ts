@@ -1,7 +1,14 @@
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
-import { deploymentSyncs, syncTargets } from "@/db/schema";
+import {
+  failSyncsStartedBefore,
+  finishSync,
+  insertSync,
+  mergeSyncDetails,
+  type NewSync,
+  takePendingSync,
+} from "@/db/repos/syncs";
+import { setManagedKeys } from "@/db/repos/targets";
 import { AppError } from "@/lib/errors";
 import { deployedHash } from "@/lib/sync-protocol";
 import { TargetError } from "@/lib/targets/types";
@@ -46,46 +53,19 @@ const ABANDONED_AFTER = "15 minutes";
  * index `deployment_syncs_one_running` keeps one running push per target across console processes; a row
  * left running by a process that stopped is failed first.
  */
-async function startSync(
-  tx: Tx,
-  targetId: string,
-  row: typeof deploymentSyncs.$inferInsert,
-  pendingId?: string,
-) {
-  await tx
-    .update(deploymentSyncs)
-    .set({
-      syncStatus: "failed",
-      completedAt: sql`now()`,
-      errorLog: ["Abandoned: the console stopped before this push finished"],
-    })
-    .where(
-      and(
-        eq(deploymentSyncs.targetId, targetId),
-        inArray(deploymentSyncs.syncStatus, ["pending", "in_progress"]),
-        lt(deploymentSyncs.startedAt, sql`now() - ${ABANDONED_AFTER}::interval`),
-      ),
-    );
+async function startSync(tx: Tx, targetId: string, row: NewSync, pendingId?: string) {
+  await failSyncsStartedBefore(
+    tx,
+    targetId,
+    ABANDONED_AFTER,
+    "Abandoned: the console stopped before this push finished",
+  );
   if (pendingId) {
-    const [taken] = await tx
-      .update(deploymentSyncs)
-      .set({ syncStatus: "in_progress", startedAt: sql`now()`, syncDetails: row.syncDetails })
-      .where(
-        and(
-          eq(deploymentSyncs.id, pendingId),
-          eq(deploymentSyncs.targetId, targetId),
-          eq(deploymentSyncs.syncStatus, "pending"),
-        ),
-      )
-      .returning({ id: deploymentSyncs.id });
+    const taken = await takePendingSync(tx, pendingId, targetId, row.syncDetails);
     if (!taken) throw new AppError("not_found");
     return taken.id;
   }
-  const [sync] = await tx
-    .insert(deploymentSyncs)
-    .values(row)
-    .onConflictDoNothing()
-    .returning({ id: deploymentSyncs.id });
+  const sync = await insertSync(tx, row);
   if (!sync) throw new AppError("conflict:running");
   return sync.id;
 }
@@ -96,12 +76,7 @@ async function recordPhase(
   syncId: string,
   progress: { phase: PushPhase } & Record<string, unknown>,
 ) {
-  await withContext(ctx, (tx) =>
-    tx
-      .update(deploymentSyncs)
-      .set({ syncDetails: sql`${deploymentSyncs.syncDetails} || ${JSON.stringify({ progress })}::jsonb` })
-      .where(eq(deploymentSyncs.id, syncId)),
-  );
+  await withContext(ctx, (tx) => mergeSyncDetails(tx, syncId, { progress }));
 }
 
 /**
@@ -175,29 +150,22 @@ export async function pushToTarget(ctx: TenantContext, input: PushInput): Promis
       desired.map((d) => [d.name, { variableId: d.variableId, version: d.version }]),
     );
     await withContext(ctx, async (tx) => {
-      await tx
-        .update(deploymentSyncs)
-        .set({
-          syncStatus: status,
-          variablesSynced: set.length + deleted.length - failed.length,
-          variablesFailed: failed.length,
-          completedAt: sql`now()`,
-          syncDurationMs: Math.round(performance.now() - started),
-          errorLog: failed.length > 0 ? [message] : null,
-          syncDetails: sql`${deploymentSyncs.syncDetails} || ${JSON.stringify({
-            set: set.map((d) => d.name),
-            deleted,
-            kept_unmanaged: keptUnmanaged,
-            progress: { phase: "done" },
-            ...(input.names ? {} : { snapshot }),
-          })}::jsonb`,
-        })
-        .where(eq(deploymentSyncs.id, syncId));
+      await finishSync(tx, syncId, {
+        syncStatus: status,
+        variablesSynced: set.length + deleted.length - failed.length,
+        variablesFailed: failed.length,
+        syncDurationMs: Math.round(performance.now() - started),
+        errorLog: failed.length > 0 ? [message] : null,
+        details: {
+          set: set.map((d) => d.name),
+          deleted,
+          kept_unmanaged: keptUnmanaged,
+          progress: { phase: "done" },
+          ...(input.names ? {} : { snapshot }),
+        },
+      });
       const nowManaged = [...new Set([...managed, ...set.map((d) => d.name)])].filter((n) => !gone.has(n));
-      await tx
-        .update(syncTargets)
-        .set({ managedKeys: nowManaged.sort() })
-        .where(eq(syncTargets.id, open.target.id));
+      await setManagedKeys(tx, open.target.id, nowManaged.sort());
       await recordContact(tx, open.target.id, { ok: status === "completed", message });
       await writeAudit(tx, ctx, {
         action: "sync",
@@ -219,16 +187,12 @@ export async function pushToTarget(ctx: TenantContext, input: PushInput): Promis
   } catch (error) {
     const message = error instanceof TargetError ? error.message : "The push failed on our side";
     await withContext(ctx, async (tx) => {
-      await tx
-        .update(deploymentSyncs)
-        .set({
-          syncStatus: "failed",
-          completedAt: sql`now()`,
-          syncDurationMs: Math.round(performance.now() - started),
-          variablesFailed: desired.length,
-          errorLog: [message],
-        })
-        .where(eq(deploymentSyncs.id, syncId));
+      await finishSync(tx, syncId, {
+        syncStatus: "failed",
+        syncDurationMs: Math.round(performance.now() - started),
+        variablesFailed: desired.length,
+        errorLog: [message],
+      });
       await recordContact(tx, open.target.id, { ok: false, message });
       await writeAudit(tx, ctx, {
         action: "sync",

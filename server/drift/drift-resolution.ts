@@ -1,7 +1,7 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
 import { type TenantContext, withContext } from "@/db/context";
+import { insertVariable, liveVariableNamed } from "@/db/repos/drift-adoption";
+import { mergeDriftDetails } from "@/db/repos/drift-findings";
 import { environmentInOrg } from "@/db/repos/grants";
-import { configurationDrift, environmentVariables } from "@/db/schema";
 import { allows } from "@/lib/capabilities";
 import { AppError } from "@/lib/errors";
 import { type EnvironmentType, environmentTier } from "@/lib/roles";
@@ -94,29 +94,17 @@ export async function resolveDrift(
     return { status: "failed", message: `${drift.variableName} is no longer on the target` };
   return withContext(ctx, async (tx) => {
     const fresh = await openDrift(tx, ctx, drift.id);
-    let [variable] = await tx
-      .select()
-      .from(environmentVariables)
-      .where(
-        and(
-          eq(environmentVariables.organizationId, ctx.organizationId),
-          eq(environmentVariables.name, fresh.variableName),
-          isNull(environmentVariables.deletedAt),
-        ),
-      );
+    let variable = await liveVariableNamed(tx, ctx.organizationId, fresh.variableName);
     if (!variable) {
       requireCapability(ctx, "variable:create");
-      [variable] = await tx
-        .insert(environmentVariables)
-        .values({
-          organizationId: ctx.organizationId,
-          name: fresh.variableName,
-          ...IMPORT_DEFAULTS,
-          description: `Adopted from target ${open.target.name}`,
-          createdBy: ctx.userId,
-          updatedBy: ctx.userId,
-        })
-        .returning();
+      variable = await insertVariable(tx, {
+        organizationId: ctx.organizationId,
+        name: fresh.variableName,
+        ...IMPORT_DEFAULTS,
+        description: `Adopted from target ${open.target.name}`,
+        createdBy: ctx.userId,
+        updatedBy: ctx.userId,
+      });
     }
     const current = await currentValues(tx, open.env.id, [variable.id]);
     const reason = note || `Adopted the value deployed on ${open.target.name}`;
@@ -128,12 +116,7 @@ export async function resolveDrift(
       { reason, reasonField: "note", source: "drift" },
     );
     if (result.status === "requested") {
-      await tx
-        .update(configurationDrift)
-        .set({
-          details: sql`${configurationDrift.details} || ${JSON.stringify({ change_request: result.request.id })}::jsonb`,
-        })
-        .where(eq(configurationDrift.id, fresh.id));
+      await mergeDriftDetails(tx, fresh.id, { change_request: result.request.id });
       return { status: "requested", requestId: result.request.id, riskLevel: result.request.riskLevel };
     }
     await closeDrift(tx, ctx, fresh, "adopted", reason);

@@ -1,13 +1,21 @@
-// Longer than 300 lines: scanning, recording and resolving drift in one module until db/mutations is split into a drift service and its repository (issue 13, next step).
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
 import {
-  configurationDrift,
-  environments,
-  environmentVariables,
-  environmentVariableValues,
-} from "@/db/schema";
+  type DriftRecord,
+  driftById,
+  endUnmatchedDismissals,
+  type FindingRow,
+  markDriftResolved,
+  resolveUnseen,
+  touchHeldDismissals,
+  upsertFindings,
+} from "@/db/repos/drift-findings";
+import {
+  firstEnvironmentOfType,
+  productionTierEnvironments,
+  requiredVariablesSetIn,
+  variablesSetIn,
+} from "@/db/repos/drift-scan";
 import { type DriftFinding, detectDrift, detectParity, driftKey, type ExpectedKey } from "@/lib/drift";
 import { AppError } from "@/lib/errors";
 import { atLeast } from "@/lib/policy";
@@ -32,15 +40,7 @@ const tierOf = (type: string) => environmentTier(type as EnvironmentType);
 async function productionHashes(tx: Tx, ctx: TenantContext, open: OpenTarget) {
   const hashes = new Map<string, Set<string>>();
   if (tierOf(open.env.environmentType) === "production") return hashes;
-  const production = await tx
-    .select({ id: environments.id, name: environments.name, environmentType: environments.environmentType })
-    .from(environments)
-    .where(
-      and(
-        eq(environments.organizationId, ctx.organizationId),
-        sql`${environments.environmentType} in ('production', 'disaster_recovery')`,
-      ),
-    );
+  const production = await productionTierEnvironments(tx, ctx.organizationId);
   for (const env of production) {
     if (!atLeast((await valuePermission(tx, ctx, null, env)).permission, "read")) continue;
     for (const v of await consoleValues(tx, ctx, env, { sensitive: true })) {
@@ -150,7 +150,7 @@ async function storeFindings(
   findings: DriftFinding[],
 ) {
   const prefix = scope.targetId ?? `parity:${scope.environmentId}`;
-  const rows = findings.map((f) => ({
+  const rows: FindingRow[] = findings.map((f) => ({
     drift_key: driftKey(prefix, f),
     drift_type: f.type,
     variable_name: f.name,
@@ -160,104 +160,37 @@ async function storeFindings(
     actual_value_hash: f.actualHash,
     details: f.details,
   }));
-  const found = recordset(rows);
   // Dismissals in this scope that no finding matches exactly any more have ended.
-  await tx.execute(sql`
-    update configuration_drift d set dismissal_ended_at = now()
-     where d.organization_id = ${ctx.organizationId} and d.resolution = 'dismissed'
-       and d.dismissal_ended_at is null and d.drift_key like ${`${prefix}:%`}
-       and not exists (select 1 from ${found} where r.drift_key = d.drift_key
-                          and r.expected_value_hash is not distinct from d.expected_value_hash
-                          and r.actual_value_hash is not distinct from d.actual_value_hash)`);
+  await endUnmatchedDismissals(tx, ctx.organizationId, prefix, rows);
   // The rest still hold: seen again, not reported again.
-  const held = rows.length
-    ? await tx.execute<{ drift_key: string }>(sql`
-        update configuration_drift d set last_seen_at = now()
-         where d.organization_id = ${ctx.organizationId} and d.resolution = 'dismissed'
-           and d.dismissal_ended_at is null and d.drift_key like ${`${prefix}:%`}
-           and d.drift_key in (select r.drift_key from ${found})
-        returning d.drift_key`)
-    : [];
-  const dismissed = new Set(held.map((h) => h.drift_key));
+  const held = rows.length ? await touchHeldDismissals(tx, ctx.organizationId, prefix, rows) : [];
+  const dismissed = new Set(held);
   const reported = rows.filter((r) => !dismissed.has(r.drift_key));
   const inserted = reported.length
-    ? await tx.execute<{ inserted: boolean }>(sql`
-        insert into configuration_drift (organization_id, environment_id, target_id, drift_key, drift_type,
-          variable_name, variable_id, drift_severity, expected_value_hash, actual_value_hash, details)
-        select ${ctx.organizationId}, ${scope.environmentId}, ${scope.targetId}, r.drift_key, r.drift_type,
-               r.variable_name, r.variable_id, r.drift_severity, r.expected_value_hash, r.actual_value_hash, r.details
-          from ${recordset(reported)}
-        on conflict (organization_id, drift_key) where resolved_at is null do update
-           set last_seen_at = now(), drift_severity = excluded.drift_severity,
-               expected_value_hash = excluded.expected_value_hash, actual_value_hash = excluded.actual_value_hash,
-               details = excluded.details
-        returning (xmax = 0) as inserted`)
+    ? await upsertFindings(
+        tx,
+        { organizationId: ctx.organizationId, environmentId: scope.environmentId, targetId: scope.targetId },
+        reported,
+      )
     : [];
-  const resolved = await tx.execute(sql`
-    update configuration_drift
-       set resolved_at = now(), resolution = 'auto',
-           resolution_notes = 'No longer seen by the scan at ' || to_char(now() at time zone 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
-     where organization_id = ${ctx.organizationId} and resolved_at is null
-       and drift_key like ${`${prefix}:%`}
-       and drift_key not in (select jsonb_array_elements_text(${JSON.stringify(rows.map((r) => r.drift_key))}::jsonb))
-    returning id`);
-  return { found: inserted.filter((r) => r.inserted).length, resolved: resolved.length };
+  const resolved = await resolveUnseen(
+    tx,
+    ctx.organizationId,
+    prefix,
+    rows.map((r) => r.drift_key),
+  );
+  return { found: inserted.filter(Boolean).length, resolved };
 }
-
-/** Findings as rows `r` of a FROM clause. */
-const recordset = (rows: unknown[]) =>
-  sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(drift_key text, drift_type text,
-    variable_name text, variable_id uuid, drift_severity text, expected_value_hash text,
-    actual_value_hash text, details jsonb)`;
 
 /** Parity drift (seed 004): required variables the environment below has and this one lacks. */
 async function scanParity(tx: Tx, ctx: TenantContext, env: { id: string; environmentType: string }) {
   // ENVIRONMENT_TYPES is the promotion order: development → testing → staging → production → DR.
   const belowType = ENVIRONMENT_TYPES[ENVIRONMENT_TYPES.indexOf(env.environmentType as EnvironmentType) - 1];
-  const [below] = belowType
-    ? await tx
-        .select({ id: environments.id, name: environments.name })
-        .from(environments)
-        .where(
-          and(
-            eq(environments.organizationId, ctx.organizationId),
-            eq(environments.environmentType, belowType),
-          ),
-        )
-        .orderBy(asc(environments.name))
-        .limit(1)
-    : [];
+  const below = belowType ? await firstEnvironmentOfType(tx, ctx.organizationId, belowType) : undefined;
   if (!below) return storeFindings(tx, ctx, { environmentId: env.id, targetId: null }, []);
   // Metadata only (no values); heads let a caller who cannot read an environment still see what is set.
-  const here = new Set(
-    (
-      await tx.execute<{ variable_id: string }>(sql`select variable_id from app_value_heads(${env.id},
-        array(select id from environment_variables where organization_id = ${ctx.organizationId}))`)
-    ).map((r) => r.variable_id),
-  );
-  const belowRows = await tx
-    .select({
-      variableId: environmentVariables.id,
-      name: environmentVariables.name,
-      classification: environmentVariables.securityClassification,
-      weddingCritical: environmentVariables.isWeddingCritical,
-      required: environmentVariables.isRequired,
-    })
-    .from(environmentVariables)
-    .innerJoin(
-      environmentVariableValues,
-      and(
-        eq(environmentVariableValues.variableId, environmentVariables.id),
-        eq(environmentVariableValues.environmentId, below.id),
-      ),
-    )
-    .where(
-      and(
-        eq(environmentVariables.organizationId, ctx.organizationId),
-        isNull(environmentVariables.deletedAt),
-        eq(environmentVariables.isRequired, true),
-      ),
-    );
+  const here = new Set(await variablesSetIn(tx, ctx.organizationId, env.id));
+  const belowRows = await requiredVariablesSetIn(tx, ctx.organizationId, below.id);
   const findings = detectParity({
     below: belowRows.map((r) => ({
       name: r.name,
@@ -275,14 +208,11 @@ async function scanParity(tx: Tx, ctx: TenantContext, env: { id: string; environ
   return storeFindings(tx, ctx, { environmentId: env.id, targetId: null }, findings);
 }
 
-export type OpenDrift = typeof configurationDrift.$inferSelect;
+export type OpenDrift = DriftRecord;
 
 /** An unresolved drift of the caller's organization, or a clear refusal. */
 export async function openDrift(tx: Tx, ctx: TenantContext, id: string): Promise<OpenDrift> {
-  const [row] = await tx
-    .select()
-    .from(configurationDrift)
-    .where(and(eq(configurationDrift.id, id), eq(configurationDrift.organizationId, ctx.organizationId)));
+  const row = await driftById(tx, ctx.organizationId, id);
   if (!row) throw new AppError("not_found");
   if (row.resolvedAt)
     throw new AppError("conflict:version", { form: [`Already resolved (${row.resolution ?? "resolved"})`] });
@@ -297,11 +227,11 @@ export async function closeDrift(
   resolution: "pushed" | "adopted" | "dismissed",
   notes: string,
 ) {
-  const [row] = await tx
-    .update(configurationDrift)
-    .set({ resolvedAt: sql`now()`, resolution, resolvedBy: ctx.userId, resolutionNotes: notes })
-    .where(and(eq(configurationDrift.id, drift.id), isNull(configurationDrift.resolvedAt)))
-    .returning({ id: configurationDrift.id });
+  const row = await markDriftResolved(tx, drift.id, {
+    resolution,
+    resolvedBy: ctx.userId,
+    resolutionNotes: notes,
+  });
   if (!row) throw new AppError("conflict:version", { form: ["Already resolved"] });
   await writeAudit(tx, ctx, {
     action: "update",

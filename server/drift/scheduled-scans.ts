@@ -1,7 +1,6 @@
-import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
 import { type Database, getDb } from "@/db/client";
 import { type RequestContext, withContext } from "@/db/context";
-import { syncTargets } from "@/db/schema";
+import { targetsDueForScan } from "@/db/repos/targets";
 import { recordContact } from "@/server/targets/sync-targets";
 
 /**
@@ -17,30 +16,7 @@ export async function dueScanTargets(
   database: Database = getDb(),
   at?: Date,
 ): Promise<string[]> {
-  const now = at ? sql`${at.toISOString()}::timestamptz` : sql`now()`;
-  const rows = await withContext(
-    ctx,
-    (tx) =>
-      tx
-        .select({ id: syncTargets.id })
-        .from(syncTargets)
-        .where(
-          and(
-            eq(syncTargets.organizationId, ctx.organizationId),
-            eq(syncTargets.isActive, true),
-            or(
-              isNull(syncTargets.lastScanAt),
-              lte(
-                sql`date_trunc('minute', ${syncTargets.lastScanAt})`,
-                sql`date_trunc('minute', ${now}) - make_interval(mins => ${syncTargets.scanIntervalMinutes})`,
-              ),
-            ),
-          ),
-        )
-        .orderBy(sql`${syncTargets.lastScanAt} asc nulls first`, asc(syncTargets.id)),
-    database,
-  );
-  return rows.map((r) => r.id);
+  return withContext(ctx, (tx) => targetsDueForScan(tx, ctx.organizationId, at), database);
 }
 
 /**

@@ -1,16 +1,15 @@
-import { and, eq } from "drizzle-orm";
 import { type Database, getDb, type Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
+import { replaceConnectivityValidation } from "@/db/repos/connectivity";
 import { environmentInOrg } from "@/db/repos/grants";
-import { environmentVariableValues, variableValidations } from "@/db/schema";
-import { orgKeys } from "@/db/vault";
+import { storedValue } from "@/db/repos/target-values";
+import { orgVault } from "@/db/vault";
 import { type ProbeResult, probeDatabaseUrl } from "@/lib/connectivity";
 import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/server/audit/audit";
 import { isLimited, type Limit, recordFailure } from "@/server/auth/rate-limits";
 import { requireValuePermission } from "@/server/authz";
 import { outboundAllowlist } from "@/server/outbound";
-import { decryptWith } from "@/server/values/values";
 import { liveVariable } from "@/server/variables/variables";
 
 type Target = { variableId: string; environmentId: string };
@@ -22,25 +21,12 @@ export async function connectivityTarget(tx: Tx, ctx: TenantContext, t: Target) 
     throw new AppError("validation", { form: ["Only database URLs have a connectivity check"] });
   const env = await environmentInOrg(tx, ctx, t.environmentId);
   await requireValuePermission(tx, ctx, variable.id, env, "read");
-  const [value] = await tx
-    .select()
-    .from(environmentVariableValues)
-    .where(
-      and(
-        eq(environmentVariableValues.variableId, variable.id),
-        eq(environmentVariableValues.environmentId, env.id),
-      ),
-    );
+  const value = await storedValue(tx, variable.id, env.id);
   if (!value) throw new AppError("not_found");
-  const url = decryptWith(
-    await orgKeys(tx, ctx.organizationId),
-    value.encryptionKeyId,
-    value.encryptedValue,
-    {
-      organizationId: ctx.organizationId,
-      variableId: variable.id,
-      environmentId: env.id,
-    },
+  const vault = await orgVault(tx, ctx.organizationId);
+  const url = vault.decryptValue(
+    { ciphertext: value.encryptedValue, keyId: value.encryptionKeyId },
+    { organizationId: ctx.organizationId, variableId: variable.id, environmentId: env.id },
   );
   return { url, variable, env, version: value.version };
 }
@@ -52,20 +38,10 @@ export async function recordConnectivity(
   t: Target & { name: string; environment: string; version: number },
   result: ProbeResult,
 ) {
-  await tx
-    .delete(variableValidations)
-    .where(
-      and(
-        eq(variableValidations.variableId, t.variableId),
-        eq(variableValidations.environmentId, t.environmentId),
-        eq(variableValidations.validationType, "connectivity"),
-      ),
-    );
-  await tx.insert(variableValidations).values({
+  await replaceConnectivityValidation(tx, {
     organizationId: ctx.organizationId,
     variableId: t.variableId,
     environmentId: t.environmentId,
-    validationType: "connectivity",
     validationStatus: result.status,
     validationDetails: { message: result.message, ms: result.ms, version: t.version },
     errorMessage: result.status === "passed" ? null : result.message,

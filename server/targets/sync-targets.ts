@@ -1,12 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
-import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
 import { environmentInOrg } from "@/db/repos/grants";
-import { syncTargets } from "@/db/schema";
-import { orgKeys } from "@/db/vault";
-import { openSecret, sealSecret } from "@/lib/crypto";
+import { insertTarget, markContact, type TargetRow, targetById } from "@/db/repos/targets";
+import { type OrgVault, orgVault } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import { literalHostRefusal } from "@/lib/net/outbound-policy";
 import { riskOf } from "@/lib/risk";
@@ -39,6 +37,12 @@ const fileRoot = () =>
 
 export const secretAad = (organizationId: string, targetId: string) =>
   `ringbearer:target-secret:v1:${organizationId}:${targetId}`;
+
+/** A target's shared secret sealed under the organization's current data key, as its row keeps it. */
+export function sealTargetSecret(vault: OrgVault, organizationId: string, targetId: string, secret: string) {
+  const { ciphertext, keyId } = vault.sealSecret(secret, secretAad(organizationId, targetId));
+  return { secretSealed: ciphertext, encryptionKeyId: keyId };
+}
 
 /**
  * The location as stored, refused with a field error when it cannot be used: an HTTP receiver whose host is
@@ -84,7 +88,7 @@ export type DeferredTarget = {
 };
 
 /** The driver of a stored target; a file target is bound to the organization that owns the row. */
-function driverOf(target: typeof syncTargets.$inferSelect, secret: string): TargetDriver {
+function driverOf(target: TargetRow, secret: string): TargetDriver {
   if (target.kind === "http") return httpTarget({ url: target.location, secret, allow: outboundAllowlist() });
   return organizationFileTarget({
     root: fileRoot(),
@@ -116,12 +120,11 @@ export async function createTarget(
   if (!approved) requireCapability(ctx, "environment:manage");
   const env = await environmentInOrg(tx, ctx, input.environmentId);
   const location = await checkedLocation(ctx.organizationId, input);
-  const keys = await orgKeys(tx, ctx.organizationId);
+  const vault = await orgVault(tx, ctx.organizationId);
   const id = options.deferred?.id ?? randomUUID();
   const secret = options.deferred ? null : (input.secret ?? randomBytes(32).toString("base64url"));
   const sealed = options.deferred ?? {
-    secretSealed: sealSecret(keys.dataKey, secret as string, secretAad(ctx.organizationId, id)),
-    encryptionKeyId: keys.dataKeyId,
+    ...sealTargetSecret(vault, ctx.organizationId, id, secret as string),
     secretGiven: Boolean(input.secret),
   };
   const shown = !sealed.secretGiven && input.kind === "http" ? secret : null;
@@ -138,24 +141,20 @@ export async function createTarget(
     });
     return { ...deferred, id, secret: shown };
   }
-  const [row] = await tx
-    .insert(syncTargets)
-    .values({
-      id,
-      organizationId: ctx.organizationId,
-      environmentId: env.id,
-      name: input.name,
-      kind: input.kind,
-      location,
-      secretSealed: sealed.secretSealed,
-      encryptionKeyId: sealed.encryptionKeyId,
-      deleteUnmanaged: input.deleteUnmanaged,
-      autoPush: input.autoPush,
-      scanIntervalMinutes: input.scanIntervalMinutes,
-      createdBy: ctx.userId,
-    })
-    .onConflictDoNothing()
-    .returning({ id: syncTargets.id });
+  const row = await insertTarget(tx, {
+    id,
+    organizationId: ctx.organizationId,
+    environmentId: env.id,
+    name: input.name,
+    kind: input.kind,
+    location,
+    secretSealed: sealed.secretSealed,
+    encryptionKeyId: sealed.encryptionKeyId,
+    deleteUnmanaged: input.deleteUnmanaged,
+    autoPush: input.autoPush,
+    scanIntervalMinutes: input.scanIntervalMinutes,
+    createdBy: ctx.userId,
+  });
   if (!row)
     throw new AppError("conflict:exists", { name: [`${env.name} already has a target named ${input.name}`] });
   await writeAudit(tx, ctx, {
@@ -179,7 +178,7 @@ export async function createTarget(
 }
 
 export type OpenTarget = {
-  target: typeof syncTargets.$inferSelect;
+  target: TargetRow;
   env: Awaited<ReturnType<typeof environmentInOrg>>;
   secret: string;
   driver: TargetDriver;
@@ -192,16 +191,14 @@ export type OpenTarget = {
  * scan or push with its message, like an unreachable receiver.
  */
 export async function openTarget(tx: Tx, ctx: TenantContext, id: string): Promise<OpenTarget> {
-  const [target] = await tx
-    .select()
-    .from(syncTargets)
-    .where(and(eq(syncTargets.id, id), eq(syncTargets.organizationId, ctx.organizationId)));
+  const target = await targetById(tx, ctx.organizationId, id);
   if (!target) throw new AppError("not_found");
   const env = await environmentInOrg(tx, ctx, target.environmentId);
-  const keys = await orgKeys(tx, ctx.organizationId);
-  const key = keys.byId.get(target.encryptionKeyId);
-  if (!key) throw new Error(`data key ${target.encryptionKeyId} is not available`);
-  const secret = openSecret(key, target.secretSealed, secretAad(ctx.organizationId, target.id));
+  const vault = await orgVault(tx, ctx.organizationId);
+  const secret = vault.openSecret(
+    { ciphertext: target.secretSealed, keyId: target.encryptionKeyId },
+    secretAad(ctx.organizationId, target.id),
+  );
   return { target, env, secret, driver: driverOf(target, secret) };
 }
 
@@ -211,15 +208,11 @@ export async function recordContact(
   targetId: string,
   result: { ok: boolean; message: string; scanned?: boolean },
 ) {
-  await tx
-    .update(syncTargets)
-    .set({
-      lastTestAt: sql`now()`,
-      lastTestStatus: result.ok ? "passed" : "failed",
-      lastTestMessage: result.message.slice(0, 500),
-      ...(result.scanned ? { lastScanAt: sql`now()` } : {}),
-    })
-    .where(eq(syncTargets.id, targetId));
+  await markContact(tx, targetId, {
+    status: result.ok ? "passed" : "failed",
+    message: result.message.slice(0, 500),
+    scanned: Boolean(result.scanned),
+  });
 }
 
 /** The connection test: reads what is deployed (no change), records and audits the outcome. */

@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
+import { resolveTargetDrift } from "@/db/repos/drift-findings";
 import { environmentInOrg } from "@/db/repos/grants";
-import { configurationDrift, syncTargets } from "@/db/schema";
-import { orgKeys } from "@/db/vault";
-import { sealSecret } from "@/lib/crypto";
+import { type TargetChanges, type TargetRow, targetById, updateTargetAtVersion } from "@/db/repos/targets";
+import { orgVault } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import { type RiskLevel, riskOf } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
@@ -19,18 +18,15 @@ import {
 } from "@/server/approvals/change-request-open";
 import { writeAudit } from "@/server/audit/audit";
 import { requireCapability } from "@/server/authz";
-import { checkedLocation, secretAad } from "@/server/targets/sync-targets";
+import { checkedLocation, sealTargetSecret } from "@/server/targets/sync-targets";
 import type { ConsoleChange } from "@/server/variables/variables";
 
-type Target = typeof syncTargets.$inferSelect;
+type Target = TargetRow;
 
 /** The target of the caller's organization, for owners and admins (or a reviewer replaying an approval). */
 async function targetFor(tx: Tx, ctx: TenantContext, id: string, approved = false): Promise<Target> {
   if (!approved) requireCapability(ctx, "environment:manage");
-  const [target] = await tx
-    .select()
-    .from(syncTargets)
-    .where(and(eq(syncTargets.id, id), eq(syncTargets.organizationId, ctx.organizationId)));
+  const target = await targetById(tx, ctx.organizationId, id);
   if (!target) throw new AppError("not_found");
   return target;
 }
@@ -41,22 +37,19 @@ async function saveTarget(
   ctx: TenantContext,
   target: Target,
   version: number,
-  changes: Partial<typeof syncTargets.$inferInsert>,
+  changes: TargetChanges,
   details: Record<string, unknown>,
   riskLevel?: RiskLevel,
 ) {
-  const [row] = await tx
-    .update(syncTargets)
-    .set({ ...changes, version: sql`${syncTargets.version} + 1`, updatedAt: sql`now()` })
-    .where(and(eq(syncTargets.id, target.id), eq(syncTargets.version, version)))
-    .returning({ version: syncTargets.version })
-    .catch((e: { code?: string; cause?: { code?: string } }) => {
+  const row = await updateTargetAtVersion(tx, target.id, version, changes).catch(
+    (e: { code?: string; cause?: { code?: string } }) => {
       if ((e.code ?? e.cause?.code) === "23505")
         throw new AppError("conflict:exists", {
           name: ["This environment already has a target by that name"],
         });
       throw e;
-    });
+    },
+  );
   if (!row) throw new AppError("conflict:version", undefined, { version: target.version });
   const env = await environmentInOrg(tx, ctx, target.environmentId);
   await writeAudit(tx, ctx, {
@@ -143,16 +136,13 @@ export async function updateTarget(
 export async function rotateTargetSecret(tx: Tx, ctx: TenantContext, input: { id: string; secret?: string }) {
   const target = await targetFor(tx, ctx, input.id);
   const secret = input.secret ?? randomBytes(32).toString("base64url");
-  const keys = await orgKeys(tx, ctx.organizationId);
+  const vault = await orgVault(tx, ctx.organizationId);
   await saveTarget(
     tx,
     ctx,
     target,
     target.version,
-    {
-      secretSealed: sealSecret(keys.dataKey, secret, secretAad(ctx.organizationId, target.id)),
-      encryptionKeyId: keys.dataKeyId,
-    },
+    sealTargetSecret(vault, ctx.organizationId, target.id, secret),
     { secret: input.secret ? "rotated (given)" : "rotated (generated)" },
   );
   return { id: target.id, secret: !input.secret && target.kind === "http" ? secret : null };
@@ -167,21 +157,12 @@ export async function setTargetActive(tx: Tx, ctx: TenantContext, input: { id: s
   if (target.isActive === input.active) return { id: target.id, resolved: 0 };
   await saveTarget(tx, ctx, target, target.version, { isActive: input.active }, { active: input.active });
   if (input.active) return { id: target.id, resolved: 0 };
-  const resolved = await tx
-    .update(configurationDrift)
-    .set({
-      resolvedAt: sql`now()`,
-      resolution: "auto",
-      resolvedBy: ctx.userId,
-      resolutionNotes: "The target was deactivated",
-    })
-    .where(
-      and(
-        eq(configurationDrift.targetId, target.id),
-        eq(configurationDrift.organizationId, ctx.organizationId),
-        isNull(configurationDrift.resolvedAt),
-      ),
-    )
-    .returning({ id: configurationDrift.id });
-  return { id: target.id, resolved: resolved.length };
+  const resolved = await resolveTargetDrift(
+    tx,
+    ctx.organizationId,
+    target.id,
+    ctx.userId,
+    "The target was deactivated",
+  );
+  return { id: target.id, resolved };
 }

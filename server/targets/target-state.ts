@@ -1,14 +1,12 @@
-import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { deploymentSyncs, environmentVariables, environmentVariableValues, valueVersions } from "@/db/schema";
-import { anyName } from "@/db/sql-lists";
-import { orgKeys } from "@/db/vault";
+import { syncOfTarget } from "@/db/repos/syncs";
+import { liveValueRows, valueVersionRows } from "@/db/repos/target-values";
+import { orgVault } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import type { Classification } from "@/lib/risk";
 import { requireValuePermission } from "@/server/authz";
 import type { OpenTarget } from "@/server/targets/sync-targets";
-import { decryptWith } from "@/server/values/values";
 
 /** One key as the console wants it deployed: the plaintext lives only in memory, for the push or the hash. */
 export type DesiredKey = {
@@ -36,46 +34,16 @@ export async function consoleValues(
   env: { id: string; name: string; environmentType: string },
   only: { names?: string[]; sensitive?: boolean } = {},
 ): Promise<DesiredKey[]> {
-  const { names, sensitive } = only;
   await requireValuePermission(tx, ctx, null, env, "read");
-  const rows = await tx
-    .select({
-      variableId: environmentVariables.id,
-      name: environmentVariables.name,
-      classification: environmentVariables.securityClassification,
-      weddingCritical: environmentVariables.isWeddingCritical,
-      required: environmentVariables.isRequired,
-      version: environmentVariableValues.version,
-      valueHash: environmentVariableValues.valueHash,
-      encryptedValue: environmentVariableValues.encryptedValue,
-      encryptionKeyId: environmentVariableValues.encryptionKeyId,
-      expired: sql<boolean>`coalesce(${environmentVariableValues.expiresAt} <= now(), false)`,
-    })
-    .from(environmentVariableValues)
-    .innerJoin(environmentVariables, eq(environmentVariables.id, environmentVariableValues.variableId))
-    .where(
-      and(
-        eq(environmentVariableValues.environmentId, env.id),
-        isNull(environmentVariables.deletedAt),
-        names ? sql`${environmentVariables.name} = ${anyName(names)}` : undefined,
-        sensitive
-          ? or(
-              inArray(environmentVariables.securityClassification, ["confidential", "wedding_day_critical"]),
-              eq(environmentVariables.isWeddingCritical, true),
-            )
-          : undefined,
-      ),
-    )
-    .orderBy(asc(environmentVariables.name));
-  const keys = await orgKeys(tx, ctx.organizationId);
+  const rows = await liveValueRows(tx, env.id, only);
+  const vault = await orgVault(tx, ctx.organizationId);
   return rows.map(({ encryptedValue, encryptionKeyId, ...r }) => ({
     ...r,
     classification: r.classification as Classification,
-    value: decryptWith(keys, encryptionKeyId, encryptedValue, {
-      organizationId: ctx.organizationId,
-      variableId: r.variableId,
-      environmentId: env.id,
-    }),
+    value: vault.decryptValue(
+      { ciphertext: encryptedValue, keyId: encryptionKeyId },
+      { organizationId: ctx.organizationId, variableId: r.variableId, environmentId: env.id },
+    ),
   }));
 }
 
@@ -87,10 +55,7 @@ export async function snapshotValues(
   syncId: string,
 ): Promise<{ desired: DesiredKey[]; lost: string[] }> {
   await requireValuePermission(tx, ctx, null, open.env, "read");
-  const [sync] = await tx
-    .select({ details: deploymentSyncs.syncDetails, status: deploymentSyncs.syncStatus })
-    .from(deploymentSyncs)
-    .where(and(eq(deploymentSyncs.id, syncId), eq(deploymentSyncs.targetId, open.target.id)));
+  const sync = await syncOfTarget(tx, syncId, open.target.id);
   const snapshot = (sync?.details as { snapshot?: Snapshot } | undefined)?.snapshot;
   if (sync?.status !== "completed" || !snapshot)
     throw new AppError("validation", {
@@ -102,26 +67,8 @@ export async function snapshotValues(
     variable_id: v.variableId,
     version: v.version,
   }));
-  const rows = await tx.execute<{
-    name: string;
-    variable_id: string;
-    version: number;
-    encrypted_value: string | null;
-    encryption_key_id: string | null;
-    value_hash: string | null;
-    classification: string;
-    wedding_critical: boolean;
-    required: boolean;
-  }>(sql`
-    select w.name, w.variable_id, w.version, vv.encrypted_value, vv.encryption_key_id, vv.value_hash,
-           v.security_classification as classification, v.is_wedding_critical as wedding_critical,
-           v.is_required as required
-      from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(name text, variable_id uuid, version int)
-      join ${environmentVariables} v on v.id = w.variable_id
-      left join ${valueVersions} vv
-        on vv.variable_id = w.variable_id and vv.environment_id = ${open.env.id} and vv.version = w.version
-     order by w.name`);
-  const keys = await orgKeys(tx, ctx.organizationId);
+  const rows = await valueVersionRows(tx, open.env.id, wanted);
+  const vault = await orgVault(tx, ctx.organizationId);
   const desired: DesiredKey[] = [];
   const lost: string[] = [];
   for (const row of rows) {
@@ -134,11 +81,10 @@ export async function snapshotValues(
       variableId: row.variable_id,
       name: row.name,
       version: row.version,
-      value: decryptWith(keys, row.encryption_key_id, row.encrypted_value, {
-        organizationId: ctx.organizationId,
-        variableId: row.variable_id,
-        environmentId: open.env.id,
-      }),
+      value: vault.decryptValue(
+        { ciphertext: row.encrypted_value, keyId: row.encryption_key_id },
+        { organizationId: ctx.organizationId, variableId: row.variable_id, environmentId: open.env.id },
+      ),
       valueHash: row.value_hash,
       classification: row.classification as Classification,
       weddingCritical: row.wedding_critical,
