@@ -1,12 +1,9 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { environmentInOrg } from "@/db/repos/grants";
-import { environmentVariables } from "@/db/schema";
-import { anyName } from "@/db/sql-lists";
-import { orgKeys } from "@/db/vault";
+import { insertVariables, liveVariablesNamed, type VariableRow } from "@/db/repos/variable-rows";
+import { orgVault } from "@/db/vault";
 import { canPropose } from "@/lib/approvals";
-import { hmacValue } from "@/lib/crypto";
 import { parseDotenv } from "@/lib/dotenv";
 import { AppError } from "@/lib/errors";
 import { atLeast } from "@/lib/policy";
@@ -38,21 +35,12 @@ export type ImportPreview = {
   expected: Record<string, number>;
 };
 
-type Variable = typeof environmentVariables.$inferSelect;
+type Variable = VariableRow;
 
 async function variablesByName(tx: Tx, ctx: TenantContext, names: string[]) {
   const found = new Map<string, Variable>();
   if (names.length === 0) return found;
-  const rows = await tx
-    .select()
-    .from(environmentVariables)
-    .where(
-      and(
-        eq(environmentVariables.organizationId, ctx.organizationId),
-        isNull(environmentVariables.deletedAt),
-        sql`${environmentVariables.name} = ${anyName(names)}`,
-      ),
-    );
+  const rows = await liveVariablesNamed(tx, ctx.organizationId, names);
   for (const r of rows) found.set(r.name, r);
   return found;
 }
@@ -74,7 +62,7 @@ async function analyse(tx: Tx, ctx: TenantContext, environmentId: string, text: 
     env.id,
     [...variables.values()].map((v) => v.id),
   );
-  const keys = await orgKeys(tx, ctx.organizationId);
+  const vault = await orgVault(tx, ctx.organizationId);
   const lines: ImportLine[] = problems.map((p) => ({
     line: p.line,
     key: p.key ?? null,
@@ -108,7 +96,7 @@ async function analyse(tx: Tx, ctx: TenantContext, environmentId: string, text: 
     };
     if (failed.length > 0) {
       lines.push({ ...base, status: "invalid", message: failed.map((f) => f.message).join("; ") });
-    } else if (now && now.valueHash === hmacValue(keys.hmacKey, entry.value)) {
+    } else if (now && now.valueHash === vault.hash(entry.value)) {
       lines.push({ ...base, status: "unchanged" });
     } else {
       lines.push({ ...base, status: now ? "changed" : "new" });
@@ -166,18 +154,16 @@ export async function applyImport(
   if (fresh.length > 0) {
     requireCapability(ctx, "variable:create");
     for (let i = 0; i < fresh.length; i += 1000) {
-      const created = await tx
-        .insert(environmentVariables)
-        .values(
-          fresh.slice(i, i + 1000).map((w) => ({
-            organizationId: ctx.organizationId,
-            name: w.variable.name,
-            ...IMPORT_DEFAULTS,
-            createdBy: ctx.userId,
-            updatedBy: ctx.userId,
-          })),
-        )
-        .returning();
+      const created = await insertVariables(
+        tx,
+        fresh.slice(i, i + 1000).map((w) => ({
+          organizationId: ctx.organizationId,
+          name: w.variable.name,
+          ...IMPORT_DEFAULTS,
+          createdBy: ctx.userId,
+          updatedBy: ctx.userId,
+        })),
+      );
       const byName = new Map(created.map((c) => [c.name, c]));
       for (const w of fresh.slice(i, i + 1000)) w.variable = byName.get(w.variable.name) as Variable;
       await writeAudits(

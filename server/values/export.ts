@@ -1,15 +1,13 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { environmentInOrg } from "@/db/repos/grants";
-import { environmentVariables, environmentVariableValues } from "@/db/schema";
-import { orgKeys } from "@/db/vault";
+import { environmentValueRows } from "@/db/repos/values";
+import { orgVault } from "@/db/vault";
 import { serializeDotenv, serializeJson } from "@/lib/dotenv";
 import { revealNeedsStepUp } from "@/lib/step-up";
 import { writeAudit, writeAudits } from "@/server/audit/audit";
 import { requireRecentAuth } from "@/server/auth/step-up";
 import { requireValuePermission } from "@/server/authz";
-import { decryptWith } from "@/server/values/values";
 
 export type ExportFormat = "env" | "json";
 
@@ -27,30 +25,15 @@ export async function exportEnvironment(
 ) {
   const env = await environmentInOrg(tx, ctx, environmentId);
   await requireValuePermission(tx, ctx, null, env, "read");
-  const rows = await tx
-    .select({
-      variableId: environmentVariables.id,
-      name: environmentVariables.name,
-      isWeddingCritical: environmentVariables.isWeddingCritical,
-      securityClassification: environmentVariables.securityClassification,
-      encryptedValue: environmentVariableValues.encryptedValue,
-      encryptionKeyId: environmentVariableValues.encryptionKeyId,
-      valueHash: environmentVariableValues.valueHash,
-      version: environmentVariableValues.version,
-    })
-    .from(environmentVariableValues)
-    .innerJoin(environmentVariables, eq(environmentVariables.id, environmentVariableValues.variableId))
-    .where(and(eq(environmentVariableValues.environmentId, env.id), isNull(environmentVariables.deletedAt)))
-    .orderBy(asc(environmentVariables.name));
+  const rows = await environmentValueRows(tx, env.id);
   if (rows.some((r) => revealNeedsStepUp(r, env.environmentType))) await requireRecentAuth(tx, ctx);
-  const keys = await orgKeys(tx, ctx.organizationId);
+  const vault = await orgVault(tx, ctx.organizationId);
   const entries = rows.map((r) => ({
     key: r.name,
-    value: decryptWith(keys, r.encryptionKeyId, r.encryptedValue, {
-      organizationId: ctx.organizationId,
-      variableId: r.variableId,
-      environmentId: env.id,
-    }),
+    value: vault.decryptValue(
+      { ciphertext: r.encryptedValue, keyId: r.encryptionKeyId },
+      { organizationId: ctx.organizationId, variableId: r.variableId, environmentId: env.id },
+    ),
   }));
   await writeAudits(
     tx,

@@ -1,15 +1,13 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { compareRows } from "@/db/repos/compare";
 import { environmentInOrg } from "@/db/repos/grants";
-import { environmentVariables, environmentVariableValues } from "@/db/schema";
-import { anyUuid } from "@/db/sql-lists";
-import { orgKeys } from "@/db/vault";
+import { valueCiphertexts } from "@/db/repos/values";
+import { liveVariablesWithIds } from "@/db/repos/variable-rows";
+import { orgVault } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import { requireValuePermission } from "@/server/authz";
 import { writeValues } from "@/server/values/value-writes";
-import { decryptWith } from "@/server/values/values";
 
 export type PromoteInput = {
   fromEnvironmentId: string;
@@ -42,40 +40,18 @@ export async function promoteValues(tx: Tx, ctx: TenantContext, input: PromoteIn
   if (promotable.size === 0)
     throw new AppError("validation", { form: ["Nothing to promote: the selected keys already match"] });
 
-  const variables = await tx
-    .select()
-    .from(environmentVariables)
-    .where(
-      and(
-        eq(environmentVariables.organizationId, ctx.organizationId),
-        isNull(environmentVariables.deletedAt),
-        sql`${environmentVariables.id} = ${anyUuid([...promotable.keys()])}`,
-      ),
-    );
-  const sources = await tx
-    .select({
-      variableId: environmentVariableValues.variableId,
-      encryptedValue: environmentVariableValues.encryptedValue,
-      encryptionKeyId: environmentVariableValues.encryptionKeyId,
-    })
-    .from(environmentVariableValues)
-    .where(
-      and(
-        eq(environmentVariableValues.environmentId, from.id),
-        sql`${environmentVariableValues.variableId} = ${anyUuid([...promotable.keys()])}`,
-      ),
-    );
-  const keys = await orgKeys(tx, ctx.organizationId);
+  const variables = await liveVariablesWithIds(tx, ctx.organizationId, [...promotable.keys()]);
+  const sources = await valueCiphertexts(tx, from.id, [...promotable.keys()]);
+  const vault = await orgVault(tx, ctx.organizationId);
   const byId = new Map(variables.map((v) => [v.id, v]));
   const expected = new Map(input.items.map((i) => [i.variableId, i.expectedVersion]));
   const note = [`Promoted from ${from.name}`, input.note].filter(Boolean).join(": ");
   const writes = sources.map((s) => ({
     variable: byId.get(s.variableId) as (typeof variables)[number],
-    value: decryptWith(keys, s.encryptionKeyId, s.encryptedValue, {
-      organizationId: ctx.organizationId,
-      variableId: s.variableId,
-      environmentId: from.id,
-    }),
+    value: vault.decryptValue(
+      { ciphertext: s.encryptedValue, keyId: s.encryptionKeyId },
+      { organizationId: ctx.organizationId, variableId: s.variableId, environmentId: from.id },
+    ),
     expectedVersion: expected.get(s.variableId) ?? 0,
     note,
   }));

@@ -1,10 +1,10 @@
 import type { EnvironmentRef } from "@/db/repos/grants";
-import type { environmentVariables } from "@/db/schema";
+import type { VariableRow } from "@/db/repos/variable-rows";
 import type { ChangeSource } from "@/server/approvals/change-request-open";
 
 /** The types of the one value write path (value-writes.ts), apart so that its gate needs no import of it. */
 export type WritableVariable = Pick<
-  typeof environmentVariables.$inferSelect,
+  VariableRow,
   | "id"
   | "name"
   | "variableType"

@@ -1,9 +1,8 @@
-import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { setLocal, type TenantContext } from "@/db/context";
-import { orgKeys } from "@/db/vault";
+import { envLockState } from "@/db/repos/value-rows";
+import { type OrgVault, orgVault } from "@/db/vault";
 import { coverageRefusal } from "@/lib/approval-check";
-import { encryptValue, hmacValue } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import type { RiskLevel } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
@@ -37,19 +36,17 @@ export type WriteOutcome =
   | { status: "applied"; written: WrittenValue[]; riskLevel: RiskLevel }
   | { status: "requested"; request: OpenedRequest };
 
-/** Whether wedding hours lock the environment now, and whether the caller's emergency session opens it. */
-async function lockState(tx: Tx, environmentId: string) {
-  const [row] = await tx.execute<{ locked: boolean; emergency: boolean }>(
-    sql`select app_env_locked(${environmentId}) as locked, app_emergency_ok(${environmentId}) as emergency`,
-  );
+/** Refuses early with a clear error; the database trigger refuses too, whoever writes. */
+export async function assertNotLocked(tx: Tx, environmentId: string) {
+  const row = await envLockState(tx, environmentId);
+  if (row.locked && !row.emergency) throw new AppError("locked:wedding_hours");
   return row;
 }
 
-/** Refuses early with a clear error; the database trigger refuses too, whoever writes. */
-export async function assertNotLocked(tx: Tx, environmentId: string) {
-  const row = await lockState(tx, environmentId);
-  if (row.locked && !row.emergency) throw new AppError("locked:wedding_hours");
-  return row;
+/** A new value encrypted for its row (the row is its AAD), with its key and keyed hash. */
+function sealFor(vault: OrgVault, value: string, at: Parameters<OrgVault["encryptValue"]>[1]) {
+  const sealed = vault.encryptValue(value, at);
+  return { encryptedValue: sealed.ciphertext, encryptionKeyId: sealed.keyId, valueHash: vault.hash(value) };
 }
 
 type Checked = ValueWrite & { checks: ValueCheck[]; status: ReturnType<typeof worstStatus> | null };
@@ -73,7 +70,7 @@ export async function writeValues(
 ): Promise<WriteOutcome> {
   if (writes.length === 0) return { status: "applied", written: [], riskLevel: "LOW" };
   const fieldFor = options.fieldFor ?? (() => "value");
-  const lock = await lockState(tx, env.id);
+  const lock = await envLockState(tx, env.id);
   // The lock first: during wedding hours the useful answer is "locked, break glass", not "forbidden".
   if (lock.locked && !lock.emergency) throw new AppError("locked:wedding_hours");
   // An approval is verified, never trusted: the approver may lack write access, the request stands for it.
@@ -157,7 +154,7 @@ export async function writeValues(
     return { status: "requested", request };
   }
 
-  const keys = await orgKeys(tx, ctx.organizationId);
+  const vault = await orgVault(tx, ctx.organizationId);
   // An approved request's own ciphertext (sealed for this row when it was asked for) is written as it is, so the
   // database can check it is exactly what the reviewer approved; the gate checks first that it covers this batch.
   let sealed: Map<string, { encryptedValue: string; encryptionKeyId: string; valueHash: string }> | null =
@@ -170,7 +167,7 @@ export async function writeValues(
         variableId: w.variable.id,
         operation: w.value === null ? "delete" : "set",
         expectedVersion: w.expectedVersion,
-        valueHash: w.value === null ? null : hmacValue(keys.hmacKey, w.value),
+        valueHash: w.value === null ? null : vault.hash(w.value),
       })),
       env.id,
       new Map([...current].map(([id, c]) => [id, c.valueHash])),
@@ -192,15 +189,12 @@ export async function writeValues(
   const sets = checked.filter((w): w is Checked & { value: string; status: string } => w.value !== null);
   const rows: SealedRow[] = sets.map((w) => ({
     write: w,
-    ...(sealed?.get(w.variable.id) ?? {
-      encryptedValue: encryptValue(keys.dataKey, w.value, {
+    ...(sealed?.get(w.variable.id) ??
+      sealFor(vault, w.value, {
         organizationId: ctx.organizationId,
         variableId: w.variable.id,
         environmentId: env.id,
-      }),
-      encryptionKeyId: keys.dataKeyId,
-      valueHash: hmacValue(keys.hmacKey, w.value),
-    }),
+      })),
   }));
   // The audit trigger records these writes as a restore (not an update) while this is set.
   const restoring = options.source === "restore";

@@ -1,10 +1,8 @@
-import { and, eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { environmentInOrg } from "@/db/repos/grants";
-import { environmentVariableValues, valueVersions } from "@/db/schema";
-import { orgKeys } from "@/db/vault";
-import { decryptValue } from "@/lib/crypto";
+import { valueRow, versionCiphertext } from "@/db/repos/values";
+import { orgVault } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import type { RiskLevel } from "@/lib/risk";
 import { writeAudit } from "@/server/audit/audit";
@@ -13,30 +11,14 @@ import { requireValuePermission } from "@/server/authz";
 import { type WriteOutcome, writeValues } from "@/server/values/value-writes";
 import { liveVariable } from "@/server/variables/variables";
 
+export { decryptWith } from "@/server/values/decrypt-with";
+
 type Target = { variableId: string; environmentId: string };
 
 async function target(tx: Tx, ctx: TenantContext, t: Target) {
   const variable = await liveVariable(tx, ctx, t.variableId);
   const env = await environmentInOrg(tx, ctx, t.environmentId);
   return { variable, env };
-}
-
-async function currentValue(tx: Tx, t: Target) {
-  const [row] = await tx
-    .select({
-      version: environmentVariableValues.version,
-      valueHash: environmentVariableValues.valueHash,
-      encryptedValue: environmentVariableValues.encryptedValue,
-      encryptionKeyId: environmentVariableValues.encryptionKeyId,
-    })
-    .from(environmentVariableValues)
-    .where(
-      and(
-        eq(environmentVariableValues.variableId, t.variableId),
-        eq(environmentVariableValues.environmentId, t.environmentId),
-      ),
-    );
-  return row;
 }
 
 /** A value change either applied (its new version) or waits as a change request. */
@@ -82,25 +64,13 @@ export async function restoreVersion(
 ): Promise<ValueChange> {
   const { variable, env } = await target(tx, ctx, input);
   await requireValuePermission(tx, ctx, variable.id, env, "read");
-  const [old] = await tx
-    .select({
-      encryptedValue: valueVersions.encryptedValue,
-      encryptionKeyId: valueVersions.encryptionKeyId,
-    })
-    .from(valueVersions)
-    .where(
-      and(
-        eq(valueVersions.variableId, variable.id),
-        eq(valueVersions.environmentId, env.id),
-        eq(valueVersions.version, input.version),
-      ),
-    );
+  const old = await versionCiphertext(tx, variable.id, env.id, input.version);
   if (!old?.encryptedValue || !old.encryptionKeyId) throw new AppError("not_found");
-  const value = decryptWith(await orgKeys(tx, ctx.organizationId), old.encryptionKeyId, old.encryptedValue, {
-    organizationId: ctx.organizationId,
-    variableId: variable.id,
-    environmentId: env.id,
-  });
+  const vault = await orgVault(tx, ctx.organizationId);
+  const value = vault.decryptValue(
+    { ciphertext: old.encryptedValue, keyId: old.encryptionKeyId },
+    { organizationId: ctx.organizationId, variableId: variable.id, environmentId: env.id },
+  );
   const note = [`Restored v${input.version}`, input.reason].filter(Boolean).join(": ");
   return outcome(
     await writeValues(tx, ctx, env, [{ variable, value, expectedVersion: input.expectedVersion, note }], {
@@ -134,14 +104,13 @@ export async function revealValue(tx: Tx, ctx: TenantContext, input: Target) {
   const { variable, env } = await target(tx, ctx, input);
   await requireValuePermission(tx, ctx, variable.id, env, "read");
   await requireStepUpForReveal(tx, ctx, variable, env);
-  const current = await currentValue(tx, input);
+  const current = await valueRow(tx, input.variableId, input.environmentId);
   if (!current) throw new AppError("not_found");
-  const keys = await orgKeys(tx, ctx.organizationId);
-  const value = decryptWith(keys, current.encryptionKeyId, current.encryptedValue, {
-    organizationId: ctx.organizationId,
-    variableId: variable.id,
-    environmentId: env.id,
-  });
+  const vault = await orgVault(tx, ctx.organizationId);
+  const value = vault.decryptValue(
+    { ciphertext: current.encryptedValue, keyId: current.encryptionKeyId },
+    { organizationId: ctx.organizationId, variableId: variable.id, environmentId: env.id },
+  );
   await writeAudit(tx, ctx, {
     action: "decrypt",
     resourceType: "value",
@@ -151,16 +120,4 @@ export async function revealValue(tx: Tx, ctx: TenantContext, input: Target) {
     details: { name: variable.name, environment: env.name, version: current.version },
   });
   return { value, version: current.version };
-}
-
-/** Decrypts with whichever of the organization's data keys encrypted it. */
-export function decryptWith(
-  keys: Awaited<ReturnType<typeof orgKeys>>,
-  keyId: string,
-  ciphertext: string,
-  row: Parameters<typeof decryptValue>[2],
-) {
-  const key = keys.byId.get(keyId);
-  if (!key) throw new Error(`data key ${keyId} is not available`);
-  return decryptValue(key, ciphertext, row);
 }

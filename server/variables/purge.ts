@@ -1,7 +1,7 @@
-import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { withContext } from "@/db/context";
 import { jobContexts } from "@/db/job-contexts";
+import { purgeDeletedVariables } from "@/db/repos/variable-rows";
 
 /**
  * The purge job: for every organization, destroys the encrypted values and history of variables soft-deleted
@@ -14,12 +14,7 @@ export async function purgeAllOrganizations(
   const contexts = await jobContexts(database);
   let purged = 0;
   for (const ctx of contexts) {
-    const [row] = await withContext(
-      ctx,
-      (tx) => tx.execute<{ n: number }>(sql`select purge_deleted_variables() as n`),
-      database,
-    );
-    purged += Number(row.n);
+    purged += await withContext(ctx, (tx) => purgeDeletedVariables(tx), database);
   }
   return { organizations: contexts.length, purged };
 }

@@ -1,10 +1,19 @@
-// Longer than 300 lines: create, update, delete, restore and purge of variables in one module until db/mutations is split into a variables service and its repository (issue 13, next step).
-import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { grantsFor } from "@/db/repos/grants";
-import { environments, environmentVariables } from "@/db/schema";
+import {
+  deletedVariableRow,
+  environmentNamesAndTypes,
+  environmentsWithValueOf,
+  insertVariable,
+  liveVariableIdsNamed,
+  liveVariableRow,
+  softDeleteVariableAt,
+  undeleteVariable,
+  updateVariableAt,
+  type VariableColumns,
+} from "@/db/repos/variable-rows";
 import { tagWidening } from "@/lib/access-widening";
 import { highestRisk } from "@/lib/approvals";
 import { AppError } from "@/lib/errors";
@@ -25,7 +34,7 @@ import { requireCapability } from "@/server/authz";
 
 export type VariableInput = z.infer<typeof variableInput>;
 
-const columns = (input: VariableInput) => ({
+const columns = (input: VariableInput): VariableColumns => ({
   name: input.name,
   displayName: input.displayName ?? null,
   description: input.description ?? null,
@@ -38,16 +47,7 @@ const columns = (input: VariableInput) => ({
 });
 
 async function nameTaken(tx: Tx, ctx: TenantContext, name: string, exceptId?: string) {
-  const rows = await tx
-    .select({ id: environmentVariables.id })
-    .from(environmentVariables)
-    .where(
-      and(
-        eq(environmentVariables.organizationId, ctx.organizationId),
-        eq(environmentVariables.name, name),
-        isNull(environmentVariables.deletedAt),
-      ),
-    );
+  const rows = await liveVariableIdsNamed(tx, ctx.organizationId, name);
   return rows.some((r) => r.id !== exceptId);
 }
 
@@ -57,15 +57,12 @@ const nameConflict = (name: string) =>
 export async function createVariable(tx: Tx, ctx: TenantContext, input: VariableInput) {
   requireCapability(ctx, "variable:create");
   if (await nameTaken(tx, ctx, input.name)) throw nameConflict(input.name);
-  const [row] = await tx
-    .insert(environmentVariables)
-    .values({
-      ...columns(input),
-      organizationId: ctx.organizationId,
-      createdBy: ctx.userId,
-      updatedBy: ctx.userId,
-    })
-    .returning({ id: environmentVariables.id, version: environmentVariables.version });
+  const row = await insertVariable(tx, {
+    ...columns(input),
+    organizationId: ctx.organizationId,
+    createdBy: ctx.userId,
+    updatedBy: ctx.userId,
+  });
   await writeAudit(tx, ctx, {
     action: "create",
     resourceType: "variable",
@@ -124,16 +121,7 @@ export async function updateVariable(
       variableId: id,
       resourceId: id,
     });
-  const [row] = await tx
-    .update(environmentVariables)
-    .set({
-      ...next,
-      version: sql`${environmentVariables.version} + 1`,
-      updatedBy: ctx.userId,
-      updatedAt: new Date(),
-    })
-    .where(and(eq(environmentVariables.id, id), eq(environmentVariables.version, expectedVersion)))
-    .returning({ id: environmentVariables.id, version: environmentVariables.version });
+  const row = await updateVariableAt(tx, id, expectedVersion, next, ctx.userId);
   if (!row) throw new AppError("conflict:version");
   await writeAudit(tx, ctx, {
     action: "update",
@@ -154,10 +142,7 @@ export async function updateVariable(
 /** The tag-scoped grants a variable's new tags bring into reach, as the risk of granting them (null: none). */
 async function widening(tx: Tx, ctx: TenantContext, current: { id: string; tags: string[] }, tags: string[]) {
   if (tags.every((t) => current.tags.includes(t))) return null;
-  const envs = await tx
-    .select({ name: environments.name, environmentType: environments.environmentType })
-    .from(environments)
-    .where(eq(environments.organizationId, ctx.organizationId));
+  const envs = await environmentNamesAndTypes(tx, ctx.organizationId);
   return tagWidening({
     grants: await grantsFor(tx, ctx),
     variableId: current.id,
@@ -177,9 +162,7 @@ async function valuesRisk(
   variable: { id: string; securityClassification: string; isWeddingCritical: boolean },
   action: "value:set" | "value:delete",
 ): Promise<Risk | null> {
-  const rows = await tx.execute<{ name: string; environment_type: string }>(sql`
-    select e.name, e.environment_type from environments e, lateral app_value_heads(e.id, array[${variable.id}]::uuid[]) h
-     where e.organization_id = (select organization_id from environment_variables where id = ${variable.id})`);
+  const rows = await environmentsWithValueOf(tx, variable.id);
   if (rows.length === 0) return null;
   const risks = rows.map((r) => ({
     env: r.name,
@@ -226,11 +209,7 @@ export async function deleteVariable(
       variableId: id,
       resourceId: id,
     });
-  const [row] = await tx
-    .update(environmentVariables)
-    .set({ deletedAt: new Date(), deletedBy: ctx.userId, version: sql`${environmentVariables.version} + 1` })
-    .where(and(eq(environmentVariables.id, id), eq(environmentVariables.version, expectedVersion)))
-    .returning({ id: environmentVariables.id });
+  const row = await softDeleteVariableAt(tx, id, expectedVersion, ctx.userId);
   if (!row) throw new AppError("conflict:version");
   await writeAudit(tx, ctx, {
     action: "delete",
@@ -260,22 +239,7 @@ export async function restoreVariable(
 ): Promise<ConsoleChange<{ id: string }>> {
   const approved = await approvedChange(tx, ctx, options.approval, "variable:restore", id);
   if (!approved) requireCapability(ctx, "variable:delete");
-  const [current] = await tx
-    .select({
-      id: environmentVariables.id,
-      name: environmentVariables.name,
-      securityClassification: environmentVariables.securityClassification,
-      isWeddingCritical: environmentVariables.isWeddingCritical,
-    })
-    .from(environmentVariables)
-    .where(
-      and(
-        eq(environmentVariables.id, id),
-        eq(environmentVariables.organizationId, ctx.organizationId),
-        isNotNull(environmentVariables.deletedAt),
-        isNull(environmentVariables.purgedAt),
-      ),
-    );
+  const current = await deletedVariableRow(tx, ctx.organizationId, id);
   if (!current) throw new AppError("not_found");
   if (await nameTaken(tx, ctx, current.name)) throw nameConflict(current.name);
   const risk = riskOf({ action: "variable:restore", values: await valuesRisk(tx, current, "value:set") });
@@ -289,11 +253,7 @@ export async function restoreVariable(
       variableId: id,
       resourceId: id,
     });
-  const [row] = await tx
-    .update(environmentVariables)
-    .set({ deletedAt: null, deletedBy: null, version: sql`${environmentVariables.version} + 1` })
-    .where(and(eq(environmentVariables.id, id), isNotNull(environmentVariables.deletedAt)))
-    .returning({ id: environmentVariables.id });
+  const row = await undeleteVariable(tx, id);
   if (!row) throw new AppError("not_found");
   await writeAudit(tx, ctx, {
     action: "restore",
@@ -307,16 +267,7 @@ export async function restoreVariable(
 }
 
 export async function liveVariable(tx: Tx, ctx: TenantContext, id: string) {
-  const [row] = await tx
-    .select()
-    .from(environmentVariables)
-    .where(
-      and(
-        eq(environmentVariables.id, id),
-        eq(environmentVariables.organizationId, ctx.organizationId),
-        isNull(environmentVariables.deletedAt),
-      ),
-    );
+  const row = await liveVariableRow(tx, ctx.organizationId, id);
   if (!row) throw new AppError("not_found");
   return row;
 }

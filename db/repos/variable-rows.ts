@@ -1,0 +1,182 @@
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { environments, environmentVariables } from "@/db/schema";
+import { anyName, anyUuid } from "@/db/sql-lists";
+
+/**
+ * The rows of environment_variables that the variable and value services read and write in their transaction
+ * (the paged list of the console is db/repos/variables.ts).
+ */
+
+export type VariableRow = typeof environmentVariables.$inferSelect;
+
+/** The metadata a person edits. */
+export type VariableColumns = Pick<
+  typeof environmentVariables.$inferInsert,
+  | "name"
+  | "displayName"
+  | "description"
+  | "variableType"
+  | "securityClassification"
+  | "isRequired"
+  | "isWeddingCritical"
+  | "validationPattern"
+  | "tags"
+>;
+
+/** A live (not deleted) variable of the organization, or undefined. */
+export async function liveVariableRow(tx: Tx, organizationId: string, id: string) {
+  const [row] = await tx
+    .select()
+    .from(environmentVariables)
+    .where(
+      and(
+        eq(environmentVariables.id, id),
+        eq(environmentVariables.organizationId, organizationId),
+        isNull(environmentVariables.deletedAt),
+      ),
+    );
+  return row;
+}
+
+/** The organization's live variables with these names. */
+export async function liveVariablesNamed(tx: Tx, organizationId: string, names: string[]) {
+  return tx
+    .select()
+    .from(environmentVariables)
+    .where(
+      and(
+        eq(environmentVariables.organizationId, organizationId),
+        isNull(environmentVariables.deletedAt),
+        sql`${environmentVariables.name} = ${anyName(names)}`,
+      ),
+    );
+}
+
+/** The organization's live variables with these ids. */
+export async function liveVariablesWithIds(tx: Tx, organizationId: string, ids: string[]) {
+  return tx
+    .select()
+    .from(environmentVariables)
+    .where(
+      and(
+        eq(environmentVariables.organizationId, organizationId),
+        isNull(environmentVariables.deletedAt),
+        sql`${environmentVariables.id} = ${anyUuid(ids)}`,
+      ),
+    );
+}
+
+/** The ids of the organization's live variables named `name` (at most one, unless something went wrong). */
+export async function liveVariableIdsNamed(tx: Tx, organizationId: string, name: string) {
+  return tx
+    .select({ id: environmentVariables.id })
+    .from(environmentVariables)
+    .where(
+      and(
+        eq(environmentVariables.organizationId, organizationId),
+        eq(environmentVariables.name, name),
+        isNull(environmentVariables.deletedAt),
+      ),
+    );
+}
+
+/** A soft-deleted, not yet purged variable of the organization, or undefined. */
+export async function deletedVariableRow(tx: Tx, organizationId: string, id: string) {
+  const [row] = await tx
+    .select({
+      id: environmentVariables.id,
+      name: environmentVariables.name,
+      securityClassification: environmentVariables.securityClassification,
+      isWeddingCritical: environmentVariables.isWeddingCritical,
+    })
+    .from(environmentVariables)
+    .where(
+      and(
+        eq(environmentVariables.id, id),
+        eq(environmentVariables.organizationId, organizationId),
+        isNotNull(environmentVariables.deletedAt),
+        isNull(environmentVariables.purgedAt),
+      ),
+    );
+  return row;
+}
+
+/** Inserts one variable; returns its id and version. */
+export async function insertVariable(
+  tx: Tx,
+  values: VariableColumns & { organizationId: string; createdBy: string; updatedBy: string },
+) {
+  const [row] = await tx
+    .insert(environmentVariables)
+    .values(values)
+    .returning({ id: environmentVariables.id, version: environmentVariables.version });
+  return row;
+}
+
+/** Inserts variables (an import's new keys); returns the rows. */
+export async function insertVariables(tx: Tx, values: (typeof environmentVariables.$inferInsert)[]) {
+  return tx.insert(environmentVariables).values(values).returning();
+}
+
+/** Updates a variable's metadata if still at `expectedVersion` (the version moves on); undefined if not. */
+export async function updateVariableAt(
+  tx: Tx,
+  id: string,
+  expectedVersion: number,
+  columns: VariableColumns,
+  userId: string,
+) {
+  const [row] = await tx
+    .update(environmentVariables)
+    .set({
+      ...columns,
+      version: sql`${environmentVariables.version} + 1`,
+      updatedBy: userId,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(environmentVariables.id, id), eq(environmentVariables.version, expectedVersion)))
+    .returning({ id: environmentVariables.id, version: environmentVariables.version });
+  return row;
+}
+
+/** Soft-deletes a variable if still at `expectedVersion`; undefined if not. */
+export async function softDeleteVariableAt(tx: Tx, id: string, expectedVersion: number, userId: string) {
+  const [row] = await tx
+    .update(environmentVariables)
+    .set({ deletedAt: new Date(), deletedBy: userId, version: sql`${environmentVariables.version} + 1` })
+    .where(and(eq(environmentVariables.id, id), eq(environmentVariables.version, expectedVersion)))
+    .returning({ id: environmentVariables.id });
+  return row;
+}
+
+/** Brings a soft-deleted variable back; undefined if it is not deleted. */
+export async function undeleteVariable(tx: Tx, id: string) {
+  const [row] = await tx
+    .update(environmentVariables)
+    .set({ deletedAt: null, deletedBy: null, version: sql`${environmentVariables.version} + 1` })
+    .where(and(eq(environmentVariables.id, id), isNotNull(environmentVariables.deletedAt)))
+    .returning({ id: environmentVariables.id });
+  return row;
+}
+
+/** The organization's environments: name and type. */
+export async function environmentNamesAndTypes(tx: Tx, organizationId: string) {
+  return tx
+    .select({ name: environments.name, environmentType: environments.environmentType })
+    .from(environments)
+    .where(eq(environments.organizationId, organizationId));
+}
+
+/** The environments where the variable has a value (`app_value_heads`, also those the caller cannot read). */
+export async function environmentsWithValueOf(tx: Tx, variableId: string) {
+  return tx.execute<{ name: string; environment_type: string }>(sql`
+    select e.name, e.environment_type from environments e, lateral app_value_heads(e.id, array[${variableId}]::uuid[]) h
+     where e.organization_id = (select organization_id from environment_variables where id = ${variableId})`);
+}
+
+/** Purges the current organization's variables deleted more than 90 days ago; returns how many. */
+export async function purgeDeletedVariables(tx: Tx): Promise<number> {
+  const [row] = await tx.execute<{ n: number }>(sql`select purge_deleted_variables() as n`);
+  return Number(row.n);
+}
