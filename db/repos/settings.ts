@@ -22,7 +22,7 @@ export type WindowValues = {
 const tableOf = (kind: ProtectionKind) => (kind === "window" ? protectionWindows : protectionBlackouts);
 
 /** When the organization's current wedding-hours lock ends (null when none is in force), and its time zone. */
-export async function weddingLockNow(tx: Tx, organizationId: string) {
+export async function currentWeddingLock(tx: Tx, organizationId: string) {
   const [row] = await tx.execute<{ until: string | null; tz: string }>(sql`
     select wedding_lock_until(${organizationId}::uuid, now()) as until,
            (select time_zone from organizations where id = ${organizationId}) as tz`);

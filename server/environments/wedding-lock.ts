@@ -1,6 +1,6 @@
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { weddingLockNow as lockRow } from "@/db/repos/settings";
+import { currentWeddingLock } from "@/db/repos/settings";
 import { AppError } from "@/lib/errors";
 import { formatInZone } from "@/lib/format";
 
@@ -15,7 +15,7 @@ export function lockedUntil(what: string, until: Date, timeZone: string): AppErr
 
 /** When the organization's current wedding-hours lock ends (null when none is in force), and its time zone. */
 async function weddingLockNow(tx: Tx, organizationId: string) {
-  const row = await lockRow(tx, organizationId);
+  const row = await currentWeddingLock(tx, organizationId);
   return { until: row.until ? new Date(row.until) : null, timeZone: row.tz ?? "UTC" };
 }
 
