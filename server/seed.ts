@@ -1,7 +1,8 @@
-import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { withContext } from "@/db/context";
-import { environments, memberships } from "@/db/schema";
+import { environmentIdsByName } from "@/db/repos/environments";
+import { updateMemberRole } from "@/db/repos/organizations";
+import { anyUserExists } from "@/db/repos/users";
 import type { Role } from "@/lib/roles";
 import { approveChangeRequest } from "@/server/approvals/change-requests";
 import { createUser } from "@/server/auth/users";
@@ -94,8 +95,7 @@ const DEMO_VARIABLES: DemoVariable[] = [
 
 export async function isEmpty(database: Database): Promise<boolean> {
   // RLS shows the app role no user outside a request context: any_user_exists() (SECURITY DEFINER) answers.
-  const [row] = await database.execute<{ exists: boolean }>(sql`select any_user_exists() as exists`);
-  return !row.exists;
+  return !(await anyUserExists(database));
 }
 
 /** Seeds the demo organization: five users (one per persona), three environments, a few variables. */
@@ -117,11 +117,7 @@ export async function seedDemo(database: Database) {
   await withContext(
     ctx,
     async (tx) => {
-      const envs = await tx
-        .select({ id: environments.id, name: environments.name })
-        .from(environments)
-        .where(eq(environments.organizationId, org.id));
-      const envId = Object.fromEntries(envs.map((e) => [e.name, e.id]));
+      const envId = await environmentIdsByName(tx, org.id);
       for (const { values, ...variable } of DEMO_VARIABLES) {
         const { id } = await createVariable(tx, ctx, variable);
         for (const [env, value] of Object.entries(values)) {
@@ -156,10 +152,9 @@ export async function seedDemo(database: Database) {
       // Wedding hours are added last so seeding works on a weekend too. The end-to-end suite seeds without
       // the weekly window (RINGBEARER_SEED_WEDDING_WINDOW=false) so it passes on any day; it adds a blackout.
       if (process.env.RINGBEARER_SEED_WEDDING_WINDOW !== "false") await addDefaultWindow(tx, org.id, adminId);
-      await tx
-        .update(memberships)
-        .set({ role: "admin" })
-        .where(and(eq(memberships.organizationId, org.id), eq(memberships.userId, adminId)));
+      // The demo's admin created the organization as its owner and becomes an admin here, directly: the
+      // members service refuses a change of one's own role.
+      await updateMemberRole(tx, org.id, adminId, "admin");
     },
     database,
   );

@@ -1,14 +1,8 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import {
-  environments,
-  environmentVariables,
-  memberships,
-  organizations,
-  users,
-  variableAccessPolicies,
-} from "@/db/schema";
+import { environmentNamesAndTypes } from "@/db/repos/environments";
+import { memberIdByEmail, organizationTimeZone } from "@/db/repos/organizations";
+import { deactivatePolicy, insertPolicy, liveVariableIdByName } from "@/db/repos/policies";
 import { AppError } from "@/lib/errors";
 import { todayIn } from "@/lib/format";
 import { riskOf } from "@/lib/risk";
@@ -39,46 +33,22 @@ export async function grantPolicy(
   if (!approved) requireCapability(ctx, "members:manage");
   if (input.expiresAt) {
     // The last day the grant applies, in the organization's zone: today or before is already over.
-    const [org] = await tx
-      .select({ timeZone: organizations.timeZone })
-      .from(organizations)
-      .where(eq(organizations.id, ctx.organizationId));
+    const org = await organizationTimeZone(tx, ctx.organizationId);
     if (input.expiresAt <= todayIn(new Date(), org?.timeZone ?? "UTC"))
       throw new AppError("validation", { expiresAt: ["Must be in the future"] });
   }
   let userId: string | null = null;
   if (input.subject === "user") {
-    const [member] = await tx
-      .select({ id: users.id })
-      .from(users)
-      .innerJoin(
-        memberships,
-        and(eq(memberships.userId, users.id), eq(memberships.organizationId, ctx.organizationId)),
-      )
-      .where(eq(users.email, (input.email ?? "").toLowerCase()));
-    if (!member)
+    userId = await memberIdByEmail(tx, ctx.organizationId, (input.email ?? "").toLowerCase());
+    if (!userId)
       throw new AppError("validation", { email: ["No member of this organization has that email"] });
-    userId = member.id;
   }
   let variableId: string | null = null;
   if (input.scope === "variable") {
-    const [v] = await tx
-      .select({ id: environmentVariables.id })
-      .from(environmentVariables)
-      .where(
-        and(
-          eq(environmentVariables.organizationId, ctx.organizationId),
-          eq(environmentVariables.name, input.variable ?? ""),
-          isNull(environmentVariables.deletedAt),
-        ),
-      );
-    if (!v) throw new AppError("validation", { variable: ["No live variable has that name"] });
-    variableId = v.id;
+    variableId = await liveVariableIdByName(tx, ctx.organizationId, input.variable ?? "");
+    if (!variableId) throw new AppError("validation", { variable: ["No live variable has that name"] });
   }
-  const envs = await tx
-    .select({ name: environments.name, type: environments.environmentType })
-    .from(environments)
-    .where(eq(environments.organizationId, ctx.organizationId));
+  const envs = await environmentNamesAndTypes(tx, ctx.organizationId);
   const unknown = input.environments.filter((e) => !envs.some((x) => x.name === e));
   if (unknown.length > 0)
     throw new AppError("validation", { environments: [`Unknown: ${unknown.join(", ")}`] });
@@ -100,29 +70,24 @@ export async function grantPolicy(
       reason: options.reason,
       variableId,
     });
-  const [row] = await tx
-    .insert(variableAccessPolicies)
-    .values({
-      organizationId: ctx.organizationId,
-      userId,
-      role: input.subject === "role" ? (input.role ?? null) : null,
-      permissionLevel: input.permission,
-      variableId,
-      tag: input.scope === "tag" ? (input.tag ?? null) : null,
-      environmentRestrictions: input.environments.length > 0 ? input.environments : null,
-      // The end of that day in the organization's zone (not the session's): lib/format.ts, "Dates".
-      expiresAt: input.expiresAt
-        ? sql`((${input.expiresAt}::date + 1)::timestamp at time zone (select time_zone from organizations where id = ${ctx.organizationId}))`
-        : null,
-      timeRestrictions: input.timeRestriction,
-      emergencyOverride: input.permission === "emergency",
-      grantedBy: ctx.userId,
-    })
-    .returning({ id: variableAccessPolicies.id });
+  const id = await insertPolicy(tx, {
+    organizationId: ctx.organizationId,
+    userId,
+    role: input.subject === "role" ? (input.role ?? null) : null,
+    permissionLevel: input.permission,
+    variableId,
+    tag: input.scope === "tag" ? (input.tag ?? null) : null,
+    environmentRestrictions: input.environments.length > 0 ? input.environments : null,
+    // Ends with that day in the organization's zone (not the session's): lib/format.ts, "Dates".
+    lastDay: input.expiresAt ?? null,
+    timeRestrictions: input.timeRestriction,
+    emergencyOverride: input.permission === "emergency",
+    grantedBy: ctx.userId,
+  });
   await writeAudit(tx, ctx, {
     action: "create",
     resourceType: "permission",
-    resourceId: row.id,
+    resourceId: id,
     variableId,
     riskLevel: risk.level,
     details: {
@@ -136,24 +101,13 @@ export async function grantPolicy(
       ...approvedBy(options.approval),
     },
   });
-  return { status: "applied", id: row.id };
+  return { status: "applied", id };
 }
 
 /** Revokes a grant (kept, inactive, for the record); audited. */
 export async function revokePolicy(tx: Tx, ctx: TenantContext, input: { id: string; version: number }) {
   requireCapability(ctx, "members:manage");
-  const [row] = await tx
-    .update(variableAccessPolicies)
-    .set({ isActive: false, version: sql`${variableAccessPolicies.version} + 1` })
-    .where(
-      and(
-        eq(variableAccessPolicies.id, input.id),
-        eq(variableAccessPolicies.organizationId, ctx.organizationId),
-        eq(variableAccessPolicies.version, input.version),
-        eq(variableAccessPolicies.isActive, true),
-      ),
-    )
-    .returning({ id: variableAccessPolicies.id, permission: variableAccessPolicies.permissionLevel });
+  const row = await deactivatePolicy(tx, ctx.organizationId, input.id, input.version);
   if (!row) throw new AppError("conflict:version");
   await writeAudit(tx, ctx, {
     action: "delete",

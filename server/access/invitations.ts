@@ -1,8 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Database, Tx } from "@/db/client";
 import { type RequestContext, setContext, type TenantContext, withContext } from "@/db/context";
-import { invitations, memberships, users } from "@/db/schema";
+import {
+  acceptInvitationByHash,
+  insertInvitation,
+  invitationStateByHash,
+  revokePendingInvitation,
+  revokePendingInvitationsTo,
+} from "@/db/repos/invitations";
+import { memberIdByEmail } from "@/db/repos/organizations";
+import { insertUserUnlessEmailTaken } from "@/db/repos/users";
 import { AppError } from "@/lib/errors";
 import {
   type AcceptStatus,
@@ -18,9 +25,6 @@ import { type PasswordHolder, passwordCandidate, verifyCandidate } from "@/serve
 import { throttled } from "@/server/auth/login-limits";
 import { requireCapability } from "@/server/authz";
 
-const pending = () =>
-  and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, sql`now()`));
-
 /**
  * Invites someone by email (owners and admins; only an owner invites an owner). Returns the token once, for
  * the link; only its SHA-256 is stored. A pending invitation to the same email is revoked in the same
@@ -29,34 +33,18 @@ const pending = () =>
 export async function createInvitation(tx: Tx, ctx: TenantContext, input: InvitationInput) {
   requireCapability(ctx, "members:manage");
   if (!canInviteAs(ctx.role, input.role)) throw new AppError("forbidden");
-  const [member] = await tx
-    .select({ id: users.id })
-    .from(users)
-    .innerJoin(
-      memberships,
-      and(eq(memberships.userId, users.id), eq(memberships.organizationId, ctx.organizationId)),
-    )
-    .where(eq(users.email, input.email));
-  if (member) throw new AppError("validation", { email: ["Already a member of this organization"] });
-  const replaced = await tx
-    .update(invitations)
-    .set({ revokedAt: sql`now()` })
-    .where(
-      and(eq(invitations.organizationId, ctx.organizationId), eq(invitations.email, input.email), pending()),
-    )
-    .returning({ id: invitations.id });
+  if (await memberIdByEmail(tx, ctx.organizationId, input.email))
+    throw new AppError("validation", { email: ["Already a member of this organization"] });
+  const replaced = await revokePendingInvitationsTo(tx, ctx.organizationId, input.email);
   const { token, hash: tokenHash } = newInvitationToken();
-  const [row] = await tx
-    .insert(invitations)
-    .values({
-      organizationId: ctx.organizationId,
-      email: input.email,
-      role: input.role,
-      tokenHash,
-      invitedBy: ctx.userId,
-      expiresAt: sql`now() + make_interval(days => ${INVITATION_DAYS})`,
-    })
-    .returning({ id: invitations.id, expiresAt: invitations.expiresAt });
+  const row = await insertInvitation(tx, {
+    organizationId: ctx.organizationId,
+    email: input.email,
+    role: input.role,
+    tokenHash,
+    invitedBy: ctx.userId,
+    days: INVITATION_DAYS,
+  });
   const risk = riskOf({ action: "member:invite", role: input.role });
   await writeAudit(tx, ctx, {
     action: "create",
@@ -77,11 +65,7 @@ export async function createInvitation(tx: Tx, ctx: TenantContext, input: Invita
 /** Withdraws a pending invitation (owners and admins); its link stops working at once. Audited. */
 export async function revokeInvitation(tx: Tx, ctx: TenantContext, input: { id: string }) {
   requireCapability(ctx, "members:manage");
-  const [row] = await tx
-    .update(invitations)
-    .set({ revokedAt: sql`now()` })
-    .where(and(eq(invitations.id, input.id), eq(invitations.organizationId, ctx.organizationId), pending()))
-    .returning({ id: invitations.id, email: invitations.email, role: invitations.role });
+  const row = await revokePendingInvitation(tx, ctx.organizationId, input.id);
   if (!row) throw new AppError("not_found");
   await writeAudit(tx, ctx, {
     action: "delete",
@@ -96,9 +80,7 @@ export type AcceptResult = { status: AcceptStatus; slug: string | null };
 
 /** Calls accept_invitation (SECURITY DEFINER): membership, invitation and audit row in one statement. */
 async function acceptIn(tx: Tx, tokenHash: string, userId: string): Promise<AcceptResult> {
-  const [row] = await tx.execute<{ status: AcceptStatus; organization_slug: string | null }>(
-    sql`select status, organization_slug from accept_invitation(${tokenHash}, ${userId}::uuid)`,
-  );
+  const row = await acceptInvitationByHash(tx, tokenHash, userId);
   return { status: row.status, slug: row.organization_slug };
 }
 
@@ -144,9 +126,7 @@ export async function acceptWithPassword(
   input: { token: string; name: string; password: string },
 ): Promise<PasswordAcceptResult> {
   const tokenHash = hashInvitationToken(input.token);
-  const [invitation] = await database.execute<{ email: string; status: string }>(
-    sql`select email, status from invitation_by_token(${tokenHash})`,
-  );
+  const invitation = await invitationStateByHash(database, tokenHash);
   if (!invitation) return { status: "unknown", slug: null };
   if (invitation.status !== "pending")
     return {
@@ -165,11 +145,13 @@ export async function acceptWithPassword(
           // The new row is visible to its own context only (RLS), which ON CONFLICT needs to check it.
           await setContext(tx, { ...request, userId });
           if (!holder) {
-            const created = await tx
-              .insert(users)
-              .values({ id: userId, email, name: input.name, passwordHash: candidate })
-              .onConflictDoNothing({ target: users.email });
-            if (created.count === 0) throw new Refused({ status: "invalid", slug: null });
+            const created = await insertUserUnlessEmailTaken(tx, {
+              id: userId,
+              email,
+              name: input.name,
+              passwordHash: candidate,
+            });
+            if (!created) throw new Refused({ status: "invalid", slug: null });
           } else if (holder.totpEnabledAt) {
             throw new Refused({ status: "totp_required", slug: null });
           }

@@ -1,7 +1,8 @@
-import { and, count, eq, isNull } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { memberships, sessions, users } from "@/db/schema";
+import { deleteMembership, memberRole, ownerCount, updateMemberRole } from "@/db/repos/organizations";
+import { revokeAllSessionsOf } from "@/db/repos/sessions";
+import { userEmail } from "@/db/repos/users";
 import { AppError } from "@/lib/errors";
 import { riskOf } from "@/lib/risk";
 import type { Role } from "@/lib/roles";
@@ -17,21 +18,12 @@ import { requireCapability } from "@/server/authz";
 import type { ConsoleChange } from "@/server/variables/variables";
 
 async function membership(tx: Tx, ctx: TenantContext, userId: string) {
-  const [m] = await tx
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.organizationId, ctx.organizationId), eq(memberships.userId, userId)));
-  if (!m) throw new AppError("not_found");
-  return m.role as Role;
+  const role = await memberRole(tx, ctx.organizationId, userId);
+  if (!role) throw new AppError("not_found");
+  return role as Role;
 }
 
-async function owners(tx: Tx, ctx: TenantContext) {
-  const [row] = await tx
-    .select({ n: count() })
-    .from(memberships)
-    .where(and(eq(memberships.organizationId, ctx.organizationId), eq(memberships.role, "owner")));
-  return row.n;
-}
+const owners = (tx: Tx, ctx: TenantContext) => ownerCount(tx, ctx.organizationId);
 
 /**
  * Changes a member's role (owners and admins; only an owner makes or unmakes owners; never your own). Making
@@ -64,19 +56,16 @@ export async function changeRole(
     throw new AppError("validation", { role: ["An organization keeps at least one owner"] });
   const risk = riskOf({ action: "member:role", to: input.role });
   if (mustWait(risk, approved)) {
-    const [who] = await tx.select({ email: users.email }).from(users).where(eq(users.id, input.userId));
+    const email = await userEmail(tx, input.userId);
     return deferChange(tx, ctx, {
       action: "member:role",
       payload: { ...input, from: current },
-      summary: `Make ${who?.email ?? input.userId} ${input.role.replace("_", " ")} (now ${current.replace("_", " ")})`,
+      summary: `Make ${email ?? input.userId} ${input.role.replace("_", " ")} (now ${current.replace("_", " ")})`,
       risk,
       reason: options.reason,
     });
   }
-  await tx
-    .update(memberships)
-    .set({ role: input.role })
-    .where(and(eq(memberships.organizationId, ctx.organizationId), eq(memberships.userId, input.userId)));
+  await updateMemberRole(tx, ctx.organizationId, input.userId, input.role);
   await writeAudit(tx, ctx, {
     action: "update",
     resourceType: "member",
@@ -95,9 +84,7 @@ export async function removeMember(tx: Tx, ctx: TenantContext, input: { userId: 
   if (current === "owner" && ctx.role !== "owner") throw new AppError("forbidden");
   if (current === "owner" && (await owners(tx, ctx)) <= 1)
     throw new AppError("validation", { form: ["An organization keeps at least one owner"] });
-  await tx
-    .delete(memberships)
-    .where(and(eq(memberships.organizationId, ctx.organizationId), eq(memberships.userId, input.userId)));
+  await deleteMembership(tx, ctx.organizationId, input.userId);
   await writeAudit(tx, ctx, {
     action: "delete",
     resourceType: "member",
@@ -111,11 +98,7 @@ export async function removeMember(tx: Tx, ctx: TenantContext, input: { userId: 
 export async function revokeMemberSessions(tx: Tx, ctx: TenantContext, input: { userId: string }) {
   requireCapability(ctx, "members:manage");
   await membership(tx, ctx, input.userId);
-  const revoked = await tx
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)))
-    .returning({ id: sessions.id });
+  const revoked = await revokeAllSessionsOf(tx, input.userId);
   await writeAudit(tx, ctx, {
     action: "update",
     resourceType: "session",

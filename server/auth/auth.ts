@@ -1,7 +1,7 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { withContext } from "@/db/context";
-import { sessions, users } from "@/db/schema";
+import { insertSession, revokeSessionRow, touchLiveSession } from "@/db/repos/sessions";
+import { userDisabledAt } from "@/db/repos/users";
 import { consumeTotpCode, verifyPassword } from "@/server/auth/factors";
 import { throttled } from "@/server/auth/login-limits";
 
@@ -44,22 +44,19 @@ export async function login(
               value: { ok: false as const, reason: "totp_invalid" as const },
             };
         }
-        const [row] = await tx
-          .insert(sessions)
-          .values({
-            userId: user.id,
-            expiresAt: sql`now() + make_interval(hours => ${SESSION_LIMITS.absoluteHours})`,
-            ipAddress: input.ip ?? null,
-            userAgent: input.userAgent ?? null,
-            mfa,
-          })
-          .returning({ id: sessions.id });
+        const sessionId = await insertSession(tx, {
+          userId: user.id,
+          hours: SESSION_LIMITS.absoluteHours,
+          ipAddress: input.ip ?? null,
+          userAgent: input.userAgent ?? null,
+          mfa,
+        });
         return {
           outcome: "success" as const,
           value: {
             ok: true as const,
             user: { id: user.id, email: user.email, name: user.name },
-            sessionId: row.id,
+            sessionId,
             mfa,
           },
         };
@@ -75,36 +72,14 @@ export async function touchSession(database: Database, userId: string, sessionId
   return withContext(
     { userId },
     async (tx) => {
-      const [row] = await tx
-        .update(sessions)
-        .set({ lastSeenAt: sql`now()` })
-        .where(
-          and(
-            eq(sessions.id, sessionId),
-            eq(sessions.userId, userId),
-            isNull(sessions.revokedAt),
-            gt(sessions.expiresAt, sql`now()`),
-            gt(sessions.lastSeenAt, sql`now() - make_interval(mins => ${SESSION_LIMITS.idleMinutes})`),
-          ),
-        )
-        .returning({ id: sessions.id });
-      const [user] = row
-        ? await tx.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, userId))
-        : [undefined];
-      return Boolean(row && user && !user.disabledAt);
+      const live = await touchLiveSession(tx, userId, sessionId, SESSION_LIMITS.idleMinutes);
+      const user = live ? await userDisabledAt(tx, userId) : undefined;
+      return Boolean(live && user && !user.disabledAt);
     },
     database,
   );
 }
 
 export async function revokeSession(database: Database, userId: string, sessionId: string) {
-  await withContext(
-    { userId },
-    (tx) =>
-      tx
-        .update(sessions)
-        .set({ revokedAt: sql`now()` })
-        .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt))),
-    database,
-  );
+  await withContext({ userId }, (tx) => revokeSessionRow(tx, sessionId), database);
 }

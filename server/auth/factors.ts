@@ -1,8 +1,8 @@
 import { hash } from "@node-rs/argon2";
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database, Tx } from "@/db/client";
 import type { RequestContext } from "@/db/context";
-import { sessions, users } from "@/db/schema";
+import { markSessionVerified } from "@/db/repos/sessions";
+import { consumeTotpStep, ownFactors, passwordCheck, passwordParams } from "@/db/repos/users";
 import { openTotp } from "@/db/vault";
 import { DecryptionError } from "@/lib/crypto";
 import { parseHashPrefix } from "@/lib/password";
@@ -27,9 +27,7 @@ export type PasswordHolder = {
  * argon2id hash this app can recompute (it then matches no password).
  */
 export async function passwordCandidate(db: Db, email: string, password: string): Promise<string | null> {
-  const [params] = await db.execute<{ prefix: string; digest_chars: number }>(
-    sql`select prefix, digest_chars from password_params(${email.trim().toLowerCase()})`,
-  );
+  const params = await passwordParams(db, email.trim().toLowerCase());
   const parsed = params ? parseHashPrefix(params.prefix, Number(params.digest_chars)) : null;
   return parsed ? hash(password, parsed) : null;
 }
@@ -40,16 +38,7 @@ export async function verifyCandidate(
   email: string,
   candidate: string,
 ): Promise<PasswordHolder | null> {
-  const [row] = await db.execute<{
-    id: string;
-    email: string;
-    name: string;
-    totp_secret: string | null;
-    totp_enabled_at: string | Date | null;
-    totp_last_step: string | number | null;
-  }>(
-    sql`select id, email, name, totp_secret, totp_enabled_at, totp_last_step from password_check(${email.trim().toLowerCase()}, ${candidate})`,
-  );
+  const row = await passwordCheck(db, email.trim().toLowerCase(), candidate);
   if (!row) return null;
   return {
     id: row.id,
@@ -78,17 +67,7 @@ export async function verifyPassword(
  * and their organizations' members, and the sealed secret comes from my_totp_secret()). Never a hash.
  */
 export async function factorsOf(tx: Tx, userId: string) {
-  const [row] = await tx
-    .select({
-      email: users.email,
-      totpEnabledAt: users.totpEnabledAt,
-      totpLastStep: users.totpLastStep,
-      disabledAt: users.disabledAt,
-      totpSecret: sql<string | null>`my_totp_secret()`,
-    })
-    .from(users)
-    .where(eq(users.id, userId));
-  return row;
+  return ownFactors(tx, userId);
 }
 
 /**
@@ -112,19 +91,11 @@ export async function consumeTotpCode(
   }
   const check = await checkTotp(secret, code, { afterStep: user.totpLastStep });
   if (!check.ok) return false;
-  const [row] = await db
-    .update(users)
-    .set({ totpLastStep: check.step })
-    .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, check.step))))
-    .returning({ id: users.id });
-  return Boolean(row);
+  return consumeTotpStep(db, user.id, check.step);
 }
 
 /** The caller's session has just proved who it is (and, with a code, its second factor). */
 export async function markVerified(tx: Tx, ctx: RequestContext, withCode: boolean) {
   if (!ctx.sessionId) return;
-  await tx
-    .update(sessions)
-    .set({ verifiedAt: sql`now()`, ...(withCode ? { mfa: true } : {}) })
-    .where(and(eq(sessions.id, ctx.sessionId), eq(sessions.userId, ctx.userId), isNull(sessions.revokedAt)));
+  await markSessionVerified(tx, ctx.userId, ctx.sessionId, withCode);
 }

@@ -1,7 +1,6 @@
-import { eq, sql } from "drizzle-orm";
 import type { Database, Tx } from "@/db/client";
 import { type RequestContext, withContext } from "@/db/context";
-import { users } from "@/db/schema";
+import { clearTotp, enableTotp, setPendingTotpSecret, totpEnabledAt } from "@/db/repos/users";
 import { sealTotp } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import { newTotpSecret, totpUri } from "@/lib/totp";
@@ -17,11 +16,7 @@ const WRONG_PASSWORD = "That password is not right.";
 
 /** Whether two-factor authentication is on for the user, and since when. Never the secret. */
 export async function mfaStatus(database: Database, userId: string) {
-  const [row] = await withContext(
-    { userId },
-    (tx) => tx.select({ enabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, userId)),
-    database,
-  );
+  const row = await withContext({ userId }, (tx) => totpEnabledAt(tx, userId), database);
   return { enabled: Boolean(row?.enabledAt), enabledAt: row?.enabledAt ?? null };
 }
 
@@ -39,10 +34,7 @@ export async function beginTotpEnrolment(database: Database, ctx: UserContext) {
       if (factors?.totpEnabledAt)
         throw new AppError("validation", { form: ["Two-factor authentication is already on."] });
       const secret = newTotpSecret();
-      await tx
-        .update(users)
-        .set({ totpSecret: sealTotp(ctx.userId, secret), totpLastStep: null })
-        .where(eq(users.id, ctx.userId));
+      await setPendingTotpSecret(tx, ctx.userId, sealTotp(ctx.userId, secret));
       return { secret, uri: totpUri(secret, factors?.email ?? "") };
     },
     database,
@@ -88,11 +80,7 @@ export async function confirmTotpEnrolment(database: Database, ctx: UserContext,
           });
         if (!(await consumeTotpCode(tx, { id: ctx.userId, ...factors }, code)))
           return { ok: false as const, fieldErrors: { code: [WRONG_CODE] } };
-        const [row] = await tx
-          .update(users)
-          .set({ totpEnabledAt: sql`now()` })
-          .where(eq(users.id, ctx.userId))
-          .returning({ enabledAt: users.totpEnabledAt });
+        const row = await enableTotp(tx, ctx.userId);
         await markVerified(tx, ctx, true);
         return { ok: true as const, data: { enabledAt: row.enabledAt } };
       },
@@ -134,10 +122,7 @@ export async function disableTotp(
         if (!factors?.totpEnabledAt)
           throw new AppError("validation", { form: ["Two-factor authentication is already off."] });
         if (Object.keys(fieldErrors).length > 0) return { ok: false as const, fieldErrors };
-        await tx
-          .update(users)
-          .set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null })
-          .where(eq(users.id, ctx.userId));
+        await clearTotp(tx, ctx.userId);
         await markVerified(tx, ctx, Boolean(input.code));
         return { ok: true as const, data: { disabled: true } };
       },

@@ -1,7 +1,6 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { RequestContext } from "@/db/context";
-import { sessions, users } from "@/db/schema";
+import { sessionVerification } from "@/db/repos/sessions";
 import { AppError } from "@/lib/errors";
 import { revealNeedsStepUp, verifiedWithin } from "@/lib/step-up";
 
@@ -11,19 +10,7 @@ import { revealNeedsStepUp, verifiedWithin } from "@/lib/step-up";
  * not recent. The error says whether the user can answer with an authentication code.
  */
 export async function requireRecentAuth(tx: Tx, ctx: RequestContext) {
-  const [row] = ctx.sessionId
-    ? await tx
-        .select({
-          verifiedAt: sessions.verifiedAt,
-          now: sql`now()`.mapWith(sessions.verifiedAt),
-          totpEnabledAt: users.totpEnabledAt,
-        })
-        .from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(
-          and(eq(sessions.id, ctx.sessionId), eq(sessions.userId, ctx.userId), isNull(sessions.revokedAt)),
-        )
-    : [];
+  const row = ctx.sessionId ? await sessionVerification(tx, ctx.userId, ctx.sessionId) : undefined;
   if (!row || !verifiedWithin(row.verifiedAt, row.now))
     throw new AppError("reauth_required", undefined, { totp: Boolean(row?.totpEnabledAt) });
 }

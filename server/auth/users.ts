@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hash } from "@node-rs/argon2";
 import type { Database, Tx } from "@/db/client";
-import { users } from "@/db/schema";
+import { insertUser } from "@/db/repos/users";
 
 /** argon2id with OWASP's recommended minimum (19 MiB, 2 passes). */
 export const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -16,8 +16,6 @@ export async function createUser(
 ) {
   const passwordHash = await hash(input.password, ARGON2_OPTIONS);
   const id = randomUUID();
-  await database
-    .insert(users)
-    .values({ id, email: input.email.trim().toLowerCase(), name: input.name, passwordHash });
+  await insertUser(database, { id, email: input.email.trim().toLowerCase(), name: input.name, passwordHash });
   return { id };
 }

@@ -1,8 +1,13 @@
-import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { environments, syncTargets } from "@/db/schema";
+import {
+  type EnvironmentColumns,
+  environmentRow,
+  insertEnvironmentUnlessNameTaken,
+  syncTargetCount,
+  updateEnvironmentRow,
+} from "@/db/repos/environments";
 import { AppError } from "@/lib/errors";
 import { riskOf } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
@@ -21,7 +26,7 @@ import type { ConsoleChange } from "@/server/variables/variables";
 
 export type EnvironmentInput = z.infer<typeof environmentInput>;
 
-const columns = (input: EnvironmentInput) => ({
+const columns = (input: EnvironmentInput): EnvironmentColumns => ({
   name: input.name,
   displayName: input.displayName,
   description: input.description ?? null,
@@ -36,11 +41,7 @@ const nameConflict = (name: string) =>
 
 export async function createEnvironment(tx: Tx, ctx: TenantContext, input: EnvironmentInput) {
   requireCapability(ctx, "environment:manage");
-  const [row] = await tx
-    .insert(environments)
-    .values({ ...columns(input), organizationId: ctx.organizationId })
-    .onConflictDoNothing()
-    .returning({ id: environments.id });
+  const row = await insertEnvironmentUnlessNameTaken(tx, ctx.organizationId, columns(input));
   if (!row) throw nameConflict(input.name);
   await writeAudit(tx, ctx, {
     action: "create",
@@ -67,10 +68,7 @@ export async function updateEnvironment(
 ): Promise<ConsoleChange<{ id: string }>> {
   const approved = await approvedChange(tx, ctx, options.approval, "environment:update", id);
   if (!approved) requireCapability(ctx, "environment:manage");
-  const [current] = await tx
-    .select()
-    .from(environments)
-    .where(and(eq(environments.id, id), eq(environments.organizationId, ctx.organizationId)));
+  const current = await environmentRow(tx, ctx.organizationId, id);
   if (!current) throw new AppError("not_found");
   if (current.version !== expectedVersion) throw new AppError("conflict:version");
   const next = columns(input);
@@ -91,7 +89,8 @@ export async function updateEnvironment(
     to: { environmentType: input.environmentType, weddingDayProtection: input.weddingDayProtection },
   });
   if (mustWait(risk, approved)) {
-    const targets = await targetCount(tx, id);
+    // How many sync targets it has: the reviewer of a retype reads where its values go.
+    const targets = await syncTargetCount(tx, id);
     return deferChange(tx, ctx, {
       action: "environment:update",
       payload: { id, expectedVersion, input },
@@ -101,15 +100,10 @@ export async function updateEnvironment(
       resourceId: id,
     });
   }
-  const [row] = await tx
-    .update(environments)
-    .set({ ...next, version: sql`${environments.version} + 1`, updatedAt: new Date() })
-    .where(and(eq(environments.id, id), eq(environments.version, expectedVersion)))
-    .returning({ id: environments.id })
-    .catch((e: { code?: string }) => {
-      if (e.code === "23505") throw nameConflict(input.name);
-      throw e;
-    });
+  const row = await updateEnvironmentRow(tx, id, expectedVersion, next).catch((e: { code?: string }) => {
+    if (e.code === "23505") throw nameConflict(input.name);
+    throw e;
+  });
   if (!row) throw new AppError("conflict:version");
   await writeAudit(tx, ctx, {
     action: "update",
@@ -120,13 +114,4 @@ export async function updateEnvironment(
     details: { name: input.name, changed_fields: changed, ...approvedBy(options.approval) },
   });
   return { status: "applied", id: row.id };
-}
-
-/** How many sync targets an environment has: the reviewer of a retype reads where its values go. */
-async function targetCount(tx: Tx, environmentId: string) {
-  const rows = await tx
-    .select({ id: syncTargets.id })
-    .from(syncTargets)
-    .where(eq(syncTargets.environmentId, environmentId));
-  return rows.length;
 }

@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
+import { currentWeddingLock } from "@/db/repos/settings";
 import { AppError } from "@/lib/errors";
 import { formatInZone } from "@/lib/format";
 
@@ -15,9 +15,7 @@ export function lockedUntil(what: string, until: Date, timeZone: string): AppErr
 
 /** When the organization's current wedding-hours lock ends (null when none is in force), and its time zone. */
 async function weddingLockNow(tx: Tx, organizationId: string) {
-  const [row] = await tx.execute<{ until: string | null; tz: string }>(sql`
-    select wedding_lock_until(${organizationId}::uuid, now()) as until,
-           (select time_zone from organizations where id = ${organizationId}) as tz`);
+  const row = await currentWeddingLock(tx, organizationId);
   return { until: row.until ? new Date(row.until) : null, timeZone: row.tz ?? "UTC" };
 }
 

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Database, Tx } from "@/db/client";
 import { withContext } from "@/db/context";
-import { environments, memberships, organizations, protectionWindows } from "@/db/schema";
+import { insertEnvironments } from "@/db/repos/environments";
+import { insertMembership, insertOrganization } from "@/db/repos/organizations";
+import { insertWindow } from "@/db/repos/settings";
 import { createOrgKeys } from "@/db/vault";
 import type { Role } from "@/lib/roles";
 import { writeAudit } from "@/server/audit/audit";
@@ -40,13 +42,16 @@ export async function createOrganization(
   await withContext(
     ctx,
     async (tx) => {
-      await tx
-        .insert(organizations)
-        .values({ id: organizationId, slug: input.slug, name: input.name, timeZone: input.timeZone });
-      await tx.insert(memberships).values({ organizationId, userId: input.ownerId, role: "owner" });
+      await insertOrganization(tx, {
+        id: organizationId,
+        slug: input.slug,
+        name: input.name,
+        timeZone: input.timeZone,
+      });
+      await insertMembership(tx, { organizationId, userId: input.ownerId, role: "owner" });
       await createOrgKeys(tx, organizationId);
       if (input.defaultWindow !== false) await addDefaultWindow(tx, organizationId, input.ownerId);
-      await tx.insert(environments).values(DEFAULT_ENVIRONMENTS.map((e) => ({ ...e, organizationId })));
+      await insertEnvironments(tx, organizationId, DEFAULT_ENVIRONMENTS);
       await writeAudit(tx, ctx, {
         action: "create",
         resourceType: "organization",
@@ -61,7 +66,7 @@ export async function createOrganization(
 
 /** The seed's wedding hours: Friday 18:00 to the end of Sunday in the organization's time zone. */
 export async function addDefaultWindow(tx: Tx, organizationId: string, userId: string) {
-  await tx.insert(protectionWindows).values({
+  await insertWindow(tx, {
     organizationId,
     label: "Wedding weekend",
     startDay: 5,
@@ -82,7 +87,7 @@ export async function addMember(
   await withContext(
     { userId: actorId, organizationId },
     async (tx) => {
-      await tx.insert(memberships).values({ organizationId, userId, role });
+      await insertMembership(tx, { organizationId, userId, role });
       await writeAudit(
         tx,
         { userId: actorId, organizationId },

@@ -1,8 +1,16 @@
-import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { organizations, protectionBlackouts, protectionWindows } from "@/db/schema";
+import { organizationTimeZone, updateOrganizationTimeZone } from "@/db/repos/organizations";
+import {
+  blackoutById,
+  deleteProtection,
+  insertBlackout,
+  insertWindowReturningId,
+  protectionExists,
+  protectionInForceUntil,
+  windowById,
+} from "@/db/repos/settings";
 import { AppError } from "@/lib/errors";
 import { describeWindow } from "@/lib/format";
 import { riskOf } from "@/lib/risk";
@@ -31,10 +39,7 @@ export async function setTimeZone(
 ): Promise<ConsoleChange<{ timeZone: string }>> {
   const approved = await approvedChange(tx, ctx, options.approval, "settings:time_zone", ctx.organizationId);
   if (!approved) requireCapability(ctx, "settings:manage");
-  const [org] = await tx
-    .select({ timeZone: organizations.timeZone })
-    .from(organizations)
-    .where(eq(organizations.id, ctx.organizationId));
+  const org = await organizationTimeZone(tx, ctx.organizationId);
   if (!org) throw new AppError("not_found");
   if (org.timeZone === input.timeZone) return { status: "applied", timeZone: org.timeZone };
   await refuseDuringWeddingHours(tx, ctx, "The time zone cannot change");
@@ -48,10 +53,7 @@ export async function setTimeZone(
       reason: input.reason,
       resourceId: ctx.organizationId,
     });
-  await tx
-    .update(organizations)
-    .set({ timeZone: input.timeZone, version: sql`${organizations.version} + 1`, updatedAt: new Date() })
-    .where(eq(organizations.id, ctx.organizationId));
+  await updateOrganizationTimeZone(tx, ctx.organizationId, input.timeZone);
   await writeAudit(tx, ctx, {
     action: "update",
     resourceType: "settings",
@@ -63,18 +65,15 @@ export async function setTimeZone(
 
 export async function addWindow(tx: Tx, ctx: TenantContext, input: z.infer<typeof weeklyWindowInput>) {
   requireCapability(ctx, "settings:manage");
-  const [row] = await tx
-    .insert(protectionWindows)
-    .values({
-      organizationId: ctx.organizationId,
-      label: input.label ?? null,
-      startDay: input.startDay,
-      startTime: input.startTime,
-      endDay: input.endDay,
-      endTime: input.endTime === "24:00" ? "24:00:00" : input.endTime,
-      createdBy: ctx.userId,
-    })
-    .returning({ id: protectionWindows.id });
+  const row = await insertWindowReturningId(tx, {
+    organizationId: ctx.organizationId,
+    label: input.label ?? null,
+    startDay: input.startDay,
+    startTime: input.startTime,
+    endDay: input.endDay,
+    endTime: input.endTime === "24:00" ? "24:00:00" : input.endTime,
+    createdBy: ctx.userId,
+  });
   await writeAudit(tx, ctx, {
     action: "create",
     resourceType: "settings",
@@ -90,15 +89,7 @@ async function refuseWhileInForce(
   ctx: TenantContext,
   input: { kind: "window" | "blackout"; id: string },
 ) {
-  const [row] = await tx.execute<{ until: string | null; tz: string }>(
-    input.kind === "window"
-      ? sql`select window_lock_until(w, now()) as until, o.time_zone as tz
-              from protection_windows w join organizations o on o.id = w.organization_id
-             where w.id = ${input.id} and w.organization_id = ${ctx.organizationId}`
-      : sql`select case when b.starts_at <= now() and b.ends_at > now() then b.ends_at end as until, o.time_zone as tz
-              from protection_blackouts b join organizations o on o.id = b.organization_id
-             where b.id = ${input.id} and b.organization_id = ${ctx.organizationId}`,
-  );
+  const row = await protectionInForceUntil(tx, ctx.organizationId, input.kind, input.id);
   if (!row) throw new AppError("not_found");
   if (row.until)
     throw lockedUntil(
@@ -121,12 +112,8 @@ export async function removeProtection(
   const approved = await approvedChange(tx, ctx, options.approval, "protection:remove", input.id);
   if (!approved) requireCapability(ctx, "settings:manage");
   await refuseWhileInForce(tx, ctx, input);
-  const table = input.kind === "window" ? protectionWindows : protectionBlackouts;
-  const [current] = await tx
-    .select({ id: table.id })
-    .from(table)
-    .where(and(eq(table.id, input.id), eq(table.organizationId, ctx.organizationId)));
-  if (!current) throw new AppError("not_found");
+  if (!(await protectionExists(tx, ctx.organizationId, input.kind, input.id)))
+    throw new AppError("not_found");
   const risk = riskOf({ action: "protection:change", loosens: true });
   if (mustWait(risk, approved))
     return deferChange(tx, ctx, {
@@ -137,10 +124,7 @@ export async function removeProtection(
       reason: options.reason,
       resourceId: input.id,
     });
-  const [row] = await tx
-    .delete(table)
-    .where(and(eq(table.id, input.id), eq(table.organizationId, ctx.organizationId)))
-    .returning({ id: table.id });
+  const row = await deleteProtection(tx, ctx.organizationId, input.kind, input.id);
   if (!row) throw new AppError("not_found");
   await writeAudit(tx, ctx, {
     action: "delete",
@@ -157,26 +141,23 @@ export async function removeProtection(
 
 async function describeProtection(tx: Tx, input: { kind: "window" | "blackout"; id: string }) {
   if (input.kind === "window") {
-    const [w] = await tx.select().from(protectionWindows).where(eq(protectionWindows.id, input.id));
+    const w = await windowById(tx, input.id);
     return w ? `${w.label ? `${w.label}, ` : ""}${describeWindow(w)}` : input.id;
   }
-  const [b] = await tx.select().from(protectionBlackouts).where(eq(protectionBlackouts.id, input.id));
+  const b = await blackoutById(tx, input.id);
   return b ? `${b.reason} (${b.startsAt.toISOString()} → ${b.endsAt.toISOString()})` : input.id;
 }
 
 /** Blackout instants are entered in the organization's time zone and stored as absolute times. */
 export async function addBlackout(tx: Tx, ctx: TenantContext, input: z.infer<typeof blackoutInput>) {
   requireCapability(ctx, "settings:manage");
-  const [row] = await tx
-    .insert(protectionBlackouts)
-    .values({
-      organizationId: ctx.organizationId,
-      startsAt: sql`(${input.startsAt}::timestamp at time zone (select time_zone from organizations where id = ${ctx.organizationId}))`,
-      endsAt: sql`(${input.endsAt}::timestamp at time zone (select time_zone from organizations where id = ${ctx.organizationId}))`,
-      reason: input.reason,
-      createdBy: ctx.userId,
-    })
-    .returning({ id: protectionBlackouts.id });
+  const row = await insertBlackout(tx, {
+    organizationId: ctx.organizationId,
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    reason: input.reason,
+    createdBy: ctx.userId,
+  });
   await writeAudit(tx, ctx, {
     action: "create",
     resourceType: "settings",
