@@ -57,6 +57,33 @@ module.exports = {
       from: { path: "^components/" },
       to: { path: "^db/", dependencyTypesNot: ["type-only"] },
     },
+    {
+      name: "services-use-repos",
+      severity: "error",
+      comment:
+        "Services decide; their SQL lives in db/repos. Types from the schema are fine, Drizzle's query builder and tables are not.",
+      from: { path: "^server/" },
+      to: { path: ["^node_modules/drizzle-orm/", "^db/schema"], dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "vault-holds-the-keys",
+      severity: "error",
+      comment:
+        "Only the vault encrypts, decrypts, hashes or seals (the backup verifier, master-key check and migrator check keys).",
+      from: {
+        pathNot: [
+          "^lib/",
+          "^db/vault\\.ts$",
+          "^db/backup/",
+          "^db/master-key-check\\.ts$",
+          "^db/migrate\\.ts$",
+          "^db/job-contexts\\.ts$",
+          "^server/env\\.ts$",
+          "^server/startup-check\\.ts$",
+        ],
+      },
+      to: { path: "^lib/crypto\\.ts$", dependencyTypesNot: ["type-only"] },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

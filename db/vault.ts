@@ -110,6 +110,8 @@ export function unwrapOrgKeys(rows: WrappedKeyRow[], organizationId: string, kek
   return { dataKeyId: active.keyId, dataKey: byId.get(active.keyId) as Buffer, hmacKey, byId };
 }
 
+export { DecryptionError };
+
 /** Something encrypted, with the id of the data key that encrypted it. */
 export type Sealed = { ciphertext: string; keyId: string };
 

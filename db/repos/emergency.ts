@@ -10,7 +10,6 @@ import {
   environmentVariables,
   users,
 } from "@/db/schema";
-import { can } from "@/lib/policy";
 
 /** The caller's live emergency session in the organization, if any. */
 export async function liveEmergencySession(tx: Tx, ctx: { userId: string; organizationId: string }) {
@@ -38,13 +37,11 @@ export async function liveEmergencySession(tx: Tx, ctx: { userId: string; organi
 }
 
 /**
- * Emergency changes not yet acknowledged, oldest first, with what changed (hashes only) and why. Reviewers and
- * audit readers (on-call among them) see every open item; anyone else only their own, waiting for a reviewer.
- * A session that changed nothing appears once, as `session_ended`.
+ * Emergency changes not yet acknowledged, oldest first, with what changed (hashes only) and the session's
+ * reason: all of them, or only those made by `actorId`.
  */
-export async function openEmergencyReviews(ctx: TenantContext) {
-  const everyone = can(ctx.role, "approvals:decide") || can(ctx.role, "audit:read");
-  const rows = await withContext(ctx, (tx) =>
+export async function openReviewRows(ctx: TenantContext, only: { actorId: string } | null) {
+  return withContext(ctx, (tx) =>
     tx
       .select({
         id: emergencyReviews.id,
@@ -70,21 +67,11 @@ export async function openEmergencyReviews(ctx: TenantContext) {
         and(
           eq(emergencyReviews.organizationId, ctx.organizationId),
           isNull(emergencyReviews.acknowledgedAt),
-          everyone ? undefined : eq(emergencyReviews.actorId, ctx.userId),
+          only ? eq(emergencyReviews.actorId, only.actorId) : undefined,
         ),
       )
       .orderBy(emergencyReviews.createdAt),
   );
-  return rows.map(({ details, ...r }) => {
-    const ended = r.resourceType === "session" && (details as { ended?: boolean }).ended === true;
-    return {
-      ...r,
-      kind: ended ? ("session_ended" as const) : ("change" as const),
-      summary: ended
-        ? `Emergency access to ${r.environment ?? "an environment"} ended without changes`
-        : null,
-    };
-  });
 }
 
 /** How many emergency changes wait for acknowledgement (the Approvals badge). */

@@ -3,8 +3,7 @@ import type { Database, Tx } from "@/db/client";
 import type { RequestContext } from "@/db/context";
 import { markSessionVerified } from "@/db/repos/sessions";
 import { consumeTotpStep, ownFactors, passwordCheck, passwordParams } from "@/db/repos/users";
-import { openTotp } from "@/db/vault";
-import { DecryptionError } from "@/lib/crypto";
+import { DecryptionError, openTotp } from "@/db/vault";
 import { parseHashPrefix } from "@/lib/password";
 import { checkTotp } from "@/lib/totp";
 

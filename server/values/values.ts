@@ -11,8 +11,6 @@ import { requireValuePermission } from "@/server/authz";
 import { type WriteOutcome, writeValues } from "@/server/values/value-writes";
 import { liveVariable } from "@/server/variables/variables";
 
-export { decryptWith } from "@/server/values/decrypt-with";
-
 type Target = { variableId: string; environmentId: string };
 
 async function target(tx: Tx, ctx: TenantContext, t: Target) {

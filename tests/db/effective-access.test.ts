@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
-import { effectiveAccess } from "@/db/repos/access";
 import { policyInput } from "@/lib/validation/access";
 import { grantPolicy } from "@/server/access/access";
+import { effectiveAccess } from "@/server/access/access-reads";
 import { createVariable } from "@/server/variables/variables";
 import { approveAs, makeOrg, type TestOrg } from "./support";
 

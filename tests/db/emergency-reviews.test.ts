@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
-import { openEmergencyReviews } from "@/db/repos/emergency";
 import { endEmergencySession, openEmergencySession } from "@/server/emergency/emergency";
+import { openEmergencyReviews } from "@/server/emergency/emergency-reads";
 import { setValue } from "@/server/values/values";
 import { withSession } from "./session-fixture";
 import { makeOrg, productionSecret, startWeddingHours, type TestOrg } from "./support";

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TenantContext } from "@/db/context";
 import { withContext } from "@/db/context";
-import { liveEmergencySession, openEmergencyReviews } from "@/db/repos/emergency";
+import { liveEmergencySession } from "@/db/repos/emergency";
 import { environmentVariableAudit } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { markVerified } from "@/server/auth/factors";
@@ -11,6 +11,7 @@ import {
   endEmergencySession,
   openEmergencySession,
 } from "@/server/emergency/emergency";
+import { openEmergencyReviews } from "@/server/emergency/emergency-reads";
 import { setValue } from "@/server/values/values";
 import { ageVerification, withSession } from "./session-fixture";
 import { makeOrg, productionSecret, startWeddingHours, type TestOrg } from "./support";

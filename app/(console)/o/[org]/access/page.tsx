@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { withReads } from "@/db/context";
-import { effectiveAccess, listMembers, listPolicies } from "@/db/repos/access";
+import { listMembers, listPolicies } from "@/db/repos/access";
 import { listPendingInvitations } from "@/db/repos/invitations";
 import { matrixEnvironments } from "@/db/repos/matrix";
 import { formatLastDay, formatStamp } from "@/lib/format";
@@ -15,6 +15,7 @@ import { can } from "@/lib/policy";
 import { ROLES } from "@/lib/roles";
 import { searchText } from "@/lib/search-params";
 import { describeTimeRestriction, isUnrestricted } from "@/lib/time-restrictions";
+import { effectiveAccess } from "@/server/access/access-reads";
 import { requireMember } from "@/server/session";
 
 export const metadata = { title: "Access" };

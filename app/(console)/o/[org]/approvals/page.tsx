@@ -4,9 +4,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { withReads } from "@/db/context";
 import { type ChangeRequestRow, changeRequestList, pendingRequestCount } from "@/db/repos/change-requests";
-import { openEmergencyReviews } from "@/db/repos/emergency";
 import { canApprove } from "@/lib/approvals";
 import { formatStamp } from "@/lib/format";
+import { openEmergencyReviews } from "@/server/emergency/emergency-reads";
 import { requireMember } from "@/server/session";
 
 export const metadata = { title: "Approvals" };
