@@ -70,7 +70,7 @@ export async function benchPatterns(
   idleRequests: number,
   log: (m: string) => void,
 ): Promise<PatternBench> {
-  const id = await actionId("variables/actions.ts", "createVariableAction");
+  const id = await actionId("server/actions/variables.ts", "createVariableAction");
   const loadBefore = loadavg()[0];
   const submit = async (i: number) => {
     const form = new FormData();
