@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { Suspense } from "react";
+import { TitleGuard } from "@/components/ui/title-guard";
 import "./globals.css";
 
 // Each page names itself ("Variables · Demo Weddings Ltd — Ringbearer"): the organization's layout adds its
@@ -15,7 +17,12 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   await connection();
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        {children}
+        <Suspense fallback={null}>
+          <TitleGuard />
+        </Suspense>
+      </body>
     </html>
   );
 }

@@ -1,4 +1,4 @@
-import { type Browser, expect, type Page, test } from "@playwright/test";
+import { type Browser, expect, type Page, type Request, test } from "@playwright/test";
 import { expectAccessible } from "./axe";
 import { asUser, ORG, openVariable } from "./support";
 
@@ -123,4 +123,29 @@ test("a security reviewer's, an on-call engineer's, a developer's and a viewer's
   await dev.context.close();
   const viewer = await visitAll(browser, "viewer@demo.test", ["/variables", "/audit"]);
   await viewer.context.close();
+});
+
+test("a link followed while its prefetch is still on its way names its page", async ({ browser }) => {
+  // Next commits such a navigation with an empty head (vercel/next.js#98684); the title guard puts it back.
+  // Each loading-boundary prefetch (the second stage, which carries the router's state tree) is held, and the
+  // link is followed once its prefetch has started: the race is certain instead of occasional.
+  const { page, context } = await asUser(browser, "admin@demo.test");
+  const held = (request: Request) => {
+    const headers = request.headers();
+    return Boolean(headers["next-router-prefetch"] && headers["next-router-state-tree"]);
+  };
+  await page.route(/\/o\//, async (route) => {
+    if (held(route.request())) await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue().catch(() => {}); // the page may have moved on
+  });
+  const prefetching = (path: RegExp) =>
+    page.waitForRequest((r) => held(r) && path.test(new URL(r.url()).pathname));
+
+  const started = prefetching(/\/environments\/[^/]+$/);
+  await page.goto(`/o/${ORG}/environments`);
+  await started;
+  await page.getByRole("link", { name: "Edit development" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Edit development" })).toBeVisible();
+  await expect(page).toHaveTitle(titled("Edit development · Environments"));
+  await context.close();
 });
