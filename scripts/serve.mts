@@ -12,9 +12,9 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { parseTrustedProxies, prepareRequestHeaders } from "@/lib/client-address";
 import { describeError } from "@/lib/errors";
-import { watchParent } from "./parent-watch.mts";
+import { scriptArgs, watchParent } from "./parent-watch.mts";
 
-const dev = process.argv.includes("--dev");
+const dev = scriptArgs().includes("--dev");
 // Until the server listens there is nothing to close: exit at once.
 let stopWhenOrphaned: () => void = () => process.exit(1);
 watchParent(() => {

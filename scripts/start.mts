@@ -2,13 +2,13 @@
  * `npm start` (and `npm run dev` with --dev): prepares the database, builds if needed, serves on PORT.
  * SIGINT, SIGTERM and SIGHUP stop the server (10 s at most, then it is killed), then the embedded database.
  * If this process's parent dies (`npm start` killed with -9) it stops the same way; if this process is killed
- * with -9, its server and the embedded database's watchdog notice and stop by themselves.
+ * with -9, its server and the embedded database's watchdog notice (their link to it closes) and stop by themselves.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describeError } from "@/lib/errors";
 import { DEMO_PASSWORD, DEMO_USERS } from "@/server/seed";
-import { watchParent } from "./parent-watch.mts";
+import { spawnLinked, watchParent } from "./parent-watch.mts";
 import { prepare } from "./prepare.mts";
 
 const dev = process.argv.includes("--dev");
@@ -60,8 +60,8 @@ if (!dev && !existsSync(".next/BUILD_ID")) {
 }
 
 // Served through scripts/serve.mts, which decides the client's address (trusted proxies only) before Next.
-const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.mts", ...(dev ? ["--dev"] : [])], {
-  stdio: ["ignore", "pipe", "inherit"],
+const server = spawnLinked("scripts/serve.mts", dev ? ["--dev"] : [], {
+  stdio: ["pipe", "pipe", "inherit"],
   env: { ...process.env, PORT: String(port) },
 });
 const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
@@ -76,7 +76,7 @@ stopServer = async () => {
   clearTimeout(timer);
 };
 let announced = false;
-server.stdout.on("data", (chunk: Buffer) => {
+server.stdout?.on("data", (chunk: Buffer) => {
   process.stdout.write(chunk);
   if (!announced && /Ready|started server|Local:/i.test(chunk.toString())) {
     announced = true;

@@ -10,26 +10,48 @@ export function requireCapability(ctx: TenantContext, capability: OrgCapability)
   if (!can(ctx.role, capability)) throw new AppError("forbidden");
 }
 
-/** What the caller may do with one variable's value in one environment (baseline role + access policies). */
+/**
+ * What the caller may do with one variable's value in each of these environments (baseline role + access
+ * policies + a break-glass session), in their order. The grants and the variable's tags are read once.
+ */
+export async function valuePermissions(
+  tx: Tx,
+  ctx: TenantContext,
+  variableId: string | null,
+  envs: EnvironmentRef[],
+) {
+  const grants = await grantsFor(tx, ctx);
+  const variableTagList = variableId ? await variableTags(tx, variableId) : [];
+  const now = new Date();
+  const out: ReturnType<typeof effectivePermission>[] = [];
+  for (const env of envs) {
+    out.push(
+      effectivePermission({
+        role: ctx.role,
+        userId: ctx.userId,
+        envType: env.environmentType as Parameters<typeof effectivePermission>[0]["envType"],
+        envName: env.name,
+        variableId,
+        variableTags: variableTagList,
+        grants,
+        now,
+        timeZone: grants.timeZone,
+        emergencySession: ctx.emergencySessionId ? await emergencyCovers(tx, env.id) : false,
+      }),
+    );
+  }
+  return out;
+}
+
+/** What the caller may do with one variable's value in one environment. */
 export async function valuePermission(
   tx: Tx,
   ctx: TenantContext,
   variableId: string | null,
   env: EnvironmentRef,
 ) {
-  const grants = await grantsFor(tx, ctx);
-  return effectivePermission({
-    role: ctx.role,
-    userId: ctx.userId,
-    envType: env.environmentType as Parameters<typeof effectivePermission>[0]["envType"],
-    envName: env.name,
-    variableId,
-    variableTags: variableId ? await variableTags(tx, variableId) : [],
-    grants,
-    now: new Date(),
-    timeZone: grants.timeZone,
-    emergencySession: ctx.emergencySessionId ? await emergencyCovers(tx, env.id) : false,
-  });
+  const [permission] = await valuePermissions(tx, ctx, variableId, [env]);
+  return permission;
 }
 
 /** Refuses (forbidden) unless the caller has at least `need` on the value. */

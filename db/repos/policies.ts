@@ -1,6 +1,6 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { environmentVariables, variableAccessPolicies } from "@/db/schema";
+import { variableAccessPolicies } from "@/db/schema";
 
 /** Access grants beyond the role baseline, inside the caller's transaction (the reads are in access.ts). */
 
@@ -18,21 +18,6 @@ export type PolicyValues = {
   emergencyOverride: boolean;
   grantedBy: string;
 };
-
-/** The id of the organization's live (not deleted) variable of that name, or null. */
-export async function liveVariableIdByName(tx: Tx, organizationId: string, name: string) {
-  const [v] = await tx
-    .select({ id: environmentVariables.id })
-    .from(environmentVariables)
-    .where(
-      and(
-        eq(environmentVariables.organizationId, organizationId),
-        eq(environmentVariables.name, name),
-        isNull(environmentVariables.deletedAt),
-      ),
-    );
-  return v?.id ?? null;
-}
 
 /** Inserts a grant: its id. */
 export async function insertPolicy(tx: Tx, values: PolicyValues) {

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { environments, environmentVariables } from "@/db/schema";
 import { anyName, anyUuid } from "@/db/sql-lists";
@@ -24,61 +24,40 @@ export type VariableColumns = Pick<
   | "tags"
 >;
 
-/** A live (not deleted) variable of the organization, or undefined. */
-export async function liveVariableRow(tx: Tx, organizationId: string, id: string) {
-  const [row] = await tx
+/** The organization's live (not deleted) variables that also meet `condition`: the one lookup of live rows. */
+function liveVariables(tx: Tx, organizationId: string, condition: SQL) {
+  return tx
     .select()
     .from(environmentVariables)
     .where(
       and(
-        eq(environmentVariables.id, id),
         eq(environmentVariables.organizationId, organizationId),
         isNull(environmentVariables.deletedAt),
+        condition,
       ),
     );
+}
+
+/** A live variable of the organization, or undefined. */
+export async function liveVariableRow(tx: Tx, organizationId: string, id: string) {
+  const [row] = await liveVariables(tx, organizationId, eq(environmentVariables.id, id));
+  return row;
+}
+
+/** The live variable of that name, or undefined (names are unique among live variables). */
+export async function liveVariableNamed(tx: Tx, organizationId: string, name: string) {
+  const [row] = await liveVariables(tx, organizationId, eq(environmentVariables.name, name));
   return row;
 }
 
 /** The organization's live variables with these names. */
-export async function liveVariablesNamed(tx: Tx, organizationId: string, names: string[]) {
-  return tx
-    .select()
-    .from(environmentVariables)
-    .where(
-      and(
-        eq(environmentVariables.organizationId, organizationId),
-        isNull(environmentVariables.deletedAt),
-        sql`${environmentVariables.name} = ${anyName(names)}`,
-      ),
-    );
+export function liveVariablesNamed(tx: Tx, organizationId: string, names: string[]) {
+  return liveVariables(tx, organizationId, sql`${environmentVariables.name} = ${anyName(names)}`);
 }
 
 /** The organization's live variables with these ids. */
-export async function liveVariablesWithIds(tx: Tx, organizationId: string, ids: string[]) {
-  return tx
-    .select()
-    .from(environmentVariables)
-    .where(
-      and(
-        eq(environmentVariables.organizationId, organizationId),
-        isNull(environmentVariables.deletedAt),
-        sql`${environmentVariables.id} = ${anyUuid(ids)}`,
-      ),
-    );
-}
-
-/** The ids of the organization's live variables named `name` (at most one, unless something went wrong). */
-export async function liveVariableIdsNamed(tx: Tx, organizationId: string, name: string) {
-  return tx
-    .select({ id: environmentVariables.id })
-    .from(environmentVariables)
-    .where(
-      and(
-        eq(environmentVariables.organizationId, organizationId),
-        eq(environmentVariables.name, name),
-        isNull(environmentVariables.deletedAt),
-      ),
-    );
+export function liveVariablesWithIds(tx: Tx, organizationId: string, ids: string[]) {
+  return liveVariables(tx, organizationId, sql`${environmentVariables.id} = ${anyUuid(ids)}`);
 }
 
 /** A soft-deleted, not yet purged variable of the organization, or undefined. */

@@ -2,7 +2,8 @@ import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { environmentNamesAndTypes } from "@/db/repos/environments";
 import { memberIdByEmail, organizationTimeZone } from "@/db/repos/organizations";
-import { deactivatePolicy, insertPolicy, liveVariableIdByName } from "@/db/repos/policies";
+import { deactivatePolicy, insertPolicy } from "@/db/repos/policies";
+import { liveVariableNamed } from "@/db/repos/variable-rows";
 import { AppError } from "@/lib/errors";
 import { todayIn } from "@/lib/format";
 import { riskOf } from "@/lib/risk";
@@ -45,7 +46,7 @@ export async function grantPolicy(
   }
   let variableId: string | null = null;
   if (input.scope === "variable") {
-    variableId = await liveVariableIdByName(tx, ctx.organizationId, input.variable ?? "");
+    variableId = (await liveVariableNamed(tx, ctx.organizationId, input.variable ?? ""))?.id ?? null;
     if (!variableId) throw new AppError("validation", { variable: ["No live variable has that name"] });
   }
   const envs = await environmentNamesAndTypes(tx, ctx.organizationId);

@@ -1,7 +1,7 @@
 import { type TenantContext, withContext } from "@/db/context";
-import { insertVariable, liveVariableNamed } from "@/db/repos/drift-adoption";
 import { mergeDriftDetails } from "@/db/repos/drift-findings";
 import { environmentInOrg } from "@/db/repos/grants";
+import { insertVariables, liveVariableNamed } from "@/db/repos/variable-rows";
 import { allows } from "@/lib/capabilities";
 import { AppError } from "@/lib/errors";
 import { type EnvironmentType, environmentTier } from "@/lib/roles";
@@ -97,14 +97,16 @@ export async function resolveDrift(
     let variable = await liveVariableNamed(tx, ctx.organizationId, fresh.variableName);
     if (!variable) {
       requireCapability(ctx, "variable:create");
-      variable = await insertVariable(tx, {
-        organizationId: ctx.organizationId,
-        name: fresh.variableName,
-        ...IMPORT_DEFAULTS,
-        description: `Adopted from target ${open.target.name}`,
-        createdBy: ctx.userId,
-        updatedBy: ctx.userId,
-      });
+      [variable] = await insertVariables(tx, [
+        {
+          organizationId: ctx.organizationId,
+          name: fresh.variableName,
+          ...IMPORT_DEFAULTS,
+          description: `Adopted from target ${open.target.name}`,
+          createdBy: ctx.userId,
+          updatedBy: ctx.userId,
+        },
+      ]);
     }
     const current = await currentValues(tx, open.env.id, [variable.id]);
     const reason = note || `Adopted the value deployed on ${open.target.name}`;

@@ -23,7 +23,7 @@ import { ENVIRONMENT_TYPES, type EnvironmentType, environmentTier } from "@/lib/
 import { deployedHash } from "@/lib/sync-protocol";
 import { TargetError } from "@/lib/targets/types";
 import { writeAudit } from "@/server/audit/audit";
-import { requireValuePermission, valuePermission } from "@/server/authz";
+import { requireValuePermission, valuePermissions } from "@/server/authz";
 import { type OpenTarget, openTarget, recordContact, requireActive } from "@/server/targets/sync-targets";
 import { consoleValues } from "@/server/targets/target-state";
 
@@ -41,8 +41,9 @@ async function productionHashes(tx: Tx, ctx: TenantContext, open: OpenTarget) {
   const hashes = new Map<string, Set<string>>();
   if (tierOf(open.env.environmentType) === "production") return hashes;
   const production = await productionTierEnvironments(tx, ctx.organizationId);
-  for (const env of production) {
-    if (!atLeast((await valuePermission(tx, ctx, null, env)).permission, "read")) continue;
+  const permissions = await valuePermissions(tx, ctx, null, production);
+  for (const [i, env] of production.entries()) {
+    if (!atLeast(permissions[i].permission, "read")) continue;
     for (const v of await consoleValues(tx, ctx, env, { sensitive: true })) {
       const set = hashes.get(v.name) ?? new Set<string>();
       set.add(deployedHash(open.secret, v.value));

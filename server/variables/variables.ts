@@ -7,7 +7,7 @@ import {
   environmentNamesAndTypes,
   environmentsWithValueOf,
   insertVariable,
-  liveVariableIdsNamed,
+  liveVariableNamed,
   liveVariableRow,
   softDeleteVariableAt,
   undeleteVariable,
@@ -47,8 +47,8 @@ const columns = (input: VariableInput): VariableColumns => ({
 });
 
 async function nameTaken(tx: Tx, ctx: TenantContext, name: string, exceptId?: string) {
-  const rows = await liveVariableIdsNamed(tx, ctx.organizationId, name);
-  return rows.some((r) => r.id !== exceptId);
+  const row = await liveVariableNamed(tx, ctx.organizationId, name);
+  return row !== undefined && row.id !== exceptId;
 }
 
 const nameConflict = (name: string) =>
