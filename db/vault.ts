@@ -4,6 +4,7 @@ import { encryptionKeys } from "@/db/schema";
 import {
   DecryptionError,
   decryptValue,
+  deriveKey,
   encryptValue,
   generateKey,
   hmacValue,
@@ -146,6 +147,21 @@ export async function orgVault(tx: Tx, organizationId: string): Promise<OrgVault
     }),
     openSecret: ({ ciphertext, keyId }, aad) => openSecret(keyOf(keys, keyId), ciphertext, aad),
   };
+}
+
+const tokenKeys = new Map<string, Buffer>();
+
+/**
+ * How a token is stored (service tokens): HMAC-SHA-256 under a key derived from the master key for this one
+ * purpose, never a plain hash — a copy of the table alone cannot test guesses. Not per organization: a token
+ * is looked up before anyone knows whose it is.
+ */
+export function tokenHash(token: string): string {
+  const master = masterKey();
+  const id = keyFingerprint(master);
+  const key = tokenKeys.get(id) ?? deriveKey(master, "ringbearer:token-hash:v1");
+  tokenKeys.set(id, key);
+  return hmacValue(key, token);
 }
 
 /** A user's TOTP seed, sealed under the master key with an AAD naming the user. */

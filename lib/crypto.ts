@@ -3,6 +3,7 @@ import {
   createDecipheriv,
   createHash,
   createHmac,
+  hkdfSync,
   randomBytes,
   timingSafeEqual,
 } from "node:crypto";
@@ -90,6 +91,10 @@ export const decryptValue = (dek: Buffer, ciphertext: string, ctx: ValueContext)
 /** value_hash: HMAC-SHA-256 under the organization's hmac key (never a plain hash of a secret). */
 export const hmacValue = (hmacKey: Buffer, plaintext: string): string =>
   createHmac("sha256", hmacKey).update(plaintext, "utf8").digest("hex");
+
+/** A key for one purpose, derived from the master key (HKDF-SHA-256, the purpose as its info). */
+export const deriveKey = (master: Buffer, purpose: string): Buffer =>
+  Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), purpose, KEY_BYTES));
 
 export function hashesEqual(a: string, b: string): boolean {
   const x = Buffer.from(a, "hex");

@@ -5,4 +5,5 @@ export * from "./environments";
 export * from "./invitations";
 export * from "./keys";
 export * from "./organizations";
+export * from "./tokens";
 export * from "./variables";

@@ -1,0 +1,32 @@
+import { sql } from "drizzle-orm";
+import type { Database, Tx } from "@/db/client";
+import { serviceTokens } from "@/db/schema";
+
+/** Service tokens (issue 14): SQL only. The caller hashes the token (db/vault.ts) and decides. */
+
+export type ServiceTokenInsert = typeof serviceTokens.$inferInsert;
+
+/** Inserts a token row (in the caller's tenant transaction): its id. */
+export async function insertServiceToken(tx: Tx, values: ServiceTokenInsert) {
+  const [row] = await tx.insert(serviceTokens).values(values).returning({ id: serviceTokens.id });
+  return row;
+}
+
+export type PresentedToken = {
+  id: string;
+  organization_id: string;
+  environment_ids: string[];
+  access: string;
+  name_prefix: string | null;
+  tag: string | null;
+  allowed_cidrs: string[];
+  expires_at: Date;
+  revoked_at: Date | null;
+  created_by: string;
+};
+
+/** The token with this keyed hash, read before any tenant context (service_token_by_hash, 0027), or undefined. */
+export async function serviceTokenByHash(db: Database | Tx, hash: string) {
+  const [row] = await db.execute<PresentedToken>(sql`select * from service_token_by_hash(${hash})`);
+  return row;
+}

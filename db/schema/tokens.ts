@@ -1,0 +1,44 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { createdAt, id, inList } from "./columns";
+import { organizations, users } from "./organizations";
+
+export const TOKEN_ACCESS = ["read", "read-write"] as const;
+
+/**
+ * Service tokens: what a deploy pipeline or an app presents instead of a person's session (lib/service-tokens.ts).
+ * Scoped to environments (and optionally a name prefix or a tag), read-only or read-write, with an expiry and
+ * optional CIDR ranges. Only the token's keyed hash is kept (db/vault.ts `tokenHash`), with a hint for lists.
+ */
+export const serviceTokens = pgTable(
+  "service_tokens",
+  {
+    id: id(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: varchar({ length: 100 }).notNull(),
+    tokenHash: varchar({ length: 64 }).notNull().unique(),
+    hint: varchar({ length: 16 }).notNull(),
+    environmentIds: uuid().array().notNull(),
+    access: varchar({ length: 16 }).notNull(),
+    namePrefix: varchar({ length: 255 }),
+    tag: varchar({ length: 64 }),
+    allowedCidrs: text().array().notNull().default(sql`'{}'::text[]`),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    revokedAt: timestamp({ withTimezone: true }),
+    revokedBy: uuid().references(() => users.id),
+    createdBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    lastUsedFrom: varchar({ length: 45 }),
+    useCount: bigint({ mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    index("idx_service_tokens_org").on(t.organizationId, t.createdAt.desc()),
+    check("service_tokens_access_check", sql`${t.access} in (${inList(TOKEN_ACCESS)})`),
+    check("service_tokens_scope_check", sql`cardinality(${t.environmentIds}) > 0`),
+  ],
+);

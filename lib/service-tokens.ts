@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import { crc32 } from "node:zlib";
+
+/**
+ * Service tokens: what a deploy pipeline or an app presents instead of a person's session. The format is
+ * GitHub's idea: a prefix a secret scanner recognises (`rb_st_`), 32 random base62 characters (about 190 bits),
+ * then 6 base62 characters of CRC-32 over the prefix and random part. The checksum lets the API and the CLI
+ * tell a mistyped or truncated token (`token_invalid`, without a database read) from a real one that was
+ * revoked or has expired. The token is shown once; only a keyed hash of it is stored (db/vault.ts).
+ */
+export const SERVICE_TOKEN_PREFIX = "rb_st_";
+const RANDOM_CHARS = 32;
+const CHECKSUM_CHARS = 6;
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+export const SERVICE_TOKEN_LENGTH = SERVICE_TOKEN_PREFIX.length + RANDOM_CHARS + CHECKSUM_CHARS;
+const SHAPE = new RegExp(`^${SERVICE_TOKEN_PREFIX}[0-9A-Za-z]{${RANDOM_CHARS + CHECKSUM_CHARS}}$`);
+
+/** Days a token lives when its creator does not say, and the longest an organization allows by default. */
+export const DEFAULT_TOKEN_DAYS = 30;
+export const MAX_TOKEN_DAYS = 365;
+
+/** A number as exactly `width` base62 characters (most significant first). */
+function base62(value: number, width: number): string {
+  let out = "";
+  let rest = value;
+  for (let i = 0; i < width; i++) {
+    out = BASE62[rest % 62] + out;
+    rest = Math.floor(rest / 62);
+  }
+  return out;
+}
+
+/** 32 random base62 characters, without modulo bias (bytes ≥ 248 are drawn again). */
+function randomBase62(length: number): string {
+  let out = "";
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248 && out.length < length) out += BASE62[byte % 62];
+    }
+  }
+  return out;
+}
+
+const checksumOf = (body: string) => base62(crc32(body), CHECKSUM_CHARS);
+
+/** A new token. Shown once to its creator; never stored, logged or returned again. */
+export function newServiceToken(): string {
+  const body = SERVICE_TOKEN_PREFIX + randomBase62(RANDOM_CHARS);
+  return body + checksumOf(body);
+}
+
+export type TokenShape = "ok" | "malformed" | "checksum";
+
+/**
+ * Whether a string can be a token, without a database read: `malformed` (not the shape at all: another kind of
+ * credential, a truncated paste), `checksum` (the shape, but a character is wrong: a typo), or `ok`. Either
+ * failure is answered `token_invalid`; only an `ok` token is looked up.
+ */
+export function tokenShape(token: string): TokenShape {
+  if (!SHAPE.test(token)) return "malformed";
+  const body = token.slice(0, -CHECKSUM_CHARS);
+  return checksumOf(body) === token.slice(-CHECKSUM_CHARS) ? "ok" : "checksum";
+}
+
+/** What a list shows of a token after it was created: the prefix and the first four random characters. */
+export const tokenHint = (token: string): string => `${token.slice(0, SERVICE_TOKEN_PREFIX.length + 4)}…`;
