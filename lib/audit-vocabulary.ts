@@ -29,4 +29,5 @@ export const AUDIT_RESOURCES = [
   "invitation",
   "sync_target",
   "drift",
+  "service_token",
 ] as const;

@@ -36,6 +36,7 @@ export const CAPABILITIES = [
   "audit:read",
   "metadata:read",
   "approvals:decide",
+  "tokens:manage",
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -127,6 +128,8 @@ export const CAPABILITY_TABLE: Record<Capability, Record<Role, Tiers>> = {
   "metadata:read": roles(...ROLES),
   // Approve or reject others' change requests, acknowledge others' emergency changes (four eyes).
   "approvals:decide": roles("owner", "admin", "security_reviewer"),
+  // Create and revoke service tokens (machine access to values; a token never exceeds its creator's reads).
+  "tokens:manage": roles("owner", "admin"),
 };
 
 /** Whether the role has the capability in an environment of this tier (before grants and break-glass). */
@@ -156,4 +159,5 @@ export const CAPABILITY_WORDS: Record<Capability, string> = {
   "audit:read": "read the audit trail",
   "metadata:read": "read this organization",
   "approvals:decide": "approve or reject changes",
+  "tokens:manage": "create and revoke service tokens",
 };

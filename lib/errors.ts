@@ -51,6 +51,12 @@ export const ERROR_CODES = {
     status: 401,
     message: "Confirm it is you: enter your password (or authentication code) to continue.",
   },
+  "token:invalid": {
+    status: 401,
+    message: "This token is not valid. Check that it was copied whole, or create a new one.",
+  },
+  "token:expired": { status: 401, message: "This token has expired. Create a new one." },
+  "token:revoked": { status: 401, message: "This token was revoked. Create a new one." },
   rate_limited: { status: 429, message: "Too many attempts. Wait a few minutes, then try again." },
   too_large: { status: 413, message: "The request is too large. Nothing was changed." },
   "unavailable:database": {

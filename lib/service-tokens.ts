@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
+import ipaddr from "ipaddr.js";
 
 /**
  * Service tokens: what a deploy pipeline or an app presents instead of a person's session. The format is
@@ -64,3 +65,32 @@ export function tokenShape(token: string): TokenShape {
 
 /** What a list shows of a token after it was created: the prefix and the first four random characters. */
 export const tokenHint = (token: string): string => `${token.slice(0, SERVICE_TOKEN_PREFIX.length + 4)}…`;
+
+/** What a token may do with the values of its environments. */
+export const TOKEN_ACCESS = ["read", "read-write"] as const;
+export type TokenAccess = (typeof TOKEN_ACCESS)[number];
+
+/** Whether `entry` is an address range a token may be bound to: `10.20.0.0/16`, `2001:db8::/32`, one address. */
+export function isCidr(entry: string): boolean {
+  const [ip, bits, extra] = entry.split("/");
+  if (extra !== undefined || !(ipaddr.IPv4.isValidFourPartDecimal(ip) || ipaddr.IPv6.isValid(ip)))
+    return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && ipaddr.isValidCIDR(entry));
+}
+
+/**
+ * Whether a request from `address` may use a token bound to `cidrs` (none: from anywhere). An IPv4 client seen
+ * through an IPv6 socket (`::ffff:10.0.0.1`) is compared as the IPv4 address it is.
+ */
+export function addressAllowed(address: string | null | undefined, cidrs: readonly string[]): boolean {
+  if (cidrs.length === 0) return true;
+  if (!address || !ipaddr.isValid(address)) return false;
+  const client = ipaddr.process(address);
+  return cidrs.some((entry) => {
+    if (!isCidr(entry)) return false;
+    const [range, bits] = entry.includes("/")
+      ? ipaddr.parseCIDR(entry)
+      : [ipaddr.process(entry), ipaddr.process(entry).kind() === "ipv4" ? 32 : 128];
+    return client.kind() === range.kind() && client.match(range, bits);
+  });
+}

@@ -1,7 +1,7 @@
 -- Service tokens (issue 14): what a deploy pipeline or an app presents instead of a person's session. Only the
 -- token's keyed hash is stored (HMAC under a key derived from the master key, db/vault.ts), with a short hint for
 -- lists. Tenant table: RLS enabled and forced, rows of the current organization only. The app role reads and
--- creates tokens and may change only their revocation and use columns; nobody deletes one (the audit names it).
+-- creates tokens and may change only their revocation and use columns; nobody deletes one (the audit names it, as resource `service_token`).
 CREATE TABLE "service_tokens" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"organization_id" uuid NOT NULL,
@@ -26,10 +26,12 @@ CREATE TABLE "service_tokens" (
 	CONSTRAINT "service_tokens_scope_check" CHECK (cardinality("service_tokens"."environment_ids") > 0)
 );
 --> statement-breakpoint
+ALTER TABLE "environment_variable_audit" DROP CONSTRAINT "environment_variable_audit_resource_check";--> statement-breakpoint
 ALTER TABLE "service_tokens" ADD CONSTRAINT "service_tokens_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "service_tokens" ADD CONSTRAINT "service_tokens_revoked_by_users_id_fk" FOREIGN KEY ("revoked_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "service_tokens" ADD CONSTRAINT "service_tokens_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "idx_service_tokens_org" ON "service_tokens" USING btree ("organization_id","created_at" DESC NULLS LAST);
+CREATE INDEX "idx_service_tokens_org" ON "service_tokens" USING btree ("organization_id","created_at" DESC NULLS LAST);--> statement-breakpoint
+ALTER TABLE "environment_variable_audit" ADD CONSTRAINT "environment_variable_audit_resource_check" CHECK ("environment_variable_audit"."resource_type" in ('variable', 'value', 'permission', 'environment', 'organization', 'session', 'settings', 'member', 'change_request', 'invitation', 'sync_target', 'drift', 'service_token'));
 --> statement-breakpoint
 DO $$
 DECLARE app text := coalesce(nullif(current_setting('ringbearer.app_role', true), ''), 'ringbearer_app');

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database, Tx } from "@/db/client";
 import { serviceTokens } from "@/db/schema";
 
@@ -9,6 +9,16 @@ export type ServiceTokenInsert = typeof serviceTokens.$inferInsert;
 /** Inserts a token row (in the caller's tenant transaction): its id. */
 export async function insertServiceToken(tx: Tx, values: ServiceTokenInsert) {
   const [row] = await tx.insert(serviceTokens).values(values).returning({ id: serviceTokens.id });
+  return row;
+}
+
+/** Revokes a live token of the current organization: its id and name, or undefined (none, or revoked). */
+export async function revokeServiceTokenRow(tx: Tx, id: string, userId: string) {
+  const [row] = await tx
+    .update(serviceTokens)
+    .set({ revokedAt: new Date(), revokedBy: userId })
+    .where(and(eq(serviceTokens.id, id), isNull(serviceTokens.revokedAt)))
+    .returning({ id: serviceTokens.id, name: serviceTokens.name });
   return row;
 }
 

@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { TOKEN_ACCESS } from "@/lib/service-tokens";
 import { createdAt, id, inList } from "./columns";
 import { organizations, users } from "./organizations";
-
-export const TOKEN_ACCESS = ["read", "read-write"] as const;
 
 /**
  * Service tokens: what a deploy pipeline or an app presents instead of a person's session (lib/service-tokens.ts).

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { DEFAULT_TOKEN_DAYS, isCidr, MAX_TOKEN_DAYS, TOKEN_ACCESS } from "../service-tokens";
+import { optionalText, requiredText, safeString } from "./fields";
+
+/** A new service token: its name, the environments it reads (by name), read or read-write, how long it lives. */
+export const serviceTokenInput = z.object({
+  name: requiredText(100, "Name"),
+  environments: z
+    .array(safeString(64, "Choose an environment"), { error: "Choose at least one environment" })
+    .min(1, "Choose at least one environment")
+    .max(50, "Choose at most 50 environments"),
+  access: z.enum(TOKEN_ACCESS, { error: "Choose read or read-write" }),
+  expiresInDays: z.coerce
+    .number({ error: `Enter a number of days from 1 to ${MAX_TOKEN_DAYS}` })
+    .int(`Enter a number of days from 1 to ${MAX_TOKEN_DAYS}`)
+    .min(1, `Enter a number of days from 1 to ${MAX_TOKEN_DAYS}`)
+    .max(MAX_TOKEN_DAYS, `Enter a number of days from 1 to ${MAX_TOKEN_DAYS}`)
+    .default(DEFAULT_TOKEN_DAYS),
+  namePrefix: optionalText(255),
+  tag: optionalText(64),
+  allowedCidrs: z
+    .array(safeString(64).trim().refine(isCidr, { error: "Enter address ranges such as 10.20.0.0/16" }))
+    .max(20, "Enter at most 20 address ranges")
+    .default([]),
+});
+
+export type ServiceTokenInput = z.output<typeof serviceTokenInput>;
