@@ -1,5 +1,6 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
+import type { Tx } from "@/db/client";
 import { withContext } from "@/db/context";
 import { memberships, organizations } from "@/db/schema";
 import type { Role } from "@/lib/roles";
@@ -24,6 +25,15 @@ export async function membershipFor(userId: string, slug: string) {
       .where(and(eq(memberships.userId, userId), eq(organizations.slug, slug)));
     return row ? { ...row, role: row.role as Role } : null;
   });
+}
+
+/** A user's role in an organization, inside the caller's transaction (RLS: the user's own membership), or null. */
+export async function membershipRole(tx: Tx, userId: string, organizationId: string): Promise<Role | null> {
+  const [row] = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.userId, userId), eq(memberships.organizationId, organizationId)));
+  return (row?.role as Role | undefined) ?? null;
 }
 
 export async function organizationsFor(userId: string) {

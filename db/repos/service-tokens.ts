@@ -40,3 +40,11 @@ export async function serviceTokenByHash(db: Database | Tx, hash: string) {
   const [row] = await db.execute<PresentedToken>(sql`select * from service_token_by_hash(${hash})`);
   return row;
 }
+
+/** Counts one use of a token: when and from where (the app role may update only these columns). */
+export async function recordTokenUse(tx: Tx, id: string, from: string | null) {
+  await tx
+    .update(serviceTokens)
+    .set({ useCount: sql`${serviceTokens.useCount} + 1`, lastUsedAt: new Date(), lastUsedFrom: from })
+    .where(eq(serviceTokens.id, id));
+}

@@ -48,6 +48,7 @@ export async function environmentValueRows(tx: Tx, environmentId: string) {
     .select({
       variableId: environmentVariables.id,
       name: environmentVariables.name,
+      tags: environmentVariables.tags,
       isWeddingCritical: environmentVariables.isWeddingCritical,
       securityClassification: environmentVariables.securityClassification,
       encryptedValue: environmentVariableValues.encryptedValue,

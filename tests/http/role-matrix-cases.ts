@@ -22,7 +22,13 @@ export const CASES: Record<string, Case> = { ...VALUES, ...GOVERNANCE, ...DEPLOY
 /** API routes (GET), with who may read them; `path` fills the template for the matrix's organization. */
 export const ROUTES: Record<
   string,
-  { allowed: readonly Caller[]; path: (w: World) => string; public?: boolean }
+  {
+    allowed: readonly Caller[];
+    path: (w: World) => string;
+    public?: boolean;
+    /** The machine API: a session is no credential there; every caller without a token gets 401 token_invalid. */
+    token?: boolean;
+  }
 > = {
   "/api/health": { allowed: [...SIGNED_IN, "anonymous"], path: () => "/api/health", public: true },
   "/api/health/environments": {
@@ -41,6 +47,11 @@ export const ROUTES: Record<
     path: (w) => `/api/o/${w.org.slug}/environments/${w.org.env.staging}/export?format=env`,
   },
   // The console's icon (app/icon.svg): a static file, for every browser before it signs in.
+  "/api/v1/environments/[name]/values": {
+    allowed: [],
+    path: () => "/api/v1/environments/staging/values",
+    token: true,
+  },
   "/icon.svg": { allowed: [...SIGNED_IN, "anonymous"], path: () => "/icon.svg", public: true },
   // next-auth's own endpoints (sign-in, session, sign-out) are public by design, tested by the sign-in tests.
   "/api/auth/[...nextauth]": {

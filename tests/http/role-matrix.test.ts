@@ -134,16 +134,16 @@ describe("the API routes' role matrix", () => {
       if (allowed && answer.status !== 200)
         say(`expected 200, got ${answer.status} ${answer.body.slice(0, 120)}`);
       if (!allowed) {
-        const status = caller === "anonymous" ? 401 : 403;
-        const code = caller === "anonymous" ? "unauthorized" : "forbidden";
+        const status = caller === "anonymous" || route.token ? 401 : 403;
+        const code = route.token ? "token_invalid" : caller === "anonymous" ? "unauthorized" : "forbidden";
         const body = (() => {
           try {
-            return JSON.parse(answer.body) as { error?: { code?: string } };
+            return JSON.parse(answer.body) as { code?: string; error?: { code?: string } };
           } catch {
             return null;
           }
         })();
-        if (answer.status !== status || body?.error?.code !== code)
+        if (answer.status !== status || (route.token ? body?.code : body?.error?.code) !== code)
           say(`expected ${status} ${code}, got ${answer.status} ${answer.body.slice(0, 120)}`);
         const changed = changedTables(before as Map<string, string>, await digests());
         if (changed.length > 0) say(`refused, yet changed ${changed.join(", ")}`);

@@ -1,0 +1,71 @@
+import { type TenantContext, withContext } from "@/db/context";
+import { environmentRefs } from "@/db/repos/grants";
+import { membershipRole } from "@/db/repos/memberships";
+import { recordTokenUse } from "@/db/repos/service-tokens";
+import { environmentValueRows } from "@/db/repos/values";
+import { orgVault } from "@/db/vault";
+import { AppError } from "@/lib/errors";
+import { formatValues, UnrepresentableError, type ValueFormat } from "@/lib/value-formats";
+import { writeAudit } from "@/server/audit/audit";
+import { requireValuePermission } from "@/server/authz";
+import type { ServiceTokenContext } from "./service-tokens";
+
+/**
+ * One environment's values as a service token reads them. A token acts for the member who created it and never
+ * beyond them: it reads what its scope (environments, name prefix, tag) and that member's access today both
+ * allow, and nothing once they have left the organization. One audit row per read names the token and how many
+ * values it returned (never the values); the token's use is counted.
+ */
+export async function tokenEnvironmentValues(
+  token: ServiceTokenContext,
+  environmentName: string,
+  format: ValueFormat,
+  ip?: string,
+) {
+  const base = { userId: token.createdBy, organizationId: token.organizationId, ...(ip ? { ip } : {}) };
+  return withContext(base, async (tx) => {
+    const role = await membershipRole(tx, token.createdBy, token.organizationId);
+    if (!role) throw new AppError("forbidden");
+    const ctx: TenantContext = { ...base, role };
+    const env = (await environmentRefs(tx, ctx)).find((e) => e.name === environmentName);
+    if (!env) throw new AppError("not_found");
+    if (!token.environmentIds.includes(env.id)) throw new AppError("forbidden");
+    await requireValuePermission(tx, ctx, null, env, "read");
+    const rows = (await environmentValueRows(tx, env.id)).filter(
+      (r) =>
+        (!token.namePrefix || r.name.startsWith(token.namePrefix)) &&
+        (!token.tag || r.tags.includes(token.tag)),
+    );
+    const vault = await orgVault(tx, ctx.organizationId);
+    const entries = rows.map((r) => ({
+      key: r.name,
+      value: vault.decryptValue(
+        { ciphertext: r.encryptedValue, keyId: r.encryptionKeyId },
+        { organizationId: ctx.organizationId, variableId: r.variableId, environmentId: env.id },
+      ),
+    }));
+    // Formatted inside the transaction: a format that cannot carry a value refuses the read, audited as nothing.
+    const body = formatted(entries, format);
+    await writeAudit(tx, ctx, {
+      action: "read",
+      resourceType: "service_token",
+      resourceId: token.tokenId,
+      environmentId: env.id,
+      details: { environment: env.name, count: entries.length, format, via: "service token" },
+    });
+    await recordTokenUse(tx, token.tokenId, ip ?? null);
+    return { environment: env.name, count: entries.length, body };
+  });
+}
+
+function formatted(entries: { key: string; value: string }[], format: ValueFormat): string {
+  try {
+    return formatValues(entries, format);
+  } catch (error) {
+    if (error instanceof UnrepresentableError)
+      throw new AppError("validation", {
+        format: [`${format} cannot carry a line break, which these have: ${error.keys.join(", ")}`],
+      });
+    throw error;
+  }
+}

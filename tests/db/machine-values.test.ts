@@ -1,0 +1,186 @@
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { GET } from "@/app/api/v1/environments/[name]/values/route";
+import { withContext } from "@/db/context";
+import { insertServiceToken } from "@/db/repos/service-tokens";
+import { serviceTokens } from "@/db/schema";
+import { tokenHash } from "@/db/vault";
+import { parseDotenv } from "@/lib/dotenv";
+import { newServiceToken, tokenHint } from "@/lib/service-tokens";
+import { serviceTokenInput } from "@/lib/validation/tokens";
+import { parseInput } from "@/server/entry/input";
+import { createServiceToken, revokeServiceToken } from "@/server/tokens/service-tokens";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
+import { makeOrg, rawSql, type TestOrg } from "./support";
+
+/**
+ * GET /api/v1/environments/{name}/values through its route handler (the builder, the token, the service, the
+ * database), called with a real Request. Over HTTP against the build: tests/http (role matrix, fuzz).
+ */
+let a: TestOrg;
+let b: TestOrg;
+
+async function setVar(org: TestOrg, name: string, values: Partial<Record<"staging" | "production", string>>) {
+  await withContext(org.owner, async (tx) => {
+    const v = await createVariable(tx, org.owner, {
+      name,
+      variableType: "secret",
+      securityClassification: "internal",
+      isRequired: false,
+      isWeddingCritical: false,
+      tags: name.startsWith("STRIPE") ? ["payments"] : [],
+    });
+    for (const [env, value] of Object.entries(values))
+      await setValue(tx, org.owner, {
+        variableId: v.id,
+        environmentId: org.env[env as "staging" | "production"],
+        value,
+        expectedVersion: 0,
+      });
+  });
+}
+
+const token = async (org: TestOrg, input: Record<string, unknown>) =>
+  withContext(org.owner, async (tx) =>
+    createServiceToken(
+      tx,
+      org.owner,
+      await parseInput(serviceTokenInput, { name: "CI", access: "read", ...input }),
+    ),
+  );
+
+async function get(path: string, bearer?: string) {
+  const url = new URL(path, "http://console.test");
+  const name = decodeURIComponent(url.pathname.split("/")[4]);
+  const response = await GET(
+    new Request(url, { headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` } }),
+    { params: Promise.resolve({ name }) },
+  );
+  return { status: response.status, headers: response.headers, body: await response.text() };
+}
+const problem = (r: { body: string }) =>
+  JSON.parse(r.body) as { code: string; status: number; errors?: object };
+
+beforeAll(async () => {
+  a = await makeOrg();
+  b = await makeOrg();
+  await setVar(a, "STRIPE_KEY", { staging: "sk_test_a", production: "sk_live_a" });
+  await setVar(a, "RESEND_KEY", { staging: "re_a 'quoted' $HOME", production: "re_live_a" });
+  await setVar(a, "PEM_KEY", { production: "-----BEGIN-----\nabc\n-----END-----" });
+  await setVar(b, "STRIPE_KEY", { staging: "sk_test_b" });
+});
+
+describe("GET /api/v1/environments/{name}/values with a service token", () => {
+  it("answers the token's environment's values, in every format, counts the use and audits the read", async () => {
+    const { id, token: t } = await token(a, { environments: ["staging"] });
+    const json = await get("/api/v1/environments/staging/values", t);
+    expect(json.status).toBe(200);
+    expect(json.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(json.headers.get("cache-control")).toBe("no-store");
+    expect(JSON.parse(json.body)).toEqual({ RESEND_KEY: "re_a 'quoted' $HOME", STRIPE_KEY: "sk_test_a" });
+    const dotenv = await get("/api/v1/environments/staging/values?format=dotenv", t);
+    expect(parseDotenv(dotenv.body).entries.map((e) => [e.key, e.value])).toEqual([
+      ["RESEND_KEY", "re_a 'quoted' $HOME"],
+      ["STRIPE_KEY", "sk_test_a"],
+    ]);
+    for (const format of ["yaml", "shell", "docker"]) {
+      const r = await get(`/api/v1/environments/staging/values?format=${format}`, t);
+      expect(r.status, format).toBe(200);
+      expect(r.body, format).toContain("sk_test_a");
+    }
+    const owner = rawSql("owner");
+    try {
+      const [row] = await owner`select use_count, last_used_at from service_tokens where id = ${id}`;
+      expect(Number(row.use_count)).toBe(5);
+      expect(row.last_used_at).not.toBeNull();
+      const audit = await owner`select action, change_details from environment_variable_audit
+        where resource_type = 'service_token' and resource_id = ${id} and action = 'read' order by seq`;
+      expect(audit).toHaveLength(5);
+      expect(audit[0].change_details).toMatchObject({ environment: "staging", count: 2, format: "json" });
+      expect(JSON.stringify(audit)).not.toContain("sk_test_a");
+    } finally {
+      await owner.end();
+    }
+  });
+
+  it("reads nothing outside its scope: another environment 403, another organization's same-named one never", async () => {
+    const { token: t } = await token(a, { environments: ["staging"] });
+    const production = await get("/api/v1/environments/production/values", t);
+    expect(production.status).toBe(403);
+    expect(production.headers.get("content-type")).toBe("application/problem+json");
+    expect(problem(production)).toMatchObject({ code: "forbidden", status: 403 });
+    expect(production.body).not.toContain("sk_live_a");
+    const missing = await get("/api/v1/environments/nowhere/values", t);
+    expect([missing.status, problem(missing).code]).toEqual([404, "not_found"]);
+    const { token: tb } = await token(b, { environments: ["staging"] });
+    expect(JSON.parse((await get("/api/v1/environments/staging/values", tb)).body)).toEqual({
+      STRIPE_KEY: "sk_test_b",
+    });
+  });
+
+  it("narrows to a name prefix or a tag", async () => {
+    const prefix = await token(a, { environments: ["staging"], namePrefix: "RESEND_" });
+    expect(
+      Object.keys(JSON.parse((await get("/api/v1/environments/staging/values", prefix.token)).body)),
+    ).toEqual(["RESEND_KEY"]);
+    const tagged = await token(a, { environments: ["staging"], tag: "payments" });
+    expect(
+      Object.keys(JSON.parse((await get("/api/v1/environments/staging/values", tagged.token)).body)),
+    ).toEqual(["STRIPE_KEY"]);
+  });
+
+  it("refuses a missing, mistyped, unknown, revoked or expired token with its own code, and says so in WWW-Authenticate", async () => {
+    const { id, token: t } = await token(a, { environments: ["staging"] });
+    const typo = t.slice(0, 15) + (t[15] === "Q" ? "R" : "Q") + t.slice(16);
+    const expired = newServiceToken();
+    await withContext(a.owner, (tx) =>
+      insertServiceToken(tx, {
+        organizationId: a.id,
+        name: "old",
+        tokenHash: tokenHash(expired),
+        hint: tokenHint(expired),
+        environmentIds: [a.env.staging],
+        access: "read",
+        expiresAt: new Date(Date.now() - 1000),
+        createdBy: a.owner.userId,
+      }),
+    );
+    await withContext(a.owner, (tx) => revokeServiceToken(tx, a.owner, id));
+    for (const [bearer, code] of [
+      [undefined, "token_invalid"],
+      ["", "token_invalid"],
+      [typo, "token_invalid"],
+      [newServiceToken(), "token_invalid"],
+      [t, "token_revoked"],
+      [expired, "token_expired"],
+    ] as const) {
+      const r = await get("/api/v1/environments/staging/values", bearer);
+      expect([r.status, problem(r).code], String(bearer)).toEqual([401, code]);
+      expect(r.headers.get("www-authenticate")).toMatch(/^Bearer /);
+      expect(r.body).not.toContain("sk_test_a");
+    }
+  });
+
+  it("refuses a format that cannot carry a value, naming the key, and audits no read", async () => {
+    const { id, token: t } = await token(a, { environments: ["production"] });
+    const docker = await get("/api/v1/environments/production/values?format=docker", t);
+    expect([docker.status, problem(docker).code]).toEqual([422, "validation"]);
+    expect(docker.body).toContain("PEM_KEY");
+    expect(docker.body).not.toContain("BEGIN");
+    const bogus = await get("/api/v1/environments/production/values?format=toml", t);
+    expect([bogus.status, problem(bogus).code]).toEqual([422, "validation"]);
+    const owner = rawSql("owner");
+    try {
+      const reads = await owner`select 1 from environment_variable_audit
+        where resource_type = 'service_token' and resource_id = ${id} and action = 'read'`;
+      expect(reads).toHaveLength(0);
+    } finally {
+      await owner.end();
+    }
+    const used = await withContext(a.owner, (tx) =>
+      tx.select({ n: serviceTokens.useCount }).from(serviceTokens).where(eq(serviceTokens.id, id)),
+    );
+    expect(used[0].n).toBe(0);
+  });
+});
