@@ -3,11 +3,11 @@ import { environmentRefs } from "@/db/repos/grants";
 import { membershipRole } from "@/db/repos/memberships";
 import { recordTokenUse } from "@/db/repos/service-tokens";
 import { environmentValueRows } from "@/db/repos/values";
-import { orgVault } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import { formatValues, UnrepresentableError, type ValueFormat } from "@/lib/value-formats";
 import { writeAudit } from "@/server/audit/audit";
 import { requireValuePermission } from "@/server/authz";
+import { decryptedEntries } from "@/server/values/export";
 import type { ServiceTokenContext } from "./service-tokens";
 
 /**
@@ -36,14 +36,7 @@ export async function tokenEnvironmentValues(
         (!token.namePrefix || r.name.startsWith(token.namePrefix)) &&
         (!token.tag || r.tags.includes(token.tag)),
     );
-    const vault = await orgVault(tx, ctx.organizationId);
-    const entries = rows.map((r) => ({
-      key: r.name,
-      value: vault.decryptValue(
-        { ciphertext: r.encryptedValue, keyId: r.encryptionKeyId },
-        { organizationId: ctx.organizationId, variableId: r.variableId, environmentId: env.id },
-      ),
-    }));
+    const entries = await decryptedEntries(tx, ctx.organizationId, env.id, rows);
     // Formatted inside the transaction: a format that cannot carry a value refuses the read, audited as nothing.
     const body = formatted(entries, format);
     await writeAudit(tx, ctx, {

@@ -11,6 +11,25 @@ import { requireValuePermission } from "@/server/authz";
 
 export type ExportFormat = "env" | "json";
 
+type ValueRow = Awaited<ReturnType<typeof environmentValueRows>>[number];
+
+/** One environment's value rows as `{ key, value }`, decrypted in memory (the caller audits the read). */
+export async function decryptedEntries(
+  tx: Tx,
+  organizationId: string,
+  environmentId: string,
+  rows: ValueRow[],
+) {
+  const vault = await orgVault(tx, organizationId);
+  return rows.map((r) => ({
+    key: r.name,
+    value: vault.decryptValue(
+      { ciphertext: r.encryptedValue, keyId: r.encryptionKeyId },
+      { organizationId, variableId: r.variableId, environmentId },
+    ),
+  }));
+}
+
 /**
  * Every value of an environment that the caller may read, decrypted, as `.env` or JSON. An export reveals each
  * value: it needs the same step-up as revealing any one of them (a recent re-authentication when one is
@@ -27,14 +46,7 @@ export async function exportEnvironment(
   await requireValuePermission(tx, ctx, null, env, "read");
   const rows = await environmentValueRows(tx, env.id);
   if (rows.some((r) => revealNeedsStepUp(r, env.environmentType))) await requireRecentAuth(tx, ctx);
-  const vault = await orgVault(tx, ctx.organizationId);
-  const entries = rows.map((r) => ({
-    key: r.name,
-    value: vault.decryptValue(
-      { ciphertext: r.encryptedValue, keyId: r.encryptionKeyId },
-      { organizationId: ctx.organizationId, variableId: r.variableId, environmentId: env.id },
-    ),
-  }));
+  const entries = await decryptedEntries(tx, ctx.organizationId, env.id, rows);
   await writeAudits(
     tx,
     ctx,
