@@ -1,15 +1,15 @@
-import { isDatabaseUnavailable } from "./errors";
+import { databaseErrorCode, isDatabaseUnavailable } from "./errors";
 
 /**
  * What requests through the app's pool see of the database, per process: when one last failed to reach it
  * and when one last got through. /api/health and the console's pages (proxy.ts) read it, so neither says
  * "ok" while the requests of this instance fail.
  */
-type State = { lastFailureAt: number; lastSuccessAt: number };
+type State = { lastFailureAt: number; lastSuccessAt: number; lastFailureCode: string };
 
 const holder = globalThis as unknown as { ringbearerAvailability?: State };
 const state = (): State => {
-  holder.ringbearerAvailability ??= { lastFailureAt: 0, lastSuccessAt: 0 };
+  holder.ringbearerAvailability ??= { lastFailureAt: 0, lastSuccessAt: 0, lastFailureCode: "" };
   return holder.ringbearerAvailability;
 };
 
@@ -24,7 +24,10 @@ export const FAILURE_MEMORY_MS = 10_000;
 export function noteDatabaseOutcome(error?: unknown, startedAt = Date.now()) {
   const s = state();
   if (error !== undefined) {
-    if (isDatabaseUnavailable(error)) s.lastFailureAt = Date.now();
+    if (isDatabaseUnavailable(error)) {
+      s.lastFailureAt = Date.now();
+      s.lastFailureCode = databaseErrorCode(error);
+    }
   } else if (s.lastFailureAt < startedAt) s.lastSuccessAt = Date.now();
 }
 
@@ -32,4 +35,10 @@ export function noteDatabaseOutcome(error?: unknown, startedAt = Date.now()) {
 export function databaseFailing(now = Date.now()): boolean {
   const s = state();
   return s.lastFailureAt > s.lastSuccessAt && now - s.lastFailureAt < FAILURE_MEMORY_MS;
+}
+
+/** What the last failure was and how long ago, for the log line of a failed health check. */
+export function lastDatabaseFailure(now = Date.now()): { code: string; agoMs: number } | undefined {
+  const s = state();
+  return s.lastFailureAt === 0 ? undefined : { code: s.lastFailureCode, agoMs: now - s.lastFailureAt };
 }

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Role } from "@/lib/roles";
 import { noteDatabaseOutcome } from "./availability";
 import { type Database, getDb, type Tx } from "./client";
+import { isDatabaseUnavailable } from "./errors";
 
 /** Who is asking, for RLS (set per transaction) and for the audit rows written in it. */
 export type RequestContext = {
@@ -30,15 +31,42 @@ export async function withContext<T>(
   if (shared && shared.database === database && sameSettings(shared.ctx, ctx)) return fn(shared.tx);
   const startedAt = Date.now();
   try {
-    const result = await database.transaction(async (tx) => {
-      await setContext(tx, ctx);
-      return fn(tx);
-    });
+    const result = await contextTransaction(database, ctx, fn);
     noteDatabaseOutcome(undefined, startedAt);
     return result;
   } catch (error) {
     noteDatabaseOutcome(error, startedAt);
     throw error;
+  }
+}
+
+/** How long a transaction that could not begin waits before its one more try. */
+export const BEGIN_RETRY_MS = 200;
+
+/**
+ * One transaction with the caller's settings. When it fails to reach the database before it began (the
+ * connection could not be made, was refused while the server was starting, or was found closed at BEGIN),
+ * nothing of `fn` has run, so it is tried once more on another connection a moment later: after a database
+ * restart the pool holds connections that fail once, and a request should not fail for that. A failure after
+ * it began is never retried (what `fn` did, and whether COMMIT landed, is unknown).
+ */
+export async function contextTransaction<T>(
+  database: Database,
+  ctx: RequestContext,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    let began = false;
+    try {
+      return await database.transaction(async (tx) => {
+        await setContext(tx, ctx);
+        began = true;
+        return fn(tx);
+      });
+    } catch (error) {
+      if (began || attempt > 1 || !isDatabaseUnavailable(error)) throw error;
+      await new Promise((r) => setTimeout(r, BEGIN_RETRY_MS));
+    }
   }
 }
 

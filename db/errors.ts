@@ -19,7 +19,8 @@ const CONNECTION_CODES = new Set([
   "CONNECT_TIMEOUT",
 ]);
 
-const codeOf = (error: unknown): string => {
+/** The driver's or PostgreSQL's code of an error ("" when it has none): for logs, never shown to users. */
+export const databaseErrorCode = (error: unknown): string => {
   // Drizzle wraps the driver's error ("Failed query: …") and keeps it as the cause.
   const outer = error as PgError & { cause?: PgError };
   const pg = outer?.code ? outer : (outer?.cause ?? outer);
@@ -32,7 +33,7 @@ const codeOf = (error: unknown): string => {
  * itself. Such a failure is never "no session", "not a member" or "not found": it is `unavailable:database`.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const code = codeOf(error);
+  const code = databaseErrorCode(error);
   return (
     CONNECTION_CODES.has(code) ||
     code.startsWith("08") || // connection exception
@@ -55,7 +56,7 @@ export function toAppError(error: unknown): unknown {
     return new AppError(error.code === "refused" ? "refused:target" : "unavailable:target", {
       form: [error.message],
     });
-  const code = codeOf(error);
+  const code = databaseErrorCode(error);
   switch (code) {
     case "RBW01":
       return new AppError("locked:wedding_hours");

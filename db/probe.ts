@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { noteDatabaseOutcome } from "./availability";
 import { getDb } from "./client";
-import { setContext } from "./context";
+import { contextTransaction } from "./context";
 
 type Probe = { probe?: Promise<boolean>; probedAt: number; probeOk: boolean };
 const holder = globalThis as unknown as { ringbearerProbe?: Probe };
@@ -21,12 +21,10 @@ async function runProbe(): Promise<boolean> {
     );
   });
   try {
-    // The path every request takes: a transaction on the app's pool with a request context set.
+    // The path every request takes: a transaction on the app's pool with a request context set (and, as for
+    // a request, one more try when it could not begin).
     await Promise.race([
-      getDb().transaction(async (tx) => {
-        await setContext(tx, { userId: "" });
-        await tx.execute(sql`select 1`);
-      }),
+      contextTransaction(getDb(), { userId: "" }, (tx) => tx.execute(sql`select 1`)),
       timeout,
     ]);
     return true;

@@ -1,4 +1,4 @@
-import { databaseFailing } from "@/db/availability";
+import { databaseFailing, lastDatabaseFailure } from "@/db/availability";
 import { probeDatabase } from "@/db/probe";
 import { publicRoute } from "@/server/entry/route";
 import { log } from "@/server/log";
@@ -22,7 +22,16 @@ export const GET = publicRoute({
         { status: "ok", database: "ok", latencyMs: Math.round(performance.now() - started) },
         { headers: { "Cache-Control": "no-store" } },
       );
-    log.warn({ event: "health", reachable, failing }, "health check: database unavailable");
+    log.warn(
+      {
+        event: "health",
+        reachable,
+        failing,
+        lastFailure: lastDatabaseFailure(),
+        ms: Math.round(performance.now() - started),
+      },
+      "health check: database unavailable",
+    );
     return Response.json(
       { status: "error", database: "unavailable", error: { code: "unavailable:database" } },
       { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "5" } },
