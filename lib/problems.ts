@@ -8,6 +8,7 @@ export const PROBLEM_CODES = [
   "token_invalid",
   "token_expired",
   "token_revoked",
+  "unauthorized",
   "forbidden",
   "not_found",
   "conflict",
@@ -25,9 +26,10 @@ export type ProblemCode = (typeof PROBLEM_CODES)[number];
 export function problemCode(code: ErrorCode): ProblemCode {
   switch (code) {
     case "token:invalid":
+      return "token_invalid";
     case "unauthorized":
     case "reauth_required":
-      return "token_invalid";
+      return "unauthorized";
     case "token:expired":
       return "token_expired";
     case "token:revoked":

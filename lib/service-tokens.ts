@@ -94,3 +94,12 @@ export function addressAllowed(address: string | null | undefined, cidrs: readon
     return client.kind() === range.kind() && client.match(range, bits);
   });
 }
+
+/** Where a token stands now: live, expired or revoked (revocation wins). */
+export function tokenState(
+  t: { revokedAt: Date | null; expiresAt: Date },
+  now = new Date(),
+): "live" | "expired" | "revoked" {
+  if (t.revokedAt) return "revoked";
+  return t.expiresAt <= now ? "expired" : "live";
+}

@@ -10,6 +10,7 @@ const ITEMS = [
   ["/compare", "Compare"],
   ["/environments", "Environments"],
   ["/access", "Access"],
+  ["/tokens", "Tokens"],
   ["/approvals", "Approvals"],
   ["/audit", "Audit"],
   ["/drift", "Drift"],

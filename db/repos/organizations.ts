@@ -27,6 +27,22 @@ export async function updateOrganizationTimeZone(tx: Tx, organizationId: string,
     .where(eq(organizations.id, organizationId));
 }
 
+/** The longest a service token of the organization may live, in days (undefined when it cannot be seen). */
+export async function organizationMaxTokenDays(tx: Tx, organizationId: string): Promise<number | undefined> {
+  const [row] = await tx
+    .select({ days: organizations.maxTokenDays })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId));
+  return row?.days;
+}
+
+export async function updateOrganizationMaxTokenDays(tx: Tx, organizationId: string, days: number) {
+  await tx
+    .update(organizations)
+    .set({ maxTokenDays: days, version: sql`${organizations.version} + 1`, updatedAt: new Date() })
+    .where(eq(organizations.id, organizationId));
+}
+
 export async function insertMembership(
   tx: Tx,
   values: { organizationId: string; userId: string; role: string },

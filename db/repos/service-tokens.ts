@@ -1,6 +1,11 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Database, Tx } from "@/db/client";
-import { serviceTokens } from "@/db/schema";
+import { type TenantContext, withContext } from "@/db/context";
+import { environments, serviceTokens, users } from "@/db/schema";
+import { MAX_TOKEN_DAYS } from "@/lib/service-tokens";
+import { byTier } from "./environment-order";
+import { organizationMaxTokenDays } from "./organizations";
 
 /** Service tokens (issue 14): SQL only. The caller hashes the token (db/vault.ts) and decides. */
 
@@ -47,4 +52,55 @@ export async function recordTokenUse(tx: Tx, id: string, from: string | null) {
     .update(serviceTokens)
     .set({ useCount: sql`${serviceTokens.useCount} + 1`, lastUsedAt: new Date(), lastUsedFrom: from })
     .where(eq(serviceTokens.id, id));
+}
+
+const creator = alias(users, "creator");
+const revoker = alias(users, "revoker");
+
+/**
+ * The organization's tokens, newest first: scope (environment names in the console's order), use and state;
+ * never the hash.
+ */
+export async function listServiceTokens(ctx: TenantContext) {
+  return withContext(ctx, (tx) =>
+    tx
+      .select({
+        id: serviceTokens.id,
+        name: serviceTokens.name,
+        hint: serviceTokens.hint,
+        environments: sql<string[]>`array(${tx
+          .select({ name: environments.name })
+          .from(environments)
+          .where(sql`${environments.id} = any(${serviceTokens.environmentIds})`)
+          .orderBy(...byTier)})`,
+        access: serviceTokens.access,
+        namePrefix: serviceTokens.namePrefix,
+        tag: serviceTokens.tag,
+        allowedCidrs: serviceTokens.allowedCidrs,
+        expiresAt: serviceTokens.expiresAt,
+        createdAt: serviceTokens.createdAt,
+        createdBy: creator.email,
+        revokedAt: serviceTokens.revokedAt,
+        revokedBy: revoker.email,
+        lastUsedAt: serviceTokens.lastUsedAt,
+        lastUsedFrom: serviceTokens.lastUsedFrom,
+        useCount: serviceTokens.useCount,
+      })
+      .from(serviceTokens)
+      .innerJoin(creator, eq(creator.id, serviceTokens.createdBy))
+      .leftJoin(revoker, eq(revoker.id, serviceTokens.revokedBy))
+      .where(eq(serviceTokens.organizationId, ctx.organizationId))
+      .orderBy(desc(serviceTokens.createdAt))
+      .limit(500),
+  );
+}
+
+export type ServiceTokenRow = Awaited<ReturnType<typeof listServiceTokens>>[number];
+
+/** The longest a new token of the caller's organization may live, in days. */
+export async function tokenLifetime(ctx: TenantContext): Promise<number> {
+  return withContext(
+    ctx,
+    async (tx) => (await organizationMaxTokenDays(tx, ctx.organizationId)) ?? MAX_TOKEN_DAYS,
+  );
 }

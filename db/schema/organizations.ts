@@ -16,17 +16,29 @@ import {
   varchar,
 } from "drizzle-orm/pg-core";
 import { ROLES } from "@/lib/roles";
+import { MAX_TOKEN_DAYS } from "@/lib/service-tokens";
 import { createdAt, id, inList, updatedAt, version } from "./columns";
 
-export const organizations = pgTable("organizations", {
-  id: id(),
-  slug: varchar({ length: 63 }).notNull().unique(),
-  name: varchar({ length: 255 }).notNull(),
-  timeZone: text().notNull().default("UTC"),
-  version: version(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: id(),
+    slug: varchar({ length: 63 }).notNull().unique(),
+    name: varchar({ length: 255 }).notNull(),
+    timeZone: text().notNull().default("UTC"),
+    /** The longest a service token of the organization may live, in days (lib/service-tokens.ts MAX_TOKEN_DAYS caps it). */
+    maxTokenDays: smallint().notNull().default(MAX_TOKEN_DAYS),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check(
+      "organizations_max_token_days_check",
+      sql`${t.maxTokenDays} between 1 and ${sql.raw(String(MAX_TOKEN_DAYS))}`,
+    ),
+  ],
+);
 
 /** The seed's `user_profiles`: people who sign in. Global, not a tenant table. */
 export const users = pgTable("users", {

@@ -2,26 +2,43 @@ import { z } from "zod";
 import { DEFAULT_TOKEN_DAYS, isCidr, MAX_TOKEN_DAYS, TOKEN_ACCESS } from "../service-tokens";
 import { optionalText, requiredText, safeString } from "./fields";
 
-/** A new service token: its name, the environments it reads (by name), read or read-write, how long it lives. */
-export const serviceTokenInput = z.object({
-  name: requiredText(100, "Name"),
-  environments: z
-    .array(safeString(64, "Choose an environment"), { error: "Choose at least one environment" })
-    .min(1, "Choose at least one environment")
-    .max(50, "Choose at most 50 environments"),
-  access: z.enum(TOKEN_ACCESS, { error: "Choose read or read-write" }),
-  expiresInDays: z.coerce
+/** A whole number of days a token lives, 1 to MAX_TOKEN_DAYS. */
+const days = () =>
+  z.coerce
     .number({ error: `Enter a number of days from 1 to ${MAX_TOKEN_DAYS}` })
     .int(`Enter a number of days from 1 to ${MAX_TOKEN_DAYS}`)
     .min(1, `Enter a number of days from 1 to ${MAX_TOKEN_DAYS}`)
-    .max(MAX_TOKEN_DAYS, `Enter a number of days from 1 to ${MAX_TOKEN_DAYS}`)
-    .default(DEFAULT_TOKEN_DAYS),
+    .max(MAX_TOKEN_DAYS, `Enter a number of days from 1 to ${MAX_TOKEN_DAYS}`);
+
+/** A list from JSON (an array) or from a form (repeated fields, or one field split at commas and spaces). */
+const listOf = <T extends z.ZodType>(item: T, max: number, tooMany: string) =>
+  z.preprocess(
+    (v) => (typeof v === "string" ? v.split(/[\s,]+/).filter(Boolean) : v),
+    z.array(item, { error: "Expected a list" }).max(max, tooMany),
+  );
+
+/** A new service token: its name, the environments it reads (by name), read or read-write, how long it lives. */
+export const serviceTokenInput = z.object({
+  name: requiredText(100, "Name"),
+  environments: z.preprocess(
+    (v) => (typeof v === "string" ? [v] : (v ?? [])),
+    z
+      .array(safeString(64, "Choose an environment"), { error: "Choose at least one environment" })
+      .min(1, "Choose at least one environment")
+      .max(50, "Choose at most 50 environments"),
+  ),
+  access: z.enum(TOKEN_ACCESS, { error: "Choose read or read-write" }),
+  expiresInDays: days().default(DEFAULT_TOKEN_DAYS),
   namePrefix: optionalText(255),
   tag: optionalText(64),
-  allowedCidrs: z
-    .array(safeString(64).trim().refine(isCidr, { error: "Enter address ranges such as 10.20.0.0/16" }))
-    .max(20, "Enter at most 20 address ranges")
-    .default([]),
+  allowedCidrs: listOf(
+    safeString(64).trim().refine(isCidr, { error: "Enter address ranges such as 10.20.0.0/16" }),
+    20,
+    "Enter at most 20 address ranges",
+  ).default([]),
 });
 
 export type ServiceTokenInput = z.output<typeof serviceTokenInput>;
+
+/** The longest a service token of the organization may live (Tokens page, settings:manage). */
+export const tokenLifetimeInput = z.object({ maxTokenDays: days() });

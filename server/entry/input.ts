@@ -6,11 +6,15 @@ import { isWellFormedUrl } from "../request-guard";
 
 export type Input = FormData | Record<string, unknown>;
 
+/** A form's fields as an object; a name sent more than once (checkboxes) becomes the list of its values. */
 function toObject(input: Input): unknown {
   if (!(input instanceof FormData)) return input;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of input.entries())
-    if (!k.startsWith("$ACTION")) out[k] = typeof v === "string" ? v : undefined;
+  for (const k of new Set(input.keys())) {
+    if (k.startsWith("$ACTION")) continue;
+    const values = input.getAll(k).map((v) => (typeof v === "string" ? v : undefined));
+    out[k] = values.length === 1 ? values[0] : values;
+  }
   return out;
 }
 

@@ -1,39 +1,17 @@
 import "server-only";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
-import { toAppError } from "@/db/errors";
 import { AppError } from "@/lib/errors";
-import { problemCode } from "@/lib/problems";
 import { clientInfo } from "../client-info";
-import { log } from "../log";
 import { authenticateServiceToken, type ServiceTokenContext } from "../tokens/service-tokens";
 import { parseQuery } from "./input";
+import { answerProblems } from "./problem";
 import type { Handler, RouteContext } from "./route";
 
 type Params = Record<string, string | string[] | undefined>;
 
 /** What a machine route declares: reading values with a token, or writing them (a read-write token). */
 export type TokenDeclared = "token:read" | "token:write";
-
-/** RFC 9457 problem details: a stable `code` (lib/problems.ts), the message, field errors; never a value. */
-export function problemResponse(error: AppError): Response {
-  const code = problemCode(error.code);
-  const headers: Record<string, string> = {
-    "Content-Type": "application/problem+json",
-    "Cache-Control": "no-store",
-  };
-  if (error.status === 401) headers["WWW-Authenticate"] = `Bearer error="invalid_token"`;
-  return new Response(
-    JSON.stringify({
-      type: `urn:ringbearer:problem:${code}`,
-      title: error.message,
-      status: error.status,
-      code,
-      ...(error.fieldErrors ? { errors: error.fieldErrors } : {}),
-    }),
-    { status: error.status, headers },
-  );
-}
 
 const BEARER = /^Bearer ([!-~]{1,200})$/;
 
@@ -53,8 +31,8 @@ export function tokenRoute<S extends z.ZodType = z.ZodType<Record<string, never>
     query: z.infer<S>;
   }) => Promise<Response>;
 }): Handler {
-  return async (request: Request, context: RouteContext) => {
-    try {
+  return (request: Request, context: RouteContext) =>
+    answerProblems("machine route", async () => {
       const params = await context.params;
       const presented = BEARER.exec(request.headers.get("authorization") ?? "")?.[1];
       if (!presented) throw new AppError("token:invalid");
@@ -62,12 +40,6 @@ export function tokenRoute<S extends z.ZodType = z.ZodType<Record<string, never>
       const token = await authenticateServiceToken(getDb(), presented, ip ?? null);
       if (def.capability === "token:write" && token.access !== "read-write") throw new AppError("forbidden");
       const query = def.query ? parseQuery(request, def.query) : ({} as z.infer<S>);
-      return await def.run({ request, params, token, ip, query });
-    } catch (raw) {
-      const error = toAppError(raw);
-      if (error instanceof AppError) return problemResponse(error);
-      log.error({ err: raw }, "machine route failed");
-      return problemResponse(new AppError("internal"));
-    }
-  };
+      return def.run({ request, params, token, ip, query });
+    });
 }

@@ -1,11 +1,14 @@
 import type { Database, Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { environmentRefs } from "@/db/repos/grants";
+import { type EnvironmentRef, environmentRefs } from "@/db/repos/grants";
+import { organizationMaxTokenDays, updateOrganizationMaxTokenDays } from "@/db/repos/organizations";
 import { insertServiceToken, revokeServiceTokenRow, serviceTokenByHash } from "@/db/repos/service-tokens";
 import { tokenHash } from "@/db/vault";
 import { AppError } from "@/lib/errors";
+import { atLeast, type Permission } from "@/lib/policy";
 import {
   addressAllowed,
+  MAX_TOKEN_DAYS,
   newServiceToken,
   type TokenAccess,
   tokenHint,
@@ -13,7 +16,7 @@ import {
 } from "@/lib/service-tokens";
 import type { ServiceTokenInput } from "@/lib/validation/tokens";
 import { writeAudit } from "@/server/audit/audit";
-import { requireCapability } from "@/server/authz";
+import { requireCapability, valuePermissions } from "@/server/authz";
 
 const DAY_MS = 86_400_000;
 
@@ -29,7 +32,24 @@ export async function createServiceToken(tx: Tx, ctx: TenantContext, input: Serv
   const unknown = names.filter((n) => !envs.some((e) => e.name === n));
   if (unknown.length > 0)
     throw new AppError("validation", { environments: [`No environment is named ${unknown.join(", ")}`] });
-  const environmentIds = names.map((n) => envs.find((e) => e.name === n)?.id as string);
+  const chosen = names.map((n) => envs.find((e) => e.name === n) as EnvironmentRef);
+  // Never more than its creator: a token reads (or writes) only where the creator does today. It acts as
+  // its creator at every use too, so a creator who loses access takes the token's access with them.
+  const need: Permission = input.access === "read-write" ? "write" : "read";
+  const permissions = await valuePermissions(tx, ctx, null, chosen);
+  const beyond = chosen.filter((_, i) => !atLeast(permissions[i].permission, need));
+  if (beyond.length > 0)
+    throw new AppError("validation", {
+      environments: [
+        `You cannot ${need} the values of ${beyond.map((e) => e.name).join(", ")}, so a token of yours cannot either`,
+      ],
+    });
+  const environmentIds = chosen.map((e) => e.id);
+  const maxDays = (await organizationMaxTokenDays(tx, ctx.organizationId)) ?? MAX_TOKEN_DAYS;
+  if (input.expiresInDays > maxDays)
+    throw new AppError("validation", {
+      expiresInDays: [`Tokens of this organization live at most ${maxDays} days`],
+    });
   const token = newServiceToken();
   const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);
   const row = await insertServiceToken(tx, {
@@ -58,7 +78,25 @@ export async function createServiceToken(tx: Tx, ctx: TenantContext, input: Serv
       allowedCidrs: input.allowedCidrs,
     },
   });
-  return { id: row.id, token, expiresAt };
+  return { id: row.id, token, expiresAt, environments: names };
+}
+
+/**
+ * Sets the longest a new token of the organization may live (settings:manage). Tokens already made keep their
+ * expiry: revoke those that should end sooner. Audited as a settings change.
+ */
+export async function setTokenLifetime(tx: Tx, ctx: TenantContext, input: { maxTokenDays: number }) {
+  requireCapability(ctx, "settings:manage");
+  const before = await organizationMaxTokenDays(tx, ctx.organizationId);
+  if (before === undefined) throw new AppError("not_found");
+  if (before === input.maxTokenDays) return { maxTokenDays: before };
+  await updateOrganizationMaxTokenDays(tx, ctx.organizationId, input.maxTokenDays);
+  await writeAudit(tx, ctx, {
+    action: "update",
+    resourceType: "settings",
+    details: { max_token_days: { from: before, to: input.maxTokenDays } },
+  });
+  return { maxTokenDays: input.maxTokenDays };
 }
 
 /** Revokes a token of the caller's organization at once; not_found for none (or another organization's). */

@@ -12,6 +12,7 @@ import {
   authenticateServiceToken,
   createServiceToken,
   revokeServiceToken,
+  setTokenLifetime,
 } from "@/server/tokens/service-tokens";
 import { db, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 
@@ -184,6 +185,41 @@ describe("creating, using and revoking a service token", () => {
     expect((await authenticateServiceToken(db(), made.token, null)).environmentIds).toEqual([
       a.env.production,
     ]);
+  });
+
+  it("lives no longer than its organization allows; only those who manage settings change that", async () => {
+    const org = await makeOrg();
+    await expect(
+      withContext(org.owner, (tx) => setTokenLifetime(tx, org.owner, { maxTokenDays: 7 })),
+    ).resolves.toEqual({ maxTokenDays: 7 });
+    const refused = await create(org.owner, { ...staging, expiresInDays: 8 }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      code: "validation",
+      fieldErrors: { expiresInDays: ["Tokens of this organization live at most 7 days"] },
+    });
+    const made = await create(org.owner, { ...staging, expiresInDays: 7 });
+    expect(made.expiresAt.getTime() - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+    // The default is 30 days: more than 7 here, so it is refused too rather than cut short unseen.
+    await expect(create(org.owner, staging)).rejects.toMatchObject({ code: "validation" });
+    const dev = await org.member("developer");
+    await expect(
+      withContext(dev, (tx) => setTokenLifetime(tx, dev, { maxTokenDays: 365 })),
+    ).rejects.toMatchObject({ code: "forbidden" });
+    const owner = rawSql("owner");
+    try {
+      const [row] = await owner`select max_token_days from organizations where id = ${org.id}`;
+      expect(row.max_token_days).toBe(7);
+      const audit = await owner`select change_details::text as details from environment_variable_audit
+        where organization_id = ${org.id} and resource_type = 'settings'`;
+      expect(audit.map((r) => JSON.parse(r.details))).toEqual([{ max_token_days: { from: 365, to: 7 } }]);
+      // The database holds the bound too.
+      const admin = rawSql("super");
+      await expect(
+        admin`update organizations set max_token_days = 366 where id = ${org.id}`.finally(() => admin.end()),
+      ).rejects.toThrow(/organizations_max_token_days_check/);
+    } finally {
+      await owner.end();
+    }
   });
 
   it("refuses bad input with field errors: no environment, another access, days out of range, a bad range", async () => {

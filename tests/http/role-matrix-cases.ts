@@ -7,8 +7,9 @@
  *
  * A new action without an entry here fails the matrix: decide who may call it, then add it.
  */
+import { randomUUID } from "node:crypto";
 import { ACCOUNTS } from "./role-matrix/accounts";
-import { AUDITORS, type Case, MEMBERS, SIGNED_IN, STAGING_READERS } from "./role-matrix/common";
+import { ADMIN, AUDITORS, type Case, MEMBERS, SIGNED_IN, STAGING_READERS } from "./role-matrix/common";
 import { DEPLOYMENTS } from "./role-matrix/deployments";
 import { GOVERNANCE } from "./role-matrix/governance";
 import { VALUES } from "./role-matrix/values";
@@ -28,6 +29,12 @@ export const ROUTES: Record<
     public?: boolean;
     /** The machine API: a session is no credential there; every caller without a token gets 401 token_invalid. */
     token?: boolean;
+    /** The machine API called with a person's session: refusals are problem+json (`unauthorized`, `forbidden`). */
+    person?: boolean;
+    /** Not GET: the method the matrix sends (the route has no GET). */
+    method?: "DELETE";
+    /** What an allowed caller gets, when not 200 (e.g. 404 for an id that names nothing). */
+    allowedStatus?: number;
   }
 > = {
   "/api/health": { allowed: [...SIGNED_IN, "anonymous"], path: () => "/api/health", public: true },
@@ -51,6 +58,19 @@ export const ROUTES: Record<
     allowed: [],
     path: () => "/api/v1/environments/staging/values",
     token: true,
+  },
+  "/api/v1/tokens": {
+    allowed: ADMIN,
+    path: (w) => `/api/v1/tokens?org=${w.org.slug}`,
+    person: true,
+  },
+  // Revoking with an id that names no token: admins are told it is not there, everyone else is refused first.
+  "/api/v1/tokens/[id]": {
+    allowed: ADMIN,
+    method: "DELETE",
+    allowedStatus: 404,
+    path: (w) => `/api/v1/tokens/${randomUUID()}?org=${w.org.slug}`,
+    person: true,
   },
   "/icon.svg": { allowed: [...SIGNED_IN, "anonymous"], path: () => "/icon.svg", public: true },
   // next-auth's own endpoints (sign-in, session, sign-out) are public by design, tested by the sign-in tests.

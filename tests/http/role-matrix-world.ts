@@ -8,9 +8,11 @@ import type postgres from "postgres";
 import { type TenantContext, withContext } from "@/db/context";
 import { policyInput } from "@/lib/validation/access";
 import { targetInput } from "@/lib/validation/targets";
+import { serviceTokenInput } from "@/lib/validation/tokens";
 import { grantPolicy } from "@/server/access/access";
 import { createInvitation } from "@/server/access/invitations";
 import { createTarget } from "@/server/targets/sync-targets";
+import { createServiceToken } from "@/server/tokens/service-tokens";
 import { setValue } from "@/server/values/values";
 import { createVariable, deleteVariable } from "@/server/variables/variables";
 import { approveAs, makeOrg, PASSWORD, type TestOrg, unique } from "../db/support";
@@ -205,6 +207,17 @@ export async function invitation(world: World, email = `${unique("invitee")}@tes
     createInvitation(tx, world.org.owner, { email, role: "developer" }),
   );
   return { id: made.id, token: made.token, email };
+}
+
+/** A live read token of the organization's owner, for staging. */
+export async function serviceToken(world: World) {
+  return withContext(world.org.owner, (tx) =>
+    createServiceToken(
+      tx,
+      world.org.owner,
+      serviceTokenInput.parse({ name: unique("token"), environments: ["staging"], access: "read" }),
+    ),
+  );
 }
 
 /** A weekly window that is not in force now (it starts three days from now, for one minute). */

@@ -4,7 +4,7 @@ import { PROBLEM_CODES, problemCode } from "@/lib/problems";
 
 /** The problem codes an HTTP status may carry: a client branching on `code` never meets a contradiction. */
 const BY_STATUS: Record<number, string[]> = {
-  401: ["token_invalid", "token_expired", "token_revoked"],
+  401: ["token_invalid", "token_expired", "token_revoked", "unauthorized"],
   403: ["forbidden", "approval_required"],
   404: ["not_found"],
   409: ["conflict"],
@@ -33,5 +33,7 @@ describe("the machine API's problem codes", () => {
     expect(problemCode("token:revoked")).toBe("token_revoked");
     expect(problemCode("locked:wedding_hours")).toBe("wedding_hours");
     expect(problemCode("conflict:version")).toBe("conflict");
+    // No session at all is not a bad token: a person's call is told to sign in.
+    expect(problemCode("unauthorized")).toBe("unauthorized");
   });
 });

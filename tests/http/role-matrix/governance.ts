@@ -6,6 +6,7 @@ import {
   invitation,
   pendingRequest,
   readGrant,
+  serviceToken,
   weddingHours,
 } from "../role-matrix-world";
 import { A, ADMIN, APPROVERS, type Case, MEMBERS } from "./common";
@@ -51,6 +52,24 @@ export const GOVERNANCE: Record<string, Case> = {
   [`${A}access.ts#revokeInvitationAction`]: {
     allowed: ADMIN,
     args: async (w) => [w.org.slug, null, form({ id: (await invitation(w)).id })],
+  },
+
+  // Service tokens
+  [`${A}tokens.ts#createTokenAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [
+      w.org.slug,
+      null,
+      form({ name: "matrix token", environments: "staging", access: "read", expiresInDays: "1" }),
+    ],
+  },
+  [`${A}tokens.ts#setTokenLifetimeAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [w.org.slug, null, form({ maxTokenDays: "365" })],
+  },
+  [`${A}tokens.ts#revokeTokenAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [w.org.slug, null, form({ id: (await serviceToken(w)).id })],
   },
 
   // Approvals

@@ -1,0 +1,66 @@
+import { expect, test } from "@playwright/test";
+import { asUser, navigate, ORG } from "./support";
+
+test("an admin creates a service token (shown once), a pipeline reads staging with it, and the admin revokes it", async ({
+  browser,
+  request,
+}) => {
+  const { page, context } = await asUser(browser, "admin@demo.test");
+  await page.goto(`/o/${ORG}`);
+  await navigate(page, "Tokens");
+  await expect(page.getByRole("heading", { level: 1, name: "Tokens" })).toBeVisible();
+  const form = page.getByRole("form", { name: "Create token" });
+  await form.getByLabel("Name", { exact: true }).fill("staging deploys (e2e)");
+  // No environment chosen: told at the field, nothing created.
+  await form.getByRole("button", { name: "Create token" }).click();
+  await expect(form.getByRole("alert").filter({ hasText: "Choose at least one environment" })).toBeVisible();
+  await expect(form.getByLabel("Name", { exact: true })).toHaveValue("staging deploys (e2e)");
+  await form.getByRole("checkbox", { name: "staging" }).check();
+  await form.getByLabel("Expires in (days)").fill("7");
+  await form.getByRole("button", { name: "Create token" }).click();
+
+  const shown = page.getByRole("region", { name: "Token created" });
+  await expect(shown).toContainText("read on staging");
+  await expect(shown).toContainText("shown only once");
+  const token = await shown.getByLabel("Service token").inputValue();
+  expect(token).toMatch(/^rb_st_[0-9A-Za-z]{38}$/);
+
+  // What a deploy pipeline does with it.
+  const read = () =>
+    request.get("/api/v1/environments/staging/values", {
+      headers: { authorization: `Bearer ${token}` },
+    });
+  const answer = await read();
+  expect(answer.status()).toBe(200);
+  expect((await answer.json()).RESEND_API_KEY).toBe("re_stg_8b7d6e5f");
+  const production = await request.get("/api/v1/environments/production/values", {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(production.status()).toBe(403);
+
+  // Listed by its hint and its use, never shown again.
+  await page.reload();
+  const row = page
+    .getByRole("table", { name: "Service tokens" })
+    .getByRole("row")
+    .filter({ hasText: "staging deploys (e2e)" });
+  await expect(row).toContainText(`${token.slice(0, 10)}…`);
+  await expect(row).toContainText("1 use");
+  await expect(row).toContainText("live");
+  expect(await page.content()).not.toContain(token);
+
+  await row.getByRole("button", { name: "Revoke the token staging deploys (e2e)" }).click();
+  await expect(row).toContainText("revoked");
+  const after = await read();
+  expect(after.status()).toBe(401);
+  expect((await after.json()).code).toBe("token_revoked");
+  await context.close();
+});
+
+test("a developer sees no tokens and cannot create one", async ({ browser }) => {
+  const { page, context } = await asUser(browser, "dev@demo.test");
+  await page.goto(`/o/${ORG}/tokens`);
+  await expect(page.getByText("Only owners and admins see and manage service tokens.")).toBeVisible();
+  await expect(page.getByRole("form", { name: "Create token" })).toHaveCount(0);
+  await context.close();
+});

@@ -1,0 +1,39 @@
+"use server";
+
+import { z } from "zod";
+import { serviceTokenInput, tokenLifetimeInput } from "@/lib/validation/tokens";
+import { orgAction } from "@/server/entry/action";
+import { createServiceToken, revokeServiceToken, setTokenLifetime } from "@/server/tokens/service-tokens";
+
+const manage = { call: "form", capability: "tokens:manage", revalidate: "/tokens" } as const;
+
+/** Creates a service token and returns it: the only time it leaves the server. */
+export const createTokenAction = orgAction({
+  ...manage,
+  input: serviceTokenInput,
+  run: async (tx, ctx, input) => {
+    const created = await createServiceToken(tx, ctx, input);
+    return {
+      name: input.name,
+      token: created.token,
+      environments: created.environments,
+      access: input.access,
+      expiresAt: created.expiresAt.toISOString(),
+    };
+  },
+});
+
+export const revokeTokenAction = orgAction({
+  ...manage,
+  input: z.object({ id: z.uuid() }),
+  run: (tx, ctx, { id }) => revokeServiceToken(tx, ctx, id),
+});
+
+/** The longest a new token of the organization may live: an organization setting. */
+export const setTokenLifetimeAction = orgAction({
+  call: "form",
+  capability: "settings:manage",
+  revalidate: "/tokens",
+  input: tokenLifetimeInput,
+  run: (tx, ctx, input) => setTokenLifetime(tx, ctx, input),
+});
