@@ -1,7 +1,7 @@
 /**
- * `npm test`: the whole suite in order, stopping at the first failure — lint and typecheck, unit tests,
- * database integration tests (real PostgreSQL), the production build, HTTP tests against that build (the
- * fuzz over every action and route among them), then Playwright end-to-end tests.
+ * `npm test`: the whole suite, stopping at the first failure — lint and typecheck, unit tests and the database
+ * integration tests (real PostgreSQL) side by side, then the production build, HTTP tests against that build
+ * (the fuzz over every action and route among them), then Playwright end-to-end tests.
  *
  * The database-restart test (its own PostgreSQL and server, mostly waiting: the database is down for seconds,
  * then a minute of light traffic) runs beside the end-to-end tests rather than before them; its output is
@@ -10,10 +10,13 @@
 import { spawn, spawnSync } from "node:child_process";
 
 type Step = [string, string[]];
-const steps: Step[] = [
+/** Independent of one another and of the build (the database suite mostly waits on PostgreSQL): run together. */
+const first: Step[] = [
   ["check (lint + typecheck)", ["npm", "run", "check"]],
   ["unit tests", ["npx", "vitest", "run", "--project", "unit"]],
   ["database integration tests", ["npx", "vitest", "run", "--project", "db"]],
+];
+const steps: Step[] = [
   ["production build", ["npx", "next", "build"]],
   ["HTTP tests against the build", ["npx", "vitest", "run", "--project", "http"]],
 ];
@@ -56,6 +59,15 @@ function start([name, [cmd, ...args]]: Step) {
   };
 }
 
+// The first steps side by side, each one's output printed whole when all have ended, in order.
+const together = first.map(start);
+const ended = await Promise.all(together.map((step) => step.done));
+for (const [i, step] of together.entries()) {
+  const { status, output } = ended[i];
+  console.log(`\n▶ ${step.name}: its output\n${output}`);
+  if (status !== 0) fail(step.name, step.since, status);
+  console.log(`✔ ${step.name} (${seconds(step.since)}s, beside the others)`);
+}
 for (const step of steps) run(step);
 const background = start(beside);
 const t = performance.now();

@@ -117,7 +117,8 @@ describe("the database restarts under a running app", () => {
     const loop = async (step: () => Promise<Probe>) => {
       while (traffic) {
         await step();
-        await new Promise((r) => setTimeout(r, 100));
+        // A steady trickle, not a load test: it runs beside the end-to-end tests on the same cores.
+        await new Promise((r) => setTimeout(r, 250));
       }
     };
     const clients = [loop(page), loop(api), loop(page), loop(health)];
