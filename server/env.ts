@@ -61,6 +61,13 @@ const schema = z.object({
         ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : "is not valid" });
       }
     }),
+  /** Requests per minute one service token may make (server/tokens/token-limits.ts). */
+  RINGBEARER_TOKEN_RATE_LIMIT: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.trim() === "" || /^[1-9]\d{0,5}$/.test(v.trim()), {
+      message: "must be a whole number of requests per minute, 1 or more",
+    }),
   RINGBEARER_DB_STATEMENT_TIMEOUT: timeoutSeconds,
   RINGBEARER_DB_IDLE_IN_TRANSACTION_TIMEOUT: timeoutSeconds,
   RINGBEARER_DB_CLIENT_CHECK_INTERVAL: timeoutSeconds,

@@ -4,8 +4,9 @@ import { getDb } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import { clientInfo } from "../client-info";
 import { authenticateServiceToken, type ServiceTokenContext } from "../tokens/service-tokens";
+import { takeTokenRequest } from "../tokens/token-limits";
 import { parseQuery } from "./input";
-import { answerProblems } from "./problem";
+import { answerProblems, problemResponse } from "./problem";
 import type { Handler, RouteContext } from "./route";
 
 type Params = Record<string, string | string[] | undefined>;
@@ -17,7 +18,8 @@ const BEARER = /^Bearer ([!-~]{1,200})$/;
 
 /**
  * A route of the machine API (`/api/v1/…`): `Authorization: Bearer rb_st_…` → the token (keyed hash, expiry,
- * revocation, address ranges) → the declared access → query parsing → handler. Every refusal is problem+json;
+ * revocation, address ranges) → the declared access → one request of the token's minute (429 with
+ * Retry-After when none is left) → query parsing → handler. Every refusal is problem+json;
  * anything unexpected is logged and answered `internal` (500) without a stack or a value.
  */
 export function tokenRoute<S extends z.ZodType = z.ZodType<Record<string, never>>>(def: {
@@ -39,6 +41,9 @@ export function tokenRoute<S extends z.ZodType = z.ZodType<Record<string, never>
       const { ip } = clientInfo((name) => request.headers.get(name));
       const token = await authenticateServiceToken(getDb(), presented, ip ?? null);
       if (def.capability === "token:write" && token.access !== "read-write") throw new AppError("forbidden");
+      const wait = await takeTokenRequest(getDb(), token.tokenId);
+      if (wait !== null)
+        return problemResponse(new AppError("rate_limited"), { "Retry-After": String(wait) });
       const query = def.query ? parseQuery(request, def.query) : ({} as z.infer<S>);
       return def.run({ request, params, token, ip, query });
     });

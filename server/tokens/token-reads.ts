@@ -4,6 +4,7 @@ import { membershipRole } from "@/db/repos/memberships";
 import { recordTokenUse } from "@/db/repos/service-tokens";
 import { environmentValueRows } from "@/db/repos/values";
 import { AppError } from "@/lib/errors";
+import { entityTag, matchesIfNoneMatch } from "@/lib/etag";
 import { formatValues, UnrepresentableError, type ValueFormat } from "@/lib/value-formats";
 import { writeAudit } from "@/server/audit/audit";
 import { requireValuePermission } from "@/server/authz";
@@ -20,8 +21,9 @@ export async function tokenEnvironmentValues(
   token: ServiceTokenContext,
   environmentName: string,
   format: ValueFormat,
-  ip?: string,
-) {
+  options: { ip?: string; ifNoneMatch?: string | null } = {},
+): Promise<{ environment: string; count: number; etag: string; body: string | null }> {
+  const { ip } = options;
   const base = { userId: token.createdBy, organizationId: token.organizationId, ...(ip ? { ip } : {}) };
   return withContext(base, async (tx) => {
     const role = await membershipRole(tx, token.createdBy, token.organizationId);
@@ -36,18 +38,28 @@ export async function tokenEnvironmentValues(
         (!token.namePrefix || r.name.startsWith(token.namePrefix)) &&
         (!token.tag || r.tags.includes(token.tag)),
     );
-    const entries = await decryptedEntries(tx, ctx.organizationId, env.id, rows);
+    // What the answer is made of — which values at which versions, under which names, in which format — so an
+    // unchanged environment is answered 304 without decrypting anything.
+    const etag = entityTag([env.id, format, ...rows.flatMap((r) => [r.variableId, r.name, r.version])]);
+    const unchanged = matchesIfNoneMatch(options.ifNoneMatch ?? null, etag);
+    const entries = unchanged ? [] : await decryptedEntries(tx, ctx.organizationId, env.id, rows);
     // Formatted inside the transaction: a format that cannot carry a value refuses the read, audited as nothing.
-    const body = formatted(entries, format);
+    const body = unchanged ? null : formatted(entries, format);
     await writeAudit(tx, ctx, {
       action: "read",
       resourceType: "service_token",
       resourceId: token.tokenId,
       environmentId: env.id,
-      details: { environment: env.name, count: entries.length, format, via: "service token" },
+      details: {
+        environment: env.name,
+        count: entries.length,
+        format,
+        via: "service token",
+        ...(unchanged ? { notModified: true } : {}),
+      },
     });
     await recordTokenUse(tx, token.tokenId, ip ?? null);
-    return { environment: env.name, count: entries.length, body };
+    return { environment: env.name, count: entries.length, etag, body };
   });
 }
 

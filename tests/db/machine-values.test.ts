@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/v1/environments/[name]/values/route";
 import { withContext } from "@/db/context";
 import { insertServiceToken } from "@/db/repos/service-tokens";
-import { serviceTokens } from "@/db/schema";
+import { serviceTokens, environmentVariables as variablesTable } from "@/db/schema";
 import { tokenHash } from "@/db/vault";
 import { parseDotenv } from "@/lib/dotenv";
 import { newServiceToken, tokenHint } from "@/lib/service-tokens";
@@ -50,11 +50,13 @@ const token = async (org: TestOrg, input: Record<string, unknown>) =>
     ),
   );
 
-async function get(path: string, bearer?: string) {
+async function get(path: string, bearer?: string, headers: Record<string, string> = {}) {
   const url = new URL(path, "http://console.test");
   const name = decodeURIComponent(url.pathname.split("/")[4]);
   const response = await GET(
-    new Request(url, { headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` } }),
+    new Request(url, {
+      headers: { ...headers, ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }) },
+    }),
     { params: Promise.resolve({ name }) },
   );
   return { status: response.status, headers: response.headers, body: await response.text() };
@@ -182,5 +184,82 @@ describe("GET /api/v1/environments/{name}/values with a service token", () => {
       tx.select({ n: serviceTokens.useCount }).from(serviceTokens).where(eq(serviceTokens.id, id)),
     );
     expect(used[0].n).toBe(0);
+  });
+});
+
+describe("revalidation and rate limits", () => {
+  it("answers an ETag, and 304 with no body while nothing it covers changed; a change, a rename or another format is new", async () => {
+    const org = await makeOrg();
+    await setVar(org, "ETAG_KEY", { staging: "one" });
+    const { token: t } = await token(org, { environments: ["staging"] });
+    const first = await get("/api/v1/environments/staging/values", t);
+    const tag = first.headers.get("etag") as string;
+    expect(tag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    // The tag is made of ids and versions: it does not change with nothing, and tells nothing of the value.
+    const again = await get("/api/v1/environments/staging/values", t, { "if-none-match": tag });
+    expect(again.status).toBe(304);
+    expect(again.body).toBe("");
+    expect(again.headers.get("etag")).toBe(tag);
+    expect(
+      (await get("/api/v1/environments/staging/values", t, { "if-none-match": `W/${tag}, "x"` })).status,
+    ).toBe(304);
+    expect(
+      (await get("/api/v1/environments/staging/values?format=dotenv", t, { "if-none-match": tag })).status,
+    ).toBe(200);
+    expect((await get("/api/v1/environments/staging/values", t, { "if-none-match": '"other"' })).status).toBe(
+      200,
+    );
+    // Another value: a new tag, and the new value.
+    await withContext(org.owner, async (tx) => {
+      const [row] = await tx
+        .select({ id: variablesTable.id })
+        .from(variablesTable)
+        .where(eq(variablesTable.name, "ETAG_KEY"));
+      await setValue(tx, org.owner, {
+        variableId: row.id,
+        environmentId: org.env.staging,
+        value: "two",
+        expectedVersion: 1,
+      });
+    });
+    const changed = await get("/api/v1/environments/staging/values", t, { "if-none-match": tag });
+    expect(changed.status).toBe(200);
+    expect(JSON.parse(changed.body)).toEqual({ ETAG_KEY: "two" });
+    expect(changed.headers.get("etag")).not.toBe(tag);
+    // A 304 is still a use, audited (with nothing read).
+    const owner = rawSql("owner");
+    try {
+      const rows =
+        await owner`select change_details->>'notModified' as nm, (change_details->>'count')::int as n
+        from environment_variable_audit where organization_id = ${org.id} and resource_type = 'service_token'
+          and action = 'read' order by created_at`;
+      expect(rows.filter((r) => r.nm === "true").map((r) => r.n)).toEqual([0, 0]);
+    } finally {
+      await owner.end();
+    }
+  });
+
+  it("limits each token to its requests per minute: 429 with Retry-After, and another token is not held back", async () => {
+    const org = await makeOrg();
+    const before = process.env.RINGBEARER_TOKEN_RATE_LIMIT;
+    process.env.RINGBEARER_TOKEN_RATE_LIMIT = "3";
+    try {
+      const { token: busy } = await token(org, { environments: ["staging"] });
+      const { token: other } = await token(org, { environments: ["staging"] });
+      const statuses = [];
+      for (let i = 0; i < 4; i++)
+        statuses.push((await get("/api/v1/environments/staging/values", busy)).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const limited = await get("/api/v1/environments/staging/values", busy);
+      expect(limited.status).toBe(429);
+      expect(problem(limited).code).toBe("rate_limited");
+      const wait = Number(limited.headers.get("retry-after"));
+      expect(wait).toBeGreaterThanOrEqual(1);
+      expect(wait).toBeLessThanOrEqual(60);
+      expect((await get("/api/v1/environments/staging/values", other)).status).toBe(200);
+    } finally {
+      if (before === undefined) delete process.env.RINGBEARER_TOKEN_RATE_LIMIT;
+      else process.env.RINGBEARER_TOKEN_RATE_LIMIT = before;
+    }
   });
 });

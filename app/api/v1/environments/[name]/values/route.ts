@@ -12,18 +12,19 @@ const query = z.object({
 /**
  * GET /api/v1/environments/{name}/values — the environment's values the token may read, resolved, as a JSON
  * object (or `?format=dotenv|yaml|shell|docker`). `Authorization: Bearer rb_st_…`; refusals are problem+json.
+ * Answers an ETag; `If-None-Match` with it is 304 while nothing it covers changed.
  */
 export const GET = tokenRoute({
   capability: "token:read",
   query,
-  run: async ({ params, token, ip, query: { format } }) => {
-    const { body } = await tokenEnvironmentValues(token, String(params.name ?? ""), format, ip);
-    return new Response(body, {
-      headers: {
-        "Content-Type": CONTENT_TYPES[format],
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-      },
+  run: async ({ request, params, token, ip, query: { format } }) => {
+    const { body, etag } = await tokenEnvironmentValues(token, String(params.name ?? ""), format, {
+      ip,
+      ifNoneMatch: request.headers.get("if-none-match"),
     });
+    // no-store: no cache between keeps the values; the client revalidates with If-None-Match (304, no body).
+    const headers = { ETag: etag, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
+    if (body === null) return new Response(null, { status: 304, headers });
+    return new Response(body, { headers: { ...headers, "Content-Type": CONTENT_TYPES[format] } });
   },
 });
