@@ -57,6 +57,11 @@ export const ERROR_CODES = {
   },
   "token:expired": { status: 401, message: "This token has expired. Create a new one." },
   "token:revoked": { status: 401, message: "This token was revoked. Create a new one." },
+  precondition_required: {
+    status: 428,
+    message:
+      'Send If-Match with the version you read ("3"), or If-None-Match: * to set a value that does not exist yet.',
+  },
   rate_limited: { status: 429, message: "Too many attempts. Wait a few minutes, then try again." },
   too_large: { status: 413, message: "The request is too large. Nothing was changed." },
   "unavailable:database": {

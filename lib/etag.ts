@@ -19,3 +19,22 @@ export function matchesIfNoneMatch(header: string | null, tag: string): boolean 
   const opaque = (t: string) => t.trim().replace(/^W\//, "");
   return header.split(",").some((member) => opaque(member) === opaque(tag));
 }
+
+/** A value's version as its entity tag: `"3"`. */
+export const versionTag = (version: number): string => `"${version}"`;
+
+/**
+ * The version a write expects, from its preconditions: `If-Match: "3"` (the tag a read answered) → 3,
+ * `If-None-Match: *` (it must not exist yet) → 0; neither → `missing`; anything else → `invalid`.
+ */
+export function expectedVersionOf(
+  ifMatch: string | null,
+  ifNoneMatch: string | null,
+): number | "missing" | "invalid" {
+  if (ifMatch !== null) {
+    const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
+    return m ? Number(m[1]) : "invalid";
+  }
+  if (ifNoneMatch !== null) return ifNoneMatch.trim() === "*" ? 0 : "invalid";
+  return "missing";
+}

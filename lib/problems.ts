@@ -16,6 +16,7 @@ export const PROBLEM_CODES = [
   "approval_required",
   "rate_limited",
   "validation",
+  "precondition_required",
   "too_large",
   "unavailable",
   "internal",
@@ -43,6 +44,8 @@ export function problemCode(code: ErrorCode): ProblemCode {
       return "wedding_hours";
     case "rate_limited":
       return "rate_limited";
+    case "precondition_required":
+      return "precondition_required";
     case "too_large":
       return "too_large";
     case "approval_required":

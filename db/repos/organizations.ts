@@ -27,6 +27,15 @@ export async function updateOrganizationTimeZone(tx: Tx, organizationId: string,
     .where(eq(organizations.id, organizationId));
 }
 
+/** The organization's slug (for links), or undefined when it cannot be seen. */
+export async function organizationSlug(tx: Tx, organizationId: string): Promise<string | undefined> {
+  const [row] = await tx
+    .select({ slug: organizations.slug })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId));
+  return row?.slug;
+}
+
 /** The longest a service token of the organization may live, in days (undefined when it cannot be seen). */
 export async function organizationMaxTokenDays(tx: Tx, organizationId: string): Promise<number | undefined> {
   const [row] = await tx

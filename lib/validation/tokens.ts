@@ -42,3 +42,9 @@ export type ServiceTokenInput = z.output<typeof serviceTokenInput>;
 
 /** The longest a service token of the organization may live (Tokens page, settings:manage). */
 export const tokenLifetimeInput = z.object({ maxTokenDays: days() });
+
+/** A value written with a read-write token (`PUT /api/v1/environments/{name}/values/{key}`). */
+export const tokenValueInput = z.object({
+  value: safeString(65536, "Enter a value"),
+  note: optionalText(500),
+});

@@ -91,3 +91,25 @@ export function errorResponse(error: AppError) {
     { status: error.status, headers: { "Cache-Control": "no-store" } },
   );
 }
+
+/** The largest JSON body a machine API call may send. */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+/** A request's JSON body (UTF-8, at most MAX_JSON_BODY_BYTES): `too_large`, or `validation` when not JSON. */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BODY_BYTES) throw new AppError("too_large");
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > MAX_JSON_BODY_BYTES) throw new AppError("too_large");
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError("validation", { form: ["The body is not UTF-8 text."] });
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("validation", { form: ["The body is not JSON."] });
+  }
+}

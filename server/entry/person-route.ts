@@ -6,34 +6,12 @@ import { organizationsFor } from "@/db/repos/memberships";
 import type { MemberDeclared } from "@/lib/declared";
 import { AppError } from "@/lib/errors";
 import { currentUser, type Member } from "../session";
-import { parseInput, parseQuery } from "./input";
+import { parseInput, parseQuery, readJsonBody } from "./input";
 import { memberOf } from "./member";
 import { answerProblems } from "./problem";
 import type { Handler, RouteContext } from "./route";
 
 type Params = Record<string, string | string[] | undefined>;
-
-/** The largest JSON body a machine API call may send. */
-export const MAX_JSON_BODY_BYTES = 64 * 1024;
-
-/** A request's JSON body (UTF-8, at most MAX_JSON_BODY_BYTES): `too_large`, or `validation` when not JSON. */
-export async function readJsonBody(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_JSON_BODY_BYTES) throw new AppError("too_large");
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > MAX_JSON_BODY_BYTES) throw new AppError("too_large");
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new AppError("validation", { form: ["The body is not UTF-8 text."] });
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError("validation", { form: ["The body is not JSON."] });
-  }
-}
 
 /**
  * The organization a person's API call is about: `?org=<slug>`, or the only one they belong to. Someone in

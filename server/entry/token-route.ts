@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { clientInfo } from "../client-info";
 import { authenticateServiceToken, type ServiceTokenContext } from "../tokens/service-tokens";
 import { takeTokenRequest } from "../tokens/token-limits";
-import { parseQuery } from "./input";
+import { parseInput, parseQuery, readJsonBody } from "./input";
 import { answerProblems, problemResponse } from "./problem";
 import type { Handler, RouteContext } from "./route";
 
@@ -22,15 +22,21 @@ const BEARER = /^Bearer ([!-~]{1,200})$/;
  * Retry-After when none is left) → query parsing → handler. Every refusal is problem+json;
  * anything unexpected is logged and answered `internal` (500) without a stack or a value.
  */
-export function tokenRoute<S extends z.ZodType = z.ZodType<Record<string, never>>>(def: {
+export function tokenRoute<
+  S extends z.ZodType = z.ZodType<Record<string, never>>,
+  B extends z.ZodType = z.ZodType<Record<string, never>>,
+>(def: {
   capability: TokenDeclared;
   query?: S;
+  /** A JSON body (at most 64 KB), zod-parsed after the token and its limit. */
+  body?: B;
   run: (call: {
     request: Request;
     params: Params;
     token: ServiceTokenContext;
     ip: string | undefined;
     query: z.infer<S>;
+    body: z.infer<B>;
   }) => Promise<Response>;
 }): Handler {
   return (request: Request, context: RouteContext) =>
@@ -45,6 +51,9 @@ export function tokenRoute<S extends z.ZodType = z.ZodType<Record<string, never>
       if (wait !== null)
         return problemResponse(new AppError("rate_limited"), { "Retry-After": String(wait) });
       const query = def.query ? parseQuery(request, def.query) : ({} as z.infer<S>);
-      return def.run({ request, params, token, ip, query });
+      const body = def.body
+        ? await parseInput(def.body, (await readJsonBody(request)) as Record<string, unknown>)
+        : ({} as z.infer<B>);
+      return def.run({ request, params, token, ip, query, body });
     });
 }

@@ -1,6 +1,4 @@
-import { type TenantContext, withContext } from "@/db/context";
-import { environmentRefs } from "@/db/repos/grants";
-import { membershipRole } from "@/db/repos/memberships";
+import { withContext } from "@/db/context";
 import { recordTokenUse } from "@/db/repos/service-tokens";
 import { environmentValueRows } from "@/db/repos/values";
 import { AppError } from "@/lib/errors";
@@ -10,6 +8,7 @@ import { writeAudit } from "@/server/audit/audit";
 import { requireValuePermission } from "@/server/authz";
 import { decryptedEntries } from "@/server/values/export";
 import type { ServiceTokenContext } from "./service-tokens";
+import { inTokenScope, tokenActor, tokenEnvironment } from "./token-scope";
 
 /**
  * One environment's values as a service token reads them. A token acts for the member who created it and never
@@ -26,18 +25,10 @@ export async function tokenEnvironmentValues(
   const { ip } = options;
   const base = { userId: token.createdBy, organizationId: token.organizationId, ...(ip ? { ip } : {}) };
   return withContext(base, async (tx) => {
-    const role = await membershipRole(tx, token.createdBy, token.organizationId);
-    if (!role) throw new AppError("forbidden");
-    const ctx: TenantContext = { ...base, role };
-    const env = (await environmentRefs(tx, ctx)).find((e) => e.name === environmentName);
-    if (!env) throw new AppError("not_found");
-    if (!token.environmentIds.includes(env.id)) throw new AppError("forbidden");
+    const ctx = await tokenActor(tx, token, ip);
+    const env = await tokenEnvironment(tx, ctx, token, environmentName);
     await requireValuePermission(tx, ctx, null, env, "read");
-    const rows = (await environmentValueRows(tx, env.id)).filter(
-      (r) =>
-        (!token.namePrefix || r.name.startsWith(token.namePrefix)) &&
-        (!token.tag || r.tags.includes(token.tag)),
-    );
+    const rows = (await environmentValueRows(tx, env.id)).filter((r) => inTokenScope(token, r));
     // What the answer is made of — which values at which versions, under which names, in which format — so an
     // unchanged environment is answered 304 without decrypting anything.
     const etag = entityTag([env.id, format, ...rows.flatMap((r) => [r.variableId, r.name, r.version])]);

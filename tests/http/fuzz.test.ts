@@ -43,7 +43,7 @@ beforeAll(async () => {
   const [env] = await superSql<{ id: string }[]>`
     select e.id from environments e join organizations o on o.id = e.organization_id
     where o.slug = ${ORG} and e.name = 'development'`;
-  params = { org: ORG, id: env.id, token: "A".repeat(43), name: "staging" };
+  params = { org: ORG, id: env.id, token: "A".repeat(43), name: "staging", key: "SOME_KEY" };
 });
 
 afterAll(async () => {

@@ -186,4 +186,15 @@ describe("service tokens over HTTP", () => {
     // An id that is not one is not found, never a database error.
     expect((await admin.request("/api/v1/tokens/not-a-uuid", { method: "DELETE" })).status).toBe(404);
   });
+
+  it("serves the OpenAPI 3.1 document to anyone, naming the token endpoints", async () => {
+    const answer = await HttpSession.anonymous().request("/api/v1/openapi.json");
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toMatch(/^application\/json/);
+    const doc = JSON.parse(answer.body) as { openapi: string; paths: Record<string, object> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/v1/tokens", "/api/v1/environments/{name}/values/{key}"]),
+    );
+  });
 });

@@ -32,7 +32,7 @@ export const ROUTES: Record<
     /** The machine API called with a person's session: refusals are problem+json (`unauthorized`, `forbidden`). */
     person?: boolean;
     /** Not GET: the method the matrix sends (the route has no GET). */
-    method?: "DELETE";
+    method?: "DELETE" | "PUT";
     /** What an allowed caller gets, when not 200 (e.g. 404 for an id that names nothing). */
     allowedStatus?: number;
   }
@@ -58,6 +58,17 @@ export const ROUTES: Record<
     allowed: [],
     path: () => "/api/v1/environments/staging/values",
     token: true,
+  },
+  "/api/v1/environments/[name]/values/[key]": {
+    allowed: [],
+    method: "PUT",
+    path: () => "/api/v1/environments/staging/values/SOME_KEY",
+    token: true,
+  },
+  "/api/v1/openapi.json": {
+    allowed: [...SIGNED_IN, "anonymous"],
+    path: () => "/api/v1/openapi.json",
+    public: true,
   },
   "/api/v1/tokens": {
     allowed: ADMIN,

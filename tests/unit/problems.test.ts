@@ -12,6 +12,7 @@ const BY_STATUS: Record<number, string[]> = {
   413: ["too_large"],
   422: ["validation"],
   423: ["wedding_hours"],
+  428: ["precondition_required"],
   429: ["rate_limited"],
   500: ["internal"],
   502: ["unavailable"],

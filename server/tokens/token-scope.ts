@@ -1,0 +1,32 @@
+import type { Tx } from "@/db/client";
+import type { TenantContext } from "@/db/context";
+import { type EnvironmentRef, environmentRefs } from "@/db/repos/grants";
+import { membershipRole } from "@/db/repos/memberships";
+import { AppError } from "@/lib/errors";
+import type { ServiceTokenContext } from "./service-tokens";
+
+/** The context a token acts in: its creator's, with their role today; `forbidden` once they have left. */
+export async function tokenActor(tx: Tx, token: ServiceTokenContext, ip?: string): Promise<TenantContext> {
+  const base = { userId: token.createdBy, organizationId: token.organizationId, ...(ip ? { ip } : {}) };
+  const role = await membershipRole(tx, token.createdBy, token.organizationId);
+  if (!role) throw new AppError("forbidden");
+  return { ...base, role };
+}
+
+/** The environment of that name, when it is one of the token's: `not_found` for none, `forbidden` outside. */
+export async function tokenEnvironment(
+  tx: Tx,
+  ctx: TenantContext,
+  token: ServiceTokenContext,
+  name: string,
+): Promise<EnvironmentRef> {
+  const env = (await environmentRefs(tx, ctx)).find((e) => e.name === name);
+  if (!env) throw new AppError("not_found");
+  if (!token.environmentIds.includes(env.id)) throw new AppError("forbidden");
+  return env;
+}
+
+/** Whether a variable is within the token's name prefix and tag (when it has them). */
+export const inTokenScope = (token: ServiceTokenContext, variable: { name: string; tags: string[] }) =>
+  (!token.namePrefix || variable.name.startsWith(token.namePrefix)) &&
+  (!token.tag || variable.tags.includes(token.tag));
