@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { asUser, navigate, ORG } from "./support";
 
@@ -25,14 +26,20 @@ test("an admin creates a service token (shown once), a pipeline reads staging wi
   const token = await shown.getByLabel("Service token").inputValue();
   expect(token).toMatch(/^rb_st_[0-9A-Za-z]{38}$/);
 
-  // What a deploy pipeline does with it.
+  // What a deploy pipeline does with it: the CLI, and the API.
+  const baseURL = test.info().project.use.baseURL as string;
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ["cli/ringbearer.mjs", ...args], {
+      encoding: "utf8",
+      env: { ...process.env, RINGBEARER_URL: baseURL, RINGBEARER_TOKEN: token },
+    });
+  const exported = cli("export", "--env", "staging", "--format", "json");
+  expect(exported.status, exported.stderr).toBe(0);
+  expect(JSON.parse(exported.stdout).RESEND_API_KEY).toBe("re_stg_8b7d6e5f");
   const read = () =>
     request.get("/api/v1/environments/staging/values", {
       headers: { authorization: `Bearer ${token}` },
     });
-  const answer = await read();
-  expect(answer.status()).toBe(200);
-  expect((await answer.json()).RESEND_API_KEY).toBe("re_stg_8b7d6e5f");
   const production = await request.get("/api/v1/environments/production/values", {
     headers: { authorization: `Bearer ${token}` },
   });
@@ -54,6 +61,10 @@ test("an admin creates a service token (shown once), a pipeline reads staging wi
   const after = await read();
   expect(after.status()).toBe(401);
   expect((await after.json()).code).toBe("token_revoked");
+  const refused = cli("run", "--env", "staging", "--", process.execPath, "-e", "console.log('started')");
+  expect(refused.status).toBe(1);
+  expect(refused.stdout).toBe("");
+  expect(refused.stderr).toContain("(token_revoked)");
   await context.close();
 });
 
