@@ -35,13 +35,27 @@ export default defineConfig({
         test: {
           name: "http",
           include: ["tests/http/**/*.test.ts"],
-          exclude: ["tests/http/database-restart.test.ts"],
+          exclude: ["tests/http/database-restart.test.ts", "tests/http/lifecycle.test.ts"],
           environment: "node",
           globalSetup: ["tests/http/global-setup.ts"],
           setupFiles: ["tests/db/setup-env.ts"],
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+        },
+      },
+      {
+        // Starting and stopping servers: mostly waiting, so `npm test` runs it beside the end-to-end tests, on a
+        // throwaway database and app of its own (the http project's setup, run again).
+        extends: true,
+        test: {
+          name: "lifecycle",
+          include: ["tests/http/lifecycle.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/http/global-setup.ts"],
+          setupFiles: ["tests/db/setup-env.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
       {

@@ -1,28 +1,34 @@
 /**
- * `npm test`: the whole suite, stopping at the first failure — lint and typecheck, unit tests and the database
- * integration tests (real PostgreSQL) side by side, then the production build, HTTP tests against that build
- * (the fuzz over every action and route among them), then Playwright end-to-end tests.
+ * `npm test`: the whole suite, stopping at the first failure — lint and typecheck beside the unit tests, the
+ * production build beside the database integration tests (real PostgreSQL), HTTP tests against that build (the
+ * fuzz over every action and route among them), then Playwright end-to-end tests.
  *
  * The database-restart test (its own PostgreSQL and server, mostly waiting: the database is down for seconds,
- * then a minute of light traffic) runs beside the end-to-end tests rather than before them; its output is
- * printed when it ends, and a failure fails the run like any other step.
+ * then a minute of light traffic) and the start/stop tests of the build run beside the end-to-end tests rather
+ * than before them; their output is printed when they end, and a failure fails the run like any other step.
  */
 import { spawn, spawnSync } from "node:child_process";
 
 type Step = [string, string[]];
-/** Independent of one another and of the build (the database suite mostly waits on PostgreSQL): run together. */
-const first: Step[] = [
-  ["check (lint + typecheck)", ["npm", "run", "check"]],
-  ["unit tests", ["npx", "vitest", "run", "--project", "unit"]],
-  ["database integration tests", ["npx", "vitest", "run", "--project", "db"]],
+/**
+ * Steps that run side by side: lint and typecheck with the unit tests, then the build with the database tests
+ * (which mostly wait on PostgreSQL). The typecheck writes `.next/types`, so it ends before the build starts.
+ */
+const groups: Step[][] = [
+  [
+    ["check (lint + typecheck)", ["npm", "run", "check"]],
+    ["unit tests", ["npx", "vitest", "run", "--project", "unit"]],
+  ],
+  [
+    ["production build", ["npx", "next", "build"]],
+    ["database integration tests", ["npx", "vitest", "run", "--project", "db"]],
+  ],
 ];
-const steps: Step[] = [
-  ["production build", ["npx", "next", "build"]],
-  ["HTTP tests against the build", ["npx", "vitest", "run", "--project", "http"]],
-];
-const beside: Step = [
-  "database restart under the running build",
-  ["npx", "vitest", "run", "--project", "restart"],
+const steps: Step[] = [["HTTP tests against the build", ["npx", "vitest", "run", "--project", "http"]]];
+/** Mostly waiting (servers and a database starting and stopping): beside the end-to-end tests. */
+const besides: Step[] = [
+  ["database restart under the running build", ["npx", "vitest", "run", "--project", "restart"]],
+  ["starting and stopping the build", ["npx", "vitest", "run", "--project", "lifecycle"]],
 ];
 const last: Step = ["end-to-end tests", ["npx", "playwright", "test"]];
 
@@ -59,28 +65,32 @@ function start([name, [cmd, ...args]]: Step) {
   };
 }
 
-// The first steps side by side, each one's output printed whole when all have ended, in order.
-const together = first.map(start);
-const ended = await Promise.all(together.map((step) => step.done));
-for (const [i, step] of together.entries()) {
-  const { status, output } = ended[i];
-  console.log(`\n▶ ${step.name}: its output\n${output}`);
-  if (status !== 0) fail(step.name, step.since, status);
-  console.log(`✔ ${step.name} (${seconds(step.since)}s, beside the others)`);
+// Each group side by side, each step's output printed whole when the group has ended, in order.
+for (const group of groups) {
+  const together = group.map(start);
+  const ended = await Promise.all(together.map((step) => step.done));
+  for (const [i, step] of together.entries()) {
+    const { status, output } = ended[i];
+    console.log(`\n▶ ${step.name}: its output\n${output}`);
+    if (status !== 0) fail(step.name, step.since, status);
+    console.log(`✔ ${step.name} (${seconds(step.since)}s, side by side)`);
+  }
 }
 for (const step of steps) run(step);
-const background = start(beside);
+const background = besides.map(start);
 const t = performance.now();
 console.log(`\n▶ ${last[0]}`);
 const e2e = spawnSync(last[1][0], last[1].slice(1), { stdio: "inherit", env: process.env });
 if (e2e.status !== 0) {
-  background.stop();
-  await background.done;
+  for (const b of background) b.stop();
+  await Promise.all(background.map((b) => b.done));
   fail(last[0], t, e2e.status);
 }
 console.log(`✔ ${last[0]} (${seconds(t)}s)`);
-const { status, output } = await background.done;
-console.log(`\n▶ ${background.name}: its output\n${output}`);
-if (status !== 0) fail(background.name, background.since, status);
-console.log(`✔ ${background.name} (${seconds(background.since)}s, beside the end-to-end tests)`);
+for (const b of background) {
+  const { status, output } = await b.done;
+  console.log(`\n▶ ${b.name}: its output\n${output}`);
+  if (status !== 0) fail(b.name, b.since, status);
+  console.log(`✔ ${b.name} (${seconds(b.since)}s, beside the end-to-end tests)`);
+}
 console.log(`\nAll checks passed in ${((performance.now() - started) / 1000).toFixed(0)}s`);
