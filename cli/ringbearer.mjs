@@ -49,17 +49,14 @@ function settings(options) {
 /** Thrown when the console could not be reached at all (the offline fallback applies), never for a refusal. */
 class Unreachable extends Error {}
 
-/** GET one environment's values in a format: the body, or a CliError with the console's problem. */
-async function readValues({ url, token }, environment, format, timeoutMs = 15_000) {
+/** GET a path of the machine API: the body, Unreachable, or a CliError with the console's problem. */
+async function request({ url, token }, path, timeoutMs = 15_000) {
   let response;
   try {
-    response = await fetch(
-      `${url}/api/v1/environments/${encodeURIComponent(environment)}/values?format=${format}`,
-      {
-        headers: { authorization: `Bearer ${token}`, "user-agent": `ringbearer-cli/${version}` },
-        signal: AbortSignal.timeout(timeoutMs),
-      },
-    );
+    response = await fetch(`${url}${path}`, {
+      headers: { authorization: `Bearer ${token}`, "user-agent": `ringbearer-cli/${version}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (error) {
     throw new Unreachable(`the console at ${url} is unreachable (${error.cause?.code ?? error.name})`);
   }
@@ -79,6 +76,10 @@ async function readValues({ url, token }, environment, format, timeoutMs = 15_00
     `${problem.title ?? `The console answered ${response.status}`}${code}${details.join("")}`,
   );
 }
+
+/** One environment's values in a format. */
+const readValues = (config, environment, format) =>
+  request(config, `/api/v1/environments/${encodeURIComponent(environment)}/values?format=${format}`);
 
 const program = new Command("ringbearer")
   .description("An environment's configuration from the Ringbearer console, for deploy pipelines and apps")
@@ -101,6 +102,33 @@ program
       if (error instanceof Unreachable) throw new CliError(`Cannot export: ${error.message}`);
       throw error;
     }
+  });
+
+program
+  .command("whoami")
+  .description("show what the token is: its organization, environments, access and expiry")
+  .action(async () => {
+    const config = settings(program.opts());
+    const body = await request(config, "/api/v1/whoami").catch((error) => {
+      throw error instanceof Unreachable ? new CliError(`Cannot ask: ${error.message}`) : error;
+    });
+    const me = JSON.parse(body);
+    const scope = [me.namePrefix && `names ${me.namePrefix}…`, me.tag && `tag ${me.tag}`].filter(Boolean);
+    process.stdout.write(
+      `token ${me.tokenId}\norganization ${me.organization}\nenvironments ${me.environments.join(", ")}\n` +
+        `access ${me.access}${scope.length ? ` (${scope.join(", ")})` : ""}\nexpires ${me.expiresAt}\n`,
+    );
+  });
+
+program
+  .command("envs")
+  .description("list the environments the token may read")
+  .action(async () => {
+    const config = settings(program.opts());
+    const body = await request(config, "/api/v1/environments").catch((error) => {
+      throw error instanceof Unreachable ? new CliError(`Cannot list: ${error.message}`) : error;
+    });
+    for (const e of JSON.parse(body).environments) process.stdout.write(`${e.name}\t${e.type}\n`);
   });
 
 program
@@ -137,7 +165,14 @@ program
     let values;
     try {
       values = JSON.parse(await readValues(config, options.env, "json"));
-      saveSnapshot({ ...config, environment: options.env, values });
+      try {
+        saveSnapshot({ ...config, environment: options.env, values });
+      } catch (error) {
+        // No snapshot this time (a read-only or full disk): the command still starts, with a word on stderr.
+        process.stderr.write(
+          `ringbearer: could not keep an offline snapshot (${error.code ?? error.message}).\n`,
+        );
+      }
     } catch (error) {
       if (!(error instanceof Unreachable)) throw error;
       const snapshot = loadSnapshot({ ...config, environment: options.env });

@@ -66,6 +66,64 @@ export function openApiDocument(serverUrl = "/") {
     },
     servers: [{ url: serverUrl }],
     paths: {
+      "/api/v1/whoami": {
+        get: {
+          operationId: "whoami",
+          summary: "The presented token: its organization, scope and expiry",
+          security: token,
+          responses: {
+            "200": {
+              description: "Never the token itself",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: {
+                      tokenId: { type: "string", format: "uuid" },
+                      organization: { type: "string" },
+                      environments: { type: "array", items: { type: "string" } },
+                      access: { type: "string", enum: ["read", "read-write"] },
+                      namePrefix: { type: ["string", "null"] },
+                      tag: { type: ["string", "null"] },
+                      expiresAt: { type: "string", format: "date-time" },
+                    },
+                  },
+                },
+              },
+            },
+            ...pick("401", "403", "429", "503"),
+          },
+        },
+      },
+      "/api/v1/environments": {
+        get: {
+          operationId: "listEnvironments",
+          summary: "List the environments the token may read",
+          security: token,
+          responses: {
+            "200": {
+              description: "In the console's order",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: {
+                      environments: {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: { name: { type: "string" }, type: { type: "string" } },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            ...pick("401", "403", "429", "503"),
+          },
+        },
+      },
       "/api/v1/environments/{name}/values": {
         get: {
           operationId: "readValues",

@@ -121,6 +121,7 @@ export type ServiceTokenContext = {
   namePrefix: string | null;
   tag: string | null;
   createdBy: string;
+  expiresAt: Date;
 };
 
 /**
@@ -148,5 +149,6 @@ export async function authenticateServiceToken(
     namePrefix: row.name_prefix,
     tag: row.tag,
     createdBy: row.created_by,
+    expiresAt: new Date(row.expires_at),
   };
 }

@@ -1,11 +1,13 @@
 import { withContext } from "@/db/context";
+import { environmentRefs } from "@/db/repos/grants";
+import { organizationSlug } from "@/db/repos/organizations";
 import { recordTokenUse } from "@/db/repos/service-tokens";
 import { environmentValueRows } from "@/db/repos/values";
 import { AppError } from "@/lib/errors";
 import { entityTag, matchesIfNoneMatch } from "@/lib/etag";
 import { formatValues, UnrepresentableError, type ValueFormat } from "@/lib/value-formats";
 import { writeAudit } from "@/server/audit/audit";
-import { requireValuePermission } from "@/server/authz";
+import { requireValuePermission, valuePermissions } from "@/server/authz";
 import { decryptedEntries } from "@/server/values/export";
 import type { ServiceTokenContext } from "./service-tokens";
 import { inTokenScope, tokenActor, tokenEnvironment } from "./token-scope";
@@ -64,4 +66,37 @@ function formatted(entries: { key: string; value: string }[], format: ValueForma
       });
     throw error;
   }
+}
+
+/** The environments a token may read, in the console's order: their names and types. */
+export async function tokenEnvironments(token: ServiceTokenContext, ip?: string) {
+  const base = { userId: token.createdBy, organizationId: token.organizationId, ...(ip ? { ip } : {}) };
+  return withContext(base, async (tx) => {
+    const ctx = await tokenActor(tx, token, ip);
+    const envs = (await environmentRefs(tx, ctx)).filter((e) => token.environmentIds.includes(e.id));
+    const permissions = await valuePermissions(tx, ctx, null, envs);
+    await recordTokenUse(tx, token.tokenId, ip ?? null);
+    return envs
+      .filter((_, i) => permissions[i].permission !== "none")
+      .map((e) => ({ name: e.name, type: e.environmentType }));
+  });
+}
+
+/** What a token is, for `ringbearer whoami`: its organization, scope and expiry (never the token). */
+export async function tokenIdentity(token: ServiceTokenContext, ip?: string) {
+  const base = { userId: token.createdBy, organizationId: token.organizationId, ...(ip ? { ip } : {}) };
+  return withContext(base, async (tx) => {
+    const ctx = await tokenActor(tx, token, ip);
+    const envs = (await environmentRefs(tx, ctx)).filter((e) => token.environmentIds.includes(e.id));
+    await recordTokenUse(tx, token.tokenId, ip ?? null);
+    return {
+      tokenId: token.tokenId,
+      organization: await organizationSlug(tx, ctx.organizationId),
+      environments: envs.map((e) => e.name),
+      access: token.access,
+      namePrefix: token.namePrefix,
+      tag: token.tag,
+      expiresAt: token.expiresAt.toISOString(),
+    };
+  });
 }

@@ -5,7 +5,7 @@
  * never plaintext on disk.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,6 +87,16 @@ describe("the ringbearer CLI", () => {
     env = { RINGBEARER_URL: inject("baseUrl"), RINGBEARER_TOKEN: token, RINGBEARER_CACHE_DIR: cache };
   }, 60_000);
 
+  it("lists the environments the token may read, and only those", async () => {
+    const envs = await cli(["envs"], env);
+    expect(envs.code, envs.stderr).toBe(0);
+    expect(envs.stdout).toBe("staging\tstaging\n");
+    const me = await cli(["whoami"], env);
+    expect(me.code, me.stderr).toBe(0);
+    expect(me.stdout).toContain(`organization ${org.slug}\nenvironments staging\naccess read\n`);
+    expect(me.stdout).not.toContain(env.RINGBEARER_TOKEN);
+  });
+
   it("exports each format, read back to the same values by its own reader", async () => {
     const dotenv = await cli(["export", "--env", "staging", "--format", "dotenv"], env);
     expect(dotenv.code, dotenv.stderr).toBe(0);
@@ -151,6 +161,15 @@ describe("the ringbearer CLI", () => {
     );
     expect(ran.code, ran.stderr).toBe(3);
     expect(ran.stdout).toBe(`${VALUES.QUOTED}\n`);
+    // Nowhere to keep a snapshot (the cache folder is a file): the command still runs, and stderr says so.
+    const file = join(mkdtempSync(join(tmpdir(), "rb-cli-")), "not-a-folder");
+    writeFileSync(file, "");
+    const noCache = await cli(["run", "-e", "staging", "--", process.execPath, "-e", "process.exit(0)"], {
+      ...env,
+      RINGBEARER_CACHE_DIR: file,
+    });
+    expect(noCache.code).toBe(0);
+    expect(noCache.stderr).toMatch(/could not keep an offline snapshot/);
   });
 
   it("forwards a signal to the command", async () => {

@@ -162,6 +162,22 @@ describe("service tokens over HTTP", () => {
     const tooLarge = await create(admin, JSON.stringify({ name: "x".repeat(70_000) }));
     expect(tooLarge.status).toBe(413);
     expect(problem(tooLarge.body).code).toBe("too_large");
+    // Sent without a length (chunked), a body over the limit is refused as it arrives, never held whole.
+    const chunked = await fetch(`${admin.baseUrl}/api/v1/tokens`, {
+      method: "POST",
+      headers: { cookie: admin.cookieHeader(), origin: admin.baseUrl, "content-type": "application/json" },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"name":"'));
+          for (let i = 0; i < 100; i++) controller.enqueue(new TextEncoder().encode("x".repeat(1024)));
+          controller.enqueue(new TextEncoder().encode('"}'));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(((await chunked.json()) as Problem).code).toBe("too_large");
     expect((await admin.request("/api/v1/tokens")).body).toBe(before);
   });
 

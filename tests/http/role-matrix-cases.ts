@@ -59,6 +59,8 @@ export const ROUTES: Record<
     path: () => "/api/v1/environments/staging/values",
     token: true,
   },
+  "/api/v1/environments": { allowed: [], path: () => "/api/v1/environments", token: true },
+  "/api/v1/whoami": { allowed: [], path: () => "/api/v1/whoami", token: true },
   "/api/v1/environments/[name]/values/[key]": {
     allowed: [],
     method: "PUT",
