@@ -16,8 +16,9 @@ import { withServer } from "./bench/server.mts";
 import { throwawayDatabase } from "./throwaway-db.mts";
 
 const quick = process.argv.includes("--quick");
-// `--only=patterns`: just the section on health during validation-pattern analysis (no data, no report).
+// `--only=patterns` (health under pattern analysis), `--only=machine` (token reads, the CLI): printed, no report.
 const onlyPatterns = process.argv.includes("--only=patterns");
+const onlyMachine = process.argv.includes("--only=machine");
 const RUNS = quick ? 5 : 30;
 const HEALTH_REQUESTS = quick ? 50 : 200;
 const SLOW_RUNS = quick ? 2 : 5;
@@ -65,12 +66,18 @@ const newOwner = async () => {
   return { owner, org };
 };
 
-if (onlyPatterns) {
+if (onlyPatterns || onlyMachine) {
   try {
-    await newOwner();
-    await withServer({ email: "bench@bench.test", password: PASSWORD }, log, (server) =>
-      benchPatterns(server, "bench", HEALTH_REQUESTS, log),
-    );
+    const { owner, org } = await newOwner();
+    const user = { email: "bench@bench.test", password: PASSWORD };
+    if (onlyMachine)
+      await (await import("./bench/machine.mts")).machineOnly(
+        { userId: owner.id, organizationId: org.id, role: "owner" },
+        quick,
+        (fn) => withServer(user, log, fn),
+        log,
+      );
+    else await withServer(user, log, (server) => benchPatterns(server, "bench", HEALTH_REQUESTS, log));
   } finally {
     await getDb()
       .$client.end({ timeout: 5 })
