@@ -55,7 +55,8 @@ export default defineConfig({
     command: "node e2e/server.mjs",
     url: `http://localhost:${port}/api/health`,
     timeout: 180_000,
-    reuseExistingServer: false,
+    // `npm test` starts this server while the HTTP tests run (scripts/test.mts); anywhere else, a fresh one.
+    reuseExistingServer: process.env.RINGBEARER_E2E_SERVER === "started",
     stdout: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     env: { PORT: String(port), E2E_PG_PORT: process.env.E2E_PG_PORT ?? "54400" },

@@ -8,6 +8,7 @@
  * than before them; their output is printed when they end, and a failure fails the run like any other step.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 
 type Step = [string, string[]];
 /**
@@ -47,11 +48,54 @@ function run([name, [cmd, ...args]]: Step) {
   console.log(`✔ ${name} (${seconds(t)}s)`);
 }
 
+/** Every child still running when this process exits (a failed step) is stopped with it. */
+const children = new Set<ReturnType<typeof spawn>>();
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGTERM");
+});
+
+/**
+ * e2e/server.mjs on Playwright's port; `stop` ends it (SIGTERM) and waits. Its output goes to a file, not a pipe:
+ * this process blocks in spawnSync while the tests run, and a full pipe would stall the server.
+ */
+function startE2eServer() {
+  mkdirSync(".data", { recursive: true });
+  const logFile = ".data/e2e-server.log";
+  const out = openSync(logFile, "w");
+  const child = spawn(process.execPath, ["e2e/server.mjs"], {
+    stdio: ["ignore", out, out],
+    env: { ...process.env, PORT: process.env.E2E_PORT ?? "3100" },
+  });
+  closeSync(out);
+  children.add(child);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const health = `http://localhost:${process.env.E2E_PORT ?? "3100"}/api/health`;
+  return {
+    output: () => readFileSync(logFile, "utf8"),
+    /** Whether it answers /api/health (waiting up to 3 minutes); false once it has exited. */
+    ready: async () => {
+      for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
+        if (child.exitCode !== null || child.signalCode !== null) return false;
+        if ((await fetch(health).catch(() => null))?.ok) return true;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      return false;
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+      children.delete(child);
+    },
+  };
+}
+
 /** Starts a step in the background, its output held back; the promise settles with its status and output. */
 function start([name, [cmd, ...args]]: Step) {
   const t = performance.now();
   console.log(`\n▶ ${name} (in the background; its output follows when it ends)`);
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
   const output: Buffer[] = [];
   child.stdout.on("data", (d: Buffer) => output.push(d));
   child.stderr.on("data", (d: Buffer) => output.push(d));
@@ -76,12 +120,30 @@ for (const group of groups) {
     console.log(`✔ ${step.name} (${seconds(step.since)}s, side by side)`);
   }
 }
+// The end-to-end tests' server (a fresh embedded database, migrated and seeded, then the build) starts while
+// the HTTP tests run; Playwright finds it answering and uses it (playwright.config.ts).
+const e2eServer = startE2eServer();
 for (const step of steps) run(step);
 const background = besides.map(start);
 const t = performance.now();
 console.log(`\n▶ ${last[0]}`);
-const e2e = spawnSync(last[1][0], last[1].slice(1), { stdio: "inherit", env: process.env });
+// Only a server that answers is handed over: otherwise Playwright starts its own (after this one is gone).
+const handedOver = await e2eServer.ready();
+if (!handedOver) {
+  await e2eServer.stop();
+  console.log(
+    `(the early end-to-end server did not start; Playwright starts one)\n${e2eServer.output().slice(-5_000)}`,
+  );
+}
+const e2e = spawnSync(last[1][0], last[1].slice(1), {
+  stdio: "inherit",
+  env: { ...process.env, ...(handedOver ? { RINGBEARER_E2E_SERVER: "started" } : {}) },
+});
+await e2eServer.stop();
 if (e2e.status !== 0) {
+  console.log(
+    `\n▶ the end-to-end server's output (its last 20,000 characters)\n${e2eServer.output().slice(-20_000)}`,
+  );
   for (const b of background) b.stop();
   await Promise.all(background.map((b) => b.done));
   fail(last[0], t, e2e.status);
