@@ -1,7 +1,7 @@
-import { withContext } from "@/db/context";
+import type { Tx } from "@/db/client";
+import type { TenantContext } from "@/db/context";
 import { environmentRefs } from "@/db/repos/grants";
 import { organizationSlug } from "@/db/repos/organizations";
-import { recordTokenUse } from "@/db/repos/service-tokens";
 import { environmentValueRows } from "@/db/repos/values";
 import { AppError } from "@/lib/errors";
 import { entityTag, matchesIfNoneMatch } from "@/lib/etag";
@@ -10,7 +10,7 @@ import { writeAudit } from "@/server/audit/audit";
 import { requireValuePermission, valuePermissions } from "@/server/authz";
 import { decryptedEntries } from "@/server/values/export";
 import type { ServiceTokenContext } from "./service-tokens";
-import { inTokenScope, tokenActor, tokenEnvironment } from "./token-scope";
+import { asToken, inTokenScope, tokenEnvironment } from "./token-scope";
 
 /**
  * One environment's values as a service token reads them. A token acts for the member who created it and never
@@ -25,9 +25,7 @@ export async function tokenEnvironmentValues(
   options: { ip?: string; ifNoneMatch?: string | null } = {},
 ): Promise<{ environment: string; count: number; etag: string; body: string | null }> {
   const { ip } = options;
-  const base = { userId: token.createdBy, organizationId: token.organizationId, ...(ip ? { ip } : {}) };
-  return withContext(base, async (tx) => {
-    const ctx = await tokenActor(tx, token, ip);
+  return asToken(token, ip, async (tx, ctx) => {
     const env = await tokenEnvironment(tx, ctx, token, environmentName);
     await requireValuePermission(tx, ctx, null, env, "read");
     const rows = (await environmentValueRows(tx, env.id)).filter((r) => inTokenScope(token, r));
@@ -51,7 +49,6 @@ export async function tokenEnvironmentValues(
         ...(unchanged ? { notModified: true } : {}),
       },
     });
-    await recordTokenUse(tx, token.tokenId, ip ?? null);
     return { environment: env.name, count: entries.length, etag, body };
   });
 }
@@ -68,27 +65,22 @@ function formatted(entries: { key: string; value: string }[], format: ValueForma
   }
 }
 
-/** The environments a token may read, in the console's order: their names and types. */
+/** The environments a token may read, in the console's order: their names and types. Audited as a use. */
 export async function tokenEnvironments(token: ServiceTokenContext, ip?: string) {
-  const base = { userId: token.createdBy, organizationId: token.organizationId, ...(ip ? { ip } : {}) };
-  return withContext(base, async (tx) => {
-    const ctx = await tokenActor(tx, token, ip);
+  return asToken(token, ip, async (tx, ctx) => {
     const envs = (await environmentRefs(tx, ctx)).filter((e) => token.environmentIds.includes(e.id));
     const permissions = await valuePermissions(tx, ctx, null, envs);
-    await recordTokenUse(tx, token.tokenId, ip ?? null);
-    return envs
-      .filter((_, i) => permissions[i].permission !== "none")
-      .map((e) => ({ name: e.name, type: e.environmentType }));
+    const readable = envs.filter((_, i) => permissions[i].permission !== "none");
+    await auditUse(tx, ctx, token, { listed: "environments", count: readable.length });
+    return readable.map((e) => ({ name: e.name, type: e.environmentType }));
   });
 }
 
-/** What a token is, for `ringbearer whoami`: its organization, scope and expiry (never the token). */
+/** What a token is, for `ringbearer whoami`: its organization, scope and expiry (never the token). Audited. */
 export async function tokenIdentity(token: ServiceTokenContext, ip?: string) {
-  const base = { userId: token.createdBy, organizationId: token.organizationId, ...(ip ? { ip } : {}) };
-  return withContext(base, async (tx) => {
-    const ctx = await tokenActor(tx, token, ip);
+  return asToken(token, ip, async (tx, ctx) => {
     const envs = (await environmentRefs(tx, ctx)).filter((e) => token.environmentIds.includes(e.id));
-    await recordTokenUse(tx, token.tokenId, ip ?? null);
+    await auditUse(tx, ctx, token, { listed: "whoami" });
     return {
       tokenId: token.tokenId,
       organization: await organizationSlug(tx, ctx.organizationId),
@@ -98,5 +90,15 @@ export async function tokenIdentity(token: ServiceTokenContext, ip?: string) {
       tag: token.tag,
       expiresAt: token.expiresAt.toISOString(),
     };
+  });
+}
+
+/** The audit row of a use that reads no value (one per request, naming the token). */
+function auditUse(tx: Tx, ctx: TenantContext, token: ServiceTokenContext, details: Record<string, unknown>) {
+  return writeAudit(tx, ctx, {
+    action: "read",
+    resourceType: "service_token",
+    resourceId: token.tokenId,
+    details: { ...details, via: "service token" },
   });
 }

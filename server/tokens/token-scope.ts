@@ -1,16 +1,28 @@
 import type { Tx } from "@/db/client";
-import type { TenantContext } from "@/db/context";
+import { type TenantContext, withContext } from "@/db/context";
 import { type EnvironmentRef, environmentRefs } from "@/db/repos/grants";
 import { membershipRole } from "@/db/repos/memberships";
+import { recordTokenUse } from "@/db/repos/service-tokens";
 import { AppError } from "@/lib/errors";
 import type { ServiceTokenContext } from "./service-tokens";
 
-/** The context a token acts in: its creator's, with their role today; `forbidden` once they have left. */
-export async function tokenActor(tx: Tx, token: ServiceTokenContext, ip?: string): Promise<TenantContext> {
+/**
+ * One use of a token, in one transaction: `fn` runs in its creator's context, with their role today (`forbidden`
+ * once they have left), and the use is counted (when and from where) if `fn` succeeds.
+ */
+export async function asToken<T>(
+  token: ServiceTokenContext,
+  ip: string | undefined,
+  fn: (tx: Tx, ctx: TenantContext) => Promise<T>,
+): Promise<T> {
   const base = { userId: token.createdBy, organizationId: token.organizationId, ...(ip ? { ip } : {}) };
-  const role = await membershipRole(tx, token.createdBy, token.organizationId);
-  if (!role) throw new AppError("forbidden");
-  return { ...base, role };
+  return withContext(base, async (tx) => {
+    const role = await membershipRole(tx, token.createdBy, token.organizationId);
+    if (!role) throw new AppError("forbidden");
+    const result = await fn(tx, { ...base, role });
+    await recordTokenUse(tx, token.tokenId, ip ?? null);
+    return result;
+  });
 }
 
 /** The environment of that name, when it is one of the token's: `not_found` for none, `forbidden` outside. */

@@ -1,14 +1,12 @@
-import { withContext } from "@/db/context";
 import { environmentInOrg } from "@/db/repos/grants";
 import { organizationSlug } from "@/db/repos/organizations";
-import { recordTokenUse } from "@/db/repos/service-tokens";
 import { liveVariableNamed } from "@/db/repos/variable-rows";
 import { AppError } from "@/lib/errors";
 import type { RiskLevel } from "@/lib/risk";
 import { writeAudit } from "@/server/audit/audit";
 import { writeValues } from "@/server/values/value-writes";
 import type { ServiceTokenContext } from "./service-tokens";
-import { inTokenScope, tokenActor, tokenEnvironment } from "./token-scope";
+import { asToken, inTokenScope, tokenEnvironment } from "./token-scope";
 
 export type TokenWrite =
   | { status: "applied"; version: number }
@@ -31,9 +29,7 @@ export async function tokenWriteValue(
     ip?: string;
   },
 ): Promise<TokenWrite> {
-  const base = { userId: token.createdBy, organizationId: token.organizationId };
-  return withContext({ ...base, ...(input.ip ? { ip: input.ip } : {}) }, async (tx) => {
-    const ctx = await tokenActor(tx, token, input.ip);
+  return asToken(token, input.ip, async (tx, ctx) => {
     const env = await environmentInOrg(
       tx,
       ctx,
@@ -75,7 +71,6 @@ export async function tokenWriteValue(
           : { version: result.version }),
       },
     });
-    await recordTokenUse(tx, token.tokenId, input.ip ?? null);
     return result;
   });
 }

@@ -9,10 +9,15 @@ import { parseDotenv } from "@/lib/dotenv";
 import { newServiceToken, tokenHint } from "@/lib/service-tokens";
 import { serviceTokenInput } from "@/lib/validation/tokens";
 import { parseInput } from "@/server/entry/input";
-import { createServiceToken, revokeServiceToken } from "@/server/tokens/service-tokens";
+import {
+  authenticateServiceToken,
+  createServiceToken,
+  revokeServiceToken,
+} from "@/server/tokens/service-tokens";
+import { tokenEnvironments, tokenIdentity } from "@/server/tokens/token-reads";
 import { setValue } from "@/server/values/values";
 import { createVariable } from "@/server/variables/variables";
-import { makeOrg, rawSql, type TestOrg } from "./support";
+import { db, makeOrg, rawSql, type TestOrg } from "./support";
 
 /**
  * GET /api/v1/environments/{name}/values through its route handler (the builder, the token, the service, the
@@ -260,6 +265,29 @@ describe("revalidation and rate limits", () => {
     } finally {
       if (before === undefined) delete process.env.RINGBEARER_TOKEN_RATE_LIMIT;
       else process.env.RINGBEARER_TOKEN_RATE_LIMIT = before;
+    }
+  });
+});
+
+describe("uses that read no value", () => {
+  it("list the token's environments and say what it is, each counted and audited once", async () => {
+    const org = await makeOrg();
+    const { token: t } = await token(org, { environments: ["staging", "production"] });
+    const presented = await authenticateServiceToken(db(), t, null);
+    expect(await tokenEnvironments(presented)).toEqual([
+      { name: "staging", type: "staging" },
+      { name: "production", type: "production" },
+    ]);
+    expect(await tokenIdentity(presented)).toMatchObject({ organization: org.slug, access: "read" });
+    const owner = rawSql("owner");
+    try {
+      const audit = await owner`select change_details->>'listed' as listed from environment_variable_audit
+        where organization_id = ${org.id} and resource_type = 'service_token' and action = 'read'`;
+      expect(audit.map((r) => r.listed).sort()).toEqual(["environments", "whoami"]);
+      const [row] = await owner`select use_count from service_tokens where organization_id = ${org.id}`;
+      expect(Number(row.use_count)).toBe(2);
+    } finally {
+      await owner.end();
     }
   });
 });
