@@ -1,6 +1,12 @@
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { type EnvironmentRef, emergencyCovers, grantsFor, variableTags } from "@/db/repos/grants";
+import {
+  type EnvironmentRef,
+  emergencyCovers,
+  grantsFor,
+  type OrgGrants,
+  variableTags,
+} from "@/db/repos/grants";
 import type { OrgCapability } from "@/lib/capabilities";
 import { AppError } from "@/lib/errors";
 import { can, effectivePermission, type Permission } from "@/lib/policy";
@@ -19,8 +25,10 @@ export async function valuePermissions(
   ctx: TenantContext,
   variableId: string | null,
   envs: EnvironmentRef[],
+  /** The caller's grants when already read in this transaction. */
+  preloaded?: OrgGrants,
 ) {
-  const grants = await grantsFor(tx, ctx);
+  const grants = preloaded ?? (await grantsFor(tx, ctx));
   const variableTagList = variableId ? await variableTags(tx, variableId) : [];
   const now = new Date();
   const out: ReturnType<typeof effectivePermission>[] = [];

@@ -68,6 +68,13 @@ const schema = z.object({
     .refine((v) => v === undefined || v.trim() === "" || /^[1-9]\d{0,5}$/.test(v.trim()), {
       message: "must be a whole number of requests per minute, 1 or more",
     }),
+  /** Memory for the per-instance cache of machine reads, in MB; 0 turns it off (server/tokens/read-cache.ts). */
+  RINGBEARER_READ_CACHE_MB: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.trim() === "" || /^\d{1,4}$/.test(v.trim()), {
+      message: "must be a whole number of megabytes, 0 to 9999",
+    }),
   RINGBEARER_DB_STATEMENT_TIMEOUT: timeoutSeconds,
   RINGBEARER_DB_IDLE_IN_TRANSACTION_TIMEOUT: timeoutSeconds,
   RINGBEARER_DB_CLIENT_CHECK_INTERVAL: timeoutSeconds,

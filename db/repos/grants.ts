@@ -11,24 +11,26 @@ export type OrgGrants = AccessGrant[] & { timeZone: string };
 
 /** Every grant of the caller's organization (the policy picks those that match) and its time zone. */
 export async function grantsFor(tx: Tx, ctx: TenantContext): Promise<OrgGrants> {
-  const rows = await tx
-    .select({
-      userId: variableAccessPolicies.userId,
-      role: variableAccessPolicies.role,
-      permission: variableAccessPolicies.permissionLevel,
-      variableId: variableAccessPolicies.variableId,
-      tag: variableAccessPolicies.tag,
-      environmentNames: variableAccessPolicies.environmentRestrictions,
-      expiresAt: variableAccessPolicies.expiresAt,
-      isActive: variableAccessPolicies.isActive,
-      timeRestriction: variableAccessPolicies.timeRestrictions,
-    })
-    .from(variableAccessPolicies)
-    .where(eq(variableAccessPolicies.organizationId, ctx.organizationId));
-  const [org] = await tx
-    .select({ timeZone: organizations.timeZone })
-    .from(organizations)
-    .where(eq(organizations.id, ctx.organizationId));
+  const [rows, [org]] = await Promise.all([
+    tx
+      .select({
+        userId: variableAccessPolicies.userId,
+        role: variableAccessPolicies.role,
+        permission: variableAccessPolicies.permissionLevel,
+        variableId: variableAccessPolicies.variableId,
+        tag: variableAccessPolicies.tag,
+        environmentNames: variableAccessPolicies.environmentRestrictions,
+        expiresAt: variableAccessPolicies.expiresAt,
+        isActive: variableAccessPolicies.isActive,
+        timeRestriction: variableAccessPolicies.timeRestrictions,
+      })
+      .from(variableAccessPolicies)
+      .where(eq(variableAccessPolicies.organizationId, ctx.organizationId)),
+    tx
+      .select({ timeZone: organizations.timeZone })
+      .from(organizations)
+      .where(eq(organizations.id, ctx.organizationId)),
+  ]);
   const grants: AccessGrant[] = rows.map((r) => ({
     ...r,
     role: r.role as Role | null,

@@ -38,6 +38,8 @@ export type PresentedToken = {
   expires_at: Date;
   revoked_at: Date | null;
   created_by: string;
+  /** The creator's role in the token's organization today; null once they have left it. */
+  creator_role: string | null;
 };
 
 /** The token with this keyed hash, read before any tenant context (service_token_by_hash, 0027), or undefined. */

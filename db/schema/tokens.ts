@@ -41,3 +41,15 @@ export const serviceTokens = pgTable(
     check("service_tokens_scope_check", sql`cardinality(${t.environmentIds}) > 0`),
   ],
 );
+
+/**
+ * How many times what a read of an organization's values returns has changed: bumped once per statement that
+ * writes values or variables (triggers, 0029), never by the app. Machine reads cache their answer per instance
+ * under this number (server/tokens/read-cache.ts), so a cached answer is never served after a change.
+ */
+export const organizationValueVersions = pgTable("organization_value_versions", {
+  organizationId: uuid()
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  version: bigint({ mode: "number" }).notNull().default(0),
+});

@@ -47,13 +47,27 @@ export function tokenRoute<
       const { ip } = clientInfo((name) => request.headers.get(name));
       const token = await authenticateServiceToken(getDb(), presented, ip ?? null);
       if (def.capability === "token:write" && token.access !== "read-write") throw new AppError("forbidden");
-      const wait = await takeTokenRequest(getDb(), token.tokenId);
-      if (wait !== null)
-        return problemResponse(new AppError("rate_limited"), { "Retry-After": String(wait) });
-      const query = def.query ? parseQuery(request, def.query) : ({} as z.infer<S>);
-      const body = def.body
-        ? await parseInput(def.body, (await readJsonBody(request)) as Record<string, unknown>)
-        : ({} as z.infer<B>);
-      return def.run({ request, params, token, ip, query, body });
+      // The token's minute is counted while the request goes on (asToken waits for it before anything is
+      // audited or committed), and a request over the limit is answered 429 whatever else it would have been.
+      const allowance = takeTokenRequest(getDb(), token.tokenId);
+      allowance.catch(() => {});
+      const overLimit = async () => {
+        const wait = await allowance;
+        return wait === null
+          ? null
+          : problemResponse(new AppError("rate_limited"), { "Retry-After": String(wait) });
+      };
+      try {
+        const query = def.query ? parseQuery(request, def.query) : ({} as z.infer<S>);
+        const body = def.body
+          ? await parseInput(def.body, (await readJsonBody(request)) as Record<string, unknown>)
+          : ({} as z.infer<B>);
+        const response = await def.run({ request, params, token: { ...token, allowance }, ip, query, body });
+        return (await overLimit()) ?? response;
+      } catch (error) {
+        const refused = await overLimit();
+        if (refused) return refused;
+        throw error;
+      }
     });
 }

@@ -6,6 +6,7 @@ import { insertServiceToken, revokeServiceTokenRow, serviceTokenByHash } from "@
 import { tokenHash } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import { atLeast, type Permission } from "@/lib/policy";
+import type { Role } from "@/lib/roles";
 import {
   addressAllowed,
   MAX_TOKEN_DAYS,
@@ -121,7 +122,11 @@ export type ServiceTokenContext = {
   namePrefix: string | null;
   tag: string | null;
   createdBy: string;
+  /** The creator's role in the organization when the token was presented: a token acts as its creator. */
+  creatorRole: Role | null;
   expiresAt: Date;
+  /** The request's place in the token's minute, counted meanwhile (token-route): seconds to wait when over. */
+  allowance?: Promise<number | null>;
 };
 
 /**
@@ -149,6 +154,7 @@ export async function authenticateServiceToken(
     namePrefix: row.name_prefix,
     tag: row.tag,
     createdBy: row.created_by,
+    creatorRole: (row.creator_role as Role | null) ?? null,
     expiresAt: new Date(row.expires_at),
   };
 }

@@ -1,22 +1,25 @@
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { environmentRefs } from "@/db/repos/grants";
+import { environmentRefs, grantsFor } from "@/db/repos/grants";
 import { organizationSlug } from "@/db/repos/organizations";
+import { organizationValueVersion } from "@/db/repos/value-versions";
 import { environmentValueRows } from "@/db/repos/values";
 import { AppError } from "@/lib/errors";
 import { entityTag, matchesIfNoneMatch } from "@/lib/etag";
+import { atLeast } from "@/lib/policy";
 import { formatValues, UnrepresentableError, type ValueFormat } from "@/lib/value-formats";
-import { writeAudit } from "@/server/audit/audit";
-import { requireValuePermission, valuePermissions } from "@/server/authz";
+import { valuePermissions } from "@/server/authz";
 import { decryptedEntries } from "@/server/values/export";
+import { type CachedRead, cachedRead, type ReadKey, rememberRead } from "./read-cache";
 import type { ServiceTokenContext } from "./service-tokens";
-import { asToken, inTokenScope, tokenEnvironment } from "./token-scope";
+import { asToken, inTokenScope, tokenEnvironmentIn } from "./token-scope";
 
 /**
  * One environment's values as a service token reads them. A token acts for the member who created it and never
  * beyond them: it reads what its scope (environments, name prefix, tag) and that member's access today both
  * allow, and nothing once they have left the organization. One audit row per read names the token and how many
- * values it returned (never the values); the token's use is counted.
+ * values it returned (never the values); the token's use is counted. The checks run on every read; the
+ * decrypted, formatted answer comes from this instance's cache while the organization's values are unchanged.
  */
 export async function tokenEnvironmentValues(
   token: ServiceTokenContext,
@@ -24,33 +27,63 @@ export async function tokenEnvironmentValues(
   format: ValueFormat,
   options: { ip?: string; ifNoneMatch?: string | null } = {},
 ): Promise<{ environment: string; count: number; etag: string; body: string | null }> {
-  const { ip } = options;
-  return asToken(token, ip, async (tx, ctx) => {
-    const env = await tokenEnvironment(tx, ctx, token, environmentName);
-    await requireValuePermission(tx, ctx, null, env, "read");
-    const rows = (await environmentValueRows(tx, env.id)).filter((r) => inTokenScope(token, r));
-    // What the answer is made of — which values at which versions, under which names, in which format — so an
-    // unchanged environment is answered 304 without decrypting anything.
-    const etag = entityTag([env.id, format, ...rows.flatMap((r) => [r.variableId, r.name, r.version])]);
-    const unchanged = matchesIfNoneMatch(options.ifNoneMatch ?? null, etag);
-    const entries = unchanged ? [] : await decryptedEntries(tx, ctx.organizationId, env.id, rows);
-    // Formatted inside the transaction: a format that cannot carry a value refuses the read, audited as nothing.
-    const body = unchanged ? null : formatted(entries, format);
-    await writeAudit(tx, ctx, {
-      action: "read",
-      resourceType: "service_token",
-      resourceId: token.tokenId,
+  return asToken(token, options.ip, async (tx, ctx) => {
+    // One round trip for everything the checks need (they go out with the transaction's settings).
+    const [envs, grants, valueVersion] = await Promise.all([
+      environmentRefs(tx, ctx),
+      grantsFor(tx, ctx),
+      organizationValueVersion(tx, ctx.organizationId),
+    ]);
+    const env = tokenEnvironmentIn(envs, token, environmentName);
+    const [{ permission }] = await valuePermissions(tx, ctx, null, [env], grants);
+    if (!atLeast(permission, "read")) throw new AppError("forbidden");
+    const key = {
+      organizationId: ctx.organizationId,
       environmentId: env.id,
-      details: {
-        environment: env.name,
-        count: entries.length,
-        format,
-        via: "service token",
-        ...(unchanged ? { notModified: true } : {}),
+      valueVersion,
+      format,
+      ...scopeOf(token),
+    };
+    const read =
+      cachedRead(key) ?? (await freshRead(tx, ctx, token, env.id, format, key, options.ifNoneMatch));
+    const unchanged = matchesIfNoneMatch(options.ifNoneMatch ?? null, read.etag);
+    const count = unchanged ? 0 : read.count;
+    return {
+      result: { environment: env.name, count, etag: read.etag, body: unchanged ? null : read.body },
+      use: {
+        action: "read",
+        environmentId: env.id,
+        details: { environment: env.name, count, format, ...(unchanged ? { notModified: true } : {}) },
       },
-    });
-    return { environment: env.name, count: entries.length, etag, body };
+    };
   });
+}
+
+const scopeOf = (token: ServiceTokenContext) => ({ namePrefix: token.namePrefix, tag: token.tag });
+
+/**
+ * Reads, decrypts and formats the environment's values in the token's scope, and keeps the answer for later
+ * reads under the same value version. A client that already holds this answer (its If-None-Match names the tag)
+ * is told so without anything being decrypted.
+ */
+async function freshRead(
+  tx: Tx,
+  ctx: TenantContext,
+  token: ServiceTokenContext,
+  environmentId: string,
+  format: ValueFormat,
+  key: ReadKey,
+  ifNoneMatch: string | null | undefined,
+): Promise<CachedRead> {
+  const rows = (await environmentValueRows(tx, environmentId)).filter((r) => inTokenScope(token, r));
+  // What the answer is made of — which values at which versions, under which names, in which format.
+  const etag = entityTag([environmentId, format, ...rows.flatMap((r) => [r.variableId, r.name, r.version])]);
+  if (matchesIfNoneMatch(ifNoneMatch ?? null, etag)) return { etag, body: "", count: rows.length };
+  const entries = await decryptedEntries(tx, ctx.organizationId, environmentId, rows);
+  // Formatted inside the transaction: a format that cannot carry a value refuses the read, audited as nothing.
+  const read = { etag, body: formatted(entries, format), count: entries.length };
+  rememberRead(key, read);
+  return read;
 }
 
 function formatted(entries: { key: string; value: string }[], format: ValueFormat): string {
@@ -71,8 +104,10 @@ export async function tokenEnvironments(token: ServiceTokenContext, ip?: string)
     const envs = (await environmentRefs(tx, ctx)).filter((e) => token.environmentIds.includes(e.id));
     const permissions = await valuePermissions(tx, ctx, null, envs);
     const readable = envs.filter((_, i) => permissions[i].permission !== "none");
-    await auditUse(tx, ctx, token, { listed: "environments", count: readable.length });
-    return readable.map((e) => ({ name: e.name, type: e.environmentType }));
+    return {
+      result: readable.map((e) => ({ name: e.name, type: e.environmentType })),
+      use: { action: "read", details: { listed: "environments", count: readable.length } },
+    };
   });
 }
 
@@ -80,8 +115,7 @@ export async function tokenEnvironments(token: ServiceTokenContext, ip?: string)
 export async function tokenIdentity(token: ServiceTokenContext, ip?: string) {
   return asToken(token, ip, async (tx, ctx) => {
     const envs = (await environmentRefs(tx, ctx)).filter((e) => token.environmentIds.includes(e.id));
-    await auditUse(tx, ctx, token, { listed: "whoami" });
-    return {
+    const identity = {
       tokenId: token.tokenId,
       organization: await organizationSlug(tx, ctx.organizationId),
       environments: envs.map((e) => e.name),
@@ -90,15 +124,6 @@ export async function tokenIdentity(token: ServiceTokenContext, ip?: string) {
       tag: token.tag,
       expiresAt: token.expiresAt.toISOString(),
     };
-  });
-}
-
-/** The audit row of a use that reads no value (one per request, naming the token). */
-function auditUse(tx: Tx, ctx: TenantContext, token: ServiceTokenContext, details: Record<string, unknown>) {
-  return writeAudit(tx, ctx, {
-    action: "read",
-    resourceType: "service_token",
-    resourceId: token.tokenId,
-    details: { ...details, via: "service token" },
+    return { result: identity, use: { action: "read", details: { listed: "whoami" } } };
   });
 }

@@ -1,28 +1,54 @@
 import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
 import { type EnvironmentRef, environmentRefs } from "@/db/repos/grants";
-import { membershipRole } from "@/db/repos/memberships";
 import { recordTokenUse } from "@/db/repos/service-tokens";
 import { AppError } from "@/lib/errors";
+import { type AuditEntry, writeAudit } from "@/server/audit/audit";
 import type { ServiceTokenContext } from "./service-tokens";
+
+/** What one use of a token did, for its audit row (the token, its resource, is added by asToken). */
+export type TokenUse = Omit<AuditEntry, "resourceType" | "resourceId">;
 
 /**
  * One use of a token, in one transaction: `fn` runs in its creator's context, with their role today (`forbidden`
- * once they have left), and the use is counted (when and from where) if `fn` succeeds.
+ * once they have left), and returns its result with what it did. When it succeeds, that is audited in one row
+ * naming the token, and the use is counted (when and from where) — both sent together.
  */
 export async function asToken<T>(
   token: ServiceTokenContext,
   ip: string | undefined,
-  fn: (tx: Tx, ctx: TenantContext) => Promise<T>,
+  fn: (tx: Tx, ctx: TenantContext) => Promise<{ result: T; use: TokenUse }>,
 ): Promise<T> {
-  const base = { userId: token.createdBy, organizationId: token.organizationId, ...(ip ? { ip } : {}) };
-  return withContext(base, async (tx) => {
-    const role = await membershipRole(tx, token.createdBy, token.organizationId);
-    if (!role) throw new AppError("forbidden");
-    const result = await fn(tx, { ...base, role });
-    await recordTokenUse(tx, token.tokenId, ip ?? null);
+  const role = token.creatorRole;
+  if (!role) throw new AppError("forbidden");
+  const ctx = { userId: token.createdBy, organizationId: token.organizationId, role, ...(ip ? { ip } : {}) };
+  return withContext(ctx, async (tx) => {
+    const { result, use } = await fn(tx, ctx);
+    if (token.allowance && (await token.allowance) !== null) throw new AppError("rate_limited");
+    await Promise.all([
+      writeAudit(tx, ctx, {
+        ...use,
+        resourceType: "service_token",
+        resourceId: token.tokenId,
+        details: { ...use.details, via: "service token" },
+      }),
+      recordTokenUse(tx, token.tokenId, ip ?? null),
+    ]);
     return result;
   });
+}
+
+/** The environment of that name among the organization's, when it is one of the token's: `not_found` for none,
+ * `forbidden` outside. */
+export function tokenEnvironmentIn(
+  envs: EnvironmentRef[],
+  token: ServiceTokenContext,
+  name: string,
+): EnvironmentRef {
+  const env = envs.find((e) => e.name === name);
+  if (!env) throw new AppError("not_found");
+  if (!token.environmentIds.includes(env.id)) throw new AppError("forbidden");
+  return env;
 }
 
 /** The environment of that name, when it is one of the token's: `not_found` for none, `forbidden` outside. */
@@ -32,10 +58,7 @@ export async function tokenEnvironment(
   token: ServiceTokenContext,
   name: string,
 ): Promise<EnvironmentRef> {
-  const env = (await environmentRefs(tx, ctx)).find((e) => e.name === name);
-  if (!env) throw new AppError("not_found");
-  if (!token.environmentIds.includes(env.id)) throw new AppError("forbidden");
-  return env;
+  return tokenEnvironmentIn(await environmentRefs(tx, ctx), token, name);
 }
 
 /** Whether a variable is within the token's name prefix and tag (when it has them). */

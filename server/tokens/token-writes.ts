@@ -3,10 +3,9 @@ import { organizationSlug } from "@/db/repos/organizations";
 import { liveVariableNamed } from "@/db/repos/variable-rows";
 import { AppError } from "@/lib/errors";
 import type { RiskLevel } from "@/lib/risk";
-import { writeAudit } from "@/server/audit/audit";
 import { writeValues } from "@/server/values/value-writes";
 import type { ServiceTokenContext } from "./service-tokens";
-import { asToken, inTokenScope, tokenEnvironment } from "./token-scope";
+import { asToken, inTokenScope, type TokenUse, tokenEnvironment } from "./token-scope";
 
 export type TokenWrite =
   | { status: "applied"; version: number }
@@ -55,22 +54,19 @@ export async function tokenWriteValue(
             approvalsPath: `/o/${await organizationSlug(tx, ctx.organizationId)}/approvals#request-${outcome.request.id}`,
           }
         : { status: "applied", version: outcome.written[0]?.version ?? 0 };
-    await writeAudit(tx, ctx, {
+    const use: TokenUse = {
       action: input.value === null ? "delete" : "update",
-      resourceType: "service_token",
-      resourceId: token.tokenId,
       environmentId: env.id,
       variableId: variable.id,
       details: {
         environment: env.name,
         key: variable.name,
-        via: "service token",
         outcome: result.status,
         ...(result.status === "requested"
           ? { changeRequest: result.requestId }
           : { version: result.version }),
       },
-    });
-    return result;
+    };
+    return { result, use };
   });
 }
