@@ -80,6 +80,15 @@ test.describe("admin", () => {
       await openVariable(page, name);
       await valueRow(page, "staging").getByRole("button", { name: "Reveal staging value" }).click();
       await expect(page.getByTestId("revealed-staging")).toHaveText("sk_test_staging_51HxYz");
+
+      // A reference: kept as written, shown on reveal with what it resolves to.
+      await valueRow(page, "staging").getByRole("button", { name: "Edit staging value" }).click();
+      await page.getByLabel("New staging value").fill(`\${development.${name}}`);
+      await page.getByRole("button", { name: "Save value" }).click();
+      await expect(valueRow(page, "staging")).toContainText("v2");
+      await valueRow(page, "staging").getByRole("button", { name: "Reveal staging value" }).click();
+      await expect(page.getByTestId("revealed-staging")).toHaveText(`\${development.${name}}`);
+      await expect(page.getByTestId("revealed-staging-resolved")).toHaveText("sk_test_dev_rotated");
     },
   );
 

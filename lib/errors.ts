@@ -21,6 +21,10 @@ export const ERROR_CODES = {
     status: 409,
     message: "A push to this target is already queued or running. Wait for it to finish, then try again.",
   },
+  "conflict:reference": {
+    status: 409,
+    message: "A value refers to another that cannot be resolved now; the details name it. Nothing was read.",
+  },
   "conflict:inactive": {
     status: 409,
     message: "This target is deactivated: activate it to scan or push.",

@@ -78,7 +78,12 @@ export function CellEditor({
         </div>
         {version ? (
           <div className="flex items-center gap-3">
-            <ValueDisplay value={reveal.value} label="Revealed value" testId="matrix-revealed" />
+            <ValueDisplay
+              value={reveal.value}
+              resolved={reveal.resolved}
+              label="Revealed value"
+              testId="matrix-revealed"
+            />
             {reveal.value === null ? (
               <Button
                 type="button"

@@ -2,6 +2,7 @@
 
 import { useCallback, useState, useTransition } from "react";
 import { useStepUp } from "@/components/auth/use-step-up";
+import type { RevealedValue } from "@/components/values/value-actions";
 import type { ActionResult } from "@/lib/errors";
 import { maskedValue } from "@/lib/mask";
 
@@ -10,8 +11,9 @@ import { maskedValue } from "@/lib/mask";
  * asked for in a dialog when the server wants one) and the plaintext lives only in this state until hidden.
  * Render `dialog` outside any form.
  */
-export function useValueReveal(reveal: () => Promise<ActionResult<{ value: string }>>) {
+export function useValueReveal(reveal: () => Promise<ActionResult<RevealedValue>>) {
   const [value, setValue] = useState<string | null>(null);
+  const [resolved, setResolved] = useState<RevealedValue["resolved"]>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
   const stepUp = useStepUp();
@@ -19,21 +21,31 @@ export function useValueReveal(reveal: () => Promise<ActionResult<{ value: strin
     start(async () => {
       setError(null);
       const result = await stepUp.withStepUp(reveal);
-      if (result.ok) setValue(result.data.value);
-      else setError(result.error.message);
+      if (result.ok) {
+        setValue(result.data.value);
+        setResolved(result.data.resolved);
+      } else setError(result.error.message);
     });
   // Stable, so effects that hide the value after a save can depend on it.
-  const hide = useCallback(() => setValue(null), []);
-  return { value, error, pending, show, hide, dialog: stepUp.dialog };
+  const hide = useCallback(() => {
+    setValue(null);
+    setResolved(null);
+  }, []);
+  return { value, resolved, error, pending, show, hide, dialog: stepUp.dialog };
 }
 
-/** A value as the editor shows it: masked, or (once revealed) in a scrollable box. */
+/**
+ * A value as the editor shows it: masked, or (once revealed) in a scrollable box, as written — a reference shows
+ * as `${KEY}` — with what its references resolve to beneath it.
+ */
 export function ValueDisplay({
   value,
+  resolved = null,
   label,
   testId,
 }: {
   value: string | null;
+  resolved?: RevealedValue["resolved"];
   label: string;
   testId: string;
 }) {
@@ -53,6 +65,20 @@ export function ValueDisplay({
       <pre data-testid={testId} className="whitespace-pre-wrap break-all font-mono text-sm">
         {value}
       </pre>
+      {resolved ? (
+        <div className="mt-1 border-t border-amber-200 pt-1 text-sm">
+          <span className="text-xs font-medium text-gray-700">Resolves to</span>
+          {"value" in resolved ? (
+            <pre data-testid={`${testId}-resolved`} className="whitespace-pre-wrap break-all font-mono">
+              {resolved.value}
+            </pre>
+          ) : (
+            <p data-testid={`${testId}-resolved`} className="text-red-700">
+              {resolved.problem}
+            </p>
+          )}
+        </div>
+      ) : null}
     </section>
   );
 }

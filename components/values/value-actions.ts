@@ -10,12 +10,16 @@ type FormAction = (org: string, prev: unknown, form: FormData) => Promise<Action
  * The server actions the value editor calls, handed down by the page that renders it (components do not
  * import app/): set (a form: variableId, environmentId, expectedVersion, value, note) and the audited reveal.
  */
+/** A revealed value as written, and, when it holds references, what they resolve to (or why they do not). */
+export type RevealedValue = {
+  value: string;
+  version: number;
+  resolved: { value: string } | { problem: string } | null;
+};
+
 export type ValueActions = {
   setValue: FormAction;
-  revealValue: (
-    org: string,
-    target: ValueTarget,
-  ) => Promise<ActionResult<{ value: string; version: number }>>;
+  revealValue: (org: string, target: ValueTarget) => Promise<ActionResult<RevealedValue>>;
 };
 
 /** The variable page's row offers more: delete (a form like set) and a connectivity check. */

@@ -110,6 +110,7 @@ export function ValueRow({
           {value ? (
             <ValueDisplay
               value={reveal.value}
+              resolved={reveal.resolved}
               label={`${environment.name} value, revealed`}
               testId={`revealed-${environment.name}`}
             />

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { environmentVariables, environmentVariableValues, valueVersions } from "@/db/schema";
-import { anyUuid } from "@/db/sql-lists";
+import { anyName, anyUuid } from "@/db/sql-lists";
 
 /** The encrypted values the value services read in their transaction (RLS limits what each caller gets). */
 
@@ -43,7 +43,7 @@ export async function versionCiphertext(tx: Tx, variableId: string, environmentI
 }
 
 /** Every value of live variables in one environment, with its variable's name and flags, by name. */
-export async function environmentValueRows(tx: Tx, environmentId: string) {
+export async function environmentValueRows(tx: Tx, environmentId: string, names?: string[]) {
   return tx
     .select({
       variableId: environmentVariables.id,
@@ -59,7 +59,11 @@ export async function environmentValueRows(tx: Tx, environmentId: string) {
     .from(environmentVariableValues)
     .innerJoin(environmentVariables, eq(environmentVariables.id, environmentVariableValues.variableId))
     .where(
-      and(eq(environmentVariableValues.environmentId, environmentId), isNull(environmentVariables.deletedAt)),
+      and(
+        eq(environmentVariableValues.environmentId, environmentId),
+        isNull(environmentVariables.deletedAt),
+        names ? sql`${environmentVariables.name} = ${anyName(names)}` : undefined,
+      ),
     )
     .orderBy(asc(environmentVariables.name));
 }

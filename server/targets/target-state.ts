@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import type { Classification } from "@/lib/risk";
 import { requireValuePermission } from "@/server/authz";
 import type { OpenTarget } from "@/server/targets/sync-targets";
+import { resolveEntries } from "@/server/values/references";
 
 /** One key as the console wants it deployed: the plaintext lives only in memory, for the push or the hash. */
 export type DesiredKey = {
@@ -37,7 +38,7 @@ export async function consoleValues(
   await requireValuePermission(tx, ctx, null, env, "read");
   const rows = await liveValueRows(tx, env.id, only);
   const vault = await orgVault(tx, ctx.organizationId);
-  return rows.map(({ encryptedValue, encryptionKeyId, ...r }) => ({
+  const desired = rows.map(({ encryptedValue, encryptionKeyId, ...r }) => ({
     ...r,
     classification: r.classification as Classification,
     value: vault.decryptValue(
@@ -45,6 +46,23 @@ export async function consoleValues(
       { organizationId: ctx.organizationId, variableId: r.variableId, environmentId: env.id },
     ),
   }));
+  return resolved(tx, ctx, env, desired);
+}
+
+/** The keys with their references resolved: a target gets (and a scan expects) what the references stand for. */
+async function resolved(
+  tx: Tx,
+  ctx: TenantContext,
+  env: { id: string; name: string; environmentType: string },
+  desired: DesiredKey[],
+): Promise<DesiredKey[]> {
+  const { entries } = await resolveEntries(
+    tx,
+    ctx,
+    env,
+    desired.map((d) => ({ key: d.name, value: d.value })),
+  );
+  return desired.map((d, i) => ({ ...d, value: entries[i].value }));
 }
 
 /** The values a completed sync pushed, from the value history (the console's values may have moved since). */
@@ -92,5 +110,5 @@ export async function snapshotValues(
       expired: false,
     });
   }
-  return { desired, lost };
+  return { desired: await resolved(tx, ctx, open.env, desired), lost };
 }

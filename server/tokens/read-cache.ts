@@ -2,8 +2,11 @@ import "server-only";
 import { LRUCache } from "lru-cache";
 import { subscribe } from "../live";
 
-/** One answered read: the formatted body, its entity tag and how many values it holds. */
-export type CachedRead = { etag: string; body: string; count: number };
+/**
+ * One answered read: the formatted body, its entity tag, how many values it holds, and the other environments its
+ * references were resolved from (the answer stands only for a reader who may still read them).
+ */
+export type CachedRead = { etag: string; body: string; count: number; referred: string[] };
 
 /** What a read's answer depends on besides the token's checks, which run on every request. */
 export type ReadKey = {
@@ -41,7 +44,7 @@ function readCache(): LRUCache<string, Entry> | null {
   const cache = new LRUCache<string, Entry>({
     maxSize: mb * 1024 * 1024,
     // UTF-16 in memory, plus the key and the entry's other fields.
-    sizeCalculation: (entry, key) => 2 * (entry.body.length + key.length) + 256,
+    sizeCalculation: (entry, key) => 2 * (entry.body.length + key.length) + 40 * entry.referred.length + 256,
     ttl: TTL_MS,
   });
   state.ringbearerReadCache = cache;

@@ -1,15 +1,17 @@
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { environmentRefs, grantsFor } from "@/db/repos/grants";
+import { type EnvironmentRef, environmentRefs, grantsFor } from "@/db/repos/grants";
 import { organizationSlug } from "@/db/repos/organizations";
 import { organizationValueVersion } from "@/db/repos/value-versions";
 import { environmentValueRows } from "@/db/repos/values";
 import { AppError } from "@/lib/errors";
 import { entityTag, matchesIfNoneMatch } from "@/lib/etag";
 import { atLeast } from "@/lib/policy";
+import { mayHoldReferences } from "@/lib/references";
 import { formatValues, UnrepresentableError, type ValueFormat } from "@/lib/value-formats";
 import { valuePermissions } from "@/server/authz";
 import { decryptedEntries } from "@/server/values/export";
+import { resolveEntries } from "@/server/values/references";
 import { type CachedRead, cachedRead, type ReadKey, rememberRead } from "./read-cache";
 import type { ServiceTokenContext } from "./service-tokens";
 import { asToken, inTokenScope, tokenEnvironmentIn } from "./token-scope";
@@ -44,8 +46,22 @@ export async function tokenEnvironmentValues(
       format,
       ...scopeOf(token),
     };
-    const read =
-      cachedRead(key) ?? (await freshRead(tx, ctx, token, env.id, format, key, options.ifNoneMatch));
+    // A cached answer that resolved references into other environments stands only while the reader may still
+    // read them (their access is in the grants already read: no query).
+    const cached = cachedRead(key);
+    const stillReadable =
+      cached &&
+      (
+        await valuePermissions(
+          tx,
+          ctx,
+          null,
+          envs.filter((e) => cached.referred.includes(e.id)),
+          grants,
+        )
+      ).every((p) => atLeast(p.permission, "read")) &&
+      cached.referred.every((id) => envs.some((e) => e.id === id));
+    const read = stillReadable ? cached : await freshRead(tx, ctx, token, env, format, key, valueVersion);
     const unchanged = matchesIfNoneMatch(options.ifNoneMatch ?? null, read.etag);
     const count = unchanged ? 0 : read.count;
     return {
@@ -62,26 +78,38 @@ export async function tokenEnvironmentValues(
 const scopeOf = (token: ServiceTokenContext) => ({ namePrefix: token.namePrefix, tag: token.tag });
 
 /**
- * Reads, decrypts and formats the environment's values in the token's scope, and keeps the answer for later
- * reads under the same value version. A client that already holds this answer (its If-None-Match names the tag)
- * is told so without anything being decrypted.
+ * Reads, decrypts, resolves and formats the environment's values in the token's scope, and keeps the answer for
+ * later reads under the same value version. Its tag is made of which values at which versions, under which
+ * names, in which format — and, when a value refers to others, of the organization's value version too, so a
+ * change to a referred value is a new tag.
  */
 async function freshRead(
   tx: Tx,
   ctx: TenantContext,
   token: ServiceTokenContext,
-  environmentId: string,
+  env: EnvironmentRef,
   format: ValueFormat,
   key: ReadKey,
-  ifNoneMatch: string | null | undefined,
+  valueVersion: number,
 ): Promise<CachedRead> {
-  const rows = (await environmentValueRows(tx, environmentId)).filter((r) => inTokenScope(token, r));
-  // What the answer is made of — which values at which versions, under which names, in which format.
-  const etag = entityTag([environmentId, format, ...rows.flatMap((r) => [r.variableId, r.name, r.version])]);
-  if (matchesIfNoneMatch(ifNoneMatch ?? null, etag)) return { etag, body: "", count: rows.length };
-  const entries = await decryptedEntries(tx, ctx.organizationId, environmentId, rows);
+  const rows = (await environmentValueRows(tx, env.id)).filter((r) => inTokenScope(token, r));
+  const decrypted = await decryptedEntries(tx, ctx.organizationId, env.id, rows);
+  const { entries, revealed } = await resolveEntries(tx, ctx, env, decrypted, (v) => inTokenScope(token, v));
+  const referred = [...new Set(revealed.map((r) => r.environment.id))].filter((id) => id !== env.id);
+  const refers = decrypted.some((e) => mayHoldReferences(e.value));
+  const etag = entityTag([
+    env.id,
+    format,
+    ...rows.flatMap((r) => [r.variableId, r.name, r.version]),
+    ...(refers ? ["references", valueVersion] : []),
+  ]);
   // Formatted inside the transaction: a format that cannot carry a value refuses the read, audited as nothing.
-  const read = { etag, body: formatted(entries, format), count: entries.length };
+  const read = {
+    etag,
+    body: formatted(entries, format),
+    count: entries.length,
+    referred,
+  };
   rememberRead(key, read);
   return read;
 }

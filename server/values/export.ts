@@ -8,6 +8,7 @@ import { revealNeedsStepUp } from "@/lib/step-up";
 import { writeAudit, writeAudits } from "@/server/audit/audit";
 import { requireRecentAuth } from "@/server/auth/step-up";
 import { requireValuePermission } from "@/server/authz";
+import { referredAudits, resolveEntries } from "./references";
 
 export type ExportFormat = "env" | "json";
 
@@ -46,11 +47,13 @@ export async function exportEnvironment(
   await requireValuePermission(tx, ctx, null, env, "read");
   const rows = await environmentValueRows(tx, env.id);
   if (rows.some((r) => revealNeedsStepUp(r, env.environmentType))) await requireRecentAuth(tx, ctx);
-  const entries = await decryptedEntries(tx, ctx.organizationId, env.id, rows);
-  await writeAudits(
-    tx,
-    ctx,
-    rows.map((r) => ({
+  const decrypted = await decryptedEntries(tx, ctx.organizationId, env.id, rows);
+  // A reference reveals what it refers to: the same step-up, and a reveal row for each such value too.
+  const { entries, revealed } = await resolveEntries(tx, ctx, env, decrypted);
+  if (revealed.some((r) => revealNeedsStepUp(r, r.environment.environmentType)))
+    await requireRecentAuth(tx, ctx);
+  await writeAudits(tx, ctx, [
+    ...rows.map((r) => ({
       action: "decrypt" as const,
       resourceType: "value" as const,
       variableId: r.variableId,
@@ -58,7 +61,8 @@ export async function exportEnvironment(
       newValueHash: r.valueHash,
       details: { name: r.name, environment: env.name, version: r.version, export: format },
     })),
-  );
+    ...referredAudits(revealed, { referredFrom: env.name, export: format }),
+  ]);
   await writeAudit(tx, ctx, {
     action: "export",
     resourceType: "environment",

@@ -4,6 +4,7 @@ import { envLockState } from "@/db/repos/value-rows";
 import { type OrgVault, orgVault } from "@/db/vault";
 import { coverageRefusal } from "@/lib/approval-check";
 import { AppError } from "@/lib/errors";
+import { describeProblem } from "@/lib/references";
 import type { RiskLevel } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
 import { checkValue, type ValueCheck, worstStatus } from "@/lib/value-checks";
@@ -21,6 +22,7 @@ import {
   type WrittenValue,
 } from "@/server/values/value-rows";
 import type { TargetEnvironment, ValueWrite, WriteOptions } from "@/server/values/value-types";
+import { resolveWrites } from "./references";
 
 export type {
   CarriedApproval,
@@ -97,6 +99,14 @@ export async function writeValues(
   if (!env.isActive) throw new AppError("validation", { form: ["This environment is inactive"] });
 
   const fieldErrors: Record<string, string[]> = {};
+  // References must resolve for the writer, with this batch in place: no circle, nothing missing or unreadable.
+  // A value that refers to others is checked as what it resolves to (a URL made of `${HOST}/v1` is a URL).
+  const references = await resolveWrites(
+    tx,
+    ctx,
+    env,
+    writes.map((w) => ({ key: w.variable.name, value: w.value })),
+  );
   // One at a time: a pattern not yet proved safe waits for one analysis slot, never fills the queue.
   const checked: Checked[] = [];
   for (const w of writes) {
@@ -104,9 +114,15 @@ export async function writeValues(
       checked.push({ ...w, checks: [], status: null });
       continue;
     }
+    const problem = references.problems.get(w.variable.name);
+    if (problem) {
+      fieldErrors[fieldFor(w)] = [describeProblem(problem)];
+      checked.push({ ...w, checks: [], status: null });
+      continue;
+    }
     const checks = await checkValue({
       variableType: w.variable.variableType as Parameters<typeof checkValue>[0]["variableType"],
-      value: w.value,
+      value: references.resolved.get(w.variable.name) ?? w.value,
       environmentType: env.environmentType as EnvironmentType,
       validationPattern: w.variable.validationPattern,
       tags: w.variable.tags,

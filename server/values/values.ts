@@ -1,15 +1,18 @@
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { environmentInOrg } from "@/db/repos/grants";
+import { type EnvironmentRef, environmentInOrg } from "@/db/repos/grants";
 import { valueRow, versionCiphertext } from "@/db/repos/values";
 import { orgVault } from "@/db/vault";
 import { AppError } from "@/lib/errors";
+import { referencesIn } from "@/lib/references";
 import type { RiskLevel } from "@/lib/risk";
-import { writeAudit } from "@/server/audit/audit";
-import { requireStepUpForReveal } from "@/server/auth/step-up";
+import { revealNeedsStepUp } from "@/lib/step-up";
+import { writeAudits } from "@/server/audit/audit";
+import { requireRecentAuth, requireStepUpForReveal } from "@/server/auth/step-up";
 import { requireValuePermission } from "@/server/authz";
 import { type WriteOutcome, writeValues } from "@/server/values/value-writes";
 import { liveVariable } from "@/server/variables/variables";
+import { referredAudits, resolveEntries } from "./references";
 
 type Target = { variableId: string; environmentId: string };
 
@@ -109,13 +112,41 @@ export async function revealValue(tx: Tx, ctx: TenantContext, input: Target) {
     { ciphertext: current.encryptedValue, keyId: current.encryptionKeyId },
     { organizationId: ctx.organizationId, variableId: variable.id, environmentId: env.id },
   );
-  await writeAudit(tx, ctx, {
-    action: "decrypt",
-    resourceType: "value",
-    variableId: variable.id,
-    environmentId: env.id,
-    newValueHash: current.valueHash,
-    details: { name: variable.name, environment: env.name, version: current.version },
-  });
-  return { value, version: current.version };
+  const resolved = await revealedReferences(tx, ctx, env, variable.name, value);
+  await writeAudits(tx, ctx, [
+    {
+      action: "decrypt",
+      resourceType: "value",
+      variableId: variable.id,
+      environmentId: env.id,
+      newValueHash: current.valueHash,
+      details: { name: variable.name, environment: env.name, version: current.version },
+    },
+    ...referredAudits(resolved?.revealed ?? [], { referredFrom: `${env.name}.${variable.name}` }),
+  ]);
+  return { value, version: current.version, resolved: resolved?.shown ?? null };
+}
+
+/**
+ * What a revealed value's references resolve to, for the editor to show beside the value as written: the resolved
+ * text, or why it does not resolve for this person today. Revealing it reveals what it refers to: the same
+ * step-up, and those values are audited as revealed too.
+ */
+async function revealedReferences(
+  tx: Tx,
+  ctx: TenantContext,
+  env: EnvironmentRef,
+  key: string,
+  value: string,
+) {
+  if (referencesIn(value).length === 0) return null;
+  try {
+    const { entries, revealed } = await resolveEntries(tx, ctx, env, [{ key, value }]);
+    if (revealed.some((r) => revealNeedsStepUp(r, r.environment.environmentType)))
+      await requireRecentAuth(tx, ctx);
+    return { shown: { value: entries[0].value }, revealed };
+  } catch (error) {
+    if (!(error instanceof AppError) || !error.fieldErrors?.[key]) throw error;
+    return { shown: { problem: error.fieldErrors[key].join(" ") }, revealed: [] };
+  }
 }

@@ -129,7 +129,7 @@ describe("four eyes", () => {
       ).rejects.toSatisfy(isCode("forbidden"));
 
     expect(await approve(reviewer, id, "Checked with Stripe")).toEqual({ status: "approved", applied: 1 });
-    expect(await reveal(stripe)).toEqual({ value: "sk_live_second", version: 2 });
+    expect(await reveal(stripe)).toEqual({ value: "sk_live_second", version: 2, resolved: null });
     await expect(approve(org.owner, id)).rejects.toSatisfy(isCode("conflict:decided"));
 
     const trail = await withContext(org.owner, (tx) =>

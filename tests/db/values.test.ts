@@ -45,7 +45,7 @@ describe("values", () => {
       setValue(tx, org.owner, { ...target, value: "sk_test_two", expectedVersion: 1, note: "rotated" }),
     );
     const revealed = await withContext(org.owner, (tx) => revealValue(tx, org.owner, target));
-    expect(revealed).toEqual({ value: "sk_test_two", version: 2 });
+    expect(revealed).toEqual({ value: "sk_test_two", version: 2, resolved: null });
     const { history, decrypts } = await withContext(org.owner, async (tx) => ({
       history: await tx
         .select({ version: valueVersions.version, note: valueVersions.note })
