@@ -30,4 +30,5 @@ export const AUDIT_RESOURCES = [
   "sync_target",
   "drift",
   "service_token",
+  "webhook",
 ] as const;

@@ -37,6 +37,7 @@ export const CAPABILITIES = [
   "metadata:read",
   "approvals:decide",
   "tokens:manage",
+  "webhooks:manage",
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -130,6 +131,8 @@ export const CAPABILITY_TABLE: Record<Capability, Record<Role, Tiers>> = {
   "approvals:decide": roles("owner", "admin", "security_reviewer"),
   // Create and revoke service tokens (machine access to values; a token never exceeds its creator's reads).
   "tokens:manage": roles("owner", "admin"),
+  // Add, change and remove webhook endpoints, replay deliveries and send test events (also enforced in SQL).
+  "webhooks:manage": roles("owner", "admin"),
 };
 
 /** Whether the role has the capability in an environment of this tier (before grants and break-glass). */
@@ -160,4 +163,5 @@ export const CAPABILITY_WORDS: Record<Capability, string> = {
   "metadata:read": "read this organization",
   "approvals:decide": "approve or reject changes",
   "tokens:manage": "create and revoke service tokens",
+  "webhooks:manage": "manage webhook endpoints",
 };

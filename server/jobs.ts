@@ -7,6 +7,13 @@ import { pushToTarget } from "@/server/deploy/deploy";
 import { scanTarget } from "@/server/drift/drift";
 import { dueScanTargets, recordFailedScan } from "@/server/drift/scheduled-scans";
 import { purgeAllOrganizations } from "@/server/variables/purge";
+import {
+  listenForDeliveries,
+  queueAllDeliveries,
+  WEBHOOK_QUEUE,
+  type WebhookJob,
+  webhookDeliverJob,
+} from "@/server/webhooks/dispatch";
 import { errorSummary, JobFailure, jobFailure, runJob, watchQueue } from "./job-errors";
 import { log } from "./log";
 
@@ -21,6 +28,7 @@ export const QUEUES = {
   driftScan: "drift-scan",
   scanTarget: "scan-target",
   pushTarget: "push-target",
+  webhookDeliver: WEBHOOK_QUEUE,
 } as const;
 
 export type ScanTargetJob = { organizationId: string; targetId: string };
@@ -69,6 +77,15 @@ const queues: Queue[] = [
     retryDelay: 30,
     retryBackoff: true,
     expireInSeconds: 600,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
+    deleteAfterSeconds: 86_400,
+  },
+  {
+    // One attempt per job; the retry schedule is the delivery's own (lib/webhooks/events.ts), not pg-boss's.
+    name: QUEUES.webhookDeliver,
+    policy: "standard",
+    retryLimit: 0,
+    expireInSeconds: 120,
     heartbeatSeconds: HEARTBEAT_SECONDS,
     deleteAfterSeconds: 86_400,
   },
@@ -198,6 +215,7 @@ export async function startWorkers(boss: PgBoss, options: { pollingIntervalSecon
     runJob(QUEUES.driftScan, async () => ({
       scans: await enqueueDueScans(boss),
       pushes: await enqueueAutoPushes(boss),
+      webhooks: await queueAllDeliveries(boss),
     })),
   );
   await boss.work<ScanTargetJob>(
@@ -207,6 +225,11 @@ export async function startWorkers(boss: PgBoss, options: { pollingIntervalSecon
   );
   await boss.work<PushTargetJob>(QUEUES.pushTarget, options, ([job]: Job<PushTargetJob>[]) =>
     runJob(QUEUES.pushTarget, () => pushTargetJob(job.data)),
+  );
+  await boss.work<WebhookJob>(
+    QUEUES.webhookDeliver,
+    { ...options, localConcurrency: 4 },
+    ([job]: Job<WebhookJob>[]) => runJob(QUEUES.webhookDeliver, () => webhookDeliverJob(boss, job.data)),
   );
 }
 
@@ -231,6 +254,7 @@ export function createBoss(databaseUrl: string, options: Partial<ConstructorOpti
 }
 
 const state = globalThis as unknown as { ringbearerJobs?: PgBoss };
+let stopListening: (() => Promise<void>) | undefined;
 
 /** Starts pg-boss, its schedules and this instance's workers (once per process; from instrumentation.ts). */
 export async function startJobs() {
@@ -243,6 +267,7 @@ export async function startJobs() {
     await boss.start({ attempts: 5 });
     await defineJobs(boss);
     await startWorkers(boss);
+    stopListening = await listenForDeliveries(boss, url);
     log.info({ event: "jobs" }, "background jobs started");
   } catch (error) {
     log.error({ event: "jobs", error: errorSummary(error) }, "background jobs did not start");
@@ -258,5 +283,7 @@ export async function startJobs() {
 export async function stopJobs() {
   const boss = state.ringbearerJobs;
   state.ringbearerJobs = undefined;
+  await stopListening?.();
+  stopListening = undefined;
   await boss?.stop({ graceful: true, timeout: 10_000 });
 }

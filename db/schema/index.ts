@@ -7,3 +7,4 @@ export * from "./keys";
 export * from "./organizations";
 export * from "./tokens";
 export * from "./variables";
+export * from "./webhooks";

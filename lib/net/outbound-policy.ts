@@ -114,6 +114,10 @@ function inAllowedRange(ip: string, allow: Allowlist): boolean {
 
 export const hostAllowlisted = (host: string, allow: Allowlist) => allow.hosts.has(normalizeHost(host));
 
+/** Whether the operator opened this host as written: its name, or (an IP literal) its range. */
+export const hostOpened = (host: string, allow: Allowlist) =>
+  hostAllowlisted(host, allow) || inAllowedRange(normalizeHost(host), allow);
+
 /**
  * The decision at connect time: may the console open a connection to `address`, which `host` (as written in
  * the URL) resolved to? Yes when the host name or the address is allowlisted, or the address is public.
