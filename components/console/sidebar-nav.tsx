@@ -11,6 +11,7 @@ const ITEMS = [
   ["/environments", "Environments"],
   ["/access", "Access"],
   ["/tokens", "Tokens"],
+  ["/webhooks", "Webhooks"],
   ["/api", "API"],
   ["/approvals", "Approvals"],
   ["/audit", "Audit"],

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
+import { type TenantContext, withContext } from "@/db/context";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } from "@/db/schema";
 import type { CircuitState } from "@/lib/webhooks/events";
 
@@ -28,6 +29,18 @@ export async function setEndpointSecret(
       previousEncryptionKeyId: previous?.keyId ?? null,
       previousSecretExpiresAt: previous?.expiresAt ?? null,
       updatedAt: new Date(),
+    })
+    .where(eq(webhookEndpoints.id, id));
+}
+
+/** Turns an endpoint on or off; turned on, its circuit starts closed. */
+export async function updateEndpointActive(tx: Tx, id: string, active: boolean) {
+  await tx
+    .update(webhookEndpoints)
+    .set({
+      isActive: active,
+      updatedAt: new Date(),
+      ...(active ? { circuitState: "closed", consecutiveFailures: 0, circuitOpenedAt: null } : {}),
     })
     .where(eq(webhookEndpoints.id, id));
 }
@@ -193,4 +206,13 @@ export async function deliveriesOf(tx: Tx, endpointId: string, limit = 50) {
 export async function deliveryById(tx: Tx, id: string) {
   const [row] = await tx.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
   return row;
+}
+
+/** The Webhooks page: the endpoints, each with its latest deliveries (a page's read; shares its transaction). */
+export async function webhooksPage(ctx: TenantContext, perEndpoint = 20) {
+  return withContext(ctx, async (tx) => {
+    const endpoints = await listEndpoints(tx);
+    const deliveries = await Promise.all(endpoints.map((e) => deliveriesOf(tx, e.id, perEndpoint)));
+    return endpoints.map((e, i) => ({ ...e, deliveries: deliveries[i] }));
+  });
 }

@@ -8,6 +8,7 @@ import {
   insertEndpoint,
   insertEvent,
   setEndpointSecret,
+  updateEndpointActive,
 } from "@/db/repos/webhooks";
 import { orgVault } from "@/db/vault";
 import { AppError } from "@/lib/errors";
@@ -131,4 +132,19 @@ export async function queueReplay(tx: Tx, ctx: TenantContext, deliveryId: string
     details: { webhook_replay: original.id, delivery: replay.id },
   });
   return replay;
+}
+
+/** Turns an endpoint off (no new deliveries; pending ones fail at their next attempt) or on again. Audited. */
+export async function setEndpointActive(tx: Tx, ctx: TenantContext, id: string, active: boolean) {
+  requireCapability(ctx, "webhooks:manage");
+  const endpoint = await endpointForUpdate(tx, id);
+  if (!endpoint) throw new AppError("not_found");
+  if (endpoint.isActive === active) throw new AppError("conflict:no_change");
+  await updateEndpointActive(tx, id, active);
+  await writeAudit(tx, ctx, {
+    action: "update",
+    resourceType: "webhook",
+    resourceId: id,
+    details: { webhook: new URL(endpoint.url).origin, active },
+  });
 }

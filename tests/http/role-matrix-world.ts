@@ -9,12 +9,14 @@ import { type TenantContext, withContext } from "@/db/context";
 import { policyInput } from "@/lib/validation/access";
 import { targetInput } from "@/lib/validation/targets";
 import { serviceTokenInput } from "@/lib/validation/tokens";
+import { webhookEndpointInput } from "@/lib/validation/webhooks";
 import { grantPolicy } from "@/server/access/access";
 import { createInvitation } from "@/server/access/invitations";
 import { createTarget } from "@/server/targets/sync-targets";
 import { createServiceToken } from "@/server/tokens/service-tokens";
 import { setValue } from "@/server/values/values";
 import { createVariable, deleteVariable } from "@/server/variables/variables";
+import { createEndpoint, queueTestEvent } from "@/server/webhooks/endpoints";
 import { approveAs, makeOrg, PASSWORD, type TestOrg, unique } from "../db/support";
 import { HttpSession } from "./session";
 
@@ -220,6 +222,21 @@ export async function serviceToken(world: World) {
   );
 }
 
+/** An endpoint of the organization on a closed loopback port (an attempt fails at once), and a delivery to it. */
+export async function webhookEndpoint(world: World) {
+  return withContext(world.org.owner, (tx) =>
+    createEndpoint(
+      tx,
+      world.org.owner,
+      webhookEndpointInput.parse({ url: "http://127.0.0.1:9/hooks", events: ["value.changed"] }),
+    ),
+  );
+}
+export async function webhookDelivery(world: World) {
+  const { id } = await webhookEndpoint(world);
+  return withContext(world.org.owner, (tx) => queueTestEvent(tx, world.org.owner, id));
+}
+
 /** A weekly window that is not in force now (it starts three days from now, for one minute). */
 export async function idleWindow(world: World) {
   const [row] = await world.superSql<{ id: string }[]>`
@@ -264,17 +281,21 @@ export async function weddingHours(world: World) {
 /**
  * Stops the server's background work from writing while a refused call is watched: every target counts as
  * just scanned and none pushes on its own (a target the admin just created would be scanned at the next
- * minute), then it waits until no scan or push job is queued or running.
+ * minute), no webhook endpoint is active and no delivery is left to try, then it waits until no scan, push or
+ * webhook job is queued or running.
  */
 export async function quiesce(superSql: postgres.Sql) {
   await superSql`
     update sync_targets set last_scan_at = now(), auto_push = false
     where last_scan_at is null or last_scan_at < now() - interval '30 seconds' or auto_push`;
+  // Webhooks: no endpoint hears what comes next, and no earlier delivery is tried again meanwhile.
+  await superSql`update webhook_endpoints set is_active = false where is_active`;
+  await superSql`update webhook_deliveries set status = 'failed' where status = 'pending'`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     const [{ busy }] = await superSql<{ busy: number }[]>`
       select count(*)::int as busy from pgboss.job
-      where name in ('scan-target', 'push-target')
+      where name in ('scan-target', 'push-target', 'webhook-deliver')
         and (state = 'active' or (state in ('created', 'retry') and start_after <= now()))`;
     if (busy === 0) return;
     if (Date.now() > deadline) throw new Error(`${busy} background jobs still queued or running after 60 s`);

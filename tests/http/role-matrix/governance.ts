@@ -7,6 +7,8 @@ import {
   pendingRequest,
   readGrant,
   serviceToken,
+  webhookDelivery,
+  webhookEndpoint,
   weddingHours,
 } from "../role-matrix-world";
 import { A, ADMIN, APPROVERS, type Case, MEMBERS } from "./common";
@@ -70,6 +72,32 @@ export const GOVERNANCE: Record<string, Case> = {
   [`${A}tokens.ts#revokeTokenAction`]: {
     allowed: ADMIN,
     args: async (w) => [w.org.slug, null, form({ id: (await serviceToken(w)).id })],
+  },
+
+  // Webhooks
+  [`${A}webhooks.ts#createWebhookAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [
+      w.org.slug,
+      null,
+      form({ url: "http://127.0.0.1:9/matrix", events: "value.changed" }),
+    ],
+  },
+  [`${A}webhooks.ts#rotateWebhookSecretAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [w.org.slug, null, form({ id: (await webhookEndpoint(w)).id })],
+  },
+  [`${A}webhooks.ts#setWebhookActiveAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [w.org.slug, null, form({ id: (await webhookEndpoint(w)).id, active: "off" })],
+  },
+  [`${A}webhooks.ts#sendTestEventAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [w.org.slug, null, form({ id: (await webhookEndpoint(w)).id })],
+  },
+  [`${A}webhooks.ts#replayDeliveryAction`]: {
+    allowed: ADMIN,
+    args: async (w) => [w.org.slug, null, form({ deliveryId: (await webhookDelivery(w)).id })],
   },
 
   // Approvals
