@@ -9,14 +9,12 @@ import { type TenantContext, withContext } from "@/db/context";
 import { policyInput } from "@/lib/validation/access";
 import { targetInput } from "@/lib/validation/targets";
 import { serviceTokenInput } from "@/lib/validation/tokens";
-import { webhookEndpointInput } from "@/lib/validation/webhooks";
 import { grantPolicy } from "@/server/access/access";
 import { createInvitation } from "@/server/access/invitations";
 import { createTarget } from "@/server/targets/sync-targets";
 import { createServiceToken } from "@/server/tokens/service-tokens";
 import { setValue } from "@/server/values/values";
 import { createVariable, deleteVariable } from "@/server/variables/variables";
-import { createEndpoint, queueTestEvent } from "@/server/webhooks/endpoints";
 import { approveAs, makeOrg, PASSWORD, type TestOrg, unique } from "../db/support";
 import { HttpSession } from "./session";
 
@@ -220,21 +218,6 @@ export async function serviceToken(world: World) {
       serviceTokenInput.parse({ name: unique("token"), environments: ["staging"], access: "read" }),
     ),
   );
-}
-
-/** An endpoint of the organization on a closed loopback port (an attempt fails at once), and a delivery to it. */
-export async function webhookEndpoint(world: World) {
-  return withContext(world.org.owner, (tx) =>
-    createEndpoint(
-      tx,
-      world.org.owner,
-      webhookEndpointInput.parse({ url: "http://127.0.0.1:9/hooks", events: ["value.changed"] }),
-    ),
-  );
-}
-export async function webhookDelivery(world: World) {
-  const { id } = await webhookEndpoint(world);
-  return withContext(world.org.owner, (tx) => queueTestEvent(tx, world.org.owner, id));
 }
 
 /** A weekly window that is not in force now (it starts three days from now, for one minute). */

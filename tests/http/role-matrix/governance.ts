@@ -1,4 +1,7 @@
-/** The role matrix's expectations: Access and members, approvals, settings and wedding hours, break glass. */
+/** The role matrix's expectations: Access and members, tokens, webhooks, approvals, settings and wedding hours, break glass. */
+import { withContext } from "@/db/context";
+import { webhookEndpointInput } from "@/lib/validation/webhooks";
+import { createEndpoint, queueTestEvent } from "@/server/webhooks/endpoints";
 import {
   emergencyReview,
   form,
@@ -7,11 +10,24 @@ import {
   pendingRequest,
   readGrant,
   serviceToken,
-  webhookDelivery,
-  webhookEndpoint,
+  type World,
   weddingHours,
 } from "../role-matrix-world";
 import { A, ADMIN, APPROVERS, type Case, MEMBERS } from "./common";
+
+/** An endpoint of the organization on a closed loopback port (an attempt fails at once), and a delivery to it. */
+const webhookEndpoint = (world: World) =>
+  withContext(world.org.owner, (tx) =>
+    createEndpoint(
+      tx,
+      world.org.owner,
+      webhookEndpointInput.parse({ url: "http://127.0.0.1:9/hooks", events: ["value.changed"] }),
+    ),
+  );
+async function webhookDelivery(world: World) {
+  const { id } = await webhookEndpoint(world);
+  return withContext(world.org.owner, (tx) => queueTestEvent(tx, world.org.owner, id));
+}
 
 export const GOVERNANCE: Record<string, Case> = {
   // Access and members
