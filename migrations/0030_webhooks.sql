@@ -94,9 +94,9 @@ BEGIN
     EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO %I USING (session_user = current_user)', t || '_owner_backup_read', t, current_user);
     EXECUTE format('REVOKE ALL ON %I FROM PUBLIC', t);
   END LOOP;
-  -- Endpoints are managed by owners and admins (webhooks:manage); every member may see them.
+  -- Endpoints are seen and managed by owners and admins only (webhooks:manage): a URL may carry a secret of its
+  -- own (a chat service's hook URL does).
   DROP POLICY webhook_endpoints_organization_access ON webhook_endpoints;
-  CREATE POLICY webhook_endpoints_read ON webhook_endpoints FOR SELECT USING (organization_id = (SELECT app_org_id()));
   CREATE POLICY webhook_endpoints_manage ON webhook_endpoints FOR ALL
     USING (organization_id = (SELECT app_org_id()) AND (SELECT app_role()) IN ('owner', 'admin'))
     WITH CHECK (organization_id = (SELECT app_org_id()) AND (SELECT app_role()) IN ('owner', 'admin'));

@@ -198,6 +198,8 @@ describe("webhooks", () => {
         .returning({ id: webhookEndpoints.id }),
     );
     expect(sqlSays).toEqual([]);
+    // Nor does a developer see them: a URL may carry a secret of its own.
+    expect(await withContext(developer, (tx) => listEndpoints(tx))).toEqual([]);
     const refused = await addEndpoint({ url: "http://hooks.example.com/ringbearer" }).catch((e) => e);
     expect(refused).toSatisfy(isCode("validation"));
     expect((refused as AppError).fieldErrors?.url).toEqual([
