@@ -10,7 +10,7 @@ export function TestEventButton({ org, id, url }: { org: string; id: string; url
       action={sendTestEventAction.bind(null, org)}
       fields={{ id }}
       label="Send test event"
-      ariaLabel={`Send a test event to ${url}`}
+      ariaLabel={`Send test event to ${url}`}
     />
   );
 }

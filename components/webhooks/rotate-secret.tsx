@@ -22,7 +22,7 @@ export function RotateSecret({ org, id, url }: { org: string; id: string; url: s
           variant="ghost"
           size="sm"
           disabled={pending}
-          aria-label={`Rotate the secret of ${url}`}
+          aria-label={`Rotate secret of ${url}`}
         >
           Rotate secret
         </Button>
