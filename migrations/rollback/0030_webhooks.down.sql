@@ -1,29 +1,6 @@
--- Undoes 0030_webhooks: endpoints, events, deliveries and their log go, and nothing emits events any more.
+-- Undoes 0030_webhooks: endpoints, events, deliveries and their log go.
 -- Audit rows naming a webhook stay (the trail is append-only): the earlier resource list holds for new rows only.
-DROP TRIGGER deployment_syncs_webhook_update ON deployment_syncs;
-DROP TRIGGER deployment_syncs_webhook_insert ON deployment_syncs;
-DROP TRIGGER emergency_sessions_webhook_update ON emergency_sessions;
-DROP TRIGGER emergency_sessions_webhook_insert ON emergency_sessions;
-DROP TRIGGER change_requests_webhook_update ON change_requests;
-DROP TRIGGER change_requests_webhook_insert ON change_requests;
-DROP TRIGGER configuration_drift_webhook_update ON configuration_drift;
-DROP TRIGGER configuration_drift_webhook_insert ON configuration_drift;
-DROP TRIGGER environment_variables_webhook_update ON environment_variables;
-DROP TRIGGER environment_variables_webhook_insert ON environment_variables;
-DROP TRIGGER environment_variable_values_webhook_delete ON environment_variable_values;
-DROP TRIGGER environment_variable_values_webhook_update ON environment_variable_values;
-DROP TRIGGER environment_variable_values_webhook_insert ON environment_variable_values;
-DROP FUNCTION webhook_syncs();
-DROP FUNCTION webhook_emergencies();
-DROP FUNCTION webhook_change_requests();
-DROP FUNCTION webhook_drift_changes();
-DROP FUNCTION webhook_variable_changes();
-DROP FUNCTION webhook_value_changes();
 DROP FUNCTION webhook_emit(uuid, text, uuid, jsonb);
-DROP FUNCTION webhook_sync_payload(deployment_syncs);
-DROP FUNCTION webhook_emergency_payload(emergency_sessions);
-DROP FUNCTION webhook_request_payload(change_requests);
-DROP FUNCTION webhook_drift_payload(configuration_drift);
 DROP TABLE webhook_attempts;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhook_events;

@@ -1,6 +1,6 @@
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { type EnvironmentRef, environmentRefs, grantsFor } from "@/db/repos/grants";
+import { type EnvironmentRef, environmentRefs, grantsFor, type OrgGrants } from "@/db/repos/grants";
 import { organizationSlug } from "@/db/repos/organizations";
 import { organizationValueVersion } from "@/db/repos/value-versions";
 import { environmentValueRows } from "@/db/repos/values";
@@ -46,22 +46,11 @@ export async function tokenEnvironmentValues(
       format,
       ...scopeOf(token),
     };
-    // A cached answer that resolved references into other environments stands only while the reader may still
-    // read them (their access is in the grants already read: no query).
     const cached = cachedRead(key);
-    const stillReadable =
-      cached &&
-      (
-        await valuePermissions(
-          tx,
-          ctx,
-          null,
-          envs.filter((e) => cached.referred.includes(e.id)),
-          grants,
-        )
-      ).every((p) => atLeast(p.permission, "read")) &&
-      cached.referred.every((id) => envs.some((e) => e.id === id));
-    const read = stillReadable ? cached : await freshRead(tx, ctx, token, env, format, key, valueVersion);
+    const read =
+      cached && (await mayStillRead(tx, ctx, envs, grants, cached.referred))
+        ? cached
+        : await freshRead(tx, ctx, token, env, format, key, valueVersion);
     const unchanged = matchesIfNoneMatch(options.ifNoneMatch ?? null, read.etag);
     const count = unchanged ? 0 : read.count;
     return {
@@ -73,6 +62,23 @@ export async function tokenEnvironmentValues(
       },
     };
   });
+}
+
+/**
+ * Whether the reader may still read every other environment a cached answer's references drew from (their access
+ * is in the grants already read: no query). An environment gone since answers no.
+ */
+async function mayStillRead(
+  tx: Tx,
+  ctx: TenantContext,
+  envs: EnvironmentRef[],
+  grants: OrgGrants,
+  referred: string[],
+) {
+  const drawn = envs.filter((e) => referred.includes(e.id));
+  if (drawn.length < referred.length) return false;
+  const permissions = await valuePermissions(tx, ctx, null, drawn, grants);
+  return permissions.every((p) => atLeast(p.permission, "read"));
 }
 
 const scopeOf = (token: ServiceTokenContext) => ({ namePrefix: token.namePrefix, tag: token.tag });

@@ -1,0 +1,24 @@
+-- Undoes 0031_webhook_events: nothing writes webhook events any more (endpoints and their log stay).
+DROP TRIGGER deployment_syncs_webhook_update ON deployment_syncs;
+DROP TRIGGER deployment_syncs_webhook_insert ON deployment_syncs;
+DROP TRIGGER emergency_sessions_webhook_update ON emergency_sessions;
+DROP TRIGGER emergency_sessions_webhook_insert ON emergency_sessions;
+DROP TRIGGER change_requests_webhook_update ON change_requests;
+DROP TRIGGER change_requests_webhook_insert ON change_requests;
+DROP TRIGGER configuration_drift_webhook_update ON configuration_drift;
+DROP TRIGGER configuration_drift_webhook_insert ON configuration_drift;
+DROP TRIGGER environment_variables_webhook_update ON environment_variables;
+DROP TRIGGER environment_variables_webhook_insert ON environment_variables;
+DROP TRIGGER environment_variable_values_webhook_delete ON environment_variable_values;
+DROP TRIGGER environment_variable_values_webhook_update ON environment_variable_values;
+DROP TRIGGER environment_variable_values_webhook_insert ON environment_variable_values;
+DROP FUNCTION webhook_syncs();
+DROP FUNCTION webhook_emergencies();
+DROP FUNCTION webhook_change_requests();
+DROP FUNCTION webhook_drift_changes();
+DROP FUNCTION webhook_variable_changes();
+DROP FUNCTION webhook_value_changes();
+DROP FUNCTION webhook_sync_payload(deployment_syncs);
+DROP FUNCTION webhook_emergency_payload(emergency_sessions);
+DROP FUNCTION webhook_request_payload(change_requests);
+DROP FUNCTION webhook_drift_payload(configuration_drift);
