@@ -3,6 +3,7 @@ import { PROBLEM_CODES } from "./problems";
 import { RISK_LEVELS } from "./risk";
 import { TOKEN_ACCESS } from "./service-tokens";
 import { serviceTokenInput, tokenValueInput } from "./validation/tokens";
+import { variableInput } from "./validation/variables";
 
 /** A zod schema as the JSON Schema of what a client sends (zod's own conversion; OpenAPI 3.1 is JSON Schema). */
 const schemaOf = (schema: z.ZodType) => {
@@ -38,6 +39,51 @@ export const OPENAPI_COMPONENTS = {
     },
     ServiceTokenInput: schemaOf(serviceTokenInput),
     ValueInput: schemaOf(tokenValueInput),
+    VariableInput: schemaOf(variableInput),
+    Value: {
+      type: "object",
+      properties: {
+        key: { type: "string" },
+        environment: { type: "string" },
+        value: { type: "string", description: "Resolved" },
+        written: { type: "string", description: "As written, when it holds references" },
+        version: { type: "integer" },
+      },
+    },
+    Variable: {
+      type: "object",
+      properties: {
+        name: { type: "string" },
+        displayName: { type: ["string", "null"] },
+        description: { type: ["string", "null"] },
+        type: { type: "string" },
+        classification: { type: "string" },
+        required: { type: "boolean" },
+        weddingCritical: { type: "boolean" },
+        tags: { type: "array", items: { type: "string" } },
+        version: { type: "integer", description: "The metadata's version (If-Match of a delete)" },
+        values: {
+          type: "object",
+          description: "The version of its value by environment name, where it has one the caller may read",
+          additionalProperties: { type: "integer" },
+        },
+      },
+    },
+    Health: {
+      type: "object",
+      properties: {
+        environment: { type: "string" },
+        status: { type: "string", enum: ["healthy", "warning", "critical"] },
+        reasons: { type: "array", items: { type: "string" } },
+        missingVariables: { type: "integer" },
+        missingNames: { type: "array", items: { type: "string" } },
+        configurationDrift: { type: "integer" },
+        criticalDrift: { type: "integer" },
+        failedValidations: { type: "integer" },
+        lastSync: { type: ["string", "null"], format: "date-time" },
+        lastFailedSync: { type: ["string", "null"], format: "date-time" },
+      },
+    },
     CreatedToken: {
       type: "object",
       required: ["id", "token"],

@@ -9,6 +9,7 @@ export const PROBLEM_CODES = [
   "token_expired",
   "token_revoked",
   "unauthorized",
+  "reauth_required",
   "forbidden",
   "not_found",
   "conflict",
@@ -29,8 +30,9 @@ export function problemCode(code: ErrorCode): ProblemCode {
     case "token:invalid":
       return "token_invalid";
     case "unauthorized":
-    case "reauth_required":
       return "unauthorized";
+    case "reauth_required":
+      return "reauth_required";
     case "token:expired":
       return "token_expired";
     case "token:revoked":

@@ -1,8 +1,9 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
 import { byTier } from "@/db/repos/environment-order";
-import { environments } from "@/db/schema";
+import { configurationDrift, environments, syncTargets } from "@/db/schema";
 
 export type EnvironmentHealth = {
   /** Counted over every row, whoever asks (the function runs as the owner): the same for every member. */
@@ -66,4 +67,30 @@ export async function driftTrend(ctx: TenantContext, timeZone: string, days = 14
   for (const r of rows)
     out.set(r.environment_id, [...(out.get(r.environment_id) ?? []), { day: r.day, open: r.open }]);
   return out;
+}
+
+/** One environment's health (get_environment_health) in the caller's transaction; null to a non-member. */
+export async function healthOf(tx: Tx, environmentId: string) {
+  const [row] = await tx.execute<{ health: EnvironmentHealth | null }>(
+    sql`select get_environment_health(${environmentId}::uuid) as health`,
+  );
+  return row?.health ?? null;
+}
+
+/** One environment's unresolved drift the caller sees, by name: what, where, since when (never a value or hash). */
+export async function openDriftIn(tx: Tx, environmentId: string) {
+  return tx
+    .select({
+      name: configurationDrift.variableName,
+      type: configurationDrift.driftType,
+      severity: configurationDrift.driftSeverity,
+      target: syncTargets.name,
+      detectedAt: configurationDrift.detectedAt,
+      lastSeenAt: configurationDrift.lastSeenAt,
+    })
+    .from(configurationDrift)
+    .leftJoin(syncTargets, eq(syncTargets.id, configurationDrift.targetId))
+    .where(and(eq(configurationDrift.environmentId, environmentId), isNull(configurationDrift.resolvedAt)))
+    .orderBy(asc(configurationDrift.variableName), asc(configurationDrift.id))
+    .limit(1000);
 }

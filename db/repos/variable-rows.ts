@@ -1,6 +1,6 @@
-import { and, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import { and, arrayContains, asc, eq, gt, isNotNull, isNull, like, type SQL, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { environments, environmentVariables } from "@/db/schema";
+import { environments, environmentVariables, environmentVariableValues } from "@/db/schema";
 import { anyName, anyUuid } from "@/db/sql-lists";
 
 /**
@@ -158,4 +158,52 @@ export async function environmentsWithValueOf(tx: Tx, variableId: string) {
 export async function purgeDeletedVariables(tx: Tx): Promise<number> {
   const [row] = await tx.execute<{ n: number }>(sql`select purge_deleted_variables() as n`);
   return Number(row.n);
+}
+
+/**
+ * One page of live variables by name, after `after` (or the one of that `name`), within a name prefix and a tag when given: their metadata and
+ * the version of their value in each environment (by environment id) whose values RLS lets the caller see.
+ */
+export async function variablePage(
+  tx: Tx,
+  organizationId: string,
+  page: {
+    after?: string | null;
+    name?: string;
+    limit: number;
+    namePrefix?: string | null;
+    tag?: string | null;
+  },
+) {
+  return tx
+    .select({
+      id: environmentVariables.id,
+      name: environmentVariables.name,
+      displayName: environmentVariables.displayName,
+      description: environmentVariables.description,
+      variableType: environmentVariables.variableType,
+      securityClassification: environmentVariables.securityClassification,
+      isRequired: environmentVariables.isRequired,
+      isWeddingCritical: environmentVariables.isWeddingCritical,
+      tags: environmentVariables.tags,
+      version: environmentVariables.version,
+      // Qualified by hand: inside the subquery an interpolated column would render as a bare "id".
+      versions: sql<Record<string, number>>`coalesce((select jsonb_object_agg(v.environment_id, v.version)
+        from ${environmentVariableValues} v where v.variable_id = environment_variables.id), '{}'::jsonb)`,
+    })
+    .from(environmentVariables)
+    .where(
+      and(
+        eq(environmentVariables.organizationId, organizationId),
+        isNull(environmentVariables.deletedAt),
+        page.after ? gt(environmentVariables.name, page.after) : undefined,
+        page.name ? eq(environmentVariables.name, page.name) : undefined,
+        page.namePrefix
+          ? like(environmentVariables.name, `${page.namePrefix.replace(/[%_\\]/g, "\\$&")}%`)
+          : undefined,
+        page.tag ? arrayContains(environmentVariables.tags, [page.tag]) : undefined,
+      ),
+    )
+    .orderBy(asc(environmentVariables.name))
+    .limit(page.limit);
 }

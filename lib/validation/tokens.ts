@@ -48,3 +48,14 @@ export const tokenValueInput = z.object({
   value: safeString(65536, "Enter a value"),
   note: optionalText(500),
 });
+
+/** A page of the API's variable list: after the last name of the previous page, up to `limit` (1–1000). */
+export const variablePageQuery = z.object({
+  after: optionalText(255),
+  limit: z.coerce
+    .number({ error: "Enter a number from 1 to 1000" })
+    .int("Enter a number from 1 to 1000")
+    .min(1, "Enter a number from 1 to 1000")
+    .max(1000, "Enter a number from 1 to 1000")
+    .default(500),
+});

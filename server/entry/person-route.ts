@@ -17,7 +17,7 @@ type Params = Record<string, string | string[] | undefined>;
  * The organization a person's API call is about: `?org=<slug>`, or the only one they belong to. Someone in
  * several organizations must name one.
  */
-async function organizationOf(request: Request, userId: string): Promise<string> {
+export async function organizationOf(request: Request, userId: string): Promise<string> {
   const named = new URL(request.url).searchParams.get("org");
   if (named) return named;
   const orgs = await organizationsFor(userId);

@@ -8,13 +8,13 @@ import { tokenHash } from "@/db/vault";
 import { parseDotenv } from "@/lib/dotenv";
 import { newServiceToken, tokenHint } from "@/lib/service-tokens";
 import { serviceTokenInput } from "@/lib/validation/tokens";
+import { readableEnvironments, tokenIdentity } from "@/server/api/listing";
 import { parseInput } from "@/server/entry/input";
 import {
   authenticateServiceToken,
   createServiceToken,
   revokeServiceToken,
 } from "@/server/tokens/service-tokens";
-import { tokenEnvironments, tokenIdentity } from "@/server/tokens/token-reads";
 import { setValue } from "@/server/values/values";
 import { createVariable } from "@/server/variables/variables";
 import { db, makeOrg, rawSql, type TestOrg } from "./support";
@@ -155,7 +155,7 @@ describe("GET /api/v1/environments/{name}/values with a service token", () => {
     );
     await withContext(a.owner, (tx) => revokeServiceToken(tx, a.owner, id));
     for (const [bearer, code] of [
-      [undefined, "token_invalid"],
+      [undefined, "unauthorized"],
       ["", "token_invalid"],
       [typo, "token_invalid"],
       [newServiceToken(), "token_invalid"],
@@ -274,7 +274,7 @@ describe("uses that read no value", () => {
     const org = await makeOrg();
     const { token: t } = await token(org, { environments: ["staging", "production"] });
     const presented = await authenticateServiceToken(db(), t, null);
-    expect(await tokenEnvironments(presented)).toEqual([
+    expect(await readableEnvironments({ kind: "token", token: presented })).toEqual([
       { name: "staging", type: "staging" },
       { name: "production", type: "production" },
     ]);

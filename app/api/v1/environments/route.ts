@@ -1,14 +1,14 @@
-import { tokenRoute } from "@/server/entry/token-route";
-import { tokenEnvironments } from "@/server/tokens/token-reads";
+import { readableEnvironments } from "@/server/api/listing";
+import { apiRoute } from "@/server/entry/api-route";
 
 export const dynamic = "force-dynamic";
 
-/** GET /api/v1/environments — the environments the token may read: `{"environments": [{"name", "type"}]}`. */
-export const GET = tokenRoute({
-  capability: "token:read",
-  run: async ({ token, ip }) =>
+/** GET /api/v1/environments — the environments the caller may read: `{"environments": [{"name", "type"}]}`. */
+export const GET = apiRoute({
+  capability: { token: "token:read", person: "metadata:read" },
+  run: async ({ caller, ip }) =>
     Response.json(
-      { environments: await tokenEnvironments(token, ip) },
+      { environments: await readableEnvironments(caller, ip) },
       { headers: { "Cache-Control": "no-store" } },
     ),
 });

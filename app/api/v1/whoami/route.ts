@@ -1,5 +1,5 @@
+import { tokenIdentity } from "@/server/api/listing";
 import { tokenRoute } from "@/server/entry/token-route";
-import { tokenIdentity } from "@/server/tokens/token-reads";
 
 export const dynamic = "force-dynamic";
 

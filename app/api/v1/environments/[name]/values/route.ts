@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { VALUE_READ } from "@/lib/declared";
 import { CONTENT_TYPES, VALUE_FORMATS } from "@/lib/value-formats";
-import { tokenRoute } from "@/server/entry/token-route";
-import { tokenEnvironmentValues } from "@/server/tokens/token-reads";
+import { environmentValues } from "@/server/api/reads";
+import { apiRoute } from "@/server/entry/api-route";
 
 export const dynamic = "force-dynamic";
 
@@ -10,15 +11,16 @@ const query = z.object({
 });
 
 /**
- * GET /api/v1/environments/{name}/values — the environment's values the token may read, resolved, as a JSON
- * object (or `?format=dotenv|yaml|shell|docker`). `Authorization: Bearer rb_st_…`; refusals are problem+json.
- * Answers an ETag; `If-None-Match` with it is 304 while nothing it covers changed.
+ * GET /api/v1/environments/{name}/values — the environment's values the caller may read, resolved, as a JSON
+ * object (or `?format=dotenv|yaml|shell|docker`). `Authorization: Bearer rb_st_…`, or a person's session (their
+ * export: step-up for wedding-critical production values, each value audited as revealed). Refusals are
+ * problem+json. Answers an ETag; `If-None-Match` with it is 304 while nothing it covers changed.
  */
-export const GET = tokenRoute({
-  capability: "token:read",
+export const GET = apiRoute({
+  capability: { token: "token:read", person: VALUE_READ },
   query,
-  run: async ({ request, params, token, ip, query: { format } }) => {
-    const { body, etag } = await tokenEnvironmentValues(token, String(params.name ?? ""), format, {
+  run: async ({ request, params, caller, ip, query: { format } }) => {
+    const { body, etag } = await environmentValues(caller, String(params.name ?? ""), format, {
       ip,
       ifNoneMatch: request.headers.get("if-none-match"),
     });

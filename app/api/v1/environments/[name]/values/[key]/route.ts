@@ -1,53 +1,45 @@
 import { z } from "zod";
-import { AppError } from "@/lib/errors";
-import { expectedVersionOf, versionTag } from "@/lib/etag";
+import { VALUE_READ, VALUE_WRITE } from "@/lib/declared";
+import { versionTag } from "@/lib/etag";
 import { optionalText } from "@/lib/validation/fields";
 import { tokenValueInput } from "@/lib/validation/tokens";
-import { tokenRoute } from "@/server/entry/token-route";
-import { type TokenWrite, tokenWriteValue } from "@/server/tokens/token-writes";
+import { expectedVersion, writeAnswer } from "@/server/api/http";
+import { oneValue } from "@/server/api/listing";
+import { writeValue } from "@/server/api/writes";
+import { apiRoute } from "@/server/entry/api-route";
 
 export const dynamic = "force-dynamic";
 
-/** The version a write expects, from If-Match / If-None-Match (428 without, 422 when unreadable). */
-function expectedVersion(request: Request): number {
-  const expected = expectedVersionOf(request.headers.get("if-match"), request.headers.get("if-none-match"));
-  if (expected === "missing") throw new AppError("precondition_required");
-  if (expected === "invalid")
-    throw new AppError("validation", { "If-Match": ['Send the version you read as If-Match: "3"'] });
-  return expected;
-}
-
-/** 200 (or 204 for a deletion) with the new version as ETag; 202 with the change request a reviewer decides. */
-function answer(result: TokenWrite, key: string, deleted: boolean): Response {
-  const headers = { "Cache-Control": "no-store" };
-  if (result.status === "requested")
-    return Response.json(
-      {
-        status: "requested",
-        key,
-        changeRequest: { id: result.requestId, riskLevel: result.riskLevel, url: result.approvalsPath },
+/**
+ * GET /api/v1/environments/{name}/values/{key} — one value, resolved (`written` too when it holds references),
+ * with its version as the ETag a write sends back as If-Match. For a person, the console's audited reveal.
+ */
+export const GET = apiRoute({
+  capability: { token: "token:read", person: VALUE_READ },
+  run: async ({ params, caller, ip }) => {
+    const value = await oneValue(caller, String(params.name ?? ""), String(params.key ?? ""), ip);
+    return Response.json(value, {
+      headers: {
+        ETag: versionTag(value.version),
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
       },
-      { status: 202, headers: { ...headers, Location: result.approvalsPath } },
-    );
-  if (deleted) return new Response(null, { status: 204, headers });
-  return Response.json(
-    { status: "applied", key, version: result.version },
-    { headers: { ...headers, ETag: versionTag(result.version) } },
-  );
-}
+    });
+  },
+});
 
 /**
- * PUT /api/v1/environments/{name}/values/{key} — sets a value with a read-write token: `{"value", "note"?}`,
+ * PUT /api/v1/environments/{name}/values/{key} — sets a value with a read-write token or a person's session: `{"value", "note"?}`,
  * with `If-Match: "<version>"` (or `If-None-Match: *` for a value not set yet). Through the console's one
  * write path: 423 during wedding hours, 202 + change request for a HIGH or CRITICAL change, 409 on a stale
  * version.
  */
-export const PUT = tokenRoute({
-  capability: "token:write",
+export const PUT = apiRoute({
+  capability: { token: "token:write", person: VALUE_WRITE },
   body: tokenValueInput,
-  run: async ({ request, params, token, ip, body }) => {
+  run: async ({ request, params, caller, ip, body }) => {
     const key = String(params.key ?? "");
-    const result = await tokenWriteValue(token, {
+    const result = await writeValue(caller, {
       environment: String(params.name ?? ""),
       key,
       value: body.value,
@@ -55,17 +47,17 @@ export const PUT = tokenRoute({
       note: body.note,
       ip,
     });
-    return answer(result, key, false);
+    return writeAnswer(result, key, false);
   },
 });
 
 /** DELETE …/values/{key}?note=… with `If-Match: "<version>"`: the value is gone (204), or waits for a reviewer (202). */
-export const DELETE = tokenRoute({
-  capability: "token:write",
+export const DELETE = apiRoute({
+  capability: { token: "token:write", person: VALUE_WRITE },
   query: z.object({ note: optionalText(500) }),
-  run: async ({ request, params, token, ip, query: { note } }) => {
+  run: async ({ request, params, caller, ip, query: { note } }) => {
     const key = String(params.key ?? "");
-    const result = await tokenWriteValue(token, {
+    const result = await writeValue(caller, {
       environment: String(params.name ?? ""),
       key,
       value: null,
@@ -73,6 +65,6 @@ export const DELETE = tokenRoute({
       note,
       ip,
     });
-    return answer(result, key, true);
+    return writeAnswer(result, key, true);
   },
 });

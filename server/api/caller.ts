@@ -1,0 +1,93 @@
+import type { Tx } from "@/db/client";
+import { type TenantContext, withContext } from "@/db/context";
+import type { EnvironmentRef } from "@/db/repos/grants";
+import { recordTokenUse } from "@/db/repos/service-tokens";
+import { AppError } from "@/lib/errors";
+import { type AuditEntry, writeAudit, writeAudits } from "@/server/audit/audit";
+import type { ServiceTokenContext } from "@/server/tokens/service-tokens";
+
+/**
+ * Who calls the machine API (server/entry/api-route.ts): a service token, acting as the member who created it
+ * within its scope, or a signed-in person with their session, acting as themselves. The same services answer
+ * both; only the scope and what is audited differ.
+ */
+export type ApiCaller =
+  | { kind: "token"; token: ServiceTokenContext }
+  | { kind: "person"; ctx: TenantContext };
+
+/** What one call did, for the token's one audit row (the token, its resource, is added by asCaller). */
+export type TokenUse = Omit<AuditEntry, "resourceType" | "resourceId">;
+
+/**
+ * What a call answers, with how it is audited: `use` is the one row naming a token; `audits` are a person's
+ * rows, the console's own (a person reading values through the API reveals them, as an export does). Rows
+ * the service writes itself (a write's) are audited for both.
+ */
+export type CallOutcome<T> = { result: T; use: TokenUse; audits?: AuditEntry[] };
+
+/**
+ * One call in one transaction. A token runs in its creator's context, with their role today (`forbidden` once
+ * they have left); when the call succeeds, one audit row names the token and its use is counted (when and from
+ * where), both sent together. A person runs in their own context and their call's rows are audited.
+ */
+export async function asCaller<T>(
+  caller: ApiCaller,
+  ip: string | undefined,
+  fn: (tx: Tx, ctx: TenantContext) => Promise<CallOutcome<T>>,
+): Promise<T> {
+  if (caller.kind === "person") {
+    const ctx = { ...caller.ctx, ...(ip ? { ip } : {}) };
+    return withContext(ctx, async (tx) => {
+      const { result, audits } = await fn(tx, ctx);
+      if (audits?.length) await writeAudits(tx, ctx, audits);
+      return result;
+    });
+  }
+  const { token } = caller;
+  const role = token.creatorRole;
+  if (!role) throw new AppError("forbidden");
+  const ctx = { userId: token.createdBy, organizationId: token.organizationId, role, ...(ip ? { ip } : {}) };
+  return withContext(ctx, async (tx) => {
+    const { result, use } = await fn(tx, ctx);
+    if (token.allowance && (await token.allowance) !== null) throw new AppError("rate_limited");
+    await Promise.all([
+      writeAudit(tx, ctx, {
+        ...use,
+        resourceType: "service_token",
+        resourceId: token.tokenId,
+        details: { ...use.details, via: "service token" },
+      }),
+      recordTokenUse(tx, token.tokenId, ip ?? null),
+    ]);
+    return result;
+  });
+}
+
+/**
+ * The environment of that name among the organization's: `not_found` for none, `forbidden` outside a token's
+ * environments. (A person reaches every environment; their role and grants decide what they read there.)
+ */
+export function environmentNamed(envs: EnvironmentRef[], caller: ApiCaller, name: string): EnvironmentRef {
+  const env = envs.find((e) => e.name === name);
+  if (!env) throw new AppError("not_found");
+  if (caller.kind === "token" && !caller.token.environmentIds.includes(env.id))
+    throw new AppError("forbidden");
+  return env;
+}
+
+/** The environments among these that the caller reaches: a token's own; all of them for a person. */
+export const reachable = (envs: EnvironmentRef[], caller: ApiCaller) =>
+  caller.kind === "token" ? envs.filter((e) => caller.token.environmentIds.includes(e.id)) : envs;
+
+/** Whether a variable is within a token's name prefix and tag (when it has them); always for a person. */
+export function inScope(caller: ApiCaller, variable: { name: string; tags: string[] }): boolean {
+  if (caller.kind === "person") return true;
+  const { namePrefix, tag } = caller.token;
+  return (!namePrefix || variable.name.startsWith(namePrefix)) && (!tag || variable.tags.includes(tag));
+}
+
+/** A token's name prefix and tag, which part its cached reads (none for a person). */
+export const scopeKey = (caller: ApiCaller) =>
+  caller.kind === "token"
+    ? { namePrefix: caller.token.namePrefix, tag: caller.token.tag }
+    : { namePrefix: null, tag: null };
