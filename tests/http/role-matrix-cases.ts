@@ -53,19 +53,41 @@ export const ROUTES: Record<
     allowed: STAGING_READERS,
     path: (w) => `/api/o/${w.org.slug}/environments/${w.org.env.staging}/export?format=env`,
   },
-  // The console's icon (app/icon.svg): a static file, for every browser before it signs in.
+  // The machine API with a person's session: the console's own checks (a token's are the machine tests').
   "/api/v1/environments/[name]/values": {
-    allowed: [],
-    path: () => "/api/v1/environments/staging/values",
-    token: true,
+    allowed: STAGING_READERS,
+    path: (w) => `/api/v1/environments/staging/values?org=${w.org.slug}`,
+    person: true,
   },
-  "/api/v1/environments": { allowed: [], path: () => "/api/v1/environments", token: true },
+  "/api/v1/environments": {
+    allowed: MEMBERS,
+    path: (w) => `/api/v1/environments?org=${w.org.slug}`,
+    person: true,
+  },
   "/api/v1/whoami": { allowed: [], path: () => "/api/v1/whoami", token: true },
+  // A key that names nothing: readers are told it is not there, everyone else is refused first.
   "/api/v1/environments/[name]/values/[key]": {
-    allowed: [],
-    method: "PUT",
-    path: () => "/api/v1/environments/staging/values/SOME_KEY",
-    token: true,
+    allowed: STAGING_READERS,
+    allowedStatus: 404,
+    path: (w) => `/api/v1/environments/staging/values/SOME_KEY?org=${w.org.slug}`,
+    person: true,
+  },
+  "/api/v1/environments/[name]/drift": {
+    allowed: MEMBERS,
+    path: (w) => `/api/v1/environments/staging/drift?org=${w.org.slug}`,
+    person: true,
+  },
+  "/api/v1/environments/[name]/health": {
+    allowed: MEMBERS,
+    path: (w) => `/api/v1/environments/staging/health?org=${w.org.slug}`,
+    person: true,
+  },
+  "/api/v1/variables": { allowed: MEMBERS, path: (w) => `/api/v1/variables?org=${w.org.slug}`, person: true },
+  "/api/v1/variables/[key]": {
+    allowed: MEMBERS,
+    allowedStatus: 404,
+    path: (w) => `/api/v1/variables/SOME_KEY?org=${w.org.slug}`,
+    person: true,
   },
   "/api/v1/openapi.json": {
     allowed: [...SIGNED_IN, "anonymous"],
@@ -85,6 +107,7 @@ export const ROUTES: Record<
     path: (w) => `/api/v1/tokens/${randomUUID()}?org=${w.org.slug}`,
     person: true,
   },
+  // The console's icon (app/icon.svg): a static file, for every browser before it signs in.
   "/icon.svg": { allowed: [...SIGNED_IN, "anonymous"], path: () => "/icon.svg", public: true },
   // next-auth's own endpoints (sign-in, session, sign-out) are public by design, tested by the sign-in tests.
   "/api/auth/[...nextauth]": {
