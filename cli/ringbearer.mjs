@@ -4,82 +4,23 @@
  * (docs/cli.md). Plain JavaScript with one dependency (commander), so it starts fast; it calls nothing but the
  * console, and never prints a token.
  */
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
+import { diffEnvironments, setValue } from "./changes.mjs";
+import {
+  CliError,
+  call,
+  online,
+  readValues,
+  request,
+  segment,
+  settings,
+  Unreachable,
+  version,
+} from "./console.mjs";
+import { ago, duration, runWith } from "./run-command.mjs";
 import { loadSnapshot, saveSnapshot } from "./snapshot.mjs";
 
 const FORMATS = ["dotenv", "json", "yaml", "shell", "docker"];
-const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-
-/** A failure the user can act on: its message on stderr, exit code 1. */
-class CliError extends Error {}
-
-/** "24h", "30m", "90s", "2d" (or a number of seconds) in milliseconds. */
-function duration(raw) {
-  const m = /^(\d{1,7})(s|m|h|d)?$/.exec(String(raw).trim());
-  if (!m) throw new InvalidArgumentError("use a duration such as 30m, 24h or 7d");
-  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? "s"];
-}
-
-function settings(options) {
-  const url = (options.url ?? process.env.RINGBEARER_URL ?? "").replace(/\/+$/, "");
-  const token = options.token ?? process.env.RINGBEARER_TOKEN ?? "";
-  if (!url)
-    throw new CliError(
-      "Set RINGBEARER_URL (or --url) to the console's address, e.g. https://console.example",
-    );
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new CliError("RINGBEARER_URL is not an address such as https://console.example");
-  }
-  // The token travels in every request: in clear only to a console on this machine.
-  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(parsed.hostname);
-  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback))
-    throw new CliError("RINGBEARER_URL must be https:// (http:// only for a console on this machine)");
-  if (!token)
-    throw new CliError(
-      "Set RINGBEARER_TOKEN (or --token) to a service token (rb_st_…) from the console's Tokens page",
-    );
-  return { url, token };
-}
-
-/** Thrown when the console could not be reached at all (the offline fallback applies), never for a refusal. */
-class Unreachable extends Error {}
-
-/** GET a path of the machine API: the body, Unreachable, or a CliError with the console's problem. */
-async function request({ url, token }, path, timeoutMs = 15_000) {
-  let response;
-  try {
-    response = await fetch(`${url}${path}`, {
-      headers: { authorization: `Bearer ${token}`, "user-agent": `ringbearer-cli/${version}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    throw new Unreachable(`the console at ${url} is unreachable (${error.cause?.code ?? error.name})`);
-  }
-  const body = await response.text();
-  if (response.ok) return body;
-  if (response.status >= 502) throw new Unreachable(`the console at ${url} answered ${response.status}`);
-  let problem = {};
-  try {
-    problem = JSON.parse(body);
-  } catch {}
-  const code = problem.code ? ` (${problem.code})` : "";
-  // Field errors say what to change (they name keys and fields, never values).
-  const details = Object.entries(problem.errors ?? {}).map(
-    ([field, messages]) => `\n  ${field}: ${[messages].flat().join("; ")}`,
-  );
-  throw new CliError(
-    `${problem.title ?? `The console answered ${response.status}`}${code}${details.join("")}`,
-  );
-}
-
-/** One environment's values in a format. */
-const readValues = (config, environment, format) =>
-  request(config, `/api/v1/environments/${encodeURIComponent(environment)}/values?format=${format}`);
 
 const program = new Command("ringbearer")
   .description("An environment's configuration from the Ringbearer console, for deploy pipelines and apps")
@@ -96,12 +37,9 @@ program
   .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("dotenv"))
   .action(async (options) => {
     const config = settings(program.opts());
-    try {
-      process.stdout.write(await readValues(config, options.env, options.format));
-    } catch (error) {
-      if (error instanceof Unreachable) throw new CliError(`Cannot export: ${error.message}`);
-      throw error;
-    }
+    process.stdout.write(
+      await online("Cannot export", () => readValues(config, options.env, options.format)),
+    );
   });
 
 program
@@ -109,9 +47,7 @@ program
   .description("show what the token is: its organization, environments, access and expiry")
   .action(async () => {
     const config = settings(program.opts());
-    const body = await request(config, "/api/v1/whoami").catch((error) => {
-      throw error instanceof Unreachable ? new CliError(`Cannot ask: ${error.message}`) : error;
-    });
+    const body = await online("Cannot ask", () => request(config, "/api/v1/whoami"));
     const me = JSON.parse(body);
     const scope = [me.namePrefix && `names ${me.namePrefix}…`, me.tag && `tag ${me.tag}`].filter(Boolean);
     process.stdout.write(
@@ -125,9 +61,7 @@ program
   .description("list the environments the token may read")
   .action(async () => {
     const config = settings(program.opts());
-    const body = await request(config, "/api/v1/environments").catch((error) => {
-      throw error instanceof Unreachable ? new CliError(`Cannot list: ${error.message}`) : error;
-    });
+    const body = await online("Cannot list", () => request(config, "/api/v1/environments"));
     for (const e of JSON.parse(body).environments) process.stdout.write(`${e.name}\t${e.type}\n`);
   });
 
@@ -138,15 +72,70 @@ program
   .requiredOption("-e, --env <name>", "the environment")
   .action(async (key, options) => {
     const config = settings(program.opts());
-    const values = JSON.parse(
-      await readValues(config, options.env, "json").catch((error) => {
-        throw error instanceof Unreachable ? new CliError(`Cannot read: ${error.message}`) : error;
-      }),
-    );
-    if (!Object.hasOwn(values, key))
-      throw new CliError(`${key} has no value in ${options.env} that this token may read`);
-    process.stdout.write(`${values[key]}\n`);
+    const path = `/api/v1/environments/${segment(options.env)}/values/${segment(key)}`;
+    const answer = await online("Cannot read", () => call(config, path)).catch((error) => {
+      if (error.status === 404)
+        throw new CliError(`${key} has no value in ${options.env} that this token may read`);
+      throw error;
+    });
+    process.stdout.write(`${JSON.parse(answer.body).value}\n`);
   });
+
+program
+  .command("set")
+  .description("set one value (a read-write token): KEY=value, or KEY with the value on stdin")
+  .argument(
+    "<assignment>",
+    "KEY=value, or KEY alone to read the value from stdin (kept out of shell history)",
+  )
+  .requiredOption("-e, --env <name>", "the environment")
+  .option("-m, --note <text>", "why (the change request's reason when it waits for a reviewer)")
+  .action(async (assignment, options) => {
+    const config = settings(program.opts());
+    const at = assignment.indexOf("=");
+    const key = at === -1 ? assignment : assignment.slice(0, at);
+    const value = at === -1 ? await valueFromStdin(key) : assignment.slice(at + 1);
+    const outcome = await online("Cannot set", () =>
+      setValue(config, { environment: options.env, key, value, note: options.note }),
+    );
+    if (outcome.status === "requested")
+      process.stdout.write(
+        `${key}: a ${outcome.changeRequest.riskLevel} change in ${options.env}; it waits for a reviewer: ${config.url}${outcome.changeRequest.url}\n`,
+      );
+    else process.stdout.write(`${key} set in ${options.env} (version ${outcome.version})\n`);
+  });
+
+program
+  .command("diff")
+  .description("compare two environments: keys only one has and keys whose values differ (names only)")
+  .requiredOption("-e, --env <name...>", "the two environments: --env staging --env production")
+  .option("--show-values", "print the values too (they are secrets: mind where the output goes)")
+  .option("--exit-code", "exit 2 when they differ (1 stays for errors)")
+  .action(async (options) => {
+    if (options.env.length !== 2) throw new CliError("Name two environments: --env staging --env production");
+    const config = settings(program.opts());
+    const { lines, differences, compared } = await online("Cannot compare", () =>
+      diffEnvironments(config, options.env, { showValues: options.showValues }),
+    );
+    for (const line of lines) process.stdout.write(`${line}\n`);
+    process.stderr.write(
+      differences === 0
+        ? `${options.env.join(" and ")}: the same ${compared} keys and values\n`
+        : `${differences} of ${compared} keys differ\n`,
+    );
+    if (options.exitCode && differences > 0) process.exitCode = 2;
+  });
+
+/** The value `set KEY` reads from stdin (a pipe or a file), without its final line break. */
+async function valueFromStdin(key) {
+  if (process.stdin.isTTY)
+    throw new CliError(
+      `Give ${key}=value, or pipe the value in: printf %s "$VALUE" | ringbearer set ${key} --env …`,
+    );
+  let text = "";
+  for await (const chunk of process.stdin) text += chunk;
+  return text.replace(/\r?\n$/, "");
+}
 
 program
   .command("run")
@@ -192,40 +181,6 @@ program
     }
     await runWith(command, values);
   });
-
-const ago = (ms) =>
-  ms < 120_000
-    ? `${Math.round(ms / 1000)} s`
-    : ms < 7_200_000
-      ? `${Math.round(ms / 60_000)} min`
-      : `${(ms / 3_600_000).toFixed(1)} h`;
-
-/** Starts the command with the values in its environment; forwards signals; exits as it exits. */
-function runWith([file, ...args], values) {
-  return new Promise(() => {
-    const child = spawn(file, args, { stdio: "inherit", env: { ...process.env, ...values } });
-    const forward = (signal) => () => child.kill(signal);
-    const signals = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
-    const handlers = signals.map((s) => [s, forward(s)]);
-    for (const [s, h] of handlers) process.on(s, h);
-    child.on("error", (error) => {
-      process.stderr.write(
-        `ringbearer: cannot start ${file}: ${error.code === "ENOENT" ? "no such command" : error.message}\n`,
-      );
-      process.exit(127);
-    });
-    child.on("exit", (code, signal) => {
-      for (const [s, h] of handlers) process.off(s, h);
-      if (signal) {
-        // Ended by a signal: end the same way, so whoever started us sees it.
-        process.kill(process.pid, signal);
-        setTimeout(() => process.exit(128 + 1), 1000).unref();
-        return;
-      }
-      process.exit(code ?? 1);
-    });
-  });
-}
 
 try {
   await program.parseAsync(process.argv);

@@ -4,7 +4,7 @@
  * signals, and the encrypted offline snapshot — used when the console is unreachable, refused when too old,
  * never plaintext on disk.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
@@ -19,6 +19,7 @@ import { setValue } from "@/server/values/values";
 import { createVariable } from "@/server/variables/variables";
 import { makeOrg, type TestOrg } from "../db/support";
 import { freePort } from "./app-server";
+import { cli } from "./cli-process";
 
 const VALUES = {
   DATABASE_URL: "postgres://app:s3cret@db.internal:5432/app?sslmode=require",
@@ -26,30 +27,6 @@ const VALUES = {
   MULTI_LINE: "line one\nline two",
   EMPTY_LOOKING: "no",
 };
-
-type Ran = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
-
-function cli(
-  args: string[],
-  env: Record<string, string>,
-  onStart?: (child: ChildProcess) => void,
-): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["cli/ringbearer.mjs", ...args], {
-      env: { ...process.env, ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d;
-    });
-    onStart?.(child);
-    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
 
 describe("the ringbearer CLI", () => {
   let org: TestOrg;
