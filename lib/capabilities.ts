@@ -37,6 +37,7 @@ export const CAPABILITIES = [
   "metadata:read",
   "approvals:decide",
   "tokens:manage",
+  "tokens:personal",
   "webhooks:manage",
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -131,6 +132,8 @@ export const CAPABILITY_TABLE: Record<Capability, Record<Role, Tiers>> = {
   "approvals:decide": roles("owner", "admin", "security_reviewer"),
   // Create and revoke service tokens (machine access to values; a token never exceeds its creator's reads).
   "tokens:manage": roles("owner", "admin"),
+  // A personal token for oneself (`ringbearer login`, 12 hours): it acts as its creator, never beyond them.
+  "tokens:personal": roles(...ROLES),
   // Add, change and remove webhook endpoints, replay deliveries and send test events (also enforced in SQL).
   "webhooks:manage": roles("owner", "admin"),
 };
@@ -163,5 +166,6 @@ export const CAPABILITY_WORDS: Record<Capability, string> = {
   "metadata:read": "read this organization",
   "approvals:decide": "approve or reject changes",
   "tokens:manage": "create and revoke service tokens",
+  "tokens:personal": "sign the CLI in with a personal token",
   "webhooks:manage": "manage webhook endpoints",
 };

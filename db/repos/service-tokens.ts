@@ -17,12 +17,23 @@ export async function insertServiceToken(tx: Tx, values: ServiceTokenInsert) {
   return row;
 }
 
-/** Revokes a live token of the current organization: its id and name, or undefined (none, or revoked). */
-export async function revokeServiceTokenRow(tx: Tx, id: string, userId: string) {
+/**
+ * Revokes a live token of the current organization (only a personal token of `personalOf` when given): its id and
+ * name, or undefined (none, or revoked).
+ */
+export async function revokeServiceTokenRow(tx: Tx, id: string, userId: string, personalOf?: string) {
   const [row] = await tx
     .update(serviceTokens)
     .set({ revokedAt: new Date(), revokedBy: userId })
-    .where(and(eq(serviceTokens.id, id), isNull(serviceTokens.revokedAt)))
+    .where(
+      and(
+        eq(serviceTokens.id, id),
+        isNull(serviceTokens.revokedAt),
+        personalOf
+          ? and(eq(serviceTokens.createdBy, personalOf), eq(serviceTokens.kind, "personal"))
+          : undefined,
+      ),
+    )
     .returning({ id: serviceTokens.id, name: serviceTokens.name });
   return row;
 }

@@ -34,10 +34,13 @@ export const serviceTokens = pgTable(
     lastUsedAt: timestamp({ withTimezone: true }),
     lastUsedFrom: varchar({ length: 45 }),
     useCount: bigint({ mode: "number" }).notNull().default(0),
+    /** `service` (made on the Tokens page or the API), or `personal` (a CLI login's, for its creator alone). */
+    kind: varchar({ length: 16 }).notNull().default("service"),
   },
   (t) => [
     index("idx_service_tokens_org").on(t.organizationId, t.createdAt.desc()),
     check("service_tokens_access_check", sql`${t.access} in (${inList(TOKEN_ACCESS)})`),
+    check("service_tokens_kind_check", sql`${t.kind} in ('service', 'personal')`),
     check("service_tokens_scope_check", sql`cardinality(${t.environmentIds}) > 0`),
   ],
 );
@@ -53,3 +56,34 @@ export const organizationValueVersions = pgTable("organization_value_versions", 
     .references(() => organizations.id, { onDelete: "cascade" }),
   version: bigint({ mode: "number" }).notNull().default(0),
 });
+
+/**
+ * CLI logins (`ringbearer login`, migration 0032): a device-authorization request a person approves in the console,
+ * whose next poll receives a personal token. Only the functions of 0032 read or write it.
+ */
+export const cliLogins = pgTable(
+  "cli_logins",
+  {
+    id: id(),
+    deviceCodeHash: varchar({ length: 64 }).notNull().unique(),
+    userCodeHash: varchar({ length: 64 }).notNull().unique(),
+    clientName: varchar({ length: 100 }).notNull(),
+    requestedFrom: varchar({ length: 45 }),
+    userAgent: varchar({ length: 200 }),
+    status: varchar({ length: 16 }).notNull().default("pending"),
+    organizationId: uuid().references(() => organizations.id, { onDelete: "cascade" }),
+    decidedBy: uuid().references(() => users.id, { onDelete: "cascade" }),
+    decidedAt: timestamp({ withTimezone: true }),
+    environmentIds: uuid().array(),
+    access: varchar({ length: 16 }),
+    tokenId: uuid().references(() => serviceTokens.id),
+    lastPolledAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index("idx_cli_logins_expires").on(t.expiresAt),
+    check("cli_logins_status_check", sql`${t.status} in ('pending', 'approved', 'denied', 'delivered')`),
+    check("cli_logins_access_check", sql`${t.access} is null or ${t.access} in ('read', 'read-write')`),
+  ],
+);

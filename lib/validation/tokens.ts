@@ -59,3 +59,22 @@ export const variablePageQuery = z.object({
     .max(1000, "Enter a number from 1 to 1000")
     .default(500),
 });
+
+/** `ringbearer login` starts: the name of the machine it runs on (shown to the person who approves). */
+export const cliLoginStartInput = z.object({ client: optionalText(100) });
+
+/** `ringbearer login` polls with its device code. */
+export const cliLoginPollInput = z.object({
+  deviceCode: safeString(64, "Send the deviceCode the login began with"),
+});
+
+/** A person approves or denies a CLI login in the console: the code it shows, environments and an access. */
+export const cliLoginDecision = z.object({
+  code: requiredText(20, "Code"),
+  decision: z.enum(["approve", "deny"], { error: "Approve or deny" }),
+  environments: z.preprocess(
+    (v) => (typeof v === "string" ? [v] : (v ?? [])),
+    z.array(safeString(64)).max(50),
+  ),
+  access: z.enum(TOKEN_ACCESS, { error: "Choose read or read-write" }).default("read"),
+});

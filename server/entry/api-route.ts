@@ -60,3 +60,21 @@ export function apiRoute<
       return run({ kind: "person", ctx }, clientInfo((name) => request.headers.get(name)).ip);
     });
 }
+
+/**
+ * A route of the machine API open to anyone (starting and polling `ringbearer login`): the handler authorizes
+ * itself with what it is sent, and limits itself. JSON body (at most 64 KB) zod-parsed; refusals are problem+json.
+ */
+export function publicApiRoute<B extends z.ZodType = z.ZodType<Record<string, never>>>(def: {
+  capability: "public";
+  body?: B;
+  run: (call: { request: Request; ip: string | undefined; body: z.infer<B> }) => Promise<Response>;
+}): Handler {
+  return (request: Request) =>
+    answerProblems("public API route", async () => {
+      const body = def.body
+        ? await parseInput(def.body, (await readJsonBody(request)) as Record<string, unknown>)
+        : ({} as z.infer<B>);
+      return def.run({ request, ip: clientInfo((name) => request.headers.get(name)).ip, body });
+    });
+}

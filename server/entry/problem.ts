@@ -38,7 +38,11 @@ export async function answerProblems(what: string, run: () => Promise<Response>)
     return await run();
   } catch (raw) {
     const error = toAppError(raw);
-    if (error instanceof AppError) return problemResponse(error);
+    if (error instanceof AppError) {
+      // A limit that knows when it ends says so (a token's minute adds its own in token-route).
+      const wait = error.meta?.retryAfter;
+      return problemResponse(error, typeof wait === "number" ? { "Retry-After": String(wait) } : {});
+    }
     log.error({ err: raw }, `${what} failed`);
     return problemResponse(new AppError("internal"));
   }

@@ -4,8 +4,9 @@ import { type EnvironmentRef, environmentRefs } from "@/db/repos/grants";
 import { organizationMaxTokenDays, updateOrganizationMaxTokenDays } from "@/db/repos/organizations";
 import { insertServiceToken, revokeServiceTokenRow, serviceTokenByHash } from "@/db/repos/service-tokens";
 import { tokenHash } from "@/db/vault";
+import { PERSONAL_TOKEN_HOURS } from "@/lib/cli-login";
 import { AppError } from "@/lib/errors";
-import { atLeast, type Permission } from "@/lib/policy";
+import { atLeast, can, type Permission } from "@/lib/policy";
 import type { Role } from "@/lib/roles";
 import {
   addressAllowed,
@@ -33,10 +34,52 @@ export async function createServiceToken(tx: Tx, ctx: TenantContext, input: Serv
   const unknown = names.filter((n) => !envs.some((e) => e.name === n));
   if (unknown.length > 0)
     throw new AppError("validation", { environments: [`No environment is named ${unknown.join(", ")}`] });
-  const chosen = names.map((n) => envs.find((e) => e.name === n) as EnvironmentRef);
-  // Never more than its creator: a token reads (or writes) only where the creator does today. It acts as
-  // its creator at every use too, so a creator who loses access takes the token's access with them.
-  const need: Permission = input.access === "read-write" ? "write" : "read";
+  const maxDays = (await organizationMaxTokenDays(tx, ctx.organizationId)) ?? MAX_TOKEN_DAYS;
+  if (input.expiresInDays > maxDays)
+    throw new AppError("validation", {
+      expiresInDays: [`Tokens of this organization live at most ${maxDays} days`],
+    });
+  return mint(tx, ctx, {
+    ...input,
+    chosen: names.map((n) => envs.find((e) => e.name === n) as EnvironmentRef),
+    expiresAt: new Date(Date.now() + input.expiresInDays * DAY_MS),
+    kind: "service",
+  });
+}
+
+/**
+ * A personal token for the caller alone (a CLI login they approved): these environments of theirs, for
+ * PERSONAL_TOKEN_HOURS. Any member may make one (`tokens:personal`): it acts as them, never beyond them.
+ */
+export async function createPersonalToken(
+  tx: Tx,
+  ctx: TenantContext,
+  input: { client: string; environmentIds: string[]; access: TokenAccess },
+) {
+  requireCapability(ctx, "tokens:personal");
+  const chosen = (await environmentRefs(tx, ctx)).filter((e) => input.environmentIds.includes(e.id));
+  if (chosen.length === 0 || chosen.length < new Set(input.environmentIds).size)
+    throw new AppError("validation", {
+      environments: ["Choose at least one environment of this organization"],
+    });
+  return mint(tx, ctx, {
+    name: `CLI: ${input.client}`.slice(0, 100),
+    access: input.access,
+    allowedCidrs: [],
+    chosen,
+    expiresAt: new Date(Date.now() + PERSONAL_TOKEN_HOURS * 3_600_000),
+    kind: "personal",
+  });
+}
+
+/** Refuses (422 on `environments`) a token that would read or write where its creator does not today. */
+export async function requireWithinCreator(
+  tx: Tx,
+  ctx: TenantContext,
+  chosen: EnvironmentRef[],
+  access: TokenAccess,
+) {
+  const need: Permission = access === "read-write" ? "write" : "read";
   const permissions = await valuePermissions(tx, ctx, null, chosen);
   const beyond = chosen.filter((_, i) => !atLeast(permissions[i].permission, need));
   if (beyond.length > 0)
@@ -45,26 +88,43 @@ export async function createServiceToken(tx: Tx, ctx: TenantContext, input: Serv
         `You cannot ${need} the values of ${beyond.map((e) => e.name).join(", ")}, so a token of yours cannot either`,
       ],
     });
-  const environmentIds = chosen.map((e) => e.id);
-  const maxDays = (await organizationMaxTokenDays(tx, ctx.organizationId)) ?? MAX_TOKEN_DAYS;
-  if (input.expiresInDays > maxDays)
-    throw new AppError("validation", {
-      expiresInDays: [`Tokens of this organization live at most ${maxDays} days`],
-    });
+}
+
+/**
+ * Mints a token, never more than its creator: it reads (or writes) only where the creator does today. It acts as
+ * its creator at every use too, so a creator who loses access takes the token's access with them.
+ */
+async function mint(
+  tx: Tx,
+  ctx: TenantContext,
+  input: {
+    name: string;
+    access: TokenAccess;
+    namePrefix?: string;
+    tag?: string;
+    allowedCidrs: string[];
+    chosen: EnvironmentRef[];
+    expiresAt: Date;
+    kind: "service" | "personal";
+  },
+) {
+  const { chosen, expiresAt } = input;
+  await requireWithinCreator(tx, ctx, chosen, input.access);
+  const names = chosen.map((e) => e.name);
   const token = newServiceToken();
-  const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);
   const row = await insertServiceToken(tx, {
     organizationId: ctx.organizationId,
     name: input.name,
     tokenHash: tokenHash(token),
     hint: tokenHint(token),
-    environmentIds,
+    environmentIds: chosen.map((e) => e.id),
     access: input.access,
     namePrefix: input.namePrefix ?? null,
     tag: input.tag ?? null,
     allowedCidrs: input.allowedCidrs,
     expiresAt,
     createdBy: ctx.userId,
+    kind: input.kind,
   });
   await writeAudit(tx, ctx, {
     action: "create",
@@ -77,6 +137,7 @@ export async function createServiceToken(tx: Tx, ctx: TenantContext, input: Serv
       access: input.access,
       expiresAt: expiresAt.toISOString(),
       allowedCidrs: input.allowedCidrs,
+      ...(input.kind === "personal" ? { personal: true } : {}),
     },
   });
   return { id: row.id, token, expiresAt, environments: names };
@@ -100,10 +161,14 @@ export async function setTokenLifetime(tx: Tx, ctx: TenantContext, input: { maxT
   return { maxTokenDays: input.maxTokenDays };
 }
 
-/** Revokes a token of the caller's organization at once; not_found for none (or another organization's). */
+/**
+ * Revokes a token of the caller's organization at once; not_found for none (or another organization's). Owners and
+ * admins revoke any; everyone their own personal tokens.
+ */
 export async function revokeServiceToken(tx: Tx, ctx: TenantContext, id: string) {
-  requireCapability(ctx, "tokens:manage");
-  const row = await revokeServiceTokenRow(tx, id, ctx.userId);
+  const any = can(ctx.role, "tokens:manage");
+  if (!any) requireCapability(ctx, "tokens:personal");
+  const row = await revokeServiceTokenRow(tx, id, ctx.userId, any ? undefined : ctx.userId);
   if (!row) throw new AppError("not_found");
   await writeAudit(tx, ctx, {
     action: "delete",

@@ -8,7 +8,14 @@ import { readFileSync } from "node:fs";
 import ts from "typescript";
 
 export const ACTION_BUILDERS = ["orgAction", "orgSteps", "userAction", "publicAction"] as const;
-export const ROUTE_BUILDERS = ["orgRoute", "publicRoute", "tokenRoute", "personRoute", "apiRoute"] as const;
+export const ROUTE_BUILDERS = [
+  "orgRoute",
+  "publicRoute",
+  "tokenRoute",
+  "personRoute",
+  "apiRoute",
+  "publicApiRoute",
+] as const;
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 export type Export = { name: string; builder: string | null; capability: string | null; problem?: string };
