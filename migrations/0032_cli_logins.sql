@@ -41,6 +41,7 @@ BEGIN
   -- The functions below run as the owner; a backup reads every row as the owner too (0023). The app role has no
   -- grant and no policy: it reaches a login only through the functions.
   EXECUTE format('CREATE POLICY cli_logins_definer ON cli_logins FOR ALL TO %I USING (true) WITH CHECK (true)', current_user);
+  EXECUTE format('CREATE POLICY cli_logins_owner_backup_read ON cli_logins FOR SELECT TO %I USING (session_user = current_user)', current_user);
   REVOKE ALL ON cli_logins FROM PUBLIC;
 END $$;
 --> statement-breakpoint
