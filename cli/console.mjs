@@ -4,6 +4,7 @@
  * answered at all (Unreachable: the offline fallback applies). It never prints a token or a value.
  */
 import { readFileSync } from "node:fs";
+import { loadLogin } from "./credentials.mjs";
 
 export const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
@@ -13,10 +14,9 @@ export class CliError extends Error {}
 /** Thrown when the console could not be reached at all (the offline fallback applies), never for a refusal. */
 export class Unreachable extends Error {}
 
-/** The console's address and the token, checked: https (http only on this machine), both present. */
-export function settings(options) {
+/** The console's address, checked: https (http only on this machine). */
+export function consoleUrl(options) {
   const url = (options.url ?? process.env.RINGBEARER_URL ?? "").replace(/\/+$/, "");
-  const token = options.token ?? process.env.RINGBEARER_TOKEN ?? "";
   if (!url)
     throw new CliError(
       "Set RINGBEARER_URL (or --url) to the console's address, e.g. https://console.example",
@@ -31,11 +31,25 @@ export function settings(options) {
   const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(parsed.hostname);
   if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback))
     throw new CliError("RINGBEARER_URL must be https:// (http:// only for a console on this machine)");
-  if (!token)
+  return url;
+}
+
+/**
+ * The console's address and the token: --token or RINGBEARER_TOKEN, else the personal token `ringbearer login` kept
+ * for that console while it lasts.
+ */
+export function settings(options) {
+  const url = consoleUrl(options);
+  const given = options.token ?? process.env.RINGBEARER_TOKEN ?? "";
+  if (given) return { url, token: given };
+  const login = loadLogin(url);
+  if (!login)
     throw new CliError(
-      "Set RINGBEARER_TOKEN (or --token) to a service token (rb_st_…) from the console's Tokens page",
+      "Set RINGBEARER_TOKEN (or --token) to a service token (rb_st_…) from the console's Tokens page, or run ringbearer login",
     );
-  return { url, token };
+  if (Date.parse(login.expiresAt) <= Date.now())
+    throw new CliError(`Your CLI login to ${url} ended at ${login.expiresAt}: run ringbearer login again`);
+  return { url, token: login.token };
 }
 
 /** The console's problem in words: its title, code and field errors (which name keys and fields, never values). */
@@ -69,7 +83,7 @@ export async function call(
     response = await fetch(`${url}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${token}`,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
         "user-agent": `ringbearer-cli/${version}`,
         ...(body === undefined ? {} : { "content-type": "application/json" }),
         ...headers,

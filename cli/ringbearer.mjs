@@ -17,6 +17,7 @@ import {
   Unreachable,
   version,
 } from "./console.mjs";
+import { login, logout } from "./login.mjs";
 import { ago, duration, runWith } from "./run-command.mjs";
 import { loadSnapshot, saveSnapshot } from "./snapshot.mjs";
 
@@ -40,6 +41,24 @@ program
     process.stdout.write(
       await online("Cannot export", () => readValues(config, options.env, options.format)),
     );
+  });
+
+program
+  .command("login")
+  .description("sign this CLI in: approve its code in the console for a 12-hour personal token")
+  .option("--name <machine>", "how the console names this machine (default: its hostname)")
+  .action(async (options) => {
+    const kept = await online("Cannot sign in", () => login({ ...program.opts(), name: options.name }));
+    process.stdout.write(
+      `Signed in to ${kept.organization}: ${kept.access} on ${kept.environments.join(", ")}, until ${kept.expiresAt}\n`,
+    );
+  });
+
+program
+  .command("logout")
+  .description("revoke this CLI's personal token and forget it")
+  .action(async () => {
+    process.stdout.write(`${await logout(program.opts())}\n`);
   });
 
 program

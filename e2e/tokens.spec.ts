@@ -1,4 +1,7 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { asUser, navigate, ORG } from "./support";
 
@@ -68,10 +71,50 @@ test("an admin creates a service token (shown once), a pipeline reads staging wi
   await context.close();
 });
 
-test("a developer sees no tokens and cannot create one", async ({ browser }) => {
+test("a developer sees no service tokens, signs the CLI in with a code, and revokes that login", async ({
+  browser,
+}) => {
   const { page, context } = await asUser(browser, "dev@demo.test");
   await page.goto(`/o/${ORG}/tokens`);
   await expect(page.getByText("Only owners and admins see and manage service tokens.")).toBeVisible();
   await expect(page.getByRole("form", { name: "Create token" })).toHaveCount(0);
+
+  // `ringbearer login` on a build machine shows a code; the developer approves it in the console.
+  const env = {
+    ...process.env,
+    RINGBEARER_URL: test.info().project.use.baseURL as string,
+    RINGBEARER_TOKEN: "",
+    RINGBEARER_CONFIG_DIR: mkdtempSync(join(tmpdir(), "rb-e2e-login-")),
+  };
+  const login = spawn(process.execPath, ["cli/ringbearer.mjs", "login", "--name", "e2e-box"], { env });
+  let stderr = "";
+  const code = await new Promise<string>((resolve) =>
+    login.stderr.on("data", (d: Buffer) => {
+      stderr += d;
+      const m = /code ([A-Z]{4}-[A-Z]{4})/.exec(stderr);
+      if (m) resolve(m[1]);
+    }),
+  );
+  const exited = new Promise<number | null>((resolve) => login.on("exit", resolve));
+  await page.goto(`/cli-login?code=${code}`);
+  await expect(page.getByRole("heading", { level: 2, name: `Code ${code}` })).toBeVisible();
+  await expect(page.getByText("e2e-box")).toBeVisible();
+  const form = page.getByRole("form", { name: "Approve CLI login" });
+  await form.getByRole("checkbox", { name: "staging" }).check();
+  await form.getByRole("button", { name: "Approve" }).click();
+  await expect(page.getByRole("status")).toContainText("Approved. e2e-box receives its token");
+  expect(await exited, stderr).toBe(0);
+  const whoami = () =>
+    spawnSync(process.execPath, ["cli/ringbearer.mjs", "whoami"], { encoding: "utf8", env });
+  expect(whoami().stdout).toContain("environments staging\naccess read");
+
+  await page.goto(`/o/${ORG}/tokens`);
+  const mine = page
+    .getByRole("table", { name: "Your CLI logins" })
+    .getByRole("row")
+    .filter({ hasText: "e2e-box" });
+  await mine.getByRole("button", { name: "Revoke the token CLI: e2e-box" }).click();
+  await expect(page.getByRole("table", { name: "Your CLI logins" })).toHaveCount(0);
+  expect(whoami().stderr).toContain("(token_revoked)");
   await context.close();
 });

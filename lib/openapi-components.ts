@@ -2,7 +2,12 @@ import { z } from "zod";
 import { PROBLEM_CODES } from "./problems";
 import { RISK_LEVELS } from "./risk";
 import { TOKEN_ACCESS } from "./service-tokens";
-import { serviceTokenInput, tokenValueInput } from "./validation/tokens";
+import {
+  cliLoginPollInput,
+  cliLoginStartInput,
+  serviceTokenInput,
+  tokenValueInput,
+} from "./validation/tokens";
 import { variableInput } from "./validation/variables";
 
 /** A zod schema as the JSON Schema of what a client sends (zod's own conversion; OpenAPI 3.1 is JSON Schema). */
@@ -40,6 +45,31 @@ export const OPENAPI_COMPONENTS = {
     ServiceTokenInput: schemaOf(serviceTokenInput),
     ValueInput: schemaOf(tokenValueInput),
     VariableInput: schemaOf(variableInput),
+    CliLoginStart: schemaOf(cliLoginStartInput),
+    CliLoginPoll: schemaOf(cliLoginPollInput),
+    CliLogin: {
+      type: "object",
+      properties: {
+        deviceCode: { type: "string", description: "Kept by the CLI; polls with it" },
+        userCode: { type: "string", pattern: "^[B-DF-HJ-NP-TV-XZ]{4}-[B-DF-HJ-NP-TV-XZ]{4}$" },
+        verificationUri: { type: "string" },
+        verificationUriComplete: { type: "string" },
+        expiresIn: { type: "integer", description: "Seconds" },
+        interval: { type: "integer", description: "Seconds between polls" },
+      },
+    },
+    CliLoginState: {
+      type: "object",
+      required: ["status"],
+      properties: {
+        status: { type: "string", enum: ["pending", "denied", "expired", "approved"] },
+        token: { type: "string", description: "Only with `approved`, only once: a 12-hour personal token" },
+        organization: { type: "string" },
+        environments: { type: "array", items: { type: "string" } },
+        access: { type: "string", enum: [...TOKEN_ACCESS] },
+        expiresAt: { type: "string", format: "date-time" },
+      },
+    },
     Value: {
       type: "object",
       properties: {

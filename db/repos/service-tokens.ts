@@ -74,7 +74,7 @@ const revoker = alias(users, "revoker");
  * The organization's tokens, newest first: scope (environment names in the console's order), use and state;
  * never the hash.
  */
-export async function listServiceTokens(ctx: TenantContext) {
+export async function listServiceTokens(ctx: TenantContext, only: { personalOf?: string } = {}) {
   return withContext(ctx, (tx) =>
     tx
       .select({
@@ -102,7 +102,14 @@ export async function listServiceTokens(ctx: TenantContext) {
       .from(serviceTokens)
       .innerJoin(creator, eq(creator.id, serviceTokens.createdBy))
       .leftJoin(revoker, eq(revoker.id, serviceTokens.revokedBy))
-      .where(eq(serviceTokens.organizationId, ctx.organizationId))
+      .where(
+        and(
+          eq(serviceTokens.organizationId, ctx.organizationId),
+          only.personalOf
+            ? and(eq(serviceTokens.createdBy, only.personalOf), eq(serviceTokens.kind, "personal"))
+            : undefined,
+        ),
+      )
       .orderBy(desc(serviceTokens.createdAt))
       .limit(500),
   );

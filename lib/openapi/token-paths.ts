@@ -31,6 +31,12 @@ export const TOKEN_PATHS = {
         ...pick("401", "403", "429", "503"),
       },
     },
+    delete: {
+      operationId: "revokeSelf",
+      summary: "The presented token revokes itself (`ringbearer logout`)",
+      security: token,
+      responses: { "204": { description: "Revoked" }, ...pick("401", "403", "429", "503") },
+    },
   },
   "/api/v1/tokens": {
     post: {
@@ -83,6 +89,39 @@ export const TOKEN_PATHS = {
         orgQuery,
       ],
       responses: { "204": { description: "Revoked" }, ...pick("401", "403", "404", "503") },
+    },
+  },
+  "/api/v1/cli/login": {
+    post: {
+      operationId: "startCliLogin",
+      summary: "Begin a CLI login (RFC 8628 device authorization)",
+      description:
+        "Anyone may begin one (10 per address in 15 minutes). The person opens `verificationUriComplete`, checks `userCode` and approves it in the console; the CLI polls `/api/v1/cli/login/token` every `interval` seconds.",
+      security: [],
+      requestBody: { required: false, content: { "application/json": { schema: ref("CliLoginStart") } } },
+      responses: {
+        "200": { description: "Begun", content: { "application/json": { schema: ref("CliLogin") } } },
+        "413": problem("A body over 64 KB"),
+        ...pick("422", "429", "503"),
+      },
+    },
+  },
+  "/api/v1/cli/login/token": {
+    post: {
+      operationId: "pollCliLogin",
+      summary: "Poll a CLI login: pending, denied, expired, or approved with its token (once)",
+      security: [],
+      requestBody: { required: true, content: { "application/json": { schema: ref("CliLoginPoll") } } },
+      responses: {
+        "200": {
+          description: "Where it stands",
+          content: { "application/json": { schema: ref("CliLoginState") } },
+        },
+        "404": problem("No login has that device code"),
+        "409": problem("Another poll received the token at the same moment"),
+        "413": problem("A body over 64 KB"),
+        ...pick("422", "429", "503"),
+      },
     },
   },
   "/api/v1/openapi.json": {

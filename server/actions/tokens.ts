@@ -1,8 +1,9 @@
 "use server";
 
 import { z } from "zod";
-import { serviceTokenInput, tokenLifetimeInput } from "@/lib/validation/tokens";
+import { cliLoginDecision, serviceTokenInput, tokenLifetimeInput } from "@/lib/validation/tokens";
 import { orgAction } from "@/server/entry/action";
+import { decideLogin } from "@/server/tokens/cli-login";
 import { createServiceToken, revokeServiceToken, setTokenLifetime } from "@/server/tokens/service-tokens";
 
 const manage = { call: "form", capability: "tokens:manage", revalidate: "/tokens" } as const;
@@ -23,8 +24,11 @@ export const createTokenAction = orgAction({
   },
 });
 
+/** Owners and admins revoke any token; everyone their own personal (CLI) tokens (the service decides). */
 export const revokeTokenAction = orgAction({
-  ...manage,
+  call: "form",
+  capability: "tokens:personal",
+  revalidate: "/tokens",
   input: z.object({ id: z.uuid() }),
   run: (tx, ctx, { id }) => revokeServiceToken(tx, ctx, id),
 });
@@ -36,4 +40,19 @@ export const setTokenLifetimeAction = orgAction({
   revalidate: "/tokens",
   input: tokenLifetimeInput,
   run: (tx, ctx, input) => setTokenLifetime(tx, ctx, input),
+});
+
+/** Approves (for environments and an access within the caller's own) or denies a `ringbearer login`. */
+export const decideCliLoginAction = orgAction({
+  call: "form",
+  capability: "tokens:personal",
+  revalidate: "/tokens",
+  input: cliLoginDecision,
+  run: (tx, ctx, input) =>
+    decideLogin(tx, ctx, {
+      code: input.code,
+      approve: input.decision === "approve",
+      environments: input.environments,
+      access: input.access,
+    }),
 });

@@ -2,9 +2,11 @@ import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { environmentInOrg, environmentRefs } from "@/db/repos/grants";
 import { organizationSlug } from "@/db/repos/organizations";
+import { revokeServiceTokenRow } from "@/db/repos/service-tokens";
 import { liveVariableNamed } from "@/db/repos/variable-rows";
 import { AppError } from "@/lib/errors";
 import type { RiskLevel } from "@/lib/risk";
+import type { ServiceTokenContext } from "@/server/tokens/service-tokens";
 import { writeValues } from "@/server/values/value-writes";
 import { type ApiCaller, asCaller, environmentNamed, inScope } from "./caller";
 
@@ -79,5 +81,13 @@ export async function writeValue(
         },
       },
     };
+  });
+}
+
+/** The presented token revokes itself (`ringbearer logout`): its next use is `token_revoked`. Audited as its use. */
+export async function revokePresentedToken(token: ServiceTokenContext, ip?: string) {
+  await asCaller({ kind: "token", token }, ip, async (tx) => {
+    await revokeServiceTokenRow(tx, token.tokenId, token.createdBy);
+    return { result: null, use: { action: "delete", details: { revoked: true, by: "itself" } } };
   });
 }

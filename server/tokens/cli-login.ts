@@ -19,11 +19,12 @@ import {
   POLL_SECONDS,
 } from "@/lib/cli-login";
 import { AppError } from "@/lib/errors";
+import { atLeast } from "@/lib/policy";
 import type { Role } from "@/lib/roles";
 import type { TokenAccess } from "@/lib/service-tokens";
 import { writeAudit } from "@/server/audit/audit";
 import { type Limit, reserve } from "@/server/auth/rate-limits";
-import { requireCapability } from "@/server/authz";
+import { requireCapability, valuePermissions } from "@/server/authz";
 import { createPersonalToken, requireWithinCreator } from "./service-tokens";
 
 /**
@@ -72,6 +73,21 @@ export async function pendingLogin(tx: Tx, code: string) {
         expiresAt: new Date(row.expires_at),
       }
     : null;
+}
+
+/**
+ * What the console's approval page shows: the pending login of this code (null when none), and the environments the
+ * caller may read, which the token may be given.
+ */
+export async function loginToDecide(tx: Tx, ctx: TenantContext, code: string) {
+  const login = await pendingLogin(tx, code);
+  if (!login) return null;
+  const envs = await environmentRefs(tx, ctx);
+  const permissions = await valuePermissions(tx, ctx, null, envs);
+  return {
+    login,
+    environments: envs.filter((_, i) => atLeast(permissions[i].permission, "read")).map((e) => e.name),
+  };
 }
 
 /**

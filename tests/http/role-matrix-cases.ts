@@ -32,7 +32,7 @@ export const ROUTES: Record<
     /** The machine API called with a person's session: refusals are problem+json (`unauthorized`, `forbidden`). */
     person?: boolean;
     /** Not GET: the method the matrix sends (the route has no GET). */
-    method?: "DELETE" | "PUT";
+    method?: "DELETE" | "PUT" | "POST";
     /** What an allowed caller gets, when not 200 (e.g. 404 for an id that names nothing). */
     allowedStatus?: number;
   }
@@ -65,6 +65,21 @@ export const ROUTES: Record<
     person: true,
   },
   "/api/v1/whoami": { allowed: [], path: () => "/api/v1/whoami", token: true },
+  // `ringbearer login`: open to anyone by design (device authorization); sent no body, every caller is told why.
+  "/api/v1/cli/login": {
+    allowed: [...SIGNED_IN, "anonymous"],
+    method: "POST",
+    allowedStatus: 422,
+    path: () => "/api/v1/cli/login",
+    public: true,
+  },
+  "/api/v1/cli/login/token": {
+    allowed: [...SIGNED_IN, "anonymous"],
+    method: "POST",
+    allowedStatus: 422,
+    path: () => "/api/v1/cli/login/token",
+    public: true,
+  },
   // A key that names nothing: readers are told it is not there, everyone else is refused first.
   "/api/v1/environments/[name]/values/[key]": {
     allowed: STAGING_READERS,

@@ -1,4 +1,5 @@
 import { LifetimeForm } from "@/components/tokens/lifetime-form";
+import { PersonalTokens } from "@/components/tokens/personal-tokens";
 import { RevokeTokenButton } from "@/components/tokens/revoke-token-button";
 import { TokenForm } from "@/components/tokens/token-form";
 import { Badge } from "@/components/ui/badge";
@@ -21,9 +22,10 @@ export default async function TokensPage(props: PageProps<"/o/[org]/tokens">) {
   const { org } = await props.params;
   const member = await requireMember(org);
   const manage = can(member.role, "tokens:manage");
-  const [tokens, envs, maxDays] = await withReads(member, (r) =>
+  const [tokens, personal, envs, maxDays] = await withReads(member, (r) =>
     Promise.all([
       manage ? listServiceTokens(r) : Promise.resolve([]),
+      listServiceTokens(r, { personalOf: member.userId }),
       matrixEnvironments(r),
       tokenLifetime(r),
     ]),
@@ -35,6 +37,11 @@ export default async function TokensPage(props: PageProps<"/o/[org]/tokens">) {
       <PageHeader
         title="Tokens"
         description={`Service tokens let deploy pipelines and apps read (or write) an environment's values through the API and the CLI. Each acts as the person who created it, never beyond them, and only in its environments. Times in ${tz}.`}
+      />
+      <PersonalTokens
+        org={org}
+        timeZone={tz}
+        tokens={personal.filter((t) => tokenState(t, now) === "live")}
       />
       {!manage ? (
         <p className="text-sm text-gray-600">
