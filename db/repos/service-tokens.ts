@@ -17,6 +17,15 @@ export async function insertServiceToken(tx: Tx, values: ServiceTokenInsert) {
   return row;
 }
 
+/** Whether a live token of the current organization has this id. */
+export async function serviceTokenExists(tx: Tx, id: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: serviceTokens.id })
+    .from(serviceTokens)
+    .where(and(eq(serviceTokens.id, id), isNull(serviceTokens.revokedAt)));
+  return row !== undefined;
+}
+
 /**
  * Revokes a live token of the current organization (only a personal token of `personalOf` when given): its id and
  * name, or undefined (none, or revoked).

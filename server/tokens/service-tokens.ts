@@ -2,7 +2,12 @@ import type { Database, Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { type EnvironmentRef, environmentRefs } from "@/db/repos/grants";
 import { organizationMaxTokenDays, updateOrganizationMaxTokenDays } from "@/db/repos/organizations";
-import { insertServiceToken, revokeServiceTokenRow, serviceTokenByHash } from "@/db/repos/service-tokens";
+import {
+  insertServiceToken,
+  revokeServiceTokenRow,
+  serviceTokenByHash,
+  serviceTokenExists,
+} from "@/db/repos/service-tokens";
 import { tokenHash } from "@/db/vault";
 import { PERSONAL_TOKEN_HOURS } from "@/lib/cli-login";
 import { AppError } from "@/lib/errors";
@@ -169,7 +174,8 @@ export async function revokeServiceToken(tx: Tx, ctx: TenantContext, id: string)
   const any = can(ctx.role, "tokens:manage");
   if (!any) requireCapability(ctx, "tokens:personal");
   const row = await revokeServiceTokenRow(tx, id, ctx.userId, any ? undefined : ctx.userId);
-  if (!row) throw new AppError("not_found");
+  // Someone else's token (or a service token) is not theirs to revoke; one that is not there is not found.
+  if (!row) throw new AppError(!any && (await serviceTokenExists(tx, id)) ? "forbidden" : "not_found");
   await writeAudit(tx, ctx, {
     action: "delete",
     resourceType: "service_token",

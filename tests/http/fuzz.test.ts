@@ -61,9 +61,12 @@ function judge(label: string, answer: ActionAnswer): { problems: string[]; refus
   // status (200) and travels as a digest for the error boundary instead (notFound/redirect are NEXT_…).
   const streamed = /data-dgst="(?!NEXT_)([^"]*)"/.exec(answer.body);
   if (streamed) say(`a streamed server error (digest ${streamed[1]})`);
-  // A download that succeeded holds the organization's own data (a DATABASE_URL value says "postgres").
-  const download = answer.status < 300 && /attachment/.test(answer.headers.get("content-disposition") ?? "");
-  const leak = leakIn(`${answer.headers.get("location") ?? ""}\n${download ? "" : answer.body}`);
+  // A download, or a machine API read, that succeeded holds the organization's own data (a DATABASE_URL value,
+  // or a variable's description, says "postgres"); an error never does.
+  const data =
+    answer.status < 300 &&
+    (/attachment/.test(answer.headers.get("content-disposition") ?? "") || label.includes(" /api/v1/"));
+  const leak = leakIn(`${answer.headers.get("location") ?? ""}\n${data ? "" : answer.body}`);
   if (leak) say(`leaks ${leak}`);
   if (answer.thrown !== undefined) say(`the action threw: ${String(answer.thrown)}`);
   const result = answer.result as { ok?: boolean; error?: { code?: string } } | undefined;

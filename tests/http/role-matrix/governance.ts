@@ -1,6 +1,7 @@
 /** The role matrix's expectations: Access and members, tokens, webhooks, approvals, settings and wedding hours, break glass. */
 import { withContext } from "@/db/context";
 import { webhookEndpointInput } from "@/lib/validation/webhooks";
+import { startCliLogin } from "@/server/tokens/cli-login";
 import { createEndpoint, queueTestEvent } from "@/server/webhooks/endpoints";
 import {
   emergencyReview,
@@ -85,9 +86,21 @@ export const GOVERNANCE: Record<string, Case> = {
     allowed: ADMIN,
     args: async (w) => [w.org.slug, null, form({ maxTokenDays: "365" })],
   },
+  // Another person's service token: only owners and admins revoke it (everyone may revoke their own CLI logins).
   [`${A}tokens.ts#revokeTokenAction`]: {
     allowed: ADMIN,
     args: async (w) => [w.org.slug, null, form({ id: (await serviceToken(w)).id })],
+  },
+  // Any member approves or denies a CLI login of their own (here: denies a fresh one).
+  [`${A}tokens.ts#decideCliLoginAction`]: {
+    allowed: MEMBERS,
+    args: async (w) => {
+      const login = await startCliLogin({
+        client: "matrix",
+        ip: `10.77.${Math.floor(Math.random() * 250)}.1`,
+      });
+      return [w.org.slug, null, form({ code: login.userCode, decision: "deny" })];
+    },
   },
 
   // Webhooks
