@@ -42,11 +42,13 @@ export const setTokenLifetimeAction = orgAction({
   run: (tx, ctx, input) => setTokenLifetime(tx, ctx, input),
 });
 
-/** Approves (for environments and an access within the caller's own) or denies a `ringbearer login`. */
+/**
+ * Approves (for environments and an access within the caller's own) or denies a `ringbearer login`. Nothing to
+ * revalidate: the token is minted when the CLI next polls, and the page keeps showing the outcome.
+ */
 export const decideCliLoginAction = orgAction({
   call: "form",
   capability: "tokens:personal",
-  revalidate: "/tokens",
   input: cliLoginDecision,
   run: (tx, ctx, input) =>
     decideLogin(tx, ctx, {
