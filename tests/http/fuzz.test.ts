@@ -61,8 +61,7 @@ function judge(label: string, answer: ActionAnswer): { problems: string[]; refus
   // status (200) and travels as a digest for the error boundary instead (notFound/redirect are NEXT_…).
   const streamed = /data-dgst="(?!NEXT_)([^"]*)"/.exec(answer.body);
   if (streamed) say(`a streamed server error (digest ${streamed[1]})`);
-  // A download, or a machine API read, that succeeded holds the organization's own data (a DATABASE_URL value,
-  // or a variable's description, says "postgres"); an error never does.
+  // A download or machine API read that succeeded holds the organization's data ("postgres" in a DATABASE_URL).
   const data =
     answer.status < 300 &&
     (/attachment/.test(answer.headers.get("content-disposition") ?? "") || label.includes(" /api/v1/"));

@@ -4,7 +4,7 @@ import { PROBLEM_CODES, problemCode } from "@/lib/problems";
 
 /** The problem codes an HTTP status may carry: a client branching on `code` never meets a contradiction. */
 const BY_STATUS: Record<number, string[]> = {
-  401: ["token_invalid", "token_expired", "token_revoked", "unauthorized"],
+  401: ["token_invalid", "token_expired", "token_revoked", "unauthorized", "reauth_required"],
   403: ["forbidden", "approval_required"],
   404: ["not_found"],
   409: ["conflict"],
@@ -36,5 +36,7 @@ describe("the machine API's problem codes", () => {
     expect(problemCode("conflict:version")).toBe("conflict");
     // No session at all is not a bad token: a person's call is told to sign in.
     expect(problemCode("unauthorized")).toBe("unauthorized");
+    // A person who must re-authenticate is told so, not told to sign in.
+    expect(problemCode("reauth_required")).toBe("reauth_required");
   });
 });
