@@ -75,6 +75,13 @@ const schema = z.object({
     .refine((v) => v === undefined || v.trim() === "" || /^\d{1,4}$/.test(v.trim()), {
       message: "must be a whole number of megabytes, 0 to 9999",
     }),
+  /** Days the webhook delivery log is kept (server/variables/purge.ts). */
+  RINGBEARER_WEBHOOK_RETENTION_DAYS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.trim() === "" || /^[1-9]\d{0,3}$/.test(v.trim()), {
+      message: "must be a whole number of days, 1 to 9999",
+    }),
   RINGBEARER_DB_STATEMENT_TIMEOUT: timeoutSeconds,
   RINGBEARER_DB_IDLE_IN_TRANSACTION_TIMEOUT: timeoutSeconds,
   RINGBEARER_DB_CLIENT_CHECK_INTERVAL: timeoutSeconds,

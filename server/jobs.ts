@@ -106,7 +106,8 @@ export async function defineJobs(boss: PgBoss) {
 /** purge: variables deleted more than 90 days ago lose their values and history (server/variables/purge.ts). */
 export async function purgeJob() {
   const result = await purgeAllOrganizations(getDb());
-  if (result.purged > 0) log.info({ event: "purge", ...result }, "purged deleted variables past retention");
+  if (result.purged > 0 || result.webhookEvents > 0)
+    log.info({ event: "purge", ...result }, "purged deleted variables and webhook log past retention");
   return result;
 }
 

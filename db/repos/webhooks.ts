@@ -216,3 +216,9 @@ export async function webhooksPage(ctx: TenantContext, perEndpoint = 20) {
     return endpoints.map((e, i) => ({ ...e, deliveries: deliveries[i] }));
   });
 }
+
+/** Deletes the current organization's webhook events past `keepDays` whose deliveries are final; how many. */
+export async function purgeWebhookLog(tx: Tx, keepDays: number): Promise<number> {
+  const [row] = await tx.execute<{ n: number }>(sql`select purge_webhook_log(${keepDays}) as n`);
+  return Number(row.n);
+}
