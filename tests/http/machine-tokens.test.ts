@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
 import { setValue } from "@/server/values/values";
 import { createVariable } from "@/server/variables/variables";
-import { approveAs, makeOrg, PASSWORD, type TestOrg, unique } from "../db/support";
+import { approveAs, makeOrg, PASSWORD, rawSql, type TestOrg, unique } from "../db/support";
 import { HttpSession } from "./session";
 
 type Problem = { code?: string; errors?: Record<string, string[]>; status?: number };
@@ -201,6 +201,40 @@ describe("service tokens over HTTP", () => {
     expect(reads.body).not.toContain(bKey);
     // An id that is not one is not found, never a database error.
     expect((await admin.request("/api/v1/tokens/not-a-uuid", { method: "DELETE" })).status).toBe(404);
+  });
+
+  it("refuses a token from outside its address ranges (the socket's address), and once it has expired", async () => {
+    const made = async (allowedCidrs: string[]) => {
+      const answer = await create(admin, {
+        name: "ranged",
+        environments: ["staging"],
+        access: "read",
+        expiresInDays: 1,
+        allowedCidrs,
+      });
+      expect(answer.status, answer.body).toBe(201);
+      return JSON.parse(answer.body) as { id: string; token: string };
+    };
+    const elsewhere = await made(["10.20.0.0/16"]);
+    const outside = await read(elsewhere.token, "staging");
+    expect([outside.status, problem(outside.body).code]).toEqual([403, "forbidden"]);
+    expect(outside.body).not.toContain("a-staging");
+    // A client cannot claim another address: X-Forwarded-For is believed only from a trusted proxy (none here).
+    const claimed = await HttpSession.anonymous().request("/api/v1/environments/staging/values", {
+      headers: { authorization: `Bearer ${elsewhere.token}`, "x-forwarded-for": "10.20.1.1" },
+    });
+    expect(claimed.status).toBe(403);
+    const here = await made(["127.0.0.0/8", "::1/128"]);
+    expect((await read(here.token, "staging")).status).toBe(200);
+
+    const s = rawSql("super");
+    try {
+      await s`update service_tokens set expires_at = now() - interval '1 second' where id = ${here.id}`;
+    } finally {
+      await s.end();
+    }
+    const expired = await read(here.token, "staging");
+    expect([expired.status, problem(expired.body).code]).toEqual([401, "token_expired"]);
   });
 
   it("serves the OpenAPI 3.1 document to anyone, naming the token endpoints", async () => {
