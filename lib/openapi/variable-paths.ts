@@ -73,6 +73,39 @@ export const VARIABLE_PATHS = {
         ...pick("401", "403", "404", "429", "503"),
       },
     },
+    put: {
+      operationId: "updateVariable",
+      summary: "Replace a variable's metadata (a rename too)",
+      description:
+        "The console's fields, on the version in `If-Match`. Lowering its classification or removing the wedding-critical flag is a change request (`202`). A token keeps it within its name prefix and tag.",
+      security: either,
+      parameters: [
+        orgQuery,
+        valueKey,
+        { name: "If-Match", in: "header", required: true, ...versionTag },
+        { name: "reason", in: "query", required: false, schema: { type: "string", maxLength: 500 } },
+      ],
+      requestBody: { required: true, content: json(ref("VariableInput")) },
+      responses: {
+        "200": {
+          description: "Applied",
+          headers: { ETag: versionTag },
+          content: json({
+            type: "object",
+            properties: {
+              status: { const: "applied" },
+              name: { type: "string" },
+              version: { type: "integer" },
+            },
+          }),
+        },
+        "202": requested,
+        "409": problem("It changed since the version sent, or the new name is taken"),
+        "413": problem("A body over 64 KB"),
+        "428": problem("If-Match was not sent"),
+        ...pick("401", "403", "404", "422", "429", "503"),
+      },
+    },
     delete: {
       operationId: "deleteVariable",
       summary: "Delete a variable with its values (restorable for 90 days)",

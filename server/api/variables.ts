@@ -1,7 +1,12 @@
 import { environmentRefs } from "@/db/repos/grants";
 import { liveVariableNamed, variablePage } from "@/db/repos/variable-rows";
 import { AppError } from "@/lib/errors";
-import { createVariable, deleteVariable, type VariableInput } from "@/server/variables/variables";
+import {
+  createVariable,
+  deleteVariable,
+  updateVariable,
+  type VariableInput,
+} from "@/server/variables/variables";
 import { type ApiCaller, asCaller, inScope, reachable, scopeKey } from "./caller";
 import { type ApiWrite, requested } from "./writes";
 
@@ -111,6 +116,45 @@ export async function deleteApiVariable(
       result,
       use: {
         action: "delete",
+        variableId: variable.id,
+        details: {
+          key: variable.name,
+          outcome: result.status,
+          ...(result.status === "requested" ? { changeRequest: result.requestId } : {}),
+        },
+      },
+    };
+  });
+}
+
+/**
+ * Replaces a variable's metadata (the console's fields; a rename too) if it is still at `expectedVersion`: the
+ * console's service, so lowering its classification or removing the wedding-critical flag becomes a change request.
+ * A token keeps it within its name prefix and tag, before and after.
+ */
+export async function updateApiVariable(
+  caller: ApiCaller,
+  input: { key: string; expectedVersion: number; metadata: VariableInput; reason?: string },
+  ip?: string,
+): Promise<ApiWrite> {
+  return asCaller(caller, ip, async (tx, ctx) => {
+    const variable = await liveVariableNamed(tx, ctx.organizationId, input.key);
+    if (!variable || !inScope(caller, variable)) throw new AppError("not_found");
+    if (!inScope(caller, input.metadata)) throw new AppError("forbidden");
+    const reason =
+      input.reason ??
+      (caller.kind === "token" ? `Through service token ${caller.token.tokenId}` : "Through the API");
+    const outcome = await updateVariable(tx, ctx, variable.id, input.expectedVersion, input.metadata, {
+      reason,
+    });
+    const result: ApiWrite =
+      outcome.status === "requested"
+        ? await requested(tx, ctx, outcome)
+        : { status: "applied", version: outcome.version };
+    return {
+      result,
+      use: {
+        action: "update",
         variableId: variable.id,
         details: {
           key: variable.name,

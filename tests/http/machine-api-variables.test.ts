@@ -136,6 +136,50 @@ describe("variables, drift and health with a token in its scope", () => {
     ).toBe(404);
   });
 
+  it("replaces a variable's metadata on its version, within the prefix, and leaves lowering protection to a reviewer", async () => {
+    const body = (name: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ name, variableType: "configuration", securityClassification: "internal", ...extra });
+    const made = await call(writer, "/api/v1/variables", {
+      method: "POST",
+      body: body(`${prefix}META`, { isWeddingCritical: true }),
+    });
+    expect(made.status, made.body).toBe(201);
+    const version = Number(JSON.parse(made.body).version);
+    const put = (key: string, v: number, payload: string) =>
+      call(writer, `/api/v1/variables/${key}`, {
+        method: "PUT",
+        headers: { "if-match": `"${v}"` },
+        body: payload,
+      });
+
+    const described = await put(
+      `${prefix}META`,
+      version,
+      body(`${prefix}META`, { isWeddingCritical: true, description: "Meta" }),
+    );
+    expect(described.status, described.body).toBe(200);
+    expect(described.headers.get("etag")).toBe(`"${version + 1}"`);
+    const stale = await put(`${prefix}META`, version, body(`${prefix}META`, { isWeddingCritical: true }));
+    expect([stale.status, problem(stale).code]).toEqual([409, "conflict"]);
+    const away = await put(`${prefix}META`, version + 1, body(keyOf("AWAY"), { isWeddingCritical: true }));
+    expect([away.status, problem(away).code]).toEqual([403, "forbidden"]);
+    const lowered = await put(
+      `${prefix}META`,
+      version + 1,
+      body(`${prefix}META`, { isWeddingCritical: false }),
+    );
+    expect(lowered.status, lowered.body).toBe(202);
+    expect(JSON.parse(lowered.body).changeRequest.riskLevel).toBe("HIGH");
+    const still = JSON.parse((await call(reader, `/api/v1/variables/${prefix}META`)).body);
+    expect([still.weddingCritical, still.description, still.version]).toEqual([true, "Meta", version + 1]);
+    const readOnly = await call(reader, `/api/v1/variables/${prefix}META`, {
+      method: "PUT",
+      headers: { "if-match": `"${version + 1}"` },
+      body: body(`${prefix}META`),
+    });
+    expect(readOnly.status).toBe(403);
+  });
+
   it("reads drift and health by environment name, naming only what is in scope", async () => {
     const s = rawSql("super");
     try {

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { versionTag } from "@/lib/etag";
 import { optionalText } from "@/lib/validation/fields";
+import { variableInput } from "@/lib/validation/variables";
 import { expectedVersion, writeAnswer } from "@/server/api/http";
-import { apiVariable, deleteApiVariable } from "@/server/api/variables";
+import { apiVariable, deleteApiVariable, updateApiVariable } from "@/server/api/variables";
 import { apiRoute } from "@/server/entry/api-route";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +16,29 @@ export const GET = apiRoute({
     return Response.json(variable, {
       headers: { ETag: versionTag(variable.version), "Cache-Control": "no-store" },
     });
+  },
+});
+
+/**
+ * PUT /api/v1/variables/{key}?reason=… with `If-Match: "<variable version>"` and the console's fields: 200 with the
+ * new version as ETag, or 202 when the change lowers its protection (a change request).
+ */
+export const PUT = apiRoute({
+  capability: { token: "token:write", person: "variable:update" },
+  body: variableInput,
+  query: z.object({ reason: optionalText(500) }),
+  run: async ({ request, params, caller, ip, body, query: { reason } }) => {
+    const key = String(params.key ?? "");
+    const result = await updateApiVariable(
+      caller,
+      { key, expectedVersion: expectedVersion(request), metadata: body, reason },
+      ip,
+    );
+    if (result.status === "requested") return writeAnswer(result, key, false);
+    return Response.json(
+      { status: "applied", name: body.name, version: result.version },
+      { headers: { ETag: versionTag(result.version), "Cache-Control": "no-store" } },
+    );
   },
 });
 
