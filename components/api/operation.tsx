@@ -36,6 +36,12 @@ export type Operation = {
 };
 
 /** A schema in a few words: "string, 1–100 characters", "one of read, read-write", "integer 1–365, default 30". */
+/** How each security scheme of the document reads on the page. */
+const SCHEMES: Record<string, string> = {
+  serviceToken: "Authorization: Bearer rb_st_…",
+  session: "a person's console session",
+};
+
 export function describeSchema(s: Schema | undefined): string {
   if (!s) return "";
   if (s.$ref) return s.$ref.split("/").at(-1) ?? "";
@@ -72,7 +78,7 @@ export function OperationView({
   op: Operation;
   schemas: Record<string, Schema>;
 }) {
-  const auth = op.security?.length ? Object.keys(op.security[0])[0] : "none";
+  const auth = (op.security ?? []).flatMap((requirement) => Object.keys(requirement));
   const bodyRef = op.requestBody ? Object.values(op.requestBody.content)[0]?.schema : undefined;
   const body = bodyRef?.$ref ? schemas[bodyRef.$ref.split("/").at(-1) ?? ""] : bodyRef;
   return (
@@ -88,11 +94,7 @@ export function OperationView({
       {op.description ? <p className="text-sm text-gray-700">{op.description}</p> : null}
       <p className="text-xs text-gray-600">
         Authentication:{" "}
-        {auth === "serviceToken"
-          ? "Authorization: Bearer rb_st_…"
-          : auth === "session"
-            ? "a person's console session"
-            : "none"}
+        {auth.length === 0 ? "none" : auth.map((scheme) => SCHEMES[scheme] ?? scheme).join(", or ")}
       </p>
       {op.parameters?.length ? (
         <Table aria-label={`Parameters of ${method.toUpperCase()} ${path}`}>
