@@ -164,6 +164,9 @@ export function tokenHash(token: string): string {
   return hmacValue(key, token);
 }
 
+/** An invitation token's keyed hash: the same key as tokens', apart by its prefix (never equal to a token's). */
+export const invitationHash = (token: string): string => tokenHash(`invitation:${token}`);
+
 /** A user's TOTP seed, sealed under the master key with an AAD naming the user. */
 export const sealTotp = (userId: string, secret: string) => sealTotpSecret(masterKey(), userId, secret);
 export const openTotp = (userId: string, sealed: string) => openTotpSecret(masterKey(), userId, sealed);

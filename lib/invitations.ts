@@ -1,22 +1,17 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Role } from "./roles";
 
 /**
- * Invitation links. The token is 32 random bytes (base64url, 43 characters): 256 bits nobody can guess, and
- * not a secret a person chose, so — like an API token — a plain SHA-256 is the right way to keep it (a slow
- * password hash protects low-entropy secrets; it would add nothing here but cost). Only the hash is stored;
- * the link is shown once to the inviter.
+ * Invitation links. The token is 32 random bytes (base64url, 43 characters): 256 bits nobody can guess. Only a
+ * keyed hash of it is stored (an HMAC under a key derived from the master key, db/vault.ts `invitationHash`), like a
+ * service token's, so a copy of the table alone cannot be checked against a link; the link is shown once to the
+ * inviter.
  */
 export const INVITATION_DAYS = 7;
 export const INVITATION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-export const hashInvitationToken = (token: string): string =>
-  createHash("sha256").update(token, "utf8").digest("hex");
-
-export function newInvitationToken(): { token: string; hash: string } {
-  const token = randomBytes(32).toString("base64url");
-  return { token, hash: hashInvitationToken(token) };
-}
+/** A new invitation token (its keyed hash is what is stored). */
+export const newInvitationToken = (): string => randomBytes(32).toString("base64url");
 
 export const invitationLink = (origin: string, token: string): string =>
   `${origin.replace(/\/+$/, "")}/invite/${token}`;

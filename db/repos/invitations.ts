@@ -4,7 +4,8 @@ import { alias } from "drizzle-orm/pg-core";
 import { type Database, getDb, type Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
 import { invitations, users } from "@/db/schema";
-import { type AcceptStatus, hashInvitationToken } from "@/lib/invitations";
+import { invitationHash } from "@/db/vault";
+import type { AcceptStatus } from "@/lib/invitations";
 import type { Role } from "@/lib/roles";
 
 export type InvitationView = {
@@ -28,7 +29,7 @@ export async function invitationByToken(token: string): Promise<InvitationView |
     role: Role;
     status: InvitationView["status"];
     expires_at: string | Date;
-  }>(sql`select * from invitation_by_token(${hashInvitationToken(token)})`);
+  }>(sql`select * from invitation_by_token(${invitationHash(token)})`);
   if (!row) return null;
   return {
     organizationName: row.organization_name,

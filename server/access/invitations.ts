@@ -10,14 +10,9 @@ import {
 } from "@/db/repos/invitations";
 import { memberIdByEmail } from "@/db/repos/organizations";
 import { insertUserUnlessEmailTaken } from "@/db/repos/users";
+import { invitationHash } from "@/db/vault";
 import { AppError } from "@/lib/errors";
-import {
-  type AcceptStatus,
-  canInviteAs,
-  hashInvitationToken,
-  INVITATION_DAYS,
-  newInvitationToken,
-} from "@/lib/invitations";
+import { type AcceptStatus, canInviteAs, INVITATION_DAYS, newInvitationToken } from "@/lib/invitations";
 import { riskOf } from "@/lib/risk";
 import type { InvitationInput } from "@/lib/validation/invitations";
 import { writeAudit } from "@/server/audit/audit";
@@ -27,7 +22,7 @@ import { requireCapability } from "@/server/authz";
 
 /**
  * Invites someone by email (owners and admins; only an owner invites an owner). Returns the token once, for
- * the link; only its SHA-256 is stored. A pending invitation to the same email is revoked in the same
+ * the link; only its keyed hash is stored. A pending invitation to the same email is revoked in the same
  * transaction. Scored like a role change and audited.
  */
 export async function createInvitation(tx: Tx, ctx: TenantContext, input: InvitationInput) {
@@ -36,7 +31,8 @@ export async function createInvitation(tx: Tx, ctx: TenantContext, input: Invita
   if (await memberIdByEmail(tx, ctx.organizationId, input.email))
     throw new AppError("validation", { email: ["Already a member of this organization"] });
   const replaced = await revokePendingInvitationsTo(tx, ctx.organizationId, input.email);
-  const { token, hash: tokenHash } = newInvitationToken();
+  const token = newInvitationToken();
+  const tokenHash = invitationHash(token);
   const row = await insertInvitation(tx, {
     organizationId: ctx.organizationId,
     email: input.email,
@@ -91,7 +87,7 @@ export async function acceptInvitation(
   token: string,
 ): Promise<AcceptResult> {
   const { organizationId: _ignored, ...ctx } = who;
-  return withContext(ctx, (tx) => acceptIn(tx, hashInvitationToken(token), who.userId), database);
+  return withContext(ctx, (tx) => acceptIn(tx, invitationHash(token), who.userId), database);
 }
 
 /** Thrown inside the transaction so a new account is rolled back with a refused acceptance. */
@@ -125,7 +121,7 @@ export async function acceptWithPassword(
   request: Omit<RequestContext, "userId" | "organizationId">,
   input: { token: string; name: string; password: string },
 ): Promise<PasswordAcceptResult> {
-  const tokenHash = hashInvitationToken(input.token);
+  const tokenHash = invitationHash(input.token);
   const invitation = await invitationStateByHash(database, tokenHash);
   if (!invitation) return { status: "unknown", slug: null };
   if (invitation.status !== "pending")

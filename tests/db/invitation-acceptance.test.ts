@@ -1,10 +1,10 @@
 /** Accepting invitations: joining signed in, with a password signed out, and the lookups' rate limit. */
-import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
 import { listMembers } from "@/db/repos/access";
 import { invitationByToken, listPendingInvitations } from "@/db/repos/invitations";
+import { invitationHash } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import { acceptInvitation, acceptWithPassword, revokeInvitation } from "@/server/access/invitations";
 import { login } from "@/server/auth/auth";
@@ -184,7 +184,7 @@ describe("accepting invitations", () => {
   it("the database accepts only for the user of the request context", async () => {
     const created = await invite(admin, email("victim"));
     const someone = await createUser(db(), { email: email("someone"), name: "Someone", password: PASSWORD });
-    const hash = createHash("sha256").update(created.token).digest("hex");
+    const hash = invitationHash(created.token);
     await expectDbError(
       withContext({ userId: someone.id }, (tx) =>
         tx.execute(sql`select * from accept_invitation(${hash}, ${admin.userId}::uuid)`),

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TenantContext, withContext } from "@/db/context";
 import { invitationByToken, listPendingInvitations } from "@/db/repos/invitations";
+import { invitationHash } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import { revokeInvitation } from "@/server/access/invitations";
 import { email, invite, superQuery } from "./invitation-fixture";
@@ -18,7 +19,7 @@ beforeAll(async () => {
 });
 
 describe("creating invitations", () => {
-  it("an admin invites; only the token's SHA-256 is stored, and the token is in no column anywhere", async () => {
+  it("an admin invites; only the token's keyed hash is stored (not its plain SHA-256), and the token is in no column anywhere", async () => {
     const to = email("newcomer");
     const created = await invite(admin, to);
     expect(created.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -27,8 +28,10 @@ describe("creating invitations", () => {
          from invitations where id = $1`,
       [created.id],
     );
+    // Keyed: a copy of the table cannot be checked against a link without the master key.
+    expect(row.token_hash).not.toBe(createHash("sha256").update(created.token).digest("hex"));
     expect(row).toEqual({
-      token_hash: createHash("sha256").update(created.token).digest("hex"),
+      token_hash: invitationHash(created.token),
       role: "developer",
       email: to,
       days: 7,
