@@ -1,0 +1,37 @@
+import type { Risk } from "../risk";
+
+/**
+ * The risk of a change to an integration config or a destination (seed 002's table): a sync interval, features or
+ * rules LOW; an endpoint, host or direction MEDIUM; a key or secret (a vault field's value or binding) HIGH; a
+ * deletion CRITICAL. The highest of what changed counts; nothing changed is LOW.
+ */
+export type ConfigChange =
+  | { kind: "delete" }
+  | {
+      kind: "update";
+      before: Record<string, unknown>;
+      after: Record<string, unknown>;
+      secretsChanged: string[];
+    };
+
+const MEDIUM_FIELDS = new Set([
+  "host",
+  "apiHost",
+  "endpointUrl",
+  "syncDirection",
+  "serverZone",
+  "apiVersion",
+  "enabled",
+]);
+
+export function configChangeRisk(change: ConfigChange): Risk {
+  if (change.kind === "delete") return { level: "CRITICAL", reasons: ["deletes the configuration"] };
+  if (change.secretsChanged.length > 0)
+    return { level: "HIGH", reasons: change.secretsChanged.map((f) => `changes ${f}`) };
+  const changed = [...new Set([...Object.keys(change.before), ...Object.keys(change.after)])].filter(
+    (k) => JSON.stringify(change.before[k]) !== JSON.stringify(change.after[k]),
+  );
+  const medium = changed.filter((k) => MEDIUM_FIELDS.has(k));
+  if (medium.length > 0) return { level: "MEDIUM", reasons: medium.map((f) => `changes ${f}`) };
+  return { level: "LOW", reasons: changed.map((f) => `changes ${f}`) };
+}
