@@ -11,6 +11,10 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/db/client";
 import { withContext } from "@/db/context";
 import { isDatabaseUnavailable } from "@/db/errors";
+import * as schema from "@/db/schema";
+import { authorizeCredentials } from "@/server/auth/sign-in";
+import { createUser } from "@/server/auth/users";
+import { db, PASSWORD, unique } from "./support";
 
 /** What PostgreSQL answers a connection while it starts up: an ErrorResponse with SQLSTATE 57P03, then close. */
 function startingUp(): Buffer {
@@ -60,7 +64,11 @@ async function poolWhoseFirstConnectionsAreRefused(refused: number) {
     onnotice: () => {},
     ...({ socket } as object),
   });
-  return { database: drizzle({ client }), end: () => client.end({ timeout: 1 }), made: () => made };
+  return {
+    database: drizzle({ client, schema, casing: "snake_case" }),
+    end: () => client.end({ timeout: 1 }),
+    made: () => made,
+  };
 }
 
 describe("a transaction that could not begin", () => {
@@ -97,6 +105,21 @@ describe("a transaction that could not begin", () => {
       ).catch((e: unknown) => e);
       expect(isDatabaseUnavailable(failed)).toBe(true);
       expect(runs).toBe(0);
+      expect(pool.made()).toBe(2);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe("a sign-in that met a database starting up", () => {
+  it("is tried once more and signs the user in (its first statement is the limiter's, outside a transaction)", async () => {
+    const email = `${unique("restart")}@test.example`;
+    await createUser(db(), { email, name: "Restart", password: PASSWORD });
+    const pool = await poolWhoseFirstConnectionsAreRefused(1);
+    try {
+      const answer = await authorizeCredentials(pool.database as never, { email, password: PASSWORD }, {});
+      expect(answer).toMatchObject({ ok: true, user: { email } });
       expect(pool.made()).toBe(2);
     } finally {
       await pool.end();
