@@ -31,4 +31,5 @@ export const AUDIT_RESOURCES = [
   "drift",
   "service_token",
   "webhook",
+  "destination",
 ] as const;

@@ -39,6 +39,7 @@ export const CAPABILITIES = [
   "tokens:manage",
   "tokens:personal",
   "webhooks:manage",
+  "integrations:manage",
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -136,6 +137,8 @@ export const CAPABILITY_TABLE: Record<Capability, Record<Role, Tiers>> = {
   "tokens:personal": roles(...ROLES),
   // Add, change and remove webhook endpoints, replay deliveries and send test events (also enforced in SQL).
   "webhooks:manage": roles("owner", "admin"),
+  // Add, change, test, delete and restore analytics destinations and integrations (also enforced in SQL).
+  "integrations:manage": roles("owner", "admin"),
 };
 
 /** Whether the role has the capability in an environment of this tier (before grants and break-glass). */
@@ -168,4 +171,5 @@ export const CAPABILITY_WORDS: Record<Capability, string> = {
   "tokens:manage": "create and revoke service tokens",
   "tokens:personal": "sign the CLI in with a personal token",
   "webhooks:manage": "manage webhook endpoints",
+  "integrations:manage": "manage analytics destinations and integrations",
 };

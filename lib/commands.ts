@@ -31,6 +31,7 @@ export const DEFERRED_COMMANDS = {
     secretGiven: z.boolean(),
   }),
   "settings:time_zone": timeZoneInput.pick({ timeZone: true }),
+  "destination:delete": z.object({ id, version: versionNumber(1) }),
 } as const;
 
 export type DeferredCommandName = keyof typeof DEFERRED_COMMANDS;
@@ -65,6 +66,7 @@ export function commandResource(command: DeferredCommand, organizationId: string
     case "environment:update":
     case "protection:remove":
     case "target:create":
+    case "destination:delete":
       return command.payload.id;
     case "target:update":
       return command.payload.input.id;

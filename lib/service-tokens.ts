@@ -66,8 +66,12 @@ export function tokenShape(token: string): TokenShape {
 /** What a list shows of a token after it was created: the prefix and the first four random characters. */
 export const tokenHint = (token: string): string => `${token.slice(0, SERVICE_TOKEN_PREFIX.length + 4)}…`;
 
-/** What a token may do with the values of its environments. */
-export const TOKEN_ACCESS = ["read", "read-write"] as const;
+/**
+ * What a token may do in its environments: `client` reads the analytics destinations a visitor's consent allows,
+ * with their client-side settings only (what a browser may hold), and nothing else; `read` reads values (and
+ * destinations with their server-side secrets); `read-write` writes values too.
+ */
+export const TOKEN_ACCESS = ["client", "read", "read-write"] as const;
 export type TokenAccess = (typeof TOKEN_ACCESS)[number];
 
 /** Whether `entry` is an address range a token may be bound to: `10.20.0.0/16`, `2001:db8::/32`, one address. */

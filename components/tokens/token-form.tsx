@@ -53,6 +53,7 @@ export function TokenForm({
           <Select id="t-access" name="access" defaultValue="read">
             <option value="read">read</option>
             <option value="read-write">read-write</option>
+            <option value="client">client (destinations only)</option>
           </Select>
         </Field>
         <fieldset

@@ -29,6 +29,7 @@ export const CHANGE_REQUEST_ACTIONS = [
   "target:create",
   "variable:restore",
   "settings:time_zone",
+  "destination:delete",
 ] as const;
 
 export const CHANGE_REQUEST_STATUSES = [

@@ -1,6 +1,7 @@
 export * from "./approvals";
 export * from "./audit";
 export * from "./deployments";
+export * from "./destinations";
 export * from "./environments";
 export * from "./invitations";
 export * from "./keys";

@@ -1,4 +1,5 @@
 import type { Risk } from "../risk";
+import type { Tier } from "../roles";
 
 /**
  * The risk of a change to an integration config or a destination (seed 002's table): a sync interval, features or
@@ -34,4 +35,15 @@ export function configChangeRisk(change: ConfigChange): Risk {
   const medium = changed.filter((k) => MEDIUM_FIELDS.has(k));
   if (medium.length > 0) return { level: "MEDIUM", reasons: medium.map((f) => `changes ${f}`) };
   return { level: "LOW", reasons: changed.map((f) => `changes ${f}`) };
+}
+
+/**
+ * The risk of a configuration change in an environment of this tier: as configChangeRisk on production and
+ * disaster recovery; elsewhere at most MEDIUM (a development destination is deleted without a second person,
+ * and the audit says why its risk is lower).
+ */
+export function configRiskIn(tier: Tier, change: ConfigChange): Risk {
+  const risk = configChangeRisk(change);
+  if (tier === "production" || risk.level === "LOW" || risk.level === "MEDIUM") return risk;
+  return { level: "MEDIUM", reasons: [...risk.reasons, `not production (${risk.level} there)`] };
 }

@@ -27,7 +27,7 @@ export const serviceTokenInput = z.object({
       .min(1, "Choose at least one environment")
       .max(50, "Choose at most 50 environments"),
   ),
-  access: z.enum(TOKEN_ACCESS, { error: "Choose read or read-write" }),
+  access: z.enum(TOKEN_ACCESS, { error: "Choose client, read or read-write" }),
   expiresInDays: days().default(DEFAULT_TOKEN_DAYS),
   namePrefix: optionalText(255),
   tag: optionalText(64),
@@ -76,5 +76,6 @@ export const cliLoginDecision = z.object({
     (v) => (typeof v === "string" ? [v] : (v ?? [])),
     z.array(safeString(64)).max(50),
   ),
-  access: z.enum(TOKEN_ACCESS, { error: "Choose read or read-write" }).default("read"),
+  // A CLI reads or writes values: a client token (destinations only) is no use to it.
+  access: z.enum(["read", "read-write"], { error: "Choose read or read-write" }).default("read"),
 });

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { grantPolicy } from "@/server/access/access";
 import { changeRole } from "@/server/access/members";
 import type { DeferredAction } from "@/server/approvals/change-request-open";
+import { deleteDestination } from "@/server/destinations/destination-removal";
 import { updateEnvironment } from "@/server/environments/environments";
 import { removeProtection, setTimeZone } from "@/server/organizations/settings";
 import { createTarget } from "@/server/targets/sync-targets";
@@ -65,5 +66,7 @@ export async function runDeferred(
     }
     case "settings:time_zone":
       return setTimeZone(tx, ctx, command.payload, { approval });
+    case "destination:delete":
+      return deleteDestination(tx, ctx, command.payload, { approval });
   }
 }

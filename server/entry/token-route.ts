@@ -11,8 +11,11 @@ import type { Handler, RouteContext } from "./route";
 
 type Params = Record<string, string | string[] | undefined>;
 
-/** What a machine route declares for a token: reading values, or writing them (a read-write token). */
-export type TokenDeclared = "token:read" | "token:write";
+/**
+ * What a machine route declares for a token: any token (who it is; the analytics destinations, whose answer
+ * depends on the access), reading values (not a client token), or writing them (a read-write token).
+ */
+export type TokenDeclared = "token:any" | "token:read" | "token:write";
 
 const BEARER = /^Bearer ([!-~]{1,200})$/;
 
@@ -32,6 +35,7 @@ export async function withToken(
   const { ip } = clientInfo((name) => request.headers.get(name));
   const token = await authenticateServiceToken(getDb(), presented, ip ?? null);
   if (declared === "token:write" && token.access !== "read-write") throw new AppError("forbidden");
+  if (declared === "token:read" && token.access === "client") throw new AppError("forbidden");
   const allowance = takeTokenRequest(getDb(), token.tokenId);
   allowance.catch(() => {});
   const overLimit = async () => {

@@ -68,6 +68,7 @@ describe("typed deferred commands (lib/commands)", () => {
   it("covers every action a change request may defer", () => {
     expect(Object.keys(DEFERRED_COMMANDS).sort()).toEqual(
       [
+        "destination:delete",
         "environment:update",
         "member:role",
         "policy:grant",

@@ -62,6 +62,6 @@ describe("the OpenAPI document", () => {
     };
     expect(token.required).toEqual(["name", "environments", "access"]);
     expect(token.properties.expiresInDays.maximum).toBe(365);
-    expect(token.properties.access.enum).toEqual(["read", "read-write"]);
+    expect(token.properties.access.enum).toEqual(["client", "read", "read-write"]);
   });
 });

@@ -1,0 +1,131 @@
+import type { Tx } from "@/db/client";
+import type { TenantContext } from "@/db/context";
+import {
+  type DestinationChanges,
+  type DestinationRow,
+  destinationById,
+  updateDestinationAtVersion,
+} from "@/db/repos/destinations";
+import { type EnvironmentRef, environmentRefs } from "@/db/repos/grants";
+import { currentWeddingLock } from "@/db/repos/settings";
+import { envLockState } from "@/db/repos/value-rows";
+import { DESTINATIONS, type DestinationType } from "@/lib/destinations/types";
+import { AppError } from "@/lib/errors";
+import type { Risk } from "@/lib/risk";
+import { type EnvironmentType, environmentTier } from "@/lib/roles";
+import { type DestinationCreation, typedDestination } from "@/lib/validation/destinations";
+import { writeAudit } from "@/server/audit/audit";
+import { requireCapability } from "@/server/authz";
+import { lockedUntil } from "@/server/environments/wedding-lock";
+import type { SecretOutcome } from "./destination-secrets";
+
+/** What the destination services share: the audit's view of a configuration, the lock, the row and its save. */
+
+/** What the audit keeps of a destination's configuration: plain settings only (secrets are values). */
+export const configOf = (d: {
+  name: string;
+  description: string;
+  settings: Record<string, unknown>;
+  secretVariables: Record<string, string>;
+  requiredConsent: string[];
+  enabled: boolean;
+  testMode: boolean;
+}) => ({
+  name: d.name,
+  description: d.description,
+  ...d.settings,
+  variables: d.secretVariables,
+  requiredConsent: d.requiredConsent,
+  enabled: d.enabled,
+  testMode: d.testMode,
+});
+
+/** Which fields moved, each with before and after (never a secret: those are values, audited on their own). */
+export function changedFields(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return Object.fromEntries(
+    keys
+      .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+      .map((k) => [k, { from: before[k] ?? null, to: after[k] ?? null }]),
+  );
+}
+
+/** What each vault field's write came to, for the audit row (names and outcomes, never a value). */
+export const secretNotes = (outcomes: SecretOutcome[]) =>
+  outcomes.map(
+    (o) =>
+      `${o.field} (${o.variable}): ${o.status === "applied" ? `v${o.version}` : `change request ${o.requestId}`}`,
+  );
+
+/**
+ * Refuses early, with until when, a configuration change in an environment that wedding hours lock now (unless
+ * the caller's break-glass session covers it); the database trigger refuses it anyway.
+ */
+export async function refuseLocked(tx: Tx, ctx: TenantContext, env: EnvironmentRef) {
+  const state = await envLockState(tx, env.id);
+  if (!state.locked || state.emergency) return;
+  const lock = await currentWeddingLock(tx, ctx.organizationId);
+  throw lockedUntil(
+    `Destinations of ${env.name} cannot change`,
+    new Date(lock.until ?? Date.now()),
+    lock.tz ?? "UTC",
+  );
+}
+
+export function typed(
+  type: DestinationType,
+  input: Pick<DestinationCreation, "settings" | "secrets" | "variables">,
+) {
+  const checked = typedDestination(type, input);
+  if (!checked.ok) throw new AppError("validation", checked.errors);
+  return checked;
+}
+
+export const duplicate = (type: DestinationType, env: string) =>
+  new AppError("conflict:exists", {
+    type: [`${env} already has a ${DESTINATIONS[type].label} destination: edit it, or delete it first`],
+  });
+
+/** The destination and its environment, for owners and admins (or a reviewer replaying an approval). */
+export async function destinationFor(tx: Tx, ctx: TenantContext, id: string, approved = false) {
+  if (!approved) requireCapability(ctx, "integrations:manage");
+  const row = await destinationById(tx, ctx.organizationId, id);
+  if (!row) throw new AppError("not_found");
+  const env = (await environmentRefs(tx, ctx)).find((e) => e.id === row.environmentId);
+  if (!env) throw new AppError("not_found");
+  return { row, env, tier: environmentTier(env.environmentType as EnvironmentType) };
+}
+
+/** Writes the changes if nobody changed the destination since `version`; the audit row says what moved. */
+export async function save(
+  tx: Tx,
+  ctx: TenantContext,
+  row: DestinationRow,
+  env: EnvironmentRef,
+  version: number,
+  changes: DestinationChanges,
+  audit: { action: "update" | "delete" | "restore"; risk: Risk; details: Record<string, unknown> },
+) {
+  const saved = await updateDestinationAtVersion(tx, row.id, version, changes).catch(
+    (e: { code?: string; cause?: { code?: string } }) => {
+      if ((e.code ?? e.cause?.code) === "23505") throw duplicate(row.type as DestinationType, env.name);
+      throw e;
+    },
+  );
+  if (!saved) throw new AppError("conflict:version", undefined, { version: row.version });
+  await writeAudit(tx, ctx, {
+    action: audit.action,
+    resourceType: "destination",
+    resourceId: row.id,
+    environmentId: env.id,
+    riskLevel: audit.risk.level,
+    details: {
+      destination: row.name,
+      type: row.type,
+      environment: env.name,
+      risk: audit.risk.reasons,
+      ...audit.details,
+    },
+  });
+  return saved.version;
+}
