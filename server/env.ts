@@ -17,6 +17,13 @@ const timeoutSeconds = z
     if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
   });
 
+const providerUrl = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || v === "" || /^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/.test(v), {
+    message: "must be an http(s):// address without credentials, query or fragment",
+  });
+
 const schema = z.object({
   DATABASE_URL: postgresUrl,
   DATABASE_OWNER_URL: postgresUrl.optional(),
@@ -82,6 +89,11 @@ const schema = z.object({
     .refine((v) => v === undefined || v.trim() === "" || /^[1-9]\d{0,3}$/.test(v.trim()), {
       message: "must be a whole number of days, 1 to 9999",
     }),
+  /** Analytics providers' base addresses for connection tests (lib/destinations/connection.ts); the real ones by default. */
+  RINGBEARER_GA4_URL: providerUrl,
+  RINGBEARER_META_GRAPH_URL: providerUrl,
+  RINGBEARER_AMPLITUDE_URL: providerUrl,
+  RINGBEARER_AMPLITUDE_EU_URL: providerUrl,
   RINGBEARER_DB_STATEMENT_TIMEOUT: timeoutSeconds,
   RINGBEARER_DB_IDLE_IN_TRANSACTION_TIMEOUT: timeoutSeconds,
   RINGBEARER_DB_CLIENT_CHECK_INTERVAL: timeoutSeconds,

@@ -26,8 +26,12 @@ export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
  */
 export type VaultField = { field: string; label: string; variable: string; exposure: "client" | "server" };
 
-const https = (label: string) =>
-  optionalText(255).refine((v) => v === undefined || /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v), {
+/**
+ * A provider's address: https (plain http only to a host the operator opened in RINGBEARER_OUTBOUND_ALLOW, which
+ * the server checks: a local fake provider in tests, a proxy on-premises). No credentials, query or fragment.
+ */
+const webAddress = (label: string) =>
+  optionalText(255).refine((v) => v === undefined || /^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/.test(v), {
     message: `${label} must be an https:// address`,
   });
 const sides = { enableServerSide: checkbox, enableClientSide: checkbox };
@@ -39,7 +43,7 @@ export const DESTINATIONS: Record<
 > = {
   posthog: {
     label: "PostHog",
-    settings: z.object({ host: https("Host"), ...sides }),
+    settings: z.object({ host: webAddress("Host"), ...sides }),
     vault: [{ field: "apiKey", label: "Project API key", variable: "POSTHOG_API_KEY", exposure: "client" }],
   },
   "meta-pixel": {
@@ -83,7 +87,7 @@ export const DESTINATIONS: Record<
   },
   mixpanel: {
     label: "Mixpanel",
-    settings: z.object({ apiHost: https("API host"), ...sides }),
+    settings: z.object({ apiHost: webAddress("API host"), ...sides }),
     vault: [
       {
         field: "projectToken",

@@ -11,12 +11,14 @@ import { currentWeddingLock } from "@/db/repos/settings";
 import { envLockState } from "@/db/repos/value-rows";
 import { DESTINATIONS, type DestinationType } from "@/lib/destinations/types";
 import { AppError } from "@/lib/errors";
+import { hostOpened, literalHostRefusal } from "@/lib/net/outbound-policy";
 import type { Risk } from "@/lib/risk";
 import { type EnvironmentType, environmentTier } from "@/lib/roles";
 import { type DestinationCreation, typedDestination } from "@/lib/validation/destinations";
 import { writeAudit } from "@/server/audit/audit";
 import { requireCapability } from "@/server/authz";
 import { lockedUntil } from "@/server/environments/wedding-lock";
+import { outboundAllowlist } from "@/server/outbound";
 import type { SecretOutcome } from "./destination-secrets";
 
 /** What the destination services share: the audit's view of a configuration, the lock, the row and its save. */
@@ -72,12 +74,35 @@ export async function refuseLocked(tx: Tx, ctx: TenantContext, env: EnvironmentR
   );
 }
 
+/** Settings that are a provider's address (the connection test and the browser SDKs talk to it). */
+const ADDRESS_SETTINGS = ["host", "apiHost"];
+
+/**
+ * A type's settings and vault fields checked (field errors), and each provider address checked against the
+ * outbound policy: https, or plain http to a host the operator opened; never an address the console may not
+ * reach (loopback, private ranges) unless opened.
+ */
 export function typed(
   type: DestinationType,
   input: Pick<DestinationCreation, "settings" | "secrets" | "variables">,
 ) {
   const checked = typedDestination(type, input);
   if (!checked.ok) throw new AppError("validation", checked.errors);
+  const allow = outboundAllowlist();
+  for (const key of ADDRESS_SETTINGS) {
+    const value = checked.settings[key];
+    if (typeof value !== "string") continue;
+    const url = new URL(value);
+    const refusal = literalHostRefusal(url.hostname, allow);
+    if (refusal)
+      throw new AppError("validation", {
+        [`settings.${key}`]: [`The console may not reach this address (${refusal})`],
+      });
+    if (url.protocol !== "https:" && !hostOpened(url.hostname, allow))
+      throw new AppError("validation", {
+        [`settings.${key}`]: ["Use https: the provider receives your key"],
+      });
+  }
   return checked;
 }
 

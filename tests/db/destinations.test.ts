@@ -44,11 +44,19 @@ const posthog = (environment: string, extra: Record<string, unknown> = {}) => ({
 
 describe("a destination's typed settings", () => {
   it("refuses a bad setting and an unknown vault field with field errors, and writes nothing", async () => {
-    const input = await creation(posthog("staging", { "settings.host": "http://x", "secrets.nope": "1" }));
+    const input = await creation(posthog("staging", { "settings.host": "ftp://x", "secrets.nope": "1" }));
     const error = await failure(withContext(org.owner, (tx) => createDestination(tx, org.owner, input)));
     expect(error.code).toBe("validation");
     expect(error.fieldErrors).toMatchObject({
       "settings.host": ["Host must be an https:// address"],
+    });
+    const plain = await creation(posthog("staging", { "settings.host": "http://eu.posthog.example" }));
+    const insecure = await failure(withContext(org.owner, (tx) => createDestination(tx, org.owner, plain)));
+    expect(insecure.fieldErrors).toEqual({ "settings.host": ["Use https: the provider receives your key"] });
+    const inside = await creation(posthog("staging", { "settings.host": "https://10.1.2.3" }));
+    const refused = await failure(withContext(org.owner, (tx) => createDestination(tx, org.owner, inside)));
+    expect(refused.fieldErrors?.["settings.host"]?.[0]).toMatch(/may not reach this address/);
+    expect(error.fieldErrors).toMatchObject({
       "secrets.nope": ["PostHog has no field nope"],
     });
     const consent = await destinationCreation.safeParseAsync(

@@ -23,7 +23,7 @@ describe("destination types (seed 003)", () => {
       pixelId: "A pixel id is digits only",
       apiVersion: "An API version looks like v19.0",
     });
-    expect(errorsOf(parseDestinationSettings("posthog", { host: "http://eu.posthog.com" }))).toEqual({
+    expect(errorsOf(parseDestinationSettings("posthog", { host: "ftp://eu.posthog.com" }))).toEqual({
       host: "Host must be an https:// address",
     });
     const amp = parseDestinationSettings("amplitude", {});
