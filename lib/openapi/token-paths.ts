@@ -19,7 +19,7 @@ export const TOKEN_PATHS = {
                   tokenId: { type: "string", format: "uuid" },
                   organization: { type: "string" },
                   environments: { type: "array", items: { type: "string" } },
-                  access: { type: "string", enum: ["read", "read-write"] },
+                  access: { type: "string", enum: ["client", "read", "read-write"] },
                   namePrefix: { type: ["string", "null"] },
                   tag: { type: ["string", "null"] },
                   expiresAt: { type: "string", format: "date-time" },

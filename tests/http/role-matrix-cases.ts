@@ -65,6 +65,7 @@ export const ROUTES: Record<
     person: true,
   },
   "/api/v1/whoami": { allowed: [], path: () => "/api/v1/whoami", token: true },
+  "/api/v1/destinations": { allowed: [], path: () => "/api/v1/destinations?environment=staging", token: true },
   // `ringbearer login`: open to anyone by design (device authorization); sent no body, every caller is told why.
   "/api/v1/cli/login": {
     allowed: [...SIGNED_IN, "anonymous"],
