@@ -32,4 +32,5 @@ export const AUDIT_RESOURCES = [
   "service_token",
   "webhook",
   "destination",
+  "integration",
 ] as const;

@@ -32,6 +32,7 @@ export const DEFERRED_COMMANDS = {
   }),
   "settings:time_zone": timeZoneInput.pick({ timeZone: true }),
   "destination:delete": z.object({ id, version: versionNumber(1) }),
+  "integration:delete": z.object({ id, version: versionNumber(1) }),
 } as const;
 
 export type DeferredCommandName = keyof typeof DEFERRED_COMMANDS;
@@ -67,6 +68,7 @@ export function commandResource(command: DeferredCommand, organizationId: string
     case "protection:remove":
     case "target:create":
     case "destination:delete":
+    case "integration:delete":
       return command.payload.id;
     case "target:update":
       return command.payload.input.id;

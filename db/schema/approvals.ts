@@ -30,6 +30,7 @@ export const CHANGE_REQUEST_ACTIONS = [
   "variable:restore",
   "settings:time_zone",
   "destination:delete",
+  "integration:delete",
 ] as const;
 
 export const CHANGE_REQUEST_STATUSES = [

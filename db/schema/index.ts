@@ -3,6 +3,7 @@ export * from "./audit";
 export * from "./deployments";
 export * from "./destinations";
 export * from "./environments";
+export * from "./integrations";
 export * from "./invitations";
 export * from "./keys";
 export * from "./organizations";

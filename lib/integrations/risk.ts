@@ -23,6 +23,8 @@ const MEDIUM_FIELDS = new Set([
   "serverZone",
   "apiVersion",
   "enabled",
+  "isActive",
+  "isPrimary",
 ]);
 
 export function configChangeRisk(change: ConfigChange): Risk {

@@ -1,45 +1,11 @@
 import { z } from "zod";
 import { requiredConsent } from "../destinations/consent";
 import { DESTINATION_TYPES, DESTINATIONS, type DestinationType } from "../destinations/types";
+import { fieldMap, nest, secretValue, typedFields, variableName } from "./connector-fields";
 import { checkbox, optionalText, requiredText, safeString, versionNumber } from "./fields";
-import { VARIABLE_NAME } from "./variables";
 
 /** A list from JSON (an array) or from a form (repeated fields, or one field). */
 const listed = (v: unknown) => (typeof v === "string" ? [v] : (v ?? []));
-
-const GROUPS = ["settings", "secrets", "variables"] as const;
-
-/**
- * A form's flat fields (`settings.host`, `secrets.apiKey`, `variables.apiKey`) as nested objects, so field
- * errors come back under the names the form used. JSON input may nest them already.
- */
-function nest(raw: unknown): unknown {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    const [group, field, ...rest] = key.split(".");
-    if ((GROUPS as readonly string[]).includes(group) && field && rest.length === 0) {
-      const into = (out[group] ??= {}) as Record<string, unknown>;
-      if (typeof into === "object" && into !== null) into[field] = value;
-    } else out[key] = value;
-  }
-  return out;
-}
-
-const fieldMap = <T extends z.ZodType>(value: T) => z.record(safeString(40), value).default({});
-
-/** A new value for a vault field (blank: keep the one there is). */
-const secretValue = z.preprocess((v) => (typeof v === "string" ? v.trim() : v), safeString(8192));
-const variableName = z.preprocess(
-  (v) => (typeof v === "string" ? v.trim() : v),
-  z.union([
-    z.literal(""),
-    safeString(255).regex(
-      VARIABLE_NAME,
-      "Use UPPER_SNAKE_CASE: a capital letter, then capitals, digits or _",
-    ),
-  ]),
-);
 
 const editable = {
   name: requiredText(100, "Name"),
@@ -79,35 +45,9 @@ export type DestinationUpdate = z.output<typeof destinationUpdate>;
 export function typedDestination(
   type: DestinationType,
   input: Pick<DestinationCreation, "settings" | "secrets" | "variables">,
-):
-  | {
-      ok: true;
-      settings: Record<string, unknown>;
-      secrets: Record<string, string>;
-      variables: Record<string, string>;
-    }
-  | { ok: false; errors: Record<string, string[]> } {
-  const errors: Record<string, string[]> = {};
-  const parsed = DESTINATIONS[type].settings.safeParse(input.settings);
-  if (!parsed.success)
-    for (const issue of parsed.error.issues) {
-      const key = ["settings", ...issue.path.map(String)].join(".");
-      errors[key] = [...(errors[key] ?? []), issue.message];
-    }
-  const fields = new Set(DESTINATIONS[type].vault.map((f) => f.field));
-  for (const group of ["secrets", "variables"] as const)
-    for (const field of Object.keys(input[group]))
-      if (!fields.has(field))
-        errors[`${group}.${field}`] = [`${DESTINATIONS[type].label} has no field ${field}`];
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  const given = (m: Record<string, string>) =>
-    Object.fromEntries(Object.entries(m).filter(([, v]) => v !== ""));
-  return {
-    ok: true,
-    settings: parsed.data as Record<string, unknown>,
-    secrets: given(input.secrets),
-    variables: given(input.variables),
-  };
+) {
+  const { label, settings, vault } = DESTINATIONS[type];
+  return typedFields(label, settings.safeParse(input.settings), vault, input);
 }
 
 /** A destination named by its id (delete, restore, test). */

@@ -7,6 +7,7 @@ import { changeRole } from "@/server/access/members";
 import type { DeferredAction } from "@/server/approvals/change-request-open";
 import { deleteDestination } from "@/server/destinations/destination-removal";
 import { updateEnvironment } from "@/server/environments/environments";
+import { deleteIntegration } from "@/server/integrations/integration-removal";
 import { removeProtection, setTimeZone } from "@/server/organizations/settings";
 import { createTarget } from "@/server/targets/sync-targets";
 import { updateTarget } from "@/server/targets/target-settings";
@@ -68,5 +69,7 @@ export async function runDeferred(
       return setTimeZone(tx, ctx, command.payload, { approval });
     case "destination:delete":
       return deleteDestination(tx, ctx, command.payload, { approval });
+    case "integration:delete":
+      return deleteIntegration(tx, ctx, command.payload, { approval });
   }
 }

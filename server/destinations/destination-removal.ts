@@ -12,7 +12,8 @@ import {
   deferChange,
   mustWait,
 } from "@/server/approvals/change-request-open";
-import { destinationFor, refuseLocked, save } from "./destination-rows";
+import { refuseLocked } from "@/server/connectors/config-changes";
+import { destinationFor, save } from "./destination-rows";
 
 /**
  * Deletes a destination (soft: it can be restored). CRITICAL on a production-tier environment: it waits for a
@@ -30,7 +31,7 @@ export async function deleteDestination(
   if (row.deletedAt) throw new AppError("not_found");
   if (row.version !== input.version)
     throw new AppError("conflict:version", undefined, { version: row.version });
-  await refuseLocked(tx, ctx, env);
+  await refuseLocked(tx, ctx, env, "Destinations");
   const risk = configRiskIn(tier, { kind: "delete" });
   if (mustWait(risk, approved))
     return deferChange(tx, ctx, {
@@ -73,7 +74,7 @@ export async function restoreDestination(tx: Tx, ctx: TenantContext, input: { id
         `${env.name} already has a live ${DESTINATIONS[type].label} destination (${live.name}): delete it before restoring this one`,
       ],
     });
-  await refuseLocked(tx, ctx, env);
+  await refuseLocked(tx, ctx, env, "Destinations");
   const risk = configRiskIn(tier, {
     kind: "update",
     before: {},

@@ -7,8 +7,6 @@ import {
   updateDestinationAtVersion,
 } from "@/db/repos/destinations";
 import { type EnvironmentRef, environmentRefs } from "@/db/repos/grants";
-import { currentWeddingLock } from "@/db/repos/settings";
-import { envLockState } from "@/db/repos/value-rows";
 import { DESTINATIONS, type DestinationType } from "@/lib/destinations/types";
 import { AppError } from "@/lib/errors";
 import { hostOpened, literalHostRefusal } from "@/lib/net/outbound-policy";
@@ -17,9 +15,7 @@ import { type EnvironmentType, environmentTier } from "@/lib/roles";
 import { type DestinationCreation, typedDestination } from "@/lib/validation/destinations";
 import { writeAudit } from "@/server/audit/audit";
 import { requireCapability } from "@/server/authz";
-import { lockedUntil } from "@/server/environments/wedding-lock";
 import { outboundAllowlist } from "@/server/outbound";
-import type { SecretOutcome } from "./destination-secrets";
 
 /** What the destination services share: the audit's view of a configuration, the lock, the row and its save. */
 
@@ -41,38 +37,6 @@ export const configOf = (d: {
   enabled: d.enabled,
   testMode: d.testMode,
 });
-
-/** Which fields moved, each with before and after (never a secret: those are values, audited on their own). */
-export function changedFields(before: Record<string, unknown>, after: Record<string, unknown>) {
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return Object.fromEntries(
-    keys
-      .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
-      .map((k) => [k, { from: before[k] ?? null, to: after[k] ?? null }]),
-  );
-}
-
-/** What each vault field's write came to, for the audit row (names and outcomes, never a value). */
-export const secretNotes = (outcomes: SecretOutcome[]) =>
-  outcomes.map(
-    (o) =>
-      `${o.field} (${o.variable}): ${o.status === "applied" ? `v${o.version}` : `change request ${o.requestId}`}`,
-  );
-
-/**
- * Refuses early, with until when, a configuration change in an environment that wedding hours lock now (unless
- * the caller's break-glass session covers it); the database trigger refuses it anyway.
- */
-export async function refuseLocked(tx: Tx, ctx: TenantContext, env: EnvironmentRef) {
-  const state = await envLockState(tx, env.id);
-  if (!state.locked || state.emergency) return;
-  const lock = await currentWeddingLock(tx, ctx.organizationId);
-  throw lockedUntil(
-    `Destinations of ${env.name} cannot change`,
-    new Date(lock.until ?? Date.now()),
-    lock.tz ?? "UTC",
-  );
-}
 
 /** Settings that are a provider's address (the connection test and the browser SDKs talk to it). */
 const ADDRESS_SETTINGS = ["host", "apiHost"];

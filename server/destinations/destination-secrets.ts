@@ -1,46 +1,17 @@
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import type { EnvironmentRef } from "@/db/repos/grants";
-import { valueHeads } from "@/db/repos/value-rows";
-import { liveVariableNamed } from "@/db/repos/variable-rows";
-import { DESTINATIONS, type DestinationType, type VaultField } from "@/lib/destinations/types";
-import { AppError } from "@/lib/errors";
-import { setValue, type ValueChange } from "@/server/values/values";
-import { createVariable } from "@/server/variables/variables";
+import { DESTINATIONS, type DestinationType } from "@/lib/destinations/types";
+import { bindFields, type SecretOutcome, writeVaultFields } from "@/server/connectors/vault-fields";
 
-/** Each vault field of a type with the variable it is kept in: the destination's choice, or the default name. */
-export function boundFields(type: DestinationType, chosen: Record<string, string>) {
-  return DESTINATIONS[type].vault.map((f) => ({ ...f, variable: chosen[f.field] ?? f.variable }));
-}
+export type { SecretOutcome };
 
-/** The variable a vault field is kept in, made for the user the first time (confidential when server-only). */
-async function variableFor(tx: Tx, ctx: TenantContext, type: DestinationType, field: VaultField) {
-  const existing = await liveVariableNamed(tx, ctx.organizationId, field.variable);
-  if (existing) return existing;
-  const where = field.exposure === "server" ? "server side only" : "sent to browsers";
-  return createVariable(tx, ctx, {
-    name: field.variable,
-    displayName: `${DESTINATIONS[type].label}: ${field.label}`,
-    description: `Kept for the ${DESTINATIONS[type].label} analytics destination (${where}).`,
-    variableType: "api_key",
-    securityClassification: field.exposure === "server" ? "confidential" : "internal",
-    isRequired: false,
-    isWeddingCritical: false,
-    validationPattern: undefined,
-    tags: ["destination"],
-  });
-}
+/** Each vault field of a destination type with the variable it is kept in: the destination's choice, or the default. */
+export const boundFields = (type: DestinationType, chosen: Record<string, string>) =>
+  bindFields(DESTINATIONS[type].vault, chosen);
 
-export type SecretOutcome = { field: string; variable: string } & ValueChange;
-
-/**
- * Writes the vault fields given a new value, each as a value of its variable in the destination's environment,
- * through the one value write path (setValue): encrypted with its row as AAD, versioned, audited with its hash,
- * checked against the wedding-hours lock, and — where the value's risk is HIGH or CRITICAL (a confidential
- * value in production) — opened as a change request for a reviewer with `reason` as its reason (a field error
- * on `reason` without one). Nothing here keeps a secret of its own.
- */
-export async function writeDestinationSecrets(
+/** Writes a destination's vault fields given a new value, as values of their variables (vault-fields.ts). */
+export function writeDestinationSecrets(
   tx: Tx,
   ctx: TenantContext,
   env: EnvironmentRef,
@@ -48,28 +19,7 @@ export async function writeDestinationSecrets(
   chosen: Record<string, string>,
   secrets: Record<string, string>,
   reason: string | undefined,
-): Promise<SecretOutcome[]> {
-  const outcomes: SecretOutcome[] = [];
-  for (const field of boundFields(type, chosen)) {
-    const value = secrets[field.field];
-    if (value === undefined) continue;
-    const variable = await variableFor(tx, ctx, type, field);
-    const [head] = await valueHeads(tx, env.id, [variable.id]);
-    const change = await setValue(tx, ctx, {
-      variableId: variable.id,
-      environmentId: env.id,
-      value,
-      expectedVersion: head?.version ?? 0,
-      note: reason,
-    }).catch((error: unknown) => {
-      // The value path names its reason field `note`; this form calls it `reason`, and the field the value is for.
-      if (error instanceof AppError && error.fieldErrors?.note)
-        throw new AppError(error.code, { reason: error.fieldErrors.note }, error.meta);
-      if (error instanceof AppError && error.fieldErrors?.value)
-        throw new AppError(error.code, { [`secrets.${field.field}`]: error.fieldErrors.value }, error.meta);
-      throw error;
-    });
-    outcomes.push({ field: field.field, variable: field.variable, ...change });
-  }
-  return outcomes;
+) {
+  const owner = { label: DESTINATIONS[type].label, kind: "analytics destination", tag: "destination" };
+  return writeVaultFields(tx, ctx, env, owner, boundFields(type, chosen), secrets, reason);
 }

@@ -9,16 +9,8 @@ import { type EnvironmentType, environmentTier } from "@/lib/roles";
 import type { DestinationCreation, DestinationUpdate } from "@/lib/validation/destinations";
 import { writeAudit } from "@/server/audit/audit";
 import { requireCapability } from "@/server/authz";
-import {
-  changedFields,
-  configOf,
-  destinationFor,
-  duplicate,
-  refuseLocked,
-  save,
-  secretNotes,
-  typed,
-} from "./destination-rows";
+import { changedFields, refuseLocked, secretNotes } from "@/server/connectors/config-changes";
+import { configOf, destinationFor, duplicate, save, typed } from "./destination-rows";
 import { type SecretOutcome, writeDestinationSecrets } from "./destination-secrets";
 
 export type DestinationSaved = {
@@ -44,7 +36,7 @@ export async function createDestination(
   const env = (await environmentRefs(tx, ctx)).find((e) => e.name === input.environment);
   if (!env)
     throw new AppError("validation", { environment: [`No environment is named ${input.environment}`] });
-  await refuseLocked(tx, ctx, env);
+  await refuseLocked(tx, ctx, env, "Destinations");
   if (await liveDestination(tx, ctx.organizationId, input.type, env.id))
     throw duplicate(input.type, env.name);
   const values = {
@@ -125,7 +117,8 @@ export async function updateDestination(
   const after = configOf(next);
   const changed = changedFields(before, after);
   const configChanged = Object.keys(changed).length > 0;
-  if (configChanged || Object.keys(checked.secrets).length > 0) await refuseLocked(tx, ctx, env);
+  if (configChanged || Object.keys(checked.secrets).length > 0)
+    await refuseLocked(tx, ctx, env, "Destinations");
   const secrets = await writeDestinationSecrets(
     tx,
     ctx,

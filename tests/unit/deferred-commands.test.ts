@@ -70,6 +70,7 @@ describe("typed deferred commands (lib/commands)", () => {
       [
         "destination:delete",
         "environment:update",
+        "integration:delete",
         "member:role",
         "policy:grant",
         "protection:remove",

@@ -1,0 +1,163 @@
+-- Integration configs (issue 15, seed 002): a supplier's Stripe, HubSpot and QuickBooks per environment and kind of
+-- configuration, with their health and its history, OAuth connections and inbound webhook events. Secrets (API
+-- keys, signing secrets, OAuth client secrets and tokens) are values of the environment's variables, named in
+-- `secret_variables`; nothing here holds a secret.
+CREATE TABLE "integration_configs" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"organization_id" uuid NOT NULL REFERENCES "organizations"("id") ON DELETE cascade,
+	"environment_id" uuid NOT NULL REFERENCES "environments"("id") ON DELETE cascade,
+	"platform" varchar(16) NOT NULL,
+	"config_type" varchar(16) NOT NULL,
+	"name" varchar(100) NOT NULL,
+	"is_primary" boolean DEFAULT false NOT NULL,
+	"is_active" boolean DEFAULT true NOT NULL,
+	"settings" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"secret_variables" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"health_status" varchar(16) DEFAULT 'unknown' NOT NULL,
+	"health_message" varchar(300),
+	"health_latency_ms" integer,
+	"last_health_check" timestamp with time zone,
+	"next_health_check" timestamp with time zone DEFAULT now() NOT NULL,
+	"consecutive_failures" integer DEFAULT 0 NOT NULL,
+	"circuit_state" varchar(16) DEFAULT 'closed' NOT NULL,
+	"circuit_opened_at" timestamp with time zone,
+	"version" integer DEFAULT 1 NOT NULL,
+	"created_by" uuid NOT NULL REFERENCES "users"("id"),
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"deleted_at" timestamp with time zone,
+	"deleted_by" uuid REFERENCES "users"("id"),
+	CONSTRAINT "integration_configs_platform_check" CHECK ("platform" in ('stripe', 'hubspot', 'quickbooks')),
+	CONSTRAINT "integration_configs_type_check" CHECK ("config_type" in ('api_key', 'oauth', 'webhook', 'settings')),
+	CONSTRAINT "integration_configs_health_check" CHECK ("health_status" in ('healthy', 'degraded', 'unhealthy', 'unknown')),
+	CONSTRAINT "integration_configs_circuit_check" CHECK ("circuit_state" in ('closed', 'open', 'half_open')),
+	CONSTRAINT "integration_configs_settings_check" CHECK (jsonb_typeof("settings") = 'object' AND jsonb_typeof("secret_variables") = 'object')
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX "integration_configs_live_unique" ON "integration_configs" USING btree ("organization_id", "platform", "config_type", "environment_id") WHERE "deleted_at" IS NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "integration_configs_primary_unique" ON "integration_configs" USING btree ("organization_id", "platform", "environment_id") WHERE "is_primary" AND "deleted_at" IS NULL;--> statement-breakpoint
+CREATE INDEX "idx_integration_configs_due" ON "integration_configs" USING btree ("next_health_check") WHERE "is_active" AND "deleted_at" IS NULL;--> statement-breakpoint
+CREATE INDEX "idx_integration_configs_health" ON "integration_configs" USING btree ("platform", "health_status");--> statement-breakpoint
+CREATE TABLE "integration_health_checks" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"organization_id" uuid NOT NULL REFERENCES "organizations"("id") ON DELETE cascade,
+	"config_id" uuid NOT NULL REFERENCES "integration_configs"("id") ON DELETE cascade,
+	"status" varchar(16) NOT NULL,
+	"latency_ms" integer,
+	"http_status" integer,
+	"message" varchar(300),
+	"circuit_state" varchar(16) NOT NULL,
+	"checked_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "integration_health_checks_status_check" CHECK ("status" in ('healthy', 'degraded', 'unhealthy', 'unknown'))
+);
+--> statement-breakpoint
+CREATE INDEX "idx_integration_health_checks_config" ON "integration_health_checks" USING btree ("config_id", "checked_at");--> statement-breakpoint
+CREATE TABLE "integration_oauth_connections" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"organization_id" uuid NOT NULL REFERENCES "organizations"("id") ON DELETE cascade,
+	"config_id" uuid NOT NULL REFERENCES "integration_configs"("id") ON DELETE cascade,
+	"stripe_account_id" varchar(255),
+	"stripe_user_id" varchar(255),
+	"stripe_livemode" boolean,
+	"hubspot_portal_id" varchar(255),
+	"hubspot_user_id" varchar(255),
+	"hubspot_app_id" varchar(255),
+	"quickbooks_realm_id" varchar(255),
+	"scopes" text DEFAULT '' NOT NULL,
+	"access_expires_at" timestamp with time zone,
+	"is_active" boolean DEFAULT true NOT NULL,
+	"revoked_at" timestamp with time zone,
+	"revoked_by" uuid REFERENCES "users"("id"),
+	"revoked_reason" varchar(300),
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_by" uuid NOT NULL REFERENCES "users"("id"),
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"refreshed_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE INDEX "idx_oauth_connections_active" ON "integration_oauth_connections" USING btree ("organization_id", "is_active");--> statement-breakpoint
+CREATE INDEX "idx_oauth_connections_stripe_account" ON "integration_oauth_connections" USING btree ("stripe_account_id");--> statement-breakpoint
+CREATE INDEX "idx_oauth_connections_hubspot_portal" ON "integration_oauth_connections" USING btree ("hubspot_portal_id");--> statement-breakpoint
+CREATE TABLE "integration_webhook_events" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"organization_id" uuid NOT NULL REFERENCES "organizations"("id") ON DELETE cascade,
+	"config_id" uuid NOT NULL REFERENCES "integration_configs"("id") ON DELETE cascade,
+	"provider_event_id" varchar(255),
+	"event_type" varchar(100),
+	"signature_valid" boolean NOT NULL,
+	"outcome" varchar(16) NOT NULL,
+	"detail" varchar(300),
+	"received_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "integration_webhook_events_outcome_check" CHECK ("outcome" in ('processed', 'ignored', 'duplicate', 'refused'))
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX "integration_webhook_events_dedupe" ON "integration_webhook_events" USING btree ("config_id", "provider_event_id") WHERE "signature_valid" AND "provider_event_id" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "idx_integration_webhook_events_config" ON "integration_webhook_events" USING btree ("config_id", "received_at");--> statement-breakpoint
+-- Tenant tables: RLS enabled and forced. Every member reads configs, health and the event log (no secrets in
+-- them); owners and admins change configs (integrations:manage). Health rows, OAuth connections and inbound
+-- events are written by the jobs and the inbound endpoint in an owner's or admin's job context.
+DO $$
+DECLARE
+  app text := coalesce(nullif(current_setting('ringbearer.app_role', true), ''), 'ringbearer_app');
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['integration_configs', 'integration_health_checks', 'integration_oauth_connections', 'integration_webhook_events'] LOOP
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+    EXECUTE format('CREATE POLICY %I ON %I FOR SELECT USING (organization_id = (SELECT app_org_id()))', t || '_read', t);
+    EXECUTE format('CREATE POLICY %I ON %I FOR INSERT WITH CHECK (organization_id = (SELECT app_org_id()) AND (SELECT app_role()) IN (''owner'', ''admin''))', t || '_insert', t);
+    EXECUTE format('CREATE POLICY %I ON %I FOR ALL TO %I USING (true) WITH CHECK (true)', t || '_definer', t, current_user);
+    EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO %I USING (session_user = current_user)', t || '_owner_backup_read', t, current_user);
+    EXECUTE format('REVOKE ALL ON %I FROM PUBLIC', t);
+  END LOOP;
+  -- A reviewer who approves a deletion replays it as themselves: the approved request admits that one row.
+  CREATE POLICY integration_configs_update ON integration_configs FOR UPDATE
+    USING (organization_id = (SELECT app_org_id())
+           AND ((SELECT app_role()) IN ('owner', 'admin') OR app_approved_change('integration:delete', id)))
+    WITH CHECK (organization_id = (SELECT app_org_id())
+           AND ((SELECT app_role()) IN ('owner', 'admin') OR app_approved_change('integration:delete', id)));
+  CREATE POLICY integration_oauth_connections_update ON integration_oauth_connections FOR UPDATE
+    USING (organization_id = (SELECT app_org_id()) AND (SELECT app_role()) IN ('owner', 'admin'))
+    WITH CHECK (organization_id = (SELECT app_org_id()) AND (SELECT app_role()) IN ('owner', 'admin'));
+  EXECUTE format('GRANT SELECT, INSERT, UPDATE ON integration_configs, integration_oauth_connections TO %I', app);
+  EXECUTE format('GRANT SELECT, INSERT ON integration_health_checks, integration_webhook_events TO %I', app);
+END $$;
+--> statement-breakpoint
+-- Wedding hours and four eyes, as for destinations (0035): a config's configuration cannot change in a locked
+-- environment without break-glass (its health can); deleting one of a production-tier environment needs a change
+-- request approved in this transaction.
+CREATE FUNCTION enforce_integration_gates() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  env uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.environment_id ELSE NEW.environment_id END;
+  configured boolean := TG_OP <> 'UPDATE' OR (
+    (NEW.platform, NEW.config_type, NEW.name, NEW.is_primary, NEW.is_active, NEW.settings, NEW.secret_variables,
+     NEW.environment_id, NEW.deleted_at)
+    IS DISTINCT FROM
+    (OLD.platform, OLD.config_type, OLD.name, OLD.is_primary, OLD.is_active, OLD.settings, OLD.secret_variables,
+     OLD.environment_id, OLD.deleted_at));
+BEGIN
+  IF configured AND app_env_locked(env) AND NOT app_emergency_ok(env) THEN
+    RAISE EXCEPTION 'locked:wedding_hours: integrations of environment % cannot change until %', env,
+      (SELECT wedding_lock_until(organization_id) FROM environments WHERE id = env)
+      USING ERRCODE = 'RBW01';
+  END IF;
+  IF app_user_id() IS NOT NULL AND EXISTS (SELECT 1 FROM environments e WHERE e.id = env
+       AND e.environment_type IN ('production', 'disaster_recovery'))
+     AND (TG_OP = 'DELETE'
+          OR (TG_OP = 'UPDATE' AND ((NEW.deleted_at IS NOT NULL AND OLD.deleted_at IS NULL)
+               OR NEW.environment_id IS DISTINCT FROM OLD.environment_id OR NEW.platform IS DISTINCT FROM OLD.platform
+               OR NEW.config_type IS DISTINCT FROM OLD.config_type)))
+     AND NOT app_approved_change('integration:delete', OLD.id) THEN
+    RAISE EXCEPTION 'approval_required: deleting an integration of a production environment needs an approved change request'
+      USING ERRCODE = 'RBR01';
+  END IF;
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER integration_configs_gates BEFORE INSERT OR UPDATE OR DELETE ON integration_configs
+  FOR EACH ROW EXECUTE FUNCTION enforce_integration_gates();
+--> statement-breakpoint
+ALTER TABLE "change_requests" DROP CONSTRAINT "change_requests_action_check";--> statement-breakpoint
+ALTER TABLE "change_requests" ADD CONSTRAINT "change_requests_action_check" CHECK ("change_requests"."action" in ('values', 'variable:update', 'variable:delete', 'environment:update', 'protection:remove', 'policy:grant', 'member:role', 'target:update', 'target:create', 'variable:restore', 'settings:time_zone', 'destination:delete', 'integration:delete'));--> statement-breakpoint
+ALTER TABLE "environment_variable_audit" DROP CONSTRAINT "environment_variable_audit_resource_check";--> statement-breakpoint
+ALTER TABLE "environment_variable_audit" ADD CONSTRAINT "environment_variable_audit_resource_check" CHECK ("environment_variable_audit"."resource_type" in ('variable', 'value', 'permission', 'environment', 'organization', 'session', 'settings', 'member', 'change_request', 'invitation', 'sync_target', 'drift', 'service_token', 'webhook', 'destination', 'integration'));
