@@ -161,3 +161,26 @@ ALTER TABLE "change_requests" DROP CONSTRAINT "change_requests_action_check";-->
 ALTER TABLE "change_requests" ADD CONSTRAINT "change_requests_action_check" CHECK ("change_requests"."action" in ('values', 'variable:update', 'variable:delete', 'environment:update', 'protection:remove', 'policy:grant', 'member:role', 'target:update', 'target:create', 'variable:restore', 'settings:time_zone', 'destination:delete', 'integration:delete'));--> statement-breakpoint
 ALTER TABLE "environment_variable_audit" DROP CONSTRAINT "environment_variable_audit_resource_check";--> statement-breakpoint
 ALTER TABLE "environment_variable_audit" ADD CONSTRAINT "environment_variable_audit_resource_check" CHECK ("environment_variable_audit"."resource_type" in ('variable', 'value', 'permission', 'environment', 'organization', 'session', 'settings', 'member', 'change_request', 'invitation', 'sync_target', 'drift', 'service_token', 'webhook', 'destination', 'integration'));
+--> statement-breakpoint
+-- A config's health changing is a live event for open consoles; turning UNHEALTHY, or recovering from it, is a
+-- webhook event too (in the check's own transaction, like every event of 0031). Never a secret: names and states.
+CREATE FUNCTION integration_health_events() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  IF NEW.health_status IS DISTINCT FROM OLD.health_status OR NEW.circuit_state IS DISTINCT FROM OLD.circuit_state THEN
+    PERFORM pg_notify('ringbearer_changes', json_build_object('org', NEW.organization_id, 'kind', 'integrations',
+      'count', 1, 'id', NEW.id, 'platform', NEW.platform, 'status', NEW.health_status)::text);
+  END IF;
+  IF NEW.health_status IS DISTINCT FROM OLD.health_status
+     AND (NEW.health_status = 'unhealthy' OR (OLD.health_status = 'unhealthy' AND NEW.health_status = 'healthy')) THEN
+    PERFORM webhook_emit(NEW.organization_id,
+      CASE WHEN NEW.health_status = 'unhealthy' THEN 'integration.unhealthy' ELSE 'integration.recovered' END,
+      NEW.environment_id,
+      jsonb_build_object('integration', NEW.id, 'name', NEW.name, 'platform', NEW.platform, 'kind', NEW.config_type,
+        'environment', (SELECT name FROM environments WHERE id = NEW.environment_id),
+        'status', NEW.health_status, 'message', NEW.health_message));
+  END IF;
+  RETURN NEW;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER integration_configs_health_events AFTER UPDATE ON integration_configs
+  FOR EACH ROW EXECUTE FUNCTION integration_health_events();

@@ -90,6 +90,10 @@ const schema = z.object({
       message: "must be a whole number of days, 1 to 9999",
     }),
   /** Analytics providers' base addresses for connection tests (lib/destinations/connection.ts); the real ones by default. */
+  /** Integration providers' API addresses for health checks and OAuth (server/integrations); the real ones by default. */
+  RINGBEARER_STRIPE_API_URL: providerUrl,
+  RINGBEARER_HUBSPOT_API_URL: providerUrl,
+  RINGBEARER_QUICKBOOKS_API_URL: providerUrl,
   RINGBEARER_GA4_URL: providerUrl,
   RINGBEARER_META_GRAPH_URL: providerUrl,
   RINGBEARER_AMPLITUDE_URL: providerUrl,

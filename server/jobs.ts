@@ -6,6 +6,12 @@ import { failPendingSync, queueAutoPushes } from "@/server/deploy/auto-push";
 import { pushToTarget } from "@/server/deploy/deploy";
 import { scanTarget } from "@/server/drift/drift";
 import { dueScanTargets, recordFailedScan } from "@/server/drift/scheduled-scans";
+import {
+  enqueueDueHealthChecks,
+  HEALTH_QUEUE,
+  healthQueue,
+  startHealthWorker,
+} from "@/server/integrations/health-jobs";
 import { purgeAllOrganizations } from "@/server/variables/purge";
 import {
   listenForDeliveries,
@@ -29,6 +35,7 @@ export const QUEUES = {
   scanTarget: "scan-target",
   pushTarget: "push-target",
   webhookDeliver: WEBHOOK_QUEUE,
+  integrationHealth: HEALTH_QUEUE,
 } as const;
 
 export type ScanTargetJob = { organizationId: string; targetId: string };
@@ -89,6 +96,7 @@ const queues: Queue[] = [
     heartbeatSeconds: HEARTBEAT_SECONDS,
     deleteAfterSeconds: 86_400,
   },
+  healthQueue(HEARTBEAT_SECONDS),
 ];
 
 /** Creates the queues and schedules (idempotent: every instance does it at start). */
@@ -217,8 +225,10 @@ export async function startWorkers(boss: PgBoss, options: { pollingIntervalSecon
       scans: await enqueueDueScans(boss),
       pushes: await enqueueAutoPushes(boss),
       webhooks: await queueAllDeliveries(boss),
+      health: await enqueueDueHealthChecks(boss),
     })),
   );
+  await startHealthWorker(boss, options);
   await boss.work<ScanTargetJob>(
     QUEUES.scanTarget,
     { ...options, localConcurrency: 2 },

@@ -4,7 +4,7 @@ import { log } from "./log";
 
 export type LiveEvent = {
   org: string;
-  kind: "values" | "audit" | "drift" | "sync" | "change_requests";
+  kind: "values" | "audit" | "drift" | "sync" | "change_requests" | "integrations";
   count: number;
   [key: string]: unknown;
 };
