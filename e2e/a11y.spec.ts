@@ -22,6 +22,8 @@ const TITLES: Record<string, string> = {
   "/tokens": "Tokens",
   "/cli-login": "CLI login",
   "/webhooks": "Webhooks",
+  "/destinations": "Destinations",
+  "/destinations/new": "New destination · Destinations",
   "/api": "API",
   "/account": "Account & sessions",
   "/approvals": "Approvals",
@@ -90,6 +92,8 @@ test("an admin's pages", { tag: "@phone" }, async ({ browser }) => {
     "/tokens",
     "/cli-login",
     "/webhooks",
+    "/destinations",
+    "/destinations/new",
     "/api",
     "/account",
     "/approvals",
@@ -129,7 +133,7 @@ test("a security reviewer's, an on-call engineer's, a developer's and a viewer's
   await openVariable(dev.page, "RESEND_API_KEY");
   await expectAccessible(dev.page, "/variables/[id] as a developer");
   await dev.context.close();
-  const viewer = await visitAll(browser, "viewer@demo.test", ["/variables", "/audit"]);
+  const viewer = await visitAll(browser, "viewer@demo.test", ["/variables", "/audit", "/destinations"]);
   await viewer.context.close();
 });
 

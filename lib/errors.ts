@@ -66,6 +66,10 @@ export const ERROR_CODES = {
     message:
       'Send If-Match with the version you read ("3"), or If-None-Match: * to set a value that does not exist yet.',
   },
+  signature_invalid: {
+    status: 400,
+    message: "The webhook's signature does not verify. Nothing was processed.",
+  },
   rate_limited: { status: 429, message: "Too many attempts. Wait a few minutes, then try again." },
   too_large: { status: 413, message: "The request is too large. Nothing was changed." },
   "unavailable:database": {

@@ -1,4 +1,5 @@
 import { DESTINATION_PATHS } from "./openapi/destination-paths";
+import { INTEGRATION_PATHS } from "./openapi/integration-paths";
 import { TOKEN_PATHS } from "./openapi/token-paths";
 import { VALUE_PATHS } from "./openapi/value-paths";
 import { VARIABLE_PATHS } from "./openapi/variable-paths";
@@ -20,7 +21,7 @@ export function openApiDocument(serverUrl = "/") {
         "Read and write an environment's configuration with a service token; create and revoke tokens with a person's session. Errors are RFC 9457 problem details with a stable `code`.",
     },
     servers: [{ url: serverUrl }],
-    paths: { ...TOKEN_PATHS, ...VALUE_PATHS, ...VARIABLE_PATHS, ...DESTINATION_PATHS },
+    paths: { ...TOKEN_PATHS, ...VALUE_PATHS, ...VARIABLE_PATHS, ...DESTINATION_PATHS, ...INTEGRATION_PATHS },
     components: OPENAPI_COMPONENTS,
   } as const;
 }

@@ -19,6 +19,7 @@ export const PROBLEM_CODES = [
   "validation",
   "precondition_required",
   "too_large",
+  "signature_invalid",
   "unavailable",
   "internal",
 ] as const;
@@ -50,6 +51,8 @@ export function problemCode(code: ErrorCode): ProblemCode {
       return "precondition_required";
     case "too_large":
       return "too_large";
+    case "signature_invalid":
+      return "signature_invalid";
     case "approval_required":
       return "approval_required";
     case "unavailable:database":

@@ -184,3 +184,20 @@ END $$;
 --> statement-breakpoint
 CREATE TRIGGER integration_configs_health_events AFTER UPDATE ON integration_configs
   FOR EACH ROW EXECUTE FUNCTION integration_health_events();
+--> statement-breakpoint
+-- The inbound webhook endpoint (/api/v1/integrations/{id}/webhook) is called by providers, with no session: it
+-- learns which organization a live, active webhook config belongs to here, then works in that organization's job
+-- context (RLS applies). Nothing else of the config is told.
+CREATE FUNCTION integration_inbound_target(config uuid)
+RETURNS TABLE (organization_id uuid, environment_id uuid, platform text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT c.organization_id, c.environment_id, c.platform::text FROM integration_configs c
+   WHERE c.id = config AND c.config_type = 'webhook' AND c.is_active AND c.deleted_at IS NULL
+$$;
+--> statement-breakpoint
+DO $$
+DECLARE app text := coalesce(nullif(current_setting('ringbearer.app_role', true), ''), 'ringbearer_app');
+BEGIN
+  REVOKE ALL ON FUNCTION integration_inbound_target(uuid) FROM PUBLIC;
+  EXECUTE format('GRANT EXECUTE ON FUNCTION integration_inbound_target(uuid) TO %I', app);
+END $$;

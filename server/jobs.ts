@@ -6,12 +6,7 @@ import { failPendingSync, queueAutoPushes } from "@/server/deploy/auto-push";
 import { pushToTarget } from "@/server/deploy/deploy";
 import { scanTarget } from "@/server/drift/drift";
 import { dueScanTargets, recordFailedScan } from "@/server/drift/scheduled-scans";
-import {
-  enqueueDueHealthChecks,
-  HEALTH_QUEUE,
-  healthQueue,
-  startHealthWorker,
-} from "@/server/integrations/health-jobs";
+import { enqueueDueHealthChecks, healthQueue, startHealthWorker } from "@/server/integrations/health-jobs";
 import { purgeAllOrganizations } from "@/server/variables/purge";
 import {
   listenForDeliveries,
@@ -35,7 +30,6 @@ export const QUEUES = {
   scanTarget: "scan-target",
   pushTarget: "push-target",
   webhookDeliver: WEBHOOK_QUEUE,
-  integrationHealth: HEALTH_QUEUE,
 } as const;
 
 export type ScanTargetJob = { organizationId: string; targetId: string };

@@ -12,6 +12,7 @@ const ITEMS = [
   ["/access", "Access"],
   ["/tokens", "Tokens"],
   ["/webhooks", "Webhooks"],
+  ["/destinations", "Destinations"],
   ["/api", "API"],
   ["/approvals", "Approvals"],
   ["/audit", "Audit"],

@@ -17,8 +17,11 @@ export function nest(raw: unknown): unknown {
   for (const [key, value] of Object.entries(raw)) {
     const [group, field, ...rest] = key.split(".");
     if ((GROUPS as readonly string[]).includes(group) && field && rest.length === 0) {
-      const into = (out[group] ??= {}) as Record<string, unknown>;
-      if (typeof into === "object" && into !== null) into[field] = value;
+      const current = out[group];
+      const into =
+        typeof current === "object" && current !== null ? (current as Record<string, unknown>) : {};
+      into[field] = value;
+      out[group] = into;
     } else out[key] = value;
   }
   return out;

@@ -68,13 +68,19 @@ export function apiRoute<
 export function publicApiRoute<B extends z.ZodType = z.ZodType<Record<string, never>>>(def: {
   capability: "public";
   body?: B;
-  run: (call: { request: Request; ip: string | undefined; body: z.infer<B> }) => Promise<Response>;
+  run: (call: {
+    request: Request;
+    params: Params;
+    ip: string | undefined;
+    body: z.infer<B>;
+  }) => Promise<Response>;
 }): Handler {
-  return (request: Request) =>
+  return (request: Request, context: RouteContext) =>
     answerProblems("public API route", async () => {
+      const params = (await context?.params) ?? {};
       const body = def.body
         ? await parseInput(def.body, (await readJsonBody(request)) as Record<string, unknown>)
         : ({} as z.infer<B>);
-      return def.run({ request, ip: clientInfo((name) => request.headers.get(name)).ip, body });
+      return def.run({ request, params, ip: clientInfo((name) => request.headers.get(name)).ip, body });
     });
 }

@@ -97,6 +97,19 @@ export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
 /** A request's JSON body (UTF-8, at most MAX_JSON_BODY_BYTES): `too_large`, or `validation` when not JSON. */
 export async function readJsonBody(request: Request): Promise<unknown> {
+  const text = await readTextBody(request);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("validation", { form: ["The body is not JSON."] });
+  }
+}
+
+/**
+ * A request's body as UTF-8 text, exactly as sent (a signature is computed over these bytes), at most
+ * MAX_JSON_BODY_BYTES: `too_large`, or `validation` when not UTF-8.
+ */
+export async function readTextBody(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_JSON_BODY_BYTES) throw new AppError("too_large");
   // Read as it arrives and stop at the limit: a body sent without a length (chunked) is never held whole.
@@ -119,15 +132,9 @@ export async function readJsonBody(request: Request): Promise<unknown> {
     bytes.set(chunk, at);
     at += chunk.byteLength;
   }
-  let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new AppError("validation", { form: ["The body is not UTF-8 text."] });
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError("validation", { form: ["The body is not JSON."] });
   }
 }

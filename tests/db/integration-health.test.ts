@@ -215,7 +215,10 @@ describe("an integration's health", () => {
     // Checked: not due again until its next check.
     const again: HealthJob[] = [];
     await enqueueDueHealthChecks({
-      send: async (_q: string, d: object) => (again.push(d as HealthJob), "job"),
+      send: async (_q: string, d: object) => {
+        again.push(d as HealthJob);
+        return "job";
+      },
     } as never);
     expect(again.filter((j) => j.configId === id)).toEqual([]);
   });

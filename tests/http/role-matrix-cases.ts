@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { ACCOUNTS } from "./role-matrix/accounts";
 import { ADMIN, AUDITORS, type Case, MEMBERS, SIGNED_IN, STAGING_READERS } from "./role-matrix/common";
 import { DEPLOYMENTS } from "./role-matrix/deployments";
+import { DESTINATIONS } from "./role-matrix/destinations";
 import { GOVERNANCE } from "./role-matrix/governance";
 import { VALUES } from "./role-matrix/values";
 import type { Caller, World } from "./role-matrix-world";
@@ -18,7 +19,13 @@ import type { Caller, World } from "./role-matrix-world";
 export type { Outcome } from "./role-matrix/common";
 
 /** Every server action of the build, keyed `file#export`. */
-export const CASES: Record<string, Case> = { ...VALUES, ...GOVERNANCE, ...DEPLOYMENTS, ...ACCOUNTS };
+export const CASES: Record<string, Case> = {
+  ...VALUES,
+  ...GOVERNANCE,
+  ...DEPLOYMENTS,
+  ...DESTINATIONS,
+  ...ACCOUNTS,
+};
 
 /** API routes (GET), with who may read them; `path` fills the template for the matrix's organization. */
 export const ROUTES: Record<
@@ -65,7 +72,19 @@ export const ROUTES: Record<
     person: true,
   },
   "/api/v1/whoami": { allowed: [], path: () => "/api/v1/whoami", token: true },
-  "/api/v1/destinations": { allowed: [], path: () => "/api/v1/destinations?environment=staging", token: true },
+  // A provider's webhook: open to anyone, authenticated by its signature; an id that names nothing is 404 to all.
+  "/api/v1/integrations/[id]/webhook": {
+    allowed: [...SIGNED_IN, "anonymous"],
+    method: "POST",
+    allowedStatus: 404,
+    path: () => "/api/v1/integrations/00000000-0000-4000-8000-000000000000/webhook",
+    public: true,
+  },
+  "/api/v1/destinations": {
+    allowed: [],
+    path: () => "/api/v1/destinations?environment=staging",
+    token: true,
+  },
   // `ringbearer login`: open to anyone by design (device authorization); sent no body, every caller is told why.
   "/api/v1/cli/login": {
     allowed: [...SIGNED_IN, "anonymous"],

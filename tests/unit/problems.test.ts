@@ -7,6 +7,7 @@ const BY_STATUS: Record<number, string[]> = {
   401: ["token_invalid", "token_expired", "token_revoked", "unauthorized", "reauth_required"],
   403: ["forbidden", "approval_required"],
   404: ["not_found"],
+  400: ["signature_invalid"],
   409: ["conflict"],
   410: ["not_found"],
   413: ["too_large"],
