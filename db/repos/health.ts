@@ -17,6 +17,9 @@ export type EnvironmentHealth = {
   failed_validations: number;
   last_sync: string | null;
   last_failed_sync: string | null;
+  /** Active integration configs of the environment whose last check was UNHEALTHY (critical) or DEGRADED. */
+  unhealthy_integrations: number;
+  degraded_integrations: number;
   /** Why it is not healthy, in words ("2 required variable(s) missing", "the last sync failed"). */
   reasons: string[];
   status: "healthy" | "warning" | "critical";

@@ -7,6 +7,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
+import { environmentHealth } from "@/db/repos/health";
 import { integrationsDueForCheck } from "@/db/repos/integration-health";
 import { integrationConfigs, integrationHealthChecks, webhookEvents } from "@/db/schema";
 import { integrationCreation, integrationUpdate } from "@/lib/validation/integrations";
@@ -113,6 +114,11 @@ describe("an integration's health", () => {
       message: "The provider failed (HTTP 500)",
       circuit: "open",
     });
+    // An unhealthy integration counts in its environment's health, for every member.
+    const viewer = await org.member("viewer");
+    const staging = (await environmentHealth(viewer)).find((e) => e.name === "staging");
+    expect(staging?.health).toMatchObject({ status: "critical", unhealthy_integrations: 1 });
+    expect(staging?.health.reasons).toContain("1 unhealthy integration(s)");
     const before = fake.state.hits;
     expect(await checkIntegration(org.owner, id, at(10))).toMatchObject({ checked: false, circuit: "open" });
     expect(fake.state.hits).toBe(before);

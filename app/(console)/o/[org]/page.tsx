@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DriftSparkline } from "@/components/dashboard/drift-sparkline";
+import { IntegrationPrecheck } from "@/components/dashboard/integration-precheck";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { withReads } from "@/db/context";
+import { withContext, withReads } from "@/db/context";
 import { driftTrend, environmentHealth } from "@/db/repos/health";
+import { integrationPrecheck } from "@/db/repos/integration-precheck";
 import { formatStamp } from "@/lib/format";
 import { memberContext, requireMember } from "@/server/session";
 
@@ -21,12 +23,17 @@ export async function generateMetadata(props: PageProps<"/o/[org]">): Promise<Me
 export default async function DashboardPage(props: PageProps<"/o/[org]">) {
   const { org } = await props.params;
   const member = await requireMember(org);
-  const [envs, trend] = await withReads(member, (r) =>
-    Promise.all([environmentHealth(r), driftTrend(r, member.org.timeZone)]),
+  const [envs, trend, precheck] = await withReads(member, (r) =>
+    Promise.all([
+      environmentHealth(r),
+      driftTrend(r, member.org.timeZone),
+      withContext(r, (tx) => integrationPrecheck(tx, r.organizationId, new Date())),
+    ]),
   );
   return (
     <div className="space-y-6">
       <PageHeader title="Dashboard" description={`${member.org.name}: health of each environment.`} />
+      {precheck ? <IntegrationPrecheck org={org} timeZone={member.org.timeZone} check={precheck} /> : null}
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {envs.map((e) => (
           <Card key={e.id}>
