@@ -67,7 +67,10 @@ DROP TABLE "integration_configs";--> statement-breakpoint
 DROP FUNCTION enforce_integration_gates();--> statement-breakpoint
 DROP FUNCTION integration_health_events();--> statement-breakpoint
 DROP FUNCTION integration_inbound_target(uuid);--> statement-breakpoint
+-- RLS is forced on change_requests: its owner sees no row through it, so it is lifted for the delete.
+ALTER TABLE change_requests NO FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 DELETE FROM change_requests WHERE action = 'integration:delete';--> statement-breakpoint
+ALTER TABLE change_requests FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "change_requests" DROP CONSTRAINT "change_requests_action_check";--> statement-breakpoint
 ALTER TABLE "change_requests" ADD CONSTRAINT "change_requests_action_check" CHECK ("change_requests"."action" in ('values', 'variable:update', 'variable:delete', 'environment:update', 'protection:remove', 'policy:grant', 'member:role', 'target:update', 'target:create', 'variable:restore', 'settings:time_zone', 'destination:delete'));--> statement-breakpoint
 ALTER TABLE "environment_variable_audit" DROP CONSTRAINT "environment_variable_audit_resource_check";--> statement-breakpoint
