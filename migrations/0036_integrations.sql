@@ -93,6 +93,22 @@ CREATE TABLE "integration_webhook_events" (
 --> statement-breakpoint
 CREATE UNIQUE INDEX "integration_webhook_events_dedupe" ON "integration_webhook_events" USING btree ("config_id", "provider_event_id") WHERE "signature_valid" AND "provider_event_id" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "idx_integration_webhook_events_config" ON "integration_webhook_events" USING btree ("config_id", "received_at");--> statement-breakpoint
+-- An OAuth authorization in progress: the state (kept as a keyed hash) and the PKCE verifier (sealed under the
+-- organization's data key) of one person's redirect to the provider; used once, within 10 minutes.
+CREATE TABLE "integration_oauth_states" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"organization_id" uuid NOT NULL REFERENCES "organizations"("id") ON DELETE cascade,
+	"config_id" uuid NOT NULL REFERENCES "integration_configs"("id") ON DELETE cascade,
+	"state_hash" varchar(64) NOT NULL UNIQUE,
+	"verifier_sealed" text NOT NULL,
+	"encryption_key_id" varchar(255) NOT NULL REFERENCES "encryption_keys"("key_id"),
+	"redirect_uri" text NOT NULL,
+	"created_by" uuid NOT NULL REFERENCES "users"("id"),
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone DEFAULT now() + interval '10 minutes' NOT NULL,
+	"used_at" timestamp with time zone
+);
+--> statement-breakpoint
 -- Tenant tables: RLS enabled and forced. Every member reads configs, health and the event log (no secrets in
 -- them); owners and admins change configs (integrations:manage). Health rows, OAuth connections and inbound
 -- events are written by the jobs and the inbound endpoint in an owner's or admin's job context.
@@ -101,7 +117,7 @@ DECLARE
   app text := coalesce(nullif(current_setting('ringbearer.app_role', true), ''), 'ringbearer_app');
   t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['integration_configs', 'integration_health_checks', 'integration_oauth_connections', 'integration_webhook_events'] LOOP
+  FOREACH t IN ARRAY ARRAY['integration_configs', 'integration_health_checks', 'integration_oauth_connections', 'integration_webhook_events', 'integration_oauth_states'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format('CREATE POLICY %I ON %I FOR SELECT USING (organization_id = (SELECT app_org_id()))', t || '_read', t);
@@ -119,7 +135,11 @@ BEGIN
   CREATE POLICY integration_oauth_connections_update ON integration_oauth_connections FOR UPDATE
     USING (organization_id = (SELECT app_org_id()) AND (SELECT app_role()) IN ('owner', 'admin'))
     WITH CHECK (organization_id = (SELECT app_org_id()) AND (SELECT app_role()) IN ('owner', 'admin'));
-  EXECUTE format('GRANT SELECT, INSERT, UPDATE ON integration_configs, integration_oauth_connections TO %I', app);
+  -- A state is used once, by the person who started it.
+  CREATE POLICY integration_oauth_states_update ON integration_oauth_states FOR UPDATE
+    USING (organization_id = (SELECT app_org_id()) AND created_by = (SELECT app_user_id()))
+    WITH CHECK (organization_id = (SELECT app_org_id()) AND created_by = (SELECT app_user_id()));
+  EXECUTE format('GRANT SELECT, INSERT, UPDATE ON integration_configs, integration_oauth_connections, integration_oauth_states TO %I', app);
   EXECUTE format('GRANT SELECT, INSERT ON integration_health_checks, integration_webhook_events TO %I', app);
 END $$;
 --> statement-breakpoint

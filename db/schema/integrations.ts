@@ -16,6 +16,7 @@ import { CONFIG_TYPES, HEALTH_STATUSES, PLATFORMS } from "@/lib/integrations/pla
 import { WEBHOOK_CIRCUIT_STATES } from "@/lib/webhooks/events";
 import { createdAt, id, inList, updatedAt, version } from "./columns";
 import { environments } from "./environments";
+import { encryptionKeys } from "./keys";
 import { organizations, users } from "./organizations";
 
 /**
@@ -167,3 +168,26 @@ export const integrationWebhookEvents = pgTable(
     ),
   ],
 );
+
+/** An OAuth authorization in progress: its state's keyed hash and its sealed PKCE verifier; used once. */
+export const integrationOauthStates = pgTable("integration_oauth_states", {
+  id: id(),
+  organizationId: uuid()
+    .notNull()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  configId: uuid()
+    .notNull()
+    .references(() => integrationConfigs.id, { onDelete: "cascade" }),
+  stateHash: varchar({ length: 64 }).notNull().unique(),
+  verifierSealed: text().notNull(),
+  encryptionKeyId: varchar({ length: 255 })
+    .notNull()
+    .references(() => encryptionKeys.keyId),
+  redirectUri: text().notNull(),
+  createdBy: uuid()
+    .notNull()
+    .references(() => users.id),
+  createdAt: createdAt(),
+  expiresAt: timestamp({ withTimezone: true }).notNull().default(sql`now() + interval '10 minutes'`),
+  usedAt: timestamp({ withTimezone: true }),
+});

@@ -24,7 +24,14 @@ export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
  * the runtime API — `client` (a browser needs it: a pixel id's counterpart, a project key) or `server` only (a
  * Conversions API token, a Measurement Protocol secret).
  */
-export type VaultField = { field: string; label: string; variable: string; exposure: "client" | "server" };
+export type VaultField = {
+  field: string;
+  label: string;
+  variable: string;
+  exposure: "client" | "server";
+  /** Written by the console (an OAuth grant's tokens), not typed into a form. */
+  managed?: boolean;
+};
 
 /**
  * A provider's address: https (plain http only to a host the operator opened in RINGBEARER_OUTBOUND_ALLOW, which

@@ -42,6 +42,20 @@ export const PLATFORM_SPECS: Record<
           variable: "STRIPE_CONNECT_SECRET",
           exposure: "server",
         },
+        {
+          field: "accessToken",
+          label: "OAuth access token",
+          variable: "STRIPE_OAUTH_ACCESS_TOKEN",
+          exposure: "server",
+          managed: true,
+        },
+        {
+          field: "refreshToken",
+          label: "OAuth refresh token",
+          variable: "STRIPE_OAUTH_REFRESH_TOKEN",
+          exposure: "server",
+          managed: true,
+        },
       ],
       webhook: [
         {
@@ -72,6 +86,20 @@ export const PLATFORM_SPECS: Record<
           variable: "HUBSPOT_CLIENT_SECRET",
           exposure: "server",
         },
+        {
+          field: "accessToken",
+          label: "OAuth access token",
+          variable: "HUBSPOT_OAUTH_ACCESS_TOKEN",
+          exposure: "server",
+          managed: true,
+        },
+        {
+          field: "refreshToken",
+          label: "OAuth refresh token",
+          variable: "HUBSPOT_OAUTH_REFRESH_TOKEN",
+          exposure: "server",
+          managed: true,
+        },
       ],
       webhook: [
         {
@@ -93,6 +121,20 @@ export const PLATFORM_SPECS: Record<
           label: "App client secret",
           variable: "QUICKBOOKS_CLIENT_SECRET",
           exposure: "server",
+        },
+        {
+          field: "accessToken",
+          label: "OAuth access token",
+          variable: "QUICKBOOKS_OAUTH_ACCESS_TOKEN",
+          exposure: "server",
+          managed: true,
+        },
+        {
+          field: "refreshToken",
+          label: "OAuth refresh token",
+          variable: "QUICKBOOKS_OAUTH_REFRESH_TOKEN",
+          exposure: "server",
+          managed: true,
         },
       ],
       webhook: [
@@ -132,6 +174,26 @@ export function configSettings(platform: Platform) {
               message: `${PLATFORM_SPECS[platform].label} has no feature ${name}`,
             });
       }),
+    /** An OAuth app's client id (not a secret; its secret is a vault field). */
+    clientId: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z
+        .string()
+        .trim()
+        .max(255, "At most 255 characters")
+        .regex(/^[\x21-\x7e]+$/, "A client id has no spaces")
+        .optional(),
+    ),
+    /** Scopes to ask for (space-separated); the platform's defaults when empty. */
+    scopes: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z
+        .string()
+        .trim()
+        .max(1000, "At most 1000 characters")
+        .regex(/^[\x20-\x7e]+$/, "Scopes are plain text")
+        .optional(),
+    ),
     mappingRules: mappingRules.default([]),
     filterRules: filterRules.default([]),
     transformRules: transformRules.default([]),

@@ -60,6 +60,7 @@ BEGIN
       ELSE 'healthy' END);
 END $$;
 --> statement-breakpoint
+DROP TABLE "integration_oauth_states";--> statement-breakpoint
 DROP TABLE "integration_webhook_events";--> statement-breakpoint
 DROP TABLE "integration_oauth_connections";--> statement-breakpoint
 DROP TABLE "integration_health_checks";--> statement-breakpoint

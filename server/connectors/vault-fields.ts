@@ -31,7 +31,9 @@ async function variableFor(tx: Tx, ctx: TenantContext, owner: FieldOwner, field:
     displayName: `${owner.label}: ${field.label}`,
     description: `Kept for the ${owner.label} ${owner.kind} (${where}).`,
     variableType: "api_key",
-    securityClassification: field.exposure === "server" ? "confidential" : "internal",
+    // An OAuth grant's tokens are renewed by the console every hour or so: internal, so a renewal needs no
+    // reviewer (the grant itself was given by a person at the provider). Keys typed by a person: confidential.
+    securityClassification: field.managed || field.exposure === "client" ? "internal" : "confidential",
     isRequired: false,
     isWeddingCritical: false,
     validationPattern: undefined,

@@ -19,6 +19,7 @@ import { vaultFieldsOf } from "@/lib/validation/integrations";
 import { bindFields } from "@/server/connectors/vault-fields";
 import { outboundAllowlist } from "@/server/outbound";
 import { decryptedEntries } from "@/server/values/export";
+import { refreshIfDue } from "./oauth";
 
 /** The providers' API addresses: the real ones, or the operator's (tests point them at local fakes). */
 export function platformBases(env: NodeJS.ProcessEnv = process.env): PlatformBases {
@@ -85,6 +86,8 @@ export async function checkIntegration(
 ): Promise<HealthOutcome> {
   const now = options.now ?? new Date();
   const rules = options.rules ?? HEALTH;
+  // An OAuth grant about to run out is renewed first (its refresh is this job's too).
+  await refreshIfDue(ctx, id, { transport: options.transport, now });
   const prepared = await withContext(ctx, async (tx) => {
     const row = await integrationById(tx, ctx.organizationId, id);
     if (!row || row.deletedAt) throw new AppError("not_found");
