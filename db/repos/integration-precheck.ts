@@ -16,8 +16,9 @@ export type PrecheckItem = {
 
 /**
  * The Friday-afternoon pre-check (issue 15): when wedding hours start within `hours` (or hold now), the active
- * integrations of protected environments that are not HEALTHY, or whose OAuth grant lapses before the window
- * ends (its refresh token's expiry, else its access token's when it has no refresh), with the window.
+ * integrations of protected environments that are not HEALTHY, or whose OAuth access token runs out before the
+ * window ends: the wedding-hours lock holds for every writer, the console's renewals too, so a grant renewed
+ * hourly lapses inside the window unless someone connects it again under break-glass.
  */
 export async function integrationPrecheck(tx: Tx, organizationId: string, now: Date, hours = 48) {
   const [locked] = await tx.execute<{ until: string | null }>(
@@ -44,8 +45,7 @@ export async function integrationPrecheck(tx: Tx, organizationId: string, now: D
       from integration_configs c
       join environments e on e.id = c.environment_id
       left join lateral (
-        select coalesce((o.metadata->>'refresh_expires_at')::timestamptz,
-                        case when coalesce(o.metadata->>'refreshable', 'false') = 'false' then o.access_expires_at end) as at
+        select o.access_expires_at as at
           from integration_oauth_connections o
          where o.config_id = c.id and o.is_active
          order by o.created_at desc limit 1) lapse on true

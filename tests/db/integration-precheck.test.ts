@@ -60,7 +60,7 @@ beforeAll(async () => {
       configId: ids.lapsing,
       quickbooksRealmId: "123",
       accessExpiresAt: sql`now() + interval '1 hour'`,
-      metadata: { refreshable: true, refresh_expires_at: new Date(Date.now() + 5 * 3_600_000).toISOString() },
+      metadata: { refreshable: true },
       createdBy: org.owner.userId,
     });
   });
