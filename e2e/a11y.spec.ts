@@ -24,6 +24,8 @@ const TITLES: Record<string, string> = {
   "/webhooks": "Webhooks",
   "/destinations": "Destinations",
   "/destinations/new": "New destination · Destinations",
+  "/integrations": "Integrations",
+  "/integrations/new": "New integration · Integrations",
   "/api": "API",
   "/account": "Account & sessions",
   "/approvals": "Approvals",
@@ -94,6 +96,8 @@ test("an admin's pages", { tag: "@phone" }, async ({ browser }) => {
     "/webhooks",
     "/destinations",
     "/destinations/new",
+    "/integrations",
+    "/integrations/new",
     "/api",
     "/account",
     "/approvals",
@@ -133,7 +137,12 @@ test("a security reviewer's, an on-call engineer's, a developer's and a viewer's
   await openVariable(dev.page, "RESEND_API_KEY");
   await expectAccessible(dev.page, "/variables/[id] as a developer");
   await dev.context.close();
-  const viewer = await visitAll(browser, "viewer@demo.test", ["/variables", "/audit", "/destinations"]);
+  const viewer = await visitAll(browser, "viewer@demo.test", [
+    "/variables",
+    "/audit",
+    "/destinations",
+    "/integrations",
+  ]);
   await viewer.context.close();
 });
 

@@ -13,6 +13,7 @@ const ITEMS = [
   ["/tokens", "Tokens"],
   ["/webhooks", "Webhooks"],
   ["/destinations", "Destinations"],
+  ["/integrations", "Integrations"],
   ["/api", "API"],
   ["/approvals", "Approvals"],
   ["/audit", "Audit"],

@@ -51,3 +51,14 @@ export async function markRefreshed(tx: Tx, id: string, accessExpiresAt: Date | 
     .set({ accessExpiresAt, refreshedAt: sql`now()` })
     .where(eq(integrationOauthConnections.id, id));
 }
+
+/** A config's latest grant, active or ended (the page shows what it was and why it ended). */
+export async function latestGrant(tx: Tx, configId: string) {
+  const [row] = await tx
+    .select()
+    .from(integrationOauthConnections)
+    .where(eq(integrationOauthConnections.configId, configId))
+    .orderBy(desc(integrationOauthConnections.createdAt))
+    .limit(1);
+  return row;
+}

@@ -1,7 +1,24 @@
-import { problem } from "./shared";
+import { pick, problem, session } from "./shared";
 
 /** Providers' webhooks to a webhook config: authenticated by the provider's signature, not a token. */
 export const INTEGRATION_PATHS = {
+  "/api/v1/integrations/oauth/callback": {
+    get: {
+      operationId: "oauthCallback",
+      summary: "Where a provider sends a person back after an OAuth authorization (a browser, not a client)",
+      description:
+        "The `state` names the organization; the person must be signed in, may manage integrations, and be the one who started the connection (within 10 minutes, once). Redirects to the config's page with `?oauth=connected`, or to the integrations page with `?oauth=failed&reason=…`.",
+      security: session,
+      parameters: [
+        { name: "code", in: "query", required: false, schema: { type: "string" } },
+        { name: "state", in: "query", required: true, schema: { type: "string" } },
+      ],
+      responses: {
+        "303": { description: "Back to the console" },
+        ...pick("401", "403"),
+      },
+    },
+  },
   "/api/v1/integrations/{id}/webhook": {
     post: {
       operationId: "receiveProviderWebhook",

@@ -128,6 +128,8 @@ export async function checkIntegration(
     );
     const realmId = platform === "quickbooks" ? (await activeConnection(tx, id))?.quickbooksRealmId : null;
     const plan = healthProbe(platform, configType, keys, options.bases ?? platformBases(), realmId);
+    if ("unchecked" in plan)
+      throw new AppError("validation", { form: ["This kind of config has no health check"] });
     const interval = Number(row.settings.syncIntervalMinutes ?? 60);
     return {
       row,

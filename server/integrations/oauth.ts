@@ -5,6 +5,7 @@ import { environmentRefs } from "@/db/repos/grants";
 import { revokeConnection } from "@/db/repos/integration-events";
 import { integrationById } from "@/db/repos/integrations";
 import { activeGrant, insertGrant, insertOauthState, markRefreshed, takeOauthState } from "@/db/repos/oauth";
+import { organizationSlug } from "@/db/repos/organizations";
 import { environmentValueRows } from "@/db/repos/values";
 import { orgVault, tokenHash } from "@/db/vault";
 import { AppError } from "@/lib/errors";
@@ -66,16 +67,14 @@ function appOf(config: Awaited<ReturnType<typeof oauthConfig>>, transport?: Tran
  * first) and a PKCE verifier (sealed) for this person, for 10 minutes; the provider's authorization page to send
  * them to. Refused during wedding hours in a locked environment (its tokens could not be written).
  */
-export async function startOauth(
-  tx: Tx,
-  ctx: TenantContext,
-  input: { id: string; slug: string; origin: string },
-) {
+export async function startOauth(tx: Tx, ctx: TenantContext, input: { id: string; origin: string }) {
   requireCapability(ctx, "integrations:manage");
   const config = await oauthConfig(tx, ctx, input.id);
   const app = appOf(config);
   await refuseLocked(tx, ctx, config.env, "Integrations");
-  const state = stateFor(input.slug, oauth.generateRandomState());
+  const slug = await organizationSlug(tx, ctx.organizationId);
+  if (!slug) throw new AppError("not_found");
+  const state = stateFor(slug, oauth.generateRandomState());
   const verifier = oauth.generateRandomCodeVerifier();
   const hash = stateHashOf(state);
   const vault = await orgVault(tx, ctx.organizationId);

@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 const start = (ctx: TenantContext) =>
-  withContext(ctx, (tx) => startOauth(tx, ctx, { id, slug: org.slug, origin: "https://console.example" }));
+  withContext(ctx, (tx) => startOauth(tx, ctx, { id, origin: "https://console.example" }));
 const grants = () =>
   withContext(org.owner, (tx) =>
     tx.select().from(integrationOauthConnections).where(eq(integrationOauthConnections.configId, id)),
@@ -139,7 +139,7 @@ describe("connecting an OAuth integration", () => {
     expect(fake.seen.at(-1)?.path).toBe("/oauth/deauthorize");
     const viewer = await org.member("viewer");
     await expect(
-      withContext(viewer, (tx) => startOauth(tx, viewer, { id, slug: org.slug, origin: "https://x" })),
+      withContext(viewer, (tx) => startOauth(tx, viewer, { id, origin: "https://x" })),
     ).rejects.toMatchObject({ code: "forbidden" });
   });
 });

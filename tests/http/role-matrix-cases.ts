@@ -13,6 +13,7 @@ import { ADMIN, AUDITORS, type Case, MEMBERS, SIGNED_IN, STAGING_READERS } from 
 import { DEPLOYMENTS } from "./role-matrix/deployments";
 import { DESTINATIONS } from "./role-matrix/destinations";
 import { GOVERNANCE } from "./role-matrix/governance";
+import { INTEGRATIONS } from "./role-matrix/integrations";
 import { VALUES } from "./role-matrix/values";
 import type { Caller, World } from "./role-matrix-world";
 
@@ -24,6 +25,7 @@ export const CASES: Record<string, Case> = {
   ...GOVERNANCE,
   ...DEPLOYMENTS,
   ...DESTINATIONS,
+  ...INTEGRATIONS,
   ...ACCOUNTS,
 };
 
@@ -79,6 +81,12 @@ export const ROUTES: Record<
     allowedStatus: 404,
     path: () => "/api/v1/integrations/00000000-0000-4000-8000-000000000000/webhook",
     public: true,
+  },
+  // The OAuth callback: an admin with a state that names nothing is sent back with the refusal (303).
+  "/api/v1/integrations/oauth/callback": {
+    allowed: ADMIN,
+    allowedStatus: 303,
+    path: (w) => `/api/v1/integrations/oauth/callback?code=x&state=${w.org.slug}~unknown`,
   },
   "/api/v1/destinations": {
     allowed: [],
