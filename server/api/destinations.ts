@@ -15,6 +15,9 @@ import { decryptedEntries } from "@/server/values/export";
 import { resolveEntries } from "@/server/values/references";
 import { type ApiCaller, asCaller, environmentNamed, inScope } from "./caller";
 
+/** The classifications a key may have to reach a browser (a `client` token). */
+const BROWSER_CLASSES = new Set(["public", "internal"]);
+
 export type RuntimeDestination = {
   id: string;
   type: string;
@@ -56,13 +59,19 @@ export async function consentedDestinations(
       ),
     );
     const names = [...new Set(fieldsOf.flat().map((f) => f.variable))];
+    // A browser's token gets keys kept as public or internal values only, unresolved: a browser field bound to a
+    // confidential variable, or a value referring to one, never reaches it.
     const rows =
       names.length === 0
         ? []
-        : (await environmentValueRows(tx, env.id, names)).filter((r) => inScope(caller, r));
+        : (await environmentValueRows(tx, env.id, names)).filter(
+            (r) => inScope(caller, r) && (server || BROWSER_CLASSES.has(r.securityClassification)),
+          );
     const decrypted = await decryptedEntries(tx, ctx.organizationId, env.id, rows);
     const refers = decrypted.some((e) => mayHoldReferences(e.value));
-    const { entries } = await resolveEntries(tx, ctx, env, decrypted, (v) => inScope(caller, v));
+    const { entries } = server
+      ? await resolveEntries(tx, ctx, env, decrypted, (v) => inScope(caller, v))
+      : { entries: decrypted.filter((e) => !mayHoldReferences(e.value)) };
     const etag = entityTag([
       env.id,
       server ? "server" : "client",

@@ -11,7 +11,7 @@ import { writeAudit } from "@/server/audit/audit";
 import { requireCapability } from "@/server/authz";
 import { changedFields, refuseLocked, secretNotes } from "@/server/connectors/config-changes";
 import { configOf, destinationFor, duplicate, save, typed } from "./destination-rows";
-import { type SecretOutcome, writeDestinationSecrets } from "./destination-secrets";
+import { refuseSecretInBrowser, type SecretOutcome, writeDestinationSecrets } from "./destination-secrets";
 
 export type DestinationSaved = {
   status: "applied";
@@ -33,6 +33,7 @@ export async function createDestination(
 ): Promise<DestinationSaved> {
   requireCapability(ctx, "integrations:manage");
   const checked = typed(input.type, input);
+  await refuseSecretInBrowser(tx, ctx, input.type, checked.variables);
   const env = (await environmentRefs(tx, ctx)).find((e) => e.name === input.environment);
   if (!env)
     throw new AppError("validation", { environment: [`No environment is named ${input.environment}`] });
@@ -104,6 +105,7 @@ export async function updateDestination(
     throw new AppError("conflict:version", undefined, { version: row.version });
   const type = row.type as DestinationType;
   const checked = typed(type, input);
+  await refuseSecretInBrowser(tx, ctx, type, checked.variables);
   const next = {
     name: input.name,
     description: input.description ?? "",

@@ -8,7 +8,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
 import { destinationCreation } from "@/lib/validation/destinations";
 import { createDestination } from "@/server/destinations/destinations";
-import { makeOrg, PASSWORD, type TestOrg } from "../db/support";
+import { setValue } from "@/server/values/values";
+import { createVariable } from "@/server/variables/variables";
+import { makeOrg, PASSWORD, rawSql, type TestOrg } from "../db/support";
 import { problem } from "./api-helpers";
 import { HttpSession } from "./session";
 
@@ -163,5 +165,49 @@ describe("the consent runtime API", () => {
     expect(other.body).toContain("phc_b_key");
     expect(other.body).not.toContain("phc_public_project_key");
     expect(other.body).not.toContain("Funnels");
+  });
+
+  it("gives a browser's token no key kept as a confidential value, and never resolves a reference for it", async () => {
+    // The variable behind a browser key is made confidential after the fact, and another holds a reference.
+    const sql = rawSql("super");
+    try {
+      await sql`update environment_variables set security_classification = 'confidential'
+                 where organization_id = ${a.id} and name = 'MIXPANEL_PROJECT_TOKEN'`;
+      await sql`update destinations set secret_variables = '{"apiKey": "POSTHOG_REF_KEY"}'::jsonb
+                 where organization_id = ${a.id} and type = 'posthog'`;
+    } finally {
+      await sql.end();
+    }
+    await withContext(a.owner, async (tx) => {
+      const v = await createVariable(tx, a.owner, {
+        name: "POSTHOG_REF_KEY",
+        variableType: "api_key",
+        securityClassification: "internal",
+        isRequired: false,
+        isWeddingCritical: false,
+        tags: [],
+      });
+      await setValue(tx, a.owner, {
+        variableId: v.id,
+        environmentId: a.env.staging,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a console reference is the point
+        value: "${MIXPANEL_API_SECRET}",
+        expectedVersion: 0,
+      });
+    });
+    const query = "?environment=staging&consent=measurement,experience,marketing";
+    const client = await get(tokens.client, query);
+    expect(client.status, client.body).toBe(200);
+    expect(client.body).not.toContain("mp_public_token");
+    expect(client.body).not.toContain("mp_server_secret");
+    const byType = Object.fromEntries(
+      (JSON.parse(client.body) as Runtime).destinations.map((d) => [d.type, d.keys]),
+    );
+    expect(byType).toMatchObject({ mixpanel: {}, posthog: {} });
+    // A server's token reads both, the reference resolved.
+    const server = await get(tokens.server, query);
+    expect(server.body).toContain("mp_public_token");
+    const posthog = (JSON.parse(server.body) as Runtime).destinations.find((d) => d.type === "posthog");
+    expect(posthog?.keys).toEqual({ apiKey: "mp_server_secret" });
   });
 });
