@@ -154,7 +154,9 @@ export async function checkIntegration(
             status: "unhealthy" as const,
             message:
               "missing" in plan
-                ? `${fields.find((f) => f.field === plan.missing)?.variable ?? plan.missing} has no value in this environment`
+                ? plan.missing === "realmId"
+                  ? "No QuickBooks company is connected yet: connect the OAuth grant"
+                  : `${fields.find((f) => f.field === plan.missing)?.variable ?? plan.missing} has no value in this environment`
                 : "This kind of config has no health check",
           },
           latencyMs: null,

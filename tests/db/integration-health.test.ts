@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
 import { environmentHealth } from "@/db/repos/health";
 import { integrationsDueForCheck } from "@/db/repos/integration-health";
-import { integrationConfigs, integrationHealthChecks, webhookEvents } from "@/db/schema";
+import {
+  integrationConfigs,
+  integrationHealthChecks,
+  integrationOauthConnections,
+  webhookEvents,
+} from "@/db/schema";
 import { integrationCreation, integrationUpdate } from "@/lib/validation/integrations";
 import { checkIntegration, type HealthOptions } from "@/server/integrations/health";
 import {
@@ -227,5 +232,53 @@ describe("an integration's health", () => {
       },
     } as never);
     expect(again.filter((j) => j.configId === id)).toEqual([]);
+  });
+
+  it("reads HubSpot's account details and QuickBooks' company info (its realm from the grant) the same way", async () => {
+    const create = async (raw: Record<string, unknown>) =>
+      withContext(org.owner, async (tx) =>
+        createIntegration(tx, org.owner, await integrationCreation.parseAsync({ isActive: "on", ...raw })),
+      );
+    const hubspot = await create({
+      platform: "hubspot",
+      configType: "api_key",
+      environment: "production",
+      name: "CRM (production)",
+      "secrets.accessToken": "pat-na1-good",
+      reason: "Connecting the CRM in production",
+    });
+    const quickbooks = await create({
+      platform: "quickbooks",
+      configType: "oauth",
+      environment: "staging",
+      name: "Books",
+      "secrets.accessToken": KEY,
+    });
+    // The HubSpot token is confidential in production: it waits for a reviewer, and is not there yet.
+    expect(await checkIntegration(org.owner, hubspot.id, options)).toMatchObject({
+      status: "unhealthy",
+      message: "HUBSPOT_ACCESS_TOKEN has no value in this environment",
+    });
+    expect(await checkIntegration(org.owner, quickbooks.id, options)).toMatchObject({
+      status: "unhealthy",
+      message: "No QuickBooks company is connected yet: connect the OAuth grant",
+    });
+    await withContext(org.owner, (tx) =>
+      tx.insert(integrationOauthConnections).values({
+        organizationId: org.id,
+        configId: quickbooks.id,
+        quickbooksRealmId: "9130",
+        createdBy: org.owner.userId,
+      }),
+    );
+    expect(await checkIntegration(org.owner, quickbooks.id, at(600))).toMatchObject({ status: "healthy" });
+    const staging = await create({
+      platform: "hubspot",
+      configType: "api_key",
+      environment: "staging",
+      name: "CRM (staging)",
+      "secrets.accessToken": "pat-na1-good",
+    });
+    expect(await checkIntegration(org.owner, staging.id, options)).toMatchObject({ status: "healthy" });
   });
 });
