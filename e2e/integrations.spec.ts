@@ -108,11 +108,15 @@ test("an admin adds a Stripe API-key config in staging (its key kept in the vaul
   const checks = page.getByRole("table", { name: "Health checks" });
   await expect(checks.getByRole("row").nth(1)).toContainText("unhealthy");
   await expect(checks.getByRole("row").nth(1)).toContainText("500");
+  // Every open console hears it: a live alert names it, and goes when it recovers.
+  const alert = page.getByRole("alert").filter({ hasText: "is unhealthy" });
+  await expect(alert).toContainText(`${NAME} (stripe, staging) is unhealthy.`);
 
   stripe.state.failing = false;
   await check.click();
   await expect(outcome).toHaveText(/^Healthy: Answered in \d+ ms\.$/);
   await expect(checks.getByRole("row").nth(1)).toContainText("healthy");
+  await expect(alert).toHaveCount(0);
   await expect(
     page.getByText(/^Last \d+ checks: \d+ healthy, (\d+ degraded, )?\d+ unhealthy; slowest answer \d+ ms\.$/),
   ).toBeVisible();

@@ -188,7 +188,8 @@ CREATE FUNCTION integration_health_events() RETURNS trigger LANGUAGE plpgsql SEC
 BEGIN
   IF NEW.health_status IS DISTINCT FROM OLD.health_status OR NEW.circuit_state IS DISTINCT FROM OLD.circuit_state THEN
     PERFORM pg_notify('ringbearer_changes', json_build_object('org', NEW.organization_id, 'kind', 'integrations',
-      'count', 1, 'id', NEW.id, 'platform', NEW.platform, 'status', NEW.health_status)::text);
+      'count', 1, 'id', NEW.id, 'name', NEW.name, 'platform', NEW.platform, 'status', NEW.health_status,
+      'environment', (SELECT name FROM environments WHERE id = NEW.environment_id))::text);
   END IF;
   IF NEW.health_status IS DISTINCT FROM OLD.health_status
      AND (NEW.health_status = 'unhealthy' OR (OLD.health_status = 'unhealthy' AND NEW.health_status = 'healthy')) THEN

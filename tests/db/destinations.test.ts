@@ -13,7 +13,7 @@ import { destinationCreation, destinationUpdate } from "@/lib/validation/destina
 import { approveChangeRequest } from "@/server/approvals/change-requests";
 import { deleteDestination, restoreDestination } from "@/server/destinations/destination-removal";
 import { createDestination, updateDestination } from "@/server/destinations/destinations";
-import { makeOrg, productionSecret, rawSql, startWeddingHours, type TestOrg } from "./support";
+import { makeOrg, rawSql, startWeddingHours, type TestOrg } from "./support";
 
 let org: TestOrg;
 let other: TestOrg;
@@ -244,24 +244,6 @@ describe("in production", () => {
       createDestination(tx, locked.owner, await creation(posthog("staging"))),
     );
     expect(staging.status).toBe("applied");
-  });
-});
-
-describe("browser keys", () => {
-  it("are refused in a confidential variable: a key sent to browsers must be public or internal", async () => {
-    await productionSecret(org, {
-      name: "PAYMENTS_SECRET",
-      classification: "confidential",
-      value: "sk_live_not_for_browsers",
-      note: "A confidential key for the browser-key test",
-    });
-    const input = await creation(posthog("development", { "variables.apiKey": "PAYMENTS_SECRET" }));
-    const error = await failure(withContext(org.owner, (tx) => createDestination(tx, org.owner, input)));
-    expect(error.fieldErrors).toEqual({
-      "variables.apiKey": [
-        "PAYMENTS_SECRET is confidential: a key sent to browsers must be kept in a public or internal variable",
-      ],
-    });
   });
 });
 

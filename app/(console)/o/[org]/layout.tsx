@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ConsoleShell } from "@/components/console/console-shell";
+import { IntegrationAlert } from "@/components/console/integration-alert";
 import { LiveUpdates } from "@/components/console/live-updates";
 import { LockClock } from "@/components/console/lock-clock";
 import { SignOutButton } from "@/components/console/sign-out-button";
@@ -76,6 +77,7 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
       }
     >
       <LiveUpdates org={org} />
+      <IntegrationAlert org={org} />
       {nextChange ? <LockClock changesInMs={nextChange - Date.now()} /> : null}
       {props.children}
     </ConsoleShell>
