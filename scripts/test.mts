@@ -1,7 +1,7 @@
 /**
  * `npm test`: the whole suite, stopping at the first failure — lint and typecheck beside the unit tests, the
- * production build beside the database integration tests (real PostgreSQL), HTTP tests against that build (the
- * fuzz over every action and route among them), then Playwright end-to-end tests.
+ * production build beside the database integration tests (real PostgreSQL), then Playwright end-to-end tests
+ * with the HTTP tests against that build (the fuzz over every action and route among them) beside them.
  *
  * The database-restart test (its own PostgreSQL and server, mostly waiting: the database is down for seconds,
  * then a minute of light traffic) and the start/stop tests of the build run beside the end-to-end tests rather
@@ -25,9 +25,12 @@ const groups: Step[][] = [
     ["database integration tests", ["npx", "vitest", "run", "--project", "db"]],
   ],
 ];
-const steps: Step[] = [["HTTP tests against the build", ["npx", "vitest", "run", "--project", "http"]]];
-/** Mostly waiting (servers and a database starting and stopping): beside the end-to-end tests. */
+/**
+ * Beside the end-to-end tests: the HTTP tests (their own build server and database; the browser tests mostly
+ * wait on pages), and what mostly waits (servers and a database starting and stopping).
+ */
 const besides: Step[] = [
+  ["HTTP tests against the build", ["npx", "vitest", "run", "--project", "http"]],
   ["database restart under the running build", ["npx", "vitest", "run", "--project", "restart"]],
   ["starting and stopping the build", ["npx", "vitest", "run", "--project", "lifecycle"]],
 ];
@@ -39,14 +42,6 @@ const fail = (name: string, since: number, status: number | null): never => {
   console.error(`\n✖ ${name} failed after ${seconds(since)}s`);
   process.exit(status || 1);
 };
-
-function run([name, [cmd, ...args]]: Step) {
-  const t = performance.now();
-  console.log(`\n▶ ${name}`);
-  const result = spawnSync(cmd, args, { stdio: "inherit", env: process.env });
-  if (result.status !== 0) fail(name, t, result.status);
-  console.log(`✔ ${name} (${seconds(t)}s)`);
-}
 
 /** Every child still running when this process exits (a failed step) is stopped with it. */
 const children = new Set<ReturnType<typeof spawn>>();
@@ -120,10 +115,9 @@ for (const group of groups) {
     console.log(`✔ ${step.name} (${seconds(step.since)}s, side by side)`);
   }
 }
-// The end-to-end tests' server (a fresh embedded database, migrated and seeded, then the build) starts while
-// the HTTP tests run; Playwright finds it answering and uses it (playwright.config.ts).
+// The end-to-end tests' server (a fresh embedded database, migrated and seeded, then the build) starts with the
+// HTTP tests; Playwright finds it answering and uses it (playwright.config.ts).
 const e2eServer = startE2eServer();
-for (const step of steps) run(step);
 const background = besides.map(start);
 const t = performance.now();
 console.log(`\n▶ ${last[0]}`);
