@@ -9,7 +9,7 @@ const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch:
 /**
  * End-to-end tests drive a real browser against `npm start` on a fresh embedded database (its own data
  * folder), exactly as a user would run it. Tests tagged @phone (each persona's main flow, the axe pass over
- * every page) run again at phone size after the desktop run. The wedding-hours flows run last: they lock
+ * every page) run again at phone size after the desktop run; the axe walks (@walk) run at phone size only. The wedding-hours flows run last: they lock
  * production. Everything shares one database, so a flow that runs twice makes its own unique names.
  */
 export default defineConfig({
@@ -40,7 +40,8 @@ export default defineConfig({
       : {},
   },
   projects: [
-    { name: "console", testIgnore: /wedding-hours/ },
+    // The axe walks over every page (@walk) run at phone size only: the flows check axe at desktop size.
+    { name: "console", testIgnore: /wedding-hours/, grepInvert: /@walk/ },
     { name: "phone", use: phone, grep: /@phone/, testIgnore: /wedding-hours/, dependencies: ["console"] },
     { name: "wedding-hours", testMatch: /wedding-hours/, dependencies: ["phone"] },
     {

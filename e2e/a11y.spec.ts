@@ -51,7 +51,7 @@ async function visitAll(browser: Browser, email: string, paths: string[]) {
 
 test(
   "signed-out pages: sign in, an invitation, one that does not exist, not found",
-  { tag: "@phone" },
+  { tag: ["@phone", "@walk"] },
   async ({ browser, page }, testInfo) => {
     await page.goto("/login");
     await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
@@ -82,7 +82,7 @@ test(
   },
 );
 
-test("an admin's pages", { tag: "@phone" }, async ({ browser }) => {
+test("an admin's pages", { tag: ["@phone", "@walk"] }, async ({ browser }) => {
   test.setTimeout(240_000); // a dozen pages, each through axe
   const { page, context } = await visitAll(browser, "admin@demo.test", [
     "",
@@ -123,7 +123,7 @@ test("an admin's pages", { tag: "@phone" }, async ({ browser }) => {
 });
 
 test("a security reviewer's, an on-call engineer's, a developer's and a viewer's pages", {
-  tag: "@phone",
+  tag: ["@phone", "@walk"],
 }, async ({ browser }) => {
   test.setTimeout(240_000); // a dozen pages, each through axe
   const reviewer = await visitAll(browser, "reviewer@demo.test", ["/approvals", "/audit"]);
