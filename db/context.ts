@@ -103,11 +103,17 @@ export async function setContext(tx: Tx, ctx: RequestContext) {
 
 /**
  * Sets a per-transaction setting the triggers and policies read (risk, delete note, approved request, and
- * `app.value_action` = `restore` while a restore writes, cleared after).
+ * `app.value_action` = `restore` while a restore writes, cleared after; `ringbearer.key_rotation` names the
+ * rotation whose re-encryption the transaction writes, migration 0037).
  */
 export async function setLocal(
   tx: Tx,
-  name: "app.risk_level" | "app.change_note" | "app.change_request_id" | "app.value_action",
+  name:
+    | "app.risk_level"
+    | "app.change_note"
+    | "app.change_request_id"
+    | "app.value_action"
+    | "ringbearer.key_rotation",
   value: string,
 ) {
   await tx.execute(sql`select set_config(${name}, ${value}, true)`);

@@ -1,3 +1,4 @@
+import { DecryptionError } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import { TargetError } from "@/lib/targets/types";
 
@@ -56,8 +57,16 @@ export function toAppError(error: unknown): unknown {
     return new AppError(error.code === "refused" ? "refused:target" : "unavailable:target", {
       form: [error.message],
     });
+  // A ciphertext whose key is revoked or below the minimum decryption version (the message names no value).
+  if (error instanceof DecryptionError) return new AppError("conflict:key_unavailable");
   const code = databaseErrorCode(error);
   switch (code) {
+    case "RBK01":
+      return new AppError("conflict:key_rotated");
+    case "RBK02":
+      return new AppError("conflict:key_in_use");
+    case "RBK03":
+      return new AppError("forbidden");
     case "RBW01":
       return new AppError("locked:wedding_hours");
     case "23505":

@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { encryptionKeys } from "@/db/schema";
+import { encryptionKeys, keySettings } from "@/db/schema";
 import {
   DecryptionError,
   decryptValue,
@@ -55,8 +55,35 @@ export async function createOrgKeys(tx: Tx, organizationId: string, kek: Buffer 
   }
 }
 
-/** Loads and unwraps the organization's keys (RLS limits the rows to the current organization). */
+/** A new data-key version, active at once for new writes, wrapped by the master key; returns its id. */
+export async function createDataKeyVersion(
+  tx: Tx,
+  organizationId: string,
+  version: number,
+  kek = masterKey(),
+) {
+  const keyId = `data:${organizationId}:${version}`;
+  await tx.insert(encryptionKeys).values({
+    organizationId,
+    keyId,
+    keyType: "data",
+    keyVersion: version,
+    keyStatus: "active",
+    wrappedKey: wrapKey(kek, generateKey(), aadFor(organizationId, keyId)),
+    kekFingerprint: keyFingerprint(kek),
+  });
+  return keyId;
+}
+
+/**
+ * Loads and unwraps the organization's keys (RLS limits the rows to the current organization). Data keys older
+ * than the organization's minimum decryption version (key_settings) are left out: nothing decrypts with them.
+ */
 export async function orgKeys(tx: Tx, organizationId: string, kek: Buffer = masterKey()): Promise<OrgKeys> {
+  const [settings] = await tx
+    .select({ minVersion: keySettings.minDecryptionVersion })
+    .from(keySettings)
+    .where(eq(keySettings.organizationId, organizationId));
   const rows = await tx
     .select({
       keyId: encryptionKeys.keyId,
@@ -67,8 +94,8 @@ export async function orgKeys(tx: Tx, organizationId: string, kek: Buffer = mast
       kekFingerprint: encryptionKeys.kekFingerprint,
     })
     .from(encryptionKeys)
-    .where(and(eq(encryptionKeys.organizationId, organizationId)));
-  return unwrapOrgKeys(rows, organizationId, kek);
+    .where(eq(encryptionKeys.organizationId, organizationId));
+  return unwrapOrgKeys(rows, organizationId, kek, settings?.minVersion ?? 1);
 }
 
 export type WrappedKeyRow = {
@@ -84,13 +111,20 @@ export type WrappedKeyRow = {
  * Unwraps an organization's key rows with the master key; refuses, naming the fingerprint, when they were
  * wrapped by another master key (also used by the restore, which reads the rows itself).
  */
-export function unwrapOrgKeys(rows: WrappedKeyRow[], organizationId: string, kek: Buffer): OrgKeys {
+export function unwrapOrgKeys(
+  rows: WrappedKeyRow[],
+  organizationId: string,
+  kek: Buffer,
+  minDecryptionVersion = 1,
+): OrgKeys {
   const fingerprint = keyFingerprint(kek);
   const byId = new Map<string, Buffer>();
   let active: { keyId: string; version: number } | undefined;
   let hmacKey: Buffer | undefined;
   for (const row of rows) {
     if (row.keyStatus === "revoked") continue;
+    if (row.keyType === "data" && row.keyVersion < minDecryptionVersion && row.keyStatus !== "active")
+      continue;
     if (row.kekFingerprint !== fingerprint) {
       throw new Error(
         `encryption key ${row.keyId} was wrapped by a different master key (fingerprint ${row.kekFingerprint}); ` +
@@ -123,11 +157,19 @@ export type OrgVault = {
   decryptValue(sealed: Sealed, at: ValueContext): string;
   sealSecret(plaintext: string, aad: string): Sealed;
   openSecret(sealed: Sealed, aad: string): string;
+  /** Re-encrypts under the active data key (key rotation); the plaintext stays inside this call. */
+  resealValue(sealed: Sealed, at: ValueContext): Sealed;
+  resealSecret(sealed: Sealed, aad: string): Sealed;
+  /** The active data key's id: what a rotation re-encrypts to. */
+  activeKeyId: string;
 };
 
 function keyOf(keys: OrgKeys, keyId: string): Buffer {
   const key = keys.byId.get(keyId);
-  if (!key) throw new DecryptionError(`data key ${keyId} is not available`);
+  if (!key)
+    throw new DecryptionError(
+      `data key ${keyId} is revoked or older than the organization's minimum decryption version`,
+    );
   return key;
 }
 
@@ -146,6 +188,15 @@ export async function orgVault(tx: Tx, organizationId: string): Promise<OrgVault
       keyId: keys.dataKeyId,
     }),
     openSecret: ({ ciphertext, keyId }, aad) => openSecret(keyOf(keys, keyId), ciphertext, aad),
+    resealValue: ({ ciphertext, keyId }, at) => ({
+      ciphertext: encryptValue(keys.dataKey, decryptValue(keyOf(keys, keyId), ciphertext, at), at),
+      keyId: keys.dataKeyId,
+    }),
+    resealSecret: ({ ciphertext, keyId }, aad) => ({
+      ciphertext: sealSecret(keys.dataKey, openSecret(keyOf(keys, keyId), ciphertext, aad), aad),
+      keyId: keys.dataKeyId,
+    }),
+    activeKeyId: keys.dataKeyId,
   };
 }
 

@@ -33,4 +33,5 @@ export const AUDIT_RESOURCES = [
   "webhook",
   "destination",
   "integration",
+  "encryption_key",
 ] as const;

@@ -40,6 +40,8 @@ export const CAPABILITIES = [
   "tokens:personal",
   "webhooks:manage",
   "integrations:manage",
+  "keys:read",
+  "keys:manage",
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -139,6 +141,10 @@ export const CAPABILITY_TABLE: Record<Capability, Record<Role, Tiers>> = {
   "webhooks:manage": roles("owner", "admin"),
   // Add, change, test, delete and restore analytics destinations and integrations (also enforced in SQL).
   "integrations:manage": roles("owner", "admin"),
+  // The encryption keys' versions and rotations (never a key): those who administer or review security.
+  "keys:read": roles("owner", "admin", "security_reviewer"),
+  // Rotate the data key, revoke an old version, set the minimum decryption version and the rotation interval.
+  "keys:manage": roles("owner", "admin"),
 };
 
 /** Whether the role has the capability in an environment of this tier (before grants and break-glass). */
@@ -172,4 +178,6 @@ export const CAPABILITY_WORDS: Record<Capability, string> = {
   "tokens:personal": "sign the CLI in with a personal token",
   "webhooks:manage": "manage webhook endpoints",
   "integrations:manage": "manage analytics destinations and integrations",
+  "keys:read": "see the encryption keys and their rotations",
+  "keys:manage": "rotate and revoke encryption keys",
 };

@@ -29,6 +29,24 @@ export const ERROR_CODES = {
     status: 409,
     message: "This target is deactivated: activate it to scan or push.",
   },
+  "conflict:rotation": {
+    status: 409,
+    message: "A key rotation is already running. Wait for it to finish, then start another.",
+  },
+  "conflict:key_in_use": {
+    status: 409,
+    message: "That key version still encrypts data, or is still in use. Nothing was changed.",
+  },
+  "conflict:key_rotated": {
+    status: 409,
+    message:
+      "The organization's encryption key changed while this was saved. Nothing was written; save again.",
+  },
+  "conflict:key_unavailable": {
+    status: 409,
+    message:
+      "This was encrypted with a key version that is revoked or below the minimum decryption version, so it cannot be read.",
+  },
   "refused:target": {
     status: 422,
     message: "The deployment target refused this; the details say why. Nothing was changed.",

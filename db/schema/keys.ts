@@ -1,7 +1,19 @@
 import { sql } from "drizzle-orm";
-import { check, integer, pgTable, text, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
-import { createdAt, id } from "./columns";
-import { organizations } from "./organizations";
+import {
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt } from "./columns";
+import { organizations, users } from "./organizations";
 
 /**
  * Per-organization keys, wrapped by the master key (KEK), which never enters the database.
@@ -33,4 +45,81 @@ export const encryptionKeys = pgTable(
       sql`${t.keyStatus} in ('active', 'rotating', 'deprecated', 'revoked')`,
     ),
   ],
+);
+
+/** Per organization: the oldest data-key version that may decrypt, and how often the data key should rotate. */
+export const keySettings = pgTable(
+  "key_settings",
+  {
+    organizationId: uuid()
+      .primaryKey()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    minDecryptionVersion: integer().notNull().default(1),
+    dataKeyRotationDays: integer(),
+    updatedBy: uuid().references(() => users.id),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("key_settings_min_version_check", sql`${t.minDecryptionVersion} >= 1`),
+    check("key_settings_interval_check", sql`${t.dataKeyRotationDays} between 1 and 3650`),
+  ],
+);
+
+export const ROTATION_STATUSES = ["running", "paused", "completed", "failed"] as const;
+
+/** A data-key rotation and its progress (migration 0037): the job re-encrypts batch by batch. */
+export const keyRotations = pgTable(
+  "key_rotations",
+  {
+    id: id(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    dataKeyId: varchar({ length: 255 })
+      .notNull()
+      .references(() => encryptionKeys.keyId),
+    fromKeyIds: text().array().notNull(),
+    status: varchar({ length: 20 }).notNull().$type<(typeof ROTATION_STATUSES)[number]>(),
+    statusReason: varchar({ length: 300 }),
+    breakGlassEnvironmentIds: uuid().array().notNull().default(sql`'{}'::uuid[]`),
+    total: integer().notNull(),
+    processed: integer().notNull().default(0),
+    succeeded: integer().notNull().default(0),
+    failed: integer().notNull().default(0),
+    startedBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    check("key_rotations_status_check", sql`${t.status} in ('running', 'paused', 'completed', 'failed')`),
+    check(
+      "key_rotations_counts_check",
+      sql`${t.processed} = ${t.succeeded} + ${t.failed} AND ${t.failed} >= 0 AND ${t.succeeded} >= 0`,
+    ),
+    uniqueIndex("key_rotations_one_open")
+      .on(t.organizationId)
+      .where(sql`${t.status} in ('running', 'paused')`),
+    index("idx_key_rotations_org").on(t.organizationId, t.startedAt),
+  ],
+);
+
+/** A row a rotation could not re-encrypt (its ciphertext did not authenticate), never retried by it. */
+export const keyRotationFailures = pgTable(
+  "key_rotation_failures",
+  {
+    rotationId: uuid()
+      .notNull()
+      .references(() => keyRotations.id, { onDelete: "cascade" }),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    store: varchar({ length: 40 }).notNull(),
+    rowId: uuid().notNull(),
+    reason: varchar({ length: 200 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.rotationId, t.store, t.rowId] })],
 );

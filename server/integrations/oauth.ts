@@ -13,6 +13,7 @@ import { accountOf, authorizationUrl, REFRESH_AHEAD_MS, stateFor } from "@/lib/i
 import type { Platform } from "@/lib/integrations/platforms";
 import type { Transport } from "@/lib/net/guarded-fetch";
 import { type EnvironmentType, environmentTier } from "@/lib/roles";
+import { oauthVerifierAad } from "@/lib/sealed-aad";
 import { vaultFieldsOf } from "@/lib/validation/integrations";
 import { writeAudit } from "@/server/audit/audit";
 import { requireCapability } from "@/server/authz";
@@ -25,7 +26,7 @@ import { endpointsOf, exchangeCode, type OauthApp, refreshGrant, revokeAtProvide
 export const callbackUrl = (origin: string) => `${origin}/api/v1/integrations/oauth/callback`;
 
 const stateHashOf = (state: string) => tokenHash(`oauth-state:${state}`);
-const verifierAad = (organizationId: string, hash: string) => `oauth-state:${organizationId}:${hash}`;
+const verifierAad = oauthVerifierAad;
 
 /** An OAuth config of the organization, its environment, its vault fields and their current values. */
 async function oauthConfig(tx: Tx, ctx: TenantContext, id: string) {

@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import { literalHostRefusal } from "@/lib/net/outbound-policy";
 import { riskOf } from "@/lib/risk";
 import type { EnvironmentType } from "@/lib/roles";
+import { targetSecretAad } from "@/lib/sealed-aad";
 import { organizationFileTarget } from "@/lib/targets/file-target";
 import { httpTarget } from "@/lib/targets/http-target";
 import { organizationFilePath } from "@/lib/targets/organization-folder";
@@ -35,8 +36,7 @@ const fileRoot = () =>
     process.env.RINGBEARER_SYNC_FILE_ROOT ?? path.join(process.env.RINGBEARER_DATA_DIR ?? ".data", "targets"),
   );
 
-export const secretAad = (organizationId: string, targetId: string) =>
-  `ringbearer:target-secret:v1:${organizationId}:${targetId}`;
+export const secretAad = targetSecretAad;
 
 /** A target's shared secret sealed under the organization's current data key, as its row keeps it. */
 export function sealTargetSecret(vault: OrgVault, organizationId: string, targetId: string, secret: string) {

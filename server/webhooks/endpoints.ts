@@ -13,6 +13,7 @@ import {
 import { orgVault } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import { hostOpened, literalHostRefusal } from "@/lib/net/outbound-policy";
+import { webhookSecretAad } from "@/lib/sealed-aad";
 import type { WebhookEndpointInput } from "@/lib/validation/webhooks";
 import { TEST_EVENT_TYPE } from "@/lib/webhooks/events";
 import { newWebhookSecret } from "@/lib/webhooks/signing";
@@ -24,8 +25,7 @@ import { outboundAllowlist } from "@/server/outbound";
 export const PREVIOUS_SECRET_HOURS = 24;
 
 /** What an endpoint's secret is sealed to: its organization and itself. */
-export const secretAad = (organizationId: string, endpointId: string) =>
-  `webhook-endpoint:${organizationId}:${endpointId}`;
+export const secretAad = webhookSecretAad;
 
 /**
  * Adds an endpoint (webhooks:manage). Its `whsec_` secret is returned once, here; the database keeps it sealed.

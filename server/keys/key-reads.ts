@@ -1,0 +1,71 @@
+import type { Tx } from "@/db/client";
+import type { TenantContext } from "@/db/context";
+import { getKeySettings, listKeys, recentRotations, rotationFailures } from "@/db/repos/key-rotations";
+import { countPending, STORE_NAMES } from "@/db/repos/key-stores";
+import { rotationProgress } from "@/lib/key-rotation";
+import { requireCapability } from "@/server/authz";
+
+/** Rows a rotation has still to re-encrypt, across every store (failures excluded, waiting rows included). */
+async function remainingRows(tx: Tx, rotation: { id: string; organizationId: string; fromKeyIds: string[] }) {
+  let remaining = 0;
+  for (const store of STORE_NAMES) {
+    const { pending, waiting } = await countPending(tx, store, {
+      organizationId: rotation.organizationId,
+      rotationId: rotation.id,
+      fromKeyIds: rotation.fromKeyIds,
+      waitingEnvIds: [],
+    });
+    remaining += pending + waiting;
+  }
+  return remaining;
+}
+
+/**
+ * The keys page and `GET /api/v1/keys` (keys:read): every key version and its status (never key material), the
+ * key settings, the latest rotation with its live progress and the rows it could not re-encrypt, and the
+ * rotations before it.
+ */
+export async function keysOverview(tx: Tx, ctx: TenantContext, now = new Date()) {
+  requireCapability(ctx, "keys:read");
+  const [keys, settings, rotations] = await Promise.all([
+    listKeys(tx, ctx.organizationId),
+    getKeySettings(tx, ctx.organizationId),
+    recentRotations(tx, ctx.organizationId),
+  ]);
+  const latest = rotations[0];
+  const rotation = latest
+    ? {
+        id: latest.id,
+        dataKeyId: latest.dataKeyId,
+        fromKeyIds: latest.fromKeyIds,
+        status: latest.status,
+        statusReason: latest.statusReason,
+        total: latest.total,
+        processed: latest.processed,
+        succeeded: latest.succeeded,
+        failed: latest.failed,
+        startedAt: latest.startedAt,
+        updatedAt: latest.updatedAt,
+        finishedAt: latest.finishedAt,
+        ...rotationProgress(latest, await remainingRows(tx, latest), now),
+        failures: latest.failed > 0 ? await rotationFailures(tx, latest.id) : [],
+      }
+    : null;
+  return {
+    keys,
+    settings: {
+      minDecryptionVersion: settings.minDecryptionVersion,
+      dataKeyRotationDays: settings.dataKeyRotationDays,
+    },
+    rotation,
+    history: rotations.slice(1).map((r) => ({
+      id: r.id,
+      dataKeyId: r.dataKeyId,
+      status: r.status,
+      processed: r.processed,
+      failed: r.failed,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+    })),
+  };
+}
