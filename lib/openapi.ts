@@ -1,5 +1,6 @@
 import { DESTINATION_PATHS } from "./openapi/destination-paths";
 import { INTEGRATION_PATHS } from "./openapi/integration-paths";
+import { KEY_PATHS } from "./openapi/key-paths";
 import { TOKEN_PATHS } from "./openapi/token-paths";
 import { VALUE_PATHS } from "./openapi/value-paths";
 import { VARIABLE_PATHS } from "./openapi/variable-paths";
@@ -18,10 +19,17 @@ export function openApiDocument(serverUrl = "/") {
       title: "Ringbearer machine API",
       version: "1.0.0",
       description:
-        "Read and write an environment's configuration with a service token; create and revoke tokens with a person's session. Errors are RFC 9457 problem details with a stable `code`.",
+        "Read and write an environment's configuration with a service token; create and revoke tokens, and see and rotate the encryption keys, with a person's session. Errors are RFC 9457 problem details with a stable `code`.",
     },
     servers: [{ url: serverUrl }],
-    paths: { ...TOKEN_PATHS, ...VALUE_PATHS, ...VARIABLE_PATHS, ...DESTINATION_PATHS, ...INTEGRATION_PATHS },
+    paths: {
+      ...TOKEN_PATHS,
+      ...VALUE_PATHS,
+      ...VARIABLE_PATHS,
+      ...DESTINATION_PATHS,
+      ...INTEGRATION_PATHS,
+      ...KEY_PATHS,
+    },
     components: OPENAPI_COMPONENTS,
   } as const;
 }

@@ -84,9 +84,9 @@ CREATE POLICY integration_oauth_states_rewrap ON integration_oauth_states FOR UP
          AND coalesce(current_setting('ringbearer.key_rotation', true), '') <> '')
   WITH CHECK (organization_id = (SELECT app_org_id()));
 --> statement-breakpoint
-CREATE INDEX "idx_env_var_values_key" ON "environment_variable_values" ("encryption_key_id");
+CREATE INDEX "idx_env_var_values_key" ON "environment_variable_values" ("encryption_key_id", "id");
 --> statement-breakpoint
-CREATE INDEX "idx_value_versions_key" ON "value_versions" ("encryption_key_id");
+CREATE INDEX "idx_value_versions_key" ON "value_versions" ("encryption_key_id", "id");
 --> statement-breakpoint
 -- change_request_items has one FOR ALL organization policy (0010): UPDATE was simply not granted.
 --

@@ -7,6 +7,7 @@ import { pushToTarget } from "@/server/deploy/deploy";
 import { scanTarget } from "@/server/drift/drift";
 import { dueScanTargets, recordFailedScan } from "@/server/drift/scheduled-scans";
 import { enqueueDueHealthChecks, healthQueue, startHealthWorker } from "@/server/integrations/health-jobs";
+import { enqueueOpenRotations, keyRotationQueue, startKeyRotationWorker } from "@/server/keys/rotation-jobs";
 import { purgeAllOrganizations } from "@/server/variables/purge";
 import {
   listenForDeliveries,
@@ -15,6 +16,7 @@ import {
   type WebhookJob,
   webhookDeliverJob,
 } from "@/server/webhooks/dispatch";
+import { jobBoss, setJobBoss } from "./job-boss";
 import { errorSummary, JobFailure, jobFailure, runJob, watchQueue } from "./job-errors";
 import { log } from "./log";
 
@@ -91,6 +93,7 @@ const queues: Queue[] = [
     deleteAfterSeconds: 86_400,
   },
   healthQueue(HEARTBEAT_SECONDS),
+  keyRotationQueue(HEARTBEAT_SECONDS),
 ];
 
 /** Creates the queues and schedules (idempotent: every instance does it at start). */
@@ -220,9 +223,11 @@ export async function startWorkers(boss: PgBoss, options: { pollingIntervalSecon
       pushes: await enqueueAutoPushes(boss),
       webhooks: await queueAllDeliveries(boss),
       health: await enqueueDueHealthChecks(boss),
+      keyRotations: await enqueueOpenRotations(boss),
     })),
   );
   await startHealthWorker(boss, options);
+  await startKeyRotationWorker(boss, options);
   await boss.work<ScanTargetJob>(
     QUEUES.scanTarget,
     { ...options, localConcurrency: 2 },
@@ -258,15 +263,14 @@ export function createBoss(databaseUrl: string, options: Partial<ConstructorOpti
   });
 }
 
-const state = globalThis as unknown as { ringbearerJobs?: PgBoss };
 let stopListening: (() => Promise<void>) | undefined;
 
 /** Starts pg-boss, its schedules and this instance's workers (once per process; from instrumentation.ts). */
 export async function startJobs() {
   const url = process.env.DATABASE_URL;
-  if (state.ringbearerJobs || !url) return;
+  if (jobBoss() || !url) return;
   const boss = createBoss(url);
-  state.ringbearerJobs = boss;
+  setJobBoss(boss);
   watchQueue(boss);
   try {
     await boss.start({ attempts: 5 });
@@ -276,7 +280,7 @@ export async function startJobs() {
     log.info({ event: "jobs" }, "background jobs started");
   } catch (error) {
     log.error({ event: "jobs", error: errorSummary(error) }, "background jobs did not start");
-    state.ringbearerJobs = undefined;
+    setJobBoss(undefined);
     await boss.stop({ graceful: false }).catch(() => {});
     return;
   }
@@ -286,8 +290,8 @@ export async function startJobs() {
 
 /** Stops fetching, lets running jobs finish (up to 10 s), and closes pg-boss's connections. */
 export async function stopJobs() {
-  const boss = state.ringbearerJobs;
-  state.ringbearerJobs = undefined;
+  const boss = jobBoss();
+  setJobBoss(undefined);
   await stopListening?.();
   stopListening = undefined;
   await boss?.stop({ graceful: true, timeout: 10_000 });

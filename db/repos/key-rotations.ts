@@ -24,13 +24,29 @@ export async function listKeys(tx: Tx, organizationId: string) {
     .orderBy(asc(encryptionKeys.keyType), desc(encryptionKeys.keyVersion));
 }
 
-/** The organization's data keys, locked until the transaction ends (one rotation starts at a time). */
+/**
+ * The organization's data keys, locked until the transaction ends against another start, revoke or settings
+ * change (FOR NO KEY UPDATE: a write sealing under a key holds it FOR KEY SHARE, and is not waited for).
+ */
 export async function lockDataKeys(tx: Tx, organizationId: string) {
   return tx
     .select()
     .from(encryptionKeys)
     .where(and(eq(encryptionKeys.organizationId, organizationId), eq(encryptionKeys.keyType, "data")))
     .orderBy(desc(encryptionKeys.keyVersion))
+    .for("no key update");
+}
+
+/**
+ * Retiring keys locked FOR UPDATE: waits for every write in flight that seals under one (they hold it FOR KEY
+ * SHARE, migration 0037), and any later such write finds the key deprecated and is refused.
+ */
+export async function lockRetiringKeys(tx: Tx, keyIds: string[]) {
+  if (keyIds.length === 0) return;
+  await tx
+    .select({ keyId: encryptionKeys.keyId })
+    .from(encryptionKeys)
+    .where(inArray(encryptionKeys.keyId, keyIds))
     .for("update");
 }
 

@@ -85,7 +85,7 @@ function pendingWhere(
       ? sql` AND NOT (${ident("environment_id")} = ANY(${arrayLiteral(o.waitingEnvIds)}::uuid[]))`
       : sql``;
   return sql`${ident("organization_id")} = ${o.organizationId}
-    AND ${ident(s.key)} = ANY(${arrayLiteral(o.fromKeyIds)}::text[])
+    AND ${o.fromKeyIds.length === 1 ? sql`${ident(s.key)} = ${o.fromKeyIds[0]}` : sql`${ident(s.key)} = ANY(${arrayLiteral(o.fromKeyIds)}::text[])`}
     AND NOT EXISTS (SELECT 1 FROM key_rotation_failures f WHERE f.rotation_id = ${o.rotationId}
                       AND f.store = ${store} AND f.row_id = ${ident(s.table)}.id)${waiting}`;
 }
@@ -103,6 +103,8 @@ export async function lockPendingRows(
     fromKeyIds: string[];
     waitingEnvIds: string[];
     limit: number;
+    /** Rows after this id only (in id order): a pass does not walk again over what it re-encrypted. */
+    after?: string;
   },
 ): Promise<SealedRow[]> {
   const s = KEY_STORES[store];
@@ -112,12 +114,22 @@ export async function lockPendingRows(
         sql`, `,
       )
     : sql`NULL AS none`;
-  const rows = await tx.execute<Record<string, string>>(sql`
-    SELECT id::text AS id, ${ident(s.sealed)} AS sealed, ${ident(s.key)} AS key_id, ${fields}
-      FROM ${ident(s.table)}
-     WHERE ${pendingWhere(store, o)}
-     LIMIT ${o.limit}
-       FOR UPDATE SKIP LOCKED`);
+  // One query per retiring key (usually one): `key = k AND id > after ORDER BY id` is a range of the (key, id)
+  // index, where `key = ANY(…)` would sort every pending row again for each batch.
+  const found: Record<string, string>[] = [];
+  for (const keyId of o.fromKeyIds) {
+    found.push(
+      ...(await tx.execute<Record<string, string>>(sql`
+        SELECT id::text AS id, ${ident(s.sealed)} AS sealed, ${ident(s.key)} AS key_id, ${fields}
+          FROM ${ident(s.table)}
+         WHERE ${pendingWhere(store, { ...o, fromKeyIds: [keyId] })}${o.after ? sql` AND ${ident(s.table)}.id > ${o.after}` : sql``}
+         ORDER BY ${ident(s.table)}.id
+         LIMIT ${o.limit}
+           FOR UPDATE SKIP LOCKED`)),
+    );
+  }
+  // Rows beyond the first `limit` in id order stay locked until the batch ends, untouched; the next batch has them.
+  const rows = found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, o.limit);
   return rows.map((r) => ({
     id: r.id,
     sealed: r.sealed,

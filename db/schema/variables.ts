@@ -128,7 +128,7 @@ export const environmentVariableValues = pgTable(
   (t) => [
     unique("environment_variable_values_var_env_unique").on(t.variableId, t.environmentId),
     index("idx_env_var_values_env").on(t.organizationId, t.environmentId),
-    index("idx_env_var_values_key").on(t.encryptionKeyId),
+    index("idx_env_var_values_key").on(t.encryptionKeyId, t.id),
     check(
       "environment_variable_values_validation_check",
       sql`${t.validationStatus} in ('passed', 'failed', 'warning')`,
@@ -163,7 +163,7 @@ export const valueVersions = pgTable(
     unique("value_versions_var_env_version_unique").on(t.variableId, t.environmentId, t.version),
     /** The latest change in an environment (automatic pushes). */
     index("idx_value_versions_env_created").on(t.environmentId, t.createdAt.desc()),
-    index("idx_value_versions_key").on(t.encryptionKeyId),
+    index("idx_value_versions_key").on(t.encryptionKeyId, t.id),
     check("value_versions_operation_check", sql`${t.operation} in ('set', 'delete')`),
   ],
 );

@@ -1,16 +1,24 @@
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { setLocal, withContext } from "@/db/context";
+import { databaseErrorCode } from "@/db/errors";
 import {
   addProgress,
-  lockDataKeys,
   lockedEnvironments,
+  lockRetiringKeys,
   lockRotation,
   recordFailures,
   setKeyStatus,
   setRotationStatus,
 } from "@/db/repos/key-rotations";
-import { countPending, dataKeyUse, lockPendingRows, STORE_NAMES, writeResealed } from "@/db/repos/key-stores";
+import {
+  countPending,
+  dataKeyUse,
+  type KeyStore,
+  lockPendingRows,
+  STORE_NAMES,
+  writeResealed,
+} from "@/db/repos/key-stores";
 import { DecryptionError, orgVault } from "@/db/vault";
 import { writeAudit } from "@/server/audit/audit";
 import { reseal } from "./stores";
@@ -31,10 +39,19 @@ export type BatchOutcome =
  * under the new key and written with the progress figures. Commit makes both durable together, so a worker
  * killed mid-way loses at most its open batch, and the next one resumes from what is still to do.
  */
+/**
+ * Where a run is in its pass over the stores: each store is walked in id order from `after`, and left once it
+ * reached its end. A pass that found nothing is begun again from the start (rows a writer held were skipped)
+ * before the rotation is declared done.
+ */
+export type RotationPass = { after: Partial<Record<KeyStore, string>>; ended: Set<KeyStore> };
+export const newPass = (): RotationPass => ({ after: {}, ended: new Set() });
+
 export async function rotateBatch(
   ctx: TenantContext,
   rotationId: string,
   limit = BATCH_SIZE,
+  pass: RotationPass = newPass(),
 ): Promise<BatchOutcome> {
   return withContext(ctx, async (tx) => {
     const rotation = await lockRotation(tx, rotationId);
@@ -59,10 +76,14 @@ export async function rotateBatch(
       rowId: string;
       reason: string;
     }[] = [];
+    const fresh = pass.ended.size === 0 && Object.keys(pass.after).length === 0;
     for (const store of STORE_NAMES) {
       const budget = limit - succeeded - failures.length;
       if (budget <= 0) break;
-      const rows = await lockPendingRows(tx, store, { ...scope, limit: budget });
+      if (pass.ended.has(store)) continue;
+      const rows = await lockPendingRows(tx, store, { ...scope, limit: budget, after: pass.after[store] });
+      if (rows.length < budget) pass.ended.add(store);
+      if (rows.length > 0) pass.after[store] = rows[rows.length - 1].id;
       const resealed: { id: string; sealed: string }[] = [];
       for (const row of rows) {
         try {
@@ -90,6 +111,10 @@ export async function rotateBatch(
       if (rotation.status === "paused") await setRotationStatus(tx, rotation.id, "running", null);
       return { state: "more", succeeded, failed: failures.length };
     }
+    if (!fresh) {
+      Object.assign(pass, newPass());
+      return { state: "more", succeeded: 0, failed: 0 };
+    }
     return finishOrWait(tx, ctx, rotation, scope, waiting);
   });
 }
@@ -109,7 +134,7 @@ async function finishOrWait(
   scope: { organizationId: string; rotationId: string; fromKeyIds: string[]; waitingEnvIds: string[] },
   waiting: { id: string; name: string }[],
 ): Promise<BatchOutcome> {
-  await lockDataKeys(tx, ctx.organizationId);
+  await lockRetiringKeys(tx, rotation.fromKeyIds);
   let pending = 0;
   let held = 0;
   for (const store of STORE_NAMES) {
@@ -169,8 +194,13 @@ export async function runRotation(
   options: { limit?: number; until?: number; busyMs?: number } = {},
 ): Promise<BatchOutcome> {
   const until = options.until ?? Number.POSITIVE_INFINITY;
+  const pass = newPass();
   for (;;) {
-    const outcome = await rotateBatch(ctx, rotationId, options.limit);
+    const outcome = await rotateBatch(ctx, rotationId, options.limit, pass).catch((error: unknown) => {
+      // A batch chosen as a deadlock's victim (a writer locking in another order) did nothing: try again.
+      if (databaseErrorCode(error) === "40P01") return { state: "busy" } as const;
+      throw error;
+    });
     if (outcome.state !== "more" && outcome.state !== "busy") return outcome;
     if (Date.now() > until) return outcome;
     if (outcome.state === "busy") await new Promise((r) => setTimeout(r, options.busyMs ?? 200));

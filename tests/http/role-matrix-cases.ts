@@ -150,6 +150,29 @@ export const ROUTES: Record<
     path: (w) => `/api/v1/tokens/${randomUUID()}?org=${w.org.slug}`,
     person: true,
   },
+  // Encryption keys: owners, admins and security reviewers see them; owners and admins rotate and revoke.
+  "/api/v1/keys": {
+    allowed: ["admin", "security_reviewer"],
+    path: (w) => `/api/v1/keys?org=${w.org.slug}`,
+    person: true,
+  },
+  // Starting a rotation: sent no body (it takes `{}`), an admin is told why (422) and nothing starts. A real
+  // start is keys-api.test.ts's: its job would re-encrypt this organization's rows while refusals are watched.
+  "/api/v1/keys/rotations": {
+    allowed: ADMIN,
+    method: "POST",
+    allowedStatus: 422,
+    path: (w) => `/api/v1/keys/rotations?org=${w.org.slug}`,
+    person: true,
+  },
+  // Revoking a version that names nothing: admins are told it is not there, everyone else is refused first.
+  "/api/v1/keys/[id]/revoke": {
+    allowed: ADMIN,
+    method: "POST",
+    allowedStatus: 404,
+    path: (w) => `/api/v1/keys/data:${randomUUID()}:1/revoke?org=${w.org.slug}`,
+    person: true,
+  },
   // The console's icon (app/icon.svg): a static file, for every browser before it signs in.
   "/icon.svg": { allowed: [...SIGNED_IN, "anonymous"], path: () => "/icon.svg", public: true },
   // next-auth's own endpoints (sign-in, session, sign-out) are public by design, tested by the sign-in tests.
