@@ -1,4 +1,4 @@
-import { DecryptionError } from "@/lib/crypto";
+import { DecryptionError } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import { TargetError } from "@/lib/targets/types";
 

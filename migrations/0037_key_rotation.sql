@@ -264,5 +264,20 @@ END $$;
 CREATE TRIGGER encryption_keys_lifecycle BEFORE UPDATE OF key_status ON encryption_keys
   FOR EACH ROW EXECUTE FUNCTION enforce_key_lifecycle();
 --> statement-breakpoint
+-- A rotation's progress as a live event (kind `keys`): when it starts, changes status, and at most once a second
+-- while it runs (a batch takes a tenth of one). Figures only, never a key.
+CREATE FUNCTION notify_key_rotation() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' OR NEW.status IS DISTINCT FROM OLD.status
+     OR date_trunc('second', NEW.updated_at) IS DISTINCT FROM date_trunc('second', OLD.updated_at) THEN
+    PERFORM pg_notify('ringbearer_changes', json_build_object('org', NEW.organization_id, 'kind', 'keys',
+      'count', 1, 'id', NEW.id, 'status', NEW.status, 'processed', NEW.processed, 'total', NEW.total)::text);
+  END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER key_rotations_notify AFTER INSERT OR UPDATE ON key_rotations
+  FOR EACH ROW EXECUTE FUNCTION notify_key_rotation();
+--> statement-breakpoint
 ALTER TABLE "environment_variable_audit" DROP CONSTRAINT "environment_variable_audit_resource_check";--> statement-breakpoint
 ALTER TABLE "environment_variable_audit" ADD CONSTRAINT "environment_variable_audit_resource_check" CHECK ("environment_variable_audit"."resource_type" in ('variable', 'value', 'permission', 'environment', 'organization', 'session', 'settings', 'member', 'change_request', 'invitation', 'sync_target', 'drift', 'service_token', 'webhook', 'destination', 'integration', 'encryption_key')) NOT VALID;

@@ -4,7 +4,7 @@ import { log } from "./log";
 
 export type LiveEvent = {
   org: string;
-  kind: "values" | "audit" | "drift" | "sync" | "change_requests" | "integrations";
+  kind: "values" | "audit" | "drift" | "sync" | "change_requests" | "integrations" | "keys";
   count: number;
   [key: string]: unknown;
 };

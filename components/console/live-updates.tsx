@@ -24,11 +24,16 @@ export function LiveUpdates({ org }: { org: string }) {
       root.dataset.live = "reconnecting";
     };
     source.addEventListener("change", (message) => {
+      const detail = JSON.parse((message as MessageEvent).data);
+      // A key rotation's progress (once a second while it runs) is the keys page's own to show: no page-wide
+      // refresh for it, and no debounce that a steady stream of them would hold off forever.
+      if (detail?.kind === "keys") {
+        window.dispatchEvent(new CustomEvent(CHANGE_EVENT, { detail }));
+        return;
+      }
       clearTimeout(timer);
       timer = setTimeout(() => {
-        window.dispatchEvent(
-          new CustomEvent(CHANGE_EVENT, { detail: JSON.parse((message as MessageEvent).data) }),
-        );
+        window.dispatchEvent(new CustomEvent(CHANGE_EVENT, { detail }));
         router.refresh();
       }, 300);
     });

@@ -49,6 +49,7 @@ BEGIN
   EXECUTE format('REVOKE UPDATE (new_encrypted_value, encryption_key_id) ON change_request_items FROM %I', app);
 END $$;--> statement-breakpoint
 DROP TABLE "key_rotation_failures";--> statement-breakpoint
+DROP FUNCTION notify_key_rotation() CASCADE;--> statement-breakpoint
 DROP TABLE "key_rotations";--> statement-breakpoint
 DROP TABLE "key_settings";--> statement-breakpoint
 ALTER TABLE "environment_variable_audit" DROP CONSTRAINT "environment_variable_audit_resource_check";--> statement-breakpoint

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import {
   AddBlackoutForm,
   AddWindowForm,
@@ -27,6 +28,14 @@ export default async function SettingsPage(props: PageProps<"/o/[org]/settings">
       />
       {!manage ? (
         <p className="text-sm text-gray-600">Only owners and admins can change these settings.</p>
+      ) : null}
+      {can(member.role, "keys:read") ? (
+        <p className="text-sm">
+          <Link href={`/o/${org}/settings/keys`} className="font-medium text-indigo-700 underline">
+            Encryption keys
+          </Link>{" "}
+          — versions, rotation and its progress.
+        </p>
       ) : null}
       <Card>
         <div className="space-y-4 p-4">

@@ -1,14 +1,9 @@
-import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { dataKeyId } from "@/lib/validation/keys";
 import { personRoute } from "@/server/entry/person-route";
 import { revokeKey } from "@/server/keys/rotation";
 
 export const dynamic = "force-dynamic";
-
-/** A data-key version's id: `data:<organization id>:<version>`. */
-const dataKeyId = z
-  .string()
-  .regex(/^data:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[1-9]\d{0,8}$/);
 
 /**
  * Revokes a deprecated data-key version (keys:manage): it never decrypts again. 200 `{keyId, version}`; 404 for
