@@ -16,6 +16,7 @@ export type RotationView = {
   percent: number;
   ratePerSecond: number;
   etaSeconds: number | null;
+  /** Formatted in the organization's time zone by the page. */
   startedAt: string;
   finishedAt: string | null;
   version: number;
@@ -56,11 +57,11 @@ export function RotationProgress({ rotation }: { rotation: RotationView }) {
     ["Failed", number(rotation.failed)],
     ["Remaining", number(rotation.remaining)],
     ["Rate", `${number(rotation.ratePerSecond)} rows/s`],
-    ["Started", new Date(rotation.startedAt).toLocaleString("en-GB", { timeZone: "UTC" })],
+    ["Started", rotation.startedAt],
     [
       rotation.finishedAt ? "Finished" : "Time left",
       rotation.finishedAt
-        ? new Date(rotation.finishedAt).toLocaleString("en-GB", { timeZone: "UTC" })
+        ? rotation.finishedAt
         : rotation.etaSeconds === null
           ? "—"
           : `about ${Math.max(1, Math.round(rotation.etaSeconds))} s`,

@@ -5,6 +5,7 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { withContext } from "@/db/context";
+import { formatDate, formatDateTime } from "@/lib/format";
 import { can } from "@/lib/policy";
 import { keysOverview } from "@/server/keys/key-reads";
 import { requireMember } from "@/server/session";
@@ -12,7 +13,6 @@ import { requireMember } from "@/server/session";
 export const metadata = { title: "Encryption keys" };
 
 const statusTone = { active: "green", rotating: "indigo", deprecated: "amber", revoked: "red" } as const;
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "—");
 
 /**
  * The organization's encryption keys (keys:read): each version and its status, the latest rotation's live
@@ -34,6 +34,8 @@ export default async function KeysPage(props: PageProps<"/o/[org]/settings/keys"
   const manage = can(member.role, "keys:manage");
   const versionOf = (keyId: string) => overview.keys.find((k) => k.keyId === keyId)?.keyVersion ?? 0;
   const rotation = overview.rotation;
+  const zone = member.org.timeZone;
+  const day = (d: Date | null) => (d ? formatDate(d, zone) : "—");
   const open = rotation?.status === "running" || rotation?.status === "paused";
   return (
     <div className="max-w-4xl space-y-8">
@@ -47,8 +49,10 @@ export default async function KeysPage(props: PageProps<"/o/[org]/settings/keys"
             <RotationProgress
               rotation={{
                 ...rotation,
-                startedAt: rotation.startedAt.toISOString(),
-                finishedAt: rotation.finishedAt?.toISOString() ?? null,
+                startedAt: formatDateTime(rotation.startedAt, zone, { zone: true }),
+                finishedAt: rotation.finishedAt
+                  ? formatDateTime(rotation.finishedAt, zone, { zone: true })
+                  : null,
                 version: versionOf(rotation.dataKeyId),
               }}
             />
