@@ -179,7 +179,7 @@ CREATE TRIGGER environment_variable_values_webhook_update AFTER UPDATE ON enviro
 -- the rest of the transaction, so a rotation cannot declare the old key unused (FOR UPDATE, then a count) while a
 -- write under it is in flight, and a write that comes after finds it deprecated and is refused (try again).
 CREATE FUNCTION enforce_usable_keys() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-  SET search_path = public, pg_temp AS $$
+  SET search_path = public, pg_temp SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
   col text;
   stale text;

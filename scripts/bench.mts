@@ -3,8 +3,8 @@
  * 1,000,000 audit rows (set-based), then medians and p95 of what users wait for — through the same query
  * and mutation functions the console uses, over HTTP (time to first byte) against the app as `npm start`
  * serves it (scripts/serve.mts), the deployment sync (push, drift scan) of one environment to the reference
- * receiver on loopback, and `/api/health` while ten validation patterns are analysed (`--only=patterns` runs
- * just that section), and the first 10,000-line import into a freshly migrated database against the warm one.
+ * receiver on loopback, `/api/health` while ten validation patterns are analysed (`--only=patterns` runs just
+ * that section), the first 10,000-line import into a fresh database, and a data-key rotation of every value.
  * Writes docs/benchmarks.md. `--quick` runs fewer repetitions; BENCH_DATABASE_ADMIN_URL uses that server.
  */
 import { randomBytes } from "node:crypto";
@@ -52,6 +52,7 @@ const { encryptValue, hmacValue } = await import("@/lib/crypto");
 const { getDb } = await import("@/db/client");
 const { benchSync } = await import("./bench/sync.mts");
 const { benchFreshImport } = await import("./bench/fresh-import.mts");
+const { benchRotation } = await import("./bench/rotation.mts");
 
 const PASSWORD = "bench-password-123";
 const newOwner = async () => {
@@ -265,6 +266,7 @@ try {
   // The first environment has a value for every variable.
   const deployedBytes = await benchSync(ctx, first, vars.length, SLOW_RUNS, record, sync);
 
+  const rotation = await benchRotation(ctx, quick ? 1 : 3, log); // last: it moves every value to a new key
   // --- report ----------------------------------------------------------------------------------------
   await writeReport({
     quick,
@@ -280,15 +282,13 @@ try {
       generatedSeconds: generated,
     },
     server: results,
-    fresh: {
-      result: fresh[0],
-      warm: results.find((r) => r.name.startsWith("import 10,000 .env lines")),
-    },
+    fresh: { result: fresh[0], warm: results.find((r) => r.name.startsWith("import 10,000 .env lines")) },
     http,
     sync,
     syncEnvironment: first.name,
     patterns,
     deployedBytes,
+    rotation,
   });
   log("wrote docs/benchmarks.md");
 } finally {

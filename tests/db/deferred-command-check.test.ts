@@ -113,11 +113,23 @@ describe("a deferred command is checked again when it is applied", () => {
 
   it("refuses a value request whose stored item was moved to another environment or altered", async () => {
     const moved = await world.propose("API_KEY", "api_key-v4", 1);
-    await sup`update change_request_items set environment_id = ${org.env.staging} where change_request_id = ${moved}`;
+    // Stored items change in no way but re-encryption (migration 0037): only a superuser with the triggers off
+    // can tamper with one, and the check on approval still catches it.
+    const tamperItem = (statement: (t: typeof sup) => Promise<unknown>) =>
+      sup.begin(async (t) => {
+        await t`set local session_replication_role = replica`;
+        await statement(t as unknown as typeof sup);
+      });
+    await tamperItem(
+      (t) =>
+        t`update change_request_items set environment_id = ${org.env.staging} where change_request_id = ${moved}`,
+    );
     await expect(approve(moved)).rejects.toSatisfy(refusal("approval_required", /another environment/));
     const altered = await world.propose("SMTP_PASSWORD", "smtp-v1", 0);
-    await sup`update change_request_items set new_encrypted_value = 'AAAA' || substr(new_encrypted_value, 5)
-      where change_request_id = ${altered}`;
+    await tamperItem(
+      (t) => t`update change_request_items set new_encrypted_value = 'AAAA' || substr(new_encrypted_value, 5)
+      where change_request_id = ${altered}`,
+    );
     await expect(approve(altered)).rejects.toSatisfy(refusal("invalid:change_request", /does not open/));
     const after = await world.heads("production", ["API_KEY", "SMTP_PASSWORD"]);
     expect(after.get(ids.API_KEY)?.version).toBe(1);
