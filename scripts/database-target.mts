@@ -3,6 +3,7 @@
  * PostgreSQL ≥ 15, no pg_dump needed), otherwise the embedded default under RINGBEARER_DATA_DIR (`.data`) —
  * the running one if `npm start` has it up, else started for the command and stopped after it.
  */
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
 import { roleFromUrl } from "@/server/env";
@@ -55,4 +56,18 @@ export async function databaseTarget(log: (m: string) => void): Promise<Database
   log(`Starting ${where}…`);
   const local = await startLocalDatabase(dataDir, port, log);
   return { ...base, ownerUrl: local.ownerUrl, describe: where, close: () => local.stop() };
+}
+
+/**
+ * The master key a restore drill checks the backup against: RINGBEARER_MASTER_KEY, else the embedded default's
+ * key file (`<RINGBEARER_DATA_DIR>/secrets.json`) if there is one — never a new one made up.
+ */
+export async function readMasterKey(): Promise<string | undefined> {
+  if (process.env.RINGBEARER_MASTER_KEY) return process.env.RINGBEARER_MASTER_KEY;
+  const file = path.join(path.resolve(process.env.RINGBEARER_DATA_DIR ?? ".data"), "secrets.json");
+  try {
+    return (JSON.parse(await readFile(file, "utf8")) as { masterKey?: string }).masterKey;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,6 +3,9 @@
  * embedded default, or DATABASE_URL / DATABASE_OWNER_URL), then verifies row counts and checksums, the audit
  * chains, and that values decrypt with the master key (RINGBEARER_MASTER_KEY or the embedded key file). Any
  * failure changes nothing.
+ *
+ * `npm run restore -- --verify <backup folder> [--into <superuser URL>]`: the restore drill
+ * (scripts/restore-drill.mts) — the same restore and checks into a throwaway database, dropped after.
  */
 import { BackupError } from "@/db/backup/manifest";
 import { restoreBackup } from "@/db/backup/restore";
@@ -10,10 +13,40 @@ import { parseMasterKey } from "@/lib/crypto";
 import { databaseTarget } from "./database-target.mts";
 
 const log = (m: string) => console.log(`[restore] ${m}`);
-const [dir, ...rest] = process.argv.slice(2);
+const args = process.argv.slice(2);
+if (args[0] === "--verify") await drill(args.slice(1));
+const [dir, ...rest] = args;
 if (!dir || rest.length > 0) {
-  console.error("usage: npm run restore -- <backup folder>");
+  console.error(
+    "usage: npm run restore -- <backup folder>\n       npm run restore -- --verify <backup folder> [--into <superuser URL>]",
+  );
   process.exit(2);
+}
+
+/** The restore drill: exits 0 with its report, 1 with the reason it failed, 2 on a wrong command line. */
+async function drill(argv: string[]): Promise<never> {
+  const [folder, flag, adminUrl, ...extra] = argv;
+  if (!folder || (flag !== undefined && (flag !== "--into" || !adminUrl)) || extra.length > 0) {
+    console.error("usage: npm run restore -- --verify <backup folder> [--into <superuser URL>]");
+    process.exit(2);
+  }
+  const { restoreDrill } = await import("./restore-drill.mts");
+  const { readMasterKey } = await import("./database-target.mts");
+  try {
+    const key = await readMasterKey();
+    if (!key)
+      throw new BackupError("RINGBEARER_MASTER_KEY is not set: the drill checks values decrypt with it");
+    const r = await restoreDrill({ dir: folder, masterKey: parseMasterKey(key), adminUrl, log });
+    log(
+      `Drill passed: ${r.tables} tables, ${r.rows} rows match the manifest; ${r.chains} audit chains verify as at ` +
+        `backup time (${r.broken} broken then); ${r.values} values of ${r.organizations} organizations decrypted ` +
+        `and matched their hashes; restored into ${r.into}, dropped after.`,
+    );
+    process.exit(0);
+  } catch (error) {
+    console.error(`[restore] drill failed: ${error instanceof BackupError ? error.message : String(error)}`);
+    process.exit(1);
+  }
 }
 
 const target = await databaseTarget(log);

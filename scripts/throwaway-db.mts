@@ -16,6 +16,7 @@ import { binariesDir, letPostgresTraverse } from "./pg-access.mts";
 const PASSWORD = "rb_throwaway_password";
 
 export type ThrowawayDatabase = {
+  appRole: string;
   /** The app role (RLS applies). */
   databaseUrl: string;
   ownerUrl: string;
@@ -27,7 +28,7 @@ export type ThrowawayDatabase = {
 };
 
 export async function throwawayDatabase(
-  opts: { adminUrl?: string; prefix?: string; fsync?: boolean; masterKey?: string } = {},
+  opts: { adminUrl?: string; prefix?: string; fsync?: boolean; masterKey?: string; migrate?: boolean } = {},
 ): Promise<ThrowawayDatabase> {
   let superUrl = opts.adminUrl;
   let embedded: EmbeddedPostgres | undefined;
@@ -71,12 +72,15 @@ export async function throwawayDatabase(
     return u.toString();
   };
   const ownerUrl = urlFor(`${prefix}_owner`);
-  await migrate(ownerUrl, `${prefix}_app`, {
-    masterKey: opts.masterKey ? parseMasterKey(opts.masterKey) : undefined,
-  });
+  // An empty database (`migrate: false`) for a restore, which migrates to the backup's own version.
+  if (opts.migrate !== false)
+    await migrate(ownerUrl, `${prefix}_app`, {
+      masterKey: opts.masterKey ? parseMasterKey(opts.masterKey) : undefined,
+    });
   const adminDb = new URL(superUrl);
   adminDb.pathname = `/${database}`;
   return {
+    appRole: `${prefix}_app`,
     databaseUrl: urlFor(`${prefix}_app`),
     ownerUrl,
     superUrl: adminDb.toString(),

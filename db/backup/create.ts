@@ -64,6 +64,8 @@ export async function createBackup(opts: { ownerUrl: string; dir: string; log?: 
         select sequencename as name, last_value::text as value from pg_sequences where schemaname = 'public'
          order by 1`;
       const chains = await auditChains(tx);
+      const fingerprints = await tx<{ fingerprint: string }[]>`
+        select distinct kek_fingerprint as fingerprint from encryption_keys where key_status <> 'revoked' order by 1`;
       const broken = chains.filter((c) => c.brokenSeq !== null);
       if (broken.length > 0)
         log(
@@ -78,6 +80,7 @@ export async function createBackup(opts: { ownerUrl: string; dir: string; log?: 
         tables,
         sequences: [...sequences],
         auditChains: chains,
+        keyFingerprints: fingerprints.map((f) => f.fingerprint),
       } satisfies Manifest;
     });
     await writeFile(path.join(partial, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, {

@@ -35,7 +35,17 @@ export const manifestSchema = z.object({
   auditChains: z.array(
     z.object({ organizationId: z.uuid(), rows: z.number().int(), brokenSeq: z.number().int().nullable() }),
   ),
+  /**
+   * Fingerprints (an HMAC of the key, never the key) of the master keys that wrapped the backup's live encryption
+   * keys: a restore with another master key is refused before anything is loaded. Absent in older backups.
+   */
+  keyFingerprints: z.array(z.string().regex(/^[0-9a-f]{16}$/)).optional(),
 });
+
+/** What a restore with the wrong master key says (docs/operations.md quotes it). */
+export const wrongMasterKey = (given: string, expected: string[]) =>
+  `the master key given (fingerprint ${given}) is not the one this backup's keys were wrapped with ` +
+  `(fingerprint ${expected.join(", ")}): restore with the RINGBEARER_MASTER_KEY kept with it; nothing was restored`;
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type TableEntry = z.infer<typeof tableEntry>;

@@ -4,10 +4,11 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import postgres from "postgres";
+import { keyFingerprint } from "@/lib/crypto";
 import { journal, migrate } from "../migrate";
 import { copiedTables, quoteIdent, STABLE_OUTPUT } from "./catalog";
 import { copyDigest } from "./digest";
-import { BackupError, MANIFEST_FILE, type Manifest, manifestSchema } from "./manifest";
+import { BackupError, MANIFEST_FILE, type Manifest, manifestSchema, wrongMasterKey } from "./manifest";
 import { verifyAuditChains, verifyDecryption, verifyTables } from "./verify";
 
 export async function readManifest(dir: string): Promise<Manifest> {
@@ -21,6 +22,13 @@ export async function readManifest(dir: string): Promise<Manifest> {
   if (!parsed.success)
     throw new BackupError(`${dir}/${MANIFEST_FILE} is not a Ringbearer backup manifest (format 1)`);
   return parsed.data;
+}
+
+/** Refuses a master key the backup's keys were not wrapped with, before anything is read or written. */
+export function checkMasterKey(manifest: Manifest, masterKey: Buffer) {
+  const given = keyFingerprint(masterKey);
+  if (manifest.keyFingerprints?.some((f) => f !== given))
+    throw new BackupError(wrongMasterKey(given, manifest.keyFingerprints));
 }
 
 /** Every table file hashes to its manifest entry: a damaged or altered backup is refused before anything is written. */
@@ -100,6 +108,7 @@ export async function restoreBackup(opts: RestoreOptions) {
       `the backup comes from a newer Ringbearer (migrations ${unknown.join(", ")}): upgrade first`,
     );
   }
+  checkMasterKey(manifest, opts.masterKey);
   await checkFiles(dir, manifest);
   log(`Backup of ${manifest.createdAt}: ${manifest.tables.length} tables, files match the manifest.`);
 

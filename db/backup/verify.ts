@@ -3,7 +3,7 @@ import { unwrapOrgKeys } from "@/db/vault";
 import { decryptValue, hashesEqual, hmacValue, keyFingerprint } from "@/lib/crypto";
 import { copyOutStatement } from "./catalog";
 import { copyDigest, copyOut } from "./digest";
-import { BackupError, type Manifest, type TableEntry } from "./manifest";
+import { BackupError, type Manifest, type TableEntry, wrongMasterKey } from "./manifest";
 
 type AuditChain = Manifest["auditChains"][number];
 
@@ -76,10 +76,7 @@ export async function verifyDecryption(tx: Tx, masterKey: Buffer, perOrganizatio
       (r) => r.keyStatus !== "revoked" && r.kekFingerprint !== keyFingerprint(masterKey),
     );
     if (wrongKey) {
-      throw new BackupError(
-        `the master key given (fingerprint ${keyFingerprint(masterKey)}) is not the one this backup's keys were ` +
-          `wrapped with (fingerprint ${wrongKey.kekFingerprint}): restore with the RINGBEARER_MASTER_KEY kept with it`,
-      );
+      throw new BackupError(wrongMasterKey(keyFingerprint(masterKey), [wrongKey.kekFingerprint]));
     }
     let keys: ReturnType<typeof unwrapOrgKeys>;
     try {

@@ -12,7 +12,8 @@ const manage = { call: "form", capability: "keys:manage", revalidate: "/settings
 /** Starts a data-key rotation; the job is queued once the answer is sent (the transaction has committed). */
 export const startRotationAction = orgAction({
   ...manage,
-  input: z.object({}),
+  // Nothing to send: anything else is refused rather than read as a rotation to start.
+  input: z.strictObject({}),
   run: async (tx, ctx) => {
     const rotation = await startRotation(tx, ctx);
     after(() => queueKeyRotation(ctx.organizationId, rotation.id));

@@ -1,4 +1,4 @@
-import type { Tx } from "@/db/client";
+import { type Database, getDb, type Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { setLocal, withContext } from "@/db/context";
 import { databaseErrorCode } from "@/db/errors";
@@ -52,71 +52,76 @@ export async function rotateBatch(
   rotationId: string,
   limit = BATCH_SIZE,
   pass: RotationPass = newPass(),
+  database: Database = getDb(),
 ): Promise<BatchOutcome> {
-  return withContext(ctx, async (tx) => {
-    const rotation = await lockRotation(tx, rotationId);
-    if (!rotation) return { state: "gone" };
-    if (rotation.status === "completed" || rotation.status === "failed")
-      return { state: "finished", status: rotation.status };
-    await setLocal(tx, "ringbearer.key_rotation", rotation.id);
-    const vault = await orgVault(tx, ctx.organizationId);
-    const locked = await lockedEnvironments(tx, ctx.organizationId);
-    const waiting = locked.filter((e) => !rotation.breakGlassEnvironmentIds.includes(e.id));
-    const scope = {
-      organizationId: ctx.organizationId,
-      rotationId: rotation.id,
-      fromKeyIds: rotation.fromKeyIds,
-      waitingEnvIds: waiting.map((e) => e.id),
-    };
-    let succeeded = 0;
-    const failures: {
-      rotationId: string;
-      organizationId: string;
-      store: string;
-      rowId: string;
-      reason: string;
-    }[] = [];
-    const fresh = pass.ended.size === 0 && Object.keys(pass.after).length === 0;
-    for (const store of STORE_NAMES) {
-      const budget = limit - succeeded - failures.length;
-      if (budget <= 0) break;
-      if (pass.ended.has(store)) continue;
-      const rows = await lockPendingRows(tx, store, { ...scope, limit: budget, after: pass.after[store] });
-      if (rows.length < budget) pass.ended.add(store);
-      if (rows.length > 0) pass.after[store] = rows[rows.length - 1].id;
-      const resealed: { id: string; sealed: string }[] = [];
-      for (const row of rows) {
-        try {
-          resealed.push({ id: row.id, sealed: reseal(vault, store, ctx.organizationId, row).ciphertext });
-        } catch (error) {
-          if (!(error instanceof DecryptionError)) throw error;
-          failures.push({ ...scope, store, rowId: row.id, reason: error.message.slice(0, 200) });
+  return withContext(
+    ctx,
+    async (tx) => {
+      const rotation = await lockRotation(tx, rotationId);
+      if (!rotation) return { state: "gone" };
+      if (rotation.status === "completed" || rotation.status === "failed")
+        return { state: "finished", status: rotation.status };
+      await setLocal(tx, "ringbearer.key_rotation", rotation.id);
+      const vault = await orgVault(tx, ctx.organizationId);
+      const locked = await lockedEnvironments(tx, ctx.organizationId);
+      const waiting = locked.filter((e) => !rotation.breakGlassEnvironmentIds.includes(e.id));
+      const scope = {
+        organizationId: ctx.organizationId,
+        rotationId: rotation.id,
+        fromKeyIds: rotation.fromKeyIds,
+        waitingEnvIds: waiting.map((e) => e.id),
+      };
+      let succeeded = 0;
+      const failures: {
+        rotationId: string;
+        organizationId: string;
+        store: string;
+        rowId: string;
+        reason: string;
+      }[] = [];
+      const fresh = pass.ended.size === 0 && Object.keys(pass.after).length === 0;
+      for (const store of STORE_NAMES) {
+        const budget = limit - succeeded - failures.length;
+        if (budget <= 0) break;
+        if (pass.ended.has(store)) continue;
+        const rows = await lockPendingRows(tx, store, { ...scope, limit: budget, after: pass.after[store] });
+        if (rows.length < budget) pass.ended.add(store);
+        if (rows.length > 0) pass.after[store] = rows[rows.length - 1].id;
+        const resealed: { id: string; sealed: string }[] = [];
+        for (const row of rows) {
+          try {
+            resealed.push({ id: row.id, sealed: reseal(vault, store, ctx.organizationId, row).ciphertext });
+          } catch (error) {
+            if (!(error instanceof DecryptionError)) throw error;
+            failures.push({ ...scope, store, rowId: row.id, reason: error.message.slice(0, 200) });
+          }
         }
+        await writeResealed(tx, store, resealed, vault.activeKeyId);
+        succeeded += resealed.length;
       }
-      await writeResealed(tx, store, resealed, vault.activeKeyId);
-      succeeded += resealed.length;
-    }
-    if (succeeded + failures.length > 0) {
-      await recordFailures(
-        tx,
-        failures.map(({ rotationId, organizationId, store, rowId, reason }) => ({
-          rotationId,
-          organizationId,
-          store,
-          rowId,
-          reason,
-        })),
-      );
-      await addProgress(tx, rotation.id, succeeded, failures.length);
-      if (rotation.status === "paused") await setRotationStatus(tx, rotation.id, "running", null);
-      return { state: "more", succeeded, failed: failures.length };
-    }
-    if (!fresh) {
-      Object.assign(pass, newPass());
-      return { state: "more", succeeded: 0, failed: 0 };
-    }
-    return finishOrWait(tx, ctx, rotation, scope, waiting);
-  });
+      if (succeeded + failures.length > 0) {
+        await recordFailures(
+          tx,
+          failures.map(({ rotationId, organizationId, store, rowId, reason }) => ({
+            rotationId,
+            organizationId,
+            store,
+            rowId,
+            reason,
+          })),
+        );
+        await addProgress(tx, rotation.id, succeeded, failures.length);
+        if (rotation.status === "paused") await setRotationStatus(tx, rotation.id, "running", null);
+        return { state: "more", succeeded, failed: failures.length };
+      }
+      if (!fresh) {
+        Object.assign(pass, newPass());
+        return { state: "more", succeeded: 0, failed: 0 };
+      }
+      return finishOrWait(tx, ctx, rotation, scope, waiting);
+    },
+    database,
+  );
 }
 
 type Rotation = NonNullable<Awaited<ReturnType<typeof lockRotation>>>;
@@ -191,16 +196,18 @@ async function finishOrWait(
 export async function runRotation(
   ctx: TenantContext,
   rotationId: string,
-  options: { limit?: number; until?: number; busyMs?: number } = {},
+  options: { limit?: number; until?: number; busyMs?: number; database?: Database } = {},
 ): Promise<BatchOutcome> {
   const until = options.until ?? Number.POSITIVE_INFINITY;
   const pass = newPass();
   for (;;) {
-    const outcome = await rotateBatch(ctx, rotationId, options.limit, pass).catch((error: unknown) => {
-      // A batch chosen as a deadlock's victim (a writer locking in another order) did nothing: try again.
-      if (databaseErrorCode(error) === "40P01") return { state: "busy" } as const;
-      throw error;
-    });
+    const outcome = await rotateBatch(ctx, rotationId, options.limit, pass, options.database).catch(
+      (error: unknown) => {
+        // A batch chosen as a deadlock's victim (a writer locking in another order) did nothing: try again.
+        if (databaseErrorCode(error) === "40P01") return { state: "busy" } as const;
+        throw error;
+      },
+    );
     if (outcome.state !== "more" && outcome.state !== "busy") return outcome;
     if (Date.now() > until) return outcome;
     if (outcome.state === "busy") await new Promise((r) => setTimeout(r, options.busyMs ?? 200));

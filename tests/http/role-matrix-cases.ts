@@ -14,6 +14,7 @@ import { DEPLOYMENTS } from "./role-matrix/deployments";
 import { DESTINATIONS } from "./role-matrix/destinations";
 import { GOVERNANCE } from "./role-matrix/governance";
 import { INTEGRATIONS } from "./role-matrix/integrations";
+import { KEYS } from "./role-matrix/keys";
 import { VALUES } from "./role-matrix/values";
 import type { Caller, World } from "./role-matrix-world";
 
@@ -26,6 +27,7 @@ export const CASES: Record<string, Case> = {
   ...DEPLOYMENTS,
   ...DESTINATIONS,
   ...INTEGRATIONS,
+  ...KEYS,
   ...ACCOUNTS,
 };
 
