@@ -29,3 +29,23 @@ export function rotationProgress(r: RotationFigures, remaining: number, now: Dat
   const etaSeconds = ended || ratePerSecond <= 0 ? null : Math.ceil(remaining / ratePerSecond);
   return { remaining, percent, ratePerSecond, etaSeconds };
 }
+
+/**
+ * Whether the active data key is due for rotation (key_settings.data_key_rotation_days): due from `activeSince`
+ * + the interval; `overdueDays` whole days past that. Null when no interval is set.
+ */
+export function dataKeyDue(
+  activeSince: Date,
+  intervalDays: number | null,
+  now: Date,
+): { dueAt: Date; overdueDays: number; ageDays: number } | null {
+  if (intervalDays === null) return null;
+  const day = 86_400_000;
+  const dueAt = new Date(activeSince.getTime() + intervalDays * day);
+  if (now < dueAt) return null;
+  return {
+    dueAt,
+    overdueDays: Math.floor((now.getTime() - dueAt.getTime()) / day),
+    ageDays: Math.floor((now.getTime() - activeSince.getTime()) / day),
+  };
+}

@@ -195,3 +195,20 @@ export async function breakGlassEnvironments(tx: Tx, organizationId: string) {
     .where(and(eq(environments.organizationId, organizationId), sql`app_emergency_ok(${environments.id})`));
   return rows.map((r) => r.id);
 }
+
+/** When the active data key became active (its creation), and the organization's rotation interval. */
+export async function activeDataKey(tx: Tx, organizationId: string) {
+  const [row] = await tx
+    .select({ keyVersion: encryptionKeys.keyVersion, createdAt: encryptionKeys.createdAt })
+    .from(encryptionKeys)
+    .where(
+      and(
+        eq(encryptionKeys.organizationId, organizationId),
+        eq(encryptionKeys.keyType, "data"),
+        eq(encryptionKeys.keyStatus, "active"),
+      ),
+    )
+    .orderBy(desc(encryptionKeys.keyVersion))
+    .limit(1);
+  return row;
+}

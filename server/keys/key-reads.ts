@@ -1,8 +1,16 @@
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
-import { getKeySettings, listKeys, recentRotations, rotationFailures } from "@/db/repos/key-rotations";
+import {
+  activeDataKey,
+  getKeySettings,
+  listKeys,
+  openRotation,
+  recentRotations,
+  rotationFailures,
+} from "@/db/repos/key-rotations";
 import { countPending, STORE_NAMES } from "@/db/repos/key-stores";
-import { rotationProgress } from "@/lib/key-rotation";
+import { dataKeyDue, rotationProgress } from "@/lib/key-rotation";
+import { can } from "@/lib/policy";
 import { requireCapability } from "@/server/authz";
 
 /** Rows a rotation has still to re-encrypt, across every store (failures excluded, waiting rows included). */
@@ -68,4 +76,22 @@ export async function keysOverview(tx: Tx, ctx: TenantContext, now = new Date())
       finishedAt: r.finishedAt,
     })),
   };
+}
+
+/**
+ * The dashboard's reminder (keys:read; null for anyone else): the active data key is older than the
+ * organization's rotation interval, and no rotation is under way.
+ */
+export async function dataKeyReminder(tx: Tx, ctx: TenantContext, now = new Date()) {
+  if (!can(ctx.role, "keys:read")) return null;
+  const [active, settings, open] = await Promise.all([
+    activeDataKey(tx, ctx.organizationId),
+    getKeySettings(tx, ctx.organizationId),
+    openRotation(tx, ctx.organizationId),
+  ]);
+  if (!active || open) return null;
+  const due = dataKeyDue(active.createdAt, settings.dataKeyRotationDays, now);
+  return due
+    ? { ...due, version: active.keyVersion, intervalDays: settings.dataKeyRotationDays as number }
+    : null;
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DriftSparkline } from "@/components/dashboard/drift-sparkline";
 import { IntegrationPrecheck } from "@/components/dashboard/integration-precheck";
+import { KeyReminder } from "@/components/dashboard/key-reminder";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -9,6 +10,8 @@ import { withContext, withReads } from "@/db/context";
 import { driftTrend, environmentHealth } from "@/db/repos/health";
 import { integrationPrecheck } from "@/db/repos/integration-precheck";
 import { formatStamp } from "@/lib/format";
+import { can } from "@/lib/policy";
+import { dataKeyReminder } from "@/server/keys/key-reads";
 import { memberContext, requireMember } from "@/server/session";
 
 const tone = { healthy: "green", warning: "amber", critical: "red" } as const;
@@ -23,16 +26,25 @@ export async function generateMetadata(props: PageProps<"/o/[org]">): Promise<Me
 export default async function DashboardPage(props: PageProps<"/o/[org]">) {
   const { org } = await props.params;
   const member = await requireMember(org);
-  const [envs, trend, precheck] = await withReads(member, (r) =>
+  const [envs, trend, precheck, keyReminder] = await withReads(member, (r) =>
     Promise.all([
       environmentHealth(r),
       driftTrend(r, member.org.timeZone),
       withContext(r, (tx) => integrationPrecheck(tx, r.organizationId, new Date())),
+      withContext(r, (tx) => dataKeyReminder(tx, r)),
     ]),
   );
   return (
     <div className="space-y-6">
       <PageHeader title="Dashboard" description={`${member.org.name}: health of each environment.`} />
+      {keyReminder ? (
+        <KeyReminder
+          org={org}
+          timeZone={member.org.timeZone}
+          reminder={keyReminder}
+          canRotate={can(member.role, "keys:manage")}
+        />
+      ) : null}
       {precheck ? <IntegrationPrecheck org={org} timeZone={member.org.timeZone} check={precheck} /> : null}
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {envs.map((e) => (
