@@ -54,6 +54,11 @@ export function MatrixCellView({ id, cell, required, label, width, focused, onFo
       <span className="sr-only">{label}: </span>
       {text}
       {cell?.version ? <span className="ml-1 text-[10px]">v{cell.version}</span> : null}
+      {cell?.rotationDue ? (
+        <span className="ml-1 font-medium text-amber-800" title="Older than its variable's rotation interval">
+          · rotate
+        </span>
+      ) : null}
       {cell?.warning ? (
         <span className="ml-1 text-amber-700" title="Passed with a warning: open the variable for details">
           <span aria-hidden="true">⚠</span>

@@ -25,6 +25,7 @@ type Variable = {
   isRequired: boolean;
   isWeddingCritical: boolean;
   validationPattern: string | null;
+  rotationIntervalDays: number | null;
   tags: string[];
 };
 
@@ -133,6 +134,20 @@ export function VariableForm({ org, variable }: { org: string; variable?: Variab
         </Field>
         <Field label="Tags" htmlFor="tags" error={errors.tags} hint="Comma-separated, e.g. payments, stripe">
           <Input id="tags" name="tags" defaultValue={variable?.tags.join(", ") ?? ""} />
+        </Field>
+        <Field
+          label="Rotate every (days)"
+          htmlFor="rotationIntervalDays"
+          error={errors.rotationIntervalDays}
+          hint="Optional: values older than this show as due for rotation"
+        >
+          <Input
+            id="rotationIntervalDays"
+            name="rotationIntervalDays"
+            inputMode="numeric"
+            autoComplete="off"
+            defaultValue={variable?.rotationIntervalDays?.toString() ?? ""}
+          />
         </Field>
       </div>
       <div className="flex flex-wrap gap-6">

@@ -20,6 +20,8 @@ export type EnvironmentHealth = {
   /** Active integration configs of the environment whose last check was UNHEALTHY (critical) or DEGRADED. */
   unhealthy_integrations: number;
   degraded_integrations: number;
+  /** Values older than their variable's rotation interval (migration 0038). */
+  rotation_due: number;
   /** Why it is not healthy, in words ("2 required variable(s) missing", "the last sync failed"). */
   reasons: string[];
   status: "healthy" | "warning" | "critical";

@@ -5,7 +5,7 @@ import { type TenantContext, withContext } from "@/db/context";
 import { byTier } from "@/db/repos/environment-order";
 import { environments, environmentVariables, environmentVariableValues } from "@/db/schema";
 import { anyUuid } from "@/db/sql-lists";
-import { type CellState, cellState, type MatrixStatusFilter } from "@/lib/matrix";
+import { type CellState, cellState, type MatrixStatusFilter, rotationDue } from "@/lib/matrix";
 
 export type MatrixQuery = {
   q?: string;
@@ -19,7 +19,13 @@ export type MatrixQuery = {
 
 export type MatrixEnvironment = { id: string; name: string; environmentType: string; readable: boolean };
 /** A cell's state and version; `warning` when the value passed with a warning (e.g. a test key in production). */
-export type MatrixCell = { state: CellState; version: number; warning: boolean } | null;
+export type MatrixCell = {
+  state: CellState;
+  version: number;
+  warning: boolean;
+  /** Older than its variable's rotation interval (migration 0038). */
+  rotationDue: boolean;
+} | null;
 export type MatrixRow = {
   id: string;
   name: string;
@@ -114,6 +120,7 @@ export async function matrixPage(ctx: TenantContext, query: MatrixQuery): Promis
         isRequired: v.isRequired,
         isWeddingCritical: v.isWeddingCritical,
         tags: v.tags,
+        rotationIntervalDays: v.rotationIntervalDays,
       })
       .from(v)
       .where(and(...where))
@@ -131,6 +138,8 @@ export async function matrixPage(ctx: TenantContext, query: MatrixQuery): Promis
               valueHash: environmentVariableValues.valueHash,
               validationStatus: environmentVariableValues.validationStatus,
               expiresAt: environmentVariableValues.expiresAt,
+              lastRotatedAt: environmentVariableValues.lastRotatedAt,
+              createdAt: environmentVariableValues.createdAt,
             })
             .from(environmentVariableValues)
             .where(sql`${environmentVariableValues.variableId} = ${anyUuid(variables.map((x) => x.id))}`);
@@ -145,12 +154,14 @@ export async function matrixPage(ctx: TenantContext, query: MatrixQuery): Promis
               state: cellState(value, neighbour, now),
               version: value?.version ?? 0,
               warning: value?.validationStatus === "warning",
+              rotationDue: rotationDue(value, variable.rotationIntervalDays, now),
             }
           : null;
         if (env.readable) neighbour = value;
         return cell;
       });
-      return { ...variable, cells };
+      const { rotationIntervalDays: _interval, ...row } = variable;
+      return { ...row, cells };
     });
     return { environments: envs, total, rows };
   });

@@ -22,6 +22,7 @@ export type VariableColumns = Pick<
   | "isWeddingCritical"
   | "validationPattern"
   | "tags"
+  | "rotationIntervalDays"
 >;
 
 /** The organization's live (not deleted) variables that also meet `condition`: the one lookup of live rows. */

@@ -23,6 +23,7 @@ const variableColumns = {
   isRequired: environmentVariables.isRequired,
   isWeddingCritical: environmentVariables.isWeddingCritical,
   validationPattern: environmentVariables.validationPattern,
+  rotationIntervalDays: environmentVariables.rotationIntervalDays,
   tags: environmentVariables.tags,
   version: environmentVariables.version,
   updatedAt: environmentVariables.updatedAt,

@@ -59,6 +59,8 @@ export const environmentVariables = pgTable(
     isWeddingCritical: boolean().notNull().default(false),
     defaultValue: text(),
     validationPattern: varchar({ length: 500 }),
+    /** How often its credential should change, in days (null: no schedule); values older are due (0038). */
+    rotationIntervalDays: integer(),
     metadata: jsonb().notNull().default({}),
     tags: text().array().notNull().default(sql`'{}'::text[]`),
     version: version(),

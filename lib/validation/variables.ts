@@ -50,6 +50,18 @@ export const variableInput = z.object({
   isWeddingCritical: checkbox,
   validationPattern: pattern,
   tags,
+  /** Days between credential changes; empty: no schedule. */
+  rotationIntervalDays: z
+    .preprocess(
+      (v) => (v === "" || v === undefined || v === null ? null : v),
+      z.coerce
+        .number({ error: "Enter a number of days, or leave it empty" })
+        .int("Enter whole days")
+        .min(1, "At least 1 day")
+        .max(3650, "At most 3650 days (ten years)")
+        .nullable(),
+    )
+    .optional(),
 });
 
 export const valueInput = z.object({

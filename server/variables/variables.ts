@@ -44,6 +44,7 @@ const columns = (input: VariableInput): VariableColumns => ({
   isWeddingCritical: input.isWeddingCritical,
   validationPattern: input.validationPattern ?? null,
   tags: input.tags,
+  rotationIntervalDays: input.rotationIntervalDays ?? null,
 });
 
 async function nameTaken(tx: Tx, ctx: TenantContext, name: string, exceptId?: string) {

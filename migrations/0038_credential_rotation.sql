@@ -1,0 +1,103 @@
+-- Issue 16, credential rotation reminders: a variable may say how often its credential should change
+-- (`rotation_interval_days`); each value keeps when it last changed (`last_rotated_at`, from seed 000, stamped by
+-- the database whenever the value's hash changes, and never by a re-encryption). A value older than its
+-- variable's interval is due: environment health counts it (a warning).
+ALTER TABLE "environment_variables" ADD COLUMN "rotation_interval_days" integer;--> statement-breakpoint
+ALTER TABLE "environment_variables" ADD CONSTRAINT "environment_variables_rotation_interval_check" CHECK ("environment_variables"."rotation_interval_days" BETWEEN 1 AND 3650);--> statement-breakpoint
+CREATE FUNCTION stamp_value_rotation() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' OR NEW.value_hash IS DISTINCT FROM OLD.value_hash THEN
+    NEW.last_rotated_at := now();
+  ELSE
+    NEW.last_rotated_at := OLD.last_rotated_at;
+  END IF;
+  RETURN NEW;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER environment_variable_values_rotated BEFORE INSERT OR UPDATE ON environment_variable_values
+  FOR EACH ROW WHEN (coalesce(current_setting('ringbearer.key_rotation', true), '') = '')
+  EXECUTE FUNCTION stamp_value_rotation();
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION get_environment_health(env_id uuid) RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  org uuid;
+  readable_env boolean;
+  missing_vars integer;
+  missing_names text[];
+  drift_count integer;
+  critical_drift integer;
+  failed_validations integer;
+  last_sync timestamptz;
+  last_failure timestamptz;
+  unhealthy_integrations integer;
+  degraded_integrations integer;
+  rotation_due integer;
+  reasons text[] := '{}';
+BEGIN
+  SELECT e.organization_id INTO org FROM environments e WHERE e.id = env_id AND e.organization_id = app_org_id();
+  IF org IS NULL OR app_role() IS NULL THEN RETURN NULL; END IF;
+  readable_env := env_id = ANY (app_visible_env_ids());
+  SELECT count(*),
+         coalesce(array_agg(ev.name::text ORDER BY ev.name)
+                    FILTER (WHERE readable_env OR app_value_permission(ev.id, env_id) >= 1), '{}')
+    INTO missing_vars, missing_names
+    FROM environment_variables ev
+    LEFT JOIN environment_variable_values evv ON evv.variable_id = ev.id AND evv.environment_id = env_id
+   WHERE ev.organization_id = org AND ev.is_required AND ev.deleted_at IS NULL AND evv.id IS NULL;
+  SELECT count(*), count(*) FILTER (WHERE drift_severity = 'critical') INTO drift_count, critical_drift
+    FROM configuration_drift WHERE organization_id = org AND environment_id = env_id AND resolved_at IS NULL;
+  SELECT count(DISTINCT variable_id) INTO failed_validations FROM (
+    SELECT DISTINCT ON (variable_id, validation_type) variable_id, validation_status
+      FROM variable_validations WHERE organization_id = org AND environment_id = env_id
+     ORDER BY variable_id, validation_type, validated_at DESC) latest
+   WHERE validation_status = 'failed';
+  SELECT max(completed_at) FILTER (WHERE sync_status = 'completed'),
+         max(coalesce(completed_at, started_at)) FILTER (WHERE sync_status = 'failed')
+    INTO last_sync, last_failure FROM deployment_syncs WHERE organization_id = org AND environment_id = env_id;
+  SELECT count(*) FILTER (WHERE health_status = 'unhealthy'), count(*) FILTER (WHERE health_status = 'degraded')
+    INTO unhealthy_integrations, degraded_integrations
+    FROM integration_configs
+   WHERE organization_id = org AND environment_id = env_id AND is_active AND deleted_at IS NULL;
+  -- Credentials past their variable's rotation interval since their value last changed (0038).
+  SELECT count(*) INTO rotation_due
+    FROM environment_variable_values evv JOIN environment_variables ev ON ev.id = evv.variable_id
+   WHERE evv.organization_id = org AND evv.environment_id = env_id AND ev.deleted_at IS NULL
+     AND ev.rotation_interval_days IS NOT NULL
+     AND coalesce(evv.last_rotated_at, evv.created_at) + make_interval(days => ev.rotation_interval_days) <= now();
+  IF missing_vars > 0 THEN reasons := reasons || format('%s required variable(s) missing', missing_vars); END IF;
+  IF critical_drift > 0 THEN reasons := reasons || format('%s critical drift', critical_drift); END IF;
+  IF drift_count > critical_drift THEN
+    reasons := reasons || format('%s other unresolved drift', drift_count - critical_drift);
+  END IF;
+  IF last_failure IS NOT NULL AND (last_sync IS NULL OR last_failure > last_sync) THEN
+    reasons := reasons || 'the last sync failed'::text;
+  END IF;
+  IF failed_validations > 0 THEN reasons := reasons || format('%s failed validation(s)', failed_validations); END IF;
+  IF unhealthy_integrations > 0 THEN
+    reasons := reasons || format('%s unhealthy integration(s)', unhealthy_integrations);
+  END IF;
+  IF degraded_integrations > 0 THEN
+    reasons := reasons || format('%s degraded integration(s)', degraded_integrations);
+  END IF;
+  IF rotation_due > 0 THEN reasons := reasons || format('%s credential(s) due for rotation', rotation_due); END IF;
+  RETURN jsonb_build_object(
+    'missing_variables', missing_vars,
+    'missing_names', to_jsonb(missing_names),
+    'missing_hidden', missing_vars - cardinality(missing_names),
+    'configuration_drift', drift_count,
+    'critical_drift', critical_drift,
+    'failed_validations', failed_validations,
+    'last_sync', last_sync,
+    'last_failed_sync', last_failure,
+    'unhealthy_integrations', unhealthy_integrations,
+    'degraded_integrations', degraded_integrations,
+    'rotation_due', rotation_due,
+    'reasons', to_jsonb(reasons),
+    'status', CASE
+      WHEN missing_vars > 0 OR critical_drift > 0 OR drift_count > 5
+           OR (last_failure IS NOT NULL AND (last_sync IS NULL OR last_failure > last_sync))
+           OR unhealthy_integrations > 0 THEN 'critical'
+      WHEN drift_count > 0 OR failed_validations > 0 OR degraded_integrations > 0 OR rotation_due > 0 THEN 'warning'
+      ELSE 'healthy' END);
+END $$;
