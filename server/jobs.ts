@@ -7,6 +7,7 @@ import { pushToTarget } from "@/server/deploy/deploy";
 import { scanTarget } from "@/server/drift/drift";
 import { dueScanTargets, recordFailedScan } from "@/server/drift/scheduled-scans";
 import { enqueueDueHealthChecks, healthQueue, startHealthWorker } from "@/server/integrations/health-jobs";
+import { defineRotationDigest, startRotationDigestWorker } from "@/server/keys/rotation-digest";
 import { enqueueOpenRotations, keyRotationQueue, startKeyRotationWorker } from "@/server/keys/rotation-jobs";
 import { purgeAllOrganizations } from "@/server/variables/purge";
 import {
@@ -21,10 +22,8 @@ import { errorSummary, JobFailure, jobFailure, runJob, watchQueue } from "./job-
 import { log } from "./log";
 
 /**
- * Background jobs on pg-boss (a queue in PostgreSQL, schema `pgboss`, which pg-boss creates and migrates as the
- * owner at migrate time: db/job-schema.ts): every app instance runs the same workers and schedules, and
- * PostgreSQL hands each job to exactly one of them.
- * Each job acts in an organization's job context (an owner, else an admin), so row-level security applies.
+ * Background jobs on pg-boss (schema `pgboss`, made at migrate time): every instance runs the same workers and
+ * schedules, PostgreSQL hands each job to one of them; each acts as an owner (else admin) of its organization.
  */
 export const QUEUES = {
   purge: "purge",
@@ -106,6 +105,7 @@ export async function defineJobs(boss: PgBoss) {
   }
   await boss.schedule(QUEUES.purge, "0 */6 * * *", null, { tz: "UTC", missed: "once" });
   await boss.schedule(QUEUES.driftScan, "* * * * *", null, { tz: "UTC" });
+  await defineRotationDigest(boss, HEARTBEAT_SECONDS);
 }
 
 /** purge: variables deleted more than 90 days ago lose their values and history (server/variables/purge.ts). */
@@ -228,6 +228,7 @@ export async function startWorkers(boss: PgBoss, options: { pollingIntervalSecon
   );
   await startHealthWorker(boss, options);
   await startKeyRotationWorker(boss, options);
+  await startRotationDigestWorker(boss, options);
   await boss.work<ScanTargetJob>(
     QUEUES.scanTarget,
     { ...options, localConcurrency: 2 },

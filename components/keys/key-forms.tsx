@@ -26,6 +26,7 @@ export function StartRotationForm({ org, disabled }: { org: string; disabled: bo
   const { state, onSubmit, pending } = useRefreshingForm(startRotationAction.bind(null, org));
   return (
     <form onSubmit={onSubmit} className="space-y-2" aria-label="Rotate the data key">
+      <input type="hidden" name="confirm" value="rotate" />
       <FormMessage state={state} success="Rotation started." />
       <Button type="submit" disabled={pending || disabled}>
         Rotate data key

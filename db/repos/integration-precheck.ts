@@ -15,12 +15,10 @@ export type PrecheckItem = {
 };
 
 /**
- * The Friday-afternoon pre-check (issue 15): when wedding hours start within `hours` (or hold now), the active
- * integrations of protected environments that are not HEALTHY, or whose OAuth access token runs out before the
- * window ends: the wedding-hours lock holds for every writer, the console's renewals too, so a grant renewed
- * hourly lapses inside the window unless someone connects it again under break-glass.
+ * The wedding-hours window a pre-check looks at: the one in force now, or the next if it starts within `hours`;
+ * null otherwise.
  */
-export async function integrationPrecheck(tx: Tx, organizationId: string, now: Date, hours = 48) {
+export async function precheckWindow(tx: Tx, organizationId: string, now: Date, hours = 48) {
   const [locked] = await tx.execute<{ until: string | null }>(
     sql`select wedding_lock_until(${organizationId}::uuid, ${now.toISOString()}::timestamptz) as until`,
   );
@@ -30,7 +28,19 @@ export async function integrationPrecheck(tx: Tx, organizationId: string, now: D
     // A second in: the lock that starts then is in force (its start is exclusive).
     sql`select wedding_lock_until(${organizationId}::uuid, ${new Date(starts.getTime() + 1000).toISOString()}::timestamptz) as until`,
   );
-  const ends = end?.until ? new Date(end.until) : starts;
+  return { startsAt: starts, endsAt: end?.until ? new Date(end.until) : starts };
+}
+
+/**
+ * The Friday-afternoon pre-check (issue 15): when wedding hours start within `hours` (or hold now), the active
+ * integrations of protected environments that are not HEALTHY, or whose OAuth access token runs out before the
+ * window ends: the wedding-hours lock holds for every writer, the console's renewals too, so a grant renewed
+ * hourly lapses inside the window unless someone connects it again under break-glass.
+ */
+export async function integrationPrecheck(tx: Tx, organizationId: string, now: Date, hours = 48) {
+  const window = await precheckWindow(tx, organizationId, now, hours);
+  if (!window) return null;
+  const { startsAt: starts, endsAt: ends } = window;
   const items = await tx.execute<{
     id: string;
     name: string;

@@ -19,6 +19,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "sync.failed",
   "integration.unhealthy",
   "integration.recovered",
+  "credentials.rotation_due",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -12,8 +12,8 @@ const manage = { call: "form", capability: "keys:manage", revalidate: "/settings
 /** Starts a data-key rotation; the job is queued once the answer is sent (the transaction has committed). */
 export const startRotationAction = orgAction({
   ...manage,
-  // Nothing to send: anything else is refused rather than read as a rotation to start.
-  input: z.strictObject({}),
+  // The form says so in a hidden field: an empty or stray post (a crawler, the fuzz) starts nothing.
+  input: z.strictObject({ confirm: z.literal("rotate", { error: "Press Rotate data key to rotate" }) }),
   run: async (tx, ctx) => {
     const rotation = await startRotation(tx, ctx);
     after(() => queueKeyRotation(ctx.organizationId, rotation.id));

@@ -8,6 +8,7 @@ import { masterKey } from "@/db/vault";
 import { jobRunnerProof } from "@/lib/crypto";
 import { dueScanTargets } from "@/server/drift/scheduled-scans";
 import { createBoss, defineJobs, enqueueDueScans, QUEUES, scanTargetJob, startWorkers } from "@/server/jobs";
+import { ROTATION_DIGEST_QUEUE } from "@/server/keys/rotation-digest";
 import { db, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 import { addHttpTarget, loopbackDeployment, until, variableWithValue } from "./target-fixture";
 
@@ -117,6 +118,7 @@ describe("the drift-scan and scan-target jobs on pg-boss", () => {
     await queue.start();
     await defineJobs(queue);
     expect((await queue.getSchedules()).map((s) => [s.name, s.cron, s.timezone]).sort()).toEqual([
+      [ROTATION_DIGEST_QUEUE, "0 7 * * 1", "UTC"],
       [QUEUES.driftScan, "* * * * *", "UTC"],
       [QUEUES.purge, "0 */6 * * *", "UTC"],
     ]);

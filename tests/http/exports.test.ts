@@ -25,7 +25,15 @@ beforeAll(async () => {
   const email = `${unique("auditor")}@test.example`;
   const owner = await createUser(db(), { email, name: "Auditor", password: PASSWORD });
   slug = unique("org");
-  orgId = (await createOrganization(db(), { slug, name: slug, timeZone: "UTC", ownerId: owner.id })).id;
+  orgId = (
+    await createOrganization(db(), {
+      slug,
+      name: slug,
+      timeZone: "UTC",
+      ownerId: owner.id,
+      defaultWindow: false,
+    })
+  ).id;
   // In the organization's context, as the chain's trigger (and its row-level security) expects.
   await superSql.begin(async (tx) => {
     await tx`select set_config('app.organization_id', ${orgId}, true), set_config('app.user_id', ${owner.id}, true)`;

@@ -24,7 +24,7 @@ export const KEYS: Record<string, Case> = {
   [`${A}keys.ts#startRotationAction`]: {
     allowed: [],
     outcome: { admin: "code:conflict:rotation" },
-    args: async (w) => [w.org.slug, null, form({})],
+    args: async (w) => [w.org.slug, null, form({ confirm: "rotate" })],
     around: async (w) => {
       const { rotation, endWeddingHours } = await openRotation(w);
       return async () => {
