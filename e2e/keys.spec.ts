@@ -56,6 +56,20 @@ test("an admin rotates the data key and watches the progress bar reach 100 %, th
   await context.close();
 });
 
+test("a second rotation lists the first among the earlier ones", async ({ browser }) => {
+  const { page, context } = await asUser(browser, "admin@demo.test");
+  await page.goto(`/o/${ORG}/settings/keys`);
+  await page.getByRole("button", { name: "Rotate data key" }).click();
+  await expect(dataKey(page, 3)).toContainText("active");
+  const bar = page.getByRole("progressbar", { name: "Re-encryption progress" });
+  await expect(bar).toHaveAttribute("aria-valuenow", "100", { timeout: 30_000 });
+  const earlier = page.getByRole("table", { name: "Earlier rotations" });
+  const first = earlier.getByRole("row").filter({ hasText: "completed" });
+  await expect(first).toHaveCount(1);
+  await expect(first.getByRole("cell").first()).toHaveText("2");
+  await context.close();
+});
+
 test("a security reviewer reads the keys; a developer is told who can", async ({ browser }) => {
   const reviewer = await asUser(browser, "reviewer@demo.test");
   await reviewer.page.goto(`/o/${ORG}/settings/keys`);

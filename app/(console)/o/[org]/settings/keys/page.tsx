@@ -105,6 +105,32 @@ export default async function KeysPage(props: PageProps<"/o/[org]/settings/keys"
           ))}
         </TBody>
       </Table>
+      {overview.history.length > 0 ? (
+        <Table aria-label="Earlier rotations">
+          <THead>
+            <tr>
+              <TH>To version</TH>
+              <TH>Status</TH>
+              <TH>Re-encrypted</TH>
+              <TH>Failed</TH>
+              <TH>Started</TH>
+              <TH>Finished</TH>
+            </tr>
+          </THead>
+          <TBody>
+            {overview.history.map((r) => (
+              <TR key={r.id}>
+                <TD>{versionOf(r.dataKeyId)}</TD>
+                <TD>{r.status}</TD>
+                <TD>{r.processed.toLocaleString("en-GB")}</TD>
+                <TD>{r.failed.toLocaleString("en-GB")}</TD>
+                <TD>{formatDateTime(r.startedAt, zone)}</TD>
+                <TD>{r.finishedAt ? formatDateTime(r.finishedAt, zone) : "—"}</TD>
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      ) : null}
       <Card>
         <div className="space-y-4 p-4">
           <h2 className="text-lg font-semibold">Key settings</h2>
