@@ -76,6 +76,8 @@ module.exports = {
           "^db/vault\\.ts$",
           "^db/backup/",
           "^db/master-key-check\\.ts$",
+          "^db/master-rotation\\.ts$",
+          "^db/master-keys\\.ts$",
           "^db/migrate\\.ts$",
           "^db/job-contexts\\.ts$",
           "^server/env\\.ts$",

@@ -113,7 +113,8 @@ export async function setLocal(
     | "app.change_note"
     | "app.change_request_id"
     | "app.value_action"
-    | "ringbearer.key_rotation",
+    | "ringbearer.key_rotation"
+    | "ringbearer.hash_swap",
   value: string,
 ) {
   await tx.execute(sql`select set_config(${name}, ${value}, true)`);

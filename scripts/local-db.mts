@@ -16,6 +16,8 @@ import { binariesDir, letPostgresTraverse } from "./pg-access.mts";
 
 export type LocalSecrets = {
   masterKey: string;
+  /** The master key being rotated away from (npm run keys:rotate-master), until nothing is wrapped by it. */
+  previousMasterKey?: string;
   nextauthSecret: string;
   superPassword: string;
   ownerPassword: string;

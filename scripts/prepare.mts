@@ -8,8 +8,8 @@ import { createDb } from "@/db/client";
 import { masterKeyMismatch } from "@/db/master-key-check";
 import { migrate } from "@/db/migrate";
 import { appRoleProblems } from "@/db/role-check";
-import { parseMasterKey } from "@/lib/crypto";
-import { parseEnv, roleFromUrl } from "@/server/env";
+import type { Keyring } from "@/db/vault";
+import { masterKeyringOf, parseEnv, roleFromUrl } from "@/server/env";
 import { isEmpty, seedDemo } from "@/server/seed";
 import { type LocalDatabase, startLocalDatabase } from "./local-db.mts";
 
@@ -31,6 +31,9 @@ export async function resolveDatabase(log: (m: string) => void): Promise<LocalDa
   env.DATABASE_URL = local.databaseUrl;
   env.DATABASE_OWNER_URL = local.ownerUrl;
   env.RINGBEARER_MASTER_KEY ??= local.secrets.masterKey;
+  // Mid-way through a master-key rotation of the embedded key file (npm run keys:rotate-master).
+  if (local.secrets.previousMasterKey && env.RINGBEARER_MASTER_KEY === local.secrets.masterKey)
+    env.RINGBEARER_MASTER_KEY_PREVIOUS ??= local.secrets.previousMasterKey;
   env.NEXTAUTH_SECRET ??= local.secrets.nextauthSecret;
   return local;
 }
@@ -44,12 +47,15 @@ export async function prepare(opts: { seed: boolean; log: (m: string) => void })
   const ownerUrl = config.DATABASE_OWNER_URL ?? config.DATABASE_URL;
   // Checked before migrating (a superuser URL never gets the schema) and after (the app role owns nothing).
   await refuseUnsafeAppRole(config.DATABASE_URL);
-  const masterKey = parseMasterKey(config.RINGBEARER_MASTER_KEY);
-  await refuseOtherMasterKey(config.DATABASE_URL, masterKey, { migrating: true, requireCheck: false });
-  const ran = await migrate(ownerUrl, roleFromUrl(config.DATABASE_URL), { masterKey });
+  const ring = masterKeyringOf(config);
+  await refuseOtherMasterKey(config.DATABASE_URL, ring, { migrating: true, requireCheck: false });
+  const ran = await migrate(ownerUrl, roleFromUrl(config.DATABASE_URL), {
+    masterKey: ring.current,
+    previousMasterKey: ring.previous,
+  });
   if (ran.length > 0) opts.log(`Applied migrations: ${ran.join(", ")}`);
   await refuseUnsafeAppRole(config.DATABASE_URL);
-  await refuseOtherMasterKey(config.DATABASE_URL, masterKey, { migrating: false, requireCheck: true });
+  await refuseOtherMasterKey(config.DATABASE_URL, ring, { migrating: false, requireCheck: true });
   let seeded = false;
   const productionWithoutDemo = env.NODE_ENV === "production" && env.RINGBEARER_SEED_DEMO !== "true";
   if (opts.seed && !productionWithoutDemo) {
@@ -79,9 +85,9 @@ async function refuseUnsafeAppRole(databaseUrl: string) {
 
 async function refuseOtherMasterKey(
   databaseUrl: string,
-  masterKey: Buffer,
+  ring: Keyring,
   opts: { migrating: boolean; requireCheck: boolean },
 ) {
-  const problem = await masterKeyMismatch(databaseUrl, masterKey, opts);
+  const problem = await masterKeyMismatch(databaseUrl, ring, opts);
   if (problem) throw new Error(`Refusing to serve: ${problem}`);
 }

@@ -6,7 +6,9 @@
  * reads them back against the manifest's counts and checksums, verifies each audit chain as it was at backup
  * time and decrypts a sample of every organization's values against their hashes. The database is dropped after.
  */
+
 import { checkMasterKey, readManifest, restoreBackup } from "@/db/backup/restore";
+import type { Keyring } from "@/db/vault";
 import { throwawayDatabase } from "./throwaway-db.mts";
 
 export type DrillReport = {
@@ -21,7 +23,7 @@ export type DrillReport = {
 
 export async function restoreDrill(opts: {
   dir: string;
-  masterKey: Buffer;
+  masterKey: Keyring | Buffer;
   adminUrl?: string;
   log?: (m: string) => void;
 }): Promise<DrillReport> {

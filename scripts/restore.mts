@@ -9,8 +9,7 @@
  */
 import { BackupError } from "@/db/backup/manifest";
 import { restoreBackup } from "@/db/backup/restore";
-import { parseMasterKey } from "@/lib/crypto";
-import { databaseTarget } from "./database-target.mts";
+import { databaseTarget, readMasterKeyring } from "./database-target.mts";
 
 const log = (m: string) => console.log(`[restore] ${m}`);
 const args = process.argv.slice(2);
@@ -31,12 +30,12 @@ async function drill(argv: string[]): Promise<never> {
     process.exit(2);
   }
   const { restoreDrill } = await import("./restore-drill.mts");
-  const { readMasterKey } = await import("./database-target.mts");
+  const { readMasterKeyring } = await import("./database-target.mts");
   try {
-    const key = await readMasterKey();
-    if (!key)
+    const ring = await readMasterKeyring();
+    if (!ring)
       throw new BackupError("RINGBEARER_MASTER_KEY is not set: the drill checks values decrypt with it");
-    const r = await restoreDrill({ dir: folder, masterKey: parseMasterKey(key), adminUrl, log });
+    const r = await restoreDrill({ dir: folder, masterKey: ring, adminUrl, log });
     log(
       `Drill passed: ${r.tables} tables, ${r.rows} rows match the manifest; ${r.chains} audit chains verify as at ` +
         `backup time (${r.broken} broken then); ${r.values} values of ${r.organizations} organizations decrypted ` +
@@ -51,14 +50,15 @@ async function drill(argv: string[]): Promise<never> {
 
 const target = await databaseTarget(log);
 try {
-  if (!target.masterKey)
+  const ring = await readMasterKeyring();
+  if (!ring)
     throw new BackupError("RINGBEARER_MASTER_KEY is not set: the restore checks values decrypt with it");
   log(`Restoring ${dir} into ${target.describe}…`);
   await restoreBackup({
     ownerUrl: target.ownerUrl,
     appRole: target.appRole,
     dir,
-    masterKey: parseMasterKey(target.masterKey),
+    masterKey: ring,
     log,
   });
   log("Restored.");

@@ -24,18 +24,29 @@ const providerUrl = z
     message: "must be an http(s):// address without credentials, query or fragment",
   });
 
+const KEY_FORMAT = "must be 32 bytes, base64 (44 characters) or hex (64 characters)";
+
+function isMasterKey(v: string) {
+  try {
+    parseMasterKey(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const schema = z.object({
   DATABASE_URL: postgresUrl,
   DATABASE_OWNER_URL: postgresUrl.optional(),
   // The rule the key is read with (lib/crypto.ts), so what passes here opens: 32 bytes, base64 or hex.
-  RINGBEARER_MASTER_KEY: z.string({ error: "is missing (32 bytes, base64 or hex)" }).refine((v) => {
-    try {
-      parseMasterKey(v);
-      return true;
-    } catch {
-      return false;
-    }
-  }, "must be 32 bytes, base64 (44 characters) or hex (64 characters)"),
+  RINGBEARER_MASTER_KEY: z
+    .string({ error: "is missing (32 bytes, base64 or hex)" })
+    .refine(isMasterKey, KEY_FORMAT),
+  /** The master key being rotated away from, accepted until `npm run keys:rotate-master` has rewrapped all. */
+  RINGBEARER_MASTER_KEY_PREVIOUS: z
+    .string()
+    .optional()
+    .refine((v) => !v?.trim() || isMasterKey(v), KEY_FORMAT),
   NEXTAUTH_SECRET: z.string({ error: "is missing" }).min(32, "must be at least 32 characters"),
   NEXTAUTH_URL: z.url("must be a URL such as http://localhost:3000").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -108,11 +119,25 @@ const schema = z.object({
 
 export type AppEnv = z.infer<typeof schema>;
 
+/** The master key and, during a master-key rotation, the previous one (db/vault.ts Keyring). */
+export function masterKeyringOf(env: AppEnv) {
+  const previous = env.RINGBEARER_MASTER_KEY_PREVIOUS?.trim();
+  return {
+    current: parseMasterKey(env.RINGBEARER_MASTER_KEY),
+    previous: previous ? parseMasterKey(previous) : undefined,
+  };
+}
+
 /** Validates the app's configuration; the message names every variable that is missing or wrong. */
 export function parseEnv(source: Record<string, string | undefined>): AppEnv {
   const result = schema.safeParse(source);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`);
+  if (result.success) {
+    const ring = masterKeyringOf(result.data);
+    if (!ring.previous?.equals(ring.current)) return result.data;
+  }
+  const lines = result.success
+    ? ["  RINGBEARER_MASTER_KEY_PREVIOUS is the same key as RINGBEARER_MASTER_KEY: unset it"]
+    : result.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`);
   throw new Error(`Ringbearer cannot start; fix its environment variables:\n${lines.join("\n")}`);
 }
 

@@ -1,8 +1,7 @@
 import { masterKeyMismatch } from "@/db/master-key-check";
 import { appRoleProblems } from "@/db/role-check";
-import { parseMasterKey } from "@/lib/crypto";
 import { describeError } from "@/lib/errors";
-import { parseEnv } from "./env";
+import { masterKeyringOf, parseEnv } from "./env";
 
 /**
  * Refuses to serve (exit 1, the reason on stderr) when the configuration is wrong, the database role could
@@ -12,7 +11,7 @@ export async function assertSafeStartup() {
   try {
     const env = parseEnv(process.env);
     const problems = await appRoleProblems(env.DATABASE_URL);
-    const key = await masterKeyMismatch(env.DATABASE_URL, parseMasterKey(env.RINGBEARER_MASTER_KEY), {
+    const key = await masterKeyMismatch(env.DATABASE_URL, masterKeyringOf(env), {
       migrating: false,
       requireCheck: true,
     });

@@ -20,6 +20,9 @@ export type RotationView = {
   startedAt: string;
   finishedAt: string | null;
   version: number;
+  /** Formatted; null until value hashes moved to the new hash key (at the end, in one step). */
+  hashesSwappedAt: string | null;
+  hashKeyId: string | null;
 };
 
 const tone = { running: "indigo", paused: "amber", completed: "green", failed: "red" } as const;
@@ -74,6 +77,13 @@ export function RotationProgress({ rotation }: { rotation: RotationView }) {
         <Badge tone={tone[rotation.status]}>{rotation.status}</Badge>
       </div>
       {rotation.statusReason ? <p className="text-sm text-gray-700">{rotation.statusReason}</p> : null}
+      {rotation.hashKeyId ? (
+        <p className="text-sm text-gray-700" data-testid="hash-key-state">
+          {rotation.hashesSwappedAt
+            ? `Value hashes moved to the new hash key at ${rotation.hashesSwappedAt}.`
+            : "Value hashes move to the new hash key in one step once every row is re-encrypted; until then they stay comparable under the current one."}
+        </p>
+      ) : null}
       <div
         role="progressbar"
         aria-label="Re-encryption progress"

@@ -64,8 +64,13 @@ export async function createBackup(opts: { ownerUrl: string; dir: string; log?: 
         select sequencename as name, last_value::text as value from pg_sequences where schemaname = 'public'
          order by 1`;
       const chains = await auditChains(tx);
+      // The master keys this backup needs (two, half-way through a master-key rotation).
+      const [{ installation }] = await tx<{ installation: boolean }[]>`
+        select to_regclass('public.installation_keys') is not null as installation`;
       const fingerprints = await tx<{ fingerprint: string }[]>`
-        select distinct kek_fingerprint as fingerprint from encryption_keys where key_status <> 'revoked' order by 1`;
+        select kek_fingerprint as fingerprint from encryption_keys where key_status <> 'revoked'
+         union select kek_fingerprint from ${installation ? tx`installation_keys` : tx`encryption_keys where false`}
+         order by 1`;
       const broken = chains.filter((c) => c.brokenSeq !== null);
       if (broken.length > 0)
         log(

@@ -4,6 +4,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import postgres from "postgres";
+import { type Keyring, keksOf } from "@/db/vault";
 import { keyFingerprint } from "@/lib/crypto";
 import { journal, migrate } from "../migrate";
 import { copiedTables, quoteIdent, STABLE_OUTPUT } from "./catalog";
@@ -24,11 +25,14 @@ export async function readManifest(dir: string): Promise<Manifest> {
   return parsed.data;
 }
 
-/** Refuses a master key the backup's keys were not wrapped with, before anything is read or written. */
-export function checkMasterKey(manifest: Manifest, masterKey: Buffer) {
-  const given = keyFingerprint(masterKey);
-  if (manifest.keyFingerprints?.some((f) => f !== given))
-    throw new BackupError(wrongMasterKey(given, manifest.keyFingerprints));
+/**
+ * Refuses a master key the backup's keys were not wrapped with, before anything is read or written. A backup made
+ * half-way through a master-key rotation names two keys: it needs the ring of both.
+ */
+export function checkMasterKey(manifest: Manifest, masterKey: Keyring | Buffer) {
+  const given = keksOf(masterKey).map(keyFingerprint);
+  if (manifest.keyFingerprints?.some((f) => !given.includes(f)))
+    throw new BackupError(wrongMasterKey(given.join(", "), manifest.keyFingerprints));
 }
 
 /** Every table file hashes to its manifest entry: a damaged or altered backup is refused before anything is written. */
@@ -85,7 +89,7 @@ export type RestoreOptions = {
   ownerUrl: string;
   appRole: string;
   dir: string;
-  masterKey: Buffer;
+  masterKey: Keyring | Buffer;
   log?: (m: string) => void;
 };
 
@@ -160,7 +164,11 @@ export async function restoreBackup(opts: RestoreOptions) {
         `as at backup time (${result.broken} already broken then), ` +
         `${result.values} values of ${result.organizations} organizations decrypted with the master key.`,
     );
-    const newer = await migrate(opts.ownerUrl, opts.appRole, { masterKey: opts.masterKey });
+    const [current, previous] = keksOf(opts.masterKey);
+    const newer = await migrate(opts.ownerUrl, opts.appRole, {
+      masterKey: current,
+      previousMasterKey: previous,
+    });
     if (newer.length > 0) log(`Applied newer migrations: ${newer.join(", ")}`);
     return { manifest, ...result, migrated: newer };
   } finally {

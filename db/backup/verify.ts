@@ -1,5 +1,5 @@
 import type postgres from "postgres";
-import { unwrapOrgKeys } from "@/db/vault";
+import { type Keyring, keksOf, unwrapOrgKeys } from "@/db/vault";
 import { decryptValue, hashesEqual, hmacValue, keyFingerprint } from "@/lib/crypto";
 import { copyOutStatement } from "./catalog";
 import { copyDigest, copyOut } from "./digest";
@@ -56,7 +56,8 @@ export async function verifyAuditChains(tx: Tx, expected: AuditChain[]) {
  * Decrypts a few values of every organization with the master key and checks each against its HMAC: proves the
  * key unwraps the organization's keys and the ciphertexts are intact. No value leaves this function.
  */
-export async function verifyDecryption(tx: Tx, masterKey: Buffer, perOrganization = 3) {
+export async function verifyDecryption(tx: Tx, masterKey: Keyring | Buffer, perOrganization = 3) {
+  const given = keksOf(masterKey).map(keyFingerprint);
   const organizations = await tx<{ id: string }[]>`select id from organizations order by id`;
   let checked = 0;
   for (const { id } of organizations) {
@@ -72,12 +73,8 @@ export async function verifyDecryption(tx: Tx, masterKey: Buffer, perOrganizatio
     >`select key_id as "keyId", key_type as "keyType", key_status as "keyStatus", key_version as "keyVersion",
              wrapped_key as "wrappedKey", kek_fingerprint as "kekFingerprint"
         from encryption_keys where organization_id = ${id}`;
-    const wrongKey = rows.find(
-      (r) => r.keyStatus !== "revoked" && r.kekFingerprint !== keyFingerprint(masterKey),
-    );
-    if (wrongKey) {
-      throw new BackupError(wrongMasterKey(keyFingerprint(masterKey), [wrongKey.kekFingerprint]));
-    }
+    const wrongKey = rows.find((r) => r.keyStatus !== "revoked" && !given.includes(r.kekFingerprint));
+    if (wrongKey) throw new BackupError(wrongMasterKey(given.join(", "), [wrongKey.kekFingerprint]));
     let keys: ReturnType<typeof unwrapOrgKeys>;
     try {
       keys = unwrapOrgKeys(rows, id, masterKey);

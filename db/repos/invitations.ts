@@ -29,7 +29,7 @@ export async function invitationByToken(token: string): Promise<InvitationView |
     role: Role;
     status: InvitationView["status"];
     expires_at: string | Date;
-  }>(sql`select * from invitation_by_token(${invitationHash(token)})`);
+  }>(sql`select * from invitation_by_token(${await invitationHash(token)})`);
   if (!row) return null;
   return {
     organizationName: row.organization_name,

@@ -154,6 +154,20 @@ export async function countPending(
   return { pending: open[0].n, waiting: all[0].n - open[0].n };
 }
 
+/** `countPending` summed over every store: what a rotation has still to re-encrypt, open and waiting. */
+export async function countAllPending(
+  tx: Tx,
+  o: { organizationId: string; rotationId: string; fromKeyIds: string[]; waitingEnvIds: string[] },
+): Promise<{ pending: number; waiting: number }> {
+  const sum = { pending: 0, waiting: 0 };
+  for (const store of STORE_NAMES) {
+    const counts = await countPending(tx, store, o);
+    sum.pending += counts.pending;
+    sum.waiting += counts.waiting;
+  }
+  return sum;
+}
+
 /** Writes re-encrypted rows: the sealed column and its key id, nothing else (the database's guard checks it). */
 export async function writeResealed(
   tx: Tx,

@@ -17,7 +17,8 @@ import { organizations, users } from "./organizations";
 
 /**
  * Per-organization keys, wrapped by the master key (KEK), which never enters the database.
- * `data` keys encrypt values (versioned, rotatable); the `hmac` key computes value hashes.
+ * `data` keys encrypt values (versioned, rotatable); the active `hmac` key computes value hashes (a rotation adds
+ * a `pending` one, active once every stored hash moved to it).
  */
 export const encryptionKeys = pgTable(
   "encryption_keys",
@@ -42,8 +43,14 @@ export const encryptionKeys = pgTable(
     check("encryption_keys_type_check", sql`${t.keyType} in ('master', 'data', 'backup', 'hmac')`),
     check(
       "encryption_keys_status_check",
-      sql`${t.keyStatus} in ('active', 'rotating', 'deprecated', 'revoked')`,
+      sql`${t.keyStatus} in ('pending', 'active', 'rotating', 'deprecated', 'revoked')`,
     ),
+    uniqueIndex("encryption_keys_one_active_hmac")
+      .on(t.organizationId)
+      .where(sql`${t.keyType} = 'hmac' AND ${t.keyStatus} = 'active'`),
+    uniqueIndex("encryption_keys_one_pending_hmac")
+      .on(t.organizationId)
+      .where(sql`${t.keyType} = 'hmac' AND ${t.keyStatus} = 'pending'`),
   ],
 );
 
@@ -79,6 +86,9 @@ export const keyRotations = pgTable(
       .notNull()
       .references(() => encryptionKeys.keyId),
     fromKeyIds: text().array().notNull(),
+    /** The hash key this rotation moves value hashes to (pending until the swap at its end). */
+    hmacKeyId: varchar({ length: 255 }).references(() => encryptionKeys.keyId),
+    hashesSwappedAt: timestamp({ withTimezone: true }),
     status: varchar({ length: 20 }).notNull().$type<(typeof ROTATION_STATUSES)[number]>(),
     statusReason: varchar({ length: 300 }),
     breakGlassEnvironmentIds: uuid().array().notNull().default(sql`'{}'::uuid[]`),
@@ -106,6 +116,22 @@ export const keyRotations = pgTable(
   ],
 );
 
+/** Hash pairs a rotation recorded: a value's hash under the active hash key → under the pending one (0041). */
+export const keyRotationHashes = pgTable(
+  "key_rotation_hashes",
+  {
+    rotationId: uuid()
+      .notNull()
+      .references(() => keyRotations.id, { onDelete: "cascade" }),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    oldHash: varchar({ length: 64 }).notNull(),
+    newHash: varchar({ length: 64 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.rotationId, t.oldHash] })],
+);
+
 /** A row a rotation could not re-encrypt (its ciphertext did not authenticate), never retried by it. */
 export const keyRotationFailures = pgTable(
   "key_rotation_failures",
@@ -122,4 +148,20 @@ export const keyRotationFailures = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.rotationId, t.store, t.rowId] })],
+);
+
+/**
+ * Keys of the installation, not of an organization, wrapped by the master key (migration 0040): `token-hash`
+ * keys the hashes tokens and invitations are stored as, and outlives a master-key rotation.
+ */
+export const installationKeys = pgTable(
+  "installation_keys",
+  {
+    purpose: varchar({ length: 50 }).primaryKey(),
+    wrappedKey: text().notNull(),
+    kekFingerprint: varchar({ length: 16 }).notNull(),
+    createdAt: createdAt(),
+    rewrappedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [check("installation_keys_purpose_check", sql`${t.purpose} in ('token-hash')`)],
 );

@@ -32,7 +32,7 @@ export async function createInvitation(tx: Tx, ctx: TenantContext, input: Invita
     throw new AppError("validation", { email: ["Already a member of this organization"] });
   const replaced = await revokePendingInvitationsTo(tx, ctx.organizationId, input.email);
   const token = newInvitationToken();
-  const tokenHash = invitationHash(token);
+  const tokenHash = await invitationHash(token, tx);
   const row = await insertInvitation(tx, {
     organizationId: ctx.organizationId,
     email: input.email,
@@ -87,7 +87,8 @@ export async function acceptInvitation(
   token: string,
 ): Promise<AcceptResult> {
   const { organizationId: _ignored, ...ctx } = who;
-  return withContext(ctx, (tx) => acceptIn(tx, invitationHash(token), who.userId), database);
+  const hash = await invitationHash(token, database);
+  return withContext(ctx, (tx) => acceptIn(tx, hash, who.userId), database);
 }
 
 /** Thrown inside the transaction so a new account is rolled back with a refused acceptance. */
@@ -121,7 +122,7 @@ export async function acceptWithPassword(
   request: Omit<RequestContext, "userId" | "organizationId">,
   input: { token: string; name: string; password: string },
 ): Promise<PasswordAcceptResult> {
-  const tokenHash = invitationHash(input.token);
+  const tokenHash = await invitationHash(input.token, database);
   const invitation = await invitationStateByHash(database, tokenHash);
   if (!invitation) return { status: "unknown", slug: null };
   if (invitation.status !== "pending")

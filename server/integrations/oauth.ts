@@ -77,7 +77,7 @@ export async function startOauth(tx: Tx, ctx: TenantContext, input: { id: string
   if (!slug) throw new AppError("not_found");
   const state = stateFor(slug, oauth.generateRandomState());
   const verifier = oauth.generateRandomCodeVerifier();
-  const hash = stateHashOf(state);
+  const hash = await stateHashOf(state);
   const vault = await orgVault(tx, ctx.organizationId);
   const sealed = vault.sealSecret(verifier, verifierAad(ctx.organizationId, hash));
   const redirectUri = callbackUrl(input.origin);
@@ -114,7 +114,7 @@ export async function completeOauth(
   const state = callback.get("state") ?? "";
   const taken = await withContext(ctx, async (tx) => {
     requireCapability(ctx, "integrations:manage");
-    const hash = stateHashOf(state);
+    const hash = await stateHashOf(state);
     const attempt = await takeOauthState(tx, ctx.organizationId, ctx.userId, hash);
     if (!attempt)
       throw new AppError("validation", {

@@ -8,24 +8,20 @@ import {
   recentRotations,
   rotationFailures,
 } from "@/db/repos/key-rotations";
-import { countPending, STORE_NAMES } from "@/db/repos/key-stores";
+import { countAllPending } from "@/db/repos/key-stores";
 import { dataKeyDue, rotationProgress } from "@/lib/key-rotation";
 import { can } from "@/lib/policy";
 import { requireCapability } from "@/server/authz";
 
 /** Rows a rotation has still to re-encrypt, across every store (failures excluded, waiting rows included). */
 async function remainingRows(tx: Tx, rotation: { id: string; organizationId: string; fromKeyIds: string[] }) {
-  let remaining = 0;
-  for (const store of STORE_NAMES) {
-    const { pending, waiting } = await countPending(tx, store, {
-      organizationId: rotation.organizationId,
-      rotationId: rotation.id,
-      fromKeyIds: rotation.fromKeyIds,
-      waitingEnvIds: [],
-    });
-    remaining += pending + waiting;
-  }
-  return remaining;
+  const { pending, waiting } = await countAllPending(tx, {
+    organizationId: rotation.organizationId,
+    rotationId: rotation.id,
+    fromKeyIds: rotation.fromKeyIds,
+    waitingEnvIds: [],
+  });
+  return pending + waiting;
 }
 
 /**
@@ -46,6 +42,8 @@ export async function keysOverview(tx: Tx, ctx: TenantContext, now = new Date())
         id: latest.id,
         dataKeyId: latest.dataKeyId,
         fromKeyIds: latest.fromKeyIds,
+        hashKeyId: latest.hmacKeyId,
+        hashesSwappedAt: latest.hashesSwappedAt,
         status: latest.status,
         statusReason: latest.statusReason,
         total: latest.total,

@@ -2,6 +2,7 @@ import { type Database, getDb, type Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
 import { setLocal, withContext } from "@/db/context";
 import { databaseErrorCode } from "@/db/errors";
+import { insertHashPairs } from "@/db/repos/key-hashes";
 import {
   addProgress,
   lockedEnvironments,
@@ -12,15 +13,16 @@ import {
   setRotationStatus,
 } from "@/db/repos/key-rotations";
 import {
-  countPending,
+  countAllPending,
   dataKeyUse,
   type KeyStore,
   lockPendingRows,
   STORE_NAMES,
   writeResealed,
 } from "@/db/repos/key-stores";
-import { DecryptionError, orgVault } from "@/db/vault";
+import { DecryptionError, type HashPair, orgVault } from "@/db/vault";
 import { writeAudit } from "@/server/audit/audit";
+import { swapHashKey } from "./hash-swap";
 import { reseal } from "./stores";
 
 export const BATCH_SIZE = 1000;
@@ -30,6 +32,8 @@ export type BatchOutcome =
   | { state: "more"; succeeded: number; failed: number }
   | { state: "busy" }
   | { state: "waiting"; environments: string[] }
+  /** Every row is re-encrypted: the hash swap is next (hash-swap.ts, a transaction of its own). */
+  | { state: "swap" }
   | { state: "finished"; status: "completed" | "failed" }
   | { state: "gone" };
 
@@ -80,6 +84,7 @@ export async function rotateBatch(
         reason: string;
       }[] = [];
       const fresh = pass.ended.size === 0 && Object.keys(pass.after).length === 0;
+      const hashes: HashPair[] = [];
       for (const store of STORE_NAMES) {
         const budget = limit - succeeded - failures.length;
         if (budget <= 0) break;
@@ -90,7 +95,9 @@ export async function rotateBatch(
         const resealed: { id: string; sealed: string }[] = [];
         for (const row of rows) {
           try {
-            resealed.push({ id: row.id, sealed: reseal(vault, store, ctx.organizationId, row).ciphertext });
+            const next = reseal(vault, store, ctx.organizationId, row);
+            resealed.push({ id: row.id, sealed: next.ciphertext });
+            if (next.hashes) hashes.push(next.hashes);
           } catch (error) {
             if (!(error instanceof DecryptionError)) throw error;
             failures.push({ ...scope, store, rowId: row.id, reason: error.message.slice(0, 200) });
@@ -99,6 +106,9 @@ export async function rotateBatch(
         await writeResealed(tx, store, resealed, vault.activeKeyId);
         succeeded += resealed.length;
       }
+      // The pairs for the hash swap at the end, recorded with the batch (the hashes do not change yet).
+      if (rotation.hmacKeyId && !rotation.hashesSwappedAt)
+        await insertHashPairs(tx, rotation.id, ctx.organizationId, hashes);
       if (succeeded + failures.length > 0) {
         await recordFailures(
           tx,
@@ -140,13 +150,7 @@ async function finishOrWait(
   waiting: { id: string; name: string }[],
 ): Promise<BatchOutcome> {
   await lockRetiringKeys(tx, rotation.fromKeyIds);
-  let pending = 0;
-  let held = 0;
-  for (const store of STORE_NAMES) {
-    const counts = await countPending(tx, store, scope);
-    pending += counts.pending;
-    held += counts.waiting;
-  }
+  const { pending, waiting: held } = await countAllPending(tx, scope);
   if (pending > 0) return { state: "busy" };
   if (held > 0) {
     const names = waiting.map((e) => e.name);
@@ -158,6 +162,21 @@ async function finishOrWait(
         `Waiting for wedding hours to end in ${names.join(", ")}: ${held} rows there are still to re-encrypt.`,
       );
     return { state: "waiting", environments: names };
+  }
+  if (rotation.hmacKeyId && !rotation.hashesSwappedAt) {
+    // Every hash of the organization is swapped at once, those of locked environments too: not during their window.
+    if (waiting.length > 0) {
+      const names = waiting.map((e) => e.name).join(", ");
+      if (rotation.status !== "paused")
+        await setRotationStatus(
+          tx,
+          rotation.id,
+          "paused",
+          `Waiting for wedding hours to end in ${names}: value hashes move to the new hash key in one step.`,
+        );
+      return { state: "waiting", environments: waiting.map((e) => e.name) };
+    }
+    return { state: "swap" };
   }
   const stillUsed: string[] = [];
   for (const keyId of rotation.fromKeyIds) if ((await dataKeyUse(tx, keyId)) > 0) stillUsed.push(keyId);
@@ -208,6 +227,13 @@ export async function runRotation(
         throw error;
       },
     );
+    if (outcome.state === "swap") {
+      await swapHashKey(ctx, rotationId, options.database).catch((error: unknown) => {
+        // A window opened, or a writer deadlocked with the swap: the next batch looks again (and pauses).
+        if (!["40P01", "RBW01"].includes(databaseErrorCode(error) ?? "")) throw error;
+      });
+      continue;
+    }
     if (outcome.state !== "more" && outcome.state !== "busy") return outcome;
     if (Date.now() > until) return outcome;
     if (outcome.state === "busy") await new Promise((r) => setTimeout(r, options.busyMs ?? 200));

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "@/db/client";
 import type { TenantContext } from "@/db/context";
+import { nextHashKeyVersion } from "@/db/repos/key-hashes";
 import {
   breakGlassEnvironments,
   getKeySettings,
@@ -10,16 +11,17 @@ import {
   saveKeySettings,
   setKeyStatus,
 } from "@/db/repos/key-rotations";
-import { countPending, dataKeyUse, STORE_NAMES } from "@/db/repos/key-stores";
-import { createDataKeyVersion } from "@/db/vault";
+import { countAllPending, dataKeyUse } from "@/db/repos/key-stores";
+import { createDataKeyVersion, createHashKeyVersion } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/server/audit/audit";
 import { requireCapability } from "@/server/authz";
 
 /**
- * Data-key rotation (issue 16), the decisions: a new version becomes active for new writes in the transaction
+ * Key rotation (issue 16), the decisions: a new data-key version becomes active for new writes in the transaction
  * that starts it; the versions it replaces become `rotating` and still decrypt; the job (rotation-run.ts)
- * re-encrypts what they seal. Rows of an environment under its wedding lock wait for the window to end, unless
+ * re-encrypts what they seal. A new hash-key version waits `pending` until the job swaps every value hash to it
+ * at its end (hash-swap.ts). Rows of an environment under its wedding lock wait for the window to end, unless
  * the rotation was started by someone with break-glass open there. One rotation at a time per organization.
  */
 export async function startRotation(tx: Tx, ctx: TenantContext) {
@@ -31,27 +33,30 @@ export async function startRotation(tx: Tx, ctx: TenantContext) {
     .filter((k) => k.keyStatus === "active" || k.keyStatus === "rotating")
     .map((k) => k.keyId);
   const dataKeyId = await createDataKeyVersion(tx, ctx.organizationId, version);
+  const hmacKeyId = await createHashKeyVersion(
+    tx,
+    ctx.organizationId,
+    await nextHashKeyVersion(tx, ctx.organizationId),
+  );
   await setKeyStatus(
     tx,
     keys.filter((k) => k.keyStatus === "active").map((k) => k.keyId),
     "rotating",
   );
   const id = randomUUID();
-  let total = 0;
-  for (const store of STORE_NAMES) {
-    const { pending, waiting } = await countPending(tx, store, {
-      organizationId: ctx.organizationId,
-      rotationId: id,
-      fromKeyIds,
-      waitingEnvIds: [],
-    });
-    total += pending + waiting;
-  }
+  const pending = await countAllPending(tx, {
+    organizationId: ctx.organizationId,
+    rotationId: id,
+    fromKeyIds,
+    waitingEnvIds: [],
+  });
+  const total = pending.pending + pending.waiting;
   const breakGlass = await breakGlassEnvironments(tx, ctx.organizationId);
   const rotation = await insertRotation(tx, {
     id,
     organizationId: ctx.organizationId,
     dataKeyId,
+    hmacKeyId,
     fromKeyIds,
     status: "running",
     breakGlassEnvironmentIds: breakGlass,
@@ -62,7 +67,14 @@ export async function startRotation(tx: Tx, ctx: TenantContext) {
     action: "rotate",
     resourceType: "encryption_key",
     resourceId: id,
-    details: { keyId: dataKeyId, version, from: fromKeyIds, total, breakGlassEnvironmentIds: breakGlass },
+    details: {
+      keyId: dataKeyId,
+      hashKeyId: hmacKeyId,
+      version,
+      from: fromKeyIds,
+      total,
+      breakGlassEnvironmentIds: breakGlass,
+    },
     riskLevel: "HIGH",
   });
   return rotation;

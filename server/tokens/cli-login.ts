@@ -49,8 +49,8 @@ export async function startCliLogin(input: { client: string; ip?: string; userAg
   const deviceCode = newDeviceCode();
   const userCode = newUserCode();
   const expiresAt = await startRow(getDb(), {
-    deviceHash: deviceHash(deviceCode),
-    userHash: userHash(normalUserCode(userCode) as string),
+    deviceHash: await deviceHash(deviceCode),
+    userHash: await userHash(normalUserCode(userCode) as string),
     client: input.client,
     from: input.ip ?? null,
     agent: input.userAgent?.slice(0, 200) ?? null,
@@ -63,7 +63,7 @@ export async function startCliLogin(input: { client: string; ip?: string; userAg
 export async function pendingLogin(tx: Tx, code: string) {
   const normal = normalUserCode(code);
   if (!normal) return null;
-  const row = await pendingCliLogin(tx, userHash(normal));
+  const row = await pendingCliLogin(tx, await userHash(normal));
   return row
     ? {
         client: row.client_name,
@@ -103,7 +103,7 @@ export async function decideLogin(
   const normal = normalUserCode(input.code);
   if (!normal)
     throw new AppError("validation", { code: ["Enter the 8 letters the CLI shows, such as WDJB-MJHT"] });
-  const pending = await pendingCliLogin(tx, userHash(normal));
+  const pending = await pendingCliLogin(tx, await userHash(normal));
   if (!pending)
     throw new AppError("validation", {
       code: [
@@ -118,7 +118,7 @@ export async function decideLogin(
     await requireWithinCreator(tx, ctx, chosen, input.access);
   }
   const decided = await decideRow(tx, {
-    userHash: userHash(normal),
+    userHash: await userHash(normal),
     approve: input.approve,
     environmentIds: input.approve ? chosen.map((e) => e.id) : [],
     access: input.approve ? input.access : null,
@@ -154,7 +154,7 @@ export type LoginPoll =
  */
 export async function pollLogin(code: string): Promise<LoginPoll> {
   if (!isDeviceCode(code)) throw new AppError("not_found");
-  const row = await pollRow(getDb(), deviceHash(code), POLL_SECONDS - 1);
+  const row = await pollRow(getDb(), await deviceHash(code), POLL_SECONDS - 1);
   if (!row) throw new AppError("not_found");
   if (row.too_soon) throw new AppError("rate_limited", undefined, { retryAfter: POLL_SECONDS });
   if (row.status === "delivered" || row.expired) return { status: "expired" };
@@ -168,7 +168,8 @@ export async function pollLogin(code: string): Promise<LoginPoll> {
       access: row.access ?? "read",
     });
     // Another poll delivered it meanwhile: this one mints nothing (the transaction rolls back).
-    if (!(await deliverCliLogin(tx, deviceHash(code), minted.id))) throw new AppError("conflict:decided");
+    if (!(await deliverCliLogin(tx, await deviceHash(code), minted.id)))
+      throw new AppError("conflict:decided");
     return {
       status: "approved" as const,
       token: minted.token,

@@ -120,7 +120,7 @@ async function mint(
   const row = await insertServiceToken(tx, {
     organizationId: ctx.organizationId,
     name: input.name,
-    tokenHash: tokenHash(token),
+    tokenHash: await tokenHash(token, tx),
     hint: tokenHint(token),
     environmentIds: chosen.map((e) => e.id),
     access: input.access,
@@ -212,7 +212,7 @@ export async function authenticateServiceToken(
   now = new Date(),
 ): Promise<ServiceTokenContext> {
   if (tokenShape(token) !== "ok") throw new AppError("token:invalid");
-  const row = await serviceTokenByHash(db, tokenHash(token));
+  const row = await serviceTokenByHash(db, await tokenHash(token, db));
   if (!row) throw new AppError("token:invalid");
   if (row.revoked_at) throw new AppError("token:revoked");
   if (new Date(row.expires_at) <= now) throw new AppError("token:expired");

@@ -20,7 +20,7 @@ const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code
 async function age(deviceCode: string, what: "poll" | "expiry") {
   const s = rawSql("super");
   try {
-    const hash = tokenHash(`cli-device:${deviceCode}`);
+    const hash = await tokenHash(`cli-device:${deviceCode}`);
     if (what === "poll")
       await s`update cli_logins set last_polled_at = now() - interval '1 minute' where device_code_hash = ${hash}`;
     else

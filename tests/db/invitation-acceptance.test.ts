@@ -184,7 +184,7 @@ describe("accepting invitations", () => {
   it("the database accepts only for the user of the request context", async () => {
     const created = await invite(admin, email("victim"));
     const someone = await createUser(db(), { email: email("someone"), name: "Someone", password: PASSWORD });
-    const hash = invitationHash(created.token);
+    const hash = await invitationHash(created.token);
     await expectDbError(
       withContext({ userId: someone.id }, (tx) =>
         tx.execute(sql`select * from accept_invitation(${hash}, ${admin.userId}::uuid)`),

@@ -31,7 +31,7 @@ describe("creating invitations", () => {
     // Keyed: a copy of the table cannot be checked against a link without the master key.
     expect(row.token_hash).not.toBe(createHash("sha256").update(created.token).digest("hex"));
     expect(row).toEqual({
-      token_hash: invitationHash(created.token),
+      token_hash: await invitationHash(created.token),
       role: "developer",
       email: to,
       days: 7,

@@ -141,11 +141,12 @@ describe("GET /api/v1/environments/{name}/values with a service token", () => {
     const { id, token: t } = await token(a, { environments: ["staging"] });
     const typo = t.slice(0, 15) + (t[15] === "Q" ? "R" : "Q") + t.slice(16);
     const expired = newServiceToken();
+    const expiredHash = await tokenHash(expired);
     await withContext(a.owner, (tx) =>
       insertServiceToken(tx, {
         organizationId: a.id,
         name: "old",
-        tokenHash: tokenHash(expired),
+        tokenHash: expiredHash,
         hint: tokenHint(expired),
         environmentIds: [a.env.staging],
         access: "read",

@@ -22,10 +22,10 @@ let aToken: string;
 let bToken: string;
 let bTokenId: string;
 
-const tokenRow = (org: TestOrg, token: string) => ({
+const tokenRow = async (org: TestOrg, token: string) => ({
   organizationId: org.id,
   name: "deploy staging",
-  tokenHash: tokenHash(token),
+  tokenHash: await tokenHash(token),
   hint: tokenHint(token),
   environmentIds: [org.env.staging],
   access: "read",
@@ -38,13 +38,13 @@ beforeAll(async () => {
   b = await makeOrg();
   aToken = newServiceToken();
   bToken = newServiceToken();
-  await withContext(a.owner, (tx) => insertServiceToken(tx, tokenRow(a, aToken)));
-  bTokenId = (await withContext(b.owner, (tx) => insertServiceToken(tx, tokenRow(b, bToken)))).id;
+  await withContext(a.owner, async (tx) => insertServiceToken(tx, await tokenRow(a, aToken)));
+  bTokenId = (await withContext(b.owner, async (tx) => insertServiceToken(tx, await tokenRow(b, bToken)))).id;
 });
 
 describe("service tokens in the database", () => {
   it("are found by their keyed hash before any organization is known, and by nothing else", async () => {
-    const found = await serviceTokenByHash(db(), tokenHash(bToken));
+    const found = await serviceTokenByHash(db(), await tokenHash(bToken));
     expect(found).toMatchObject({
       id: bTokenId,
       organization_id: b.id,
@@ -54,11 +54,11 @@ describe("service tokens in the database", () => {
     });
     const plain = createHash("sha256").update(bToken).digest("hex");
     expect(await serviceTokenByHash(db(), plain)).toBeUndefined();
-    expect(await serviceTokenByHash(db(), tokenHash(newServiceToken()))).toBeUndefined();
+    expect(await serviceTokenByHash(db(), await tokenHash(newServiceToken()))).toBeUndefined();
     const owner = rawSql("owner");
     try {
       const stored = await owner`select token_hash, hint from service_tokens where id = ${bTokenId}`;
-      expect(stored[0].token_hash).toBe(tokenHash(bToken));
+      expect(stored[0].token_hash).toBe(await tokenHash(bToken));
       expect(JSON.stringify(stored)).not.toContain(bToken.slice(10));
     } finally {
       await owner.end();
@@ -79,7 +79,7 @@ describe("service tokens in the database", () => {
     );
     expect(revoked).toEqual([]);
     await expectDbError(
-      withContext(a.owner, (tx) => insertServiceToken(tx, tokenRow(b, newServiceToken()))),
+      withContext(a.owner, async (tx) => insertServiceToken(tx, await tokenRow(b, newServiceToken()))),
       /row-level security/,
     );
   });
@@ -96,7 +96,7 @@ describe("service tokens in the database", () => {
         .where(eq(serviceTokens.id, bTokenId));
     });
     for (const change of [
-      { tokenHash: tokenHash(newServiceToken()) },
+      { tokenHash: await tokenHash(newServiceToken()) },
       { environmentIds: [b.env.production] },
       { access: "read-write" },
       { expiresAt: new Date(Date.now() + 365 * 86_400_000) },
@@ -120,14 +120,14 @@ describe("service tokens in the database", () => {
 
   it("refuse a token scoped to no environment, or with an access other than read and read-write", async () => {
     await expectDbError(
-      withContext(a.owner, (tx) =>
-        insertServiceToken(tx, { ...tokenRow(a, newServiceToken()), environmentIds: [] }),
+      withContext(a.owner, async (tx) =>
+        insertServiceToken(tx, { ...(await tokenRow(a, newServiceToken())), environmentIds: [] }),
       ),
       /service_tokens_scope_check/,
     );
     await expectDbError(
-      withContext(a.owner, (tx) =>
-        insertServiceToken(tx, { ...tokenRow(a, newServiceToken()), access: "admin" }),
+      withContext(a.owner, async (tx) =>
+        insertServiceToken(tx, { ...(await tokenRow(a, newServiceToken())), access: "admin" }),
       ),
       /service_tokens_access_check/,
     );
@@ -149,7 +149,7 @@ describe("creating, using and revoking a service token", () => {
       const [row] =
         await owner`select token_hash, hint, environment_ids, access from service_tokens where id = ${made.id}`;
       expect(row).toEqual({
-        token_hash: tokenHash(made.token),
+        token_hash: await tokenHash(made.token),
         hint: `${made.token.slice(0, 10)}…`,
         environment_ids: [a.env.staging],
         access: "read",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseEnv, roleFromUrl } from "@/server/env";
+import { masterKeyringOf, parseEnv, roleFromUrl } from "@/server/env";
 
 const valid = {
   DATABASE_URL: "postgres://ringbearer_app:pw@127.0.0.1:54329/ringbearer",
@@ -23,6 +23,27 @@ describe("configuration", () => {
     expect(attempt).toThrow(/RINGBEARER_MASTER_KEY must be 32 bytes/);
     expect(attempt).toThrow(/NEXTAUTH_SECRET must be at least 32/);
     expect(attempt).not.toThrow(/not-a-key-but-secret/);
+  });
+
+  it("takes the previous master key during a rotation: a key, and not the current one", () => {
+    const previous = Buffer.alloc(32, 9).toString("hex");
+    expect(masterKeyringOf(parseEnv({ ...valid, RINGBEARER_MASTER_KEY_PREVIOUS: previous }))).toEqual({
+      current: Buffer.alloc(32, 7),
+      previous: Buffer.alloc(32, 9),
+    });
+    expect(
+      masterKeyringOf(parseEnv({ ...valid, RINGBEARER_MASTER_KEY_PREVIOUS: "" })).previous,
+    ).toBeUndefined();
+    expect(() => parseEnv({ ...valid, RINGBEARER_MASTER_KEY_PREVIOUS: "old-secret-not-a-key" })).toThrow(
+      /RINGBEARER_MASTER_KEY_PREVIOUS must be 32 bytes/,
+    );
+    expect(() => parseEnv({ ...valid, RINGBEARER_MASTER_KEY_PREVIOUS: "old-secret-not-a-key" })).not.toThrow(
+      /old-secret/,
+    );
+    // The same key in hex is the same key.
+    expect(() =>
+      parseEnv({ ...valid, RINGBEARER_MASTER_KEY_PREVIOUS: Buffer.alloc(32, 7).toString("hex") }),
+    ).toThrow(/RINGBEARER_MASTER_KEY_PREVIOUS is the same key as RINGBEARER_MASTER_KEY/);
   });
 
   it("checks the outbound allowlist entry by entry", () => {

@@ -12,7 +12,13 @@ import { requireMember } from "@/server/session";
 
 export const metadata = { title: "Encryption keys" };
 
-const statusTone = { active: "green", rotating: "indigo", deprecated: "amber", revoked: "red" } as const;
+const statusTone = {
+  pending: "indigo",
+  active: "green",
+  rotating: "indigo",
+  deprecated: "amber",
+  revoked: "red",
+} as const;
 
 /**
  * The organization's encryption keys (keys:read): each version and its status, the latest rotation's live
@@ -54,6 +60,9 @@ export default async function KeysPage(props: PageProps<"/o/[org]/settings/keys"
                   ? formatDateTime(rotation.finishedAt, zone, { zone: true })
                   : null,
                 version: versionOf(rotation.dataKeyId),
+                hashesSwappedAt: rotation.hashesSwappedAt
+                  ? formatDateTime(rotation.hashesSwappedAt, zone, { zone: true })
+                  : null,
               }}
             />
           ) : (
