@@ -17,6 +17,8 @@ export default defineConfig({
         test: {
           name: "db",
           include: ["tests/db/**/*.test.ts"],
+          // The 200,000-value rotation runs as a project of its own (db-scale), beside this one in `npm test`.
+          exclude: ["tests/db/key-rotation-scale.test.ts"],
           environment: "node",
           globalSetup: ["tests/db/global-setup.ts"],
           setupFiles: ["tests/db/setup-env.ts"],
@@ -28,6 +30,18 @@ export default defineConfig({
           // its own environment (setup-env.ts runs before each), its own organizations and users, and no file
           // keeps module state another relies on.
           isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "db-scale",
+          include: ["tests/db/key-rotation-scale.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/db/global-setup.ts"],
+          setupFiles: ["tests/db/setup-env.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
         },
       },
       {

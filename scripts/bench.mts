@@ -8,7 +8,6 @@
  * Writes docs/benchmarks.md. `--quick` runs fewer repetitions; BENCH_DATABASE_ADMIN_URL uses that server.
  */
 import { randomBytes } from "node:crypto";
-import postgres from "postgres";
 import { type Result, recorder, stats } from "./bench/measure.mts";
 import { benchPatterns } from "./bench/patterns.mts";
 import { writeReport } from "./bench/report.mts";
@@ -16,9 +15,11 @@ import { withServer } from "./bench/server.mts";
 import { throwawayDatabase } from "./throwaway-db.mts";
 
 const quick = process.argv.includes("--quick");
-// `--only=patterns` (health under pattern analysis), `--only=machine` (token reads, the CLI): printed, no report.
+// `--only=patterns` (health under pattern analysis), `--only=machine` (token reads, the CLI), `--only=rotation`:
+// printed, no report.
 const onlyPatterns = process.argv.includes("--only=patterns");
 const onlyMachine = process.argv.includes("--only=machine");
+const onlyRotation = process.argv.includes("--only=rotation");
 const RUNS = quick ? 5 : 30;
 const HEALTH_REQUESTS = quick ? 50 : 200;
 const SLOW_RUNS = quick ? 2 : 5;
@@ -40,7 +41,6 @@ process.env.RINGBEARER_OUTBOUND_ALLOW = "127.0.0.1";
 
 // Imported after the environment is set: the app's modules read it on first use.
 const { withContext } = await import("@/db/context");
-const { orgKeys } = await import("@/db/vault");
 const { createOrganization } = await import("@/server/organizations/organizations");
 const { createUser } = await import("@/server/auth/users");
 const { applyImport, previewImport } = await import("@/server/values/dotenv-import");
@@ -48,7 +48,6 @@ const { exportEnvironment } = await import("@/server/values/export");
 const { auditActivity, auditPage, recentAudit } = await import("@/server/audit/audit-reads");
 const { compareEnvironments } = await import("@/server/values/compare");
 const { matrixPage } = await import("@/db/repos/matrix");
-const { encryptValue, hmacValue } = await import("@/lib/crypto");
 const { getDb } = await import("@/db/client");
 const { benchSync } = await import("./bench/sync.mts");
 const { benchFreshImport } = await import("./bench/fresh-import.mts");
@@ -90,207 +89,162 @@ if (onlyPatterns || onlyMachine) {
 
 try {
   // --- generate -------------------------------------------------------------------------------------
-  const genStarted = performance.now();
   const { owner, org } = await newOwner();
   const ctx = { userId: owner.id, organizationId: org.id, role: "owner" as const };
-  const sql = postgres(db.superUrl, { max: 1, onnotice: () => {} });
-  await sql`set session_replication_role = replica`; // bulk load: no per-row triggers
-  await sql`insert into environments (organization_id, name, display_name, environment_type)
-    select ${org.id}, 'env-' || lpad(i::text, 2, '0'), 'Environment ' || i,
-           (array['development','testing','staging','disaster_recovery'])[1 + i % 4]
-      from generate_series(4, ${ENVIRONMENTS}) i`;
-  await sql`insert into environment_variables (organization_id, name, variable_type, security_classification,
-      is_required, tags, created_by)
-    select ${org.id}, 'VAR_' || lpad(i::text, 5, '0') || '_' || (array['STRIPE','RESEND','TWILIO','HUBSPOT','POSTHOG'])[1 + i % 5],
-           (array['secret','configuration','api_key','feature_flag','database_url'])[1 + i % 5]::text,
-           (array['internal','confidential','public','wedding_day_critical'])[1 + i % 4], i % 10 = 0,
-           array[(array['payments','email','sms','crm','analytics'])[1 + i % 5]], ${owner.id}
-      from generate_series(1, ${VARIABLES}) i`;
-  const envs = await sql<{ id: string; name: string }[]>`select id, name from environments
-    where organization_id = ${org.id} order by name`;
-  const vars = await sql<{ id: string; n: number }[]>`select id, row_number() over (order by name)::int as n
-    from environment_variables where organization_id = ${org.id}`;
-  const keys = await withContext(ctx, (tx) => orgKeys(tx, org.id));
-  log(`encrypting ${envs.length * vars.length} values…`);
-  for (const [e, env] of envs.entries()) {
-    const cols = { variable: [] as string[], value: [] as string[], hash: [] as string[] };
-    for (const v of vars) {
-      if ((v.n + e) % 23 === 0 && e > 0) continue; // a few keys missing per environment (parity, matrix)
-      const plain = e % 4 === 0 ? `value-${v.n}-${e}` : `value-${v.n}-shared`;
-      cols.variable.push(v.id);
-      cols.value.push(
-        encryptValue(keys.dataKey, plain, {
-          organizationId: org.id,
-          variableId: v.id,
-          environmentId: env.id,
-        }),
-      );
-      cols.hash.push(hmacValue(keys.hmacKey, plain));
-    }
-    await sql`insert into environment_variable_values (organization_id, variable_id, environment_id, encrypted_value,
-        encryption_key_id, value_hash, validation_status, created_by)
-      select ${org.id}, v, ${env.id}, c, ${keys.dataKeyId}, h, 'passed', ${owner.id}
-        from unnest(${cols.variable}::uuid[], ${cols.value}::text[], ${cols.hash}::text[]) as t(v, c, h)`;
-  }
-  const [{ values }] = await sql<
-    { values: number }[]
-  >`select count(*)::int as values from environment_variable_values`;
-  log(`generating ${AUDIT_ROWS} audit rows…`);
-  await sql`insert into environment_variable_audit (organization_id, seq, variable_id, environment_id, user_id, action,
-      resource_type, new_value_hash, change_details, prev_hash, row_hash, created_at)
-    select ${org.id}, 1000 + i, null, null, ${owner.id},
-           (array['create','update','decrypt','export','delete'])[1 + i % 5],
-           (array['value','value','value','environment','variable'])[1 + i % 5], md5(i::text), '{}'::jsonb,
-           'bench', 'bench', now() - make_interval(secs => (${AUDIT_ROWS} - i) * 7)
-      from generate_series(1, ${AUDIT_ROWS}) i`;
-  await sql`update audit_chain_heads set seq = ${AUDIT_ROWS + 1000}, row_hash = 'bench' where organization_id = ${org.id}`;
-  await sql`set session_replication_role = origin`;
-  await sql`vacuum analyze`; // as autovacuum would after a bulk load (visibility map for index-only scans)
-  const generated = (performance.now() - genStarted) / 1000;
-  log(`generated in ${generated.toFixed(1)} s`);
-  const [pg] = await sql<{ version: string }[]>`select version()`;
-  await sql.end();
-
-  // --- measure (server: the console's own query functions) -----------------------------------------
-  const first = envs[0];
-  const second = envs[1];
-  const results: Result[] = [];
-  const record = recorder(results, log);
-  await record(
-    "matrix first page (100 rows × 20 environments)",
-    RUNS,
-    () => matrixPage(ctx, { offset: 0, limit: 100 }),
-    100,
-  );
-  await record("matrix page at row 9,900", RUNS, () => matrixPage(ctx, { offset: 9900, limit: 100 }), 100);
-  await record(
-    "matrix search (substring 'VAR_12')",
-    RUNS,
-    () => matrixPage(ctx, { offset: 0, limit: 100, q: "VAR_12" }),
-    100,
-  );
-  await record(
-    "matrix filter (missing in one environment)",
-    RUNS,
-    () => matrixPage(ctx, { offset: 0, limit: 100, status: { kind: "missing", environment: second.name } }),
-    100,
-  );
-  await record(
-    "compare two full environments (10,000 keys)",
-    RUNS,
-    () => compareEnvironments(ctx, first.id, second.id),
-    500,
-  );
-  await record("export 10,000 values (.env, decrypted, audited)", SLOW_RUNS, () =>
-    withContext(ctx, (tx) => exportEnvironment(tx, ctx, first.id, "env")),
-  );
-  let round = 0;
-  const importText = () =>
-    `${vars.map((v) => `VAR_${String(v.n).padStart(5, "0")}_X=${round}-${v.n}`).join("\n")}\n`;
-  // Import into a fresh environment: every run writes 10,000 values (the first creates the variables).
-  const target = envs[envs.length - 1];
-  const importOnce = async () => {
-    round++;
-    const text = importText();
-    const preview = await withContext(ctx, (tx) => previewImport(tx, ctx, target.id, text));
-    await withContext(ctx, (tx) =>
-      applyImport(tx, ctx, { environmentId: target.id, text, expected: preview.expected }),
-    );
-  };
-  await record("import 10,000 .env lines (preview + apply, one transaction)", SLOW_RUNS, importOnce, 5000);
-  // The first import into a freshly migrated database (a new database per run, on the same server).
-  const fresh: Result[] = [];
-  const adminUrl = new URL(db.superUrl);
-  adminUrl.pathname = "/postgres";
-  await benchFreshImport({
-    adminUrl: adminUrl.toString(),
-    masterKey: process.env.RINGBEARER_MASTER_KEY as string,
-    lines: VARIABLES,
-    runs: SLOW_RUNS,
-    record,
-    into: fresh,
-  });
-  await record("audit list first page (of 1,000,000+ rows)", RUNS, () => recentAudit(ctx, 100), 100);
-  await record("audit page 200 deep, filtered by action (keyset)", RUNS, async () => {
-    let before: number | undefined;
-    for (let i = 0; i < 200; i += 50)
-      before = (await auditPage(ctx, { action: "export", before }, "UTC", 50)).nextBefore ?? undefined;
-  });
-  await record("audit activity chart (30 days, ~370,000 rows)", SLOW_RUNS, () =>
-    auditActivity(ctx, {}, "UTC", 30),
-  );
-
-  // --- measure (HTTP: time to first byte against next start) ---------------------------------------
-  const http: typeof results = [];
-  const patterns = await withServer(
-    { email: "bench@bench.test", password: PASSWORD },
+  const { generateOrganization } = await import("./bench/generate.mts");
+  const { envs, vars, values, generated, postgresVersion } = await generateOrganization({
+    superUrl: db.superUrl,
+    ctx,
+    environments: ENVIRONMENTS,
+    variables: VARIABLES,
+    auditRows: AUDIT_ROWS,
     log,
-    async (server) => {
-      const ttfb = async (path: string) => {
-        const t = performance.now();
-        const response = await fetch(`${server.base}${path}`, { headers: { cookie: server.cookie } });
-        const reader = response.body?.getReader();
-        await reader?.read();
-        const elapsed = performance.now() - t;
-        await reader?.cancel();
-        if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-        return elapsed;
-      };
-      const httpRecord = async (name: string, path: string, target?: number) => {
-        await ttfb(path);
-        const samples: number[] = [];
-        for (let i = 0; i < RUNS; i++) samples.push(await ttfb(path));
-        const r = stats(samples);
-        http.push({ name, target, ...r });
-        log(`${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms`);
-      };
-      await httpRecord("GET /o/bench/matrix (page shell, TTFB)", "/o/bench/matrix");
-      await httpRecord(
-        "GET /api/o/bench/matrix first page (TTFB)",
-        "/api/o/bench/matrix?offset=0&limit=100",
-        100,
-      );
-      await httpRecord(
-        "GET /api/o/bench/matrix?q=VAR_12 (TTFB)",
-        "/api/o/bench/matrix?offset=0&limit=100&q=VAR_12",
-        100,
-      );
-      await httpRecord("GET /o/bench/audit (TTFB)", "/o/bench/audit");
-      await httpRecord("GET /api/o/bench/audit/activity (30 days, TTFB)", "/api/o/bench/audit/activity");
-      return benchPatterns(server, "bench", HEALTH_REQUESTS, log);
-    },
-  );
-
-  // --- measure (deployment sync: the first environment to the reference receiver, HTTP on loopback) -----
-  const sync: Result[] = [];
-  // The first environment has a value for every variable.
-  const deployedBytes = await benchSync(ctx, first, vars.length, SLOW_RUNS, record, sync);
-
-  const rotation = await benchRotation(ctx, quick ? 1 : 3, log); // last: it moves every value to a new key
-  // --- report ----------------------------------------------------------------------------------------
-  await writeReport({
-    quick,
-    runs: RUNS,
-    slowRuns: SLOW_RUNS,
-    postgresVersion: pg.version,
-    embedded: !process.env.BENCH_DATABASE_ADMIN_URL,
-    data: {
-      environments: envs.length,
-      variables: vars.length,
-      values,
-      auditRows: AUDIT_ROWS,
-      generatedSeconds: generated,
-    },
-    server: results,
-    fresh: { result: fresh[0], warm: results.find((r) => r.name.startsWith("import 10,000 .env lines")) },
-    http,
-    sync,
-    syncEnvironment: first.name,
-    patterns,
-    deployedBytes,
-    rotation,
   });
-  log("wrote docs/benchmarks.md");
+  if (onlyRotation) {
+    // `--only=rotation`: the rotation section alone on the same organization, printed (no report).
+    log(JSON.stringify(await benchRotation(ctx, quick ? 1 : 3, log)));
+  } else {
+    // --- measure (server: the console's own query functions) -----------------------------------------
+    const first = envs[0];
+    const second = envs[1];
+    const results: Result[] = [];
+    const record = recorder(results, log);
+    await record(
+      "matrix first page (100 rows × 20 environments)",
+      RUNS,
+      () => matrixPage(ctx, { offset: 0, limit: 100 }),
+      100,
+    );
+    await record("matrix page at row 9,900", RUNS, () => matrixPage(ctx, { offset: 9900, limit: 100 }), 100);
+    await record(
+      "matrix search (substring 'VAR_12')",
+      RUNS,
+      () => matrixPage(ctx, { offset: 0, limit: 100, q: "VAR_12" }),
+      100,
+    );
+    await record(
+      "matrix filter (missing in one environment)",
+      RUNS,
+      () => matrixPage(ctx, { offset: 0, limit: 100, status: { kind: "missing", environment: second.name } }),
+      100,
+    );
+    await record(
+      "compare two full environments (10,000 keys)",
+      RUNS,
+      () => compareEnvironments(ctx, first.id, second.id),
+      500,
+    );
+    await record("export 10,000 values (.env, decrypted, audited)", SLOW_RUNS, () =>
+      withContext(ctx, (tx) => exportEnvironment(tx, ctx, first.id, "env")),
+    );
+    let round = 0;
+    const importText = () =>
+      `${vars.map((v) => `VAR_${String(v.n).padStart(5, "0")}_X=${round}-${v.n}`).join("\n")}\n`;
+    // Import into a fresh environment: every run writes 10,000 values (the first creates the variables).
+    const target = envs[envs.length - 1];
+    const importOnce = async () => {
+      round++;
+      const text = importText();
+      const preview = await withContext(ctx, (tx) => previewImport(tx, ctx, target.id, text));
+      await withContext(ctx, (tx) =>
+        applyImport(tx, ctx, { environmentId: target.id, text, expected: preview.expected }),
+      );
+    };
+    await record("import 10,000 .env lines (preview + apply, one transaction)", SLOW_RUNS, importOnce, 5000);
+    // The first import into a freshly migrated database (a new database per run, on the same server).
+    const fresh: Result[] = [];
+    const adminUrl = new URL(db.superUrl);
+    adminUrl.pathname = "/postgres";
+    await benchFreshImport({
+      adminUrl: adminUrl.toString(),
+      masterKey: process.env.RINGBEARER_MASTER_KEY as string,
+      lines: VARIABLES,
+      runs: SLOW_RUNS,
+      record,
+      into: fresh,
+    });
+    await record("audit list first page (of 1,000,000+ rows)", RUNS, () => recentAudit(ctx, 100), 100);
+    await record("audit page 200 deep, filtered by action (keyset)", RUNS, async () => {
+      let before: number | undefined;
+      for (let i = 0; i < 200; i += 50)
+        before = (await auditPage(ctx, { action: "export", before }, "UTC", 50)).nextBefore ?? undefined;
+    });
+    await record("audit activity chart (30 days, ~370,000 rows)", SLOW_RUNS, () =>
+      auditActivity(ctx, {}, "UTC", 30),
+    );
+
+    // --- measure (HTTP: time to first byte against next start) ---------------------------------------
+    const http: typeof results = [];
+    const patterns = await withServer(
+      { email: "bench@bench.test", password: PASSWORD },
+      log,
+      async (server) => {
+        const ttfb = async (path: string) => {
+          const t = performance.now();
+          const response = await fetch(`${server.base}${path}`, { headers: { cookie: server.cookie } });
+          const reader = response.body?.getReader();
+          await reader?.read();
+          const elapsed = performance.now() - t;
+          await reader?.cancel();
+          if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+          return elapsed;
+        };
+        const httpRecord = async (name: string, path: string, target?: number) => {
+          await ttfb(path);
+          const samples: number[] = [];
+          for (let i = 0; i < RUNS; i++) samples.push(await ttfb(path));
+          const r = stats(samples);
+          http.push({ name, target, ...r });
+          log(`${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms`);
+        };
+        await httpRecord("GET /o/bench/matrix (page shell, TTFB)", "/o/bench/matrix");
+        await httpRecord(
+          "GET /api/o/bench/matrix first page (TTFB)",
+          "/api/o/bench/matrix?offset=0&limit=100",
+          100,
+        );
+        await httpRecord(
+          "GET /api/o/bench/matrix?q=VAR_12 (TTFB)",
+          "/api/o/bench/matrix?offset=0&limit=100&q=VAR_12",
+          100,
+        );
+        await httpRecord("GET /o/bench/audit (TTFB)", "/o/bench/audit");
+        await httpRecord("GET /api/o/bench/audit/activity (30 days, TTFB)", "/api/o/bench/audit/activity");
+        return benchPatterns(server, "bench", HEALTH_REQUESTS, log);
+      },
+    );
+
+    // --- measure (deployment sync: the first environment to the reference receiver, HTTP on loopback) -----
+    const sync: Result[] = [];
+    // The first environment has a value for every variable.
+    const deployedBytes = await benchSync(ctx, first, vars.length, SLOW_RUNS, record, sync);
+
+    const rotation = await benchRotation(ctx, quick ? 1 : 3, log); // last: it moves every value to a new key
+    // --- report ----------------------------------------------------------------------------------------
+    await writeReport({
+      quick,
+      runs: RUNS,
+      slowRuns: SLOW_RUNS,
+      postgresVersion,
+      embedded: !process.env.BENCH_DATABASE_ADMIN_URL,
+      data: {
+        environments: envs.length,
+        variables: vars.length,
+        values,
+        auditRows: AUDIT_ROWS,
+        generatedSeconds: generated,
+      },
+      server: results,
+      fresh: { result: fresh[0], warm: results.find((r) => r.name.startsWith("import 10,000 .env lines")) },
+      http,
+      sync,
+      syncEnvironment: first.name,
+      patterns,
+      deployedBytes,
+      rotation,
+    });
+    log("wrote docs/benchmarks.md");
+  }
 } finally {
   await getDb()
     .$client.end({ timeout: 5 })

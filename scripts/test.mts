@@ -15,6 +15,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 type Step = [string, string[]];
 /**
  * Steps that run side by side: lint and typecheck with the unit tests, then the build with the database tests
+ * (the 200,000-value rotation as a third, in its own database)
  * (which mostly wait on PostgreSQL). The typecheck writes `.next/types`, so it ends before the build starts.
  */
 const groups: Step[][] = [
@@ -25,6 +26,8 @@ const groups: Step[][] = [
   [
     ["production build", ["npx", "next", "build"]],
     ["database integration tests", ["npx", "vitest", "run", "--project", "db"]],
+    // Its own database and process: mostly waiting on locks, it runs beside the others instead of after them.
+    ["database tests at scale (200,000 values)", ["npx", "vitest", "run", "--project", "db-scale"]],
   ],
 ];
 /** Beside the end-to-end tests: what mostly waits (servers and a database starting and stopping). */
