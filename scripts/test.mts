@@ -15,8 +15,8 @@ import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 type Step = [string, string[]];
 /**
  * Steps that run side by side: lint and typecheck with the unit tests, then the build with the database tests
- * (the 200,000-value rotation as a third, in its own database)
- * (which mostly wait on PostgreSQL). The typecheck writes `.next/types`, so it ends before the build starts.
+ * (which mostly wait on PostgreSQL; the 200,000-value rotation as a third step, in its own database). The
+ * typecheck writes `.next/types`, so it ends before the build starts.
  */
 const groups: Step[][] = [
   [
