@@ -30,17 +30,36 @@ export function masterKey(): Buffer {
  */
 export type Keyring = { current: Buffer; previous?: Buffer };
 
+let ringOf: { raw: string; ring: Keyring } | undefined;
+
+/** Parsed once per value of the two variables (a test or the rotation command may change them). */
 export function masterKeyring(): Keyring {
   const previous = process.env.RINGBEARER_MASTER_KEY_PREVIOUS?.trim();
-  return { current: masterKey(), previous: previous ? parseMasterKey(previous) : undefined };
+  const raw = `${process.env.RINGBEARER_MASTER_KEY ?? ""}\n${previous ?? ""}`;
+  if (ringOf?.raw !== raw)
+    ringOf = {
+      raw,
+      ring: { current: masterKey(), previous: previous ? parseMasterKey(previous) : undefined },
+    };
+  return ringOf.ring;
 }
 
 export const keksOf = (ring: Keyring | Buffer): Buffer[] =>
   Buffer.isBuffer(ring) ? [ring] : ring.previous ? [ring.current, ring.previous] : [ring.current];
 
+/** Each master key's fingerprint, computed once per key (not once per row it opens). */
+const fingerprints = new WeakMap<Buffer, string>();
+function fingerprintOf(kek: Buffer): string {
+  const known = fingerprints.get(kek);
+  if (known) return known;
+  const fingerprint = keyFingerprint(kek);
+  fingerprints.set(kek, fingerprint);
+  return fingerprint;
+}
+
 /** The master key of a ring that wrapped something, by the fingerprint stored beside it. */
 export function kekFor(ring: Keyring | Buffer, fingerprint: string, what: string): Buffer {
-  const kek = keksOf(ring).find((k) => keyFingerprint(k) === fingerprint);
+  const kek = keksOf(ring).find((k) => fingerprintOf(k) === fingerprint);
   if (!kek)
     throw new Error(
       `${what} was wrapped by a different master key (fingerprint ${fingerprint}); ` +

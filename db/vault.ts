@@ -106,10 +106,10 @@ export async function orgKeys(
   organizationId: string,
   ring: Keyring | Buffer = masterKeyring(),
 ): Promise<OrgKeys> {
-  const [settings] = await tx
-    .select({ minVersion: keySettings.minDecryptionVersion })
-    .from(keySettings)
-    .where(eq(keySettings.organizationId, organizationId));
+  // One statement, one snapshot: the key rows, the organization's minimum decryption version, and — named as
+  // the hash key this transaction hashes under — the active hash key among these very rows. A write after a
+  // hash-key rotation swapped every hash to another key is then refused as key_rotated, not stored with a stale
+  // hash (migration 0041, hash_key_gate).
   const rows = await tx
     .select({
       keyId: encryptionKeys.keyId,
@@ -118,14 +118,14 @@ export async function orgKeys(
       keyVersion: encryptionKeys.keyVersion,
       wrappedKey: encryptionKeys.wrappedKey,
       kekFingerprint: encryptionKeys.kekFingerprint,
+      minVersion: sql<number | null>`(select ${keySettings.minDecryptionVersion} from ${keySettings}
+        where ${keySettings.organizationId} = ${organizationId})`,
+      hashKey: sql<string>`set_config('ringbearer.hash_key', coalesce((select k.key_id from encryption_keys k
+        where k.organization_id = ${organizationId} and k.key_type = 'hmac' and k.key_status = 'active'), ''), true)`,
     })
     .from(encryptionKeys)
     .where(eq(encryptionKeys.organizationId, organizationId));
-  const keys = unwrapOrgKeys(rows, organizationId, ring, settings?.minVersion ?? 1);
-  // The hash key this transaction hashes under: a write after a hash-key rotation swapped every hash to another
-  // one is refused as key_rotated, not stored with a stale hash (migration 0041, hash_key_gate).
-  await tx.execute(sql`select set_config('ringbearer.hash_key', ${keys.hmacKeyId}, true)`);
-  return keys;
+  return unwrapOrgKeys(rows, organizationId, ring, rows[0]?.minVersion ?? 1);
 }
 
 export type WrappedKeyRow = {

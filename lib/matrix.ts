@@ -28,20 +28,6 @@ export const CELL_LABELS: Record<CellState, string> = {
   expired: "expired",
 };
 
-/**
- * Whether a value is due for rotation: its variable has an interval (days), and the value last changed (its
- * `last_rotated_at`, else when it was first set) at least that long ago.
- */
-export function rotationDue(
-  value: { lastRotatedAt: Date | string | null; createdAt: Date | string } | null,
-  intervalDays: number | null,
-  now: Date = new Date(),
-): boolean {
-  if (!value || intervalDays === null) return false;
-  const since = new Date(value.lastRotatedAt ?? value.createdAt).getTime();
-  return since + intervalDays * 86_400_000 <= now.getTime();
-}
-
 /** Status filters of the matrix, as they appear in the URL. */
 export type MatrixStatusFilter =
   | { kind: "missing"; environment: string }

@@ -5,7 +5,7 @@ import { type TenantContext, withContext } from "@/db/context";
 import { byTier } from "@/db/repos/environment-order";
 import { environments, environmentVariables, environmentVariableValues } from "@/db/schema";
 import { anyUuid } from "@/db/sql-lists";
-import { type CellState, cellState, type MatrixStatusFilter, rotationDue } from "@/lib/matrix";
+import { type CellState, cellState, type MatrixStatusFilter } from "@/lib/matrix";
 
 export type MatrixQuery = {
   q?: string;
@@ -120,7 +120,6 @@ export async function matrixPage(ctx: TenantContext, query: MatrixQuery): Promis
         isRequired: v.isRequired,
         isWeddingCritical: v.isWeddingCritical,
         tags: v.tags,
-        rotationIntervalDays: v.rotationIntervalDays,
       })
       .from(v)
       .where(and(...where))
@@ -138,10 +137,12 @@ export async function matrixPage(ctx: TenantContext, query: MatrixQuery): Promis
               valueHash: environmentVariableValues.valueHash,
               validationStatus: environmentVariableValues.validationStatus,
               expiresAt: environmentVariableValues.expiresAt,
-              lastRotatedAt: environmentVariableValues.lastRotatedAt,
-              createdAt: environmentVariableValues.createdAt,
+              // The one rule of when a credential is due (migration 0042).
+              rotationDue: sql<boolean>`coalesce(credential_due_at(${environmentVariableValues.lastRotatedAt},
+                ${environmentVariableValues.createdAt}, ${v.rotationIntervalDays}) <= now(), false)`,
             })
             .from(environmentVariableValues)
+            .innerJoin(v, eq(v.id, environmentVariableValues.variableId))
             .where(sql`${environmentVariableValues.variableId} = ${anyUuid(variables.map((x) => x.id))}`);
     const byKey = new Map(values.map((x) => [`${x.variableId}:${x.environmentId}`, x]));
     const now = new Date();
@@ -154,14 +155,13 @@ export async function matrixPage(ctx: TenantContext, query: MatrixQuery): Promis
               state: cellState(value, neighbour, now),
               version: value?.version ?? 0,
               warning: value?.validationStatus === "warning",
-              rotationDue: rotationDue(value, variable.rotationIntervalDays, now),
+              rotationDue: value?.rotationDue ?? false,
             }
           : null;
         if (env.readable) neighbour = value;
         return cell;
       });
-      const { rotationIntervalDays: _interval, ...row } = variable;
-      return { ...row, cells };
+      return { ...variable, cells };
     });
     return { environments: envs, total, rows };
   });

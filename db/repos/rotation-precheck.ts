@@ -16,13 +16,12 @@ export async function rotationPrecheck(tx: Tx, organizationId: string, now: Date
   if (!window) return null;
   const rows = await tx.execute<{ variable: string; environment: string; due_at: string }>(sql`
     select ev.name as variable, e.name as environment,
-           coalesce(evv.last_rotated_at, evv.created_at) + make_interval(days => ev.rotation_interval_days) as due_at
+           credential_due_at(evv.last_rotated_at, evv.created_at, ev.rotation_interval_days) as due_at
       from environment_variable_values evv
       join environment_variables ev on ev.id = evv.variable_id
       join environments e on e.id = evv.environment_id
      where evv.organization_id = ${organizationId} and e.wedding_day_protection and ev.deleted_at is null
-       and ev.rotation_interval_days is not null
-       and coalesce(evv.last_rotated_at, evv.created_at) + make_interval(days => ev.rotation_interval_days)
+       and credential_due_at(evv.last_rotated_at, evv.created_at, ev.rotation_interval_days)
            < ${window.endsAt.toISOString()}::timestamptz
      order by 3, 2, 1
      limit 100`);

@@ -33,12 +33,13 @@ const stamp = async (name: string) => {
   return row;
 };
 /** Moves a value's last change back in time, behind the app's back (as the superuser, triggers off). */
-async function age(name: string, days: number) {
+async function age(name: string, days: number, hours = 0) {
   const su = rawSql("super");
   try {
     await su.begin(async (t) => {
       await t`set local session_replication_role = replica`;
-      await t`update environment_variable_values set last_rotated_at = now() - make_interval(days => ${days})
+      await t`update environment_variable_values
+                 set last_rotated_at = now() - make_interval(days => ${days}, hours => ${hours})
                where variable_id = ${f.ids[name]} and environment_id = ${f.org.env.staging}`;
     });
   } finally {
@@ -109,6 +110,14 @@ describe("values due for rotation", () => {
     expect(await stagingCell("STRIPE_SECRET_KEY")).toMatchObject({ rotationDue: false });
     expect((await stagingHealth())?.rotation_due).toBe(0);
 
+    // An hour short of its interval, due nowhere; an hour past it, due in the matrix and in health alike.
+    await age("STRIPE_SECRET_KEY", 29, 23);
+    expect(await stagingCell("STRIPE_SECRET_KEY")).toMatchObject({ rotationDue: false });
+    expect((await stagingHealth())?.rotation_due).toBe(0);
+    await age("STRIPE_SECRET_KEY", 30, 1);
+    expect(await stagingCell("STRIPE_SECRET_KEY")).toMatchObject({ rotationDue: true });
+    expect((await stagingHealth())?.rotation_due).toBe(1);
+
     await age("STRIPE_SECRET_KEY", 31);
     expect(await stagingCell("STRIPE_SECRET_KEY")).toMatchObject({ rotationDue: true, state: "set" });
     const health = await stagingHealth();
@@ -117,5 +126,20 @@ describe("values due for rotation", () => {
     // Another organization's health knows nothing of it.
     const other = await valueFixture();
     expect((await environmentHealth(other.org.owner)).every((e) => e.health.rotation_due === 0)).toBe(true);
+  });
+});
+
+describe("the due date, written once (credential_due_at, migration 0042)", () => {
+  it("is the last change (else the first set) plus the interval in days, and nothing without an interval", async () => {
+    const su = rawSql("super");
+    try {
+      const [row] = await su`select
+          credential_due_at('2026-01-10T12:00Z', '2025-06-01T00:00Z', 90) = '2026-04-10T12:00Z' as from_last_change,
+          credential_due_at(null, '2026-01-10T12:00Z', 1) = '2026-01-11T12:00Z' as from_first_set,
+          credential_due_at('2026-01-10T12:00Z', '2025-06-01T00:00Z', null) is null as without_interval`;
+      expect(row).toEqual({ from_last_change: true, from_first_set: true, without_interval: true });
+    } finally {
+      await su.end();
+    }
   });
 });

@@ -9,19 +9,13 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { createDb, type Database, type Tx } from "@/db/client";
-import { withContext } from "@/db/context";
+import { createDb } from "@/db/client";
 import { migrate } from "@/db/migrate";
-import { environments } from "@/db/schema";
 import { parseMasterKey } from "@/lib/crypto";
 import { startLocalDatabase } from "@/scripts/local-db.mts";
 import { throwawayDatabase } from "@/scripts/throwaway-db.mts";
-import { createUser } from "@/server/auth/users";
-import { createOrganization } from "@/server/organizations/organizations";
-import { revealValue, setValue } from "@/server/values/values";
-import { createVariable } from "@/server/variables/variables";
+import { organizationWithValue } from "./installation-fixture";
 
 const saved = {
   key: process.env.RINGBEARER_MASTER_KEY,
@@ -38,42 +32,6 @@ const adminUrl = () => {
   u.pathname = "/postgres";
   return u.toString();
 };
-
-/** An organization with one value, written under the master key the process holds now; reads it back. */
-async function organizationWithValue(database: Database) {
-  const owner = await createUser(database, {
-    email: `cmd-${randomBytes(3).toString("hex")}@test.example`,
-    name: "Command",
-    password: "correct horse battery staple",
-  });
-  const org = await createOrganization(database, {
-    slug: `cmd-${randomBytes(3).toString("hex")}`,
-    name: "Command",
-    timeZone: "UTC",
-    ownerId: owner.id,
-    defaultWindow: false,
-  });
-  const ctx = { userId: owner.id, organizationId: org.id, role: "owner" as const };
-  const run = <T>(fn: (tx: Tx) => Promise<T>) => withContext(ctx, fn, database);
-  const [staging] = await run((tx) => tx.select().from(environments).where(eq(environments.name, "staging")));
-  const variable = await run((tx) =>
-    createVariable(tx, ctx, {
-      name: "RESEND_API_KEY",
-      variableType: "api_key",
-      securityClassification: "confidential",
-      isRequired: false,
-      isWeddingCritical: false,
-      tags: [],
-    }),
-  );
-  const value = `re_${randomBytes(8).toString("hex")}`;
-  const at = { variableId: variable.id, environmentId: staging.id };
-  await run((tx) => setValue(tx, ctx, { ...at, value, expectedVersion: 0 }));
-  return {
-    value,
-    read: async (db: Database) => (await withContext(ctx, (tx) => revealValue(tx, ctx, at), db)).value,
-  };
-}
 
 type Outcome = { code: number; out: string };
 
@@ -108,7 +66,7 @@ describe("npm run keys:rotate-master", () => {
     cleanups.push(() => installation.drop());
     const database = createDb(installation.databaseUrl);
     cleanups.push(() => database.$client.end({ timeout: 5 }));
-    const org = await organizationWithValue(database);
+    const org = await organizationWithValue(database, `cmd-${randomBytes(3).toString("hex")}`);
 
     const made = await command({}, "--new-key");
     expect(made.code).toBe(0);
@@ -156,7 +114,7 @@ describe("npm run keys:rotate-master", () => {
     process.env.RINGBEARER_MASTER_KEY = oldKey;
     await migrate(local.ownerUrl, "ringbearer_app", { masterKey: parseMasterKey(oldKey) });
     let database = createDb(local.databaseUrl);
-    const org = await organizationWithValue(database);
+    const org = await organizationWithValue(database, `cmd-${randomBytes(3).toString("hex")}`);
     await database.$client.end({ timeout: 5 });
     await local.stop();
 

@@ -9,25 +9,20 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { eq } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createBackup } from "@/db/backup/create";
 import { checkMasterKey } from "@/db/backup/restore";
-import { createDb, type Database, type Tx } from "@/db/client";
-import { type TenantContext, withContext } from "@/db/context";
+import { createDb, type Database } from "@/db/client";
+import { withContext } from "@/db/context";
 import { masterKeyMismatch } from "@/db/master-key-check";
 import { masterLeftovers, rewrapMasterKeys } from "@/db/master-rotation";
 import { verifyChainIn } from "@/db/repos/audit";
-import { environments } from "@/db/schema";
 import { openTotp, orgVault, sealTotp } from "@/db/vault";
 import { keyFingerprint, parseMasterKey } from "@/lib/crypto";
 import { type ThrowawayDatabase, throwawayDatabase } from "@/scripts/throwaway-db.mts";
-import { createUser } from "@/server/auth/users";
-import { createOrganization } from "@/server/organizations/organizations";
 import { authenticateServiceToken, createServiceToken } from "@/server/tokens/service-tokens";
-import { revealValue, setValue } from "@/server/values/values";
-import { createVariable } from "@/server/variables/variables";
+import { type OrganizationWithValue, organizationWithValue } from "./installation-fixture";
 
 const OLD = randomBytes(32).toString("base64");
 const NEW = randomBytes(32).toString("base64");
@@ -46,8 +41,7 @@ const ring = { current: parseMasterKey(NEW), previous: parseMasterKey(OLD) };
 let installation: ThrowawayDatabase;
 let database: Database;
 let work: string;
-type Org = { ctx: TenantContext; variableId: string; environmentId: string; value: string };
-const orgs: Org[] = [];
+const orgs: OrganizationWithValue[] = [];
 let userId: string;
 let token: string;
 
@@ -57,49 +51,16 @@ const adminUrl = () => {
   return u.toString();
 };
 
-async function makeOrg(slug: string): Promise<Org> {
-  const owner = await createUser(database, {
-    email: `${slug}-${randomBytes(3).toString("hex")}@test.example`,
-    name: slug,
-    password: "correct horse battery staple",
-  });
-  userId ??= owner.id;
-  const org = await createOrganization(database, {
-    slug,
-    name: slug,
-    timeZone: "UTC",
-    ownerId: owner.id,
-    defaultWindow: false,
-  });
-  const ctx = { userId: owner.id, organizationId: org.id, role: "owner" as const };
-  const run = <T>(fn: (tx: Tx) => Promise<T>) => withContext(ctx, fn, database);
-  const [staging] = await run((tx) => tx.select().from(environments).where(eq(environments.name, "staging")));
-  const variable = await run((tx) =>
-    createVariable(tx, ctx, {
-      name: "STRIPE_SECRET_KEY",
-      variableType: "api_key",
-      securityClassification: "confidential",
-      isRequired: false,
-      isWeddingCritical: false,
-      tags: [],
-    }),
-  );
-  const value = `sk_live_${slug}_${randomBytes(6).toString("hex")}`;
-  await run((tx) =>
-    setValue(tx, ctx, { variableId: variable.id, environmentId: staging.id, value, expectedVersion: 0 }),
-  );
-  return { ctx, variableId: variable.id, environmentId: staging.id, value };
+async function makeOrg(slug: string) {
+  const org = await organizationWithValue(database, slug);
+  userId ??= org.ctx.userId;
+  return org;
 }
 
 /** Reads each organization's value as a person would (the audited reveal) and through the vault. */
 async function readsAll() {
   for (const o of orgs) {
-    const revealed = await withContext(
-      o.ctx,
-      (tx) => revealValue(tx, o.ctx, { variableId: o.variableId, environmentId: o.environmentId }),
-      database,
-    );
-    expect(revealed.value).toBe(o.value);
+    expect(await o.read(database)).toBe(o.value);
   }
 }
 
