@@ -232,7 +232,7 @@ function Grid(props: Props) {
                       ) : null}
                     </>
                   ) : (
-                    <span className="h-3 w-40 animate-pulse rounded bg-gray-100" />
+                    <span className="h-3 w-40 rounded bg-gray-100 motion-safe:animate-pulse" />
                   )}
                 </div>
                 {environments.map((env, col) => (
