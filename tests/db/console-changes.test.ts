@@ -11,7 +11,7 @@ import { updateEnvironment } from "@/server/environments/environments";
 import { removeProtection } from "@/server/organizations/settings";
 import type { ValueChange } from "@/server/values/values";
 import { createVariable, updateVariable } from "@/server/variables/variables";
-import { approveAs, makeOrg, type TestOrg } from "./support";
+import { approveAs, dayAfterNext, makeOrg, type TestOrg } from "./support";
 
 /** HIGH console changes (not values) wait as change requests and are replayed on approval. */
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
@@ -115,7 +115,13 @@ describe("console changes", () => {
     const [window] = await withContext(org.owner, (tx) =>
       tx
         .insert(protectionWindows)
-        .values({ organizationId: org.id, startDay: 6, startTime: "00:00", endDay: 6, endTime: "01:00" })
+        .values({
+          organizationId: org.id,
+          startDay: dayAfterNext(),
+          startTime: "00:00",
+          endDay: dayAfterNext(),
+          endTime: "01:00",
+        })
         .returning({ id: protectionWindows.id }),
     );
     const removal = await withContext(org.owner, (tx) =>

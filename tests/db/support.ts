@@ -70,6 +70,12 @@ export async function makeOrg(): Promise<TestOrg> {
   };
 }
 
+/**
+ * An ISO weekday (1 Monday … 7 Sunday) three days from today (UTC): a weekly window on it is not in force while a
+ * test runs, in any organization's time zone. (A fixed day failed once a week, at that hour.)
+ */
+export const dayAfterNext = () => ((new Date().getUTCDay() + 3 + 6) % 7) + 1;
+
 /** Puts the organization in wedding hours now, with a blackout that ends in an hour. */
 export async function startWeddingHours(org: TestOrg) {
   await withContext(org.owner, (tx) =>

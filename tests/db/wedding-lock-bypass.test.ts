@@ -5,7 +5,7 @@ import { organizations, protectionBlackouts, protectionWindows } from "@/db/sche
 import { AppError } from "@/lib/errors";
 import { blackoutInput } from "@/lib/validation/settings";
 import { addBlackout, removeProtection, setTimeZone } from "@/server/organizations/settings";
-import { approveAs, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
+import { approveAs, dayAfterNext, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 
 /**
  * Review finding 3: changing the organization's time zone moved the weekly windows away from "now" and lifted
@@ -86,9 +86,9 @@ describe("finding 3: a window or blackout in force is fixed until it ends", () =
         .insert(protectionWindows)
         .values({
           organizationId: org.id,
-          startDay: 1,
+          startDay: dayAfterNext(),
           startTime: "03:00",
-          endDay: 1,
+          endDay: dayAfterNext(),
           endTime: "03:01",
         })
         .returning({ id: protectionWindows.id }),
