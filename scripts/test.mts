@@ -1,37 +1,32 @@
 /**
- * `npm test`: the whole suite, stopping at the first failure — lint and typecheck beside the unit tests, the
- * production build beside the database integration tests (real PostgreSQL), the HTTP tests against that build
- * (the fuzz over every action and route among them) while the end-to-end server starts, then Playwright.
- * (The HTTP tests once ran beside Playwright: on two cores both are CPU-bound, and the browser tests took 18
- * minutes instead of 6.)
+ * `npm test`: the whole suite, stopping at the first failure. Two cores, mostly busy, so steps are scheduled to
+ * fill them: lint and typecheck beside the unit tests; then the production build beside the database
+ * integration tests (real PostgreSQL) and the 200,000-value rotation; as soon as the build is done, the HTTP
+ * tests against it (the fuzz over every action and route among them) while the end-to-end server starts — the
+ * database suites, waiting more and more on their own timers as they end, go on beside; then Playwright.
+ * (The HTTP tests once ran beside Playwright: both are CPU-bound, and the browser tests took 18 minutes, not 6.)
  *
  * The database-restart test (its own PostgreSQL and server, mostly waiting: the database is down for seconds,
- * then a minute of light traffic) and the start/stop tests of the build run beside the end-to-end tests rather
- * than before them; their output is printed when they end, and a failure fails the run like any other step.
+ * then a minute of light traffic) and the start/stop tests of the build run beside the end-to-end tests. Each
+ * step's output is printed whole when it has ended (and been waited for), in order; a failure fails the run.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 
 type Step = [string, string[]];
-/**
- * Steps that run side by side: lint and typecheck with the unit tests, then the build with the database tests
- * (which mostly wait on PostgreSQL; the 200,000-value rotation as a third step, in its own database). The
- * typecheck writes `.next/types`, so it ends before the build starts.
- */
-const groups: Step[][] = [
-  [
-    ["check (lint + typecheck)", ["npm", "run", "check"]],
-    ["unit tests", ["npx", "vitest", "run", "--project", "unit"]],
-  ],
-  [
-    ["production build", ["npx", "next", "build"]],
-    ["database integration tests", ["npx", "vitest", "run", "--project", "db"]],
-    // Its own database and process: mostly waiting on locks, it runs beside the others instead of after them.
-    ["database tests at scale (200,000 values)", ["npx", "vitest", "run", "--project", "db-scale"]],
-  ],
+const checks: Step[] = [
+  ["check (lint + typecheck)", ["npm", "run", "check"]],
+  ["unit tests", ["npx", "vitest", "run", "--project", "unit"]],
 ];
-/** Beside the end-to-end tests: what mostly waits (servers and a database starting and stopping). */
+/** The typecheck writes `.next/types`, so it ends before the build starts. */
+const build: Step = ["production build", ["npx", "next", "build"]];
+const databaseSuites: Step[] = [
+  ["database integration tests", ["npx", "vitest", "run", "--project", "db"]],
+  // Its own database and process: mostly waiting on locks, it runs beside the others instead of after them.
+  ["database tests at scale (200,000 values)", ["npx", "vitest", "run", "--project", "db-scale"]],
+];
 const http: Step = ["HTTP tests against the build", ["npx", "vitest", "run", "--project", "http"]];
+/** Beside the end-to-end tests: what mostly waits (servers and a database starting and stopping). */
 const besides: Step[] = [
   ["database restart under the running build", ["npx", "vitest", "run", "--project", "restart"]],
   ["starting and stopping the build", ["npx", "vitest", "run", "--project", "lifecycle"]],
@@ -99,37 +94,38 @@ function start([name, [cmd, ...args]]: Step) {
   return {
     name,
     since: t,
-    done: new Promise<{ status: number | null; output: string }>((resolve) =>
-      child.on("close", (status) => resolve({ status, output: Buffer.concat(output).toString() })),
+    done: new Promise<{ status: number | null; output: string; took: string }>((resolve) =>
+      child.on("close", (status) =>
+        resolve({ status, output: Buffer.concat(output).toString(), took: seconds(t) }),
+      ),
     ),
     stop: () => child.kill("SIGTERM"),
   };
 }
 
-// Each group side by side, each step's output printed whole when the group has ended, in order.
-for (const group of groups) {
-  const together = group.map(start);
-  const ended = await Promise.all(together.map((step) => step.done));
-  for (const [i, step] of together.entries()) {
-    const { status, output } = ended[i];
-    console.log(`\n▶ ${step.name}: its output\n${output}`);
-    if (status !== 0) fail(step.name, step.since, status);
-    console.log(`✔ ${step.name} (${seconds(step.since)}s, side by side)`);
+type Running = ReturnType<typeof start>;
+/** Waits for a step, prints its output, and fails the run (after `cleanup`) if it failed. */
+async function finish(step: Running, cleanup?: () => Promise<void>) {
+  const { status, output, took } = await step.done;
+  console.log(`\n▶ ${step.name}: its output\n${output}`);
+  if (status !== 0) {
+    await cleanup?.();
+    fail(step.name, step.since, status);
   }
+  console.log(`✔ ${step.name} (${took}s)`);
 }
+
+for (const step of checks.map(start)) await finish(step);
+const building = start(build);
+const databases = databaseSuites.map(start);
+// A database suite that fails stops the run when it ends; one that passes is printed after the browser tests.
+for (const suite of databases)
+  void suite.done.then(({ status }) => (status === 0 ? undefined : finish(suite)));
+await finish(building);
 // The end-to-end tests' server (a fresh embedded database, migrated and seeded, then the build) starts while the
 // HTTP tests run; Playwright finds it answering and uses it (playwright.config.ts).
 const e2eServer = startE2eServer();
-{
-  const step = start(http);
-  const { status, output } = await step.done;
-  console.log(`\n▶ ${step.name}: its output\n${output}`);
-  if (status !== 0) {
-    await e2eServer.stop();
-    fail(step.name, step.since, status);
-  }
-  console.log(`✔ ${step.name} (${seconds(step.since)}s)`);
-}
+await finish(start(http), e2eServer.stop);
 const background = besides.map(start);
 const t = performance.now();
 console.log(`\n▶ ${last[0]}`);
@@ -141,10 +137,14 @@ if (!handedOver) {
     `(the early end-to-end server did not start; Playwright starts one)\n${e2eServer.output().slice(-5_000)}`,
   );
 }
-const e2e = spawnSync(last[1][0], last[1].slice(1), {
+// Not spawnSync: the steps still running beside keep their pipes drained meanwhile.
+const e2eProcess = spawn(last[1][0], last[1].slice(1), {
   stdio: "inherit",
   env: { ...process.env, ...(handedOver ? { RINGBEARER_E2E_SERVER: "started" } : {}) },
 });
+children.add(e2eProcess);
+const e2e = { status: await new Promise<number | null>((resolve) => e2eProcess.on("close", resolve)) };
+children.delete(e2eProcess);
 await e2eServer.stop();
 if (e2e.status !== 0) {
   console.log(
@@ -155,10 +155,5 @@ if (e2e.status !== 0) {
   fail(last[0], t, e2e.status);
 }
 console.log(`✔ ${last[0]} (${seconds(t)}s)`);
-for (const b of background) {
-  const { status, output } = await b.done;
-  console.log(`\n▶ ${b.name}: its output\n${output}`);
-  if (status !== 0) fail(b.name, b.since, status);
-  console.log(`✔ ${b.name} (${seconds(b.since)}s, beside the end-to-end tests)`);
-}
+for (const step of [...databases, ...background]) await finish(step);
 console.log(`\nAll checks passed in ${((performance.now() - started) / 1000).toFixed(0)}s`);
