@@ -120,8 +120,8 @@ hard time limit (\`lib/pattern-pool.ts\`), so requests keep being served meanwhi
 ${[r.rotation.rotation, r.rotation.raw].map((x) => syncRow({ ...x, keys: r.rotation.values })).join("\n")}
 
 The rotation is \`startRotation\` and the job's own loop (\`runRotation\`), each run to the next version:
-batches of 1,000 rows locked, re-encrypted and written back with the progress figures in one transaction.
-Median rotation ${(r.rotation.rotation.median / r.rotation.raw.median).toFixed(1)} × the raw AES-GCM time of the same run (${(r.rotation.raw.median / 1000).toFixed(2)} s): the rest is the database.
+batches of 1,000 rows locked, re-encrypted and written back with the progress figures in one transaction,
+then the hash swap (every value hash moved to the new hash key in one transaction). Median rotation ${(r.rotation.rotation.median / r.rotation.raw.median).toFixed(1)} × the raw AES-GCM time of the same run (${(r.rotation.raw.median / 1000).toFixed(2)} s): the rest is the database.
 `;
   await writeFile(FILE, report + notes);
 }
