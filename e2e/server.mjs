@@ -17,6 +17,7 @@ const env = {
 };
 delete env.DATABASE_URL;
 delete env.DATABASE_OWNER_URL;
+delete env.DATABASE_MONITOR_URL;
 delete env.RINGBEARER_MASTER_KEY;
 delete env.NEXTAUTH_SECRET;
 delete env.NEXTAUTH_URL;

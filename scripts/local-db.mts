@@ -22,11 +22,14 @@ export type LocalSecrets = {
   superPassword: string;
   ownerPassword: string;
   appPassword: string;
+  /** The monitoring role's (added by a later version: generated when a key file lacks it). */
+  monitorPassword?: string;
 };
 
 export type LocalDatabase = {
   databaseUrl: string;
   ownerUrl: string;
+  monitorUrl: string;
   secrets: LocalSecrets;
   stop: () => Promise<void>;
 };
@@ -43,23 +46,42 @@ export async function loadSecrets(
   // reach its own folder inside; the secrets file itself is 0600.
   await mkdir(dataDir, { recursive: true, mode: 0o711 });
   await chmod(dataDir, 0o711);
-  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as LocalSecrets;
+  if (existsSync(file)) {
+    const kept = JSON.parse(await readFile(file, "utf8")) as LocalSecrets;
+    if (kept.monitorPassword) return kept;
+    const more = { ...kept, monitorPassword: hex(16) };
+    await writeFile(file, `${JSON.stringify(more, null, 2)}\n`, { mode: 0o600 });
+    return more;
+  }
   const secrets: LocalSecrets = {
     masterKey: initial.masterKey ?? randomBytes(32).toString("base64"),
     nextauthSecret: randomBytes(32).toString("base64"),
     superPassword: hex(16),
     ownerPassword: hex(16),
     appPassword: hex(16),
+    monitorPassword: hex(16),
   };
   await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
   return secrets;
 }
 
-/** Creates the owner role, the app role and a database owned by the owner, if they are missing. */
+/**
+ * Creates the owner role, the app role, the monitoring role and a database owned by the owner, if they are
+ * missing. The monitoring role (the operator console's, db/monitor.ts) reads statistics with pg_monitor and may
+ * cancel other sessions with pg_signal_backend; it is no superuser and owns nothing.
+ */
 export async function ensureRolesAndDatabase(
   superUrl: string,
-  opts: { database: string; owner: string; ownerPassword?: string; app: string; appPassword?: string },
+  opts: {
+    database: string;
+    owner: string;
+    ownerPassword?: string;
+    app: string;
+    appPassword?: string;
+    monitor: string;
+    monitorPassword?: string;
+  },
 ) {
   const sql = postgres(superUrl, { max: 1, onnotice: () => {} });
   try {
@@ -72,6 +94,11 @@ export async function ensureRolesAndDatabase(
       await sql.unsafe(
         `create role "${opts.app}" login nosuperuser nobypassrls nocreatedb nocreaterole${pw(opts.appPassword)}`,
       );
+    if (!(await exists(opts.monitor)))
+      await sql.unsafe(
+        `create role "${opts.monitor}" login nosuperuser nobypassrls nocreatedb nocreaterole${pw(opts.monitorPassword)}`,
+      );
+    await sql.unsafe(`grant pg_monitor, pg_signal_backend to "${opts.monitor}"`);
     const db = await sql`select 1 from pg_database where datname = ${opts.database}`;
     if (db.length === 0) await sql.unsafe(`create database "${opts.database}" owner "${opts.owner}"`);
   } finally {
@@ -122,10 +149,13 @@ export async function startLocalDatabase(
     ownerPassword: secrets.ownerPassword,
     app: "ringbearer_app",
     appPassword: secrets.appPassword,
+    monitor: "ringbearer_monitor",
+    monitorPassword: secrets.monitorPassword,
   });
   return {
     databaseUrl: `postgres://ringbearer_app:${secrets.appPassword}@${host}/ringbearer`,
     ownerUrl: `postgres://ringbearer_owner:${secrets.ownerPassword}@${host}/ringbearer`,
+    monitorUrl: `postgres://ringbearer_monitor:${secrets.monitorPassword}@${host}/ringbearer`,
     secrets,
     stop: () => pg.stop(),
   };

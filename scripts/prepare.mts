@@ -30,6 +30,7 @@ export async function resolveDatabase(log: (m: string) => void): Promise<LocalDa
   const local = await startLocalDatabase(dataDir, pgPort, log);
   env.DATABASE_URL = local.databaseUrl;
   env.DATABASE_OWNER_URL = local.ownerUrl;
+  env.DATABASE_MONITOR_URL ??= local.monitorUrl;
   env.RINGBEARER_MASTER_KEY ??= local.secrets.masterKey;
   // Mid-way through a master-key rotation of the embedded key file (npm run keys:rotate-master).
   if (local.secrets.previousMasterKey && env.RINGBEARER_MASTER_KEY === local.secrets.masterKey)

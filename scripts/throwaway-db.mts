@@ -20,6 +20,8 @@ export type ThrowawayDatabase = {
   /** The app role (RLS applies). */
   databaseUrl: string;
   ownerUrl: string;
+  /** The monitoring role (pg_monitor, pg_signal_backend; the operator console's). */
+  monitorUrl: string;
   /** A superuser on the same database (bypasses RLS: for set-up only). */
   superUrl: string;
   /** The embedded server itself, to stop and start under a running app (absent on an external ADMIN_URL). */
@@ -63,6 +65,8 @@ export async function throwawayDatabase(
     ownerPassword: PASSWORD,
     app: `${prefix}_app`,
     appPassword: PASSWORD,
+    monitor: `${prefix}_monitor`,
+    monitorPassword: PASSWORD,
   });
   const urlFor = (user: string, password = PASSWORD) => {
     const u = new URL(superUrl as string);
@@ -83,6 +87,7 @@ export async function throwawayDatabase(
     appRole: `${prefix}_app`,
     databaseUrl: urlFor(`${prefix}_app`),
     ownerUrl,
+    monitorUrl: urlFor(`${prefix}_monitor`),
     superUrl: adminDb.toString(),
     server: embedded && {
       stop: () => (embedded as EmbeddedPostgres).stop(),

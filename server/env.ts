@@ -38,6 +38,8 @@ function isMasterKey(v: string) {
 const schema = z.object({
   DATABASE_URL: postgresUrl,
   DATABASE_OWNER_URL: postgresUrl.optional(),
+  /** The operator console's monitoring role (pg_monitor; never a superuser): db/monitor.ts. */
+  DATABASE_MONITOR_URL: postgresUrl.optional(),
   // The rule the key is read with (lib/crypto.ts), so what passes here opens: 32 bytes, base64 or hex.
   RINGBEARER_MASTER_KEY: z
     .string({ error: "is missing (32 bytes, base64 or hex)" })

@@ -6,6 +6,7 @@ export * from "./environments";
 export * from "./integrations";
 export * from "./invitations";
 export * from "./keys";
+export * from "./ops";
 export * from "./organizations";
 export * from "./tokens";
 export * from "./variables";

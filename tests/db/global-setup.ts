@@ -6,6 +6,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     ownerUrl: string;
+    monitorUrl: string;
     superUrl: string;
     masterKey: string;
   }
@@ -24,6 +25,7 @@ export default async function setup(project: TestProject) {
   });
   project.provide("databaseUrl", db.databaseUrl);
   project.provide("ownerUrl", db.ownerUrl);
+  project.provide("monitorUrl", db.monitorUrl);
   project.provide("superUrl", db.superUrl);
   project.provide("masterKey", masterKey);
   return async () => {

@@ -32,6 +32,7 @@ export default async function setup(project: TestProject) {
   const env = {
     DATABASE_URL: db.databaseUrl,
     DATABASE_OWNER_URL: db.ownerUrl,
+    DATABASE_MONITOR_URL: db.monitorUrl,
     RINGBEARER_MASTER_KEY: masterKey,
     // Test and connectivity checks aim at closed loopback ports: a quick "Could not connect".
     RINGBEARER_OUTBOUND_ALLOW: "127.0.0.1,::1,localhost",
@@ -58,6 +59,7 @@ export default async function setup(project: TestProject) {
   project.provide("baseUrl", app.url);
   project.provide("databaseUrl", db.databaseUrl);
   project.provide("ownerUrl", db.ownerUrl);
+  project.provide("monitorUrl", db.monitorUrl);
   project.provide("superUrl", db.superUrl);
   project.provide("masterKey", env.RINGBEARER_MASTER_KEY);
   project.provide("appEnv", env);

@@ -123,6 +123,7 @@ function startEnv(dataDir: string, port: number, pgPort: number) {
   for (const name of [
     "DATABASE_URL",
     "DATABASE_OWNER_URL",
+    "DATABASE_MONITOR_URL",
     "RINGBEARER_MASTER_KEY",
     "NEXTAUTH_SECRET",
     "NEXTAUTH_URL",

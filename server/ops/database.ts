@@ -1,0 +1,124 @@
+import { type RequestContext, withContext } from "@/db/context";
+import { monitorConnection } from "@/db/monitor";
+import { insertOpsEvent } from "@/db/repos/operators";
+import {
+  databaseHealth,
+  indexUsage,
+  replicas,
+  type SessionRow,
+  sessions,
+  signalSession,
+  slowStatements,
+  statementStatsAvailability,
+  tableSizes,
+  unindexedForeignKeys,
+} from "@/db/repos/ops-health";
+import { queueDepths } from "@/db/repos/ops-jobs";
+import { AppError } from "@/lib/errors";
+import {
+  estimatedBloatBytes,
+  healthFindings,
+  OPS_THRESHOLDS,
+  sessionState,
+  XID_LIMIT,
+} from "@/lib/ops/health";
+import { operatorName, requireOperator } from "./operators";
+
+/**
+ * The operator console's database pages (issue 17): PostgreSQL's figures read on the monitoring connection
+ * (db/monitor.ts), judged by lib/ops/health.ts. Every function first checks, as the caller, that they are an
+ * installation operator. A monitoring URL that connects as a superuser is refused, not used.
+ */
+async function monitor(ctx: RequestContext) {
+  await withContext({ userId: ctx.userId }, requireOperator);
+  const connection = monitorConnection();
+  const health = await databaseHealth(connection.db);
+  if (health.superuser)
+    throw new AppError("validation", {
+      form: ["DATABASE_MONITOR_URL connects as a superuser: give it a role with pg_monitor instead."],
+    });
+  return { ...connection, health };
+}
+
+export type OpsSession = SessionRow & { flag: ReturnType<typeof sessionState> };
+
+export async function databaseOverview(ctx: RequestContext) {
+  const { db, dedicated, health } = await monitor(ctx);
+  const live: OpsSession[] = (await sessions(db)).map((s) => ({ ...s, flag: sessionState(s) }));
+  const queues = await withContext({ userId: ctx.userId }, (tx) => queueDepths(tx));
+  return {
+    monitoring: {
+      dedicated,
+      pgMonitor: health.pgMonitor,
+      // What the app role cannot see without pg_monitor: other roles' statements and their sessions' state.
+      limited: !health.pgMonitor,
+    },
+    health: { ...health, xidRatio: health.xidAge / XID_LIMIT },
+    findings: healthFindings({ ...health, stuckSessions: live.filter((s) => s.flag !== null).length }),
+    sessions: live,
+    replicas: await replicas(db),
+    queues,
+  };
+}
+
+export async function storageOverview(ctx: RequestContext) {
+  const { db } = await monitor(ctx);
+  return (await tableSizes(db)).map((t) => ({ ...t, bloatBytes: estimatedBloatBytes(t) }));
+}
+
+export async function indexOverview(ctx: RequestContext) {
+  const { db, health } = await monitor(ctx);
+  const indexes = await indexUsage(db);
+  const tables = await tableSizes(db);
+  const stats = await statementStatsAvailability(db);
+  return {
+    statsSince: health.statsResetAt,
+    unused: indexes.filter((i) => !i.unique && i.scans === 0),
+    duplicates: indexes.filter((i) => i.duplicateOf !== null),
+    invalid: indexes.filter((i) => !i.valid),
+    seqScans: tables.filter(
+      (t) => t.liveTuples > OPS_THRESHOLDS.largeTableRows && t.seqScans > 0 && t.seqScans > t.indexScans,
+    ),
+    unindexedForeignKeys: await unindexedForeignKeys(db),
+    statements:
+      stats.installed && stats.loaded
+        ? { available: true as const, slowest: await slowStatements(db) }
+        : {
+            available: false as const,
+            reason: stats.installed
+              ? "pg_stat_statements is installed but not loaded: add it to shared_preload_libraries and restart."
+              : "pg_stat_statements is not installed in this database (CREATE EXTENSION pg_stat_statements, with it in shared_preload_libraries).",
+          },
+  };
+}
+
+/**
+ * Cancels a session's statement (or ends the session): only a client session of this database, never the
+ * console's own; written to the operations log with the operator's reason first.
+ */
+export async function cancelSession(
+  ctx: RequestContext,
+  input: { pid: number; terminate: boolean; reason: string },
+) {
+  const { db } = await monitor(ctx);
+  const target = (await sessions(db)).find((s) => s.pid === input.pid);
+  if (!target) throw new AppError("not_found");
+  const done = await signalSession(db, input.pid, input.terminate);
+  await withContext({ userId: ctx.userId }, async (tx) => {
+    const actor = await operatorName(tx, ctx);
+    await insertOpsEvent(tx, {
+      actor,
+      action: input.terminate ? "session.terminate" : "session.cancel",
+      subject: String(input.pid),
+      details: {
+        reason: input.reason,
+        role: target.role,
+        application: target.application,
+        state: target.state,
+        done,
+      },
+    });
+  });
+  if (!done) throw new AppError("forbidden");
+  return { pid: input.pid, terminated: input.terminate };
+}
