@@ -24,7 +24,11 @@ const trustForwarded = (request: NextRequest) => {
 };
 
 const isConsolePath = (pathname: string) =>
-  pathname === "/" || pathname === "/o" || pathname.startsWith("/o/");
+  pathname === "/" ||
+  pathname === "/o" ||
+  pathname.startsWith("/o/") ||
+  pathname === "/ops" ||
+  pathname.startsWith("/ops/");
 
 /** The nonce of a page's CSP (its style element needs it). */
 const nonceOf = (csp: string | undefined) => csp && /'nonce-([^']+)'/.exec(csp)?.[1];

@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { organizationsFor } from "@/db/repos/memberships";
+import { checkOperator } from "@/server/ops/operators";
 import { currentUser } from "@/server/session";
 
 export const metadata = { title: "No organization yet" };
@@ -10,6 +11,8 @@ export default async function Home() {
   if (!user) redirect("/login");
   const orgs = await organizationsFor(user.id);
   if (orgs.length > 0) redirect(`/o/${orgs[0].slug}`);
+  // An operator who belongs to no organization has the operator console.
+  if (await checkOperator({ userId: user.id })) redirect("/ops");
   return (
     <main className="mx-auto max-w-lg p-10">
       <h1 className="text-xl font-semibold">No organization yet</h1>

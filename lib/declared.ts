@@ -6,6 +6,7 @@ import type { Role } from "./roles";
  * requires one by type and checks it before the handler runs:
  * - `"public"`: nobody in particular (sign-in, invitation by token; the handler checks the token and limits);
  * - `"signed-in"`: a live session, in no organization (the caller's own account);
+ * - `"operator"`: an installation operator (`npm run ops:grant`), in no organization: the operator console;
  * - `"member"`: a member of the organization, for what is the caller's own (sessions, requests, break-glass);
  * - an organization-wide capability of the caller's role (lib/capabilities.ts), checked by the builder;
  * - a capability that depends on the environment (`{ capability: "value:write", enforcedBy }`): membership in
@@ -13,7 +14,7 @@ import type { Role } from "./roles";
  */
 export type PerRow = { capability: TieredCapability; enforcedBy: string };
 export type MemberDeclared = "member" | OrgCapability | PerRow;
-export type Declared = "public" | "signed-in" | MemberDeclared;
+export type Declared = "public" | "signed-in" | "operator" | MemberDeclared;
 
 /** A capability checked per row by the named check (for readers of the code and docs/security.md). */
 export const perRow = (capability: TieredCapability, enforcedBy: string): PerRow => ({

@@ -48,11 +48,18 @@ CREATE POLICY ops_events_write ON ops_events FOR INSERT WITH CHECK (app_is_opera
 DO $$
 DECLARE app text := coalesce(nullif(current_setting('ringbearer.app_role', true), ''), 'ringbearer_app');
 BEGIN
-  -- The owner, logged in itself (not inside a definer function the app calls): grants, revokes, backups.
-  EXECUTE format('CREATE POLICY installation_operators_owner ON installation_operators FOR ALL TO %I
-                  USING (session_user = current_user) WITH CHECK (session_user = current_user)', current_user);
-  EXECUTE format('CREATE POLICY ops_events_owner ON ops_events FOR ALL TO %I
-                  USING (session_user = current_user) WITH CHECK (session_user = current_user)', current_user);
+  -- The owner, logged in itself (not inside a definer function the app calls): backups read every row (the
+  -- policy name is what db/backup looks for), `npm run ops:grant` adds and removes operators and logs it.
+  EXECUTE format('CREATE POLICY installation_operators_owner_backup_read ON installation_operators FOR SELECT TO %I
+                  USING (session_user = current_user)', current_user);
+  EXECUTE format('CREATE POLICY installation_operators_owner_grant ON installation_operators FOR INSERT TO %I
+                  WITH CHECK (session_user = current_user)', current_user);
+  EXECUTE format('CREATE POLICY installation_operators_owner_revoke ON installation_operators FOR DELETE TO %I
+                  USING (session_user = current_user)', current_user);
+  EXECUTE format('CREATE POLICY ops_events_owner_backup_read ON ops_events FOR SELECT TO %I
+                  USING (session_user = current_user)', current_user);
+  EXECUTE format('CREATE POLICY ops_events_owner_write ON ops_events FOR INSERT TO %I
+                  WITH CHECK (session_user = current_user)', current_user);
   REVOKE ALL ON installation_operators, ops_events FROM PUBLIC;
   EXECUTE format('GRANT SELECT ON installation_operators TO %I', app);
   EXECUTE format('GRANT SELECT, INSERT ON ops_events TO %I', app);

@@ -6,6 +6,7 @@ import { cache } from "react";
 import { type TenantContext, withContext } from "@/db/context";
 import { liveEmergencySession } from "@/db/repos/emergency";
 import { membershipFor } from "@/db/repos/memberships";
+import { isOperator } from "@/db/repos/operators";
 import { AppError } from "@/lib/errors";
 import { authOptions } from "@/server/auth/next-auth";
 import { clientInfo } from "./client-info";
@@ -86,3 +87,13 @@ export async function requireMember(slug: string): Promise<Member> {
   if (!member) redirect("/");
   return member;
 }
+
+/**
+ * The signed-in installation operator (`npm run ops:grant`), or null for anyone else: what the operator
+ * console's layout and each of its pages ask (Next renders a page beside its layout, so each asks itself).
+ */
+export const currentOperator = cache(async (): Promise<CurrentUser | null> => {
+  const user = await currentUser();
+  if (!user) return null;
+  return (await withContext({ userId: user.id }, isOperator)) ? user : null;
+});

@@ -2,8 +2,9 @@ import "server-only";
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
 import type { Tx } from "@/db/client";
-import { type TenantContext, withContext } from "@/db/context";
+import { type RequestContext, type TenantContext, withContext } from "@/db/context";
 import { toAppError } from "@/db/errors";
+import { isOperator } from "@/db/repos/operators";
 import type { MemberDeclared } from "@/lib/declared";
 import { type ActionResult, AppError } from "@/lib/errors";
 import type { UserContext } from "@/server/auth/mfa";
@@ -14,7 +15,7 @@ import { memberOf } from "./member";
 
 /**
  * The one action builder (server actions; route handlers are its sibling in ./route.ts). Every action is
- * `export const nameAction = orgAction({ … })` (or `orgSteps`, `userAction`, `publicAction`), and each runs:
+ * `export const nameAction = orgAction({ … })` (or `orgSteps`, `userAction`, `opsAction`, `publicAction`), and each runs:
  * session (as its kind requires) → input parsing (parseInput: NUL/lone surrogates, then zod) → the declared
  * capability against the capabilities table → a transaction with the RLS context → handler → typed result
  * `{ ok: true, data } | { ok: false, error, fieldErrors? }`. The declaration is required by type; the http
@@ -129,6 +130,30 @@ export function userAction<C extends Exclude<Call, "form-only">, S extends z.Zod
       if (!user) throw new AppError("unauthorized");
       const data = await parseInput(def.input, inputOf(def.call, args as unknown[], 1));
       return def.run({ userId: user.id, sessionId: user.sessionId, ...(await requestInfo()) }, data);
+    });
+}
+
+/**
+ * The operator console's actions (`/ops`): a live session whose user is an installation operator, checked in
+ * the database (app_is_operator(), migration 0044) before the handler runs; the handler checks again in its
+ * own transaction and logs what it did in the operations log.
+ */
+export function opsAction<S extends z.ZodType, R>(def: {
+  call: "form";
+  input: S;
+  capability: "operator";
+  run: (ctx: RequestContext, data: z.infer<S>) => Promise<R>;
+}): (prev: unknown, form: FormData) => Promise<ActionResult<R>> {
+  return (_prev, form) =>
+    settle("operator action", undefined, async () => {
+      const user = await currentUser();
+      if (!user) throw new AppError("unauthorized");
+      const data = await parseInput(def.input, form);
+      const ctx: RequestContext = { userId: user.id, sessionId: user.sessionId, ...(await requestInfo()) };
+      if (!(await withContext({ userId: user.id }, isOperator))) throw new AppError("forbidden");
+      const result = await def.run(ctx, data);
+      revalidatePath("/ops", "layout");
+      return result;
     });
 }
 

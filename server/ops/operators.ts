@@ -19,5 +19,5 @@ export async function operatorName(tx: Tx, ctx: RequestContext): Promise<string>
   return (await userEmail(tx, ctx.userId)) ?? ctx.userId;
 }
 
-export const checkOperator = (ctx: RequestContext) =>
-  withContext({ userId: ctx.userId }, (tx) => isOperator(tx));
+/** Whether the caller is an operator (in a page's shared read transaction when given one: db/context.ts). */
+export const checkOperator = (ctx: RequestContext) => withContext(ctx, (tx) => isOperator(tx));

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import ts from "typescript";
 
-export const ACTION_BUILDERS = ["orgAction", "orgSteps", "userAction", "publicAction"] as const;
+export const ACTION_BUILDERS = ["orgAction", "orgSteps", "userAction", "opsAction", "publicAction"] as const;
 export const ROUTE_BUILDERS = [
   "orgRoute",
   "publicRoute",

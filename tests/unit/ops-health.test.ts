@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { estimatedBloatBytes, healthFindings, sessionState, XID_LIMIT } from "@/lib/ops/health";
+import { formatBytes, formatSeconds } from "@/lib/ops/units";
 
 describe("the operator console's health rules", () => {
   it("flags a statement running a minute and a transaction idle half a minute, nothing shorter", () => {
@@ -36,5 +37,19 @@ describe("the operator console's health rules", () => {
   it("estimates the space of dead rows in proportion to them", () => {
     expect(estimatedBloatBytes({ tableBytes: 8192 * 100, liveTuples: 750, deadTuples: 250 })).toBe(204_800);
     expect(estimatedBloatBytes({ tableBytes: 8192, liveTuples: 0, deadTuples: 0 })).toBe(0);
+  });
+});
+
+describe("sizes and ages on the operator console", () => {
+  it("reads like pg_size_pretty, and ages in the two largest units", () => {
+    expect(formatBytes(512)).toBe("512 bytes");
+    expect(formatBytes(8192)).toBe("8.0 kB");
+    expect(formatBytes(25 * 1024 * 1024)).toBe("25 MB");
+    expect(formatBytes(3.5 * 1024 ** 3)).toBe("3.5 GB");
+    expect(formatSeconds(null)).toBe("—");
+    expect(formatSeconds(42.9)).toBe("42 s");
+    expect(formatSeconds(125)).toBe("2 min 5 s");
+    expect(formatSeconds(7_300)).toBe("2 h 1 min");
+    expect(formatSeconds(200_000)).toBe("2 d 7 h");
   });
 });

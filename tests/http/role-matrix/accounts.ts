@@ -36,6 +36,12 @@ export const ACCOUNTS: Record<string, Case> = {
     args: async () => [{ password: "correct horse battery staple" }],
   },
 
+  // The operator console: installation operators only, and none of the callers is one.
+  [`${A}ops.ts#signalSessionAction`]: {
+    allowed: [],
+    args: async () => [null, form({ pid: "1", how: "cancel", reason: "Stuck since the last deploy" })],
+  },
+
   // Invitations (public pages: the token is the authority)
   [`${A}invitations.ts#joinInvitationAction`]: {
     // The invitation names someone else: every signed-in caller is refused; signed out, sign in first.

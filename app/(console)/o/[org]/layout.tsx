@@ -14,6 +14,7 @@ import { lockStatus } from "@/db/repos/protection";
 import { canApprove } from "@/lib/approvals";
 import { formatInZone } from "@/lib/format";
 import { canUseEmergency } from "@/lib/policy";
+import { checkOperator } from "@/server/ops/operators";
 import { memberContext, requireMember } from "@/server/session";
 
 /** Every console page's title names the page (its own metadata), then the organization, then the product. */
@@ -27,12 +28,13 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
   const { org } = await props.params;
   const member = await requireMember(org);
   const reviewer = canApprove(member.role);
-  const [lock, reviews, requests, drift] = await withReads(member, (r) =>
+  const [lock, reviews, requests, drift, operator] = await withReads(member, (r) =>
     Promise.all([
       lockStatus(r),
       reviewer ? openEmergencyReviewCount(r) : Promise.resolve(0),
       reviewer ? decidableRequestCount(r) : Promise.resolve(0),
       openDriftCount(r),
+      checkOperator(r),
     ]),
   );
   // The lock's end or the next lock's start, whichever comes first: the page refreshes itself then.
@@ -55,6 +57,11 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
           <a href={`/o/${org}/account`} className="text-indigo-700 hover:underline">
             Account &amp; sessions
           </a>
+          {operator ? (
+            <a href="/ops" className="text-indigo-700 hover:underline">
+              Operations
+            </a>
+          ) : null}
           <SignOutButton />
         </div>
       }

@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { INT4_MAX, requiredText } from "./fields";
+
+/** Ending a stuck session from the operator console: its process id, how, and why (kept in the operations log). */
+export const sessionSignalInput = z.object({
+  pid: z.coerce
+    .number({ error: "Not a session of this database" })
+    .int("Not a session of this database")
+    .min(1, "Not a session of this database")
+    .max(INT4_MAX, "Not a session of this database"),
+  how: z.enum(["cancel", "terminate"], { error: "Choose to cancel its statement or end the session" }),
+  reason: requiredText(500, "A reason").pipe(z.string().min(10, "Say why, in at least 10 characters")),
+});
+export type SessionSignalInput = z.infer<typeof sessionSignalInput>;
