@@ -16,10 +16,13 @@ export type JobContext = { organizationId: string; userId: string };
  */
 export async function jobContexts(database: Database): Promise<JobContext[]> {
   const rows = await database.execute<{ organization_id: string; user_id: string }>(
-    sql`select organization_id, user_id from job_contexts(${jobRunnerProof(masterKey())})`,
+    sql`select organization_id, user_id from job_contexts(${jobRunnerProofNow()})`,
   );
   return rows.map((r) => ({ organizationId: r.organization_id, userId: r.user_id }));
 }
+
+/** The job runner's proof (migration 0021), for the few functions only it may call (job_contexts, ops_record_alerts). */
+export const jobRunnerProofNow = () => jobRunnerProof(masterKey());
 
 /** The context a job of one organization runs in, with the member's role; null when there is none. */
 export async function jobContext(database: Database, organizationId: string): Promise<TenantContext | null> {

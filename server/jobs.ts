@@ -1,4 +1,4 @@
-import { type ConstructorOptions, type Job, PgBoss, type Queue } from "pg-boss";
+import type { Job, PgBoss, Queue } from "pg-boss";
 import { getDb } from "@/db/client";
 import { jobContext, jobContexts } from "@/db/job-contexts";
 import { AppError } from "@/lib/errors";
@@ -17,9 +17,10 @@ import {
   type WebhookJob,
   webhookDeliverJob,
 } from "@/server/webhooks/dispatch";
-import { jobBoss, setJobBoss } from "./job-boss";
+import { createBoss, jobBoss, setJobBoss } from "./job-boss";
 import { errorSummary, JobFailure, jobFailure, runJob, watchQueue } from "./job-errors";
 import { log } from "./log";
+import { defineAlertJob, startAlertWorker } from "./ops/alert-job";
 
 /**
  * Background jobs on pg-boss (schema `pgboss`, made at migrate time): every instance runs the same workers and
@@ -46,7 +47,6 @@ export type PushTargetJob = ScanTargetJob & { syncId: string };
  * the claim: a push that had started is not repeated).
  */
 export const HEARTBEAT_SECONDS = 15;
-export const SUPERVISE_SECONDS = 10;
 const queues: Queue[] = [
   {
     name: QUEUES.purge,
@@ -106,6 +106,7 @@ export async function defineJobs(boss: PgBoss) {
   await boss.schedule(QUEUES.purge, "0 */6 * * *", null, { tz: "UTC", missed: "once" });
   await boss.schedule(QUEUES.driftScan, "* * * * *", null, { tz: "UTC" });
   await defineRotationDigest(boss, HEARTBEAT_SECONDS);
+  await defineAlertJob(boss, HEARTBEAT_SECONDS);
 }
 
 /** purge: variables deleted more than 90 days ago lose their values and history (server/variables/purge.ts). */
@@ -229,6 +230,7 @@ export async function startWorkers(boss: PgBoss, options: { pollingIntervalSecon
   await startHealthWorker(boss, options);
   await startKeyRotationWorker(boss, options);
   await startRotationDigestWorker(boss, options);
+  await startAlertWorker(boss, options);
   await boss.work<ScanTargetJob>(
     QUEUES.scanTarget,
     { ...options, localConcurrency: 2 },
@@ -242,26 +244,6 @@ export async function startWorkers(boss: PgBoss, options: { pollingIntervalSecon
     { ...options, localConcurrency: 4 },
     ([job]: Job<WebhookJob>[]) => runJob(QUEUES.webhookDeliver, () => webhookDeliverJob(boss, job.data)),
   );
-}
-
-/**
- * pg-boss as the app role, on the schema pg-boss made at migrate time (db/job-schema.ts): it migrates nothing
- * and owns nothing; it refuses to start on a schema at another version than its own ("requires migrations").
- */
-export function createBoss(databaseUrl: string, options: Partial<ConstructorOptions> = {}) {
-  return new PgBoss({
-    connectionString: databaseUrl,
-    schema: "pgboss",
-    migrate: false,
-    createSchema: false,
-    reindex: false, // REINDEX needs the owner
-    max: 4,
-    application_name: "ringbearer-jobs",
-    // How often lapsed heartbeats and expired jobs are failed (pg-boss's default is a minute).
-    superviseIntervalSeconds: SUPERVISE_SECONDS,
-    monitorIntervalSeconds: SUPERVISE_SECONDS,
-    ...options,
-  });
 }
 
 let stopListening: (() => Promise<void>) | undefined;

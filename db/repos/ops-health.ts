@@ -13,6 +13,8 @@ export type DatabaseHealth = {
   connections: number;
   maxConnections: number;
   cacheHitRatio: number | null;
+  /** Buffer reads counted so far (hits and misses): the ratio means little under a few thousand. */
+  cacheBlocks: number;
   oldestTransactionSeconds: number | null;
   xidAge: number;
   freezeMaxAge: number;
@@ -30,6 +32,8 @@ export async function databaseHealth(db: Database): Promise<DatabaseHealth> {
            current_setting('max_connections')::int AS "maxConnections",
            (SELECT blks_hit::float8 / nullif(blks_hit + blks_read, 0) FROM pg_stat_database
              WHERE datname = current_database()) AS "cacheHitRatio",
+           (SELECT (blks_hit + blks_read)::float8 FROM pg_stat_database
+             WHERE datname = current_database()) AS "cacheBlocks",
            (SELECT extract(epoch FROM max(clock_timestamp() - xact_start))::float8 FROM pg_stat_activity
              WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid() AND backend_type = 'client backend')
              AS "oldestTransactionSeconds",

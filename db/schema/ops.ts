@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { doublePrecision, index, jsonb, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
 import { id } from "./columns";
 import { users } from "./organizations";
 
@@ -27,3 +27,29 @@ export const opsEvents = pgTable(
   },
   (t) => [index("ops_events_occurred").on(t.occurredAt.desc())],
 );
+
+/** System alerts (migration 0045): recorded by the job runner only, read and acknowledged by operators. */
+export const opsAlerts = pgTable(
+  "ops_alerts",
+  {
+    id: id(),
+    rule: varchar({ length: 64 }).notNull(),
+    subject: varchar({ length: 255 }).notNull().default(""),
+    severity: varchar({ length: 16 }).$type<"warning" | "critical">().notNull(),
+    message: text().notNull(),
+    raisedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    clearedAt: timestamp({ withTimezone: true }),
+    acknowledgedAt: timestamp({ withTimezone: true }),
+    acknowledgedBy: varchar({ length: 320 }),
+  },
+  (t) => [index("ops_alerts_raised").on(t.raisedAt.desc())],
+);
+
+/** An operator's threshold for an alert rule, over its default (lib/ops/health.ts). */
+export const opsAlertThresholds = pgTable("ops_alert_thresholds", {
+  rule: varchar({ length: 64 }).primaryKey(),
+  threshold: doublePrecision().notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedBy: varchar({ length: 320 }).notNull(),
+});

@@ -1,69 +1,119 @@
 /**
- * What the operator console calls healthy (issue 17): thresholds on PostgreSQL's own figures, and the reading
- * of a session as long-running or idle in a transaction. Pure rules; the figures come from db/repos/ops-health.
+ * What the operator console calls unhealthy (issue 17): the alert rules, each a threshold over PostgreSQL's own
+ * figures or the job queues, and what they find in one reading. The page's findings and the alerts the job
+ * raises are the same evaluation. Pure: the figures come from db/repos/ops-health.ts and ops-jobs.ts, an
+ * operator's threshold from ops_alert_thresholds (migration 0045).
  */
-export const OPS_THRESHOLDS = {
-  /** Connections over this share of max_connections: a warning. */
-  connectionsRatio: 0.8,
-  /** A buffer cache hit ratio under this: a warning (seed 001's target). */
-  cacheHitRatio: 0.99,
-  /** A statement running longer than this is long-running. */
-  longRunningSeconds: 60,
-  /** A session idle in its transaction longer than this holds locks and the xmin horizon for nothing. */
-  idleInTransactionSeconds: 30,
-  /** Transaction ids consumed since the oldest unfrozen one, as a share of the 2^31 wraparound limit. */
-  xidAgeRatio: 0.5,
-  /** Tables with more live rows than this count as large for sequential scans. */
-  largeTableRows: 10_000,
+export const ALERT_RULES = {
+  connections: { threshold: 0.8, text: "Connections in use, as a share of max_connections, above" },
+  cache_hit: { threshold: 0.99, text: "Buffer cache hit ratio below" },
+  xid_age: { threshold: 0.5, text: "Transaction ids used towards wraparound, as a share, above" },
+  long_running: { threshold: 60, text: "A statement running longer than (seconds)" },
+  idle_in_transaction: { threshold: 30, text: "A transaction left idle longer than (seconds)" },
+  jobs_failed: { threshold: 0, text: "Background jobs failed in the last 24 hours, more than" },
+  jobs_overdue: { threshold: 600, text: "A background job waiting past its time longer than (seconds)" },
 } as const;
+export type AlertRule = keyof typeof ALERT_RULES;
+export const ALERT_RULE_NAMES = Object.keys(ALERT_RULES) as AlertRule[];
+export type Thresholds = Record<AlertRule, number>;
 
-/** Transaction ids PostgreSQL can hand out before it must stop to avoid wraparound (2^31 − 1, less its margin). */
+/** The defaults, with an operator's overrides (unknown rule names are ignored). */
+export function thresholds(overrides: { rule: string; threshold: number }[] = []): Thresholds {
+  const t = Object.fromEntries(ALERT_RULE_NAMES.map((r) => [r, ALERT_RULES[r].threshold])) as Thresholds;
+  for (const o of overrides) if (o.rule in t) t[o.rule as AlertRule] = o.threshold;
+  return t;
+}
+
+/** Transaction ids PostgreSQL can hand out before it must stop to avoid wraparound (2^31 − 1). */
 export const XID_LIMIT = 2 ** 31 - 1;
+/** Under this many buffer reads the hit ratio says nothing yet (a fresh or idle database). */
+export const CACHE_MIN_BLOCKS = 10_000;
+/** Tables with more live rows than this count as large for sequential scans. */
+export const LARGE_TABLE_ROWS = 10_000;
 
 export type SessionState = "long_running" | "idle_in_transaction" | null;
 
-export function sessionState(s: { state: string | null; stateSeconds: number | null }): SessionState {
+export function sessionState(
+  s: { state: string | null; stateSeconds: number | null },
+  t: Pick<Thresholds, "long_running" | "idle_in_transaction"> = thresholds(),
+): SessionState {
   const seconds = s.stateSeconds ?? 0;
-  if (s.state === "active" && seconds >= OPS_THRESHOLDS.longRunningSeconds) return "long_running";
-  if (s.state?.startsWith("idle in transaction") && seconds >= OPS_THRESHOLDS.idleInTransactionSeconds)
+  if (s.state === "active" && seconds >= t.long_running) return "long_running";
+  if (s.state?.startsWith("idle in transaction") && seconds >= t.idle_in_transaction)
     return "idle_in_transaction";
   return null;
 }
 
-export type HealthFinding = { level: "warning" | "critical"; text: string };
+export type Reading = {
+  health: {
+    connections: number;
+    maxConnections: number;
+    cacheHitRatio: number | null;
+    cacheBlocks: number;
+    xidAge: number;
+  };
+  sessions: { pid: number; state: string | null; stateSeconds: number | null; role: string | null }[];
+  queues: { queue: string; failed: number; oldestWaitingSeconds: number | null }[];
+};
 
-/** The findings of a health reading, worst first; none means healthy. */
-export function healthFindings(h: {
-  connections: number;
-  maxConnections: number;
-  cacheHitRatio: number | null;
-  xidAge: number;
-  stuckSessions: number;
-}): HealthFinding[] {
-  const found: HealthFinding[] = [];
+export type Finding = { rule: AlertRule; subject: string; severity: "warning" | "critical"; message: string };
+
+const percent = (x: number) => `${Math.round(100 * x)} %`;
+
+/** What the rules find in one reading, worst first; none means healthy. */
+export function evaluate(r: Reading, t: Thresholds = thresholds()): Finding[] {
+  const found: Finding[] = [];
+  const h = r.health;
   const used = h.connections / h.maxConnections;
-  if (used >= 0.95) found.push({ level: "critical", text: connectionsText(h) });
-  else if (used > OPS_THRESHOLDS.connectionsRatio) found.push({ level: "warning", text: connectionsText(h) });
-  if (h.xidAge / XID_LIMIT > OPS_THRESHOLDS.xidAgeRatio)
+  if (used > t.connections)
     found.push({
-      level: "critical",
-      text: `Transaction ids are ${Math.round((100 * h.xidAge) / XID_LIMIT)} % of the way to wraparound: vacuum must freeze.`,
+      rule: "connections",
+      subject: "",
+      severity: used >= 0.95 ? "critical" : "warning",
+      message: `${h.connections} of ${h.maxConnections} connections in use (${percent(used)}).`,
     });
-  if (h.cacheHitRatio !== null && h.cacheHitRatio < OPS_THRESHOLDS.cacheHitRatio)
+  if (h.cacheHitRatio !== null && h.cacheBlocks >= CACHE_MIN_BLOCKS && h.cacheHitRatio < t.cache_hit)
     found.push({
-      level: "warning",
-      text: `Cache hit ratio ${(100 * h.cacheHitRatio).toFixed(2)} % (under ${100 * OPS_THRESHOLDS.cacheHitRatio} %).`,
+      rule: "cache_hit",
+      subject: "",
+      severity: "warning",
+      message: `Cache hit ratio ${(100 * h.cacheHitRatio).toFixed(2)} % (under ${(100 * t.cache_hit).toFixed(2)} %).`,
     });
-  if (h.stuckSessions > 0)
+  if (h.xidAge / XID_LIMIT > t.xid_age)
     found.push({
-      level: "warning",
-      text: `${h.stuckSessions} session(s) long-running or idle in a transaction.`,
+      rule: "xid_age",
+      subject: "",
+      severity: "critical",
+      message: `Transaction ids are ${percent(h.xidAge / XID_LIMIT)} of the way to wraparound: vacuum must freeze.`,
     });
-  return found.sort((a, b) => (a.level === b.level ? 0 : a.level === "critical" ? -1 : 1));
+  for (const s of r.sessions) {
+    const state = sessionState(s, t);
+    if (state)
+      found.push({
+        rule: state,
+        subject: String(s.pid),
+        severity: "warning",
+        message: `Session ${s.pid} (${s.role ?? "unknown role"}) ${state === "long_running" ? "has run one statement" : "has sat idle in its transaction"} for ${Math.floor(s.stateSeconds ?? 0)} s.`,
+      });
+  }
+  for (const q of r.queues) {
+    if (q.failed > t.jobs_failed)
+      found.push({
+        rule: "jobs_failed",
+        subject: q.queue,
+        severity: "warning",
+        message: `${q.failed} ${q.queue} job(s) failed in the last 24 hours.`,
+      });
+    if (q.oldestWaitingSeconds !== null && q.oldestWaitingSeconds > t.jobs_overdue)
+      found.push({
+        rule: "jobs_overdue",
+        subject: q.queue,
+        severity: "critical",
+        message: `A ${q.queue} job has waited ${Math.floor(q.oldestWaitingSeconds)} s past its time: are the workers running?`,
+      });
+  }
+  return found.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
 }
-
-const connectionsText = (h: { connections: number; maxConnections: number }) =>
-  `${h.connections} of ${h.maxConnections} connections in use (${Math.round((100 * h.connections) / h.maxConnections)} %).`;
 
 /** A rough estimate of the space dead rows take in a table (PostgreSQL reuses it after vacuum). */
 export const estimatedBloatBytes = (t: { tableBytes: number; liveTuples: number; deadTuples: number }) =>

@@ -12,3 +12,6 @@ export const sessionSignalInput = z.object({
   reason: requiredText(500, "A reason").pipe(z.string().min(10, "Say why, in at least 10 characters")),
 });
 export type SessionSignalInput = z.infer<typeof sessionSignalInput>;
+
+/** Acknowledging an alert: its id. */
+export const alertRef = z.object({ id: z.uuid({ error: "Not an alert of this installation" }) });

@@ -1,7 +1,8 @@
 "use server";
 
-import { sessionSignalInput } from "@/lib/validation/ops";
+import { alertRef, sessionSignalInput } from "@/lib/validation/ops";
 import { opsAction } from "@/server/entry/action";
+import { acknowledgeAlert } from "@/server/ops/alerts";
 import { cancelSession } from "@/server/ops/database";
 
 /** Cancels a stuck session's statement, or ends the session, with the operator's reason (operations log). */
@@ -11,4 +12,12 @@ export const signalSessionAction = opsAction({
   capability: "operator",
   run: (ctx, input) =>
     cancelSession(ctx, { pid: input.pid, terminate: input.how === "terminate", reason: input.reason }),
+});
+
+/** Takes an open alert on (named in the alert and the operations log). */
+export const acknowledgeAlertAction = opsAction({
+  call: "form",
+  input: alertRef,
+  capability: "operator",
+  run: (ctx, input) => acknowledgeAlert(ctx, input),
 });

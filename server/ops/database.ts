@@ -1,6 +1,7 @@
 import { type RequestContext, withContext } from "@/db/context";
 import { monitorConnection } from "@/db/monitor";
 import { insertOpsEvent } from "@/db/repos/operators";
+import { alertThresholdRows } from "@/db/repos/ops-alerts";
 import {
   databaseHealth,
   indexUsage,
@@ -17,9 +18,10 @@ import { queueDepths } from "@/db/repos/ops-jobs";
 import { AppError } from "@/lib/errors";
 import {
   estimatedBloatBytes,
-  healthFindings,
-  OPS_THRESHOLDS,
+  evaluate,
+  LARGE_TABLE_ROWS,
   sessionState,
+  thresholds,
   XID_LIMIT,
 } from "@/lib/ops/health";
 import { operatorName, requireOperator } from "./operators";
@@ -44,8 +46,13 @@ export type OpsSession = SessionRow & { flag: ReturnType<typeof sessionState> };
 
 export async function databaseOverview(ctx: RequestContext) {
   const { db, dedicated, health } = await monitor(ctx);
-  const live: OpsSession[] = (await sessions(db)).map((s) => ({ ...s, flag: sessionState(s) }));
-  const queues = await withContext({ userId: ctx.userId }, (tx) => queueDepths(tx));
+  const [queues, overrides] = await withContext(
+    { userId: ctx.userId },
+    async (tx) => [await queueDepths(tx), await alertThresholdRows(tx)] as const,
+  );
+  const limits = thresholds(overrides);
+  const rows = await sessions(db);
+  const live: OpsSession[] = rows.map((s) => ({ ...s, flag: sessionState(s, limits) }));
   return {
     monitoring: {
       dedicated,
@@ -54,7 +61,8 @@ export async function databaseOverview(ctx: RequestContext) {
       limited: !health.pgMonitor,
     },
     health: { ...health, xidRatio: health.xidAge / XID_LIMIT },
-    findings: healthFindings({ ...health, stuckSessions: live.filter((s) => s.flag !== null).length }),
+    // The alert rules over this reading (the job records the same as alerts every minute).
+    findings: evaluate({ health, sessions: rows, queues }, limits),
     sessions: live,
     replicas: await replicas(db),
     queues,
@@ -77,7 +85,7 @@ export async function indexOverview(ctx: RequestContext) {
     duplicates: indexes.filter((i) => i.duplicateOf !== null),
     invalid: indexes.filter((i) => !i.valid),
     seqScans: tables.filter(
-      (t) => t.liveTuples > OPS_THRESHOLDS.largeTableRows && t.seqScans > 0 && t.seqScans > t.indexScans,
+      (t) => t.liveTuples > LARGE_TABLE_ROWS && t.seqScans > 0 && t.seqScans > t.indexScans,
     ),
     unindexedForeignKeys: await unindexedForeignKeys(db),
     statements:

@@ -7,7 +7,7 @@ import { getConstructionPlans, getRollbackPlans, type PgBoss } from "pg-boss";
 import postgres from "postgres";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { journal, migrate } from "@/db/migrate";
-import { createBoss } from "@/server/jobs";
+import { createBoss } from "@/server/job-boss";
 import { APP_ROLE, type FreshDatabase, freshDatabase } from "./fresh-database";
 
 const databases: FreshDatabase[] = [];

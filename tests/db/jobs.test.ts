@@ -7,8 +7,10 @@ import { configurationDrift, environmentVariableAudit, syncTargets } from "@/db/
 import { masterKey } from "@/db/vault";
 import { jobRunnerProof } from "@/lib/crypto";
 import { dueScanTargets } from "@/server/drift/scheduled-scans";
-import { createBoss, defineJobs, enqueueDueScans, QUEUES, scanTargetJob, startWorkers } from "@/server/jobs";
+import { createBoss } from "@/server/job-boss";
+import { defineJobs, enqueueDueScans, QUEUES, scanTargetJob, startWorkers } from "@/server/jobs";
 import { ROTATION_DIGEST_QUEUE } from "@/server/keys/rotation-digest";
+import { OPS_ALERTS_QUEUE } from "@/server/ops/alert-job";
 import { db, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 import { addHttpTarget, loopbackDeployment, until, variableWithValue } from "./target-fixture";
 
@@ -120,6 +122,7 @@ describe("the drift-scan and scan-target jobs on pg-boss", () => {
     expect((await queue.getSchedules()).map((s) => [s.name, s.cron, s.timezone]).sort()).toEqual([
       [ROTATION_DIGEST_QUEUE, "0 7 * * 1", "UTC"],
       [QUEUES.driftScan, "* * * * *", "UTC"],
+      [OPS_ALERTS_QUEUE, "* * * * *", "UTC"],
       [QUEUES.purge, "0 */6 * * *", "UTC"],
     ]);
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { estimatedBloatBytes, healthFindings, sessionState, XID_LIMIT } from "@/lib/ops/health";
+import {
+  estimatedBloatBytes,
+  evaluate,
+  type Reading,
+  sessionState,
+  thresholds,
+  XID_LIMIT,
+} from "@/lib/ops/health";
 import { formatBytes, formatSeconds } from "@/lib/ops/units";
 
 describe("the operator console's health rules", () => {
@@ -16,22 +23,54 @@ describe("the operator console's health rules", () => {
   });
 
   it("finds nothing in a healthy reading, and the worst first in a bad one", () => {
-    const healthy = {
+    const health = {
       connections: 10,
       maxConnections: 100,
       cacheHitRatio: 0.999,
+      cacheBlocks: 1e6,
       xidAge: 1e6,
-      stuckSessions: 0,
     };
-    expect(healthFindings(healthy)).toEqual([]);
-    expect(healthFindings({ ...healthy, connections: 81 }).map((f) => f.level)).toEqual(["warning"]);
-    expect(healthFindings({ ...healthy, connections: 80 })).toEqual([]);
-    const bad = healthFindings({ ...healthy, connections: 96, cacheHitRatio: 0.95, xidAge: 0.6 * XID_LIMIT });
-    expect(bad.map((f) => f.level)).toEqual(["critical", "critical", "warning"]);
-    expect(bad[0].text).toBe("96 of 100 connections in use (96 %).");
-    expect(bad[2].text).toBe("Cache hit ratio 95.00 % (under 99 %).");
-    expect(healthFindings({ ...healthy, cacheHitRatio: null })).toEqual([]);
-    expect(healthFindings({ ...healthy, stuckSessions: 2 })[0].text).toMatch(/^2 session/);
+    const healthy: Reading = { health, sessions: [], queues: [] };
+    expect(evaluate(healthy)).toEqual([]);
+    const at = (h: Partial<Reading["health"]>) => evaluate({ ...healthy, health: { ...health, ...h } });
+    expect(at({ connections: 81 }).map((f) => f.severity)).toEqual(["warning"]);
+    expect(at({ connections: 80 })).toEqual([]);
+    const bad = at({ connections: 96, cacheHitRatio: 0.95, xidAge: 0.6 * XID_LIMIT });
+    expect(bad.map((f) => f.rule)).toEqual(["connections", "xid_age", "cache_hit"]);
+    expect(bad[0].message).toBe("96 of 100 connections in use (96 %).");
+    expect(bad[2].message).toBe("Cache hit ratio 95.00 % (under 99.00 %).");
+    // A hit ratio over too few reads says nothing yet.
+    expect(at({ cacheHitRatio: 0.5, cacheBlocks: 9_999 })).toEqual([]);
+    expect(at({ cacheHitRatio: null })).toEqual([]);
+  });
+
+  it("names each stuck session and each troubled queue as its own subject, with an operator's thresholds", () => {
+    const reading: Reading = {
+      health: { connections: 1, maxConnections: 100, cacheHitRatio: null, cacheBlocks: 0, xidAge: 1 },
+      sessions: [
+        { pid: 41, state: "idle in transaction", stateSeconds: 31, role: "app" },
+        { pid: 42, state: "active", stateSeconds: 5, role: "app" },
+      ],
+      queues: [
+        { queue: "purge", failed: 2, oldestWaitingSeconds: null },
+        { queue: "drift-scan", failed: 0, oldestWaitingSeconds: 601 },
+      ],
+    };
+    expect(evaluate(reading).map((f) => `${f.rule}:${f.subject}`)).toEqual([
+      "jobs_overdue:drift-scan",
+      "idle_in_transaction:41",
+      "jobs_failed:purge",
+    ]);
+    const strict = thresholds([
+      { rule: "long_running", threshold: 1 },
+      { rule: "jobs_failed", threshold: 5 },
+      { rule: "no_such_rule", threshold: 0 },
+    ]);
+    expect(evaluate(reading, strict).map((f) => `${f.rule}:${f.subject}`)).toEqual([
+      "jobs_overdue:drift-scan",
+      "idle_in_transaction:41",
+      "long_running:42",
+    ]);
   });
 
   it("estimates the space of dead rows in proportion to them", () => {

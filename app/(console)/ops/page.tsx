@@ -1,9 +1,12 @@
+import { AcknowledgeForm } from "@/components/ops/acknowledge-form";
 import { SessionSignalForm } from "@/components/ops/session-signal-form";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { formatDateTime } from "@/lib/format";
 import { formatBytes, formatSeconds } from "@/lib/ops/units";
+import { alertsOverview } from "@/server/ops/alerts";
 import { databaseOverview } from "@/server/ops/database";
 import { currentOperator } from "@/server/session";
 
@@ -13,7 +16,11 @@ export const metadata = { title: "Database" };
 export default async function OpsDatabasePage() {
   const user = await currentOperator();
   if (!user) return null;
-  const o = await databaseOverview({ userId: user.id });
+  const [o, alerts] = await Promise.all([
+    databaseOverview({ userId: user.id }),
+    alertsOverview({ userId: user.id }),
+  ]);
+  const when = (d: Date) => formatDateTime(d, "UTC", { zone: true });
   const h = o.health;
   const figures = [
     ["PostgreSQL", h.version],
@@ -40,19 +47,81 @@ export default async function OpsDatabasePage() {
           with pg_monitor (docs/operations.md, “The operator console”).
         </p>
       ) : null}
+      <section aria-labelledby="alerts" className="space-y-3">
+        <h2 id="alerts" className="text-lg font-semibold">
+          Alerts {alerts.open.length > 0 ? <Badge tone="red">{alerts.open.length} open</Badge> : null}
+        </h2>
+        {alerts.open.length === 0 ? (
+          <p className="text-sm text-gray-600">No alert is open. The rules are checked every minute.</p>
+        ) : (
+          <ul className="space-y-2" aria-label="Open alerts">
+            {alerts.open.map((a) => (
+              <li key={a.id} aria-label={`${a.rule} alert`}>
+                <Card>
+                  <div className="flex flex-wrap items-start justify-between gap-3 p-3">
+                    <div className="min-w-0 space-y-1 text-sm">
+                      <p>
+                        <Badge tone={a.severity === "critical" ? "red" : "amber"}>{a.severity}</Badge>{" "}
+                        <span className="font-medium">{a.rule.replaceAll("_", " ")}</span>
+                      </p>
+                      <p className="break-words">{a.message}</p>
+                      <p className="text-xs text-gray-500">
+                        Raised {when(a.raisedAt)}, last seen {when(a.lastSeenAt)}
+                        {a.acknowledgedAt
+                          ? ` · acknowledged by ${a.acknowledgedBy} ${when(a.acknowledgedAt)}`
+                          : ""}
+                      </p>
+                    </div>
+                    {a.acknowledgedAt ? null : <AcknowledgeForm id={a.id} label={`the ${a.rule} alert`} />}
+                  </div>
+                </Card>
+              </li>
+            ))}
+          </ul>
+        )}
+        {alerts.history.length > 0 ? (
+          <details className="text-sm">
+            <summary className="cursor-pointer text-indigo-700">
+              Cleared alerts ({alerts.history.length})
+            </summary>
+            <ul className="mt-2 space-y-1">
+              {alerts.history.map((a) => (
+                <li key={a.id} className="break-words">
+                  {a.rule.replaceAll("_", " ")}: {a.message} — {when(a.raisedAt)} to{" "}
+                  {a.clearedAt ? when(a.clearedAt) : ""}
+                  {a.acknowledgedBy ? `, acknowledged by ${a.acknowledgedBy}` : ""}
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
+        <details className="text-sm">
+          <summary className="cursor-pointer text-indigo-700">Rules</summary>
+          <ul className="mt-2 space-y-1">
+            {alerts.rules.map((r) => (
+              <li key={r.rule}>
+                {r.text} {r.threshold}
+                {r.changed ? " (set by an operator)" : ""}
+              </li>
+            ))}
+          </ul>
+        </details>
+      </section>
       <section aria-labelledby="health" className="space-y-3">
         <h2 id="health" className="text-lg font-semibold">
           Health{" "}
           {o.findings.length === 0 ? (
             <Badge tone="green">healthy</Badge>
           ) : (
-            <Badge tone={o.findings[0].level === "critical" ? "red" : "amber"}>{o.findings[0].level}</Badge>
+            <Badge tone={o.findings[0].severity === "critical" ? "red" : "amber"}>
+              {o.findings[0].severity}
+            </Badge>
           )}
         </h2>
         {o.findings.length > 0 ? (
           <ul className="list-disc space-y-1 pl-5 text-sm">
             {o.findings.map((f) => (
-              <li key={f.text}>{f.text}</li>
+              <li key={`${f.rule}:${f.subject}`}>{f.message}</li>
             ))}
           </ul>
         ) : null}

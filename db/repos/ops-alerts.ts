@@ -1,0 +1,76 @@
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import type { Database, Tx } from "@/db/client";
+import { opsAlerts, opsAlertThresholds } from "@/db/schema";
+
+/** What one evaluation changed: alerts raised for the first time, and alerts whose condition ended. */
+export type AlertChange = {
+  change: "raised" | "cleared";
+  rule: string;
+  subject: string;
+  severity: "warning" | "critical";
+  message: string;
+};
+
+/**
+ * Records one evaluation of `rules` (migration 0045, the job runner's proof): what is found is raised or seen
+ * again, what of those rules is no longer found is cleared.
+ */
+export async function recordAlerts(
+  db: Database,
+  proof: string,
+  rules: string[],
+  found: { rule: string; subject: string; severity: string; message: string }[],
+): Promise<AlertChange[]> {
+  const rows = await db.execute<AlertChange>(sql`
+    SELECT change, rule, subject, severity, message
+      FROM ops_record_alerts(${proof}, ${`{${rules.join(",")}}`}::text[], ${JSON.stringify(found)}::jsonb)`);
+  return [...rows];
+}
+
+export async function alertThresholdRows(tx: Tx | Database) {
+  return tx
+    .select({ rule: opsAlertThresholds.rule, threshold: opsAlertThresholds.threshold })
+    .from(opsAlertThresholds);
+}
+
+const columns = {
+  id: opsAlerts.id,
+  rule: opsAlerts.rule,
+  subject: opsAlerts.subject,
+  severity: opsAlerts.severity,
+  message: opsAlerts.message,
+  raisedAt: opsAlerts.raisedAt,
+  lastSeenAt: opsAlerts.lastSeenAt,
+  clearedAt: opsAlerts.clearedAt,
+  acknowledgedAt: opsAlerts.acknowledgedAt,
+  acknowledgedBy: opsAlerts.acknowledgedBy,
+};
+
+/** Open alerts, critical first, then newest (operators only, by row-level security). */
+export async function openAlerts(tx: Tx) {
+  return tx
+    .select(columns)
+    .from(opsAlerts)
+    .where(isNull(opsAlerts.clearedAt))
+    .orderBy(sql`${opsAlerts.severity} = 'critical' desc`, desc(opsAlerts.raisedAt));
+}
+
+/** Alerts whose condition has ended, newest first. */
+export async function alertHistory(tx: Tx, limit = 50) {
+  return tx
+    .select(columns)
+    .from(opsAlerts)
+    .where(sql`${opsAlerts.clearedAt} is not null`)
+    .orderBy(desc(opsAlerts.clearedAt))
+    .limit(limit);
+}
+
+/** Acknowledges an open, unacknowledged alert; the alert as it was (null when there is none such). */
+export async function acknowledge(tx: Tx, id: string, by: string) {
+  const [row] = await tx
+    .update(opsAlerts)
+    .set({ acknowledgedAt: sql`now()`, acknowledgedBy: by })
+    .where(and(eq(opsAlerts.id, id), isNull(opsAlerts.clearedAt), isNull(opsAlerts.acknowledgedAt)))
+    .returning({ rule: opsAlerts.rule, subject: opsAlerts.subject });
+  return row ?? null;
+}

@@ -1,0 +1,85 @@
+import { type Database, getDb } from "@/db/client";
+import { type RequestContext, withContext } from "@/db/context";
+import { jobRunnerProofNow } from "@/db/job-contexts";
+import { monitorConnection } from "@/db/monitor";
+import { insertOpsEvent } from "@/db/repos/operators";
+import {
+  acknowledge,
+  alertHistory,
+  alertThresholdRows,
+  openAlerts,
+  recordAlerts,
+} from "@/db/repos/ops-alerts";
+import { databaseHealth, sessions } from "@/db/repos/ops-health";
+import { queueDepths } from "@/db/repos/ops-jobs";
+import { AppError } from "@/lib/errors";
+import { ALERT_RULE_NAMES, ALERT_RULES, evaluate, type Reading, thresholds } from "@/lib/ops/health";
+import { log } from "@/server/log";
+import { operatorName, requireOperator } from "./operators";
+
+/**
+ * System alerts (issue 17): the rules of lib/ops/health.ts over one reading of the database and the job queues,
+ * recorded by the job runner every minute (raised, seen again, cleared: migration 0045), read and acknowledged by
+ * operators. A monitoring URL of a superuser is not used (the reading then comes from the app role).
+ */
+export async function takeReading(database: Database = getDb()): Promise<Reading> {
+  const monitor = monitorConnection();
+  let db = monitor.db;
+  let health = await databaseHealth(db);
+  if (health.superuser) {
+    db = database;
+    health = await databaseHealth(db);
+  }
+  const queues = await database.transaction((tx) => queueDepths(tx));
+  return { health, sessions: await sessions(db), queues };
+}
+
+/** The job: one evaluation, recorded; what it raised and cleared is logged. */
+export async function evaluateAlerts(database: Database = getDb()) {
+  const reading = await takeReading(database);
+  const found = evaluate(reading, thresholds(await alertThresholdRows(database)));
+  const changes = await recordAlerts(database, jobRunnerProofNow(), ALERT_RULE_NAMES, found);
+  for (const c of changes)
+    log[c.change === "raised" ? "warn" : "info"](
+      { event: "ops-alert", change: c.change, rule: c.rule, subject: c.subject, severity: c.severity },
+      c.message,
+    );
+  return {
+    found: found.length,
+    raised: changes.filter((c) => c.change === "raised").length,
+    cleared: changes.filter((c) => c.change === "cleared").length,
+  };
+}
+
+export async function alertsOverview(ctx: RequestContext) {
+  return withContext({ userId: ctx.userId }, async (tx) => {
+    await requireOperator(tx);
+    const overrides = await alertThresholdRows(tx);
+    const current = thresholds(overrides);
+    return {
+      open: await openAlerts(tx),
+      history: await alertHistory(tx),
+      rules: ALERT_RULE_NAMES.map((rule) => ({
+        rule,
+        text: ALERT_RULES[rule].text,
+        threshold: current[rule],
+        changed: overrides.some((o) => o.rule === rule),
+      })),
+    };
+  });
+}
+
+/** An operator takes an open alert on; the operations log names them. */
+export async function acknowledgeAlert(ctx: RequestContext, input: { id: string }) {
+  return withContext({ userId: ctx.userId }, async (tx) => {
+    const actor = await operatorName(tx, ctx);
+    const alert = await acknowledge(tx, input.id, actor);
+    if (!alert) throw new AppError("not_found");
+    await insertOpsEvent(tx, {
+      actor,
+      action: "alert.acknowledge",
+      subject: `${alert.rule}:${alert.subject}`,
+    });
+    return alert;
+  });
+}
