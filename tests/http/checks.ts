@@ -30,11 +30,16 @@ export function leakIn(text: string, cwd = process.cwd()): string | null {
   return null;
 }
 
-/** Row counts of every table of the app's schema (public), read by a superuser (no RLS). */
+/** Written by the server's own minute job whoever asks (system alerts: server/ops/alerts.ts). */
+export const BACKGROUND_TABLES = new Set(["ops_alerts"]);
+
+/** Row counts of every table of the app's schema (public) but the background ones, read by a superuser (no RLS). */
 export async function rowCounter(sql: postgres.Sql) {
   const tables = (
     await sql<{ tablename: string }[]>`select tablename from pg_tables where schemaname = 'public' order by 1`
-  ).map((t) => t.tablename);
+  )
+    .map((t) => t.tablename)
+    .filter((t) => !BACKGROUND_TABLES.has(t));
   const query = `select ${tables.map((t) => `(select count(*) from public."${t}")::int as "${t}"`).join(", ")}`;
   return async (): Promise<Record<string, number>> => {
     const [row] = await sql.unsafe(query);
