@@ -6,6 +6,7 @@ import {
   decryptValue,
   encryptValue,
   generateKey,
+  hashesEqual,
   hmacValue,
   keyFingerprint,
   openSecret,
@@ -208,6 +209,11 @@ export type OrgVault = {
   /** A value's hash under the active and the pending hash key (a rotation's swap); null without a pending key. */
   rehash(sealed: Sealed, at: ValueContext): HashPair | null;
   resealSecret(sealed: Sealed, aad: string): Sealed;
+  /**
+   * Whether a stored value decrypts and matches its stored hash (an integrity check); the plaintext never leaves
+   * this call. False for a ciphertext that does not open (wrong key, tampered) or a hash that differs.
+   */
+  checkValue(sealed: Sealed & { hash: string }, at: ValueContext): boolean;
   /** The active data key's id: what a rotation re-encrypts to. */
   activeKeyId: string;
 };
@@ -255,6 +261,13 @@ export async function orgVault(tx: Tx, organizationId: string): Promise<OrgVault
       ciphertext: sealSecret(keys.dataKey, openSecret(keyOf(keys, keyId), ciphertext, aad), aad),
       keyId: keys.dataKeyId,
     }),
+    checkValue: ({ ciphertext, keyId, hash }, at) => {
+      try {
+        return hashesEqual(hmacValue(keys.hmacKey, decryptValue(keyOf(keys, keyId), ciphertext, at)), hash);
+      } catch {
+        return false;
+      }
+    },
     activeKeyId: keys.dataKeyId,
   };
 }

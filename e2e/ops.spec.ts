@@ -96,6 +96,23 @@ test("an operator sees an alert for a session left idle in its transaction, ackn
   }
 });
 
+test("an operator runs the integrity checks and reads each organization's result", async ({ browser }) => {
+  const { page, context } = await asUser(browser, "oncall@demo.test");
+  await page.goto("/ops/integrity");
+  await expect(page.getByRole("heading", { level: 1, name: "Integrity" })).toBeVisible();
+  await page.getByRole("button", { name: "Check now" }).click();
+  await expect(page.getByText(/^Checked \d+ organization\(s\): all passed\.$/)).toBeVisible({
+    timeout: 30_000,
+  });
+  const demo = page
+    .getByRole("table", { name: "Integrity by organization" })
+    .getByRole("row", { name: /Demo/ });
+  await expect(demo).toContainText("passed");
+  await expect(demo).toContainText("intact");
+  await expectAccessible(page, "/ops/integrity");
+  await context.close();
+});
+
 test("an organization's admin who is no operator is told who may open it", async ({ browser }) => {
   const { page, context } = await asUser(browser, "admin@demo.test");
   await expect(page.getByRole("link", { name: "Operations" })).toHaveCount(0);

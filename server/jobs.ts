@@ -20,7 +20,7 @@ import {
 import { createBoss, jobBoss, setJobBoss } from "./job-boss";
 import { errorSummary, JobFailure, jobFailure, runJob, watchQueue } from "./job-errors";
 import { log } from "./log";
-import { defineAlertJob, startAlertWorker } from "./ops/alert-job";
+import { defineOpsJobs, startOpsWorkers } from "./ops/ops-jobs";
 
 /**
  * Background jobs on pg-boss (schema `pgboss`, made at migrate time): every instance runs the same workers and
@@ -106,7 +106,7 @@ export async function defineJobs(boss: PgBoss) {
   await boss.schedule(QUEUES.purge, "0 */6 * * *", null, { tz: "UTC", missed: "once" });
   await boss.schedule(QUEUES.driftScan, "* * * * *", null, { tz: "UTC" });
   await defineRotationDigest(boss, HEARTBEAT_SECONDS);
-  await defineAlertJob(boss, HEARTBEAT_SECONDS);
+  await defineOpsJobs(boss, HEARTBEAT_SECONDS);
 }
 
 /** purge: variables deleted more than 90 days ago lose their values and history (server/variables/purge.ts). */
@@ -230,7 +230,7 @@ export async function startWorkers(boss: PgBoss, options: { pollingIntervalSecon
   await startHealthWorker(boss, options);
   await startKeyRotationWorker(boss, options);
   await startRotationDigestWorker(boss, options);
-  await startAlertWorker(boss, options);
+  await startOpsWorkers(boss, options);
   await boss.work<ScanTargetJob>(
     QUEUES.scanTarget,
     { ...options, localConcurrency: 2 },

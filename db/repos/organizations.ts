@@ -27,6 +27,15 @@ export async function updateOrganizationTimeZone(tx: Tx, organizationId: string,
     .where(eq(organizations.id, organizationId));
 }
 
+/** The organization's slug and name, or undefined when it cannot be seen. */
+export async function organizationLabel(tx: Tx, organizationId: string) {
+  const [row] = await tx
+    .select({ slug: organizations.slug, name: organizations.name })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId));
+  return row;
+}
+
 /** The organization's slug (for links), or undefined when it cannot be seen. */
 export async function organizationSlug(tx: Tx, organizationId: string): Promise<string | undefined> {
   const [row] = await tx

@@ -1,6 +1,19 @@
-import { doublePrecision, index, jsonb, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  date,
+  doublePrecision,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
 import { id } from "./columns";
-import { users } from "./organizations";
+import { organizations, users } from "./organizations";
 
 /**
  * The installation's operators (migration 0044): who may open `/ops`, apart from any organization role.
@@ -53,3 +66,26 @@ export const opsAlertThresholds = pgTable("ops_alert_thresholds", {
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedBy: varchar({ length: 320 }).notNull(),
 });
+
+/** Each organization's latest integrity check (migration 0046): recorded by the job runner, read by operators. */
+export const opsIntegrityResults = pgTable("ops_integrity_results", {
+  organizationId: uuid()
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  checkedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  ok: boolean().notNull(),
+  result: jsonb().$type<Record<string, unknown>>().notNull(),
+});
+
+/** Each table's size once a day (migration 0047): recorded by the job runner, readable by the app role. */
+export const opsTableSnapshots = pgTable(
+  "ops_table_snapshots",
+  {
+    day: date().notNull(),
+    schemaName: varchar({ length: 63 }).notNull(),
+    tableName: varchar({ length: 63 }).notNull(),
+    totalBytes: bigint({ mode: "number" }).notNull(),
+    estimatedRows: bigint({ mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.schemaName, t.tableName] })],
+);

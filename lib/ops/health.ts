@@ -4,6 +4,8 @@
  * raises are the same evaluation. Pure: the figures come from db/repos/ops-health.ts and ops-jobs.ts, an
  * operator's threshold from ops_alert_thresholds (migration 0045).
  */
+import { formatBytes } from "./units";
+
 export const ALERT_RULES = {
   connections: { threshold: 0.8, text: "Connections in use, as a share of max_connections, above" },
   cache_hit: { threshold: 0.99, text: "Buffer cache hit ratio below" },
@@ -12,6 +14,10 @@ export const ALERT_RULES = {
   idle_in_transaction: { threshold: 30, text: "A transaction left idle longer than (seconds)" },
   jobs_failed: { threshold: 0, text: "Background jobs failed in the last 24 hours, more than" },
   jobs_overdue: { threshold: 600, text: "A background job waiting past its time longer than (seconds)" },
+  disk_growth: {
+    threshold: 0.2,
+    text: "The database's growth from one day's snapshot to the next, as a share, above",
+  },
 } as const;
 export type AlertRule = keyof typeof ALERT_RULES;
 export const ALERT_RULE_NAMES = Object.keys(ALERT_RULES) as AlertRule[];
@@ -54,6 +60,8 @@ export type Reading = {
   };
   sessions: { pid: number; state: string | null; stateSeconds: number | null; role: string | null }[];
   queues: { queue: string; failed: number; oldestWaitingSeconds: number | null }[];
+  /** The database's size at the last two daily snapshots (ops_table_snapshots), when there are two. */
+  growth?: { before: number; after: number } | null;
 };
 
 export type Finding = { rule: AlertRule; subject: string; severity: "warning" | "critical"; message: string };
@@ -112,6 +120,14 @@ export function evaluate(r: Reading, t: Thresholds = thresholds()): Finding[] {
         message: `A ${q.queue} job has waited ${Math.floor(q.oldestWaitingSeconds)} s past its time: are the workers running?`,
       });
   }
+  const g = r.growth;
+  if (g && g.before > 0 && (g.after - g.before) / g.before > t.disk_growth)
+    found.push({
+      rule: "disk_growth",
+      subject: "",
+      severity: "warning",
+      message: `The database grew ${percent((g.after - g.before) / g.before)} in a day (${formatBytes(g.before)} to ${formatBytes(g.after)}).`,
+    });
   return found.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
 }
 

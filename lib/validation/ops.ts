@@ -15,3 +15,8 @@ export type SessionSignalInput = z.infer<typeof sessionSignalInput>;
 
 /** Acknowledging an alert: its id. */
 export const alertRef = z.object({ id: z.uuid({ error: "Not an alert of this installation" }) });
+
+/** Running the integrity checks now: the form says so (an empty post runs nothing). */
+export const integrityCheckInput = z.strictObject({
+  confirm: z.literal("check", { error: "Press Check now to run the checks" }),
+});

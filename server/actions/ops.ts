@@ -1,9 +1,10 @@
 "use server";
 
-import { alertRef, sessionSignalInput } from "@/lib/validation/ops";
+import { alertRef, integrityCheckInput, sessionSignalInput } from "@/lib/validation/ops";
 import { opsAction } from "@/server/entry/action";
 import { acknowledgeAlert } from "@/server/ops/alerts";
 import { cancelSession } from "@/server/ops/database";
+import { checkIntegrityNow } from "@/server/ops/integrity";
 
 /** Cancels a stuck session's statement, or ends the session, with the operator's reason (operations log). */
 export const signalSessionAction = opsAction({
@@ -20,4 +21,12 @@ export const acknowledgeAlertAction = opsAction({
   input: alertRef,
   capability: "operator",
   run: (ctx, input) => acknowledgeAlert(ctx, input),
+});
+
+/** Runs the integrity checks of every organization now (they also run daily); the results page follows. */
+export const checkIntegrityAction = opsAction({
+  call: "form",
+  input: integrityCheckInput,
+  capability: "operator",
+  run: (ctx) => checkIntegrityNow(ctx),
 });

@@ -10,8 +10,9 @@ import {
   openAlerts,
   recordAlerts,
 } from "@/db/repos/ops-alerts";
-import { databaseHealth, sessions } from "@/db/repos/ops-health";
+import { databaseHealth, sessions, tableSizes } from "@/db/repos/ops-health";
 import { queueDepths } from "@/db/repos/ops-jobs";
+import { hasSnapshotToday, recordTableSizes, sizeHistory } from "@/db/repos/ops-snapshots";
 import { AppError } from "@/lib/errors";
 import { ALERT_RULE_NAMES, ALERT_RULES, evaluate, type Reading, thresholds } from "@/lib/ops/health";
 import { log } from "@/server/log";
@@ -31,11 +32,16 @@ export async function takeReading(database: Database = getDb()): Promise<Reading
     health = await databaseHealth(db);
   }
   const queues = await database.transaction((tx) => queueDepths(tx));
-  return { health, sessions: await sessions(db), queues };
+  const days = await sizeHistory(database, 2);
+  const growth = days.length === 2 ? { before: days[0].bytes, after: days[1].bytes } : null;
+  return { health, sessions: await sessions(db), queues, growth };
 }
 
 /** The job: one evaluation, recorded; what it raised and cleared is logged. */
 export async function evaluateAlerts(database: Database = getDb()) {
+  // The day's table sizes, once (the first evaluation after midnight UTC): growth is read from them.
+  if (!(await hasSnapshotToday(database)))
+    await recordTableSizes(database, jobRunnerProofNow(), await tableSizes(monitorConnection().db));
   const reading = await takeReading(database);
   const found = evaluate(reading, thresholds(await alertThresholdRows(database)));
   const changes = await recordAlerts(database, jobRunnerProofNow(), ALERT_RULE_NAMES, found);

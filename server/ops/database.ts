@@ -15,6 +15,7 @@ import {
   unindexedForeignKeys,
 } from "@/db/repos/ops-health";
 import { queueDepths } from "@/db/repos/ops-jobs";
+import { sizeHistory, tableGrowth } from "@/db/repos/ops-snapshots";
 import { AppError } from "@/lib/errors";
 import {
   estimatedBloatBytes,
@@ -69,9 +70,20 @@ export async function databaseOverview(ctx: RequestContext) {
   };
 }
 
+/** Every table's size now, its growth over the last week, and the database's size per day (90 days). */
 export async function storageOverview(ctx: RequestContext) {
   const { db } = await monitor(ctx);
-  return (await tableSizes(db)).map((t) => ({ ...t, bloatBytes: estimatedBloatBytes(t) }));
+  const [history, growth] = await withContext(
+    { userId: ctx.userId },
+    async (tx) => [await sizeHistory(tx), await tableGrowth(tx)] as const,
+  );
+  const grown = new Map(growth.map((g) => [`${g.schema}.${g.table}`, g.grownBytes]));
+  const tables = (await tableSizes(db)).map((t) => ({
+    ...t,
+    bloatBytes: estimatedBloatBytes(t),
+    weekGrowthBytes: grown.get(`${t.schema}.${t.table}`) ?? null,
+  }));
+  return { tables, history: [...history] };
 }
 
 export async function indexOverview(ctx: RequestContext) {

@@ -10,7 +10,7 @@ import { dueScanTargets } from "@/server/drift/scheduled-scans";
 import { createBoss } from "@/server/job-boss";
 import { defineJobs, enqueueDueScans, QUEUES, scanTargetJob, startWorkers } from "@/server/jobs";
 import { ROTATION_DIGEST_QUEUE } from "@/server/keys/rotation-digest";
-import { OPS_ALERTS_QUEUE } from "@/server/ops/alert-job";
+import { OPS_ALERTS_QUEUE, OPS_INTEGRITY_QUEUE } from "@/server/ops/ops-jobs";
 import { db, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 import { addHttpTarget, loopbackDeployment, until, variableWithValue } from "./target-fixture";
 
@@ -123,6 +123,7 @@ describe("the drift-scan and scan-target jobs on pg-boss", () => {
       [ROTATION_DIGEST_QUEUE, "0 7 * * 1", "UTC"],
       [QUEUES.driftScan, "* * * * *", "UTC"],
       [OPS_ALERTS_QUEUE, "* * * * *", "UTC"],
+      [OPS_INTEGRITY_QUEUE, "0 3 * * *", "UTC"],
       [QUEUES.purge, "0 */6 * * *", "UTC"],
     ]);
 

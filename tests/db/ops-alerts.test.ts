@@ -126,6 +126,33 @@ describe("alert rules", () => {
   });
 });
 
+describe("table growth", () => {
+  it("takes the day's table sizes once, and raises the database's growth from one day to the next", async () => {
+    await su`delete from ops_table_snapshots`;
+    await evaluateAlerts();
+    const count = async () =>
+      (
+        await su<{ n: number }[]>`select count(*)::int as n from ops_table_snapshots where day = current_date`
+      )[0].n;
+    const taken = await count();
+    expect(taken).toBeGreaterThan(40);
+    // Planted: yesterday the database was a tenth of today's size.
+    await su`insert into ops_table_snapshots
+             select current_date - 1, schema_name, table_name, total_bytes / 10, estimated_rows
+               from ops_table_snapshots where day = current_date`;
+    await evaluateAlerts();
+    expect(await open()).toContain("disk_growth:");
+    const [alert] = (await alertsOverview({ userId: operator.userId })).open.filter(
+      (a) => a.rule === "disk_growth",
+    );
+    expect(alert.message).toMatch(/^The database grew \d+ % in a day \(/);
+    expect(await count()).toBe(taken); // one snapshot a day, not one per evaluation
+    await su`delete from ops_table_snapshots where day = current_date - 1`;
+    await evaluateAlerts();
+    expect(await open()).not.toContain("disk_growth:");
+  });
+});
+
 describe("who records, reads and acknowledges alerts", () => {
   it("lets only the job runner record them, and no app connection write them", async () => {
     const app = rawSql("app");

@@ -122,7 +122,7 @@ describe("the database's figures", () => {
   });
 
   it("gives a table's size, rows and indexes exactly as PostgreSQL does", async () => {
-    const rows = await storageOverview({ userId: operator.userId });
+    const { tables: rows } = await storageOverview({ userId: operator.userId });
     const mine = rows.find((t) => t.table === probe);
     const su = rawSql("super");
     try {

@@ -73,6 +73,22 @@ describe("the operator console's health rules", () => {
     ]);
   });
 
+  it("raises the database's growth from one daily snapshot to the next above a fifth", () => {
+    const health = { connections: 1, maxConnections: 100, cacheHitRatio: null, cacheBlocks: 0, xidAge: 1 };
+    const at = (growth: Reading["growth"]) => evaluate({ health, sessions: [], queues: [], growth });
+    expect(at(null)).toEqual([]);
+    expect(at({ before: 100 * 1024 ** 2, after: 120 * 1024 ** 2 })).toEqual([]);
+    expect(at({ before: 100 * 1024 ** 2, after: 121 * 1024 ** 2 })).toEqual([
+      {
+        rule: "disk_growth",
+        subject: "",
+        severity: "warning",
+        message: "The database grew 21 % in a day (100 MB to 121 MB).",
+      },
+    ]);
+    expect(at({ before: 0, after: 1 })).toEqual([]);
+  });
+
   it("estimates the space of dead rows in proportion to them", () => {
     expect(estimatedBloatBytes({ tableBytes: 8192 * 100, liveTuples: 750, deadTuples: 250 })).toBe(204_800);
     expect(estimatedBloatBytes({ tableBytes: 8192, liveTuples: 0, deadTuples: 0 })).toBe(0);

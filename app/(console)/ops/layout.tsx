@@ -10,6 +10,7 @@ const TABS = [
   { href: "/ops", label: "Database" },
   { href: "/ops/tables", label: "Tables" },
   { href: "/ops/indexes", label: "Indexes" },
+  { href: "/ops/integrity", label: "Integrity" },
 ] as const;
 
 /**

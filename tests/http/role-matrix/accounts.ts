@@ -41,6 +41,10 @@ export const ACCOUNTS: Record<string, Case> = {
     allowed: [],
     args: async () => [null, form({ pid: "1", how: "cancel", reason: "Stuck since the last deploy" })],
   },
+  [`${A}ops.ts#checkIntegrityAction`]: {
+    allowed: [],
+    args: async () => [null, form({ confirm: "check" })],
+  },
   [`${A}ops.ts#acknowledgeAlertAction`]: {
     allowed: [],
     args: async () => [null, form({ id: "00000000-0000-4000-8000-000000000000" })],

@@ -1,3 +1,4 @@
+import { SizeChart } from "@/components/ops/size-chart";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { formatBytes } from "@/lib/ops/units";
@@ -10,13 +11,19 @@ export const metadata = { title: "Tables" };
 export default async function OpsTablesPage() {
   const user = await currentOperator();
   if (!user) return null;
-  const tables = await storageOverview({ userId: user.id });
+  const { tables, history } = await storageOverview({ userId: user.id });
   return (
     <div className="max-w-6xl space-y-6">
       <PageHeader
         title="Tables"
         description="Sizes as PostgreSQL reports them. Bloat is estimated from dead rows (space vacuum will reuse), not measured page by page."
       />
+      <section aria-labelledby="growth" className="space-y-2">
+        <h2 id="growth" className="text-lg font-semibold">
+          Growth
+        </h2>
+        <SizeChart points={history} />
+      </section>
       <Table aria-label="Table sizes">
         <THead>
           <TR>
@@ -28,6 +35,7 @@ export default async function OpsTablesPage() {
             <TH className="text-right">Total</TH>
             <TH className="text-right">Dead rows</TH>
             <TH className="text-right">Bloat (est.)</TH>
+            <TH className="text-right">7 days</TH>
           </TR>
         </THead>
         <TBody>
@@ -41,6 +49,11 @@ export default async function OpsTablesPage() {
               <TD className="text-right font-medium">{formatBytes(t.totalBytes)}</TD>
               <TD className="text-right">{t.deadTuples.toLocaleString("en-GB")}</TD>
               <TD className="text-right">{formatBytes(t.bloatBytes)}</TD>
+              <TD className="text-right">
+                {t.weekGrowthBytes === null
+                  ? "—"
+                  : `${t.weekGrowthBytes >= 0 ? "+" : "−"}${formatBytes(Math.abs(t.weekGrowthBytes))}`}
+              </TD>
             </TR>
           ))}
         </TBody>
