@@ -24,24 +24,29 @@ import { operatorName, requireOperator } from "./operators";
  * operators. A monitoring URL of a superuser is not used (the reading then comes from the app role).
  */
 export async function takeReading(database: Database = getDb()): Promise<Reading> {
-  const monitor = monitorConnection();
-  let db = monitor.db;
-  let health = await databaseHealth(db);
-  if (health.superuser) {
-    db = database;
-    health = await databaseHealth(db);
-  }
+  const { db, health } = await statsConnection(database);
   const queues = await database.transaction((tx) => queueDepths(tx));
   const days = await sizeHistory(database, 2);
   const growth = days.length === 2 ? { before: days[0].bytes, after: days[1].bytes } : null;
   return { health, sessions: await sessions(db), queues, growth };
 }
 
+/** The monitoring connection, or the app's when the monitoring URL is a superuser's (never used as one). */
+async function statsConnection(database: Database) {
+  const { db } = monitorConnection();
+  const health = await databaseHealth(db);
+  return health.superuser ? { db: database, health: await databaseHealth(database) } : { db, health };
+}
+
 /** The job: one evaluation, recorded; what it raised and cleared is logged. */
 export async function evaluateAlerts(database: Database = getDb()) {
   // The day's table sizes, once (the first evaluation after midnight UTC): growth is read from them.
   if (!(await hasSnapshotToday(database)))
-    await recordTableSizes(database, jobRunnerProofNow(), await tableSizes(monitorConnection().db));
+    await recordTableSizes(
+      database,
+      jobRunnerProofNow(),
+      await tableSizes((await statsConnection(database)).db),
+    );
   const reading = await takeReading(database);
   const found = evaluate(reading, thresholds(await alertThresholdRows(database)));
   const changes = await recordAlerts(database, jobRunnerProofNow(), ALERT_RULE_NAMES, found);
