@@ -5,6 +5,7 @@
  */
 import { createBackup } from "@/db/backup/create";
 import { BackupError } from "@/db/backup/manifest";
+import { recordBackup } from "@/db/backup/record";
 import { databaseTarget } from "./database-target.mts";
 
 const log = (m: string) => console.log(`[backup] ${m}`);
@@ -23,10 +24,16 @@ try {
   const { dir, manifest } = await createBackup({ ownerUrl: target.ownerUrl, dir: out, log });
   const rows = manifest.tables.reduce((n, t) => n + t.rows, 0);
   log(`Wrote ${dir}: ${manifest.tables.length} tables, ${rows} rows, schema ${manifest.migrations.at(-1)}.`);
+  await recordBackup(target.ownerUrl, { ok: true, dir, tables: manifest.tables.length, rows }).catch(
+    (e: unknown) =>
+      log(`(not recorded for the operator console: ${e instanceof Error ? e.message : String(e)})`),
+  );
   log("The master key is not in the backup: keep RINGBEARER_MASTER_KEY (or .data/secrets.json) separately.");
 } catch (error) {
-  console.error(`[backup] ${error instanceof BackupError ? error.message : String(error)}`);
+  const message = error instanceof BackupError ? error.message : String(error);
+  console.error(`[backup] ${message}`);
   process.exitCode = 1;
+  await recordBackup(target.ownerUrl, { ok: false, dir: out, detail: message }).catch(() => {});
 } finally {
   await target.close();
 }

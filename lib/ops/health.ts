@@ -14,6 +14,8 @@ export const ALERT_RULES = {
   idle_in_transaction: { threshold: 30, text: "A transaction left idle longer than (seconds)" },
   jobs_failed: { threshold: 0, text: "Background jobs failed in the last 24 hours, more than" },
   jobs_overdue: { threshold: 600, text: "A background job waiting past its time longer than (seconds)" },
+  backup_failed: { threshold: 0, text: "Backups failed since the last successful one, more than" },
+  backup_overdue: { threshold: 26, text: "Hours since the last successful backup, above" },
   disk_growth: {
     threshold: 0.2,
     text: "The database's growth from one day's snapshot to the next, as a share, above",
@@ -62,6 +64,13 @@ export type Reading = {
   queues: { queue: string; failed: number; oldestWaitingSeconds: number | null }[];
   /** The database's size at the last two daily snapshots (ops_table_snapshots), when there are two. */
   growth?: { before: number; after: number } | null;
+  /** Backups as `npm run backup` recorded them; how long the console has run (daily snapshots). */
+  backups?: {
+    lastOkSeconds: number | null;
+    lastFailed: boolean;
+    lastDetail: string | null;
+    runningSeconds: number | null;
+  };
 };
 
 export type Finding = { rule: AlertRule; subject: string; severity: "warning" | "critical"; message: string };
@@ -120,6 +129,25 @@ export function evaluate(r: Reading, t: Thresholds = thresholds()): Finding[] {
         message: `A ${q.queue} job has waited ${Math.floor(q.oldestWaitingSeconds)} s past its time: are the workers running?`,
       });
   }
+  const b = r.backups;
+  if (b?.lastFailed && t.backup_failed < 1)
+    found.push({
+      rule: "backup_failed",
+      subject: "",
+      severity: "critical",
+      message: `The last backup failed${b.lastDetail ? `: ${b.lastDetail}` : ""}.`,
+    });
+  const hours = t.backup_overdue * 3600;
+  if (b && (b.lastOkSeconds === null ? (b.runningSeconds ?? 0) > hours : b.lastOkSeconds > hours))
+    found.push({
+      rule: "backup_overdue",
+      subject: "",
+      severity: "warning",
+      message:
+        b.lastOkSeconds === null
+          ? "No backup has been recorded: run npm run backup (docs/operations.md, “Backups”)."
+          : `The last successful backup is ${Math.floor(b.lastOkSeconds / 3600)} hours old.`,
+    });
   const g = r.growth;
   if (g && g.before > 0 && (g.after - g.before) / g.before > t.disk_growth)
     found.push({

@@ -10,6 +10,7 @@ import {
   openAlerts,
   recordAlerts,
 } from "@/db/repos/ops-alerts";
+import { backupStatus } from "@/db/repos/ops-backups";
 import { databaseHealth, sessions, tableSizes } from "@/db/repos/ops-health";
 import { queueDepths } from "@/db/repos/ops-jobs";
 import { hasSnapshotToday, recordTableSizes, sizeHistory } from "@/db/repos/ops-snapshots";
@@ -28,7 +29,7 @@ export async function takeReading(database: Database = getDb()): Promise<Reading
   const queues = await database.transaction((tx) => queueDepths(tx));
   const days = await sizeHistory(database, 2);
   const growth = days.length === 2 ? { before: days[0].bytes, after: days[1].bytes } : null;
-  return { health, sessions: await sessions(db), queues, growth };
+  return { health, sessions: await sessions(db), queues, growth, backups: await backupStatus(database) };
 }
 
 /** The monitoring connection, or the app's when the monitoring URL is a superuser's (never used as one). */

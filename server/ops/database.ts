@@ -2,6 +2,7 @@ import { type RequestContext, withContext } from "@/db/context";
 import { monitorConnection } from "@/db/monitor";
 import { insertOpsEvent } from "@/db/repos/operators";
 import { alertThresholdRows } from "@/db/repos/ops-alerts";
+import { backupStatus } from "@/db/repos/ops-backups";
 import {
   databaseHealth,
   indexUsage,
@@ -47,9 +48,9 @@ export type OpsSession = SessionRow & { flag: ReturnType<typeof sessionState> };
 
 export async function databaseOverview(ctx: RequestContext) {
   const { db, dedicated, health } = await monitor(ctx);
-  const [queues, overrides] = await withContext(
+  const [queues, overrides, backups] = await withContext(
     { userId: ctx.userId },
-    async (tx) => [await queueDepths(tx), await alertThresholdRows(tx)] as const,
+    async (tx) => [await queueDepths(tx), await alertThresholdRows(tx), await backupStatus(tx)] as const,
   );
   const limits = thresholds(overrides);
   const rows = await sessions(db);
@@ -63,7 +64,8 @@ export async function databaseOverview(ctx: RequestContext) {
     },
     health: { ...health, xidRatio: health.xidAge / XID_LIMIT },
     // The alert rules over this reading (the job records the same as alerts every minute).
-    findings: evaluate({ health, sessions: rows, queues }, limits),
+    findings: evaluate({ health, sessions: rows, queues, backups }, limits),
+    backups,
     sessions: live,
     replicas: await replicas(db),
     queues,

@@ -4,7 +4,11 @@
  * cross — seen once however often the job runs, and cleared when the condition ends, kept as history. Only the
  * job runner records alerts; only operators read and acknowledge them, named in the alert and the log.
  */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import type { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { grantOperator } from "@/db/operators";
@@ -150,6 +154,55 @@ describe("table growth", () => {
     await su`delete from ops_table_snapshots where day = current_date - 1`;
     await evaluateAlerts();
     expect(await open()).not.toContain("disk_growth:");
+  });
+});
+
+describe("backups", () => {
+  it("are recorded by npm run backup, and a failed or stale one raises its alert until the next good one", {
+    timeout: 180_000,
+  }, async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), "rb-ops-backup-"));
+    const backup = () =>
+      spawnSync(
+        process.execPath,
+        [
+          "node_modules/tsx/dist/cli.mjs",
+          "scripts/backup.mts",
+          "--out",
+          path.join(out, randomBytes(3).toString("hex")),
+        ],
+        {
+          encoding: "utf8",
+          timeout: 150_000,
+          env: {
+            NODE_ENV: "test",
+            PATH: process.env.PATH,
+            DATABASE_URL: inject("databaseUrl"),
+            DATABASE_OWNER_URL: inject("ownerUrl"),
+          },
+        },
+      );
+    try {
+      const first = backup();
+      expect(first.status, first.stderr).toBe(0);
+      const [last] = await su<{ ok: boolean; folder: string; tables: number }[]>`
+        select ok, folder, tables from ops_backups order by finished_at desc limit 1`;
+      expect(last).toMatchObject({ ok: true, tables: expect.any(Number) });
+      expect(last.folder).toMatch(/^[0-9a-f]{6}$/); // the folder's own name, no path
+      await su`insert into ops_backups (ok, folder, detail) values (false, 'planted', 'disk full')`;
+      await threshold("backup_overdue", 0);
+      await evaluateAlerts();
+      expect(await open()).toEqual(expect.arrayContaining(["backup_failed:", "backup_overdue:"]));
+      await resetThresholds();
+      expect(backup().status).toBe(0);
+      await evaluateAlerts();
+      const left = await open();
+      expect(left).not.toContain("backup_failed:");
+      expect(left).not.toContain("backup_overdue:");
+    } finally {
+      await resetThresholds();
+      await rm(out, { recursive: true, force: true });
+    }
   });
 });
 

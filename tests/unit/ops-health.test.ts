@@ -108,3 +108,31 @@ describe("sizes and ages on the operator console", () => {
     expect(formatSeconds(200_000)).toBe("2 d 7 h");
   });
 });
+
+describe("the backup rules", () => {
+  const health = { connections: 1, maxConnections: 100, cacheHitRatio: null, cacheBlocks: 0, xidAge: 1 };
+  const at = (backups: Reading["backups"]) =>
+    evaluate({ health, sessions: [], queues: [], backups }).map((f) => `${f.rule}: ${f.message}`);
+  const day = 86_400;
+
+  it("say nothing of a console younger than a day, or with a backup under 26 hours old", () => {
+    expect(at({ lastOkSeconds: null, lastFailed: false, lastDetail: null, runningSeconds: day })).toEqual([]);
+    expect(
+      at({ lastOkSeconds: 25 * 3600, lastFailed: false, lastDetail: null, runningSeconds: 9 * day }),
+    ).toEqual([]);
+  });
+
+  it("raise a console that has run longer without a backup, a stale backup, and a failed one", () => {
+    expect(
+      at({ lastOkSeconds: null, lastFailed: false, lastDetail: null, runningSeconds: 27 * 3600 }),
+    ).toEqual([
+      "backup_overdue: No backup has been recorded: run npm run backup (docs/operations.md, “Backups”).",
+    ]);
+    expect(
+      at({ lastOkSeconds: 30 * 3600, lastFailed: true, lastDetail: "disk full", runningSeconds: 9 * day }),
+    ).toEqual([
+      "backup_failed: The last backup failed: disk full.",
+      "backup_overdue: The last successful backup is 30 hours old.",
+    ]);
+  });
+});

@@ -30,6 +30,10 @@ export default async function OpsDatabasePage() {
     ["Oldest transaction", formatSeconds(h.oldestTransactionSeconds)],
     ["Transaction id wraparound", `${(100 * h.xidRatio).toFixed(2)} % used`],
     ["Role", h.inRecovery ? "replica (read-only)" : "primary"],
+    [
+      "Last successful backup",
+      o.backups.lastOkSeconds === null ? "none recorded" : `${formatSeconds(o.backups.lastOkSeconds)} ago`,
+    ],
   ] as const;
   return (
     <div className="max-w-6xl space-y-8">

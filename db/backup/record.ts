@@ -1,0 +1,20 @@
+import path from "node:path";
+import postgres from "postgres";
+
+/**
+ * Records how a backup went in the database it backed up (migration 0048), as its owner: the operator console's
+ * backup rules read it. Only the folder's own name is kept. A database that does not answer records nothing.
+ */
+export async function recordBackup(
+  ownerUrl: string,
+  run: { ok: boolean; dir: string; tables?: number; rows?: number; detail?: string },
+) {
+  const sql = postgres(ownerUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await sql`insert into ops_backups (ok, folder, tables, rows, detail)
+              values (${run.ok}, ${path.basename(run.dir).slice(0, 255)}, ${run.tables ?? null}, ${run.rows ?? null},
+                      ${run.detail?.slice(0, 500) ?? null})`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
