@@ -74,3 +74,18 @@ export async function acknowledge(tx: Tx, id: string, by: string) {
     .returning({ rule: opsAlerts.rule, subject: opsAlerts.subject });
   return row ?? null;
 }
+
+/** An operator's threshold for a rule, or none (back to the default); operators only, by row-level security. */
+export async function setThreshold(tx: Tx, rule: string, threshold: number | null, by: string) {
+  if (threshold === null) {
+    await tx.delete(opsAlertThresholds).where(eq(opsAlertThresholds.rule, rule));
+    return;
+  }
+  await tx
+    .insert(opsAlertThresholds)
+    .values({ rule, threshold, updatedBy: by })
+    .onConflictDoUpdate({
+      target: opsAlertThresholds.rule,
+      set: { threshold, updatedBy: by, updatedAt: sql`now()` },
+    });
+}

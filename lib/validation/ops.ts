@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ALERT_RULE_NAMES, type AlertRule } from "@/lib/ops/health";
 import { INT4_MAX, requiredText } from "./fields";
 
 /** Ending a stuck session from the operator console: its process id, how, and why (kept in the operations log). */
@@ -20,3 +21,18 @@ export const alertRef = z.object({ id: z.uuid({ error: "Not an alert of this ins
 export const integrityCheckInput = z.strictObject({
   confirm: z.literal("check", { error: "Press Check now to run the checks" }),
 });
+
+/** An alert rule's threshold, as an operator sets it (empty: back to the default). */
+export const thresholdInput = z.object({
+  rule: z.enum(ALERT_RULE_NAMES as [AlertRule, ...AlertRule[]], { error: "Not an alert rule" }),
+  threshold: z.preprocess(
+    (v) => (v === "" || v === undefined || v === null ? null : v),
+    z.coerce
+      .number({ error: "Enter a number, or leave it empty for the default" })
+      .finite("Enter a number")
+      .min(0, "At least 0")
+      .max(1_000_000_000, "At most 1,000,000,000")
+      .nullable(),
+  ),
+});
+export type ThresholdInput = z.infer<typeof thresholdInput>;

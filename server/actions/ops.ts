@@ -1,8 +1,8 @@
 "use server";
 
-import { alertRef, integrityCheckInput, sessionSignalInput } from "@/lib/validation/ops";
+import { alertRef, integrityCheckInput, sessionSignalInput, thresholdInput } from "@/lib/validation/ops";
 import { opsAction } from "@/server/entry/action";
-import { acknowledgeAlert } from "@/server/ops/alerts";
+import { acknowledgeAlert, setAlertThreshold } from "@/server/ops/alerts";
 import { cancelSession } from "@/server/ops/database";
 import { checkIntegrityNow } from "@/server/ops/integrity";
 
@@ -29,4 +29,12 @@ export const checkIntegrityAction = opsAction({
   input: integrityCheckInput,
   capability: "operator",
   run: (ctx) => checkIntegrityNow(ctx),
+});
+
+/** Sets an alert rule's threshold, or puts it back to the default. */
+export const setThresholdAction = opsAction({
+  call: "form",
+  input: thresholdInput,
+  capability: "operator",
+  run: (ctx, input) => setAlertThreshold(ctx, input),
 });

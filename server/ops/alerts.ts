@@ -9,13 +9,21 @@ import {
   alertThresholdRows,
   openAlerts,
   recordAlerts,
+  setThreshold,
 } from "@/db/repos/ops-alerts";
 import { backupStatus } from "@/db/repos/ops-backups";
 import { databaseHealth, sessions, tableSizes } from "@/db/repos/ops-health";
 import { queueDepths } from "@/db/repos/ops-jobs";
 import { hasSnapshotToday, recordTableSizes, sizeHistory } from "@/db/repos/ops-snapshots";
 import { AppError } from "@/lib/errors";
-import { ALERT_RULE_NAMES, ALERT_RULES, evaluate, type Reading, thresholds } from "@/lib/ops/health";
+import {
+  ALERT_RULE_NAMES,
+  ALERT_RULES,
+  type AlertRule,
+  evaluate,
+  type Reading,
+  thresholds,
+} from "@/lib/ops/health";
 import { log } from "@/server/log";
 import { operatorName, requireOperator } from "./operators";
 
@@ -93,5 +101,25 @@ export async function acknowledgeAlert(ctx: RequestContext, input: { id: string 
       subject: `${alert.rule}:${alert.subject}`,
     });
     return alert;
+  });
+}
+
+/** An operator sets a rule's threshold (null: back to the default); the next evaluation uses it. Logged. */
+export async function setAlertThreshold(
+  ctx: RequestContext,
+  input: { rule: AlertRule; threshold: number | null },
+) {
+  return withContext({ userId: ctx.userId }, async (tx) => {
+    const actor = await operatorName(tx, ctx);
+    await setThreshold(tx, input.rule, input.threshold, actor);
+    await insertOpsEvent(tx, {
+      actor,
+      action: "alert.threshold",
+      subject: input.rule,
+      details: {
+        threshold: input.threshold ?? ALERT_RULES[input.rule].threshold,
+        default: input.threshold === null,
+      },
+    });
   });
 }

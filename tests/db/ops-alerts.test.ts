@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { grantOperator } from "@/db/operators";
 import { AppError } from "@/lib/errors";
 import { createBoss } from "@/server/job-boss";
-import { acknowledgeAlert, alertsOverview, evaluateAlerts } from "@/server/ops/alerts";
+import { acknowledgeAlert, alertsOverview, evaluateAlerts, setAlertThreshold } from "@/server/ops/alerts";
 import { expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
@@ -254,6 +254,20 @@ describe("who records, reads and acknowledges alerts", () => {
       const [logged] = await su<{ actor: string }[]>`
         select actor from ops_events where action = 'alert.acknowledge' and subject = 'xid_age:'`;
       expect(logged.actor).toBe(operator.email.toLowerCase());
+
+      // Thresholds: operators set them (logged) and put them back; nobody else.
+      await expect(setAlertThreshold(org.owner, { rule: "connections", threshold: 0.5 })).rejects.toSatisfy(
+        isCode("forbidden"),
+      );
+      const rule = async () =>
+        (await alertsOverview({ userId: operator.userId })).rules.find((r) => r.rule === "connections");
+      await setAlertThreshold({ userId: operator.userId }, { rule: "connections", threshold: 0.5 });
+      expect(await rule()).toMatchObject({ threshold: 0.5, changed: true });
+      await setAlertThreshold({ userId: operator.userId }, { rule: "connections", threshold: null });
+      expect(await rule()).toMatchObject({ threshold: 0.8, changed: false });
+      const set = await su<{ actor: string }[]>`
+        select actor from ops_events where action = 'alert.threshold' and subject = 'connections'`;
+      expect(set).toHaveLength(2);
     } finally {
       await resetThresholds();
       await evaluateAlerts();

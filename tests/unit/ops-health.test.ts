@@ -8,6 +8,7 @@ import {
   XID_LIMIT,
 } from "@/lib/ops/health";
 import { formatBytes, formatSeconds } from "@/lib/ops/units";
+import { thresholdInput } from "@/lib/validation/ops";
 
 describe("the operator console's health rules", () => {
   it("flags a statement running a minute and a transaction idle half a minute, nothing shorter", () => {
@@ -134,5 +135,26 @@ describe("the backup rules", () => {
       "backup_failed: The last backup failed: disk full.",
       "backup_overdue: The last successful backup is 30 hours old.",
     ]);
+  });
+});
+
+describe("an operator's threshold", () => {
+  it("is a number from 0, or empty for the default, for a rule that exists", () => {
+    expect(thresholdInput.parse({ rule: "connections", threshold: "0.9" })).toEqual({
+      rule: "connections",
+      threshold: 0.9,
+    });
+    expect(thresholdInput.parse({ rule: "idle_in_transaction", threshold: "" })).toEqual({
+      rule: "idle_in_transaction",
+      threshold: null,
+    });
+    for (const bad of [
+      { rule: "no_such_rule", threshold: "1" },
+      { rule: "connections", threshold: "-1" },
+      { rule: "connections", threshold: "lots" },
+      { rule: "connections", threshold: "Infinity" },
+      { rule: "connections", threshold: "1e12" },
+    ])
+      expect(thresholdInput.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
   });
 });

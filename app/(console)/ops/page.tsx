@@ -1,5 +1,6 @@
 import { AcknowledgeForm } from "@/components/ops/acknowledge-form";
 import { SessionSignalForm } from "@/components/ops/session-signal-form";
+import { ThresholdForm } from "@/components/ops/threshold-form";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -101,11 +102,14 @@ export default async function OpsDatabasePage() {
         ) : null}
         <details className="text-sm">
           <summary className="cursor-pointer text-indigo-700">Rules</summary>
-          <ul className="mt-2 space-y-1">
+          <ul className="mt-2 space-y-3">
             {alerts.rules.map((r) => (
               <li key={r.rule}>
-                {r.text} {r.threshold}
-                {r.changed ? " (set by an operator)" : ""}
+                <ThresholdForm
+                  rule={r.rule}
+                  text={`${r.text}${r.changed ? " (set by an operator)" : ""}`}
+                  threshold={r.threshold}
+                />
               </li>
             ))}
           </ul>

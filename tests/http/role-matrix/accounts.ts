@@ -45,6 +45,10 @@ export const ACCOUNTS: Record<string, Case> = {
     allowed: [],
     args: async () => [null, form({ confirm: "check" })],
   },
+  [`${A}ops.ts#setThresholdAction`]: {
+    allowed: [],
+    args: async () => [null, form({ rule: "connections", threshold: "0.5" })],
+  },
   [`${A}ops.ts#acknowledgeAlertAction`]: {
     allowed: [],
     args: async () => [null, form({ id: "00000000-0000-4000-8000-000000000000" })],
