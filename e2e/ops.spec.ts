@@ -54,22 +54,26 @@ test("an operator opens the operator console from the header and reads the datab
 test("an operator sees an alert for a session left idle in its transaction, acknowledges it and ends the session", async ({
   browser,
 }) => {
-  // Planted: an operator's threshold of one second, a session idle in its transaction, and its alert (the job
-  // would raise the same at its next minute; it keeps it while the session stays idle).
+  // Planted: a session idle in its transaction, and its alert (with the operator's threshold of one second set
+  // below, the job would raise the same at its next minute, and keeps it while the session stays idle).
   // As the app role: the monitoring role may end any session but a superuser's.
   const idle = superuserConnection("app");
   try {
     await idle.unsafe("begin");
     const [{ pid }] = await idle<{ pid: number }[]>`select pg_backend_pid() as pid`;
     await asSuperuser(async (sql) => {
-      await sql`insert into ops_alert_thresholds (rule, threshold, updated_by) values ('idle_in_transaction', 1, 'e2e')
-                on conflict (rule) do update set threshold = 1`;
       await sql`insert into ops_alerts (rule, subject, severity, message) values ('idle_in_transaction', ${String(pid)},
                 'warning', ${`Session ${pid} (ringbearer_app) has sat idle in its transaction for 2 s.`})`;
     });
-    await new Promise((r) => setTimeout(r, 1_200));
     const { page, context } = await asUser(browser, "oncall@demo.test");
     await page.goto("/ops");
+    // Sessions idle in a transaction for a second count as stuck from now on.
+    await page.getByText("Rules", { exact: true }).click();
+    const rule = page.getByRole("form", { name: "Threshold of idle_in_transaction" });
+    await rule.getByRole("textbox").fill("1");
+    await rule.getByRole("button", { name: "Save" }).click();
+    await expect(rule.getByText("Saved.")).toBeVisible();
+    await expect(rule.getByText(/set by an operator/)).toBeVisible();
     const alert = page
       .getByRole("list", { name: "Open alerts" })
       .getByRole("listitem", { name: "idle_in_transaction alert" });
@@ -92,7 +96,7 @@ test("an operator sees an alert for a session left idle in its transaction, ackn
     await context.close();
   } finally {
     await idle.end({ timeout: 1 }).catch(() => {});
-    await asSuperuser((sql) => sql`delete from ops_alert_thresholds where updated_by = 'e2e'`);
+    await asSuperuser((sql) => sql`delete from ops_alert_thresholds where rule = 'idle_in_transaction'`);
   }
 });
 

@@ -69,7 +69,7 @@ export default async function OpsIntegrityPage() {
       )}
       <p className="text-sm text-gray-600">
         A failed check raises an alert on{" "}
-        <Link href="/ops" className="text-indigo-700 hover:underline">
+        <Link href="/ops" className="text-indigo-700 underline">
           Database
         </Link>
         .
