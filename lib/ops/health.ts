@@ -14,6 +14,11 @@ export const ALERT_RULES = {
   idle_in_transaction: { threshold: 30, text: "A transaction left idle longer than (seconds)" },
   jobs_failed: { threshold: 0, text: "Background jobs failed in the last 24 hours, more than" },
   jobs_overdue: { threshold: 600, text: "A background job waiting past its time longer than (seconds)" },
+  scans_overdue: {
+    threshold: 2,
+    text: "A target's scheduled scan late by more than this many intervals (and 10 minutes)",
+  },
+  integration_unhealthy: { threshold: 0, text: "Unhealthy integrations in an organization, more than" },
   backup_failed: { threshold: 0, text: "Backups failed since the last successful one, more than" },
   backup_overdue: { threshold: 26, text: "Hours since the last successful backup, above" },
   disk_growth: {
@@ -65,6 +70,8 @@ export type Reading = {
   /** The database's size at the last two daily snapshots (ops_table_snapshots), when there are two. */
   growth?: { before: number; after: number } | null;
   /** Backups as `npm run backup` recorded them; how long the console has run (daily snapshots). */
+  /** Per organization (the job's contexts): overdue scans (by the scans_overdue threshold) and unhealthy integrations. */
+  organizations?: { id: string; name: string; overdueScans: number; unhealthyIntegrations: number }[];
   backups?: {
     lastOkSeconds: number | null;
     lastFailed: boolean;
@@ -127,6 +134,22 @@ export function evaluate(r: Reading, t: Thresholds = thresholds()): Finding[] {
         subject: q.queue,
         severity: "critical",
         message: `A ${q.queue} job has waited ${Math.floor(q.oldestWaitingSeconds)} s past its time: are the workers running?`,
+      });
+  }
+  for (const o of r.organizations ?? []) {
+    if (o.overdueScans > 0)
+      found.push({
+        rule: "scans_overdue",
+        subject: o.id,
+        severity: "warning",
+        message: `${o.name}: ${o.overdueScans} deployment target(s) not scanned on schedule: drift there goes unseen.`,
+      });
+    if (o.unhealthyIntegrations > t.integration_unhealthy)
+      found.push({
+        rule: "integration_unhealthy",
+        subject: o.id,
+        severity: "warning",
+        message: `${o.name}: ${o.unhealthyIntegrations} integration(s) unhealthy at their last check.`,
       });
   }
   const b = r.backups;

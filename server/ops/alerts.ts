@@ -1,6 +1,6 @@
 import { type Database, getDb } from "@/db/client";
 import { type RequestContext, withContext } from "@/db/context";
-import { jobRunnerProofNow } from "@/db/job-contexts";
+import { jobContexts, jobRunnerProofNow } from "@/db/job-contexts";
 import { monitorConnection } from "@/db/monitor";
 import { insertOpsEvent } from "@/db/repos/operators";
 import {
@@ -14,7 +14,9 @@ import {
 import { backupStatus } from "@/db/repos/ops-backups";
 import { databaseHealth, sessions, tableSizes } from "@/db/repos/ops-health";
 import { queueDepths } from "@/db/repos/ops-jobs";
+import { organizationOpsCounts } from "@/db/repos/ops-org-checks";
 import { hasSnapshotToday, recordTableSizes, sizeHistory } from "@/db/repos/ops-snapshots";
+import { organizationLabel } from "@/db/repos/organizations";
 import { AppError } from "@/lib/errors";
 import {
   ALERT_RULE_NAMES,
@@ -32,12 +34,37 @@ import { operatorName, requireOperator } from "./operators";
  * recorded by the job runner every minute (raised, seen again, cleared: migration 0045), read and acknowledged by
  * operators. A monitoring URL of a superuser is not used (the reading then comes from the app role).
  */
-export async function takeReading(database: Database = getDb()): Promise<Reading> {
+/** Each organization's counts, in its job context (an owner's or admin's: row-level security applies). */
+async function organizationCounts(database: Database, lateFactor: number) {
+  const found: NonNullable<Reading["organizations"]> = [];
+  for (const ctx of await jobContexts(database))
+    found.push(
+      await withContext(
+        ctx,
+        async (tx) => ({
+          id: ctx.organizationId,
+          name: (await organizationLabel(tx, ctx.organizationId))?.name ?? ctx.organizationId,
+          ...(await organizationOpsCounts(tx, ctx.organizationId, lateFactor)),
+        }),
+        database,
+      ),
+    );
+  return found;
+}
+
+export async function takeReading(database: Database = getDb(), limits = thresholds()): Promise<Reading> {
   const { db, health } = await statsConnection(database);
   const queues = await database.transaction((tx) => queueDepths(tx));
   const days = await sizeHistory(database, 2);
   const growth = days.length === 2 ? { before: days[0].bytes, after: days[1].bytes } : null;
-  return { health, sessions: await sessions(db), queues, growth, backups: await backupStatus(database) };
+  return {
+    health,
+    sessions: await sessions(db),
+    queues,
+    growth,
+    backups: await backupStatus(database),
+    organizations: await organizationCounts(database, limits.scans_overdue),
+  };
 }
 
 /** The monitoring connection, or the app's when the monitoring URL is a superuser's (never used as one). */
@@ -56,8 +83,8 @@ export async function evaluateAlerts(database: Database = getDb()) {
       jobRunnerProofNow(),
       await tableSizes((await statsConnection(database)).db),
     );
-  const reading = await takeReading(database);
-  const found = evaluate(reading, thresholds(await alertThresholdRows(database)));
+  const limits = thresholds(await alertThresholdRows(database));
+  const found = evaluate(await takeReading(database, limits), limits);
   const changes = await recordAlerts(database, jobRunnerProofNow(), ALERT_RULE_NAMES, found);
   for (const c of changes)
     log[c.change === "raised" ? "warn" : "info"](

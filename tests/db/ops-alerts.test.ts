@@ -4,51 +4,19 @@
  * cross — seen once however often the job runs, and cleared when the condition ends, kept as history. Only the
  * job runner records alerts; only operators read and acknowledge them, named in the alert and the log.
  */
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import type { PgBoss } from "pg-boss";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { grantOperator } from "@/db/operators";
+import { describe, expect, inject, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { createBoss } from "@/server/job-boss";
 import { acknowledgeAlert, alertsOverview, evaluateAlerts, setAlertThreshold } from "@/server/ops/alerts";
-import { expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
+import { opsFixture } from "./ops-fixture";
+import { expectDbError, rawSql } from "./support";
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
-const su = rawSql("super");
-let org: TestOrg;
-let operator: { userId: string; email: string };
-
-const threshold = (rule: string, value: number) =>
-  su`insert into ops_alert_thresholds (rule, threshold, updated_by) values (${rule}, ${value}, 'test')
-     on conflict (rule) do update set threshold = excluded.threshold`;
-const resetThresholds = () => su`delete from ops_alert_thresholds where updated_by = 'test'`;
-const open = async () =>
-  (await alertsOverview({ userId: operator.userId })).open.map((a) => `${a.rule}:${a.subject}`);
+const fx = opsFixture();
+const { su, threshold, resetThresholds, open } = fx;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-beforeAll(async () => {
-  org = await makeOrg();
-  const member = await org.member("on_call");
-  operator = { userId: member.userId, email: member.email };
-  const owner = rawSql("owner");
-  try {
-    await grantOperator(owner, operator.email);
-  } finally {
-    await owner.end();
-  }
-  await resetThresholds();
-  await evaluateAlerts();
-});
-
-afterAll(async () => {
-  await resetThresholds();
-  await evaluateAlerts();
-  await su.end();
-});
 
 describe("alert rules", () => {
   it("raise a session idle in its transaction once, however often they run, and clear it when it ends", async () => {
@@ -64,7 +32,7 @@ describe("alert rules", () => {
       await idle.unsafe("rollback");
       await evaluateAlerts();
       expect(await open()).not.toContain(`idle_in_transaction:${pid}`);
-      const { history } = await alertsOverview({ userId: operator.userId });
+      const { history } = await alertsOverview({ userId: fx.operator.userId });
       expect(history.find((a) => a.subject === String(pid))?.message).toMatch(/idle in its transaction/);
     } finally {
       await idle.end({ timeout: 1 });
@@ -130,82 +98,6 @@ describe("alert rules", () => {
   });
 });
 
-describe("table growth", () => {
-  it("takes the day's table sizes once, and raises the database's growth from one day to the next", async () => {
-    await su`delete from ops_table_snapshots`;
-    await evaluateAlerts();
-    const count = async () =>
-      (
-        await su<{ n: number }[]>`select count(*)::int as n from ops_table_snapshots where day = current_date`
-      )[0].n;
-    const taken = await count();
-    expect(taken).toBeGreaterThan(40);
-    // Planted: yesterday the database was a tenth of today's size.
-    await su`insert into ops_table_snapshots
-             select current_date - 1, schema_name, table_name, total_bytes / 10, estimated_rows
-               from ops_table_snapshots where day = current_date`;
-    await evaluateAlerts();
-    expect(await open()).toContain("disk_growth:");
-    const [alert] = (await alertsOverview({ userId: operator.userId })).open.filter(
-      (a) => a.rule === "disk_growth",
-    );
-    expect(alert.message).toMatch(/^The database grew \d+ % in a day \(/);
-    expect(await count()).toBe(taken); // one snapshot a day, not one per evaluation
-    await su`delete from ops_table_snapshots where day = current_date - 1`;
-    await evaluateAlerts();
-    expect(await open()).not.toContain("disk_growth:");
-  });
-});
-
-describe("backups", () => {
-  it("are recorded by npm run backup, and a failed or stale one raises its alert until the next good one", {
-    timeout: 180_000,
-  }, async () => {
-    const out = await mkdtemp(path.join(os.tmpdir(), "rb-ops-backup-"));
-    const backup = () =>
-      spawnSync(
-        process.execPath,
-        [
-          "node_modules/tsx/dist/cli.mjs",
-          "scripts/backup.mts",
-          "--out",
-          path.join(out, randomBytes(3).toString("hex")),
-        ],
-        {
-          encoding: "utf8",
-          timeout: 150_000,
-          env: {
-            NODE_ENV: "test",
-            PATH: process.env.PATH,
-            DATABASE_URL: inject("databaseUrl"),
-            DATABASE_OWNER_URL: inject("ownerUrl"),
-          },
-        },
-      );
-    try {
-      const first = backup();
-      expect(first.status, first.stderr).toBe(0);
-      const [last] = await su<{ ok: boolean; folder: string; tables: number }[]>`
-        select ok, folder, tables from ops_backups order by finished_at desc limit 1`;
-      expect(last).toMatchObject({ ok: true, tables: expect.any(Number) });
-      expect(last.folder).toMatch(/^[0-9a-f]{6}$/); // the folder's own name, no path
-      await su`insert into ops_backups (ok, folder, detail) values (false, 'planted', 'disk full')`;
-      await threshold("backup_overdue", 0);
-      await evaluateAlerts();
-      expect(await open()).toEqual(expect.arrayContaining(["backup_failed:", "backup_overdue:"]));
-      await resetThresholds();
-      expect(backup().status).toBe(0);
-      await evaluateAlerts();
-      const left = await open();
-      expect(left).not.toContain("backup_failed:");
-      expect(left).not.toContain("backup_overdue:");
-    } finally {
-      await resetThresholds();
-      await rm(out, { recursive: true, force: true });
-    }
-  });
-});
-
 describe("who records, reads and acknowledges alerts", () => {
   it("lets only the job runner record them, and no app connection write them", async () => {
     const app = rawSql("app");
@@ -216,14 +108,14 @@ describe("who records, reads and acknowledges alerts", () => {
       );
       await expectDbError(
         app.begin(async (t) => {
-          await t`select set_config('app.user_id', ${operator.userId}, true)`;
+          await t`select set_config('app.user_id', ${fx.operator.userId}, true)`;
           await t`insert into ops_alerts (rule, severity, message) values ('connections', 'critical', 'forged')`;
         }),
         /permission denied/,
       );
       await expectDbError(
         app.begin(async (t) => {
-          await t`select set_config('app.user_id', ${operator.userId}, true)`;
+          await t`select set_config('app.user_id', ${fx.operator.userId}, true)`;
           await t`update ops_alerts set message = 'rewritten'`;
         }),
         /permission denied/,
@@ -237,33 +129,33 @@ describe("who records, reads and acknowledges alerts", () => {
     await threshold("xid_age", 0);
     await evaluateAlerts();
     try {
-      await expect(alertsOverview(org.owner)).rejects.toSatisfy(isCode("forbidden"));
-      const [alert] = (await alertsOverview({ userId: operator.userId })).open.filter(
+      await expect(alertsOverview(fx.org.owner)).rejects.toSatisfy(isCode("forbidden"));
+      const [alert] = (await alertsOverview({ userId: fx.operator.userId })).open.filter(
         (a) => a.rule === "xid_age",
       );
-      await expect(acknowledgeAlert(org.owner, { id: alert.id })).rejects.toSatisfy(isCode("forbidden"));
-      await acknowledgeAlert({ userId: operator.userId }, { id: alert.id });
-      const [after] = (await alertsOverview({ userId: operator.userId })).open.filter(
+      await expect(acknowledgeAlert(fx.org.owner, { id: alert.id })).rejects.toSatisfy(isCode("forbidden"));
+      await acknowledgeAlert({ userId: fx.operator.userId }, { id: alert.id });
+      const [after] = (await alertsOverview({ userId: fx.operator.userId })).open.filter(
         (a) => a.rule === "xid_age",
       );
-      expect(after).toMatchObject({ acknowledgedBy: operator.email.toLowerCase() });
+      expect(after).toMatchObject({ acknowledgedBy: fx.operator.email.toLowerCase() });
       expect(after.acknowledgedAt).toBeInstanceOf(Date);
-      await expect(acknowledgeAlert({ userId: operator.userId }, { id: alert.id })).rejects.toSatisfy(
+      await expect(acknowledgeAlert({ userId: fx.operator.userId }, { id: alert.id })).rejects.toSatisfy(
         isCode("not_found"),
       );
       const [logged] = await su<{ actor: string }[]>`
         select actor from ops_events where action = 'alert.acknowledge' and subject = 'xid_age:'`;
-      expect(logged.actor).toBe(operator.email.toLowerCase());
+      expect(logged.actor).toBe(fx.operator.email.toLowerCase());
 
       // Thresholds: operators set them (logged) and put them back; nobody else.
-      await expect(setAlertThreshold(org.owner, { rule: "connections", threshold: 0.5 })).rejects.toSatisfy(
-        isCode("forbidden"),
-      );
+      await expect(
+        setAlertThreshold(fx.org.owner, { rule: "connections", threshold: 0.5 }),
+      ).rejects.toSatisfy(isCode("forbidden"));
       const rule = async () =>
-        (await alertsOverview({ userId: operator.userId })).rules.find((r) => r.rule === "connections");
-      await setAlertThreshold({ userId: operator.userId }, { rule: "connections", threshold: 0.5 });
+        (await alertsOverview({ userId: fx.operator.userId })).rules.find((r) => r.rule === "connections");
+      await setAlertThreshold({ userId: fx.operator.userId }, { rule: "connections", threshold: 0.5 });
       expect(await rule()).toMatchObject({ threshold: 0.5, changed: true });
-      await setAlertThreshold({ userId: operator.userId }, { rule: "connections", threshold: null });
+      await setAlertThreshold({ userId: fx.operator.userId }, { rule: "connections", threshold: null });
       expect(await rule()).toMatchObject({ threshold: 0.8, changed: false });
       const set = await su<{ actor: string }[]>`
         select actor from ops_events where action = 'alert.threshold' and subject = 'connections'`;

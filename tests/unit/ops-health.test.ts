@@ -158,3 +158,23 @@ describe("an operator's threshold", () => {
       expect(thresholdInput.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
   });
 });
+
+describe("an organization's rules", () => {
+  it("name the organization with late scans or unhealthy integrations, and no other", () => {
+    const health = { connections: 1, maxConnections: 100, cacheHitRatio: null, cacheBlocks: 0, xidAge: 1 };
+    const found = evaluate({
+      health,
+      sessions: [],
+      queues: [],
+      organizations: [
+        { id: "o1", name: "Bloom & Co", overdueScans: 2, unhealthyIntegrations: 0 },
+        { id: "o2", name: "Veil Ltd", overdueScans: 0, unhealthyIntegrations: 1 },
+        { id: "o3", name: "Fine Ltd", overdueScans: 0, unhealthyIntegrations: 0 },
+      ],
+    });
+    expect(found.map((f) => `${f.rule}:${f.subject}: ${f.message}`)).toEqual([
+      "scans_overdue:o1: Bloom & Co: 2 deployment target(s) not scanned on schedule: drift there goes unseen.",
+      "integration_unhealthy:o2: Veil Ltd: 1 integration(s) unhealthy at their last check.",
+    ]);
+  });
+});
