@@ -30,8 +30,11 @@ export function leakIn(text: string, cwd = process.cwd()): string | null {
   return null;
 }
 
-/** Written by the server's own minute job whoever asks (system alerts: server/ops/alerts.ts). */
-export const BACKGROUND_TABLES = new Set(["ops_alerts"]);
+/**
+ * Written by the server's own jobs whoever asks: system alerts every minute, the day's table sizes at the first
+ * evaluation after midnight UTC (or start), integrity results at 03:00 UTC (server/ops/).
+ */
+export const BACKGROUND_TABLES = new Set(["ops_alerts", "ops_table_snapshots", "ops_integrity_results"]);
 
 /** Row counts of every table of the app's schema (public) but the background ones, read by a superuser (no RLS). */
 export async function rowCounter(sql: postgres.Sql) {
