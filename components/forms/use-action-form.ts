@@ -1,6 +1,7 @@
 "use client";
 
-import { type FormEvent, startTransition, useActionState } from "react";
+import { useRouter } from "next/navigation";
+import { type FormEvent, startTransition, useActionState, useEffect } from "react";
 
 /**
  * useActionState without React's automatic form reset: a refused submit keeps everything the user typed,
@@ -19,4 +20,17 @@ export function useActionForm<S>(
     startTransition(() => dispatch(form));
   };
   return { state, onSubmit, pending };
+}
+
+/** The same, and the page's server components read again once the action succeeded (what it changed shows). */
+export function useRefreshingForm<S extends { ok: boolean } | null>(
+  action: (state: Awaited<S>, form: FormData) => Promise<S>,
+  initial: Awaited<S>,
+) {
+  const router = useRouter();
+  const form = useActionForm<S>(action, initial);
+  useEffect(() => {
+    if (form.state?.ok) router.refresh();
+  }, [form.state, router]);
+  return form;
 }

@@ -1,8 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect } from "react";
-import { useActionForm } from "@/components/forms/use-action-form";
+import { useRefreshingForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
@@ -12,18 +10,9 @@ import { revokeKeyAction, saveKeyPolicyAction, startRotationAction } from "@/ser
 
 type State = ActionResult<unknown> | null;
 
-function useRefreshingForm(action: (state: State, form: FormData) => Promise<State>) {
-  const router = useRouter();
-  const form = useActionForm<State>(action, null);
-  useEffect(() => {
-    if (form.state?.ok) router.refresh();
-  }, [form.state, router]);
-  return form;
-}
-
 /** Starts a rotation: a new data-key version at once, the old ones re-encrypted away in the background. */
 export function StartRotationForm({ org, disabled }: { org: string; disabled: boolean }) {
-  const { state, onSubmit, pending } = useRefreshingForm(startRotationAction.bind(null, org));
+  const { state, onSubmit, pending } = useRefreshingForm<State>(startRotationAction.bind(null, org), null);
   return (
     <form onSubmit={onSubmit} className="space-y-2" aria-label="Rotate the data key">
       <input type="hidden" name="confirm" value="rotate" />
@@ -37,7 +26,7 @@ export function StartRotationForm({ org, disabled }: { org: string; disabled: bo
 
 /** Revokes a deprecated version: it never decrypts again (refused while anything still uses it). */
 export function RevokeKeyForm({ org, keyId, version }: { org: string; keyId: string; version: number }) {
-  const { state, onSubmit, pending } = useRefreshingForm(revokeKeyAction.bind(null, org));
+  const { state, onSubmit, pending } = useRefreshingForm<State>(revokeKeyAction.bind(null, org), null);
   return (
     <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="keyId" value={keyId} />
@@ -64,7 +53,7 @@ export function KeyPolicyForm({
   minDecryptionVersion: number;
   dataKeyRotationDays: number | null;
 }) {
-  const { state, onSubmit, pending } = useRefreshingForm(saveKeyPolicyAction.bind(null, org));
+  const { state, onSubmit, pending } = useRefreshingForm<State>(saveKeyPolicyAction.bind(null, org), null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   return (
     <form onSubmit={onSubmit} className="space-y-3" aria-label="Key settings">

@@ -1,8 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect } from "react";
-import { useActionForm } from "@/components/forms/use-action-form";
+import { useRefreshingForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import type { ActionResult } from "@/lib/errors";
@@ -12,11 +10,7 @@ type State = ActionResult<unknown> | null;
 
 /** Takes an open alert on: the alert shows who did, and the operations log keeps it. */
 export function AcknowledgeForm({ id, label }: { id: string; label: string }) {
-  const router = useRouter();
-  const { state, onSubmit, pending } = useActionForm<State>(acknowledgeAlertAction, null);
-  useEffect(() => {
-    if (state?.ok) router.refresh();
-  }, [state, router]);
+  const { state, onSubmit, pending } = useRefreshingForm<State>(acknowledgeAlertAction, null);
   return (
     <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="id" value={id} />

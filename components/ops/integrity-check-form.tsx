@@ -1,8 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect } from "react";
-import { useActionForm } from "@/components/forms/use-action-form";
+import { useRefreshingForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import type { ActionResult } from "@/lib/errors";
@@ -12,11 +10,7 @@ type State = ActionResult<{ organizations: number; failed: number }> | null;
 
 /** Runs every organization's integrity checks now and shows how it went. */
 export function IntegrityCheckForm() {
-  const router = useRouter();
-  const { state, onSubmit, pending } = useActionForm<State>(checkIntegrityAction, null);
-  useEffect(() => {
-    if (state?.ok) router.refresh();
-  }, [state, router]);
+  const { state, onSubmit, pending } = useRefreshingForm<State>(checkIntegrityAction, null);
   const done = state?.ok
     ? `Checked ${state.data.organizations} organization(s): ${state.data.failed === 0 ? "all passed" : `${state.data.failed} failed`}.`
     : undefined;

@@ -1,8 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect } from "react";
-import { useActionForm } from "@/components/forms/use-action-form";
+import { useRefreshingForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
@@ -15,11 +13,7 @@ type State = ActionResult<unknown> | null;
 
 /** Cancels a stuck session's statement or ends the session, with a reason the operations log keeps. */
 export function SessionSignalForm({ pid }: { pid: number }) {
-  const router = useRouter();
-  const { state, onSubmit, pending } = useActionForm<State>(signalSessionAction, null);
-  useEffect(() => {
-    if (state?.ok) router.refresh();
-  }, [state, router]);
+  const { state, onSubmit, pending } = useRefreshingForm<State>(signalSessionAction, null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   return (
     <form onSubmit={onSubmit} className="space-y-2" aria-label={`End session ${pid}`}>

@@ -1,8 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect } from "react";
-import { useActionForm } from "@/components/forms/use-action-form";
+import { useRefreshingForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
@@ -13,11 +11,7 @@ type State = ActionResult<unknown> | null;
 
 /** One alert rule's threshold: a number, or empty for the default. */
 export function ThresholdForm({ rule, text, threshold }: { rule: string; text: string; threshold: number }) {
-  const router = useRouter();
-  const { state, onSubmit, pending } = useActionForm<State>(setThresholdAction, null);
-  useEffect(() => {
-    if (state?.ok) router.refresh();
-  }, [state, router]);
+  const { state, onSubmit, pending } = useRefreshingForm<State>(setThresholdAction, null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const id = `threshold-${rule}`;
   return (

@@ -1,9 +1,7 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect } from "react";
 import { SentForApproval, wasRequested } from "@/components/approvals/sent-for-approval";
-import { useActionForm } from "@/components/forms/use-action-form";
+import { useRefreshingForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
@@ -20,18 +18,9 @@ import {
 
 type State = ActionResult<unknown> | null;
 
-function useRefreshingForm(action: (state: State, form: FormData) => Promise<State>) {
-  const router = useRouter();
-  const form = useActionForm<State>(action, null);
-  useEffect(() => {
-    if (form.state?.ok) router.refresh();
-  }, [form.state, router]);
-  return form;
-}
-
 /** The zone places every weekly window: a change waits for a reviewer, and is refused during wedding hours. */
 export function TimeZoneForm({ org, timeZone, zones }: { org: string; timeZone: string; zones: string[] }) {
-  const { state, onSubmit, pending } = useRefreshingForm(setTimeZoneAction.bind(null, org));
+  const { state, onSubmit, pending } = useRefreshingForm<State>(setTimeZoneAction.bind(null, org), null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   return (
     <form onSubmit={onSubmit} className="space-y-3" aria-label="Time zone">
@@ -70,7 +59,7 @@ const dayOptions = ISO_DAYS.map((d, i) => (
 ));
 
 export function AddWindowForm({ org }: { org: string }) {
-  const { state, onSubmit, pending } = useRefreshingForm(addWindowAction.bind(null, org));
+  const { state, onSubmit, pending } = useRefreshingForm<State>(addWindowAction.bind(null, org), null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   return (
     <form onSubmit={onSubmit} className="space-y-3" aria-label="Add weekly window">
@@ -104,7 +93,7 @@ export function AddWindowForm({ org }: { org: string }) {
 }
 
 export function AddBlackoutForm({ org }: { org: string }) {
-  const { state, onSubmit, pending } = useRefreshingForm(addBlackoutAction.bind(null, org));
+  const { state, onSubmit, pending } = useRefreshingForm<State>(addBlackoutAction.bind(null, org), null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   return (
     <form onSubmit={onSubmit} className="space-y-3" aria-label="Add blackout">
@@ -138,7 +127,7 @@ export function RemoveButton({
   kind: "window" | "blackout";
   label: string;
 }) {
-  const { state, onSubmit, pending } = useRefreshingForm(removeProtectionAction.bind(null, org));
+  const { state, onSubmit, pending } = useRefreshingForm<State>(removeProtectionAction.bind(null, org), null);
   const reasonError = state && !state.ok ? state.fieldErrors?.reason : undefined;
   return (
     <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2">
