@@ -48,6 +48,12 @@ test("an operator opens the operator console from the header and reads the datab
   await expect(page.getByRole("region", { name: "Unused indexes" })).toBeVisible();
   await expect(page.getByText(/Not available: pg_stat_statements is not installed/)).toBeVisible();
   await expectAccessible(page, "/ops/indexes");
+
+  await page.getByRole("navigation", { name: "Operations" }).getByRole("link", { name: "Pre-check" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Pre-check" })).toBeVisible();
+  await page.getByRole("button", { name: "Run the pre-check now" }).click();
+  await expect(page.getByRole("status")).toContainText(/Checked \d+ of \d+ organization\(s\)/);
+  await expectAccessible(page, "/ops/precheck");
   await context.close();
 });
 

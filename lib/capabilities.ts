@@ -42,6 +42,7 @@ export const CAPABILITIES = [
   "integrations:manage",
   "keys:read",
   "keys:manage",
+  "precheck:run",
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -145,6 +146,8 @@ export const CAPABILITY_TABLE: Record<Capability, Record<Role, Tiers>> = {
   "keys:read": roles("owner", "admin", "security_reviewer"),
   // Rotate the data key, revoke an old version, set the minimum decryption version and the rotation interval.
   "keys:manage": roles("owner", "admin"),
+  // The Saturday pre-check on demand; the database holds the same roles (record_wedding_precheck, 0049).
+  "precheck:run": roles("owner", "admin", "lead", "on_call"),
 };
 
 /** Whether the role has the capability in an environment of this tier (before grants and break-glass). */
@@ -180,4 +183,5 @@ export const CAPABILITY_WORDS: Record<Capability, string> = {
   "integrations:manage": "manage analytics destinations and integrations",
   "keys:read": "see the encryption keys and their rotations",
   "keys:manage": "rotate and revoke encryption keys",
+  "precheck:run": "run the pre-check before wedding hours",
 };

@@ -47,6 +47,10 @@ export const ERROR_CODES = {
     message:
       "This was encrypted with a key version that is revoked or below the minimum decryption version, so it cannot be read.",
   },
+  "conflict:no_window": {
+    status: 409,
+    message: "No wedding hours start within the next 7 days, so there is nothing to check yet.",
+  },
   "refused:target": {
     status: 422,
     message: "The deployment target refused this; the details say why. Nothing was changed.",

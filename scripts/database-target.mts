@@ -65,6 +65,25 @@ export async function databaseTarget(log: (m: string) => void): Promise<Database
 }
 
 /**
+ * The installation's database as its owner, when it answers now (DATABASE_OWNER_URL / DATABASE_URL, or the
+ * embedded default if `npm start` has it up), without starting anything or creating a key file: where a restore
+ * drill records itself. Null otherwise.
+ */
+export async function runningOwnerUrl(): Promise<string | null> {
+  const env = process.env;
+  if (env.DATABASE_URL) return env.DATABASE_OWNER_URL || env.DATABASE_URL;
+  const dataDir = path.resolve(env.RINGBEARER_DATA_DIR ?? ".data");
+  const secrets = await readFile(path.join(dataDir, "secrets.json"), "utf8").then(
+    (t) => JSON.parse(t) as { ownerPassword?: string },
+    () => null,
+  );
+  if (!secrets?.ownerPassword) return null;
+  const port = Number(env.RINGBEARER_PG_PORT ?? 54329);
+  const url = `postgres://ringbearer_owner:${secrets.ownerPassword}@127.0.0.1:${port}/ringbearer`;
+  return (await answers(url)) ? url : null;
+}
+
+/**
  * The master keys a restore checks the backup against: RINGBEARER_MASTER_KEY (and, during a master-key rotation,
  * RINGBEARER_MASTER_KEY_PREVIOUS), else the embedded default's key file (`<RINGBEARER_DATA_DIR>/secrets.json`) if
  * there is one — never a new one made up. Undefined without a key.

@@ -13,6 +13,8 @@ import { throwawayDatabase } from "./throwaway-db.mts";
 
 export type DrillReport = {
   into: string;
+  /** When the backup was taken (its manifest). */
+  backupCreatedAt: string;
   tables: number;
   rows: number;
   chains: number;
@@ -28,7 +30,8 @@ export async function restoreDrill(opts: {
   log?: (m: string) => void;
 }): Promise<DrillReport> {
   const log = opts.log ?? (() => {});
-  checkMasterKey(await readManifest(opts.dir), opts.masterKey);
+  const manifest = await readManifest(opts.dir);
+  checkMasterKey(manifest, opts.masterKey);
   const into = opts.adminUrl
     ? `a throwaway database on ${new URL(opts.adminUrl).host}`
     : "a throwaway embedded PostgreSQL";
@@ -44,6 +47,7 @@ export async function restoreDrill(opts: {
     });
     return {
       into,
+      backupCreatedAt: manifest.createdAt,
       tables: result.manifest.tables.length,
       rows: result.manifest.tables.reduce((n, t) => n + t.rows, 0),
       chains: result.chains,

@@ -30,7 +30,16 @@ async function drill(argv: string[]): Promise<never> {
     process.exit(2);
   }
   const { restoreDrill } = await import("./restore-drill.mts");
-  const { readMasterKeyring } = await import("./database-target.mts");
+  const { readMasterKeyring, runningOwnerUrl } = await import("./database-target.mts");
+  const { recordDrill } = await import("@/db/backup/record");
+  // Recorded in the installation's database when it answers (the pre-check's "last verified backup").
+  const record = async (run: Parameters<typeof recordDrill>[1]) => {
+    const url = await runningOwnerUrl().catch(() => null);
+    if (!url) return log("(not recorded: the installation's database is not running)");
+    await recordDrill(url, run).catch((e: unknown) =>
+      log(`(not recorded for the operator console: ${e instanceof Error ? e.message : String(e)})`),
+    );
+  };
   try {
     const ring = await readMasterKeyring();
     if (!ring)
@@ -41,9 +50,18 @@ async function drill(argv: string[]): Promise<never> {
         `backup time (${r.broken} broken then); ${r.values} values of ${r.organizations} organizations decrypted ` +
         `and matched their hashes; restored into ${r.into}, dropped after.`,
     );
+    await record({
+      ok: true,
+      dir: folder,
+      backupCreatedAt: r.backupCreatedAt,
+      tables: r.tables,
+      rows: r.rows,
+    });
     process.exit(0);
   } catch (error) {
-    console.error(`[restore] drill failed: ${error instanceof BackupError ? error.message : String(error)}`);
+    const message = error instanceof BackupError ? error.message : String(error);
+    console.error(`[restore] drill failed: ${message}`);
+    await record({ ok: false, dir: folder, detail: message });
     process.exit(1);
   }
 }

@@ -21,6 +21,7 @@ import { createBoss, jobBoss, setJobBoss } from "./job-boss";
 import { errorSummary, JobFailure, jobFailure, runJob, watchQueue } from "./job-errors";
 import { log } from "./log";
 import { defineOpsJobs, startOpsWorkers } from "./ops/ops-jobs";
+import { definePrecheckJob, startPrecheckWorker } from "./precheck/precheck-jobs";
 
 /**
  * Background jobs on pg-boss (schema `pgboss`, made at migrate time): every instance runs the same workers and
@@ -107,6 +108,7 @@ export async function defineJobs(boss: PgBoss) {
   await boss.schedule(QUEUES.driftScan, "* * * * *", null, { tz: "UTC" });
   await defineRotationDigest(boss, HEARTBEAT_SECONDS);
   await defineOpsJobs(boss, HEARTBEAT_SECONDS);
+  await definePrecheckJob(boss, HEARTBEAT_SECONDS);
 }
 
 /** purge: variables deleted more than 90 days ago lose their values and history (server/variables/purge.ts). */
@@ -231,6 +233,7 @@ export async function startWorkers(boss: PgBoss, options: { pollingIntervalSecon
   await startKeyRotationWorker(boss, options);
   await startRotationDigestWorker(boss, options);
   await startOpsWorkers(boss, options);
+  await startPrecheckWorker(boss, options);
   await boss.work<ScanTargetJob>(
     QUEUES.scanTarget,
     { ...options, localConcurrency: 2 },

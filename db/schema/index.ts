@@ -8,6 +8,7 @@ export * from "./invitations";
 export * from "./keys";
 export * from "./ops";
 export * from "./organizations";
+export * from "./prechecks";
 export * from "./tokens";
 export * from "./variables";
 export * from "./webhooks";

@@ -36,3 +36,8 @@ export const thresholdInput = z.object({
   ),
 });
 export type ThresholdInput = z.infer<typeof thresholdInput>;
+
+/** Running the Saturday pre-check now (an organization's dashboard, or every organization from /ops). */
+export const precheckRunInput = z.strictObject({
+  confirm: z.literal("precheck", { error: "Press Run the pre-check to run it" }),
+});

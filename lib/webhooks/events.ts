@@ -20,6 +20,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "integration.unhealthy",
   "integration.recovered",
   "credentials.rotation_due",
+  "precheck.completed",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

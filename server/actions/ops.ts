@@ -1,10 +1,17 @@
 "use server";
 
-import { alertRef, integrityCheckInput, sessionSignalInput, thresholdInput } from "@/lib/validation/ops";
+import {
+  alertRef,
+  integrityCheckInput,
+  precheckRunInput,
+  sessionSignalInput,
+  thresholdInput,
+} from "@/lib/validation/ops";
 import { opsAction } from "@/server/entry/action";
 import { acknowledgeAlert, setAlertThreshold } from "@/server/ops/alerts";
 import { cancelSession } from "@/server/ops/database";
 import { checkIntegrityNow } from "@/server/ops/integrity";
+import { operatorPrechecks } from "@/server/precheck/precheck";
 
 /** Cancels a stuck session's statement, or ends the session, with the operator's reason (operations log). */
 export const signalSessionAction = opsAction({
@@ -37,4 +44,12 @@ export const setThresholdAction = opsAction({
   input: thresholdInput,
   capability: "operator",
   run: (ctx, input) => setAlertThreshold(ctx, input),
+});
+
+/** Runs the Saturday pre-check now for every organization with wedding hours within a week; logged. */
+export const runPrechecksAction = opsAction({
+  call: "form",
+  input: precheckRunInput,
+  capability: "operator",
+  run: (ctx) => operatorPrechecks(ctx),
 });

@@ -5,11 +5,12 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createBackup } from "@/db/backup/create";
 import { BackupError } from "@/db/backup/manifest";
@@ -143,14 +144,20 @@ describe("the restore drill", () => {
     expect(await drillDatabases()).toBe(before);
   });
 
-  it("is `npm run restore -- --verify`: its report, and exit status 1 with the message for a wrong key", async () => {
+  it("is `npm run restore -- --verify`: its report, recorded in the installation's database, and exit status 1 with the message for a wrong key", async () => {
     const run = promisify(execFile);
+    // The installation the drill records in is the backup's own (its owner URL), as an operator runs it.
     const cli = (key: string) =>
       run(
         process.execPath,
         ["--import", "tsx", "scripts/restore.mts", "--verify", backup, "--into", adminUrl()],
         {
-          env: { ...process.env, RINGBEARER_MASTER_KEY: key },
+          env: {
+            ...process.env,
+            RINGBEARER_MASTER_KEY: key,
+            DATABASE_URL: source.databaseUrl,
+            DATABASE_OWNER_URL: source.ownerUrl,
+          },
         },
       );
     const ok = await cli(inject("masterKey"));
@@ -160,5 +167,20 @@ describe("the restore drill", () => {
     expect(wrong.stderr).toMatch(
       /drill failed: the master key given \(fingerprint [0-9a-f]{16}\) is not the one/,
     );
+    const owner = postgres(source.ownerUrl, { max: 1, onnotice: () => {} });
+    try {
+      const drills = await owner<
+        { ok: boolean; folder: string; backup_created_at: Date | null; detail: string | null }[]
+      >`
+        select ok, folder, backup_created_at, detail from ops_restore_drills order by finished_at`;
+      const manifest = JSON.parse(await readFile(path.join(backup, "manifest.json"), "utf8"));
+      expect(drills).toHaveLength(2);
+      expect(drills[0]).toMatchObject({ ok: true, folder: path.basename(backup), detail: null });
+      expect(drills[0].backup_created_at?.toISOString()).toBe(new Date(manifest.createdAt).toISOString());
+      expect(drills[1]).toMatchObject({ ok: false, backup_created_at: null });
+      expect(drills[1].detail).toMatch(/is not the one/);
+    } finally {
+      await owner.end();
+    }
   }, 120_000);
 });

@@ -11,6 +11,7 @@ const TABS = [
   { href: "/ops/tables", label: "Tables" },
   { href: "/ops/indexes", label: "Indexes" },
   { href: "/ops/integrity", label: "Integrity" },
+  { href: "/ops/precheck", label: "Pre-check" },
 ] as const;
 
 /**

@@ -35,6 +35,12 @@ export default async function OpsDatabasePage() {
       "Last successful backup",
       o.backups.lastOkSeconds === null ? "none recorded" : `${formatSeconds(o.backups.lastOkSeconds)} ago`,
     ],
+    [
+      "Last verified backup",
+      o.backups.lastVerifiedSeconds === null
+        ? "no restore drill recorded"
+        : `taken ${formatSeconds(o.backups.lastVerifiedSeconds)} ago`,
+    ],
   ] as const;
   return (
     <div className="max-w-6xl space-y-8">

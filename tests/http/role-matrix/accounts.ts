@@ -49,9 +49,29 @@ export const ACCOUNTS: Record<string, Case> = {
     allowed: [],
     args: async () => [null, form({ rule: "connections", threshold: "0.5" })],
   },
+  [`${A}ops.ts#runPrechecksAction`]: {
+    allowed: [],
+    args: async () => [null, form({ confirm: "precheck" })],
+  },
   [`${A}ops.ts#acknowledgeAlertAction`]: {
     allowed: [],
     args: async () => [null, form({ id: "00000000-0000-4000-8000-000000000000" })],
+  },
+
+  // The Saturday pre-check on demand (precheck:run): admins and on-call; wedding hours in three days, beyond
+  // the scheduled run's 24 hours, so the server's own job records nothing while refused callers are watched.
+  [`${A}precheck.ts#runPrecheckAction`]: {
+    allowed: ["admin", "on_call"],
+    args: async (w) => [w.org.slug, null, form({ confirm: "precheck" })],
+    around: async (w) => {
+      const [row] = await w.superSql<{ id: string }[]>`
+        insert into protection_blackouts (organization_id, starts_at, ends_at, reason)
+        values (${w.org.id}, now() + interval '3 days', now() + interval '3 days 8 hours', 'Role matrix pre-check')
+        returning id`;
+      return async () => {
+        await w.superSql`delete from protection_blackouts where id = ${row.id}`;
+      };
+    },
   },
 
   // Invitations (public pages: the token is the authority)

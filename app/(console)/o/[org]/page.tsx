@@ -4,6 +4,7 @@ import { DriftSparkline } from "@/components/dashboard/drift-sparkline";
 import { IntegrationPrecheck } from "@/components/dashboard/integration-precheck";
 import { KeyReminder } from "@/components/dashboard/key-reminder";
 import { RotationPrecheck } from "@/components/dashboard/rotation-precheck";
+import { WeddingPrecheck } from "@/components/dashboard/wedding-precheck";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -14,6 +15,7 @@ import { rotationPrecheck } from "@/db/repos/rotation-precheck";
 import { formatStamp } from "@/lib/format";
 import { can } from "@/lib/policy";
 import { dataKeyReminder } from "@/server/keys/key-reads";
+import { precheckSummary } from "@/server/precheck/precheck";
 import { memberContext, requireMember } from "@/server/session";
 
 const tone = { healthy: "green", warning: "amber", critical: "red" } as const;
@@ -28,13 +30,14 @@ export async function generateMetadata(props: PageProps<"/o/[org]">): Promise<Me
 export default async function DashboardPage(props: PageProps<"/o/[org]">) {
   const { org } = await props.params;
   const member = await requireMember(org);
-  const [envs, trend, precheck, keyReminder, due] = await withReads(member, (r) =>
+  const [envs, trend, precheck, keyReminder, due, saturday] = await withReads(member, (r) =>
     Promise.all([
       environmentHealth(r),
       driftTrend(r, member.org.timeZone),
       withContext(r, (tx) => integrationPrecheck(tx, r.organizationId, new Date())),
       withContext(r, (tx) => dataKeyReminder(tx, r)),
       withContext(r, (tx) => rotationPrecheck(tx, r.organizationId, new Date())),
+      withContext(r, (tx) => precheckSummary(tx, r)),
     ]),
   );
   return (
@@ -48,6 +51,7 @@ export default async function DashboardPage(props: PageProps<"/o/[org]">) {
           canRotate={can(member.role, "keys:manage")}
         />
       ) : null}
+      {saturday ? <WeddingPrecheck org={org} timeZone={member.org.timeZone} view={saturday} /> : null}
       {due && due.items.length > 0 ? <RotationPrecheck timeZone={member.org.timeZone} check={due} /> : null}
       {precheck ? <IntegrationPrecheck org={org} timeZone={member.org.timeZone} check={precheck} /> : null}
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
