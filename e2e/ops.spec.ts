@@ -106,6 +106,34 @@ test("an operator sees an alert for a session left idle in its transaction, ackn
   }
 });
 
+test("an alert raised while an operator watches /ops shows up without a reload", async ({ browser }) => {
+  const { page, context } = await asUser(browser, "oncall@demo.test");
+  const subject = `e2e-live-${Date.now()}`;
+  try {
+    await page.goto("/ops");
+    await expect(page.locator("html[data-live=connected]")).toHaveCount(1);
+    await page.evaluate(() => {
+      (window as unknown as { sameDocument: boolean }).sameDocument = true;
+    });
+    // As the integrity checks record one (the minute's job leaves their rules alone): the row, then the notice
+    // its recorder sends.
+    await asSuperuser(async (sql) => {
+      await sql`insert into ops_alerts (rule, subject, severity, message, raised_sent_at)
+                values ('chain_break', ${subject}, 'critical', 'The audit chain of E2E breaks at row 7.', now())`;
+      await sql`select pg_notify('ringbearer_changes', ${JSON.stringify({ org: "installation", kind: "ops_alerts", count: 1 })})`;
+    });
+    await expect(
+      page.getByRole("list", { name: "Open alerts" }).getByText("The audit chain of E2E breaks at row 7."),
+    ).toBeVisible();
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(
+      true,
+    );
+  } finally {
+    await context.close();
+    await asSuperuser((sql) => sql`delete from ops_alerts where subject = ${subject}`);
+  }
+});
+
 test("an operator runs the integrity checks and reads each organization's result", async ({ browser }) => {
   const { page, context } = await asUser(browser, "oncall@demo.test");
   await page.goto("/ops/integrity");

@@ -102,6 +102,20 @@ const schema = z.object({
     .refine((v) => v === undefined || v.trim() === "" || /^[1-9]\d{0,3}$/.test(v.trim()), {
       message: "must be a whole number of days, 1 to 9999",
     }),
+  /** Where system alerts of the operator console are sent (server/ops/alert-webhook.ts); unset: nowhere. */
+  RINGBEARER_OPS_WEBHOOK_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === "" || /^https?:\/\/[^\s?#]+(\?[^\s#]*)?$/.test(v), {
+      message: "must be an http(s):// address without a fragment",
+    }),
+  /** Its Standard Webhooks signing secret (`whsec_` and 32 bytes in base64); required with the URL. */
+  RINGBEARER_OPS_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === "" || /^whsec_[A-Za-z0-9+/]{43}=$/.test(v), {
+      message: "must be whsec_ and 32 bytes in base64",
+    }),
   /** Analytics providers' base addresses for connection tests (lib/destinations/connection.ts); the real ones by default. */
   /** Integration providers' API addresses for health checks and OAuth (server/integrations); the real ones by default. */
   RINGBEARER_STRIPE_API_URL: providerUrl,
@@ -133,13 +147,18 @@ export function masterKeyringOf(env: AppEnv) {
 /** Validates the app's configuration; the message names every variable that is missing or wrong. */
 export function parseEnv(source: Record<string, string | undefined>): AppEnv {
   const result = schema.safeParse(source);
+  const lines: string[] = [];
   if (result.success) {
     const ring = masterKeyringOf(result.data);
-    if (!ring.previous?.equals(ring.current)) return result.data;
-  }
-  const lines = result.success
-    ? ["  RINGBEARER_MASTER_KEY_PREVIOUS is the same key as RINGBEARER_MASTER_KEY: unset it"]
-    : result.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`);
+    const { RINGBEARER_OPS_WEBHOOK_URL: url, RINGBEARER_OPS_WEBHOOK_SECRET: secret } = result.data;
+    if (ring.previous?.equals(ring.current))
+      lines.push("  RINGBEARER_MASTER_KEY_PREVIOUS is the same key as RINGBEARER_MASTER_KEY: unset it");
+    if (Boolean(url) !== Boolean(secret))
+      lines.push(
+        "  RINGBEARER_OPS_WEBHOOK_URL and RINGBEARER_OPS_WEBHOOK_SECRET go together: set both or neither",
+      );
+    if (lines.length === 0) return result.data;
+  } else lines.push(...result.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`));
   throw new Error(`Ringbearer cannot start; fix its environment variables:\n${lines.join("\n")}`);
 }
 

@@ -3,8 +3,9 @@ import postgres from "postgres";
 import { log } from "./log";
 
 export type LiveEvent = {
+  /** The organization's id; `installation` for the operator console's own events (no organization's). */
   org: string;
-  kind: "values" | "audit" | "drift" | "sync" | "change_requests" | "integrations" | "keys";
+  kind: "values" | "audit" | "drift" | "sync" | "change_requests" | "integrations" | "keys" | "ops_alerts";
   count: number;
   [key: string]: unknown;
 };

@@ -24,8 +24,46 @@ export async function recordAlerts(
   const rows = await db.execute<AlertChange>(sql`
     SELECT change, rule, subject, severity, message
       FROM ops_record_alerts(${proof}, ${`{${rules.join(",")}}`}::text[], ${JSON.stringify(found)}::jsonb)`);
+  if (rows.length > 0) await notifyAlertsChanged(db, rows.length);
   return [...rows];
 }
+
+/**
+ * Tells the operator console's open pages that alerts changed (server/live.ts: `ringbearer_changes`, for no
+ * organization): they read again. Sent at commit; a count, nothing of the alerts themselves.
+ */
+export async function notifyAlertsChanged(db: Database | Tx, count: number) {
+  const event = JSON.stringify({ org: "installation", kind: "ops_alerts", count });
+  await db.execute(sql`select pg_notify('ringbearer_changes', ${event})`);
+}
+
+/**
+ * Alert changes not yet taken for the operations webhook, marked taken (migration 0050, the job runner's proof):
+ * whoever recorded them, each raising and each clearing is taken once.
+ */
+export async function takeAlertChanges(db: Database, proof: string) {
+  const rows = await db.execute<{
+    id: string;
+    raised: boolean;
+    cleared: boolean;
+    rule: string;
+    subject: string;
+    severity: "warning" | "critical";
+    message: string;
+    raised_at: string;
+    cleared_at: string | null;
+  }>(sql`SELECT * FROM ops_take_alert_changes(${proof})`);
+  return rows.flatMap((r) => {
+    const alert = { rule: r.rule, subject: r.subject, severity: r.severity, message: r.message };
+    return [
+      ...(r.raised ? [{ id: r.id, change: "raised" as const, at: r.raised_at, ...alert }] : []),
+      ...(r.cleared
+        ? [{ id: r.id, change: "cleared" as const, at: r.cleared_at ?? r.raised_at, ...alert }]
+        : []),
+    ];
+  });
+}
+export type TakenAlertChange = Awaited<ReturnType<typeof takeAlertChanges>>[number];
 
 export async function alertThresholdRows(tx: Tx | Database) {
   return tx
@@ -72,6 +110,7 @@ export async function acknowledge(tx: Tx, id: string, by: string) {
     .set({ acknowledgedAt: sql`now()`, acknowledgedBy: by })
     .where(and(eq(opsAlerts.id, id), isNull(opsAlerts.clearedAt), isNull(opsAlerts.acknowledgedAt)))
     .returning({ rule: opsAlerts.rule, subject: opsAlerts.subject });
+  if (row) await notifyAlertsChanged(tx, 1);
   return row ?? null;
 }
 

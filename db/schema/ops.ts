@@ -55,6 +55,9 @@ export const opsAlerts = pgTable(
     clearedAt: timestamp({ withTimezone: true }),
     acknowledgedAt: timestamp({ withTimezone: true }),
     acknowledgedBy: varchar({ length: 320 }),
+    /** When its raising, and its clearing, were taken for the operations webhook (migration 0050). */
+    raisedSentAt: timestamp({ withTimezone: true }),
+    clearedSentAt: timestamp({ withTimezone: true }),
   },
   (t) => [index("ops_alerts_raised").on(t.raisedAt.desc())],
 );

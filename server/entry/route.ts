@@ -4,6 +4,7 @@ import { toAppError } from "@/db/errors";
 import type { MemberDeclared } from "@/lib/declared";
 import { AppError } from "@/lib/errors";
 import { log } from "../log";
+import { checkOperator } from "../ops/operators";
 import { currentUser, type Member } from "../session";
 import { errorResponse, parseQuery } from "./input";
 import { memberOf } from "./member";
@@ -50,6 +51,20 @@ export function orgRoute<S extends z.ZodType = z.ZodType<Record<string, never>>>
       const { member } = await memberOf(user, org, def.capability);
       const query = def.query ? parseQuery(request, def.query, def.omit) : ({} as z.infer<S>);
       return def.run({ request, params, member, query });
+    });
+}
+
+/** A route of installation operators (`npm run ops:grant`), in no organization: the operator console's. */
+export function opsRoute(def: {
+  capability: "operator";
+  run: (request: Request) => Promise<Response>;
+}): Handler {
+  return (request) =>
+    answer(async () => {
+      const user = await currentUser();
+      if (!user) throw new AppError("unauthorized");
+      if (!(await checkOperator({ userId: user.id }))) throw new AppError("forbidden");
+      return def.run(request);
     });
 }
 

@@ -55,6 +55,8 @@ export const ROUTES: Record<
   },
   "/api/o/[org]/matrix": { allowed: MEMBERS, path: (w) => `/api/o/${w.org.slug}/matrix?offset=0&limit=10` },
   "/api/o/[org]/events": { allowed: MEMBERS, path: (w) => `/api/o/${w.org.slug}/events` },
+  // The operator console's alerts stream: installation operators only, and none of the callers is one.
+  "/api/ops/events": { allowed: [], path: () => "/api/ops/events" },
   "/api/o/[org]/audit/export": {
     allowed: AUDITORS,
     path: (w) => `/api/o/${w.org.slug}/audit/export?format=csv`,

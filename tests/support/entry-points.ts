@@ -10,6 +10,7 @@ import ts from "typescript";
 export const ACTION_BUILDERS = ["orgAction", "orgSteps", "userAction", "opsAction", "publicAction"] as const;
 export const ROUTE_BUILDERS = [
   "orgRoute",
+  "opsRoute",
   "publicRoute",
   "tokenRoute",
   "personRoute",

@@ -25,6 +25,29 @@ describe("configuration", () => {
     expect(attempt).not.toThrow(/not-a-key-but-secret/);
   });
 
+  it("takes the operations webhook's address and secret together, and never echoes the secret", () => {
+    const secret = `whsec_${Buffer.alloc(32, 3).toString("base64")}`;
+    expect(
+      parseEnv({
+        ...valid,
+        RINGBEARER_OPS_WEBHOOK_URL: "https://pager.example/hook",
+        RINGBEARER_OPS_WEBHOOK_SECRET: secret,
+      }),
+    ).toMatchObject({ RINGBEARER_OPS_WEBHOOK_URL: "https://pager.example/hook" });
+    expect(() => parseEnv({ ...valid, RINGBEARER_OPS_WEBHOOK_URL: "https://pager.example/hook" })).toThrow(
+      /RINGBEARER_OPS_WEBHOOK_URL and RINGBEARER_OPS_WEBHOOK_SECRET go together/,
+    );
+    const bad = () =>
+      parseEnv({
+        ...valid,
+        RINGBEARER_OPS_WEBHOOK_URL: "ftp://x",
+        RINGBEARER_OPS_WEBHOOK_SECRET: "whsec_short",
+      });
+    expect(bad).toThrow(/RINGBEARER_OPS_WEBHOOK_URL must be an http\(s\):\/\/ address/);
+    expect(bad).toThrow(/RINGBEARER_OPS_WEBHOOK_SECRET must be whsec_/);
+    expect(bad).not.toThrow(/whsec_short/);
+  });
+
   it("takes the previous master key during a rotation: a key, and not the current one", () => {
     const previous = Buffer.alloc(32, 9).toString("hex");
     expect(masterKeyringOf(parseEnv({ ...valid, RINGBEARER_MASTER_KEY_PREVIOUS: previous }))).toEqual({

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SignOutButton } from "@/components/console/sign-out-button";
+import { OpsLive } from "@/components/ops/ops-live";
 import { PageHeader } from "@/components/ui/page-header";
 import { currentOperator, currentUser } from "@/server/session";
 
@@ -56,7 +57,10 @@ export default async function OpsLayout({ children }: LayoutProps<"/ops">) {
       </header>
       <main id="main" tabIndex={-1} className="min-w-0 px-4 py-6 focus:outline-none md:px-6">
         {operator ? (
-          children
+          <>
+            <OpsLive />
+            {children}
+          </>
         ) : (
           <div className="max-w-3xl space-y-3">
             <PageHeader title="Operations" />
