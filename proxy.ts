@@ -28,7 +28,8 @@ const isConsolePath = (pathname: string) =>
   pathname === "/o" ||
   pathname.startsWith("/o/") ||
   pathname === "/ops" ||
-  pathname.startsWith("/ops/");
+  pathname.startsWith("/ops/") ||
+  pathname.startsWith("/organizations/");
 
 /** The nonce of a page's CSP (its style element needs it). */
 const nonceOf = (csp: string | undefined) => csp && /'nonce-([^']+)'/.exec(csp)?.[1];

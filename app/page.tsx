@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { organizationsFor } from "@/db/repos/memberships";
 import { checkOperator } from "@/server/ops/operators";
@@ -18,7 +19,11 @@ export default async function Home() {
       <h1 className="text-xl font-semibold">No organization yet</h1>
       <p className="mt-2 text-sm text-gray-600">
         You are signed in as {user.email}, but you are not a member of any organization. Ask an admin to
-        invite you.
+        invite you, or{" "}
+        <Link href="/organizations/new" className="text-indigo-700 underline">
+          create an organization
+        </Link>
+        .
       </p>
     </main>
   );

@@ -12,6 +12,8 @@ const env = {
   RINGBEARER_SEED_WEDDING_WINDOW: "false",
   // The specs' target receivers listen on loopback, which the outbound policy refuses unless opened.
   RINGBEARER_OUTBOUND_ALLOW: "127.0.0.1,::1,localhost",
+  // Open sign-up, so e2e/organizations.spec.ts creates accounts as a new supplier would.
+  RINGBEARER_SIGNUP: "open",
   // Stripe's API for integration health checks: the fake e2e/integrations.spec.ts starts on this fixed port.
   RINGBEARER_STRIPE_API_URL: "http://127.0.0.1:47811",
 };

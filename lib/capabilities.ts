@@ -43,6 +43,7 @@ export const CAPABILITIES = [
   "keys:read",
   "keys:manage",
   "precheck:run",
+  "organization:manage",
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -148,6 +149,8 @@ export const CAPABILITY_TABLE: Record<Capability, Record<Role, Tiers>> = {
   "keys:manage": roles("owner", "admin"),
   // The Saturday pre-check on demand; the database holds the same roles (record_wedding_precheck, 0049).
   "precheck:run": roles("owner", "admin", "lead", "on_call"),
+  // Renaming the organization and handing it to another member: its owners only.
+  "organization:manage": roles("owner"),
 };
 
 /** Whether the role has the capability in an environment of this tier (before grants and break-glass). */
@@ -184,4 +187,5 @@ export const CAPABILITY_WORDS: Record<Capability, string> = {
   "keys:read": "see the encryption keys and their rotations",
   "keys:manage": "rotate and revoke encryption keys",
   "precheck:run": "run the pre-check before wedding hours",
+  "organization:manage": "rename the organization and hand it to another owner",
 };

@@ -78,3 +78,6 @@ export function duration(from: Date, to: Date): string {
   if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h`;
   return `${Math.round(minutes / 1440)} d`;
 }
+
+/** The browser's own time zone (client components only): a default the user may change. */
+export const browserTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -102,6 +102,8 @@ const schema = z.object({
     .refine((v) => v === undefined || v.trim() === "" || /^[1-9]\d{0,3}$/.test(v.trim()), {
       message: "must be a whole number of days, 1 to 9999",
     }),
+  /** Who may create an account: `invite` (the default: by invitation only) or `open` (lib/organizations.ts). */
+  RINGBEARER_SIGNUP: z.enum(["open", "invite"], { error: "must be open or invite" }).optional(),
   /** Where system alerts of the operator console are sent (server/ops/alert-webhook.ts); unset: nowhere. */
   RINGBEARER_OPS_WEBHOOK_URL: z
     .string()

@@ -4,11 +4,32 @@ import { memberships, organizations, users } from "@/db/schema";
 
 /** An organization's row and its memberships, inside the caller's transaction (RLS applies). */
 
-export async function insertOrganization(
+/**
+ * Inserts the organization under the first of `slugs` no other organization has (the caller cannot see the
+ * others: the unique index answers); the slug it got, or null when every one was taken.
+ */
+export async function insertOrganizationUnderFreeSlug(
   tx: Tx,
-  values: { id: string; slug: string; name: string; timeZone: string },
-) {
-  await tx.insert(organizations).values(values);
+  values: { id: string; name: string; timeZone: string },
+  slugs: string[],
+): Promise<string | null> {
+  for (const slug of slugs) {
+    const added = await tx
+      .insert(organizations)
+      .values({ ...values, slug })
+      .onConflictDoNothing({ target: organizations.slug });
+    if (added.count !== 0) return slug;
+  }
+  return null;
+}
+
+export async function updateOrganizationName(tx: Tx, organizationId: string, name: string) {
+  const [row] = await tx
+    .update(organizations)
+    .set({ name, updatedAt: sql`now()` })
+    .where(eq(organizations.id, organizationId))
+    .returning({ id: organizations.id });
+  return row !== undefined;
 }
 
 /** The organization's time zone row, or null when the caller cannot see the organization. */

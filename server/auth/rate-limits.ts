@@ -18,6 +18,13 @@ export const inviteLimit = (ip: string | undefined): Limit => ({
   windowMinutes: 15,
 });
 
+/** Open sign-up: accounts created (or tried) per address. */
+export const signupLimit = (ip: string | undefined): Limit => ({
+  key: `signup:${ip ?? "unknown"}`,
+  max: 10,
+  windowMinutes: 60,
+});
+
 const limiterOf = (database: Database, limit: Limit) =>
   limiterFor(database, limit.max, limit.windowMinutes * 60, `${limit.windowMinutes}m`);
 

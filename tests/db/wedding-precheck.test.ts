@@ -34,7 +34,10 @@ let other: TestOrg;
 const su = rawSql("super");
 const SECRET = "sk_live_51Hprecheckvalue000";
 
-/** Behind the app's back (superuser, triggers off). */
+/**
+ * Behind the app's back (superuser, triggers off): rows the app would make only through approvals, kept
+ * consistent (every foreign key holds), since a later file backs this database up and restores it.
+ */
 const planted = (fn: (t: typeof su) => Promise<unknown>) =>
   su.begin(async (t) => {
     await t`set local session_replication_role = replica`;
@@ -121,8 +124,9 @@ beforeAll(async () => {
       { id: string }[]
     >`insert into sync_targets (organization_id, environment_id, name,
               kind, location, secret_sealed, encryption_key_id, scan_interval_minutes, created_by)
-              values (${f.org.id}, ${f.org.env.production}, 'web', 'http', 'https://x.example', 'x', 'k', 15,
-                      ${f.org.owner.userId})
+              select ${f.org.id}, ${f.org.env.production}, 'web', 'http', 'https://x.example', 'x', k.key_id, 15,
+                     ${f.org.owner.userId}
+                from encryption_keys k where k.organization_id = ${f.org.id} and k.key_type = 'data' limit 1
               returning id`;
     await t`insert into deployment_syncs (organization_id, environment_id, target_id, sync_type, sync_status,
               started_by, completed_at) values (${f.org.id}, ${f.org.env.production}, ${target.id}, 'manual', 'failed',

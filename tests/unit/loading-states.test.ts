@@ -12,6 +12,8 @@ const APP = path.resolve(__dirname, "../../app");
 const WITHOUT_SKELETON: Record<string, string> = {
   "page.tsx": "the home page only redirects to the user's organization or to sign in",
   "(auth)/login/page.tsx": "sign-in redirects a signed-in visitor; the form needs no data",
+  "(auth)/signup/page.tsx": "sign-up redirects a signed-in visitor; the form needs no data",
+  "organizations/new/page.tsx": "redirects a visitor who is not signed in; the form needs no data",
   "cli-login/page.tsx":
     "ringbearer login's address only redirects to the approval page of the user's organization",
 };

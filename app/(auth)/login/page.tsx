@@ -1,7 +1,9 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { CredentialsLogin } from "@/components/auth/credentials-login";
 import { LoginCard } from "@/components/auth/login-card";
 import { AppError } from "@/lib/errors";
+import { signupMode } from "@/lib/organizations";
 import { safeCallbackPath } from "@/lib/safe-callback";
 import { currentUser } from "@/server/session";
 
@@ -29,6 +31,14 @@ export default async function LoginPage(props: PageProps<"/login">) {
           </p>
         )}
         <CredentialsLogin callbackUrl={callbackUrl} />
+        {signupMode() === "open" ? (
+          <p className="mt-4 text-sm text-gray-700">
+            New here?{" "}
+            <Link href="/signup" className="text-indigo-700 underline">
+              Create an account
+            </Link>
+          </p>
+        ) : null}
       </LoginCard>
     </main>
   );

@@ -74,6 +74,37 @@ export const ACCOUNTS: Record<string, Case> = {
     },
   },
 
+  // Organizations self-service. Sign-up is closed on the test server (invitation-only, the default): refused
+  // to everyone, and a signed-in caller is told to sign out first. Anyone signed in may add an organization
+  // they own; renaming and handing one on are the owner's, and no caller is one.
+  [`${A}organizations.ts#signUpAction`]: {
+    allowed: [],
+    outcome: Object.fromEntries(SIGNED_IN.map((c) => [c, "code:validation"])),
+    args: async () => [
+      null,
+      form({
+        email: "matrix-signup@test.example",
+        name: "Matrix",
+        password: "a long password 1",
+        confirm: "a long password 1",
+        organization: "Matrix Florists",
+        timeZone: "UTC",
+      }),
+    ],
+  },
+  [`${A}organizations.ts#createOrganizationAction`]: {
+    allowed: SIGNED_IN,
+    args: async () => [null, form({ organization: "Matrix Side Business", timeZone: "UTC" })],
+  },
+  [`${A}organizations.ts#renameOrganizationAction`]: {
+    allowed: [],
+    args: async (w) => [w.org.slug, null, form({ name: "Renamed by the matrix" })],
+  },
+  [`${A}organizations.ts#transferOwnershipAction`]: {
+    allowed: [],
+    args: async (w) => [w.org.slug, null, form({ userId: w.org.owner.userId, confirm: "transfer" })],
+  },
+
   // Invitations (public pages: the token is the authority)
   [`${A}invitations.ts#joinInvitationAction`]: {
     // The invitation names someone else: every signed-in caller is refused; signed out, sign in first.

@@ -6,10 +6,12 @@ import { LockClock } from "@/components/console/lock-clock";
 import { SignOutButton } from "@/components/console/sign-out-button";
 import { WeddingBanner } from "@/components/console/wedding-banner";
 import { EmergencyBanner } from "@/components/emergency/emergency-banner";
+import { OrgSwitcher } from "@/components/organizations/org-switcher";
 import { withReads } from "@/db/context";
 import { decidableRequestCount } from "@/db/repos/change-requests";
 import { openDriftCount } from "@/db/repos/drift";
 import { openEmergencyReviewCount } from "@/db/repos/emergency";
+import { organizationsFor } from "@/db/repos/memberships";
 import { lockStatus } from "@/db/repos/protection";
 import { canApprove } from "@/lib/approvals";
 import { formatInZone } from "@/lib/format";
@@ -28,13 +30,14 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
   const { org } = await props.params;
   const member = await requireMember(org);
   const reviewer = canApprove(member.role);
-  const [lock, reviews, requests, drift, operator] = await withReads(member, (r) =>
+  const [lock, reviews, requests, drift, operator, orgs] = await withReads(member, (r) =>
     Promise.all([
       lockStatus(r),
       reviewer ? openEmergencyReviewCount(r) : Promise.resolve(0),
       reviewer ? decidableRequestCount(r) : Promise.resolve(0),
       openDriftCount(r),
       checkOperator(r),
+      organizationsFor(r.userId),
     ]),
   );
   // The lock's end or the next lock's start, whichever comes first: the page refreshes itself then.
@@ -48,6 +51,7 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
       drift={drift}
       userSlot={
         <div className="flex flex-wrap items-center justify-end gap-x-3 gap-y-1 text-sm">
+          <OrgSwitcher current={org} orgs={orgs} />
           <span className="min-w-0 break-words">
             <span className="font-medium">{member.user.name}</span>{" "}
             <span className="text-gray-500">

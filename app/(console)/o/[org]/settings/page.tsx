@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { RenameOrganizationForm, TransferOwnershipForm } from "@/components/organizations/organization-forms";
 import {
   AddBlackoutForm,
   AddWindowForm,
@@ -7,6 +8,7 @@ import {
 } from "@/components/settings/protection-forms";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { listMembers } from "@/db/repos/access";
 import { protectionSettings } from "@/db/repos/protection";
 import { describeWindow, formatInZone } from "@/lib/format";
 import { can } from "@/lib/policy";
@@ -19,6 +21,8 @@ export default async function SettingsPage(props: PageProps<"/o/[org]/settings">
   const member = await requireMember(org);
   const settings = await protectionSettings(member);
   const manage = can(member.role, "settings:manage");
+  const owner = can(member.role, "organization:manage");
+  const others = owner ? (await listMembers(member)).filter((m) => m.userId !== member.userId) : [];
   const zones = ["UTC", ...Intl.supportedValuesOf("timeZone")];
   return (
     <div className="max-w-4xl space-y-8">
@@ -36,6 +40,23 @@ export default async function SettingsPage(props: PageProps<"/o/[org]/settings">
           </Link>{" "}
           — versions, rotation and its progress.
         </p>
+      ) : null}
+      {owner ? (
+        <Card>
+          <section aria-labelledby="org-heading" className="space-y-4 p-4">
+            <h2 id="org-heading" className="text-lg font-semibold">
+              Organization
+            </h2>
+            <p className="text-sm text-gray-700">
+              Its address stays <span className="font-mono">/o/{org}</span> whatever its name.
+            </p>
+            <RenameOrganizationForm org={org} name={member.org.name} />
+            <TransferOwnershipForm
+              org={org}
+              members={others.map((m) => ({ userId: m.userId, label: `${m.name} (${m.email}) · ${m.role}` }))}
+            />
+          </section>
+        </Card>
       ) : null}
       <Card>
         <div className="space-y-4 p-4">

@@ -1,0 +1,104 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible } from "./axe";
+import { asUser } from "./support";
+
+/**
+ * A new supplier signs up (the e2e server has open sign-up): an account and their own organization, signed in
+ * and on its dashboard; they add a second organization from the header's menu, switch between the two, and
+ * rename one from Settings. Unique names per run (the test runs at desktop and phone size).
+ */
+test("a new supplier signs up, adds a second organization, switches between them and renames one @phone", async ({
+  browser,
+}) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+  const email = `founder-${run}@test.example`;
+  try {
+    await page.goto("/login");
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await expect(page.getByRole("heading", { name: "Create an account" })).toBeVisible();
+    await expectAccessible(page, "/signup");
+    const form = page.getByRole("form", { name: "Create an account" });
+    await form.getByLabel("Email").fill(email);
+    await form.getByLabel("Your name").fill("Fern Founder");
+    // Refused field by field, and nothing typed is lost.
+    await form.getByLabel("Password", { exact: true }).fill("short");
+    await form.getByLabel("Confirm password").fill("short");
+    await form.getByLabel("Organization").fill(`Fern Floristry ${run}`);
+    await form.getByRole("button", { name: "Create account" }).click();
+    await expect(form.getByText("At least 12 characters")).toBeVisible();
+    await expect(form.getByLabel("Organization")).toHaveValue(`Fern Floristry ${run}`);
+    await form.getByLabel("Password", { exact: true }).fill("a long password 1");
+    await form.getByLabel("Confirm password").fill("a long password 1");
+    await form.getByRole("button", { name: "Create account" }).click();
+    await expect(page).toHaveURL(new RegExp(`/o/fern-floristry-${run}`));
+    await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+    await expect(page.getByText(`Fern Floristry ${run}: health of each environment.`)).toBeVisible();
+
+    // A second organization from the header's menu; the new one is current.
+    await page.locator("summary", { hasText: "Organizations" }).click();
+    await page
+      .getByRole("navigation", { name: "Organizations" })
+      .getByRole("link", { name: "New organization" })
+      .click();
+    await page
+      .getByRole("form", { name: "New organization" })
+      .getByLabel("Organization")
+      .fill(`Fern Events ${run}`);
+    await page.getByRole("button", { name: "Create organization" }).click();
+    await expect(page).toHaveURL(new RegExp(`/o/fern-events-${run}`));
+    await expect(page.getByText(`Fern Events ${run}: health of each environment.`)).toBeVisible();
+
+    // Back to the first from the menu.
+    await page.locator("summary", { hasText: "Organizations" }).click();
+    const menu = page.getByRole("navigation", { name: "Organizations" });
+    await expect(menu.getByRole("link", { name: `Fern Events ${run}` })).toHaveAttribute(
+      "aria-current",
+      "page",
+    );
+    await menu.getByRole("link", { name: `Fern Floristry ${run}` }).click();
+    await expect(page).toHaveURL(new RegExp(`/o/fern-floristry-${run}$`));
+
+    // The owner renames it; the URL stays.
+    await page.goto(`/o/fern-floristry-${run}/settings`);
+    const rename = page.getByRole("form", { name: "Rename the organization" });
+    await rename.getByLabel("Name").fill(`Fern & Moss ${run}`);
+    await rename.getByRole("button", { name: "Rename" }).click();
+    await expect(rename.getByText("Renamed.")).toBeVisible();
+    await page.goto(`/o/fern-floristry-${run}`);
+    await expect(page.getByText(`Fern & Moss ${run}: health of each environment.`)).toBeVisible();
+    await expectAccessible(page, "/o/[org]/settings");
+  } finally {
+    await context.close();
+  }
+});
+
+test("sign-up refuses an email that has an account and says to sign in", async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto("/signup");
+    const form = page.getByRole("form", { name: "Create an account" });
+    await form.getByLabel("Email").fill("admin@demo.test");
+    await form.getByLabel("Your name").fill("Someone");
+    await form.getByLabel("Password", { exact: true }).fill("a long password 1");
+    await form.getByLabel("Confirm password").fill("a long password 1");
+    await form.getByLabel("Organization").fill("Squatter Ltd");
+    await form.getByRole("button", { name: "Create account" }).click();
+    await expect(form.getByText(/An account with this email exists: sign in/)).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
+
+test("a member of the demo organization sees the organization menu with a way to add one", async ({
+  browser,
+}) => {
+  const { page, context } = await asUser(browser, "viewer@demo.test");
+  await page.locator("summary", { hasText: "Organizations" }).click();
+  await expect(
+    page.getByRole("navigation", { name: "Organizations" }).getByRole("link", { name: "New organization" }),
+  ).toBeVisible();
+  await context.close();
+});

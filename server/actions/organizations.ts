@@ -1,0 +1,55 @@
+"use server";
+
+import { getDb } from "@/db/client";
+import { AppError } from "@/lib/errors";
+import { organizationInput, renameInput, signUpInput, transferInput } from "@/lib/validation/organizations";
+import { reserve, signupLimit } from "@/server/auth/rate-limits";
+import { orgAction, publicAction, userAction } from "@/server/entry/action";
+import {
+  createOwnOrganization,
+  renameOrganization,
+  signUp,
+  transferOwnership,
+} from "@/server/organizations/self-service";
+import { currentUser, requestInfo } from "@/server/session";
+
+/** Open sign-up: an account and the organization it owns; the form signs the new account in after. */
+export const signUpAction = publicAction({
+  call: "form",
+  input: signUpInput,
+  capability: "public",
+  run: async (input) => {
+    if (await currentUser())
+      throw new AppError("validation", { form: ["Sign out first to create an account."] });
+    const info = await requestInfo();
+    const slot = await reserve(getDb(), signupLimit(info.ip));
+    if (!slot.ok) throw new AppError("rate_limited");
+    return signUp(getDb(), info, input);
+  },
+});
+
+/** A signed-in user adds an organization they own (the header's organization menu). */
+export const createOrganizationAction = userAction({
+  call: "form",
+  input: organizationInput,
+  capability: "signed-in",
+  run: (ctx, input) => createOwnOrganization(getDb(), ctx, input),
+});
+
+/** The owner renames the organization. */
+export const renameOrganizationAction = orgAction({
+  call: "form",
+  input: renameInput,
+  capability: "organization:manage",
+  revalidate: "/settings",
+  run: (tx, ctx, input) => renameOrganization(tx, ctx, input),
+});
+
+/** The owner hands the organization to another member (after signing in again recently). */
+export const transferOwnershipAction = orgAction({
+  call: "form",
+  input: transferInput,
+  capability: "organization:manage",
+  revalidate: "/settings",
+  run: (tx, ctx, input) => transferOwnership(tx, ctx, input),
+});
