@@ -5,7 +5,7 @@ import type { MemberDeclared } from "@/lib/declared";
 import { AppError } from "@/lib/errors";
 import { log } from "../log";
 import { checkOperator } from "../ops/operators";
-import { currentUser, type Member } from "../session";
+import { type CurrentUser, currentUser, type Member } from "../session";
 import { errorResponse, parseQuery } from "./input";
 import { memberOf } from "./member";
 
@@ -51,6 +51,19 @@ export function orgRoute<S extends z.ZodType = z.ZodType<Record<string, never>>>
       const { member } = await memberOf(user, org, def.capability);
       const query = def.query ? parseQuery(request, def.query, def.omit) : ({} as z.infer<S>);
       return def.run({ request, params, member, query });
+    });
+}
+
+/** A route of the signed-in person about themselves, in no organization (their own data). */
+export function userRoute(def: {
+  capability: "signed-in";
+  run: (request: Request, user: CurrentUser) => Promise<Response>;
+}): Handler {
+  return (request) =>
+    answer(async () => {
+      const user = await currentUser();
+      if (!user) throw new AppError("unauthorized");
+      return def.run(request, user);
     });
 }
 

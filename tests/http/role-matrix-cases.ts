@@ -57,6 +57,8 @@ export const ROUTES: Record<
   "/api/o/[org]/events": { allowed: MEMBERS, path: (w) => `/api/o/${w.org.slug}/events` },
   // The operator console's alerts stream: installation operators only, and none of the callers is one.
   "/api/ops/events": { allowed: [], path: () => "/api/ops/events" },
+  // One's own data: anyone signed in, a member of another organization included.
+  "/api/account/export": { allowed: SIGNED_IN, path: () => "/api/account/export" },
   "/api/o/[org]/audit/export": {
     allowed: AUDITORS,
     path: (w) => `/api/o/${w.org.slug}/audit/export?format=csv`,

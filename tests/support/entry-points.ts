@@ -11,6 +11,7 @@ export const ACTION_BUILDERS = ["orgAction", "orgSteps", "userAction", "opsActio
 export const ROUTE_BUILDERS = [
   "orgRoute",
   "opsRoute",
+  "userRoute",
   "publicRoute",
   "tokenRoute",
   "personRoute",

@@ -55,6 +55,20 @@ export default async function AccountPage(props: PageProps<"/o/[org]/account">) 
           )}
         </section>
       </Card>
+      <Card>
+        <section className="space-y-2 p-4" aria-labelledby="data-title">
+          <h2 id="data-title" className="text-lg font-semibold">
+            Your data
+          </h2>
+          <p className="text-sm text-gray-700">
+            Your profile, sessions, memberships and what the audit trail records of your actions, in every
+            organization you belong to, as JSON. Never a secret value.
+          </p>
+          <a href="/api/account/export" className="text-sm font-medium text-indigo-700 underline" download>
+            Download my data
+          </a>
+        </section>
+      </Card>
       <section className="space-y-4" aria-labelledby="sessions-title">
         <div className="flex flex-wrap items-center justify-between gap-4">
           <h2 id="sessions-title" className="text-lg font-semibold">
