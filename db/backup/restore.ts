@@ -9,6 +9,7 @@ import { keyFingerprint } from "@/lib/crypto";
 import { journal, migrate } from "../migrate";
 import { copiedTables, quoteIdent, STABLE_OUTPUT } from "./catalog";
 import { copyDigest } from "./digest";
+import { loadTable } from "./load-table";
 import { BackupError, MANIFEST_FILE, type Manifest, manifestSchema, wrongMasterKey } from "./manifest";
 import { verifyAuditChains, verifyDecryption, verifyTables } from "./verify";
 
@@ -120,45 +121,58 @@ export async function restoreBackup(opts: RestoreOptions) {
   try {
     await assertEmpty(sql, manifest);
     await migrate(opts.ownerUrl, opts.appRole, { only: new Set(manifest.migrations) });
-    const result = await sql.begin(async (tx) => {
-      await tx.unsafe(STABLE_OUTPUT);
-      const catalog = new Map((await copiedTables(tx)).map((t) => [t.name, t]));
-      const missing = manifest.tables.filter((t) => !catalog.has(t.name)).map((t) => t.name);
-      if (missing.length > 0) throw new BackupError(`the schema has no table ${missing.join(", ")}`);
-      const forced = new Set(
-        (
-          await tx<{ name: string }[]>`select c.relname as name from pg_class c
+    let refusal: BackupError | undefined;
+    const result = await sql
+      .begin(async (tx) => {
+        await tx.unsafe(STABLE_OUTPUT);
+        const catalog = new Map((await copiedTables(tx)).map((t) => [t.name, t]));
+        const missing = manifest.tables.filter((t) => !catalog.has(t.name)).map((t) => t.name);
+        if (missing.length > 0) throw new BackupError(`the schema has no table ${missing.join(", ")}`);
+        const forced = new Set(
+          (
+            await tx<{ name: string }[]>`select c.relname as name from pg_class c
             join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relforcerowsecurity`
-        ).map((r) => r.name),
-      );
-      for (const t of manifest.tables) {
-        await tx.unsafe(`alter table ${quoteIdent(t.name)} disable trigger user`);
-        if (forced.has(t.name))
-          await tx.unsafe(`alter table ${quoteIdent(t.name)} no force row level security`);
-      }
-      // Rows the migrations themselves wrote (lookup rows, the password pepper, the job runner's key) are
-      // replaced by the backup's: it is the source of truth.
-      for (const t of [...manifest.tables].reverse()) await tx.unsafe(`delete from ${quoteIdent(t.name)}`);
-      for (const t of manifest.tables) {
-        const into = await tx
-          .unsafe(`copy ${quoteIdent(t.name)} (${t.columns.map(quoteIdent).join(", ")}) from stdin`)
-          .writable();
-        await pipeline(createReadStream(path.join(dir, t.file)), createGunzip(), into);
-        log(`${t.name}: ${t.rows} rows loaded`);
-      }
-      for (const s of manifest.sequences) {
-        if (s.value === null) await tx`select setval(${`public.${quoteIdent(s.name)}`}::regclass, 1, false)`;
-        else await tx`select setval(${`public.${quoteIdent(s.name)}`}::regclass, ${s.value}::bigint, true)`;
-      }
-      await verifyTables(tx, manifest.tables, new Map([...catalog.values()].map((t) => [t.name, t.orderBy])));
-      const chains = await verifyAuditChains(tx, manifest.auditChains);
-      const decrypted = { ...(await verifyDecryption(tx, opts.masterKey)), ...chains };
-      for (const t of manifest.tables) {
-        await tx.unsafe(`alter table ${quoteIdent(t.name)} enable trigger user`);
-        if (forced.has(t.name)) await tx.unsafe(`alter table ${quoteIdent(t.name)} force row level security`);
-      }
-      return decrypted;
-    });
+          ).map((r) => r.name),
+        );
+        for (const t of manifest.tables) {
+          await tx.unsafe(`alter table ${quoteIdent(t.name)} disable trigger user`);
+          if (forced.has(t.name))
+            await tx.unsafe(`alter table ${quoteIdent(t.name)} no force row level security`);
+        }
+        // Rows the migrations themselves wrote (lookup rows, the password pepper, the job runner's key) are
+        // replaced by the backup's: it is the source of truth.
+        for (const t of [...manifest.tables].reverse()) await tx.unsafe(`delete from ${quoteIdent(t.name)}`);
+        for (const t of manifest.tables) {
+          await loadTable(tx, opts.ownerUrl, { ...t, file: path.join(dir, t.file) }).catch((e: unknown) => {
+            // The backend was ended to stop a COPY the server refused: the rollback fails on the closed
+            // connection, and that is what sql.begin reports; the refusal is the reason.
+            if (e instanceof BackupError) refusal = e;
+            throw e;
+          });
+          log(`${t.name}: ${t.rows} rows loaded`);
+        }
+        for (const s of manifest.sequences) {
+          if (s.value === null)
+            await tx`select setval(${`public.${quoteIdent(s.name)}`}::regclass, 1, false)`;
+          else await tx`select setval(${`public.${quoteIdent(s.name)}`}::regclass, ${s.value}::bigint, true)`;
+        }
+        await verifyTables(
+          tx,
+          manifest.tables,
+          new Map([...catalog.values()].map((t) => [t.name, t.orderBy])),
+        );
+        const chains = await verifyAuditChains(tx, manifest.auditChains);
+        const decrypted = { ...(await verifyDecryption(tx, opts.masterKey)), ...chains };
+        for (const t of manifest.tables) {
+          await tx.unsafe(`alter table ${quoteIdent(t.name)} enable trigger user`);
+          if (forced.has(t.name))
+            await tx.unsafe(`alter table ${quoteIdent(t.name)} force row level security`);
+        }
+        return decrypted;
+      })
+      .catch((e: unknown) => {
+        throw refusal ?? e;
+      });
     log(
       `Verified: row counts and checksums of ${manifest.tables.length} tables, ${result.chains} audit chains ` +
         `as at backup time (${result.broken} already broken then), ` +

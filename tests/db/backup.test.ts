@@ -131,6 +131,32 @@ describe("backup and restore", () => {
     expect(await targetRows()).toEqual({ users: 0, values: 0 });
   });
 
+  it("refuses a backup with a row its foreign keys refuse, naming the table, and restores nothing", async () => {
+    // Planted behind the app's back (triggers and foreign keys off), backed up, then taken out again.
+    const su = rawSql("super");
+    const broken = path.join(work, "broken");
+    try {
+      await su.begin(async (t) => {
+        await t`set local session_replication_role = replica`;
+        await t`insert into sync_targets (organization_id, environment_id, name, kind, location, secret_sealed,
+                   encryption_key_id, scan_interval_minutes, created_by)
+                 values (${fixture.org.id}, ${fixture.org.env.staging}, 'orphan', 'http', 'https://x.example', 'x',
+                   'no-such-key', 15, ${fixture.org.owner.userId})`;
+      });
+      await createBackup({ ownerUrl: inject("ownerUrl"), dir: broken });
+    } finally {
+      await su.begin(async (t) => {
+        await t`set local session_replication_role = replica`;
+        await t`delete from sync_targets where encryption_key_id = 'no-such-key'`;
+      });
+      await su.end();
+    }
+    const refused = await restore(broken).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BackupError);
+    expect(String(refused)).toMatch(/refused a row of sync_targets .*nothing was restored/);
+    expect(await targetRows()).toEqual({ users: 0, values: 0 });
+  }, 120_000);
+
   it("restores into an empty database: same rows, audit chains as they were, values decrypt, RLS forced", async () => {
     const result = await restore(backupDir);
     expect(result.values).toBeGreaterThan(0);
