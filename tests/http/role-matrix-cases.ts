@@ -59,6 +59,8 @@ export const ROUTES: Record<
   "/api/ops/events": { allowed: [], path: () => "/api/ops/events" },
   // One's own data: anyone signed in, a member of another organization included.
   "/api/account/export": { allowed: SIGNED_IN, path: () => "/api/account/export" },
+  // The organization's configuration: settings:manage (owners and admins).
+  "/api/o/[org]/export": { allowed: ADMIN, path: (w) => `/api/o/${w.org.slug}/export` },
   "/api/o/[org]/audit/export": {
     allowed: AUDITORS,
     path: (w) => `/api/o/${w.org.slug}/audit/export?format=csv`,

@@ -58,6 +58,27 @@ export default async function SettingsPage(props: PageProps<"/o/[org]/settings">
           </section>
         </Card>
       ) : null}
+      {manage ? (
+        <Card>
+          <section aria-labelledby="export-heading" className="space-y-2 p-4">
+            <h2 id="export-heading" className="text-lg font-semibold">
+              Export
+            </h2>
+            <p className="text-sm text-gray-700">
+              What the organization is and how it is set up — environments, variables' definitions, members,
+              wedding hours, deployment targets and webhook endpoints — as JSON. Never a value or a secret.
+              The audit trail has its own export on the Audit page.
+            </p>
+            <a
+              href={`/api/o/${org}/export`}
+              download
+              className="text-sm font-medium text-indigo-700 underline"
+            >
+              Download the configuration
+            </a>
+          </section>
+        </Card>
+      ) : null}
       <Card>
         <div className="space-y-4 p-4">
           <h2 className="text-lg font-semibold">Time zone</h2>
