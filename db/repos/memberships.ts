@@ -37,12 +37,15 @@ export async function membershipRole(tx: Tx, userId: string, organizationId: str
 }
 
 export async function organizationsFor(userId: string) {
-  return withContext({ userId }, (tx) =>
-    tx
-      .select({ slug: organizations.slug, name: organizations.name, role: memberships.role })
-      .from(memberships)
-      .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
-      .where(eq(memberships.userId, userId))
-      .orderBy(asc(organizations.name)),
-  );
+  return withContext({ userId }, (tx) => organizationsIn(tx, userId));
+}
+
+/** The same in the caller's transaction (a page's shared reads): their own memberships are visible anywhere. */
+export async function organizationsIn(tx: Tx, userId: string) {
+  return tx
+    .select({ slug: organizations.slug, name: organizations.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(organizations.name));
 }

@@ -3,7 +3,7 @@
 import { getDb } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import { organizationInput, renameInput, signUpInput, transferInput } from "@/lib/validation/organizations";
-import { reserve, signupLimit } from "@/server/auth/rate-limits";
+import { newOrganizationLimit, reserve, signupLimit } from "@/server/auth/rate-limits";
 import { orgAction, publicAction, userAction } from "@/server/entry/action";
 import {
   createOwnOrganization,
@@ -33,7 +33,11 @@ export const createOrganizationAction = userAction({
   call: "form",
   input: organizationInput,
   capability: "signed-in",
-  run: (ctx, input) => createOwnOrganization(getDb(), ctx, input),
+  run: async (ctx, input) => {
+    const slot = await reserve(getDb(), newOrganizationLimit(ctx.userId));
+    if (!slot.ok) throw new AppError("rate_limited");
+    return createOwnOrganization(getDb(), ctx, input);
+  },
 });
 
 /** The owner renames the organization. */

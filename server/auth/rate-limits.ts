@@ -25,6 +25,13 @@ export const signupLimit = (ip: string | undefined): Limit => ({
   windowMinutes: 60,
 });
 
+/** Organizations a signed-in person adds: at most 10 an hour (each one has its own keys and environments). */
+export const newOrganizationLimit = (userId: string): Limit => ({
+  key: `new-organization:${userId}`,
+  max: 10,
+  windowMinutes: 60,
+});
+
 const limiterOf = (database: Database, limit: Limit) =>
   limiterFor(database, limit.max, limit.windowMinutes * 60, `${limit.windowMinutes}m`);
 

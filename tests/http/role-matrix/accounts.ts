@@ -79,7 +79,10 @@ export const ACCOUNTS: Record<string, Case> = {
   // they own; renaming and handing one on are the owner's, and no caller is one.
   [`${A}organizations.ts#signUpAction`]: {
     allowed: [],
-    outcome: Object.fromEntries(SIGNED_IN.map((c) => [c, "code:validation"])),
+    outcome: {
+      ...Object.fromEntries(SIGNED_IN.map((c) => [c, "code:validation"])),
+      anonymous: "code:forbidden",
+    },
     args: async () => [
       null,
       form({

@@ -7,11 +7,11 @@ import { SignOutButton } from "@/components/console/sign-out-button";
 import { WeddingBanner } from "@/components/console/wedding-banner";
 import { EmergencyBanner } from "@/components/emergency/emergency-banner";
 import { OrgSwitcher } from "@/components/organizations/org-switcher";
-import { withReads } from "@/db/context";
+import { withContext, withReads } from "@/db/context";
 import { decidableRequestCount } from "@/db/repos/change-requests";
 import { openDriftCount } from "@/db/repos/drift";
 import { openEmergencyReviewCount } from "@/db/repos/emergency";
-import { organizationsFor } from "@/db/repos/memberships";
+import { organizationsIn } from "@/db/repos/memberships";
 import { lockStatus } from "@/db/repos/protection";
 import { canApprove } from "@/lib/approvals";
 import { formatInZone } from "@/lib/format";
@@ -37,7 +37,7 @@ export default async function ConsoleLayout(props: LayoutProps<"/o/[org]">) {
       reviewer ? decidableRequestCount(r) : Promise.resolve(0),
       openDriftCount(r),
       checkOperator(r),
-      organizationsFor(r.userId),
+      withContext(r, (tx) => organizationsIn(tx, r.userId)),
     ]),
   );
   // The lock's end or the next lock's start, whichever comes first: the page refreshes itself then.
