@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/roles";
 import { noteDatabaseOutcome } from "./availability";
 import { type Database, getDb, type Tx } from "./client";
-import { isDatabaseUnavailable } from "./errors";
+import { databaseErrorCode, isDatabaseUnavailable } from "./errors";
 
 /** Who is asking, for RLS (set per transaction) and for the audit rows written in it. */
 export type RequestContext = {
@@ -92,13 +93,20 @@ export async function withReads<C extends RequestContext, T>(
 }
 
 export async function setContext(tx: Tx, ctx: RequestContext) {
-  await tx.execute(sql`select
+  await tx
+    .execute(sql`select
     set_config('app.user_id', ${ctx.userId}, true),
     set_config('app.organization_id', ${ctx.organizationId ?? ""}, true),
     set_config('app.session_id', ${ctx.sessionId ?? ""}, true),
     set_config('app.ip', ${ctx.ip ?? ""}, true),
     set_config('app.user_agent', ${ctx.userAgent ?? ""}, true),
-    set_config('app.emergency_session_id', ${ctx.emergencySessionId ?? ""}, true)`);
+    set_config('app.emergency_session_id', ${ctx.emergencySessionId ?? ""}, true),
+    app_org_gate(nullif(${ctx.organizationId ?? ""}, '')::uuid)`)
+    .catch((error: unknown) => {
+      // The organization was deleted (migration 0051): it no longer exists for anyone.
+      if (databaseErrorCode(error) === "RBO01") throw new AppError("not_found");
+      throw error;
+    });
 }
 
 /**

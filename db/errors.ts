@@ -78,6 +78,9 @@ export function toAppError(error: unknown): unknown {
       return new AppError("forbidden");
     case "RBR01":
       return new AppError("approval_required");
+    // The organization was deleted (migration 0051): nothing of it exists for anyone any more.
+    case "RBO01":
+      return new AppError("not_found");
   }
   if (isDatabaseUnavailable(error)) return new AppError("unavailable:database");
   // The last line behind input validation: data the database refused as data (class 22: a string too long,

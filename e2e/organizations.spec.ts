@@ -7,7 +7,7 @@ import { asUser } from "./support";
  * and on its dashboard; they add a second organization from the header's menu, switch between the two, and
  * rename one from Settings. Unique names per run (the test runs at desktop and phone size).
  */
-test("a new supplier signs up, adds a second organization, switches between them and renames one @phone", async ({
+test("a new supplier signs up, adds a second organization, switches, renames one, deletes and restores the other @phone", async ({
   browser,
 }) => {
   const context = await browser.newContext();
@@ -70,6 +70,21 @@ test("a new supplier signs up, adds a second organization, switches between them
     await page.goto(`/o/fern-floristry-${run}`);
     await expect(page.getByText(`Fern & Moss ${run}: health of each environment.`)).toBeVisible();
     await expectAccessible(page, "/o/[org]/settings");
+
+    // The owner deletes the second organization: gone from the menu at once, restored from Deleted organizations.
+    await page.goto(`/o/fern-events-${run}/settings`);
+    const remove = page.getByRole("form", { name: "Delete the organization" });
+    await remove.getByLabel(`Type fern-events-${run} to confirm`).fill(`fern-events-${run}`);
+    await remove.getByRole("button", { name: "Delete organization" }).click();
+    await expect(page).toHaveURL(/\/organizations\/deleted$/);
+    const deleted = page.getByRole("list", { name: "Deleted organizations" });
+    await expect(deleted).toContainText(`Fern Events ${run}`);
+    await expectAccessible(page, "/organizations/deleted");
+    const gone = await page.request.get(`/o/fern-events-${run}`, { maxRedirects: 0 });
+    expect(gone.status()).not.toBe(200);
+    await deleted.getByRole("button", { name: "Restore" }).click();
+    await expect(page).toHaveURL(new RegExp(`/o/fern-events-${run}$`));
+    await expect(page.getByText(`Fern Events ${run}: health of each environment.`)).toBeVisible();
   } finally {
     await context.close();
   }

@@ -69,7 +69,8 @@ export async function loadSecrets(
 /**
  * Creates the owner role, the app role, the monitoring role and a database owned by the owner, if they are
  * missing. The monitoring role (the operator console's, db/monitor.ts) reads statistics with pg_monitor and may
- * cancel other sessions with pg_signal_backend; it is no superuser and owns nothing.
+ * cancel other sessions with pg_signal_backend; it is no superuser and owns nothing. The owner may set
+ * session_replication_role (PostgreSQL 15+), which the purge of a deleted organization needs.
  */
 export async function ensureRolesAndDatabase(
   superUrl: string,
@@ -99,6 +100,8 @@ export async function ensureRolesAndDatabase(
         `create role "${opts.monitor}" login nosuperuser nobypassrls nocreatedb nocreaterole${pw(opts.monitorPassword)}`,
       );
     await sql.unsafe(`grant pg_monitor, pg_signal_backend to "${opts.monitor}"`);
+    // The purge of a deleted organization (migration 0051) turns triggers off for its own transaction.
+    await sql.unsafe(`grant set on parameter session_replication_role to "${opts.owner}"`);
     const db = await sql`select 1 from pg_database where datname = ${opts.database}`;
     if (db.length === 0) await sql.unsafe(`create database "${opts.database}" owner "${opts.owner}"`);
   } finally {

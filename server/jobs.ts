@@ -21,6 +21,7 @@ import { createBoss, jobBoss, setJobBoss } from "./job-boss";
 import { errorSummary, JobFailure, jobFailure, runJob, watchQueue } from "./job-errors";
 import { log } from "./log";
 import { defineOpsJobs, startOpsWorkers } from "./ops/ops-jobs";
+import { defineOrganizationPurge, startOrganizationPurgeWorker } from "./organizations/deletion";
 import { definePrecheckJob, startPrecheckWorker } from "./precheck/precheck-jobs";
 
 /**
@@ -109,6 +110,7 @@ export async function defineJobs(boss: PgBoss) {
   await defineRotationDigest(boss, HEARTBEAT_SECONDS);
   await defineOpsJobs(boss, HEARTBEAT_SECONDS);
   await definePrecheckJob(boss, HEARTBEAT_SECONDS);
+  await defineOrganizationPurge(boss, HEARTBEAT_SECONDS);
 }
 
 /** purge: variables deleted more than 90 days ago lose their values and history (server/variables/purge.ts). */
@@ -234,6 +236,7 @@ export async function startWorkers(boss: PgBoss, options: { pollingIntervalSecon
   await startRotationDigestWorker(boss, options);
   await startOpsWorkers(boss, options);
   await startPrecheckWorker(boss, options);
+  await startOrganizationPurgeWorker(boss, options);
   await boss.work<ScanTargetJob>(
     QUEUES.scanTarget,
     { ...options, localConcurrency: 2 },

@@ -33,6 +33,9 @@ export function OrgSwitcher({ current, orgs }: { current: string; orgs: { slug: 
         >
           New organization
         </Link>
+        <Link href="/organizations/deleted" className="block px-2 pt-1 text-indigo-700 underline">
+          Deleted organizations
+        </Link>
       </nav>
     </details>
   );

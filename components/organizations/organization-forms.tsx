@@ -1,14 +1,20 @@
 "use client";
 
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
 import { useStepUp } from "@/components/auth/use-step-up";
-import { useRefreshingForm } from "@/components/forms/use-action-form";
+import { useActionForm, useRefreshingForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import type { ActionResult } from "@/lib/errors";
-import { renameOrganizationAction, transferOwnershipAction } from "@/server/actions/organizations";
+import {
+  deleteOrganizationAction,
+  renameOrganizationAction,
+  transferOwnershipAction,
+} from "@/server/actions/organizations";
 
 type State = ActionResult<unknown> | null;
 
@@ -71,6 +77,42 @@ export function TransferOwnershipForm({
         </Field>
         <Button type="submit" variant="secondary" disabled={pending || members.length === 0}>
           Transfer ownership
+        </Button>
+      </form>
+    </>
+  );
+}
+
+/**
+ * The owner deletes the organization: its URL name typed again, then a recent sign-in. Nothing of it can be
+ * read from then on; an owner restores it within 30 days from "Deleted organizations".
+ */
+export function DeleteOrganizationForm({ org }: { org: string }) {
+  const router = useRouter();
+  const stepUp = useStepUp();
+  const { state, onSubmit, pending } = useActionForm<State>(
+    (prev, form) => stepUp.withStepUp(() => deleteOrganizationAction(org, prev, form)),
+    null,
+  );
+  useEffect(() => {
+    if (state?.ok) router.push("/organizations/deleted");
+  }, [state, router]);
+  const e = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <>
+      {stepUp.dialog}
+      <form onSubmit={onSubmit} className="space-y-3" aria-label="Delete the organization">
+        <FormMessage state={state} success="Deleted." />
+        <Field
+          label={`Type ${org} to confirm`}
+          htmlFor="org-confirm"
+          hint="Its members lose access at once. You can restore it for 30 days; then every row of it is removed."
+          error={e?.confirm}
+        >
+          <Input id="org-confirm" name="confirm" autoComplete="off" required maxLength={63} />
+        </Field>
+        <Button type="submit" variant="danger" disabled={pending || state?.ok === true}>
+          Delete organization
         </Button>
       </form>
     </>

@@ -13,10 +13,20 @@ import { BackupError } from "./manifest";
  * connection watches the restoring backend once the file is read: if its transaction is aborted, that backend is
  * ended — the server rolls everything back — and the restore fails, naming the table.
  */
+/** Why a load was stopped: set before the backend is ended, since the transaction fails at once then. */
+export type LoadWatch = { refusedTable?: string };
+
+export const refusalOf = (table: string) =>
+  new BackupError(
+    `the database refused a row of ${table} (a foreign key or a check does not hold): the backup is not ` +
+      "consistent, and nothing was restored",
+  );
+
 export async function loadTable(
   tx: postgres.TransactionSql,
   watcherUrl: string,
   table: { name: string; columns: string[]; file: string },
+  watch: LoadWatch,
 ) {
   const [{ pid }] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
   const into = await tx
@@ -28,14 +38,26 @@ export async function loadTable(
     read = true;
   });
   const loaded = pipeline(source, createGunzip(), into).then(() => "loaded" as const);
-  const refused = watchForAbort(watcherUrl, pid, () => read, loaded);
-  const outcome = await Promise.race([loaded, refused]);
+  const refused = watchForAbort(
+    watcherUrl,
+    pid,
+    () => read,
+    loaded,
+    () => {
+      watch.refusedTable = table.name;
+    },
+  );
+  let outcome: "loaded" | "aborted";
+  try {
+    outcome = await Promise.race([loaded, refused]);
+  } catch (error) {
+    // Ending the backend can close the stream before the watcher answers: the refusal is still the reason.
+    if (watch.refusedTable) throw refusalOf(watch.refusedTable);
+    throw error;
+  }
   if (outcome === "aborted") {
     into.destroy();
-    throw new BackupError(
-      `the database refused a row of ${table.name} (a foreign key or a check does not hold): the backup is not ` +
-        "consistent, and nothing was restored",
-    );
+    throw refusalOf(table.name);
   }
 }
 
@@ -44,6 +66,7 @@ async function watchForAbort(
   pid: number,
   fileRead: () => boolean,
   done: Promise<unknown>,
+  onAbort: () => void,
 ): Promise<"aborted" | "loaded"> {
   let finished = false;
   void done.then(
@@ -63,6 +86,7 @@ async function watchForAbort(
       const [row] = await watcher<{ state: string | null }[]>`
         select state from pg_stat_activity where pid = ${pid}`;
       if (row?.state === "idle in transaction (aborted)") {
+        onAbort();
         await watcher`select pg_terminate_backend(${pid})`;
         return "aborted";
       }

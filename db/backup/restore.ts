@@ -9,7 +9,7 @@ import { keyFingerprint } from "@/lib/crypto";
 import { journal, migrate } from "../migrate";
 import { copiedTables, quoteIdent, STABLE_OUTPUT } from "./catalog";
 import { copyDigest } from "./digest";
-import { loadTable } from "./load-table";
+import { type LoadWatch, loadTable, refusalOf } from "./load-table";
 import { BackupError, MANIFEST_FILE, type Manifest, manifestSchema, wrongMasterKey } from "./manifest";
 import { verifyAuditChains, verifyDecryption, verifyTables } from "./verify";
 
@@ -121,7 +121,7 @@ export async function restoreBackup(opts: RestoreOptions) {
   try {
     await assertEmpty(sql, manifest);
     await migrate(opts.ownerUrl, opts.appRole, { only: new Set(manifest.migrations) });
-    let refusal: BackupError | undefined;
+    const watch: LoadWatch = {};
     const result = await sql
       .begin(async (tx) => {
         await tx.unsafe(STABLE_OUTPUT);
@@ -143,12 +143,7 @@ export async function restoreBackup(opts: RestoreOptions) {
         // replaced by the backup's: it is the source of truth.
         for (const t of [...manifest.tables].reverse()) await tx.unsafe(`delete from ${quoteIdent(t.name)}`);
         for (const t of manifest.tables) {
-          await loadTable(tx, opts.ownerUrl, { ...t, file: path.join(dir, t.file) }).catch((e: unknown) => {
-            // The backend was ended to stop a COPY the server refused: the rollback fails on the closed
-            // connection, and that is what sql.begin reports; the refusal is the reason.
-            if (e instanceof BackupError) refusal = e;
-            throw e;
-          });
+          await loadTable(tx, opts.ownerUrl, { ...t, file: path.join(dir, t.file) }, watch);
           log(`${t.name}: ${t.rows} rows loaded`);
         }
         for (const s of manifest.sequences) {
@@ -171,7 +166,9 @@ export async function restoreBackup(opts: RestoreOptions) {
         return decrypted;
       })
       .catch((e: unknown) => {
-        throw refusal ?? e;
+        // The backend was ended to stop a COPY the server refused: sql.begin reports the closed connection at
+        // once; the refusal is the reason.
+        throw watch.refusedTable ? refusalOf(watch.refusedTable) : e;
       });
     log(
       `Verified: row counts and checksums of ${manifest.tables.length} tables, ${result.chains} audit chains ` +

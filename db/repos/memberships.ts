@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { withContext } from "@/db/context";
 import { memberships, organizations } from "@/db/schema";
@@ -22,7 +22,13 @@ export async function membershipFor(userId: string, slug: string) {
       })
       .from(memberships)
       .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
-      .where(and(eq(memberships.userId, userId), eq(organizations.slug, slug)));
+      .where(
+        and(
+          eq(memberships.userId, userId),
+          eq(organizations.slug, slug),
+          sql`not app_org_deleted(${organizations.id})`,
+        ),
+      );
     return row ? { ...row, role: row.role as Role } : null;
   });
 }
@@ -46,6 +52,6 @@ export async function organizationsIn(tx: Tx, userId: string) {
     .select({ slug: organizations.slug, name: organizations.name, role: memberships.role })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
-    .where(eq(memberships.userId, userId))
+    .where(and(eq(memberships.userId, userId), sql`not app_org_deleted(${organizations.id})`))
     .orderBy(asc(organizations.name));
 }

@@ -33,3 +33,9 @@ export const transferInput = z.object({
   userId: z.uuid({ error: "Choose a member of the organization" }),
   confirm: z.literal("transfer", { error: "Press Transfer ownership to confirm" }),
 });
+
+/** Deleting: the organization's URL name typed again. */
+export const deleteInput = z.object({ confirm: safeString(63, "Type the organization's URL name").trim() });
+
+/** Restoring a deleted organization (its id, from the caller's list of deleted ones). */
+export const restoreInput = z.object({ id: z.uuid({ error: "Not one of your deleted organizations" }) });

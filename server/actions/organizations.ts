@@ -2,9 +2,17 @@
 
 import { getDb } from "@/db/client";
 import { AppError } from "@/lib/errors";
-import { organizationInput, renameInput, signUpInput, transferInput } from "@/lib/validation/organizations";
+import {
+  deleteInput,
+  organizationInput,
+  renameInput,
+  restoreInput,
+  signUpInput,
+  transferInput,
+} from "@/lib/validation/organizations";
 import { newOrganizationLimit, reserve, signupLimit } from "@/server/auth/rate-limits";
 import { orgAction, publicAction, userAction } from "@/server/entry/action";
+import { deleteOrganization, restoreOrganization } from "@/server/organizations/deletion";
 import {
   createOwnOrganization,
   renameOrganization,
@@ -56,4 +64,20 @@ export const transferOwnershipAction = orgAction({
   capability: "organization:manage",
   revalidate: "/settings",
   run: (tx, ctx, input) => transferOwnership(tx, ctx, input),
+});
+
+/** The owner deletes the organization (after signing in again recently, its URL name typed): 30 days to undo. */
+export const deleteOrganizationAction = orgAction({
+  call: "form",
+  input: deleteInput,
+  capability: "organization:manage",
+  run: (tx, ctx, input) => deleteOrganization(tx, ctx, input),
+});
+
+/** An owner restores a deleted organization within its 30 days. */
+export const restoreOrganizationAction = userAction({
+  call: "form",
+  input: restoreInput,
+  capability: "signed-in",
+  run: (ctx, input) => restoreOrganization(ctx, input),
 });

@@ -11,6 +11,7 @@ import { createBoss } from "@/server/job-boss";
 import { defineJobs, enqueueDueScans, QUEUES, scanTargetJob, startWorkers } from "@/server/jobs";
 import { ROTATION_DIGEST_QUEUE } from "@/server/keys/rotation-digest";
 import { OPS_ALERTS_QUEUE, OPS_INTEGRITY_QUEUE } from "@/server/ops/ops-jobs";
+import { ORG_PURGE_QUEUE } from "@/server/organizations/deletion";
 import { PRECHECK_QUEUE } from "@/server/precheck/precheck-jobs";
 import { db, expectDbError, makeOrg, rawSql, type TestOrg } from "./support";
 import { addHttpTarget, loopbackDeployment, until, variableWithValue } from "./target-fixture";
@@ -125,6 +126,7 @@ describe("the drift-scan and scan-target jobs on pg-boss", () => {
       [QUEUES.driftScan, "* * * * *", "UTC"],
       [OPS_ALERTS_QUEUE, "* * * * *", "UTC"],
       [OPS_INTEGRITY_QUEUE, "0 3 * * *", "UTC"],
+      [ORG_PURGE_QUEUE, "30 3 * * *", "UTC"],
       [QUEUES.purge, "0 */6 * * *", "UTC"],
       [PRECHECK_QUEUE, "*/15 * * * *", "UTC"],
     ]);

@@ -14,6 +14,8 @@ const WITHOUT_SKELETON: Record<string, string> = {
   "(auth)/login/page.tsx": "sign-in redirects a signed-in visitor; the form needs no data",
   "(auth)/signup/page.tsx": "sign-up redirects a signed-in visitor; the form needs no data",
   "organizations/new/page.tsx": "redirects a visitor who is not signed in; the form needs no data",
+  "organizations/deleted/page.tsx":
+    "redirects a visitor who is not signed in; one quick read of a short list",
   "cli-login/page.tsx":
     "ringbearer login's address only redirects to the approval page of the user's organization",
 };

@@ -103,6 +103,15 @@ export const ACCOUNTS: Record<string, Case> = {
     allowed: [],
     args: async (w) => [w.org.slug, null, form({ name: "Renamed by the matrix" })],
   },
+  [`${A}organizations.ts#deleteOrganizationAction`]: {
+    allowed: [],
+    args: async (w) => [w.org.slug, null, form({ confirm: w.org.slug })],
+  },
+  // Restoring is an owner's of a deleted organization: nobody here owns one, whatever id they send.
+  [`${A}organizations.ts#restoreOrganizationAction`]: {
+    allowed: [],
+    args: async (w) => [null, form({ id: w.org.id })],
+  },
   [`${A}organizations.ts#transferOwnershipAction`]: {
     allowed: [],
     args: async (w) => [w.org.slug, null, form({ userId: w.org.owner.userId, confirm: "transfer" })],

@@ -1,5 +1,9 @@
 import Link from "next/link";
-import { RenameOrganizationForm, TransferOwnershipForm } from "@/components/organizations/organization-forms";
+import {
+  DeleteOrganizationForm,
+  RenameOrganizationForm,
+  TransferOwnershipForm,
+} from "@/components/organizations/organization-forms";
 import {
   AddBlackoutForm,
   AddWindowForm,
@@ -55,6 +59,23 @@ export default async function SettingsPage(props: PageProps<"/o/[org]/settings">
               org={org}
               members={others.map((m) => ({ userId: m.userId, label: `${m.name} (${m.email}) · ${m.role}` }))}
             />
+          </section>
+        </Card>
+      ) : null}
+      {owner ? (
+        <Card>
+          <section aria-labelledby="delete-heading" className="space-y-3 p-4">
+            <h2 id="delete-heading" className="text-lg font-semibold">
+              Delete organization
+            </h2>
+            <p className="text-sm text-gray-700">
+              Before you delete it,{" "}
+              <a href={`/api/o/${org}/export`} download className="text-indigo-700 underline">
+                download its configuration
+              </a>{" "}
+              and the audit trail (Audit → Export). Deleting needs you to sign in again.
+            </p>
+            <DeleteOrganizationForm org={org} />
           </section>
         </Card>
       ) : null}
