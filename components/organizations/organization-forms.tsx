@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { useStepUp } from "@/components/auth/use-step-up";
 import { useActionForm, useRefreshingForm } from "@/components/forms/use-action-form";
@@ -88,15 +87,15 @@ export function TransferOwnershipForm({
  * read from then on; an owner restores it within 30 days from "Deleted organizations".
  */
 export function DeleteOrganizationForm({ org }: { org: string }) {
-  const router = useRouter();
   const stepUp = useStepUp();
   const { state, onSubmit, pending } = useActionForm<State>(
     (prev, form) => stepUp.withStepUp(() => deleteOrganizationAction(org, prev, form)),
     null,
   );
+  // A full load: nothing the client router cached of the organization may show again.
   useEffect(() => {
-    if (state?.ok) router.push("/organizations/deleted");
-  }, [state, router]);
+    if (state?.ok) window.location.assign("/organizations/deleted");
+  }, [state]);
   const e = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <>

@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
@@ -12,11 +11,11 @@ type State = ActionResult<{ id: string }> | null;
 
 /** Restores one of the owner's deleted organizations, and opens it. */
 export function RestoreOrganizationButton({ id, slug, name }: { id: string; slug: string; name: string }) {
-  const router = useRouter();
   const { state, onSubmit, pending } = useActionForm<State>(restoreOrganizationAction, null);
+  // A full load, not the client router: its cache still holds where the deleted organization's pages went.
   useEffect(() => {
-    if (state?.ok) router.push(`/o/${slug}`);
-  }, [state, router, slug]);
+    if (state?.ok) window.location.assign(`/o/${slug}`);
+  }, [state, slug]);
   return (
     <form onSubmit={onSubmit} aria-label={`Restore ${name}`} className="space-y-1">
       <input type="hidden" name="id" value={id} />
