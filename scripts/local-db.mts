@@ -143,7 +143,8 @@ export async function startLocalDatabase(
     throw new Error(startFailure(dataDir, port, startLog, error));
   }
   startLog.length = 0;
-  watchdog(pgDir);
+  const postmaster = postmasterPid(pgDir);
+  if (postmaster) watchdog(postmaster);
   const host = `127.0.0.1:${port}`;
   const superUrl = `postgres://postgres:${secrets.superPassword}@${host}/postgres`;
   await ensureRolesAndDatabase(superUrl, {
@@ -160,8 +161,34 @@ export async function startLocalDatabase(
     ownerUrl: `postgres://ringbearer_owner:${secrets.ownerPassword}@${host}/ringbearer`,
     monitorUrl: `postgres://ringbearer_monitor:${secrets.monitorPassword}@${host}/ringbearer`,
     secrets,
-    stop: () => pg.stop(),
+    stop: () => stopWithin(pg, postmaster, 5_000),
   };
+}
+
+/**
+ * A fast shutdown (sessions ended, a checkpoint written); if it has not ended within `ms` (a checkpoint on a
+ * loaded machine), an immediate one: nothing committed is lost, the next start recovers from the WAL.
+ */
+async function stopWithin(pg: EmbeddedPostgres, postmaster: number | undefined, ms: number) {
+  const timer = setTimeout(() => {
+    try {
+      if (postmaster) process.kill(postmaster, "SIGQUIT");
+    } catch {}
+  }, ms);
+  try {
+    await pg.stop();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function postmasterPid(pgDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path.join(pgDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why the embedded PostgreSQL did not start, from its own FATAL and HINT lines (never "undefined"). */
@@ -180,13 +207,7 @@ function startFailure(dataDir: string, port: number, lines: string[], error: unk
 }
 
 /** Starts the watchdog that stops this PostgreSQL if this process dies without stopping it (kill -9). */
-function watchdog(pgDir: string) {
-  let postmaster: number;
-  try {
-    postmaster = Number(readFileSync(path.join(pgDir, "postmaster.pid"), "utf8").split("\n")[0]);
-  } catch {
-    return;
-  }
+function watchdog(postmaster: number) {
   const script = fileURLToPath(new URL("./pg-watchdog.mts", import.meta.url));
   spawnLinked(script, [String(postmaster)]).unref();
 }

@@ -1,6 +1,7 @@
 /**
  * `npm start` (and `npm run dev` with --dev): prepares the database, builds if needed, serves on PORT.
- * SIGINT, SIGTERM and SIGHUP stop the server (10 s at most, then it is killed), then the embedded database.
+ * SIGINT, SIGTERM and SIGHUP stop the server (5 s at most, then it is killed), then the embedded database (5 s at most, then
+ * it stops at once, to recover at the next start).
  * If this process's parent dies (`npm start` killed with -9) it stops the same way; if this process is killed
  * with -9, its server and the embedded database's watchdog notice (their link to it closes) and stop by themselves.
  */
@@ -69,9 +70,9 @@ stopServer = async () => {
   if (server.exitCode !== null || server.signalCode !== null) return;
   server.kill("SIGTERM");
   const timer = setTimeout(() => {
-    log("The server did not stop within 10 s: killing it.");
+    log("The server did not stop within 5 s: killing it.");
     server.kill("SIGKILL");
-  }, 10_000);
+  }, 5_000);
   await exited;
   clearTimeout(timer);
 };

@@ -162,9 +162,11 @@ describe("npm start, killed with -9", () => {
       starts.push(
         await within(150_000, `npm start serves:\n${s.output()}`, () => /is running at/.test(s.output())),
       );
+    // The start script gives its server 5 s, then the database 5 s (scripts/start.mts, local-db.mts): both
+    // bounded, whatever the load, so everything is gone within 12 s.
     const gone = async (s: Started, pids: number[], what: string) => {
       const ms = await within(
-        10_000,
+        12_000,
         `${what}: ${pids.filter(alive).join(", ")} still running\n${s.output()}`,
         async () => pids.every((p) => !alive(p)) && !(await listening(port)) && !(await listening(pgPort)),
       );
