@@ -18,6 +18,7 @@ import {
   version,
 } from "./console.mjs";
 import { login, logout } from "./login.mjs";
+import { openExportFile } from "./open-export.mjs";
 import { ago, duration, runWith } from "./run-command.mjs";
 import { loadSnapshot, saveSnapshot } from "./snapshot.mjs";
 
@@ -199,6 +200,16 @@ program
       values = snapshot.values;
     }
     await runWith(command, values);
+  });
+
+program
+  .command("open-export")
+  .description(
+    "open a values export sealed in the console (Settings → Export) and print its JSON; the passphrase is typed, piped on stdin, or in RINGBEARER_EXPORT_PASSPHRASE",
+  )
+  .argument("<file>", "the downloaded .sealed.json file")
+  .action(async (file) => {
+    process.stdout.write(`${await openExportFile(file)}\n`);
   });
 
 try {

@@ -28,6 +28,13 @@ export const databaseErrorCode = (error: unknown): string => {
   return typeof pg?.code === "string" ? pg.code : "";
 };
 
+/** The DETAIL a refusal of ours carries (RAISE … USING DETAIL): for the caller, when the code says it is safe. */
+const databaseErrorDetail = (error: unknown): string | undefined => {
+  const outer = error as PgError & { detail?: string; cause?: PgError & { detail?: string } };
+  const pg = outer?.code ? outer : (outer?.cause ?? outer);
+  return typeof pg?.detail === "string" ? pg.detail : undefined;
+};
+
 /**
  * True when the database could not be used at all — refused, dropped, timed out, shutting down or starting,
  * out of connections, a statement cancelled by `statement_timeout` — as opposed to a refusal of the query
@@ -80,6 +87,13 @@ export function toAppError(error: unknown): unknown {
       return new AppError("approval_required");
     // The organization was deleted (migration 0051): nothing of it exists for anyone any more.
     case "RBO01":
+      return new AppError("not_found");
+    // Erasure (migration 0052): an only owner (the organization's name is theirs to see), an operator, gone.
+    case "RBE01":
+      return new AppError("conflict:sole_owner", undefined, { organization: databaseErrorDetail(error) });
+    case "RBE02":
+      return new AppError("conflict:operator");
+    case "RBE03":
       return new AppError("not_found");
   }
   if (isDatabaseUnavailable(error)) return new AppError("unavailable:database");

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible } from "./axe";
+import { asSuperuser } from "./db";
 import { asUser } from "./support";
 
 /**
@@ -117,4 +118,53 @@ test("a member of the demo organization sees the organization menu with a way to
     page.getByRole("navigation", { name: "Organizations" }).getByRole("link", { name: "New organization" }),
   ).toBeVisible();
   await context.close();
+});
+
+/**
+ * A person erases their own account (GDPR): refused while they own their organization alone, naming it; once it
+ * has another owner, erased — signed out, told so on the sign-in page, and their password opens nothing.
+ */
+test("a supplier erases their account: refused as the only owner, then erased and signed out", async ({
+  browser,
+}) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+  const email = `leaver-${run}@test.example`;
+  const password = "a long password 2";
+  try {
+    await page.goto("/signup");
+    const form = page.getByRole("form", { name: "Create an account" });
+    await form.getByLabel("Email").fill(email);
+    await form.getByLabel("Your name").fill("Lee Leaver");
+    await form.getByLabel("Password", { exact: true }).fill(password);
+    await form.getByLabel("Confirm password").fill(password);
+    await form.getByLabel("Organization").fill(`Leaver Cakes ${run}`);
+    await form.getByRole("button", { name: "Create account" }).click();
+    await expect(page).toHaveURL(new RegExp(`/o/leaver-cakes-${run}`));
+
+    await page.goto(`/o/leaver-cakes-${run}/account`);
+    const erase = page.getByRole("form", { name: "Erase my account" });
+    await erase.getByLabel("Type your e-mail address to confirm").fill(email);
+    await erase.getByRole("button", { name: "Erase my account" }).click();
+    await expect(erase.getByText(`You are the only owner of Leaver Cakes ${run}.`)).toBeVisible();
+
+    // A second owner (an account made directly in the database), and the same request goes through.
+    await asSuperuser(async (sql) => {
+      const [org] = await sql`select id from organizations where slug = ${`leaver-cakes-${run}`}`;
+      const [user] = await sql`insert into users (email, name, password_hash)
+                               values (${`partner-${run}@test.example`}, 'Partner', 'x') returning id`;
+      await sql`insert into memberships (organization_id, user_id, role) values (${org.id}, ${user.id}, 'owner')`;
+    });
+    await erase.getByRole("button", { name: "Erase my account" }).click();
+    await expect(page).toHaveURL(/\/login\?erased=1/);
+    await expect(page.getByText("Your account was erased.")).toBeVisible();
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("Email or password is not right.")).toBeVisible();
+    await expect(page).toHaveURL(/\/login/);
+  } finally {
+    await context.close();
+  }
 });

@@ -51,6 +51,16 @@ export const ERROR_CODES = {
     status: 409,
     message: "No wedding hours start within the next 7 days, so there is nothing to check yet.",
   },
+  "conflict:sole_owner": {
+    status: 409,
+    message:
+      "You are the only owner of an organization: make another member its owner, or delete it, first. Nothing was erased.",
+  },
+  "conflict:operator": {
+    status: 409,
+    message:
+      "An installation operator cannot be erased: revoke the operator grant first (npm run ops:grant -- --revoke). Nothing was erased.",
+  },
   "refused:target": {
     status: 422,
     message: "The deployment target refused this; the details say why. Nothing was changed.",

@@ -1,6 +1,7 @@
 import "server-only";
 import { asc, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
+import { auditDetails } from "@/db/repos/audit";
 import {
   environments,
   environmentVariableAudit,
@@ -82,7 +83,7 @@ export async function auditEntriesOf(tx: Tx, organizationId: string, userId: str
       resourceId: environmentVariableAudit.resourceId,
       variable: environmentVariables.name,
       environment: environments.name,
-      details: environmentVariableAudit.changeDetails,
+      details: auditDetails,
       riskLevel: environmentVariableAudit.riskLevel,
       emergency: environmentVariableAudit.emergency,
       success: environmentVariableAudit.success,

@@ -7,6 +7,11 @@ import type { AuditFilters } from "@/lib/validation/audit";
 
 const a = environmentVariableAudit;
 
+/** What a row says it did: its details with the e-mail addresses it mentions (kept apart, erasable: 0052). */
+export const auditDetails = sql<
+  Record<string, unknown>
+>`(${a.changeDetails} || coalesce(${a.personalDetails}, '{}'::jsonb))`;
+
 const columns = {
   id: a.id,
   seq: a.seq,
@@ -18,7 +23,8 @@ const columns = {
   user: users.email,
   riskLevel: a.riskLevel,
   emergency: a.emergency,
-  details: a.changeDetails,
+  details: auditDetails,
+  erasedAt: a.erasedAt,
   securityContext: a.securityContext,
   previousValueHash: a.previousValueHash,
   newValueHash: a.newValueHash,

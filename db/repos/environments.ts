@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
+import { byTier } from "@/db/repos/environment-order";
 import { environments, syncTargets } from "@/db/schema";
 
 /** An organization's environments inside the caller's transaction (RLS applies). */
@@ -83,6 +84,15 @@ export async function environmentNamesAndTypes(tx: Tx, organizationId: string) {
     .select({ name: environments.name, type: environments.environmentType })
     .from(environments)
     .where(eq(environments.organizationId, organizationId));
+}
+
+/** The organization's environments in promotion order: id, name and type. */
+export async function organizationEnvironments(tx: Tx, organizationId: string) {
+  return tx
+    .select({ id: environments.id, name: environments.name, type: environments.environmentType })
+    .from(environments)
+    .where(eq(environments.organizationId, organizationId))
+    .orderBy(...byTier);
 }
 
 /** The organization's environments' ids by name. */

@@ -7,6 +7,7 @@ import {
   inet,
   jsonb,
   pgTable,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -50,6 +51,15 @@ export const environmentVariableAudit = pgTable(
     sessionId: varchar({ length: 255 }),
     success: boolean().notNull().default(true),
     errorMessage: text(),
+    /** 1: the digest covers the personal fields; 2 (every row since 0052): it covers `personalHash` instead. */
+    chainVersion: smallint().notNull().default(2),
+    /** E-mail addresses the row mentions (moved out of change_details by the chain trigger): erasable. */
+    personalDetails: jsonb(),
+    /** SHA-256 of the personal fields under this random salt; both set by the trigger, the salt erasable. */
+    personalSalt: uuid(),
+    personalHash: varchar({ length: 64 }),
+    /** When erase_user removed this row's personal fields. */
+    erasedAt: timestamp({ withTimezone: true }),
     prevHash: varchar({ length: 64 }).notNull().default(""),
     rowHash: varchar({ length: 64 }).notNull().default(""),
     createdAt: createdAt(),

@@ -53,6 +53,8 @@ export const users = pgTable("users", {
   totpLastStep: bigint({ mode: "number" }),
   createdAt: createdAt(),
   disabledAt: timestamp({ withTimezone: true }),
+  /** When erase_user removed this person's personal data: the row keeps only its id (migration 0052). */
+  erasedAt: timestamp({ withTimezone: true }),
 });
 
 export const memberships = pgTable(

@@ -39,3 +39,11 @@ export const deleteInput = z.object({ confirm: safeString(63, "Type the organiza
 
 /** Restoring a deleted organization (its id, from the caller's list of deleted ones). */
 export const restoreInput = z.object({ id: z.uuid({ error: "Not one of your deleted organizations" }) });
+
+/** Erasing one's own account: the e-mail address typed again. */
+export const eraseAccountInput = z.object({ confirm: safeString(320, "Type your e-mail address").trim() });
+
+/** A values export's passphrase (lib/export-seal.ts): typed twice in the console, checked once here. */
+export const valuesExportInput = z.object({
+  passphrase: safeString(1024, "Choose a passphrase").min(12, "At least 12 characters"),
+});

@@ -4,12 +4,14 @@ import { getDb } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import {
   deleteInput,
+  eraseAccountInput,
   organizationInput,
   renameInput,
   restoreInput,
   signUpInput,
   transferInput,
 } from "@/lib/validation/organizations";
+import { eraseMyAccount } from "@/server/account/erasure";
 import { newOrganizationLimit, reserve, signupLimit } from "@/server/auth/rate-limits";
 import { orgAction, publicAction, userAction } from "@/server/entry/action";
 import { deleteOrganization, restoreOrganization } from "@/server/organizations/deletion";
@@ -80,4 +82,12 @@ export const restoreOrganizationAction = userAction({
   input: restoreInput,
   capability: "signed-in",
   run: (ctx, input) => restoreOrganization(ctx, input),
+});
+
+/** A person erases their own account (after signing in again recently, their e-mail address typed). */
+export const eraseAccountAction = userAction({
+  call: "form",
+  input: eraseAccountInput,
+  capability: "signed-in",
+  run: (ctx, input) => eraseMyAccount(ctx, input),
 });

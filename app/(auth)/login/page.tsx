@@ -30,6 +30,11 @@ export default async function LoginPage(props: PageProps<"/login">) {
             Database unavailable — Ringbearer cannot reach its database right now. Try again shortly.
           </p>
         )}
+        {sp.erased === "1" && (
+          <p role="status" className="mb-4 rounded-md bg-green-50 p-3 text-sm text-green-900">
+            Your account was erased. Nothing of it can sign in any more.
+          </p>
+        )}
         <CredentialsLogin callbackUrl={callbackUrl} />
         {signupMode() === "open" ? (
           <p className="mt-4 text-sm text-gray-700">

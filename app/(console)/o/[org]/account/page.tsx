@@ -1,3 +1,4 @@
+import { EraseAccountForm } from "@/components/account/erase-account-form";
 import { RevokeSessionButton } from "@/components/account/revoke-session-button";
 import { TotpDisable } from "@/components/account/totp-disable";
 import { TotpEnrol } from "@/components/account/totp-enrol";
@@ -67,6 +68,19 @@ export default async function AccountPage(props: PageProps<"/o/[org]/account">) 
           <a href="/api/account/export" className="text-sm font-medium text-indigo-700 underline" download>
             Download my data
           </a>
+        </section>
+      </Card>
+      <Card>
+        <section className="space-y-3 p-4" aria-labelledby="erase-title">
+          <h2 id="erase-title" className="text-lg font-semibold">
+            Erase my account
+          </h2>
+          <p className="text-sm text-gray-700">
+            Removes your name, e-mail address, password, second factor and sessions, and the addresses and
+            browsers the audit trail recorded of you. Download your data first if you want a copy. An
+            organization you own alone needs another owner first.
+          </p>
+          <EraseAccountForm />
         </section>
       </Card>
       <section className="space-y-4" aria-labelledby="sessions-title">

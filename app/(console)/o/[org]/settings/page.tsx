@@ -4,6 +4,7 @@ import {
   RenameOrganizationForm,
   TransferOwnershipForm,
 } from "@/components/organizations/organization-forms";
+import { ValuesExportForm } from "@/components/organizations/values-export-form";
 import {
   AddBlackoutForm,
   AddWindowForm,
@@ -97,6 +98,12 @@ export default async function SettingsPage(props: PageProps<"/o/[org]/settings">
             >
               Download the configuration
             </a>
+            <p className="pt-2 text-sm text-gray-700">
+              The values too — every value you may read, in every environment — sealed with a passphrase you
+              choose (scrypt and AES-256-GCM). Each value's export is recorded in the audit trail. Open the
+              file with <span className="font-mono">ringbearer open-export FILE</span>.
+            </p>
+            <ValuesExportForm org={org} />
           </section>
         </Card>
       ) : null}
