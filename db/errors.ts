@@ -1,6 +1,7 @@
 import { DecryptionError } from "@/db/vault";
 import { AppError } from "@/lib/errors";
 import { TargetError } from "@/lib/targets/types";
+import { limitMessage } from "@/lib/usage-limits";
 
 type PgError = { code?: string; message?: string; constraint_name?: string };
 
@@ -33,6 +34,15 @@ const databaseErrorDetail = (error: unknown): string | undefined => {
   const outer = error as PgError & { detail?: string; cause?: PgError & { detail?: string } };
   const pg = outer?.code ? outer : (outer?.cause ?? outer);
   return typeof pg?.detail === "string" ? pg.detail : undefined;
+};
+
+const limitDetail = (detail: string | undefined): { limit: string; max: number } => {
+  try {
+    const parsed = JSON.parse(detail ?? "{}") as { limit?: unknown; max?: unknown };
+    return { limit: String(parsed.limit ?? "items"), max: Number(parsed.max ?? 0) };
+  } catch {
+    return { limit: "items", max: 0 };
+  }
 };
 
 /**
@@ -91,6 +101,11 @@ export function toAppError(error: unknown): unknown {
     // Erasure (migration 0052): an only owner (the organization's name is theirs to see), an operator, gone.
     case "RBE01":
       return new AppError("conflict:sole_owner", undefined, { organization: databaseErrorDetail(error) });
+    // A creation past the organization's usage limit (migration 0053): which limit, and what to do.
+    case "RBL01": {
+      const { limit, max } = limitDetail(databaseErrorDetail(error));
+      return new AppError("limit:reached", { form: [limitMessage(limit, max)] }, { limit, max });
+    }
     case "RBE02":
       return new AppError("conflict:operator");
     case "RBE03":

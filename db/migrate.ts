@@ -56,12 +56,19 @@ async function applied(sql: postgres.Sql): Promise<string[]> {
  * then (not with `only`) has pg-boss create or migrate its own schema as the owner (db/job-schema.ts); with the
  * master key, also registers the job runner's key verifier (the SHA-256 of a key derived from it, migration
  * 0021), so background jobs of this deployment can list their contexts, and stores the installation's token-hash
- * key if it has none (migration 0040; derived from the previous master key when one is given).
+ * key if it has none (migration 0040; derived from the previous master key when one is given). With `limits`, writes
+ * the installation's default usage limits (0053).
  */
 export async function migrate(
   ownerUrl: string,
   appRole: string,
-  options: { masterKey?: Buffer; previousMasterKey?: Buffer; only?: ReadonlySet<string> } = {},
+  options: {
+    masterKey?: Buffer;
+    previousMasterKey?: Buffer;
+    only?: ReadonlySet<string>;
+    /** The installation's default usage limits from the configuration (RINGBEARER_LIMITS, lib/limits.ts). */
+    limits?: Partial<Record<string, number>>;
+  } = {},
 ): Promise<string[]> {
   return withOwner(
     ownerUrl,
@@ -92,6 +99,9 @@ export async function migrate(
           await sql`insert into installation_keys (purpose, wrapped_key, kek_fingerprint)
             values (${first.purpose}, ${first.wrappedKey}, ${first.kekFingerprint}) on conflict (purpose) do nothing`;
       }
+      if (options.limits && Object.keys(options.limits).length > 0 && !options.only)
+        await sql`update installation_limits set ${sql(options.limits)}, updated_at = now(),
+                  updated_by = 'RINGBEARER_LIMITS'`;
       return ran;
     },
     { lock: true },

@@ -51,6 +51,11 @@ export const ERROR_CODES = {
     status: 409,
     message: "No wedding hours start within the next 7 days, so there is nothing to check yet.",
   },
+  "limit:reached": {
+    status: 409,
+    message:
+      "This organization has reached one of its limits, so nothing was created. Reading is never limited.",
+  },
   "conflict:sole_owner": {
     status: 409,
     message:

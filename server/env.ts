@@ -3,6 +3,7 @@ import { parseTrustedProxies } from "@/lib/client-address";
 import { parseMasterKey } from "@/lib/crypto";
 import { parseTimeoutSeconds } from "@/lib/db/session-timeouts";
 import { parseAllowlist } from "@/lib/net/outbound-policy";
+import { parseLimits } from "@/lib/usage-limits";
 
 const postgresUrl = z
   .string({ error: "is missing" })
@@ -101,6 +102,14 @@ const schema = z.object({
     .optional()
     .refine((v) => v === undefined || v.trim() === "" || /^[1-9]\d{0,3}$/.test(v.trim()), {
       message: "must be a whole number of days, 1 to 9999",
+    }),
+  /** The installation's default usage limits, `key=number` pairs (lib/limits.ts); the migration's otherwise. */
+  RINGBEARER_LIMITS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      const parsed = parseLimits(v);
+      if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
     }),
   /** Who may create an account: `invite` (the default: by invitation only) or `open` (lib/organizations.ts). */
   RINGBEARER_SIGNUP: z.enum(["open", "invite"], { error: "must be open or invite" }).optional(),

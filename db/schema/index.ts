@@ -6,6 +6,7 @@ export * from "./environments";
 export * from "./integrations";
 export * from "./invitations";
 export * from "./keys";
+export * from "./limits";
 export * from "./ops";
 export * from "./organizations";
 export * from "./prechecks";

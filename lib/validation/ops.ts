@@ -41,3 +41,27 @@ export type ThresholdInput = z.infer<typeof thresholdInput>;
 export const precheckRunInput = z.strictObject({
   confirm: z.literal("precheck", { error: "Press Run the pre-check to run it" }),
 });
+
+/** A limit as an operator types it: a whole number above 0, or empty for the installation's default. */
+const limitField = z.preprocess(
+  (v) => (v === "" || v === undefined || v === null ? null : v),
+  z.coerce
+    .number({ error: "Enter a whole number, or leave it empty for the default" })
+    .int("Enter a whole number")
+    .min(1, "At least 1")
+    .max(1_000_000_000_000_000, "At most 10^15")
+    .nullable(),
+);
+
+/** An organization's own limits (lib/usage-limits.ts); each empty one follows the installation's default. */
+export const organizationLimitsInput = z.object({
+  organizationId: z.uuid({ error: "Not an organization" }),
+  variables: limitField,
+  environments: limitField,
+  members: limitField,
+  service_tokens: limitField,
+  api_requests_per_day: limitField,
+  webhook_deliveries_per_day: limitField,
+  storage_bytes: limitField,
+});
+export type OrganizationLimitsInput = z.infer<typeof organizationLimitsInput>;

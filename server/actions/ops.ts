@@ -3,6 +3,7 @@
 import {
   alertRef,
   integrityCheckInput,
+  organizationLimitsInput,
   precheckRunInput,
   sessionSignalInput,
   thresholdInput,
@@ -12,6 +13,7 @@ import { acknowledgeAlert, setAlertThreshold } from "@/server/ops/alerts";
 import { cancelSession } from "@/server/ops/database";
 import { checkIntegrityNow } from "@/server/ops/integrity";
 import { operatorPrechecks } from "@/server/precheck/precheck";
+import { setLimits } from "@/server/usage/usage";
 
 /** Cancels a stuck session's statement, or ends the session, with the operator's reason (operations log). */
 export const signalSessionAction = opsAction({
@@ -52,4 +54,12 @@ export const runPrechecksAction = opsAction({
   input: precheckRunInput,
   capability: "operator",
   run: (ctx) => operatorPrechecks(ctx),
+});
+
+/** Sets an organization's usage limits (each empty one: the installation's default); logged. */
+export const setLimitsAction = opsAction({
+  call: "form",
+  input: organizationLimitsInput,
+  capability: "operator",
+  run: (ctx, input) => setLimits(ctx, input),
 });

@@ -13,6 +13,7 @@ const TABS = [
   { href: "/ops/indexes", label: "Indexes" },
   { href: "/ops/integrity", label: "Integrity" },
   { href: "/ops/precheck", label: "Pre-check" },
+  { href: "/ops/usage", label: "Usage" },
 ] as const;
 
 /**

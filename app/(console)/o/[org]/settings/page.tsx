@@ -4,6 +4,7 @@ import {
   RenameOrganizationForm,
   TransferOwnershipForm,
 } from "@/components/organizations/organization-forms";
+import { UsageTable } from "@/components/organizations/usage-table";
 import { ValuesExportForm } from "@/components/organizations/values-export-form";
 import {
   AddBlackoutForm,
@@ -13,11 +14,13 @@ import {
 } from "@/components/settings/protection-forms";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { withContext } from "@/db/context";
 import { listMembers } from "@/db/repos/access";
 import { protectionSettings } from "@/db/repos/protection";
 import { describeWindow, formatInZone } from "@/lib/format";
 import { can } from "@/lib/policy";
 import { requireMember } from "@/server/session";
+import { usageOf } from "@/server/usage/usage";
 
 export const metadata = { title: "Settings" };
 
@@ -28,6 +31,7 @@ export default async function SettingsPage(props: PageProps<"/o/[org]/settings">
   const manage = can(member.role, "settings:manage");
   const owner = can(member.role, "organization:manage");
   const others = owner ? (await listMembers(member)).filter((m) => m.userId !== member.userId) : [];
+  const usage = manage ? await withContext(member, (tx) => usageOf(tx, member)) : [];
   const zones = ["UTC", ...Intl.supportedValuesOf("timeZone")];
   return (
     <div className="max-w-4xl space-y-8">
@@ -77,6 +81,20 @@ export default async function SettingsPage(props: PageProps<"/o/[org]/settings">
               and the audit trail (Audit → Export). Deleting needs you to sign in again.
             </p>
             <DeleteOrganizationForm org={org} />
+          </section>
+        </Card>
+      ) : null}
+      {manage ? (
+        <Card>
+          <section aria-labelledby="usage-heading" className="space-y-3 p-4">
+            <h2 id="usage-heading" className="text-lg font-semibold">
+              Usage
+            </h2>
+            <p className="text-sm text-gray-700">
+              What the organization uses against its limits, which the installation's operator sets. At a
+              limit, creating more is refused; reading never is.
+            </p>
+            <UsageTable usage={usage} label="Usage and limits" />
           </section>
         </Card>
       ) : null}
