@@ -1,4 +1,12 @@
-import { createCipheriv, randomBytes, scryptSync } from "node:crypto";
+import { createCipheriv, randomBytes, scrypt } from "node:crypto";
+import { promisify } from "node:util";
+
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  length: number,
+  options: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
 
 /**
  * A values export sealed with a passphrase (issue 17, GDPR / portability): scrypt (N 2^17, r 8, p 1: OWASP's
@@ -20,16 +28,17 @@ export type SealedExport = {
   ciphertext: string;
 };
 
+/** Off the event loop (libuv's pool): a few hundred milliseconds of work that would otherwise stall the server. */
 const keyFor = (passphrase: string, salt: Buffer, kdf: { N: number; r: number; p: number }) =>
-  scryptSync(passphrase.normalize("NFC"), salt, 32, { ...kdf, maxmem: MAX_MEMORY });
+  scryptAsync(passphrase.normalize("NFC"), salt, 32, { ...kdf, maxmem: MAX_MEMORY });
 
 const header = (e: Omit<SealedExport, "tag" | "ciphertext">) =>
   Buffer.from(JSON.stringify([e.format, e.kdf, e.cipher, e.iv]), "utf8");
 
-export function sealExport(plaintext: string, passphrase: string): SealedExport {
+export async function sealExport(plaintext: string, passphrase: string): Promise<SealedExport> {
   const salt = randomBytes(16);
   const iv = randomBytes(12);
-  const key = keyFor(passphrase, salt, KDF);
+  const key = await keyFor(passphrase, salt, KDF);
   const head: Omit<SealedExport, "tag" | "ciphertext"> = {
     format: SEALED_FORMAT,
     kdf: { ...KDF, salt: salt.toString("base64") },

@@ -53,5 +53,5 @@ export async function exportOrganizationValues(tx: Tx, ctx: TenantContext, input
     details: { values: count, environments: environments.length, sealed: true },
   });
   const plaintext = JSON.stringify({ format: VALUES_EXPORT_FORMAT, exportedAt, environments });
-  return { sealed: sealExport(plaintext, input.passphrase), count, exportedAt };
+  return { sealed: await sealExport(plaintext, input.passphrase), count, exportedAt };
 }

@@ -61,6 +61,13 @@ export const ROUTES: Record<
   "/api/account/export": { allowed: SIGNED_IN, path: () => "/api/account/export" },
   // The organization's configuration: settings:manage (owners and admins).
   "/api/o/[org]/export": { allowed: ADMIN, path: (w) => `/api/o/${w.org.slug}/export` },
+  // The sealed values export: owners and admins; sent no body, the admin is told it needs a passphrase.
+  "/api/o/[org]/export/values": {
+    allowed: ADMIN,
+    method: "POST",
+    allowedStatus: 422,
+    path: (w) => `/api/o/${w.org.slug}/export/values`,
+  },
   "/api/o/[org]/audit/export": {
     allowed: AUDITORS,
     path: (w) => `/api/o/${w.org.slug}/audit/export?format=csv`,

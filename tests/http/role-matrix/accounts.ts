@@ -49,6 +49,10 @@ export const ACCOUNTS: Record<string, Case> = {
     allowed: [],
     args: async () => [null, form({ rule: "connections", threshold: "0.5" })],
   },
+  [`${A}ops.ts#setLimitsAction`]: {
+    allowed: [],
+    args: async (w) => [null, form({ organizationId: w.org.id, variables: "10" })],
+  },
   [`${A}ops.ts#runPrechecksAction`]: {
     allowed: [],
     args: async () => [null, form({ confirm: "precheck" })],
@@ -111,6 +115,14 @@ export const ACCOUNTS: Record<string, Case> = {
   [`${A}organizations.ts#restoreOrganizationAction`]: {
     allowed: [],
     args: async (w) => [null, form({ id: w.org.id })],
+  },
+  // Erasing one's own account: anyone signed in (recently), with their own address typed; the matrix types
+  // another, so each is told so and nobody is erased.
+  [`${A}organizations.ts#eraseAccountAction`]: {
+    allowed: [],
+    fresh: true,
+    outcome: Object.fromEntries(SIGNED_IN.map((c) => [c, "code:validation"])),
+    args: async () => [null, form({ confirm: "nobody@matrix.invalid" })],
   },
   [`${A}organizations.ts#transferOwnershipAction`]: {
     allowed: [],

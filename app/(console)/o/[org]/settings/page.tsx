@@ -14,7 +14,7 @@ import {
 } from "@/components/settings/protection-forms";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { withContext } from "@/db/context";
+import { withContext, withReads } from "@/db/context";
 import { listMembers } from "@/db/repos/access";
 import { protectionSettings } from "@/db/repos/protection";
 import { describeWindow, formatInZone } from "@/lib/format";
@@ -27,11 +27,14 @@ export const metadata = { title: "Settings" };
 export default async function SettingsPage(props: PageProps<"/o/[org]/settings">) {
   const { org } = await props.params;
   const member = await requireMember(org);
-  const settings = await protectionSettings(member);
   const manage = can(member.role, "settings:manage");
   const owner = can(member.role, "organization:manage");
-  const others = owner ? (await listMembers(member)).filter((m) => m.userId !== member.userId) : [];
-  const usage = manage ? await withContext(member, (tx) => usageOf(tx, member)) : [];
+  // One transaction for the page's reads (db/context.ts withReads).
+  const { settings, others, usage } = await withReads(member, async (r) => ({
+    settings: await protectionSettings(r),
+    others: owner ? (await listMembers(r)).filter((m) => m.userId !== member.userId) : [],
+    usage: manage ? await withContext(r, (tx) => usageOf(tx, r)) : [],
+  }));
   const zones = ["UTC", ...Intl.supportedValuesOf("timeZone")];
   return (
     <div className="max-w-4xl space-y-8">
