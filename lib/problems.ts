@@ -13,6 +13,7 @@ export const PROBLEM_CODES = [
   "forbidden",
   "not_found",
   "conflict",
+  "limit_reached",
   "wedding_hours",
   "approval_required",
   "rate_limited",
@@ -55,6 +56,8 @@ export function problemCode(code: ErrorCode): ProblemCode {
       return "signature_invalid";
     case "approval_required":
       return "approval_required";
+    case "limit:reached":
+      return "limit_reached";
     case "unavailable:database":
     case "unavailable:target":
       return "unavailable";

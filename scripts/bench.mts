@@ -9,6 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { type Result, recorder, stats } from "./bench/measure.mts";
+import { benchOps } from "./bench/ops.mts";
 import { benchPatterns } from "./bench/patterns.mts";
 import { writeReport } from "./bench/report.mts";
 import { withServer } from "./bench/server.mts";
@@ -172,6 +173,8 @@ try {
     await record("audit activity chart (30 days, ~370,000 rows)", SLOW_RUNS, () =>
       auditActivity(ctx, {}, "UTC", 30),
     );
+
+    await benchOps(ctx, db.superUrl, RUNS, record);
 
     // --- measure (HTTP: time to first byte against next start) ---------------------------------------
     const http: typeof results = [];

@@ -32,6 +32,17 @@ export const newOrganizationLimit = (userId: string): Limit => ({
   windowMinutes: 60,
 });
 
+/**
+ * Sealed values exports a person tries: at most 10 an hour (each decrypts every value and derives its key with
+ * 128 MiB of scrypt: many at once would be a way to exhaust the server's memory; a try answered with a step-up
+ * and tried again counts twice).
+ */
+export const valuesExportLimit = (userId: string): Limit => ({
+  key: `values-export:${userId}`,
+  max: 10,
+  windowMinutes: 60,
+});
+
 const limiterOf = (database: Database, limit: Limit) =>
   limiterFor(database, limit.max, limit.windowMinutes * 60, `${limit.windowMinutes}m`);
 

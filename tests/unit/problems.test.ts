@@ -8,7 +8,7 @@ const BY_STATUS: Record<number, string[]> = {
   403: ["forbidden", "approval_required"],
   404: ["not_found"],
   400: ["signature_invalid"],
-  409: ["conflict"],
+  409: ["conflict", "limit_reached"],
   410: ["not_found"],
   413: ["too_large"],
   422: ["validation"],
