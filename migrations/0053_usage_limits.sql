@@ -200,6 +200,13 @@ END $$;
 CREATE TRIGGER webhook_attempts_count AFTER INSERT ON webhook_attempts
   REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION count_webhook_deliveries();
 --> statement-breakpoint
+-- Functions that read a statement's rows are planned for each statement's own rows (as 0023's are).
+ALTER FUNCTION enforce_count_limit() SET plan_cache_mode = force_custom_plan;
+--> statement-breakpoint
+ALTER FUNCTION enforce_variable_restore_limit() SET plan_cache_mode = force_custom_plan;
+--> statement-breakpoint
+ALTER FUNCTION count_webhook_deliveries() SET plan_cache_mode = force_custom_plan;
+--> statement-breakpoint
 ALTER TABLE installation_limits ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE installation_limits FORCE ROW LEVEL SECURITY;
