@@ -4,6 +4,7 @@ import type { Role } from "@/lib/roles";
 import { noteDatabaseOutcome } from "./availability";
 import { type Database, getDb, type Tx } from "./client";
 import { databaseErrorCode, isDatabaseUnavailable } from "./errors";
+import { noteWrite, replicaConfigured } from "./replica";
 
 /** Who is asking, for RLS (set per transaction) and for the audit rows written in it. */
 export type RequestContext = {
@@ -56,14 +57,27 @@ export async function contextTransaction<T>(
   ctx: RequestContext,
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
+  // With a replica (db/replica.ts), a transaction that wrote for an organization is noted after it commits, so
+  // this instance's next reads for it wait for the replica to replay it (read-your-writes).
+  const noting = replicaConfigured() && ctx.organizationId && database === getDb();
   for (let attempt = 1; ; attempt++) {
     let began = false;
     try {
-      return await database.transaction(async (tx) => {
+      let wrote = false;
+      const result = await database.transaction(async (tx) => {
         await setContext(tx, ctx);
         began = true;
-        return fn(tx);
+        const value = await fn(tx);
+        if (noting) {
+          const [row] = await tx.execute<{ wrote: boolean }>(
+            sql`select txid_current_if_assigned() is not null as wrote`,
+          );
+          wrote = row.wrote;
+        }
+        return value;
       });
+      if (wrote && ctx.organizationId) await noteWrite(ctx.organizationId);
+      return result;
     } catch (error) {
       if (began || attempt > 1 || !isDatabaseUnavailable(error)) throw error;
       await new Promise((r) => setTimeout(r, BEGIN_RETRY_MS));

@@ -1,8 +1,8 @@
 /**
  * Usage limits (issue 17; docs/operations.md, "Usage and limits"). Counts are refused past their limit by the
  * database (migration 0053); daily counts and storage are warned about only: a read is never refused, an event
- * never dropped. The installation's defaults are the migration's, or RINGBEARER_LIMITS ("variables=20000,
- * members=100"); an operator sets an organization's own on /ops/usage.
+ * never dropped. The installation's defaults are DEFAULT_LIMITS, each replaced where RINGBEARER_LIMITS names it
+ * ("variables=20000,members=100"), written at each start; an operator sets an organization's own on /ops/usage.
  */
 export const LIMITS = [
   { key: "variables", label: "variables", enforced: true },
@@ -15,6 +15,17 @@ export const LIMITS = [
 ] as const;
 
 export type LimitKey = (typeof LIMITS)[number]["key"];
+
+/** The installation's defaults (migration 0053's), for whatever RINGBEARER_LIMITS does not name. */
+export const DEFAULT_LIMITS: Record<LimitKey, number> = {
+  variables: 100_000,
+  environments: 50,
+  members: 500,
+  service_tokens: 1_000,
+  api_requests_per_day: 10_000_000,
+  webhook_deliveries_per_day: 1_000_000,
+  storage_bytes: 10 * 1024 ** 3,
+};
 export const LIMIT_KEYS = LIMITS.map((l) => l.key) as LimitKey[];
 export const limitLabel = (key: string) => LIMITS.find((l) => l.key === key)?.label ?? key;
 

@@ -9,7 +9,7 @@ import { masterKeyMismatch } from "@/db/master-key-check";
 import { migrate } from "@/db/migrate";
 import { appRoleProblems } from "@/db/role-check";
 import type { Keyring } from "@/db/vault";
-import { parseLimits } from "@/lib/usage-limits";
+import { DEFAULT_LIMITS, parseLimits } from "@/lib/usage-limits";
 import { masterKeyringOf, parseEnv, roleFromUrl } from "@/server/env";
 import { isEmpty, seedDemo } from "@/server/seed";
 import { type LocalDatabase, startLocalDatabase } from "./local-db.mts";
@@ -54,7 +54,11 @@ export async function prepare(opts: { seed: boolean; log: (m: string) => void })
   const ran = await migrate(ownerUrl, roleFromUrl(config.DATABASE_URL), {
     masterKey: ring.current,
     previousMasterKey: ring.previous,
-    limits: parseLimits(config.RINGBEARER_LIMITS) as Partial<Record<string, number>>,
+    // Every default, each replaced where RINGBEARER_LIMITS names it: a name removed from it goes back to its default.
+    limits: {
+      ...DEFAULT_LIMITS,
+      ...(parseLimits(config.RINGBEARER_LIMITS) as Partial<Record<string, number>>),
+    },
   });
   if (ran.length > 0) opts.log(`Applied migrations: ${ran.join(", ")}`);
   await refuseUnsafeAppRole(config.DATABASE_URL);

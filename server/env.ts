@@ -41,6 +41,15 @@ const schema = z.object({
   DATABASE_OWNER_URL: postgresUrl.optional(),
   /** The operator console's monitoring role (pg_monitor; never a superuser): db/monitor.ts. */
   DATABASE_MONITOR_URL: postgresUrl.optional(),
+  /** A streaming replica for machine reads (db/replica.ts): the app role on a hot standby of the primary. */
+  DATABASE_REPLICA_URL: postgresUrl.optional(),
+  /** How old the replica's data may be for a read to go there, in seconds (default 5). */
+  RINGBEARER_REPLICA_MAX_LAG_SECONDS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.trim() === "" || /^\d{1,4}(\.\d+)?$/.test(v.trim()), {
+      message: "must be a number of seconds, 0 to 9999",
+    }),
   // The rule the key is read with (lib/crypto.ts), so what passes here opens: 32 bytes, base64 or hex.
   RINGBEARER_MASTER_KEY: z
     .string({ error: "is missing (32 bytes, base64 or hex)" })

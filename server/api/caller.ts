@@ -1,5 +1,6 @@
 import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
+import { readDatabase } from "@/db/replica";
 import type { EnvironmentRef } from "@/db/repos/grants";
 import { recordTokenUse } from "@/db/repos/service-tokens";
 import { AppError } from "@/lib/errors";
@@ -34,6 +35,8 @@ export async function asCaller<T>(
   caller: ApiCaller,
   ip: string | undefined,
   fn: (tx: Tx, ctx: TenantContext) => Promise<CallOutcome<T>>,
+  /** A token's read, which a fresh replica may answer (db/replica.ts); a person always reads the primary. */
+  options: { read?: boolean } = {},
 ): Promise<T> {
   if (caller.kind === "person") {
     const ctx = { ...caller.ctx, ...(ip ? { ip } : {}) };
@@ -47,21 +50,46 @@ export async function asCaller<T>(
   const role = token.creatorRole;
   if (!role) throw new AppError("forbidden");
   const ctx = { userId: token.createdBy, organizationId: token.organizationId, role, ...(ip ? { ip } : {}) };
+  if (options.read) {
+    const target = await readDatabase(ctx.organizationId);
+    if (target.replica) {
+      // Read on the replica, then the use is audited on the primary: the answer leaves only once that committed.
+      const outcome = await withContext(ctx, (tx) => fn(tx, ctx), target.db).catch(() => null);
+      if (outcome) {
+        await withContext(ctx, async (tx) => {
+          if (token.allowance && (await token.allowance) !== null) throw new AppError("rate_limited");
+          await recordUse(tx, ctx, token, outcome.use, ip);
+        });
+        return outcome.result;
+      }
+      // The replica failed the read (it stopped, or the read needed a write): the primary answers instead.
+    }
+  }
   return withContext(ctx, async (tx) => {
     const { result, use } = await fn(tx, ctx);
     if (token.allowance && (await token.allowance) !== null) throw new AppError("rate_limited");
-    await Promise.all([
-      writeAudit(tx, ctx, {
-        ...use,
-        resourceType: "service_token",
-        resourceId: token.tokenId,
-        details: { ...use.details, via: "service token" },
-      }),
-      recordTokenUse(tx, token.tokenId, ip ?? null),
-    ]);
+    await recordUse(tx, ctx, token, use, ip);
     return result;
   });
 }
+
+/** The token's one audit row for the call, and its use counted (when and from where). */
+const recordUse = (
+  tx: Tx,
+  ctx: TenantContext,
+  token: ServiceTokenContext,
+  use: TokenUse,
+  ip: string | undefined,
+) =>
+  Promise.all([
+    writeAudit(tx, ctx, {
+      ...use,
+      resourceType: "service_token",
+      resourceId: token.tokenId,
+      details: { ...use.details, via: "service token" },
+    }),
+    recordTokenUse(tx, token.tokenId, ip ?? null),
+  ]);
 
 /**
  * The environment of that name among the organization's: `not_found` for none, `forbidden` outside a token's

@@ -34,34 +34,39 @@ export async function environmentValues(
   format: ValueFormat,
   options: { ip?: string; ifNoneMatch?: string | null } = {},
 ): Promise<{ environment: string; count: number; etag: string; body: string | null }> {
-  return asCaller(caller, options.ip, async (tx, ctx) => {
-    // One round trip for everything the checks need (they go out with the transaction's settings).
-    const [envs, grants, valueVersion] = await Promise.all([
-      environmentRefs(tx, ctx),
-      grantsFor(tx, ctx),
-      organizationValueVersion(tx, ctx.organizationId),
-    ]);
-    const env = environmentNamed(envs, caller, environmentName);
-    const [{ permission }] = await valuePermissions(tx, ctx, null, [env], grants);
-    if (!atLeast(permission, "read")) throw new AppError("forbidden");
-    const key = { organizationId: ctx.organizationId, environmentId: env.id, valueVersion, format };
-    if (caller.kind === "person") return personRead(tx, ctx, caller, env, format, valueVersion, options);
-    const cached = cachedRead({ ...key, ...scopeKey(caller) });
-    const read =
-      cached && (await mayStillRead(tx, ctx, envs, grants, cached.referred))
-        ? cached
-        : await tokenRead(tx, ctx, caller, env, format, { ...key, ...scopeKey(caller) });
-    const unchanged = matchesIfNoneMatch(options.ifNoneMatch ?? null, read.etag);
-    const count = unchanged ? 0 : read.count;
-    return {
-      result: { environment: env.name, count, etag: read.etag, body: unchanged ? null : read.body },
-      use: {
-        action: "read",
-        environmentId: env.id,
-        details: { environment: env.name, count, format, ...(unchanged ? { notModified: true } : {}) },
-      },
-    };
-  });
+  return asCaller(
+    caller,
+    options.ip,
+    async (tx, ctx) => {
+      // One round trip for everything the checks need (they go out with the transaction's settings).
+      const [envs, grants, valueVersion] = await Promise.all([
+        environmentRefs(tx, ctx),
+        grantsFor(tx, ctx),
+        organizationValueVersion(tx, ctx.organizationId),
+      ]);
+      const env = environmentNamed(envs, caller, environmentName);
+      const [{ permission }] = await valuePermissions(tx, ctx, null, [env], grants);
+      if (!atLeast(permission, "read")) throw new AppError("forbidden");
+      const key = { organizationId: ctx.organizationId, environmentId: env.id, valueVersion, format };
+      if (caller.kind === "person") return personRead(tx, ctx, caller, env, format, valueVersion, options);
+      const cached = cachedRead({ ...key, ...scopeKey(caller) });
+      const read =
+        cached && (await mayStillRead(tx, ctx, envs, grants, cached.referred))
+          ? cached
+          : await tokenRead(tx, ctx, caller, env, format, { ...key, ...scopeKey(caller) });
+      const unchanged = matchesIfNoneMatch(options.ifNoneMatch ?? null, read.etag);
+      const count = unchanged ? 0 : read.count;
+      return {
+        result: { environment: env.name, count, etag: read.etag, body: unchanged ? null : read.body },
+        use: {
+          action: "read",
+          environmentId: env.id,
+          details: { environment: env.name, count, format, ...(unchanged ? { notModified: true } : {}) },
+        },
+      };
+    },
+    { read: true },
+  );
 }
 
 /**

@@ -11,6 +11,7 @@ import { toAppError } from "@/db/errors";
 import { recordTokenUse } from "@/db/repos/service-tokens";
 import { environmentVariables, organizationLimits } from "@/db/schema";
 import type { AppError } from "@/lib/errors";
+import { DEFAULT_LIMITS } from "@/lib/usage-limits";
 import { environmentInput } from "@/lib/validation/environments";
 import { organizationLimitsInput } from "@/lib/validation/ops";
 import { serviceTokenInput } from "@/lib/validation/tokens";
@@ -78,6 +79,19 @@ beforeAll(async () => {
 });
 
 describe("usage limits", () => {
+  it("default to the installation's, which the migration and lib/usage-limits.ts agree on", async () => {
+    const su = rawSql("super");
+    try {
+      const [row] = await su<
+        Record<string, string>[]
+      >`select variables, environments, members, service_tokens,
+          api_requests_per_day, webhook_deliveries_per_day, storage_bytes from installation_limits`;
+      expect(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]))).toEqual(DEFAULT_LIMITS);
+    } finally {
+      await su.end();
+    }
+  });
+
   it("are set by operators only, and each organization sees its own", async () => {
     await expect(setLimits(org.owner, limits({ variables: "1000000" }))).rejects.toSatisfy(
       isCode("forbidden"),
