@@ -1,5 +1,5 @@
 import type { Tx } from "@/db/client";
-import { type TenantContext, withContext } from "@/db/context";
+import { contextTransaction, type TenantContext, withContext } from "@/db/context";
 import { readDatabase } from "@/db/replica";
 import type { EnvironmentRef } from "@/db/repos/grants";
 import { recordTokenUse } from "@/db/repos/service-tokens";
@@ -54,7 +54,8 @@ export async function asCaller<T>(
     const target = await readDatabase(ctx.organizationId);
     if (target.replica) {
       // Read on the replica, then the use is audited on the primary: the answer leaves only once that committed.
-      const outcome = await withContext(ctx, (tx) => fn(tx, ctx), target.db).catch(() => null);
+      // Not withContext: how the replica answers says nothing about the primary's health (db/availability.ts).
+      const outcome = await contextTransaction(target.db, ctx, (tx) => fn(tx, ctx)).catch(() => null);
       if (outcome) {
         await withContext(ctx, async (tx) => {
           if (token.allowance && (await token.allowance) !== null) throw new AppError("rate_limited");

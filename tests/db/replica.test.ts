@@ -77,6 +77,10 @@ beforeAll(async () => {
     max: 1,
     onnotice: () => {},
   });
+  // The process's one LISTEN connection (server/live.ts) stays on the suite's database for the files after this
+  // one: started now, before the pool moves.
+  const { subscribe } = await import("@/server/live");
+  subscribe(() => {});
   // The app's pool for this file: the throwaway primary; reads may go to its replica, fresh within one second.
   holder.ringbearerDb = undefined;
   process.env.DATABASE_URL = db.databaseUrl;
