@@ -88,6 +88,9 @@ export async function migrate(
       // Fresh planner statistics for what the migrations created or rewrote (autovacuum would take a while).
       if (ran.length > 0) await sql`analyze`;
       if (!options.only) await migrateJobSchema(sql, ownerUrl, appRole);
+      // The audit's monthly partitions, this month and three ahead (also the daily integrity job's): 0054.
+      if (!options.only && (await applied(sql)).includes("0054_audit_partitions"))
+        await sql`select audit_ensure_partitions()`;
       if (options.masterKey) {
         const verifier = jobRunnerVerifier(jobRunnerProof(options.masterKey));
         await sql`insert into job_runner_keys (id, verifier) values (1, ${verifier})

@@ -30,7 +30,7 @@ export async function copiedTables(sql: Sql): Promise<CopiedTable[]> {
     select distinct c.relname as child, p.relname as parent
       from pg_constraint f join pg_class c on c.oid = f.conrelid join pg_class p on p.oid = f.confrelid
       join pg_namespace n on n.oid = c.relnamespace
-     where f.contype = 'f' and n.nspname = 'public' and c.oid <> p.oid`;
+     where f.contype = 'f' and n.nspname = 'public' and c.oid <> p.oid and f.conparentid = 0`;
   const selfReferencing = await sql<{ name: string }[]>`
     select distinct c.relname as name from pg_constraint f join pg_class c on c.oid = f.conrelid
       join pg_namespace n on n.oid = c.relnamespace

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
-import type { Tx } from "@/db/client";
+import type { Database, Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
 import { environments, environmentVariableAudit, environmentVariables, users } from "@/db/schema";
 import type { AuditFilters } from "@/lib/validation/audit";
@@ -130,4 +130,13 @@ export async function verifyChainIn(tx: Tx, organizationId: string): Promise<Cha
 
 export async function verifyAuditChain(ctx: TenantContext): Promise<ChainVerdict> {
   return withContext(ctx, (tx) => verifyChainIn(tx, ctx.organizationId));
+}
+
+/**
+ * The audit's monthly partitions (0054): this month's and the next three, and any month the default partition
+ * took rows for. Returns how many were made (0 once they exist).
+ */
+export async function ensureAuditPartitions(database: Database): Promise<number> {
+  const [row] = await database.execute<{ made: number }>(sql`select audit_ensure_partitions() as made`);
+  return Number(row.made);
 }

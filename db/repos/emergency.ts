@@ -58,7 +58,13 @@ export async function openReviewRows(ctx: TenantContext, only: { actorId: string
         reason: emergencySessions.reason,
       })
       .from(emergencyReviews)
-      .innerJoin(environmentVariableAudit, eq(environmentVariableAudit.id, emergencyReviews.auditId))
+      .innerJoin(
+        environmentVariableAudit,
+        and(
+          eq(environmentVariableAudit.id, emergencyReviews.auditId),
+          eq(environmentVariableAudit.createdAt, emergencyReviews.auditCreatedAt),
+        ),
+      )
       .leftJoin(users, eq(users.id, emergencyReviews.actorId))
       .leftJoin(environmentVariables, eq(environmentVariables.id, environmentVariableAudit.variableId))
       .leftJoin(environments, eq(environments.id, environmentVariableAudit.environmentId))

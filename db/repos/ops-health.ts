@@ -107,22 +107,31 @@ export type TableSizeRow = {
   lastAutovacuum: Date | null;
 };
 
-/** Every table of the app's schemas, largest first. */
+/**
+ * Every table of the app's schemas, largest first. A partitioned table (the audit, 0054) is one row: its
+ * sizes and counters are its partitions' sums.
+ */
 export async function tableSizes(db: Database): Promise<TableSizeRow[]> {
   return db.execute<TableSizeRow>(sql`
-    SELECT n.nspname::text AS "schema", c.relname::text AS "table",
-           greatest(c.reltuples, 0)::float8 AS "estimatedRows",
-           pg_relation_size(c.oid)::float8 AS "tableBytes",
-           pg_indexes_size(c.oid)::float8 AS "indexBytes",
-           coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0)::float8 AS "toastBytes",
-           pg_total_relation_size(c.oid)::float8 AS "totalBytes",
-           coalesce(s.n_live_tup, 0)::float8 AS "liveTuples", coalesce(s.n_dead_tup, 0)::float8 AS "deadTuples",
-           coalesce(s.seq_scan, 0)::float8 AS "seqScans", coalesce(s.idx_scan, 0)::float8 AS "indexScans",
-           greatest(s.last_autovacuum, s.last_vacuum) AS "lastAutovacuum"
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WITH t AS (
+      SELECT n.nspname::text AS schema, c.relname::text AS tbl, c.oid,
+             coalesce((SELECT array_agg(p.relid::oid) FROM pg_partition_tree(c.oid) p WHERE p.isleaf),
+                      ARRAY[c.oid]) AS parts
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'pgboss') AND NOT c.relispartition)
+    SELECT t.schema AS "schema", t.tbl AS "table",
+           sum(greatest(c.reltuples, 0))::float8 AS "estimatedRows",
+           sum(pg_relation_size(c.oid))::float8 AS "tableBytes",
+           sum(pg_indexes_size(c.oid))::float8 AS "indexBytes",
+           sum(coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0))::float8 AS "toastBytes",
+           sum(pg_total_relation_size(c.oid))::float8 AS "totalBytes",
+           sum(coalesce(s.n_live_tup, 0))::float8 AS "liveTuples", sum(coalesce(s.n_dead_tup, 0))::float8 AS "deadTuples",
+           sum(coalesce(s.seq_scan, 0))::float8 AS "seqScans", sum(coalesce(s.idx_scan, 0))::float8 AS "indexScans",
+           max(greatest(s.last_autovacuum, s.last_vacuum)) AS "lastAutovacuum"
+      FROM t CROSS JOIN LATERAL unnest(t.parts) part(oid) JOIN pg_class c ON c.oid = part.oid
       LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
-     WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'pgboss') AND NOT c.relispartition
-     ORDER BY pg_total_relation_size(c.oid) DESC, 1, 2`);
+     GROUP BY t.schema, t.tbl
+     ORDER BY sum(pg_total_relation_size(c.oid)) DESC, 1, 2`);
 }
 
 export type IndexRow = {
@@ -145,11 +154,17 @@ export async function indexUsage(db: Database): Promise<IndexRow[]> {
              concat_ws('|', i.indrelid, i.indkey::text, i.indclass::text, i.indexprs::text, i.indpred::text) AS shape
         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
         JOIN pg_namespace n ON n.oid = t.relnamespace
-       WHERE n.nspname IN ('public', 'pgboss'))
-    SELECT ix.schema, ix.tbl AS "table", ix.idx AS "index", coalesce(s.idx_scan, 0)::float8 AS "scans",
-           pg_relation_size(ix.indexrelid)::float8 AS "bytes", ix.uniq AS "unique", ix.valid,
+       WHERE n.nspname IN ('public', 'pgboss') AND NOT c.relispartition)
+    -- A partitioned table's index is one row: scans and size summed over its partitions' indexes.
+    SELECT ix.schema, ix.tbl AS "table", ix.idx AS "index",
+           (SELECT coalesce(sum(s.idx_scan), 0) FROM pg_stat_all_indexes s
+             WHERE s.indexrelid = ANY (coalesce((SELECT array_agg(p.relid::oid) FROM pg_partition_tree(ix.indexrelid) p
+                                                 WHERE p.isleaf), ARRAY[ix.indexrelid])))::float8 AS "scans",
+           (SELECT coalesce(sum(pg_relation_size(p.relid)), pg_relation_size(ix.indexrelid))
+              FROM pg_partition_tree(ix.indexrelid) p WHERE p.isleaf)::float8 AS "bytes",
+           ix.uniq AS "unique", ix.valid,
            (SELECT min(o.idx) FROM ix o WHERE o.shape = ix.shape AND o.idx < ix.idx) AS "duplicateOf"
-      FROM ix LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = ix.indexrelid
+      FROM ix
      ORDER BY 1, 2, 3`);
 }
 
@@ -162,7 +177,7 @@ export async function unindexedForeignKeys(db: Database): Promise<ForeignKeyRow[
            array(SELECT a.attname::text FROM unnest(f.conkey) WITH ORDINALITY k(n, o)
                    JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.n ORDER BY k.o) AS "columns"
       FROM pg_constraint f JOIN pg_class t ON t.oid = f.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
-     WHERE f.contype = 'f' AND n.nspname = 'public'
+     WHERE f.contype = 'f' AND n.nspname = 'public' AND f.conparentid = 0 AND NOT t.relispartition
        AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = f.conrelid
                          AND (i.indkey::int2[])[0:cardinality(f.conkey) - 1] @> f.conkey
                          AND (i.indkey::int2[])[0:cardinality(f.conkey) - 1] <@ f.conkey)

@@ -3,14 +3,16 @@ import {
   bigint,
   boolean,
   check,
+  foreignKey,
   index,
   inet,
   jsonb,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
-  uniqueIndex,
+  unique,
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
@@ -25,11 +27,13 @@ export { AUDIT_ACTIONS, AUDIT_RESOURCES };
 /**
  * Append-only, hash-chained audit trail. `seq`, `prev_hash` and `row_hash` are set by a trigger;
  * UPDATE, DELETE and TRUNCATE are refused by triggers, and the app role may only INSERT and SELECT.
+ * Partitioned by month of `created_at` (migration 0054): the key is (id, created_at), and (organization, seq)
+ * is unique by the chain head's lock, not by an index.
  */
 export const environmentVariableAudit = pgTable(
   "environment_variable_audit",
   {
-    id: id(),
+    id: uuid().notNull().defaultRandom(),
     organizationId: uuid()
       .notNull()
       .references(() => organizations.id),
@@ -62,10 +66,12 @@ export const environmentVariableAudit = pgTable(
     erasedAt: timestamp({ withTimezone: true }),
     prevHash: varchar({ length: 64 }).notNull().default(""),
     rowHash: varchar({ length: 64 }).notNull().default(""),
-    createdAt: createdAt(),
+    /** Stamped by the chain trigger (clock_timestamp()); routes the row to its month's partition. */
+    createdAt: timestamp({ withTimezone: true }).notNull().default(sql`clock_timestamp()`),
   },
   (t) => [
-    uniqueIndex("idx_env_var_audit_org_seq").on(t.organizationId, t.seq),
+    primaryKey({ columns: [t.id, t.createdAt] }),
+    index("idx_env_var_audit_org_seq").on(t.organizationId, t.seq),
     index("idx_env_var_audit_timestamp").on(t.organizationId, t.createdAt.desc()),
     // The explorer's activity chart counts by day and action from the index alone.
     index("idx_env_var_audit_activity").on(t.organizationId, t.createdAt, t.action),
@@ -95,10 +101,8 @@ export const emergencyReviews = pgTable(
       .notNull()
       .references(() => organizations.id),
     emergencySessionId: uuid().references(() => emergencySessions.id),
-    auditId: uuid()
-      .notNull()
-      .unique()
-      .references(() => environmentVariableAudit.id),
+    auditId: uuid().notNull(),
+    auditCreatedAt: timestamp({ withTimezone: true }).notNull(),
     actorId: uuid().references(() => users.id),
     createdAt: createdAt(),
     acknowledgedBy: uuid().references(() => users.id),
@@ -106,6 +110,12 @@ export const emergencyReviews = pgTable(
     note: varchar({ length: 500 }),
   },
   (t) => [
+    unique("emergency_reviews_audit_unique").on(t.auditId, t.auditCreatedAt),
+    foreignKey({
+      name: "emergency_reviews_audit_fk",
+      columns: [t.auditId, t.auditCreatedAt],
+      foreignColumns: [environmentVariableAudit.id, environmentVariableAudit.createdAt],
+    }),
     index("idx_emergency_reviews_open").on(t.organizationId, t.acknowledgedAt),
     check(
       "emergency_reviews_four_eyes_check",

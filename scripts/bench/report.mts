@@ -57,6 +57,7 @@ Produced by \`npm run bench\`${r.quick ? " --quick" : ""} on ${new Date().toISOS
 - Node ${process.version}; ${r.postgresVersion.split(",")[0]}${r.embedded ? " (embedded, fsync off)" : ""}
 - Data: 1 organization, ${r.data.environments} environments, ${n(r.data.variables)} variables, ${n(r.data.values)} encrypted values (AES-256-GCM, real keys), ${n(r.data.auditRows)} audit rows; generated set-based in ${r.data.generatedSeconds.toFixed(1)} s (values encrypted in Node and inserted with \`unnest\`, triggers off for the bulk load; the generated audit rows are not hash-chained)
 - Each figure: a warm-up, then ${r.runs} runs (${r.slowRuns} for export, import and the deployment sync); times in milliseconds.
+- At scale (1,000 organizations, the largest 100,000 variables × 20 environments): [benchmarks-large.md](benchmarks-large.md), \`npm run bench -- --scale large\`.
 
 ## Server time (the console's query and mutation functions, connected as the app role, RLS on)
 

@@ -1,7 +1,7 @@
 import { type Database, getDb } from "@/db/client";
 import { type RequestContext, type TenantContext, withContext } from "@/db/context";
 import { jobContexts, jobRunnerProofNow } from "@/db/job-contexts";
-import { verifyChainIn } from "@/db/repos/audit";
+import { ensureAuditPartitions, verifyChainIn } from "@/db/repos/audit";
 import { insertOpsEvent } from "@/db/repos/operators";
 import { recordAlerts } from "@/db/repos/ops-alerts";
 import { integrityCounts, integrityResults, recordIntegrity, sampleByKey } from "@/db/repos/ops-integrity";
@@ -59,6 +59,8 @@ export async function checkOrganization(
 /** Checks every organization, records the results and the alerts; what failed is logged (counts only). */
 export async function runIntegrityChecks(database: Database = getDb()) {
   const proof = jobRunnerProofNow();
+  // The daily job also keeps the audit's monthly partitions three months ahead (0054).
+  const auditPartitions = await ensureAuditPartitions(database);
   const findings: ReturnType<typeof integrityFindings> = [];
   let failed = 0;
   const contexts = await jobContexts(database);
@@ -76,7 +78,7 @@ export async function runIntegrityChecks(database: Database = getDb()) {
     await recordIntegrity(database, proof, ctx.organizationId, found.length === 0, report);
   }
   await recordAlerts(database, proof, [...INTEGRITY_RULES], findings);
-  return { organizations: contexts.length, failed };
+  return { organizations: contexts.length, failed, auditPartitions };
 }
 
 export async function integrityOverview(ctx: RequestContext) {

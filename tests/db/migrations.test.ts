@@ -6,7 +6,10 @@ import { rawSql } from "./support";
 
 const tables = async () => {
   const s = rawSql("super");
-  const rows = await s<{ n: number }[]>`select count(*)::int as n from pg_tables where schemaname = 'public'`;
+  // Partitions (the audit's months, 0054) come and go with the months their rows are from: not counted.
+  const rows = await s<{ n: number }[]>`select count(*)::int as n from pg_class c
+    join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition`;
   const [forced] = await s<
     { n: number }[]
   >`select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace

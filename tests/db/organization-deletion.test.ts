@@ -37,7 +37,8 @@ async function rowsOf(organizationId: string) {
     const tables = await su<{ table_name: string }[]>`
       select c.table_name from information_schema.columns c join information_schema.tables t
         on t.table_schema = c.table_schema and t.table_name = c.table_name
-       where c.table_schema = 'public' and c.column_name = 'organization_id' and t.table_type = 'BASE TABLE'`;
+       where c.table_schema = 'public' and c.column_name = 'organization_id' and t.table_type = 'BASE TABLE'
+         and not (select relispartition from pg_class where oid = ('public.' || quote_ident(c.table_name))::regclass)`;
     const counts: Record<string, number> = {};
     for (const { table_name } of tables) {
       const [row] = await su.unsafe(
@@ -143,6 +144,8 @@ describe("deleting an organization", () => {
         select c.table_name from information_schema.columns c join information_schema.tables t
           on t.table_schema = c.table_schema and t.table_name = c.table_name
          where c.table_schema = 'public' and c.column_name = 'organization_id' and t.table_type = 'BASE TABLE'
+           -- a partition (the audit's months, 0054) is reached through its parent's policies
+           and not (select relispartition from pg_class where oid = ('public.' || quote_ident(c.table_name))::regclass)
            and not exists (select 1 from pg_policies p where p.schemaname = 'public' and p.tablename = c.table_name
                             and p.policyname = c.table_name || '_purge_delete')`;
       expect(missing.map((m) => m.table_name)).toEqual([]);
