@@ -1,10 +1,10 @@
 import "server-only";
-import { and, arrayContains, asc, count, eq, ilike, isNull, type SQL, sql } from "drizzle-orm";
+import { and, arrayContains, asc, count, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { type TenantContext, withContext } from "@/db/context";
 import { byTier } from "@/db/repos/environment-order";
 import { environments, environmentVariables, environmentVariableValues } from "@/db/schema";
-import { anyUuid } from "@/db/sql-lists";
+import { anyUuid, nameContains } from "@/db/sql-lists";
 import { type CellState, cellState, type MatrixStatusFilter } from "@/lib/matrix";
 
 export type MatrixQuery = {
@@ -39,7 +39,6 @@ export type MatrixRow = {
 };
 export type MatrixPage = { environments: MatrixEnvironment[]; total: number; rows: MatrixRow[] };
 
-const like = (q: string) => q.replace(/[%_\\]/g, "\\$&");
 const v = environmentVariables;
 
 function environmentsIn(tx: Tx, ctx: TenantContext): Promise<MatrixEnvironment[]> {
@@ -102,7 +101,7 @@ export async function matrixPage(ctx: TenantContext, query: MatrixQuery): Promis
   return withContext(ctx, async (tx) => {
     const envs = await environmentsIn(tx, ctx);
     const where: SQL[] = [eq(v.organizationId, ctx.organizationId), isNull(v.deletedAt)];
-    if (query.q) where.push(ilike(v.name, `%${like(query.q)}%`));
+    if (query.q) where.push(nameContains(v.name, query.q));
     if (query.type) where.push(eq(v.variableType, query.type));
     if (query.classification) where.push(eq(v.securityClassification, query.classification));
     if (query.tag) where.push(arrayContains(v.tags, [query.tag]));

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, arrayContains, asc, desc, eq, ilike, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import { and, arrayContains, asc, desc, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import { type TenantContext, withContext } from "@/db/context";
 import { byTier } from "@/db/repos/environment-order";
 import {
@@ -10,6 +10,7 @@ import {
   valueVersions,
   variableValidations,
 } from "@/db/schema";
+import { nameContains } from "@/db/sql-lists";
 
 export type VariableFilters = { q?: string; type?: string; classification?: string; tag?: string };
 
@@ -37,7 +38,7 @@ function variableWhere(ctx: TenantContext, filters: VariableFilters): SQL[] {
     eq(environmentVariables.organizationId, ctx.organizationId),
     isNull(environmentVariables.deletedAt),
   ];
-  if (filters.q) where.push(ilike(environmentVariables.name, `%${filters.q.replace(/[%_\\]/g, "\\$&")}%`));
+  if (filters.q) where.push(nameContains(environmentVariables.name, filters.q));
   if (filters.type) where.push(eq(environmentVariables.variableType, filters.type));
   if (filters.classification)
     where.push(eq(environmentVariables.securityClassification, filters.classification));

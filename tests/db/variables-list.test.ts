@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { withContext } from "@/db/context";
+import { matrixPage } from "@/db/repos/matrix";
 import { listVariables } from "@/db/repos/variables";
 import { setValue } from "@/server/values/values";
 import { createVariable } from "@/server/variables/variables";
@@ -56,5 +57,16 @@ describe("the variables list", () => {
   it("treats % and _ in a search as plain characters", async () => {
     expect(names(await listVariables(org.owner, { q: "%" }))).toEqual([]);
     expect(names(await listVariables(org.owner, { q: "100_" }))).toEqual(["FEATURE_100_PERCENT"]);
+  });
+
+  it("searches the matrix the same way: any case, % and _ as plain characters, nothing else matching", async () => {
+    const matrix = async (q: string) =>
+      (await matrixPage(org.owner, { offset: 0, limit: 100, q })).rows.map((r) => r.name);
+    expect(await matrix("api")).toEqual(["RESEND_API_KEY"]);
+    expect(await matrix("Secret_K")).toEqual(["STRIPE_SECRET_KEY"]);
+    expect(await matrix("%")).toEqual([]);
+    expect(await matrix("100_")).toEqual(["FEATURE_100_PERCENT"]);
+    expect(await matrix("ß")).toEqual([]);
+    expect((await matrixPage(org.owner, { offset: 0, limit: 100, q: "_" })).total).toBe(3);
   });
 });
