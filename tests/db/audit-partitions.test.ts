@@ -244,10 +244,20 @@ describe("the partitioning migration", () => {
       await migrate(fresh.ownerUrl, APP_ROLE, { masterKey });
       const [{ id }] = await sql<{ id: string }[]>`insert into organizations (slug, name)
         values ('swap', 'Swap') returning id`;
+      // Rows that name a person, an environment and a variable: their keys are checked again on the way.
       await sql.begin(async (tx) => {
         await tx`select set_config('app.organization_id', ${id}, true)`;
-        await tx`insert into environment_variable_audit (organization_id, action, resource_type, emergency)
-          select ${id}, 'update', 'value', i = 2 from generate_series(1, 3) i`;
+        const [user] = await tx`insert into users (email, name, password_hash)
+          values ('swap@test.example', 'Swap', 'x') returning id`;
+        const [env] =
+          await tx`insert into environments (organization_id, name, display_name, environment_type)
+          values (${id}, 'qa', 'QA', 'testing') returning id`;
+        const [variable] = await tx`insert into environment_variables (organization_id, name, variable_type,
+            security_classification, created_by) values (${id}, 'SWAP_KEY', 'secret', 'internal', ${user.id})
+          returning id`;
+        await tx`insert into environment_variable_audit (organization_id, action, resource_type, emergency,
+            user_id, environment_id, variable_id)
+          select ${id}, 'update', 'value', i = 2, ${user.id}, ${env.id}, ${variable.id} from generate_series(1, 3) i`;
       });
       const state = async () => {
         const [s] = await sql<{ kind: string; rows: number; reviews: number; broken: string | null }[]>`
@@ -258,20 +268,22 @@ describe("the partitioning migration", () => {
                  (select reason from verify_audit_chain(${id})) as broken`;
         return s;
       };
-      expect(await state()).toEqual({ kind: "p", rows: 3, reviews: 1, broken: null });
+      const before = await state();
+      expect(before).toMatchObject({ kind: "p", reviews: 1, broken: null });
+      expect(before.rows).toBeGreaterThanOrEqual(3);
       await rollback(fresh.ownerUrl, APP_ROLE, 1);
-      expect(await state()).toEqual({ kind: "r", rows: 3, reviews: 1, broken: null });
+      expect(await state()).toEqual({ ...before, kind: "r" });
       const [{ unique }] = await sql<{ unique: boolean }[]>`select indisunique as unique from pg_index
         where indexrelid = 'idx_env_var_audit_org_seq'::regclass`;
       expect(unique).toBe(true);
       await migrate(fresh.ownerUrl, APP_ROLE, { masterKey });
-      expect(await state()).toEqual({ kind: "p", rows: 3, reviews: 1, broken: null });
+      expect(await state()).toEqual(before);
       await sql.begin(async (tx) => {
         await tx`select set_config('app.organization_id', ${id}, true)`;
         await tx`insert into environment_variable_audit (organization_id, action, resource_type, emergency)
           values (${id}, 'update', 'value', true)`;
       });
-      expect(await state()).toEqual({ kind: "p", rows: 4, reviews: 2, broken: null });
+      expect(await state()).toEqual({ ...before, rows: before.rows + 1, reviews: 2 });
     } finally {
       await sql.end();
       await fresh.drop();
