@@ -142,7 +142,14 @@ export async function matrixPage(ctx: TenantContext, query: MatrixQuery): Promis
             })
             .from(environmentVariableValues)
             .innerJoin(v, eq(v.id, environmentVariableValues.variableId))
-            .where(sql`${environmentVariableValues.variableId} = ${anyUuid(variables.map((x) => x.id))}`);
+            // Both sides named: left to the join, the variables side is hashed whole (100,000 rows in a
+            // large organization) to find the page's 100.
+            .where(
+              and(
+                sql`${environmentVariableValues.variableId} = ${anyUuid(variables.map((x) => x.id))}`,
+                sql`${v.id} = ${anyUuid(variables.map((x) => x.id))}`,
+              ),
+            );
     const byKey = new Map(values.map((x) => [`${x.variableId}:${x.environmentId}`, x]));
     const now = new Date();
     const rows = variables.map((variable) => {
