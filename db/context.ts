@@ -28,12 +28,13 @@ export async function withContext<T>(
   ctx: RequestContext,
   fn: (tx: Tx) => Promise<T>,
   database: Database = getDb(),
+  options: WriteNoting = {},
 ): Promise<T> {
   const shared = (ctx as Shares)[SHARED];
   if (shared && shared.database === database && sameSettings(shared.ctx, ctx)) return fn(shared.tx);
   const startedAt = Date.now();
   try {
-    const result = await contextTransaction(database, ctx, fn);
+    const result = await contextTransaction(database, ctx, fn, options);
     noteDatabaseOutcome(undefined, startedAt);
     return result;
   } catch (error) {
@@ -41,6 +42,12 @@ export async function withContext<T>(
     throw error;
   }
 }
+
+/**
+ * `noteWrites: false`: what this transaction writes is no read's business (a machine read's own audit row and use
+ * count), so it does not send this instance's next reads of the organization to the primary.
+ */
+export type WriteNoting = { noteWrites?: boolean };
 
 /** How long a transaction that could not begin waits before its one more try. */
 export const BEGIN_RETRY_MS = 200;
@@ -56,10 +63,12 @@ export async function contextTransaction<T>(
   database: Database,
   ctx: RequestContext,
   fn: (tx: Tx) => Promise<T>,
+  options: WriteNoting = {},
 ): Promise<T> {
   // With a replica (db/replica.ts), a transaction that wrote for an organization is noted after it commits, so
   // this instance's next reads for it wait for the replica to replay it (read-your-writes).
-  const noting = replicaConfigured() && ctx.organizationId && database === getDb();
+  const noting =
+    options.noteWrites !== false && replicaConfigured() && ctx.organizationId && database === getDb();
   for (let attempt = 1; ; attempt++) {
     let began = false;
     try {

@@ -1,4 +1,4 @@
-import type { Tx } from "@/db/client";
+import { getDb, type Tx } from "@/db/client";
 import { contextTransaction, type TenantContext, withContext } from "@/db/context";
 import { readDatabase } from "@/db/replica";
 import type { EnvironmentRef } from "@/db/repos/grants";
@@ -25,6 +25,12 @@ export type TokenUse = Omit<AuditEntry, "resourceType" | "resourceId">;
  * the service writes itself (a write's) are audited for both.
  */
 export type CallOutcome<T> = { result: T; use: TokenUse; audits?: AuditEntry[] };
+
+/**
+ * A machine read: a token's read of values, variables, environments, drift or health (the reports a pipeline
+ * pulls), which a fresh replica may answer (db/replica.ts, docs/scaling.md). Writes never pass it.
+ */
+export const MACHINE_READ = { read: true } as const;
 
 /**
  * One call in one transaction. A token runs in its creator's context, with their role today (`forbidden` once
@@ -57,22 +63,35 @@ export async function asCaller<T>(
       // Not withContext: how the replica answers says nothing about the primary's health (db/availability.ts).
       const outcome = await contextTransaction(target.db, ctx, (tx) => fn(tx, ctx)).catch(() => null);
       if (outcome) {
-        await withContext(ctx, async (tx) => {
-          if (token.allowance && (await token.allowance) !== null) throw new AppError("rate_limited");
-          await recordUse(tx, ctx, token, outcome.use, ip);
-        });
+        await withContext(
+          ctx,
+          async (tx) => {
+            if (token.allowance && (await token.allowance) !== null) throw new AppError("rate_limited");
+            await recordUse(tx, ctx, token, outcome.use, ip);
+          },
+          getDb(),
+          AUDIT_ONLY,
+        );
         return outcome.result;
       }
       // The replica failed the read (it stopped, or the read needed a write): the primary answers instead.
     }
   }
-  return withContext(ctx, async (tx) => {
-    const { result, use } = await fn(tx, ctx);
-    if (token.allowance && (await token.allowance) !== null) throw new AppError("rate_limited");
-    await recordUse(tx, ctx, token, use, ip);
-    return result;
-  });
+  return withContext(
+    ctx,
+    async (tx) => {
+      const { result, use } = await fn(tx, ctx);
+      if (token.allowance && (await token.allowance) !== null) throw new AppError("rate_limited");
+      await recordUse(tx, ctx, token, use, ip);
+      return result;
+    },
+    getDb(),
+    options.read ? AUDIT_ONLY : {},
+  );
 }
+
+/** A machine read writes only its audit row and use count: not a write its next read must wait for. */
+const AUDIT_ONLY = { noteWrites: false } as const;
 
 /** The token's one audit row for the call, and its use counted (when and from where). */
 const recordUse = (

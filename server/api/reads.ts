@@ -15,7 +15,7 @@ import { valuePermissions } from "@/server/authz";
 import { cachedRead, type ReadKey, rememberRead } from "@/server/tokens/read-cache";
 import { decryptedEntries } from "@/server/values/export";
 import { type ReferredValue, referredAudits, resolveEntries } from "@/server/values/references";
-import { type ApiCaller, asCaller, environmentNamed, inScope, scopeKey } from "./caller";
+import { type ApiCaller, asCaller, environmentNamed, inScope, MACHINE_READ, scopeKey } from "./caller";
 
 type ValueRow = Awaited<ReturnType<typeof environmentValueRows>>[number];
 type Fresh = { etag: string; body: string; count: number; referred: string[] };
@@ -65,7 +65,7 @@ export async function environmentValues(
         },
       };
     },
-    { read: true },
+    MACHINE_READ,
   );
 }
 

@@ -7,7 +7,7 @@ import {
   updateVariable,
   type VariableInput,
 } from "@/server/variables/variables";
-import { type ApiCaller, asCaller, inScope, reachable, scopeKey } from "./caller";
+import { type ApiCaller, asCaller, inScope, MACHINE_READ, reachable, scopeKey } from "./caller";
 import { type ApiWrite, requested } from "./writes";
 
 type Row = Awaited<ReturnType<typeof variablePage>>[number];
@@ -42,39 +42,49 @@ export async function listApiVariables(
   page: { after?: string; limit: number },
   ip?: string,
 ) {
-  return asCaller(caller, ip, async (tx, ctx) => {
-    const [envs, rows] = await Promise.all([
-      environmentRefs(tx, ctx),
-      variablePage(tx, ctx.organizationId, {
-        after: page.after ?? null,
-        limit: page.limit + 1,
-        ...scopeKey(caller),
-      }),
-    ]);
-    const envNames = new Map(reachable(envs, caller).map((e) => [e.id, e.name]));
-    const more = rows.length > page.limit;
-    const variables = rows.slice(0, page.limit).map((r) => shown(r, envNames));
-    return {
-      result: { variables, next: more ? variables[variables.length - 1].name : null },
-      use: { action: "read", details: { listed: "variables", count: variables.length } },
-    };
-  });
+  return asCaller(
+    caller,
+    ip,
+    async (tx, ctx) => {
+      const [envs, rows] = await Promise.all([
+        environmentRefs(tx, ctx),
+        variablePage(tx, ctx.organizationId, {
+          after: page.after ?? null,
+          limit: page.limit + 1,
+          ...scopeKey(caller),
+        }),
+      ]);
+      const envNames = new Map(reachable(envs, caller).map((e) => [e.id, e.name]));
+      const more = rows.length > page.limit;
+      const variables = rows.slice(0, page.limit).map((r) => shown(r, envNames));
+      return {
+        result: { variables, next: more ? variables[variables.length - 1].name : null },
+        use: { action: "read", details: { listed: "variables", count: variables.length } },
+      };
+    },
+    MACHINE_READ,
+  );
 }
 
 /** One variable in the caller's scope (`not_found` otherwise): metadata and value versions. */
 export async function apiVariable(caller: ApiCaller, key: string, ip?: string) {
-  return asCaller(caller, ip, async (tx, ctx) => {
-    const [envs, rows] = await Promise.all([
-      environmentRefs(tx, ctx),
-      variablePage(tx, ctx.organizationId, { name: key, limit: 1 }),
-    ]);
-    const row = rows.find((r) => r.name === key && inScope(caller, r));
-    if (!row) throw new AppError("not_found");
-    return {
-      result: shown(row, new Map(reachable(envs, caller).map((e) => [e.id, e.name]))),
-      use: { action: "read", variableId: row.id, details: { key: row.name, count: 0 } },
-    };
-  });
+  return asCaller(
+    caller,
+    ip,
+    async (tx, ctx) => {
+      const [envs, rows] = await Promise.all([
+        environmentRefs(tx, ctx),
+        variablePage(tx, ctx.organizationId, { name: key, limit: 1 }),
+      ]);
+      const row = rows.find((r) => r.name === key && inScope(caller, r));
+      if (!row) throw new AppError("not_found");
+      return {
+        result: shown(row, new Map(reachable(envs, caller).map((e) => [e.id, e.name]))),
+        use: { action: "read", variableId: row.id, details: { key: row.name, count: 0 } },
+      };
+    },
+    MACHINE_READ,
+  );
 }
 
 /**

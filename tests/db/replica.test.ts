@@ -118,6 +118,8 @@ describe("machine reads on a streaming replica", () => {
     const { setValue } = await import("@/server/values/values");
     const { createServiceToken, authenticateServiceToken } = await import("@/server/tokens/service-tokens");
     const { environmentValues } = await import("@/server/api/reads");
+    const { oneValue } = await import("@/server/api/listing");
+    const { apiDrift, apiHealth } = await import("@/server/api/status");
     const { serviceTokenInput } = await import("@/lib/validation/tokens");
     const { replicaStaleness, forgetWrites } = await import("@/db/replica");
 
@@ -173,6 +175,41 @@ describe("machine reads on a streaming replica", () => {
     let before = await replicaCommits();
     for (let i = 0; i < 3; i++) expect(await read()).toBe("hello");
     expect(await replicaCommits()).toBeGreaterThan(before);
+    // The other machine reads and the reports a pipeline pulls (one value, the variables, health, drift) go there
+    // too. Proof: with replay paused and a bound of a minute, they answer what the replica holds, not the primary.
+    const { listApiVariables } = await import("@/server/api/variables");
+    const healthBefore = await apiHealth(await caller(), "development");
+    process.env.RINGBEARER_REPLICA_MAX_LAG_SECONDS = "60";
+    await superReplica`select pg_wal_replay_pause()`;
+    await write("newer");
+    await withContext(ctx, (tx) =>
+      createVariable(tx, ctx, {
+        name: "NEW_REQUIRED",
+        variableType: "configuration",
+        securityClassification: "internal",
+        isRequired: true,
+        isWeddingCritical: false,
+        tags: [],
+      }),
+    );
+    forgetWrites();
+    expect((await oneValue(await caller(), "development", "FEATURE_GREETING")).value).toBe("hello");
+    const listed = await listApiVariables(await caller(), { limit: 50 });
+    expect(listed.variables.map((v) => v.name)).toEqual(["FEATURE_GREETING"]);
+    expect((await apiHealth(await caller(), "development")).missingVariables).toBe(
+      healthBefore.missingVariables,
+    );
+    expect((await apiDrift(await caller(), "development")).drift).toEqual([]);
+    await superReplica`select pg_wal_replay_resume()`;
+    process.env.RINGBEARER_REPLICA_MAX_LAG_SECONDS = "1";
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await listApiVariables(await caller(), { limit: 50 })).variables.map((v) => v.name)).toEqual([
+      "FEATURE_GREETING",
+      "NEW_REQUIRED",
+    ]);
+    expect((await apiHealth(await caller(), "development")).missingVariables).toBe(
+      healthBefore.missingVariables + 1,
+    );
 
     // Read-your-writes: with replay paused, the replica is still within the bound for a second, yet the writer's
     // next read returns what it wrote.
