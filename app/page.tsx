@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { AccountData } from "@/components/account/account-data";
 import { organizationsFor } from "@/db/repos/memberships";
 import { checkOperator } from "@/server/ops/operators";
 import { currentUser } from "@/server/session";
@@ -25,6 +26,9 @@ export default async function Home() {
         </Link>
         .
       </p>
+      <div className="mt-8 space-y-6">
+        <AccountData />
+      </div>
     </main>
   );
 }

@@ -149,14 +149,25 @@ test("a supplier erases their account: refused as the only owner, then erased an
     await erase.getByRole("button", { name: "Erase my account" }).click();
     await expect(erase.getByText(`You are the only owner of Leaver Cakes ${run}.`)).toBeVisible();
 
-    // A second owner (an account made directly in the database), and the same request goes through.
+    // A second owner (an account made directly in the database) takes over and the leaver's membership ends:
+    // belonging to no organization, they still reach their data and its erasure from the home page.
     await asSuperuser(async (sql) => {
       const [org] = await sql`select id from organizations where slug = ${`leaver-cakes-${run}`}`;
       const [user] = await sql`insert into users (email, name, password_hash)
                                values (${`partner-${run}@test.example`}, 'Partner', 'x') returning id`;
       await sql`insert into memberships (organization_id, user_id, role) values (${org.id}, ${user.id}, 'owner')`;
+      await sql`delete from memberships where organization_id = ${org.id}
+                  and user_id = (select id from users where email = ${email})`;
     });
-    await erase.getByRole("button", { name: "Erase my account" }).click();
+    await page.goto("/");
+    await expect(page.getByRole("heading", { name: "No organization yet" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Download my data" })).toBeVisible();
+    const mine = await page.request.get("/api/account/export");
+    expect(mine.status()).toBe(200);
+    expect((await mine.json()).profile).toMatchObject({ email });
+    const home = page.getByRole("form", { name: "Erase my account" });
+    await home.getByLabel("Type your e-mail address to confirm").fill(email);
+    await home.getByRole("button", { name: "Erase my account" }).click();
     await expect(page).toHaveURL(/\/login\?erased=1/);
     await expect(page.getByText("Your account was erased.")).toBeVisible();
     await page.getByLabel("Email").fill(email);

@@ -1,4 +1,4 @@
-import { EraseAccountForm } from "@/components/account/erase-account-form";
+import { AccountData } from "@/components/account/account-data";
 import { RevokeSessionButton } from "@/components/account/revoke-session-button";
 import { TotpDisable } from "@/components/account/totp-disable";
 import { TotpEnrol } from "@/components/account/totp-enrol";
@@ -56,33 +56,7 @@ export default async function AccountPage(props: PageProps<"/o/[org]/account">) 
           )}
         </section>
       </Card>
-      <Card>
-        <section className="space-y-2 p-4" aria-labelledby="data-title">
-          <h2 id="data-title" className="text-lg font-semibold">
-            Your data
-          </h2>
-          <p className="text-sm text-gray-700">
-            Your profile, sessions, memberships and what the audit trail records of your actions, in every
-            organization you belong to, as JSON. Never a secret value.
-          </p>
-          <a href="/api/account/export" className="text-sm font-medium text-indigo-700 underline" download>
-            Download my data
-          </a>
-        </section>
-      </Card>
-      <Card>
-        <section className="space-y-3 p-4" aria-labelledby="erase-title">
-          <h2 id="erase-title" className="text-lg font-semibold">
-            Erase my account
-          </h2>
-          <p className="text-sm text-gray-700">
-            Removes your name, e-mail address, password, second factor and sessions, and the addresses and
-            browsers the audit trail recorded of you. Download your data first if you want a copy. An
-            organization you own alone needs another owner first.
-          </p>
-          <EraseAccountForm />
-        </section>
-      </Card>
+      <AccountData />
       <section className="space-y-4" aria-labelledby="sessions-title">
         <div className="flex flex-wrap items-center justify-between gap-4">
           <h2 id="sessions-title" className="text-lg font-semibold">
