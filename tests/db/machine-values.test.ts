@@ -84,7 +84,7 @@ describe("GET /api/v1/environments/{name}/values with a service token", () => {
     const json = await get("/api/v1/environments/staging/values", t);
     expect(json.status).toBe(200);
     expect(json.headers.get("content-type")).toBe("application/json; charset=utf-8");
-    expect(json.headers.get("cache-control")).toBe("no-store");
+    expect(json.headers.get("cache-control")).toBe("no-store, no-transform");
     expect(JSON.parse(json.body)).toEqual({ RESEND_KEY: "re_a 'quoted' $HOME", STRIPE_KEY: "sk_test_a" });
     const dotenv = await get("/api/v1/environments/staging/values?format=dotenv", t);
     expect(parseDotenv(dotenv.body).entries.map((e) => [e.key, e.value])).toEqual([

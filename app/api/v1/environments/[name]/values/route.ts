@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { VALUE_READ } from "@/lib/declared";
-import { CONTENT_TYPES, VALUE_FORMATS } from "@/lib/value-formats";
+import { CONTENT_TYPES, VALUE_CACHE_CONTROL, VALUE_FORMATS } from "@/lib/value-formats";
 import { environmentValues } from "@/server/api/reads";
 import { apiRoute } from "@/server/entry/api-route";
 
@@ -24,8 +24,8 @@ export const GET = apiRoute({
       ip,
       ifNoneMatch: request.headers.get("if-none-match"),
     });
-    // no-store: no cache between keeps the values; the client revalidates with If-None-Match (304, no body).
-    const headers = { ETag: etag, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
+    // No cache between keeps the values, nothing compresses them; the client revalidates with If-None-Match.
+    const headers = { ETag: etag, "Cache-Control": VALUE_CACHE_CONTROL, "X-Content-Type-Options": "nosniff" };
     if (body === null) return new Response(null, { status: 304, headers });
     return new Response(body, { headers: { ...headers, "Content-Type": CONTENT_TYPES[format] } });
   },

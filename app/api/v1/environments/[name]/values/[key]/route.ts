@@ -3,6 +3,7 @@ import { VALUE_READ, VALUE_WRITE } from "@/lib/declared";
 import { versionTag } from "@/lib/etag";
 import { optionalText } from "@/lib/validation/fields";
 import { tokenValueInput } from "@/lib/validation/tokens";
+import { VALUE_CACHE_CONTROL } from "@/lib/value-formats";
 import { expectedVersion, writeAnswer } from "@/server/api/http";
 import { oneValue } from "@/server/api/listing";
 import { writeValue } from "@/server/api/writes";
@@ -21,7 +22,7 @@ export const GET = apiRoute({
     return Response.json(value, {
       headers: {
         ETag: versionTag(value.version),
-        "Cache-Control": "no-store",
+        "Cache-Control": VALUE_CACHE_CONTROL,
         "X-Content-Type-Options": "nosniff",
       },
     });
