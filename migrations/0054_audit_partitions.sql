@@ -25,24 +25,26 @@ DECLARE
   lo timestamptz := month_utc AT TIME ZONE 'UTC';
   hi timestamptz := (month_utc + interval '1 month') AT TIME ZONE 'UTC';
   part text := 'environment_variable_audit_' || to_char(month_utc, '"y"YYYY"m"MM');
-  was text := current_setting('session_replication_role');
   moved boolean;
 BEGIN
   IF to_regclass('public.' || part) IS NOT NULL THEN RETURN false; END IF;
   -- Rows the default partition took for this month (none unless the job was late) leave it first, and go
-  -- into the new partition as they were (triggers off: they are not written anew, and were checked when written).
+  -- into the new partition as they were: the two tables' own triggers are off for the move only (the owner may;
+  -- no session_replication_role, which an external PostgreSQL may not grant), their keys still checked.
   moved := EXISTS (SELECT 1 FROM environment_variable_audit_default WHERE created_at >= lo AND created_at < hi);
   IF moved THEN
-    PERFORM set_config('session_replication_role', 'replica', true);
     CREATE TEMP TABLE audit_partition_moving ON COMMIT DROP AS
       SELECT * FROM environment_variable_audit_default WHERE created_at >= lo AND created_at < hi;
+    ALTER TABLE environment_variable_audit_default DISABLE TRIGGER USER;
     DELETE FROM environment_variable_audit_default WHERE created_at >= lo AND created_at < hi;
+    ALTER TABLE environment_variable_audit_default ENABLE TRIGGER USER;
   END IF;
   EXECUTE format('CREATE TABLE %I PARTITION OF environment_variable_audit FOR VALUES FROM (%L) TO (%L)', part, lo, hi);
   IF moved THEN
+    EXECUTE format('ALTER TABLE %I DISABLE TRIGGER USER', part);
     EXECUTE format('INSERT INTO %I SELECT * FROM audit_partition_moving', part);
+    EXECUTE format('ALTER TABLE %I ENABLE TRIGGER USER', part);
     DROP TABLE audit_partition_moving;
-    PERFORM set_config('session_replication_role', was, true);
   END IF;
   EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()',
                  part || '_no_truncate', part);
@@ -65,11 +67,13 @@ BEGIN
   IF (SELECT c.relkind FROM pg_class c WHERE c.oid = 'public.environment_variable_audit'::regclass) <> 'p' THEN
     RETURN 0;
   END IF;
-  FOR m IN SELECT DISTINCT date_trunc('month', d.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-             FROM environment_variable_audit_default d
-           UNION SELECT g AT TIME ZONE 'UTC'
-             FROM generate_series(this_month, this_month + make_interval(months => ahead), '1 month') g
-           ORDER BY 1 LOOP
+  -- The months first (no scan of the default partition stays open while a month's rows leave it).
+  FOREACH m IN ARRAY ARRAY(
+      SELECT DISTINCT date_trunc('month', d.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+        FROM environment_variable_audit_default d
+      UNION SELECT g AT TIME ZONE 'UTC'
+        FROM generate_series(this_month, this_month + make_interval(months => ahead), '1 month') g
+      ORDER BY 1) LOOP
     IF audit_partition_create(m) THEN made := made + 1; END IF;
   END LOOP;
   RETURN made;
